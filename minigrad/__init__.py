@@ -1,0 +1,45 @@
+"""minigrad: a small reverse-mode autograd engine with PyTorch's API, for learning how backward works.
+
+    import minigrad as torch      # a beginner's PyTorch program, run on minigrad
+    w = torch.tensor(2.0, requires_grad=True)
+    z = 2 * w**2 + 5
+    z.backward()                  # w.grad is tensor(8.)
+"""
+
+from . import autograd
+from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .dtypes import bool, dtype, float32, float64, get_default_dtype, int32, int64, promote_types, uint8  # noqa: A004
+from .factories import (
+    DoubleTensor,
+    FloatTensor,
+    LongTensor,
+    arange,
+    from_numpy,
+    full,
+    ones,
+    ones_like,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from .tensor import Tensor
+
+float = float32  # noqa: A001  (PyTorch's aliases)
+double = float64
+long = int64
+int = int32  # noqa: A001
+
+# The module-level forms of Tensor's methods: minigrad.exp(x) is x.exp().
+add, sub, mul, div, rsub, pow, neg, matmul = (  # noqa: A001
+    Tensor.add, Tensor.sub, Tensor.mul, Tensor.div, Tensor.rsub, Tensor.pow, Tensor.neg, Tensor.matmul
+)
+exp, log, sqrt, abs, sigmoid, relu, tanh, clamp = (  # noqa: A001
+    Tensor.exp, Tensor.log, Tensor.sqrt, Tensor.abs, Tensor.sigmoid, Tensor.relu, Tensor.tanh, Tensor.clamp
+)
+eq, ne, lt, le, gt, ge = Tensor.eq, Tensor.ne, Tensor.lt, Tensor.le, Tensor.gt, Tensor.ge
+sum, mean, max, min, argmax, argmin = (  # noqa: A001
+    Tensor.sum, Tensor.mean, Tensor.max, Tensor.min, Tensor.argmax, Tensor.argmin
+)
+reshape, transpose, t, permute, squeeze, unsqueeze = (
+    Tensor.reshape, Tensor.transpose, Tensor.t, Tensor.permute, Tensor.squeeze, Tensor.unsqueeze
+)

@@ -1,0 +1,163 @@
+"""The reverse-mode engine: graph nodes and the backward pass.
+
+Each op application that needs a gradient records a ``Node`` (PyTorch's ``grad_fn``): the op, a
+``Context`` with what the op saved for backward, and one edge per input pointing at the node that made
+that input. Leaves that require grad end in an ``AccumulateGrad`` node, which adds into ``.grad``.
+
+``backward`` runs the nodes in PyTorch's order: a node runs once every node that feeds it a gradient
+has run; among ready nodes the most recently created goes first. The walk is iterative, so a graph of
+any depth works. This engine works on numpy arrays and calls only kernels; it never sees a ``Tensor``.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .. import kernels as K
+
+FREED_ERROR = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after they "
+    "have already been freed). Saved intermediate values of the graph are freed when you call .backward() "
+    "or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time "
+    "or if you need to access saved tensors after calling backward."
+)
+
+_sequence = itertools.count()
+
+
+class Context:
+    """What an op's forward leaves for its backward: saved arrays (freed after backward) and attributes."""
+
+    def __init__(self) -> None:
+        self._saved: dict[str, np.ndarray] | None = {}
+        self.freed = False
+
+    def save(self, **arrays: np.ndarray) -> None:
+        """Keep arrays for backward, by name; they are freed when backward is done with them."""
+        self._saved.update(arrays)
+
+    @property
+    def saved(self) -> dict[str, np.ndarray]:
+        """The saved arrays by name; an error once backward has freed them."""
+        if self.freed:
+            raise RuntimeError(FREED_ERROR)
+        return self._saved
+
+    def release(self) -> None:
+        """Free the saved arrays (backward without ``retain_graph``). Ops that saved nothing stay usable."""
+        if self._saved:
+            self._saved = None
+            self.freed = True
+
+
+class Node:
+    """One recorded op application: PyTorch's ``grad_fn``."""
+
+    def __init__(
+        self,
+        op: Any,
+        ctx: Context,
+        next_nodes: Sequence[Node | None],
+        inputs: Sequence[tuple[tuple[int, ...], np.dtype]],
+    ) -> None:
+        self.op = op
+        self.ctx = ctx
+        self.next_nodes = tuple(next_nodes)
+        self.inputs = tuple(inputs)  # (shape, dtype) of each input, to shape the gradients sent back
+        self.sequence = next(_sequence)
+        self.pre_hooks: list[Callable[[np.ndarray], None]] = []
+
+    def name(self) -> str:
+        """PyTorch's name for this node, e.g. ``MulBackward0``."""
+        return getattr(self.ctx, "grad_fn_name", None) or self.op.grad_fn
+
+    def apply(self, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
+        """The gradient for each input, given the gradient of the output."""
+        return tuple(self.op.backward(self.ctx, grad))
+
+    def __repr__(self) -> str:
+        return f"<{self.name()} object at {id(self):#x}>"
+
+
+class AccumulateGrad(Node):
+    """The node behind a leaf that requires grad: adds the incoming gradient into ``variable.grad``."""
+
+    def __init__(self, variable: Any) -> None:
+        super().__init__(op=None, ctx=Context(), next_nodes=(), inputs=())
+        self.variable = variable
+        self.sequence = math.inf  # runs as soon as it is ready, as in PyTorch
+
+    def name(self) -> str:
+        return "AccumulateGrad"
+
+    def apply(self, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
+        self.variable._accumulate_grad(grad)
+        return ()
+
+
+def _reach(roots: Sequence[Node]) -> dict[Node, int]:
+    """For every node reachable from ``roots``: how many edges point at it (its pending inputs)."""
+    pending: dict[Node, int] = {root: 0 for root in roots}
+    stack = list(roots)
+    seen = set(roots)
+    while stack:
+        node = stack.pop()
+        for nxt in node.next_nodes:
+            if nxt is None:
+                continue
+            pending[nxt] = pending.get(nxt, 0) + 1
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return pending
+
+
+def to_input(grad: np.ndarray, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    """A gradient brought back to an input's shape (summing broadcast dims) and dtype."""
+    return K.cast(K.sum_to_shape(grad, shape), dtype)
+
+
+def backward(
+    roots: Sequence[Node],
+    grads: Sequence[np.ndarray],
+    retain_graph: bool = False,
+    on_step: Callable[[Node, np.ndarray, tuple[np.ndarray | None, ...]], None] | None = None,
+) -> None:
+    """Run backward from each root node with its output gradient.
+
+    ``on_step(node, grad_out, grads_in)`` is called after each node runs (the teaching tools use it).
+    """
+    pending = _reach(roots)
+    buffers: dict[Node, np.ndarray] = {}
+    for root, grad in zip(roots, grads):
+        buffers[root] = grad if root not in buffers else K.binary(K.ADD, buffers[root], grad)
+    ready = [(-root.sequence, id(root), root) for root in buffers if pending[root] == 0]
+    heapq.heapify(ready)
+    while ready:
+        _, _, node = heapq.heappop(ready)
+        grad = buffers.pop(node, None)
+        if grad is None:  # nothing flowed here (e.g. only through integer outputs): pass on nothing
+            grads_in: tuple[np.ndarray | None, ...] = (None,) * len(node.next_nodes)
+        else:
+            for hook in node.pre_hooks:
+                hook(grad)
+            grads_in = node.apply(grad)
+            if not retain_graph:
+                node.ctx.release()
+            if on_step is not None:
+                on_step(node, grad, grads_in)
+        for nxt, (shape, dtype), g in zip(node.next_nodes, node.inputs, grads_in):
+            if nxt is None:
+                continue
+            if g is not None:
+                g = to_input(g, shape, dtype)
+                buffers[nxt] = g if nxt not in buffers else K.binary(K.ADD, buffers[nxt], g)
+            pending[nxt] -= 1
+            if pending[nxt] == 0:
+                heapq.heappush(ready, (-nxt.sequence, id(nxt), nxt))

@@ -1,0 +1,61 @@
+"""Grad mode: whether ops record a graph. Thread-local, as in PyTorch."""
+
+import functools
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+_state = threading.local()
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def is_grad_enabled() -> bool:
+    """True when new ops record a graph for backward (the default)."""
+    return getattr(_state, "enabled", True)
+
+
+class set_grad_enabled:
+    """Turn graph recording on or off: at once when called, restored on exit when used in a ``with``."""
+
+    def __init__(self, mode: bool) -> None:
+        self.prev = is_grad_enabled()
+        _state.enabled = bool(mode)
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        _state.enabled = self.prev
+
+
+class _GradModeContext:
+    """A context manager and decorator that sets grad mode to ``mode`` and restores it afterwards."""
+
+    mode: bool
+
+    def __enter__(self) -> None:
+        self.prev = is_grad_enabled()
+        _state.enabled = self.mode
+
+    def __exit__(self, *exc: object) -> None:
+        _state.enabled = self.prev
+
+    def __call__(self, fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with self.__class__():
+                return fn(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+
+class no_grad(_GradModeContext):
+    """Ops inside record no graph: outputs have ``requires_grad=False`` and no ``grad_fn``."""
+
+    mode = False
+
+
+class enable_grad(_GradModeContext):
+    """Ops inside record a graph, even within ``no_grad``."""
+
+    mode = True

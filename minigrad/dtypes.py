@@ -1,0 +1,97 @@
+"""Dtypes with PyTorch's names, and PyTorch's type promotion rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+class dtype:  # noqa: N801  (PyTorch's name)
+    """A tensor element type: ``minigrad.float32``, ``minigrad.int64``, ..."""
+
+    def __init__(self, name: str, np_dtype: type) -> None:
+        self.name = name
+        self.np = np.dtype(np_dtype)
+        self.is_floating_point = self.np.kind == "f"
+        self.itemsize = self.np.itemsize
+
+    def __repr__(self) -> str:
+        return f"minigrad.{self.name}"
+
+    def __reduce__(self) -> str:
+        return self.name
+
+
+float32 = dtype("float32", np.float32)
+float64 = dtype("float64", np.float64)
+int64 = dtype("int64", np.int64)
+int32 = dtype("int32", np.int32)
+uint8 = dtype("uint8", np.uint8)
+bool = dtype("bool", np.bool_)  # noqa: A001  (PyTorch's name)
+
+_BY_NUMPY = {d.np: d for d in (float32, float64, int64, int32, uint8, bool)}
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
+
+
+def get_default_dtype() -> dtype:
+    """The dtype of tensors made from Python floats: float32."""
+    return float32
+
+
+def from_numpy(np_dtype: Any) -> dtype:
+    """The minigrad dtype for a numpy dtype; an error naming it if minigrad has none."""
+    found = _BY_NUMPY.get(np.dtype(np_dtype))
+    if found is None:
+        raise TypeError(
+            f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype).name}. The only supported types are: "
+            "float64, float32, int64, int32, uint8, and bool."
+        )
+    return found
+
+
+def promote_types(a: dtype, b: dtype) -> dtype:
+    """The smallest dtype both ``a`` and ``b`` convert to; a float beats any integer, an integer any bool."""
+    ca, cb = _CATEGORY[a.np.kind], _CATEGORY[b.np.kind]
+    if ca != cb:
+        return a if ca > cb else b
+    return from_numpy(np.promote_types(a.np, b.np))
+
+
+def scalar_dtype(value: Any) -> dtype:
+    """The dtype a Python number takes as an operand: bool, int64, or the default float."""
+    if isinstance(value, (np.bool_, type(True))):
+        return bool
+    if isinstance(value, (int, np.integer)):
+        return int64
+    if isinstance(value, (float, np.floating)):
+        return get_default_dtype()
+    raise TypeError(f"unsupported operand type: {type(value).__name__}")
+
+
+def _combine(higher: dtype | None, lower: dtype | None) -> dtype | None:
+    """PyTorch's combine_categories: a lower-priority operand only counts if its category is higher."""
+    if higher is None:
+        return lower
+    if lower is None or higher.is_floating_point:
+        return higher
+    if higher is bool or lower.is_floating_point:
+        return promote_types(higher, lower)
+    return higher
+
+
+def result_type(tensors: list[tuple[dtype, int]], scalars: tuple[Any, ...] = ()) -> dtype:
+    """The dtype of an op's result, from its tensors' (dtype, ndim) and its Python-number operands.
+
+    Tensors with dims outrank 0-d tensors, which outrank Python numbers: a lower rank changes the result
+    only by being of a higher category (bool < integer < float), e.g. float32 tensor + 2.5 is float32, int64
+    tensor + 2.5 is float32, and float32 tensor + float64 0-d tensor is float32.
+    """
+    ranked: list[dtype | None] = [None, None, None]
+    for dt, ndim in tensors:
+        rank = 0 if ndim > 0 else 1
+        ranked[rank] = dt if ranked[rank] is None else promote_types(ranked[rank], dt)
+    for value in scalars:
+        dt = scalar_dtype(value)
+        ranked[2] = dt if ranked[2] is None else promote_types(ranked[2], dt)
+    return _combine(ranked[0], _combine(ranked[1], ranked[2]))

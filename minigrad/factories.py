@@ -1,0 +1,123 @@
+"""Making tensors: ``tensor``, ``zeros``, ``ones``, ``full``, ``arange``, ``from_numpy`` and friends."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from . import dtypes
+from . import kernels as K
+from .dtypes import dtype as DType
+from .tensor import Tensor
+
+Size = int | Sequence[int]
+
+
+def _infer_dtype(array: np.ndarray) -> DType:
+    """PyTorch's dtype for data given as Python numbers: default float, int64 or bool."""
+    kind = array.dtype.kind
+    if kind == "f":
+        return dtypes.get_default_dtype()
+    if kind in "iu":
+        return dtypes.int64
+    if kind == "b":
+        return dtypes.bool
+    raise TypeError(f"Could not infer dtype of {array.dtype}")
+
+
+def _leaf(array: np.ndarray, requires_grad: bool) -> Tensor:
+    t = Tensor._make(array)
+    if requires_grad:
+        t.requires_grad_()  # raises for integer dtypes before anything is returned
+    return t
+
+
+def tensor(data: Any, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+    """A new leaf tensor holding a copy of ``data`` (numbers, nested lists, a numpy array or a tensor).
+
+    Python floats become float32, ints int64 and bools bool; a numpy array keeps its dtype.
+    """
+    if isinstance(data, Tensor):
+        data = data._data
+    if isinstance(data, (np.ndarray, np.generic)):
+        array = np.asarray(data)
+        target = dtype or dtypes.from_numpy(array.dtype)
+    else:
+        array = np.array(data)
+        target = dtype or _infer_dtype(array)
+    return _leaf(K.copy(array, target.np), requires_grad)
+
+
+def FloatTensor(data: Any) -> Tensor:  # noqa: N802  (PyTorch's name)
+    """A float32 tensor from (nested lists of) numbers."""
+    return tensor(data, dtype=dtypes.float32)
+
+
+def DoubleTensor(data: Any) -> Tensor:  # noqa: N802
+    """A float64 tensor from (nested lists of) numbers."""
+    return tensor(data, dtype=dtypes.float64)
+
+
+def LongTensor(data: Any) -> Tensor:  # noqa: N802
+    """An int64 tensor from (nested lists of) numbers."""
+    return tensor(data, dtype=dtypes.int64)
+
+
+def _shape(size: tuple[Any, ...]) -> tuple[int, ...]:
+    return tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else tuple(size)
+
+
+def full(size: Sequence[int], fill_value: float, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of ``size`` with every element ``fill_value`` (dtype inferred from it when not given)."""
+    target = dtype or dtypes.scalar_dtype(fill_value)
+    return _leaf(K.expand(K.scalar(fill_value, target.np), tuple(size)), requires_grad)
+
+
+def zeros(*size: Size, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of zeros (float32 unless ``dtype`` says otherwise)."""
+    return full(_shape(size), 0.0, dtype or dtypes.get_default_dtype(), requires_grad)
+
+
+def ones(*size: Size, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of ones (float32 unless ``dtype`` says otherwise)."""
+    return full(_shape(size), 1.0, dtype or dtypes.get_default_dtype(), requires_grad)
+
+
+def zeros_like(x: Tensor, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+    """Zeros with the shape (and, unless given, the dtype) of ``x``."""
+    return full(x.shape, 0, dtype or x.dtype, requires_grad)
+
+
+def ones_like(x: Tensor, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+    """Ones with the shape (and, unless given, the dtype) of ``x``."""
+    return full(x.shape, 1, dtype or x.dtype, requires_grad)
+
+
+def arange(start: float, end: float | None = None, step: float = 1, dtype: DType | None = None,
+           requires_grad: bool = False) -> Tensor:
+    """start, start + step, ... up to but excluding end (``arange(n)`` is 0 .. n-1)."""
+    if end is None:
+        start, end = 0, start
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    target = dtype or dtypes.result_type([], (start, end, step))
+    count = max(0, math.ceil((end - start) / step))
+    return _leaf(K.cast(start + step * np.arange(count), target.np), requires_grad)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A tensor sharing memory with ``array`` (changes to one show in the other)."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
+    if any(s < 0 for s in array.strides):
+        raise ValueError(
+            "At least one stride in the given numpy array is negative, and tensors with negative strides are "
+            "not currently supported. (You can probably work around this by making a copy of your array  with "
+            "array.copy().) "
+        )
+    return Tensor._make(array)

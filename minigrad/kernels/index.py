@@ -1,0 +1,32 @@
+"""Gather and scatter-add by flat element index: the data movement behind indexing and its gradient."""
+
+import numpy as np
+from numba import njit
+
+from .layout import flat
+
+
+@njit(cache=True)
+def _gather_loop(src, index, out):
+    for i in range(out.size):
+        out[i] = src[index[i]]
+
+
+@njit(cache=True)
+def _scatter_add_loop(index, values, out):
+    for i in range(values.size):
+        out[index[i]] += values[i]
+
+
+def gather(src: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """out[i...] = src.flat[index[i...]]: an array shaped like ``index``."""
+    out = np.empty(index.shape, src.dtype)
+    _gather_loop(flat(src), flat(index), out.reshape(-1))
+    return out
+
+
+def scatter_add(values: np.ndarray, index: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """An array of ``shape``, zero but for out.flat[index[i...]] += values[i...] (repeats add up)."""
+    out = np.zeros(shape, values.dtype)
+    _scatter_add_loop(flat(index), flat(values), out.reshape(-1))
+    return out

@@ -1,0 +1,109 @@
+"""Memory layout: broadcasting rules and the one strided-copy kernel.
+
+Every other kernel loops over flat, C-contiguous buffers. Views that are not contiguous (a transpose, a
+slice with a step, a broadcast with zero strides) are first copied into a fresh buffer by
+``_copy_strided``, which walks any view with an odometer over its shape and strides.
+"""
+
+import numpy as np
+from numba import njit
+
+
+def broadcast_shapes(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
+    """The shape of ``a`` and ``b`` broadcast together, with PyTorch's error when they cannot be."""
+    ndim = max(len(a), len(b))
+    out = []
+    for i in range(ndim):
+        dim = ndim - 1 - i
+        sa = a[len(a) - 1 - i] if i < len(a) else 1
+        sb = b[len(b) - 1 - i] if i < len(b) else 1
+        if sa != sb and sa != 1 and sb != 1:
+            raise RuntimeError(
+                f"The size of tensor a ({sa}) must match the size of tensor b ({sb}) "
+                f"at non-singleton dimension {dim}"
+            )
+        out.append(sb if sa == 1 else sa)
+    return tuple(reversed(out))
+
+
+@njit(cache=True)
+def _copy_strided(buf, shape, strides, out):
+    """out[i] = the i-th element, in C order, of the view (buf, shape, strides); casts to out's dtype."""
+    n = out.size
+    if n == 0:
+        return
+    ndim = shape.size
+    idx = np.zeros(ndim, np.int64)
+    inner = shape[ndim - 1]
+    step = strides[ndim - 1]
+    offset = 0
+    i = 0
+    while i < n:
+        o = offset
+        for j in range(inner):
+            out[i + j] = buf[o]
+            o += step
+        i += inner
+        d = ndim - 2
+        while d >= 0:
+            idx[d] += 1
+            offset += strides[d]
+            if idx[d] < shape[d]:
+                break
+            offset -= strides[d] * shape[d]
+            idx[d] = 0
+            d -= 1
+
+
+def _readonly(x: np.ndarray) -> np.ndarray:
+    """A read-only view: kernels see one array type whatever the caller's flags (fewer compilations)."""
+    view = x.view()
+    view.flags.writeable = False
+    return view
+
+
+def copy(x: np.ndarray, dtype: np.dtype | None = None) -> np.ndarray:
+    """A fresh C-contiguous copy of the view ``x``, converted to ``dtype`` if given."""
+    out = np.empty(x.shape, dtype=dtype or x.dtype)
+    if x.size == 0:
+        return out
+    itemsize = x.itemsize
+    shape = np.array(x.shape or (1,), np.int64)
+    strides = np.array([s // itemsize for s in x.strides] or [0], np.int64)
+    if (strides < 0).any():
+        raise ValueError("negative strides are not supported")
+    extent = 1 + int(((shape - 1) * strides).sum())
+    buf = np.lib.stride_tricks.as_strided(x, shape=(extent,), strides=(itemsize,), writeable=False)
+    _copy_strided(buf, shape, strides, out.reshape(-1))
+    return out
+
+
+def flat(x: np.ndarray) -> np.ndarray:
+    """``x`` as a read-only flat C-contiguous buffer: a view when possible, else a copy."""
+    if not x.flags.c_contiguous:
+        x = copy(x)
+    return _readonly(x.reshape(-1))
+
+
+def flat_broadcast(x: np.ndarray, shape: tuple[int, ...]) -> tuple[np.ndarray, int]:
+    """``x`` as a flat buffer read with a step: step 1 over ``shape``'s elements, or step 0 for one value."""
+    if x.size == 1:
+        return _readonly(x.reshape(1)) if x.flags.c_contiguous else flat(x), 0
+    if x.shape != shape:
+        x = np.broadcast_to(x, shape)
+    return flat(x), 1
+
+
+def cast(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """``x`` converted to ``dtype`` (x itself when it already has it)."""
+    return x if x.dtype == dtype else copy(x, dtype)
+
+
+def scalar(value: float, dtype: np.dtype) -> np.ndarray:
+    """A 0-d array holding ``value`` in ``dtype``: how Python numbers enter kernels (f32(value) for float32)."""
+    return np.asarray(value, dtype=dtype)
+
+
+def expand(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """A fresh array of ``shape`` holding ``x`` broadcast to it."""
+    return copy(np.broadcast_to(x, shape))

@@ -1,0 +1,82 @@
+"""Matrix multiplication, with PyTorch's rules for 1-D, 2-D and batched operands."""
+
+import numpy as np
+
+from .. import kernels as K
+from ..autograd.engine import Context
+from .registry import Op, Promotion, register
+
+_C_NAMES = {"float32": "float", "float64": "double", "int64": "long", "int32": "int", "bool": "bool"}
+
+
+def _dims(shape: tuple[int, ...]) -> str:
+    return "x".join(map(str, shape))
+
+
+def _check(a: np.ndarray, b: np.ndarray) -> None:
+    """PyTorch's errors for operands that cannot be multiplied."""
+    if a.ndim == 0 or b.ndim == 0:
+        raise RuntimeError(
+            f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D"
+        )
+    if a.dtype != b.dtype:
+        names = (_C_NAMES.get(a.dtype.name, a.dtype.name), _C_NAMES.get(b.dtype.name, b.dtype.name))
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {names[0]} != {names[1]}")
+    k_a, k_b = a.shape[-1], b.shape[0] if b.ndim == 1 else b.shape[-2]
+    if k_a == k_b:
+        if a.ndim > 2 or b.ndim > 2:
+            K.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+        return
+    if a.ndim == 1 and b.ndim == 1:
+        raise RuntimeError(
+            f"inconsistent tensor size, expected tensor [{k_a}] and src [{k_b}] to have the same number of "
+            f"elements, but got {k_a} and {k_b} elements respectively"
+        )
+    if a.ndim == 2 and b.ndim == 1:
+        raise RuntimeError(f"size mismatch, got input ({a.shape[0]}), mat ({_dims(a.shape)}), vec ({k_b})")
+    if a.ndim <= 2 and b.ndim <= 2:
+        a2 = a.shape if a.ndim == 2 else (1, k_a)
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_dims(a2)} and {_dims(b.shape)})")
+    raise RuntimeError(
+        f"Expected size for first two dimensions of batch2 tensor to be: [{np.prod(a.shape[:-2], dtype=int)}, "
+        f"{k_a}] but got: [{np.prod(b.shape[:-2], dtype=int)}, {k_b}]."
+    )
+
+
+@register
+class Matmul(Op):
+    """a @ b: a 1-D a is a row vector and a 1-D b a column vector (then dropped); batch dims broadcast."""
+
+    torch = "torch.matmul"
+    formulas = ("d(a@b)/da = grad @ b^T", "d(a@b)/db = a^T @ grad")
+    saves = ("a", "b")
+    domain = ()
+    promotion = Promotion.SAME
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        _check(a, b)
+        ctx.save(a=a, b=b)
+        ctx.grad_fn_name = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (2, 2): "MmBackward0"}.get(
+            (a.ndim, b.ndim), "MatmulBackward0"
+        )
+        return K.matmul(a, b)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        a, b = ctx.saved["a"], ctx.saved["b"]
+        # Restore the dims a 1-D operand lost, so both products below are plain (batched) matrix products.
+        a2 = a[None, :] if a.ndim == 1 else a
+        b2 = b[:, None] if b.ndim == 1 else b
+        g2 = grad
+        if a.ndim == 1:
+            g2 = np.expand_dims(g2, -2)
+        if b.ndim == 1:
+            g2 = np.expand_dims(g2, -1)
+        grad_a = K.matmul(g2, np.swapaxes(b2, -1, -2))
+        grad_b = K.matmul(np.swapaxes(a2, -1, -2), g2)
+        if a.ndim == 1:
+            grad_a = grad_a[..., 0, :]
+        if b.ndim == 1:
+            grad_b = grad_b[..., 0]
+        return grad_a, grad_b  # the engine sums broadcast batch dims away

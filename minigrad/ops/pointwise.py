@@ -1,0 +1,379 @@
+"""Elementwise ops: arithmetic, pow, the unary math functions, activations, clamp, dtype conversion.
+
+Inputs broadcast against each other; the engine sums each gradient back to its input's shape, so a
+backward here returns gradients shaped like the output.
+"""
+
+import numpy as np
+
+from .. import kernels as K
+from ..autograd.engine import Context
+from .registry import AWAY_FROM_KINK, NONZERO, POSITIVE, REAL, Op, Promotion, register
+
+
+def _mul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return K.binary(K.MUL, a, b)
+
+
+def _div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return K.binary(K.DIV, a, b)
+
+
+def _times(value: float, x: np.ndarray) -> np.ndarray:
+    """value * x for a Python number ``value``, rounded to x's dtype first (PyTorch's scalar rule)."""
+    return K.binary(K.MUL, K.scalar(value, x.dtype), x)
+
+
+def _zero_where(cond: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """x, with 0 wherever ``cond`` holds."""
+    return K.where(cond, K.scalar(0, x.dtype), x)
+
+
+def _keep_where(cond: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """x where ``cond`` holds, 0 elsewhere (NaN comparisons are false, so NaN positions get 0)."""
+    return K.where(cond, x, K.scalar(0, x.dtype))
+
+
+@register
+class Add(Op):
+    """a + b."""
+
+    torch = "torch.add"
+    formulas = ("d(a+b)/da = grad", "d(a+b)/db = grad")
+    domain = (REAL, REAL)
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return K.binary(K.ADD, a, b)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return grad, grad
+
+
+@register
+class Sub(Op):
+    """a - b."""
+
+    torch = "torch.sub"
+    formulas = ("d(a-b)/da = grad", "d(a-b)/db = -grad")
+    domain = (REAL, REAL)
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return K.binary(K.SUB, a, b)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return grad, K.unary(K.NEG, grad)
+
+
+@register
+class Rsub(Op):
+    """b - a: what ``number - tensor`` records (``torch.rsub(a, b)``)."""
+
+    torch = "torch.rsub"
+    formulas = ("d(b-a)/da = -grad", "d(b-a)/db = grad")
+    domain = (REAL, REAL)
+    grad_fn = "RsubBackward1"
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return K.binary(K.SUB, b, a)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return K.unary(K.NEG, grad), grad
+
+
+@register
+class Mul(Op):
+    """a * b."""
+
+    torch = "torch.mul"
+    formulas = ("d(a*b)/da = grad * b", "d(a*b)/db = grad * a")
+    saves = ("a", "b")
+    domain = (REAL, REAL)
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        ctx.save(a=a, b=b)
+        return _mul(a, b)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        a, b = ctx.saved["a"], ctx.saved["b"]
+        return _mul(grad, b), _mul(grad, a)
+
+
+@register
+class Div(Op):
+    """a / b (true division: integers divide to the default float dtype)."""
+
+    torch = "torch.div"
+    formulas = ("d(a/b)/da = grad / b", "d(a/b)/db = -grad * a / b^2")
+    saves = ("a", "b")
+    domain = (REAL, NONZERO)
+    promotion = Promotion.FLOAT
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        ctx.save(a=a, b=b)
+        return _div(a, b)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        a, b = ctx.saved["a"], ctx.saved["b"]
+        # PyTorch's order of rounding: -grad * ((a / b) / b)
+        return _div(grad, b), _mul(K.unary(K.NEG, grad), _div(_div(a, b), b))
+
+
+def _pow_scalar(x: np.ndarray, exponent: float) -> np.ndarray:
+    """x ** exponent, with PyTorch's exact shortcuts for the common exponents."""
+    if exponent == 1:
+        return K.copy(x)
+    if exponent == 2:
+        return _mul(x, x)
+    if exponent == 3:
+        return _mul(_mul(x, x), x)
+    if exponent == 0.5:
+        return K.unary(K.SQRT, x)
+    if exponent == -0.5:
+        return K.unary(K.RECIPROCAL, K.unary(K.SQRT, x))
+    if exponent == -1:
+        return K.unary(K.RECIPROCAL, x)
+    if exponent == -2:
+        return K.unary(K.RECIPROCAL, _mul(x, x))
+    return K.binary(K.POW, x, K.scalar(exponent, x.dtype))
+
+
+@register
+class Pow(Op):
+    """x ** exponent, for a Python number ``exponent``."""
+
+    torch = "torch.pow"
+    formulas = ("d(x^n)/dx = grad * n * x^(n-1)",)
+    saves = ("x",)
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, exponent: float) -> np.ndarray:
+        ctx.save(x=x)
+        ctx.exponent = exponent
+        return _pow_scalar(x, exponent)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        x, n = ctx.saved["x"], ctx.exponent
+        if n == 0:
+            return (K.expand(K.scalar(0, grad.dtype), grad.shape),)
+        return (_mul(grad, _times(n, _pow_scalar(x, n - 1))),)
+
+
+@register
+class PowTensor(Op):
+    """a ** b, elementwise, with a tensor exponent."""
+
+    torch = "torch.pow"
+    formulas = ("d(a^b)/da = grad * b * a^(b-1)", "d(a^b)/db = grad * a^b * log(a)")
+    saves = ("a", "b", "result")
+    domain = (POSITIVE, REAL)
+    grad_fn = "PowBackward1"
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        result = K.binary(K.POW, a, b)
+        ctx.save(a=a, b=b, result=result)
+        return result
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        a, b, result = ctx.saved["a"], ctx.saved["b"], ctx.saved["result"]
+        one = K.scalar(1, b.dtype)
+        da = _zero_where(K.compare(K.EQ, b, K.scalar(0, b.dtype)),
+                          _mul(b, K.binary(K.POW, a, K.binary(K.SUB, b, one))))
+        # PyTorch sends 0 (not nan) to the exponent where a == 0 and b >= 0.
+        at_zero = K.binary(K.LOGICAL_AND, K.compare(K.EQ, a, K.scalar(0, a.dtype)),
+                           K.compare(K.GE, b, K.scalar(0, b.dtype)))
+        db = _zero_where(at_zero, _mul(grad, _mul(result, K.unary(K.LOG, a))))
+        return _mul(grad, da), db
+
+
+class _Unary(Op):
+    """An elementwise function of one input computed by one unary kernel."""
+
+    code: int
+
+    @classmethod
+    def forward(cls, ctx: Context, x: np.ndarray) -> np.ndarray:
+        y = K.unary(cls.code, x)
+        ctx.save(**{name: value for name, value in (("x", x), ("result", y)) if name in cls.saves})
+        return y
+
+
+@register
+class Neg(_Unary):
+    """-x."""
+
+    torch = "torch.neg"
+    formulas = ("d(-x)/dx = -grad",)
+    code = K.NEG
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (K.unary(K.NEG, grad),)
+
+
+@register
+class Exp(_Unary):
+    """e ** x."""
+
+    torch = "torch.exp"
+    formulas = ("d(exp x)/dx = grad * exp(x)",)
+    saves = ("result",)
+    promotion = Promotion.FLOAT
+    code = K.EXP
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (_mul(grad, ctx.saved["result"]),)
+
+
+@register
+class Log(_Unary):
+    """The natural logarithm."""
+
+    torch = "torch.log"
+    formulas = ("d(log x)/dx = grad / x",)
+    saves = ("x",)
+    domain = (POSITIVE,)
+    promotion = Promotion.FLOAT
+    code = K.LOG
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (_div(grad, ctx.saved["x"]),)
+
+
+@register
+class Sqrt(_Unary):
+    """The square root."""
+
+    torch = "torch.sqrt"
+    formulas = ("d(sqrt x)/dx = grad / (2 * sqrt(x))",)
+    saves = ("result",)
+    domain = (POSITIVE,)
+    promotion = Promotion.FLOAT
+    code = K.SQRT
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (_div(grad, _times(2, ctx.saved["result"])),)
+
+
+@register
+class Abs(_Unary):
+    """|x|."""
+
+    torch = "torch.abs"
+    formulas = ("d|x|/dx = grad * sign(x)",)
+    saves = ("x",)
+    domain = (AWAY_FROM_KINK,)
+    code = K.ABS
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (_mul(grad, K.unary(K.SIGN, ctx.saved["x"])),)
+
+
+@register
+class Sigmoid(_Unary):
+    """1 / (1 + e^-x)."""
+
+    torch = "torch.sigmoid"
+    formulas = ("d(sigmoid x)/dx = grad * (1 - s) * s, s = sigmoid(x)",)
+    saves = ("result",)
+    promotion = Promotion.FLOAT
+    code = K.SIGMOID
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        s = ctx.saved["result"]
+        return (_mul(_mul(grad, K.binary(K.SUB, K.scalar(1, s.dtype), s)), s),)
+
+
+@register
+class Relu(_Unary):
+    """max(x, 0)."""
+
+    torch = "torch.relu"
+    formulas = ("d(relu x)/dx = grad if x > 0 else 0",)
+    saves = ("result",)
+    domain = (AWAY_FROM_KINK,)
+    code = K.RELU
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        y = ctx.saved["result"]
+        return (_keep_where(K.compare(K.GT, y, K.scalar(0, y.dtype)), grad),)
+
+
+@register
+class Tanh(_Unary):
+    """The hyperbolic tangent."""
+
+    torch = "torch.tanh"
+    formulas = ("d(tanh x)/dx = grad * (1 - tanh(x)^2)",)
+    saves = ("result",)
+    promotion = Promotion.FLOAT
+    code = K.TANH
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        y = ctx.saved["result"]
+        return (_mul(grad, K.binary(K.SUB, K.scalar(1, y.dtype), _mul(y, y))),)
+
+
+@register
+class Clamp(Op):
+    """min(max(x, min), max), for Python numbers ``min`` and ``max`` (either may be None)."""
+
+    torch = "torch.clamp"
+    formulas = ("d(clamp x)/dx = grad if min <= x <= max else 0",)
+    saves = ("x",)
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, min: float | None, max: float | None) -> np.ndarray:  # noqa: A002
+        ctx.save(x=x)
+        ctx.bounds = (min, max)
+        y = x
+        if min is not None:
+            y = K.binary(K.MAXIMUM, y, K.scalar(min, x.dtype))
+        if max is not None:
+            y = K.binary(K.MINIMUM, y, K.scalar(max, x.dtype))
+        return y
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        x = ctx.saved["x"]
+        low, high = ctx.bounds
+        for code, bound in ((K.GE, low), (K.LE, high)):
+            if bound is not None:
+                grad = _keep_where(K.compare(code, x, K.scalar(bound, x.dtype)), grad)
+        return (grad,)
+
+
+@register
+class ToCopy(Op):
+    """x converted to another dtype (``.float()``, ``.double()``, ``.to(dtype)``)."""
+
+    torch = "torch.Tensor.to"
+    formulas = ("d(x.to(dtype))/dx = grad converted back to x's dtype",)
+    promotion = Promotion.NONE
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, dtype: np.dtype) -> np.ndarray:
+        return K.cast(x, dtype)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (grad,)  # the engine casts every gradient to its input's dtype

@@ -1,0 +1,88 @@
+"""The op registry: every op minigrad can record, each defined once (PyTorch's ``derivatives.yaml``).
+
+An op is a class with a ``forward`` (arrays in, array out, through kernels) and a ``backward`` (the
+output's gradient in, one gradient per input out), plus data for people and for the tests:
+
+- ``formulas``: the derivative of each input, as a reader writes it on paper (printed by teaching tools);
+- ``saves``: the names of the arrays forward keeps for backward;
+- ``torch``: the PyTorch callable it mirrors (a dotted name: minigrad never imports torch); minigrad's
+  twin is the same path under ``minigrad``, and the tests call both;
+- ``domain``: for each tensor input, the inputs on which the op is defined and differentiable;
+- ``promotion``: how input dtypes combine (see ``Promotion``).
+
+``@register`` checks the data is complete, so an op cannot be added without it.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+
+from ..autograd.engine import Context
+
+
+@dataclass(frozen=True)
+class Domain:
+    """Where an op's input is valid, in words, and the interval the tests sample it from."""
+
+    text: str
+    low: float
+    high: float
+    symmetric: bool = False  # sample from [-high, -low] too
+
+
+REAL = Domain("any real x", -2.0, 2.0)
+POSITIVE = Domain("x > 0", 0.5, 2.0)
+NONZERO = Domain("x != 0", 0.5, 2.0, symmetric=True)
+AWAY_FROM_KINK = Domain("x != 0 (not differentiable at 0)", 0.1, 2.0, symmetric=True)
+
+
+class Promotion(enum.Enum):
+    """How an op's tensor inputs are converted before forward."""
+
+    NONE = "inputs used as they are"
+    COMMON = "all inputs cast to their promoted dtype (PyTorch's type promotion)"
+    FLOAT = "as COMMON, then integer and bool results become the default float dtype"
+    SAME = "inputs must already share a dtype (an error otherwise, as for matmul)"
+
+
+class Op:
+    """Base of every op. Subclasses set the class attributes below and define forward and backward."""
+
+    torch: ClassVar[str]
+    formulas: ClassVar[tuple[str, ...]]
+    saves: ClassVar[tuple[str, ...]] = ()
+    domain: ClassVar[tuple[Domain, ...]] = (REAL,)
+    promotion: ClassVar[Promotion] = Promotion.COMMON
+    differentiable: ClassVar[bool] = True
+    grad_fn: ClassVar[str]  # default: the class name + "Backward0"
+
+    @staticmethod
+    def forward(ctx: Context, *inputs: np.ndarray, **params: Any) -> np.ndarray | tuple[np.ndarray, ...]:
+        raise NotImplementedError
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
+        raise NotImplementedError
+
+
+REGISTRY: dict[str, type[Op]] = {}
+
+
+def register(op: type[Op]) -> type[Op]:
+    """Add ``op`` to the registry after checking it carries its formulas, torch name and domain."""
+    name = op.__name__
+    if name in REGISTRY:
+        raise ValueError(f"op {name} is registered twice")
+    for field in ("torch", "formulas"):
+        if not getattr(op, field, None):
+            raise TypeError(f"op {name} must define {field!r}")
+    if not op.torch.startswith("torch."):
+        raise TypeError(f"op {name}: torch counterpart must be a dotted name under torch, got {op.torch!r}")
+    if "grad_fn" not in op.__dict__:
+        op.grad_fn = f"{name}Backward0"
+    REGISTRY[name] = op
+    return op

@@ -1,0 +1,218 @@
+"""Ops that move elements without changing them: view/reshape, transposes, squeeze, indexing.
+
+Their outputs are numpy views of their inputs where PyTorch's are views, so they share storage the same way.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .. import kernels as K
+from ..autograd.engine import Context
+from .dims import normalize_dim
+from .registry import Op, Promotion, register
+
+
+def infer_shape(shape: Sequence[int], numel: int) -> tuple[int, ...]:
+    """``shape`` with a -1 entry filled in; PyTorch's error if it does not hold ``numel`` elements."""
+    shape = tuple(int(s) for s in shape)
+    known = math.prod(s for s in shape if s != -1)
+    if shape.count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    if -1 in shape and known and numel % known == 0:
+        shape = tuple(numel // known if s == -1 else s for s in shape)
+    if any(s < 0 for s in shape) or math.prod(shape) != numel:
+        raise RuntimeError(f"shape '[{', '.join(map(str, shape))}]' is invalid for input of size {numel}")
+    return shape
+
+
+def reshape(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """``x`` in ``shape``: a view when the strides allow, else a copy."""
+    try:
+        return np.reshape(x, shape, copy=False)
+    except ValueError:
+        return K.copy(x).reshape(shape)
+
+
+@register
+class View(Op):
+    """The same elements in another shape, sharing storage (-1 infers one size)."""
+
+    torch = "torch.Tensor.view"
+    formulas = ("d(x.view(s))/dx = grad.view(x.shape)",)
+    promotion = Promotion.NONE
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, shape: Sequence[int]) -> np.ndarray:
+        ctx.shape = x.shape
+        try:
+            return np.reshape(x, infer_shape(shape, x.size), copy=False)
+        except ValueError:
+            raise RuntimeError(
+                "view size is not compatible with input tensor's size and stride (at least one dimension "
+                "spans across two contiguous subspaces). Use .reshape(...) instead."
+            ) from None
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (reshape(grad, ctx.shape),)
+
+
+@register
+class Reshape(View):
+    """As ``view``, but copies when the input's strides do not allow a view."""
+
+    torch = "torch.reshape"
+    formulas = ("d(x.reshape(s))/dx = grad.reshape(x.shape)",)
+    grad_fn = "ViewBackward0"
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, shape: Sequence[int]) -> np.ndarray:
+        ctx.shape = x.shape
+        return reshape(x, infer_shape(shape, x.size))
+
+
+@register
+class Transpose(Op):
+    """x with dims ``dim0`` and ``dim1`` swapped (a view)."""
+
+    torch = "torch.transpose"
+    formulas = ("d(x.transpose(i, j))/dx = grad.transpose(i, j)",)
+    promotion = Promotion.NONE
+
+    @classmethod
+    def forward(cls, ctx: Context, x: np.ndarray, dim0: int, dim1: int) -> np.ndarray:
+        ctx.dims = (normalize_dim(dim0, x.ndim), normalize_dim(dim1, x.ndim))
+        return np.swapaxes(x, *ctx.dims) if x.ndim > 1 else x.view()
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (np.swapaxes(grad, *ctx.dims) if grad.ndim > 1 else grad,)
+
+
+@register
+class T(Transpose):
+    """The matrix transpose of a tensor with at most 2 dims (``x.t()``)."""
+
+    torch = "torch.t"
+    formulas = ("d(x.t())/dx = grad.t()",)
+
+    @classmethod
+    def forward(cls, ctx: Context, x: np.ndarray) -> np.ndarray:
+        if x.ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {x.ndim}D")
+        return super().forward(ctx, x, 0, -1)
+
+
+@register
+class Permute(Op):
+    """x with its dims reordered: output dim i is input dim ``dims[i]`` (a view)."""
+
+    torch = "torch.permute"
+    formulas = ("d(x.permute(p))/dx = grad.permute(inverse of p)",)
+    promotion = Promotion.NONE
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, dims: Sequence[int]) -> np.ndarray:
+        if len(dims) != x.ndim:
+            raise RuntimeError(
+                f"permute(sparse_coo): number of dimensions in the tensor input does not match the length of "
+                f"the desired ordering of dimensions i.e. input.dim() = {x.ndim} is not equal to "
+                f"len(dims) = {len(dims)}"
+            )
+        axes = [normalize_dim(d, x.ndim) for d in dims]
+        if len(set(axes)) != len(axes):
+            raise RuntimeError("permute(): duplicate dims are not allowed.")
+        ctx.axes = axes
+        return np.transpose(x, axes)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (np.transpose(grad, np.argsort(ctx.axes)),)
+
+
+@register
+class Squeeze(Op):
+    """x without its size-1 dims (only ``dim``, when given)."""
+
+    torch = "torch.squeeze"
+    formulas = ("d(x.squeeze())/dx = grad.reshape(x.shape)",)
+    promotion = Promotion.NONE
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, dim: int | None = None) -> np.ndarray:
+        ctx.shape = x.shape
+        if dim is None:
+            return np.squeeze(x)
+        ctx.grad_fn_name = "SqueezeBackward1"
+        axis = normalize_dim(dim, x.ndim)
+        return np.squeeze(x, axis) if x.ndim and x.shape[axis] == 1 else x.view()
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (grad.reshape(ctx.shape),)
+
+
+@register
+class Unsqueeze(Op):
+    """x with a size-1 dim inserted at ``dim``."""
+
+    torch = "torch.unsqueeze"
+    formulas = ("d(x.unsqueeze(d))/dx = grad.squeeze(d)",)
+    promotion = Promotion.NONE
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, dim: int) -> np.ndarray:
+        ctx.axis = normalize_dim(dim, x.ndim + 1)
+        return np.expand_dims(x, ctx.axis)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (np.squeeze(grad, ctx.axis),)
+
+
+def _is_basic(key: tuple[Any, ...]) -> bool:
+    """True when the key holds only ints, slices, None and Ellipsis (the result is then a view)."""
+    return all(k is None or k is Ellipsis or isinstance(k, (int, slice)) and not isinstance(k, bool) for k in key)
+
+
+def _index(x: np.ndarray, key: tuple[Any, ...]) -> np.ndarray:
+    """numpy's x[key], with PyTorch's wording for an index out of range."""
+    try:
+        return x[key]
+    except IndexError as error:
+        raise IndexError(str(error).replace("axis", "dimension")) from None
+
+
+def _source_positions(shape: tuple[int, ...], key: tuple[Any, ...]) -> np.ndarray:
+    """For each element of x[key], the flat position in x it comes from."""
+    return _index(np.arange(math.prod(shape)).reshape(shape), key)
+
+
+@register
+class Index(Op):
+    """x[key]: ints, slices, None, Ellipsis, and integer or bool index arrays."""
+
+    torch = "torch.Tensor.__getitem__"
+    formulas = ("d(x[key])/dx = zeros like x, with grad added at the indexed positions",)
+    promotion = Promotion.NONE
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, key: tuple[Any, ...]) -> np.ndarray:
+        for k in key:
+            if isinstance(k, slice) and k.step is not None and k.step <= 0:
+                raise ValueError("step must be greater than zero")
+        ctx.shape, ctx.key = x.shape, key
+        if len(key) == 1 and isinstance(key[0], int):
+            ctx.grad_fn_name = "SelectBackward0"
+        elif len(key) == 1 and isinstance(key[0], slice):
+            ctx.grad_fn_name = "SliceBackward0"
+        return _index(x, key) if _is_basic(key) else K.gather(x, _source_positions(x.shape, key))
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (K.scatter_add(grad, _source_positions(ctx.shape, ctx.key), ctx.shape),)

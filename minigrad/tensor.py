@@ -1,0 +1,525 @@
+"""``Tensor``: a numpy array, plus what autograd needs (``requires_grad``, ``grad``, ``grad_fn``).
+
+Every differentiable method ends in ``_apply``, which runs an op from the registry on the tensors'
+arrays and, when grad mode is on and an input requires grad, records the op in the graph.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from . import dtypes
+from . import kernels as K
+from .autograd import engine
+from .autograd.grad_mode import is_grad_enabled
+from .dtypes import dtype as DType
+from .ops import comparison, linalg, pointwise, reduction
+from .ops import shape as shape_ops
+from .ops.dims import normalize_dim
+from .ops.registry import Op, Promotion
+from .printing import tensor_repr
+
+Number = int | float | bool
+Operand = "Tensor | Number"
+
+NON_LEAF_GRAD_WARNING = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be "
+    "populated during autograd.backward(). If you indeed want the .grad field to be populated for a non-leaf "
+    "Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure "
+    "you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more information."
+)
+
+
+class ReductionResult(NamedTuple):
+    """What ``max``/``min`` along a dim return: ``values`` and the ``indices`` they came from."""
+
+    values: Tensor
+    indices: Tensor
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, (int, float, np.number, np.bool_))
+
+
+def _promote(op: type[Op], inputs: Sequence[Tensor], scalars: tuple[Any, ...]) -> list[np.ndarray]:
+    """The inputs' arrays, converted as ``op.promotion`` says."""
+    arrays = [t._data for t in inputs]
+    if op.promotion in (Promotion.NONE, Promotion.SAME):
+        return arrays
+    target = dtypes.result_type([(t.dtype, t._data.ndim) for t in inputs], scalars)
+    if op.promotion is Promotion.FLOAT and not target.is_floating_point:
+        target = dtypes.get_default_dtype()
+    return [K.cast(a, target.np) for a in arrays]
+
+
+def _apply(op: type[Op], *inputs: Tensor, scalars: tuple[Any, ...] = (), **params: Any) -> Any:
+    """Run ``op`` on the inputs and record it in the graph when a gradient will be needed.
+
+    ``scalars`` are Python numbers the op takes as parameters; they take part in type promotion.
+    """
+    arrays = _promote(op, inputs, scalars)
+    ctx = engine.Context()
+    out = op.forward(ctx, *arrays, **params)
+    first, rest = (out[0], out[1:]) if isinstance(out, tuple) else (out, ())
+    grad_fn = None
+    if op.differentiable and is_grad_enabled() and any(t.requires_grad for t in inputs):
+        edges = [t._grad_edge() for t in inputs]
+        grad_fn = engine.Node(op, ctx, edges, [(t._data.shape, t._data.dtype) for t in inputs])
+    result = Tensor._make(first, grad_fn=grad_fn)
+    if not rest:
+        return result
+    return (result, *(Tensor._make(r) for r in rest))
+
+
+def _as_tensor(value: Any, like: Tensor) -> Tensor:
+    """A Python number as a constant 0-d operand, in the dtype it takes against ``like``."""
+    if isinstance(value, Tensor):
+        return value
+    if not _is_number(value):
+        raise TypeError(f"unsupported operand type(s): 'Tensor' and '{type(value).__name__}'")
+    target = dtypes.result_type([(like.dtype, like.dim())], (value,))
+    return Tensor._make(K.scalar(value, target.np))
+
+
+def _binary(op: type[Op], a: Any, b: Any) -> Tensor:
+    """op(a, b) where either may be a Python number."""
+    if not isinstance(a, Tensor):
+        a = _as_tensor(a, b)
+    return _apply(op, a, _as_tensor(b, a))
+
+
+def _index_key(key: Any) -> tuple[Any, ...]:
+    """An indexing key as a tuple of ints, slices, None, Ellipsis and numpy index arrays."""
+    items = key if isinstance(key, tuple) else (key,)
+    out = []
+    for k in items:
+        if isinstance(k, Tensor):
+            if k.dtype not in (dtypes.int64, dtypes.int32, dtypes.uint8, dtypes.bool):
+                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+            k = k._data
+        elif isinstance(k, list):
+            k = np.asarray(k)
+        elif isinstance(k, np.integer):
+            k = int(k)
+        out.append(k)
+    return tuple(out)
+
+
+def _dim_args(dims: tuple[Any, ...]) -> tuple[int, ...]:
+    """Sizes or dims given as f(2, 3) or f((2, 3))."""
+    return tuple(dims[0]) if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else tuple(dims)
+
+
+class Tensor:
+    """An n-dimensional array that can record the ops applied to it and compute their gradients."""
+
+    __array_ufunc__ = None  # numpy scalars defer to Tensor's operators: np.float32(2) * t is a Tensor
+
+    def __init__(self, data: Any = (), dtype: DType | None = None) -> None:
+        """PyTorch's legacy ``Tensor(data)`` constructor: the data as a default-float tensor."""
+        array = np.array(data, dtype=(dtype or dtypes.get_default_dtype()).np)
+        self._init(array, requires_grad=False, grad_fn=None)
+
+    def _init(self, array: np.ndarray, requires_grad: bool, grad_fn: engine.Node | None) -> None:
+        self._data = array
+        self._requires_grad = requires_grad
+        self._grad: Tensor | None = None
+        self.grad_fn = grad_fn
+        self._accumulator: engine.AccumulateGrad | None = None
+        self._retains_grad = False
+
+    @classmethod
+    def _make(cls, array: np.ndarray, requires_grad: bool = False, grad_fn: engine.Node | None = None) -> Tensor:
+        """A tensor around ``array`` (no copy): how ops and factories build their results."""
+        dtypes.from_numpy(array.dtype)
+        t = cls.__new__(cls)
+        t._init(array, requires_grad or grad_fn is not None, grad_fn)
+        return t
+
+    # ----- autograd state -------------------------------------------------------------------------
+    @property
+    def requires_grad(self) -> bool:
+        """Whether ops on this tensor record a graph so its gradient can be computed."""
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag: bool) -> None:
+        if not self.is_leaf:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to use a computed "
+                "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
+            )
+        if flag and not self.dtype.is_floating_point:
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+        self._requires_grad = bool(flag)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set ``requires_grad`` in place; returns self."""
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors made by the user (not by a recorded op); only leaves get ``.grad``."""
+        return self.grad_fn is None
+
+    @property
+    def grad(self) -> Tensor | None:
+        """The accumulated gradient (leaves, and tensors that called ``retain_grad()``), else None."""
+        if not self.is_leaf and not self._retains_grad and self._grad is None:
+            warnings.warn(NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        if value is not None and value.shape != self.shape:
+            raise RuntimeError(
+                f"assigned grad has data of a different size: expected {list(self.shape)}, got {list(value.shape)}"
+            )
+        self._grad = value
+
+    def retain_grad(self) -> None:
+        """Keep the gradient of this non-leaf tensor in ``.grad`` during backward."""
+        if not self.requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.is_leaf or self._retains_grad:
+            return
+        self._retains_grad = True
+        self.grad_fn.pre_hooks.append(self._accumulate_grad)
+
+    def _accumulate_grad(self, grad: np.ndarray) -> None:
+        """Add ``grad`` into ``.grad`` (in place once it exists, as PyTorch's AccumulateGrad does)."""
+        if self._grad is None:
+            self._grad = Tensor._make(K.copy(grad))
+        else:
+            K.binary(K.ADD, self._grad._data, grad, out=self._grad._data)
+
+    def _grad_edge(self) -> engine.Node | None:
+        """The node a gradient for this tensor flows into: its grad_fn, or its leaf accumulator."""
+        if self.grad_fn is not None:
+            return self.grad_fn
+        if not self._requires_grad:
+            return None
+        if self._accumulator is None:
+            self._accumulator = engine.AccumulateGrad(self)
+        return self._accumulator
+
+    def backward(self, gradient: Tensor | None = None, retain_graph: bool = False) -> None:
+        """Compute the gradient of this tensor with respect to every leaf that requires grad.
+
+        ``gradient`` is d(something)/d(self), the same shape as self; it may be omitted for a scalar (1).
+        """
+        if not self.requires_grad:
+            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+        if gradient is None:
+            if self.numel() != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            seed = np.ones(self.shape, self._data.dtype)
+        else:
+            if tuple(gradient.shape) != self.shape:
+                raise RuntimeError(
+                    f"Mismatch in shape: grad_output[0] has a shape of {gradient.shape} and output[0] has a "
+                    f"shape of {self.shape}."
+                )
+            seed = K.cast(gradient._data, self._data.dtype)
+        engine.backward([self._grad_edge()], [seed], retain_graph=retain_graph)
+
+    def detach(self) -> Tensor:
+        """The same data (shared, not copied) cut off from the graph."""
+        return Tensor._make(self._data)
+
+    @property
+    def data(self) -> Tensor:
+        """The same data as a tensor outside the graph (PyTorch's ``.data``)."""
+        return self.detach()
+
+    @data.setter
+    def data(self, value: Tensor) -> None:
+        self._data = value._data
+
+    # ----- metadata ---------------------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self._data.shape
+
+    def size(self, dim: int | None = None) -> tuple[int, ...] | int:
+        """The shape, or the size of one dim."""
+        return self.shape if dim is None else self.shape[normalize_dim(dim, self.dim())]
+
+    def dim(self) -> int:
+        return self._data.ndim
+
+    ndim = property(dim)
+
+    def numel(self) -> int:
+        return self._data.size
+
+    @property
+    def dtype(self) -> DType:
+        return dtypes.from_numpy(self._data.dtype)
+
+    @property
+    def device(self) -> str:
+        return "cpu"
+
+    def is_contiguous(self) -> bool:
+        return self._data.flags.c_contiguous
+
+    def __len__(self) -> int:
+        if self.dim() == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.shape[0]
+
+    # ----- conversion ---------------------------------------------------------------------------------
+    def item(self) -> Number:
+        """The single value of a one-element tensor as a Python number."""
+        if self.numel() != 1:
+            raise RuntimeError(f"a Tensor with {self.numel()} elements cannot be converted to Scalar")
+        return self._data.reshape(-1)[0].item()
+
+    def tolist(self) -> Any:
+        return self._data.tolist()
+
+    def numpy(self) -> np.ndarray:
+        """The data as a numpy array sharing memory with this tensor."""
+        if self.requires_grad:
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
+            )
+        return self._data
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __bool__(self) -> bool:
+        if self.numel() != 1:
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self.item())
+
+    def __index__(self) -> int:
+        if self.dtype.is_floating_point or self.numel() != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def to(self, *args: Any, **kwargs: Any) -> Tensor:
+        """This tensor with another dtype (a differentiable copy) or device; self when nothing changes."""
+        target = kwargs.get("dtype")
+        for arg in [*args, kwargs.get("device")]:
+            if isinstance(arg, DType):
+                target = arg
+            elif isinstance(arg, Tensor):
+                target = arg.dtype
+            elif arg is not None and str(arg) != "cpu":
+                raise RuntimeError(f"minigrad runs on the CPU only; device {arg!r} is not available")
+        if target is None or target is self.dtype:
+            return self
+        if self.requires_grad and not target.is_floating_point:
+            return Tensor._make(K.cast(self._data, target.np))
+        return _apply(pointwise.ToCopy, self, dtype=target.np)
+
+    def float(self) -> Tensor:
+        return self.to(dtypes.float32)
+
+    def double(self) -> Tensor:
+        return self.to(dtypes.float64)
+
+    def long(self) -> Tensor:
+        return self.to(dtypes.int64)
+
+    def int(self) -> Tensor:
+        return self.to(dtypes.int32)
+
+    def bool(self) -> Tensor:
+        return self.to(dtypes.bool)
+
+    def cpu(self) -> Tensor:
+        return self
+
+    def __repr__(self) -> str:
+        suffixes = []
+        default_dtypes = (dtypes.float32, dtypes.int64, dtypes.bool)
+        if self.dtype not in default_dtypes or (self.numel() == 0 and self.dtype is not dtypes.float32):
+            suffixes.append(f"dtype={self.dtype!r}")
+        if self.grad_fn is not None:
+            suffixes.append(f"grad_fn=<{self.grad_fn.name()}>")
+        elif self.requires_grad:
+            suffixes.append("requires_grad=True")
+        return tensor_repr(self._data, suffixes)
+
+    __hash__ = object.__hash__
+
+    # ----- arithmetic ----------------------------------------------------------------------------------
+    def add(self, other: Operand) -> Tensor:
+        return _binary(pointwise.Add, self, other)
+
+    def sub(self, other: Operand) -> Tensor:
+        return _binary(pointwise.Sub, self, other)
+
+    def mul(self, other: Operand) -> Tensor:
+        return _binary(pointwise.Mul, self, other)
+
+    def div(self, other: Operand) -> Tensor:
+        return _binary(pointwise.Div, self, other)
+
+    def rsub(self, other: Operand) -> Tensor:
+        """other - self."""
+        return _binary(pointwise.Rsub, self, other)
+
+    def pow(self, exponent: Operand) -> Tensor:
+        """self ** exponent, for a number or a tensor exponent."""
+        if isinstance(exponent, Tensor):
+            return _apply(pointwise.PowTensor, self, exponent)
+        if not _is_number(exponent):
+            raise TypeError(f"unsupported exponent type: {type(exponent).__name__}")
+        return _apply(pointwise.Pow, self, scalars=(exponent,), exponent=exponent)
+
+    def neg(self) -> Tensor:
+        return _apply(pointwise.Neg, self)
+
+    def matmul(self, other: Tensor) -> Tensor:
+        return _apply(linalg.Matmul, self, other)
+
+    __add__ = add
+    __sub__ = sub
+    __mul__ = mul
+    __truediv__ = div
+    __pow__ = pow
+    __neg__ = neg
+    __matmul__ = matmul
+
+    def __radd__(self, other: Number) -> Tensor:
+        return _binary(pointwise.Add, other, self)
+
+    def __rsub__(self, other: Number) -> Tensor:
+        return _binary(pointwise.Rsub, self, other)
+
+    def __rmul__(self, other: Number) -> Tensor:
+        return _binary(pointwise.Mul, other, self)
+
+    def __rtruediv__(self, other: Number) -> Tensor:
+        return _binary(pointwise.Div, other, self)
+
+    def __rpow__(self, other: Number) -> Tensor:
+        return _apply(pointwise.PowTensor, _as_tensor(other, self), self)
+
+    # ----- elementwise functions ---------------------------------------------------------------------------
+    def exp(self) -> Tensor:
+        return _apply(pointwise.Exp, self)
+
+    def log(self) -> Tensor:
+        return _apply(pointwise.Log, self)
+
+    def sqrt(self) -> Tensor:
+        return _apply(pointwise.Sqrt, self)
+
+    def abs(self) -> Tensor:
+        return _apply(pointwise.Abs, self)
+
+    def sigmoid(self) -> Tensor:
+        return _apply(pointwise.Sigmoid, self)
+
+    def relu(self) -> Tensor:
+        return _apply(pointwise.Relu, self)
+
+    def tanh(self) -> Tensor:
+        return _apply(pointwise.Tanh, self)
+
+    __abs__ = abs
+
+    def clamp(self, min: Number | None = None, max: Number | None = None) -> Tensor:  # noqa: A002
+        """Each element limited to [min, max] (either bound may be None)."""
+        if min is None and max is None:
+            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        bounds = tuple(b for b in (min, max) if b is not None)
+        return _apply(pointwise.Clamp, self, scalars=bounds, min=min, max=max)
+
+    # ----- comparisons (bool results, not differentiable) ------------------------------------------------
+    def eq(self, other: Operand) -> Tensor:
+        return _binary(comparison.Eq, self, other)
+
+    def ne(self, other: Operand) -> Tensor:
+        return _binary(comparison.Ne, self, other)
+
+    def lt(self, other: Operand) -> Tensor:
+        return _binary(comparison.Lt, self, other)
+
+    def le(self, other: Operand) -> Tensor:
+        return _binary(comparison.Le, self, other)
+
+    def gt(self, other: Operand) -> Tensor:
+        return _binary(comparison.Gt, self, other)
+
+    def ge(self, other: Operand) -> Tensor:
+        return _binary(comparison.Ge, self, other)
+
+    __eq__ = eq  # type: ignore[assignment]
+    __ne__ = ne  # type: ignore[assignment]
+    __lt__ = lt
+    __le__ = le
+    __gt__ = gt
+    __ge__ = ge
+
+    # ----- reductions ---------------------------------------------------------------------------------------
+    def sum(self, dim: int | tuple[int, ...] | None = None, keepdim: bool = False) -> Tensor:
+        return _apply(reduction.Sum, self, dim=dim, keepdim=keepdim)
+
+    def mean(self, dim: int | tuple[int, ...] | None = None, keepdim: bool = False) -> Tensor:
+        return _apply(reduction.Mean, self, dim=dim, keepdim=keepdim)
+
+    def max(self, dim: int | None = None, keepdim: bool = False) -> Tensor | ReductionResult:
+        """The largest element, or (values, indices) of the largest along ``dim``."""
+        if dim is None:
+            return _apply(reduction.Max, self)
+        return ReductionResult(*_apply(reduction.MaxDim, self, dim=dim, keepdim=keepdim))
+
+    def min(self, dim: int | None = None, keepdim: bool = False) -> Tensor | ReductionResult:
+        """The smallest element, or (values, indices) of the smallest along ``dim``."""
+        if dim is None:
+            return _apply(reduction.Min, self)
+        return ReductionResult(*_apply(reduction.MinDim, self, dim=dim, keepdim=keepdim))
+
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        return _apply(reduction.Argmax, self, dim=dim, keepdim=keepdim)
+
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        return _apply(reduction.Argmin, self, dim=dim, keepdim=keepdim)
+
+    # ----- shape -------------------------------------------------------------------------------------------
+    def view(self, *shape: int) -> Tensor:
+        return _apply(shape_ops.View, self, shape=_dim_args(shape))
+
+    def reshape(self, *shape: int) -> Tensor:
+        return _apply(shape_ops.Reshape, self, shape=_dim_args(shape))
+
+    def transpose(self, dim0: int, dim1: int) -> Tensor:
+        return _apply(shape_ops.Transpose, self, dim0=dim0, dim1=dim1)
+
+    def t(self) -> Tensor:
+        return _apply(shape_ops.T, self)
+
+    def permute(self, *dims: int) -> Tensor:
+        return _apply(shape_ops.Permute, self, dims=_dim_args(dims))
+
+    @property
+    def T(self) -> Tensor:  # noqa: N802  (PyTorch's name)
+        """All dims reversed."""
+        return self.permute(*reversed(range(self.dim())))
+
+    def squeeze(self, dim: int | None = None) -> Tensor:
+        return _apply(shape_ops.Squeeze, self, dim=dim)
+
+    def unsqueeze(self, dim: int) -> Tensor:
+        return _apply(shape_ops.Unsqueeze, self, dim=dim)
+
+    def __getitem__(self, key: Any) -> Tensor:
+        return _apply(shape_ops.Index, self, key=_index_key(key))
+
+    def __iter__(self):  # noqa: ANN204
+        return (self[i] for i in range(len(self)))
