@@ -52,11 +52,16 @@ def _accumulator(dtype: np.dtype) -> np.dtype:
 
 
 def sum(x: np.ndarray, axes: tuple[int, ...], dtype: np.dtype | None = None) -> np.ndarray:  # noqa: A001
-    """The sum of ``x`` over ``axes`` (kept axes stay, reduced ones go), in ``dtype`` (default x's)."""
+    """The sum of ``x`` over ``axes`` (kept axes stay, reduced ones go), in ``dtype``.
+
+    By default floats sum to their own dtype, integers and bools to int64 (as in PyTorch).
+    """
     rows, kept_shape = _rows(x, axes)
     acc = np.zeros(rows.shape[0], _accumulator(x.dtype))
     _sum_rows(rows, acc)
-    return cast(acc, np.dtype(dtype or x.dtype)).reshape(kept_shape)
+    if dtype is None:
+        dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.int64)
+    return cast(acc, np.dtype(dtype)).reshape(kept_shape)
 
 
 def extreme(x: np.ndarray, axis: int, pick_min: bool) -> tuple[np.ndarray, np.ndarray]:

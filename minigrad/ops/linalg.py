@@ -68,11 +68,9 @@ class Matmul(Op):
         # Restore the dims a 1-D operand lost, so both products below are plain (batched) matrix products.
         a2 = a[None, :] if a.ndim == 1 else a
         b2 = b[:, None] if b.ndim == 1 else b
-        g2 = grad
+        g2 = np.expand_dims(grad, -1) if b.ndim == 1 else grad
         if a.ndim == 1:
             g2 = np.expand_dims(g2, -2)
-        if b.ndim == 1:
-            g2 = np.expand_dims(g2, -1)
         grad_a = K.matmul(g2, np.swapaxes(b2, -1, -2))
         grad_b = K.matmul(np.swapaxes(a2, -1, -2), g2)
         if a.ndim == 1:

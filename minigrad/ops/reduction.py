@@ -29,8 +29,7 @@ class Sum(Op):
         axes = normalize_dims(dim, x.ndim)
         ctx.shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
         ctx.grad_fn_name = "SumBackward0" if dim is None else "SumBackward1"
-        dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.int64)
-        out = K.sum(x, axes, dtype)
+        out = K.sum(x, axes)
         return np.expand_dims(out, axes) if keepdim else out
 
     @staticmethod

@@ -180,10 +180,31 @@ def _is_basic(key: tuple[Any, ...]) -> bool:
     return all(k is None or k is Ellipsis or isinstance(k, (int, slice)) and not isinstance(k, bool) for k in key)
 
 
+def _is_array(k: Any) -> bool:
+    return isinstance(k, np.ndarray)
+
+
 def _index(x: np.ndarray, key: tuple[Any, ...]) -> np.ndarray:
-    """numpy's x[key], with PyTorch's wording for an index out of range."""
+    """x[key] with PyTorch's rules, and its wording for an index out of range.
+
+    PyTorch applies ints, slices and None first and the index arrays after, on what remains; numpy
+    applies them together. They differ where an int sits between index arrays and slices:
+    for x of shape (2, 3, 4), x[1, :, [0, 3]] is (3, 2) in PyTorch and (2, 3) in numpy.
+    """
     try:
-        return x[key]
+        if not any(_is_array(k) for k in key):
+            return x[key]
+        basic: list[Any] = []  # step 1: ints, slices and None; index arrays keep their dims for now
+        rest: list[Any] = []  # step 2: the index arrays, over the dims step 1 left
+        for k in key:
+            if _is_array(k):
+                basic += [slice(None)] * (k.ndim if k.dtype == bool else 1)
+                rest.append(k)
+            else:
+                basic.append(k)
+                if not isinstance(k, int):
+                    rest.append(Ellipsis if k is Ellipsis else slice(None))
+        return x[tuple(basic)][tuple(rest)]
     except IndexError as error:
         raise IndexError(str(error).replace("axis", "dimension")) from None
 

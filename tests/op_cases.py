@@ -1,0 +1,133 @@
+"""The cross-check cases for every op in the registry: inputs to run on minigrad and on torch.
+
+Each registry op must have cases here (``test_every_op_has_cases`` enforces it). A case names the
+registry op, the shapes of its tensor inputs, and the other arguments, the same for both frameworks;
+an argument may be a function of the framework module (for index tensors and dtypes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from minigrad.ops.registry import NONZERO, REAL, Domain
+
+
+@dataclass(frozen=True)
+class Case:
+    op: str
+    shapes: tuple[tuple[int, ...], ...]
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    domain: tuple[Domain, ...] | None = None  # overrides the op's declared domain
+    discrete: bool = False  # inputs drawn from {-1, 0, 1}, so that ties and equalities happen
+
+    @property
+    def id(self) -> str:
+        shapes = ",".join("x".join(map(str, s)) or "scalar" for s in self.shapes)
+        extra = [repr(a) if not callable(a) else getattr(a, "label", "fn") for a in self.args]
+        extra += [f"{k}={v!r}" if not callable(v) else f"{k}={getattr(v, 'label', 'fn')}"
+                  for k, v in self.kwargs.items()]
+        return f"{self.op}[{shapes}{';' if extra else ''}{','.join(extra)}]"
+
+
+def per_framework(label: str, make: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """An argument built for each framework (``make(torch)`` or ``make(minigrad)``), shown as ``label``."""
+    make.label = label  # type: ignore[attr-defined]
+    return make
+
+
+BINARY_SHAPES = [((3, 4), (3, 4)), ((3, 4), (4,)), ((2, 1, 4), (3, 1)), ((), (3,)), ((5,), ()), ((0, 3), (3,)),
+                 ((1,), (2, 3))]
+UNARY_SHAPES = [(), (5,), (3, 4), (2, 3, 4), (0, 4), (1, 3)]
+
+CASES: list[Case] = []
+for name in ("Add", "Sub", "Rsub", "Mul", "Div", "PowTensor"):
+    CASES += [Case(name, shapes) for shapes in BINARY_SHAPES]
+for name in ("Eq", "Ne", "Lt", "Le", "Gt", "Ge"):
+    CASES += [Case(name, shapes, discrete=True) for shapes in BINARY_SHAPES]
+CASES += [Case("Div", ((3, 4), (3, 4)), domain=(REAL, NONZERO))]
+for name in ("Neg", "Exp", "Log", "Sqrt", "Abs", "Sigmoid", "Relu", "Tanh"):
+    CASES += [Case(name, (shape,)) for shape in UNARY_SHAPES]
+for exponent in (2, 3, 0, 1, -1, -2, 4):
+    CASES += [Case("Pow", ((3, 4),), args=(exponent,), domain=(NONZERO,))]
+for exponent in (0.5, -0.5, 2.5, -1.5):
+    CASES += [Case("Pow", ((3, 4),), args=(exponent,))]
+CASES += [Case("Pow", ((),), args=(2,)), Case("Pow", ((0, 2),), args=(2.5,))]
+CASES += [
+    Case("Clamp", ((3, 4),), kwargs={"min": -0.5, "max": 0.5}),
+    Case("Clamp", ((5,),), kwargs={"min": 0.1}),
+    Case("Clamp", ((2, 3),), kwargs={"max": -0.2}),
+    Case("Clamp", ((2, 3),), kwargs={"min": 0.3, "max": -0.3}),
+    Case("ToCopy", ((3, 4),), kwargs={"dtype": per_framework("float64", lambda fw: fw.float64)}),
+    Case("ToCopy", ((3,),), kwargs={"dtype": per_framework("float32", lambda fw: fw.float32)}),
+]
+for name in ("Sum", "Mean"):
+    CASES += [
+        Case(name, ((3, 4, 5),)),
+        Case(name, ((),)),
+        Case(name, ((3, 4, 5),), kwargs={"dim": 0}),
+        Case(name, ((3, 4, 5),), kwargs={"dim": -1, "keepdim": True}),
+        Case(name, ((3, 4, 5),), kwargs={"dim": (0, 2)}),
+        Case(name, ((3, 4, 5),), kwargs={"dim": (2, 0), "keepdim": True}),
+        Case(name, ((4, 1),), kwargs={"dim": 1}),
+        Case(name, ((0, 3),), kwargs={"dim": 1}),
+    ]
+CASES += [Case("Sum", ((0, 3),)), Case("Sum", ((0, 3),), kwargs={"dim": 0})]
+for name in ("Max", "Min"):
+    CASES += [Case(name, (shape,)) for shape in [(3, 4), (7,), ()]]
+    CASES += [Case(name, ((4, 5),), discrete=True)]  # ties share the gradient
+for name, method in (("MaxDim", "Max"), ("MinDim", "Min")):
+    CASES += [Case(name, ((3, 4, 5),), kwargs={"dim": d, "keepdim": k}) for d in (0, 1, -1) for k in (False, True)]
+    CASES += [Case(name, ((4, 5),), kwargs={"dim": 1}, discrete=True), Case(name, ((),), kwargs={"dim": 0})]
+for name in ("Argmax", "Argmin"):
+    CASES += [Case(name, ((3, 4),)), Case(name, ((3, 4),), kwargs={"dim": 1}),
+              Case(name, ((3, 4),), kwargs={"dim": 0, "keepdim": True}),
+              Case(name, ((4, 5),), kwargs={"dim": 1}, discrete=True)]
+CASES += [
+    Case("Matmul", shapes)
+    for shapes in [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 4)), ((2, 3), (3, 4)), ((5, 2, 3), (3, 4)),
+                   ((2, 3), (5, 3, 4)), ((2, 1, 2, 3), (3, 3, 4)), ((3,), (2, 3, 4)), ((2, 4, 3), (3,)),
+                   ((0, 3), (3, 2)), ((2, 0), (0, 3)), ((1, 1), (1, 1))]
+]
+CASES += [
+    Case("View", ((3, 4),), args=((4, 3),)),
+    Case("View", ((3, 4),), args=((12,),)),
+    Case("View", ((2, 3, 4),), args=((2, -1),)),
+    Case("View", ((),), args=((1, 1),)),
+    Case("Reshape", ((3, 4),), args=((4, 3),)),
+    Case("Reshape", ((2, 3, 4),), args=((-1,),)),
+    Case("Reshape", ((2, 3, 4),), args=((6, 1, 4),)),
+    Case("Transpose", ((3, 4),), args=(0, 1)),
+    Case("Transpose", ((2, 3, 4),), args=(0, 2)),
+    Case("Transpose", ((2, 3, 4),), args=(-1, 1)),
+    Case("Transpose", ((5,),), args=(0, -1)),
+    Case("T", ((3, 4),)),
+    Case("T", ((5,),)),
+    Case("T", ((),)),
+    Case("Permute", ((2, 3, 4),), args=((2, 0, 1),)),
+    Case("Permute", ((2, 3),), args=((1, 0),)),
+    Case("Squeeze", ((1, 3, 1),)),
+    Case("Squeeze", ((1, 3, 1),), args=(0,)),
+    Case("Squeeze", ((1, 3, 1),), args=(1,)),
+    Case("Squeeze", ((1, 3, 1),), args=(-1,)),
+    Case("Unsqueeze", ((3, 4),), args=(0,)),
+    Case("Unsqueeze", ((3, 4),), args=(2,)),
+    Case("Unsqueeze", ((3, 4),), args=(-1,)),
+    Case("Unsqueeze", ((),), args=(0,)),
+]
+_MASK = np.array([[True, False, True, False, False], [False, False, False, False, False],
+                  [True, True, True, True, True], [False, True, False, False, True]])
+CASES += [
+    Case("Index", ((4, 5),), args=(key,))
+    for key in [1, -1, slice(1, 3), (slice(None), 2), (None, 1), (Ellipsis, 0), (slice(None, None, 2),),
+                (slice(1, None), slice(None, -1, 3)), [0, 2, 2], ([0, 1, 3], [4, 4, 0]),
+                per_framework("long[[0,1],[3,3]]", lambda fw: fw.tensor([[0, 1], [3, 3]])),
+                per_framework("bool mask", lambda fw: fw.tensor(_MASK)),
+                per_framework("(:, long[4,0,4])", lambda fw: (slice(None), fw.tensor([4, 0, 4]))),
+                per_framework("bool rows", lambda fw: fw.tensor([True, False, True, True]))]
+]
+CASES += [Case("Index", ((3,),), args=(0,)), Case("Index", ((2, 3, 4),), args=((1, slice(None), [0, 3]),))]

@@ -1,0 +1,133 @@
+"""Every op in the registry against PyTorch: forward values, and the gradient of every input.
+
+For each case in ``op_cases.CASES``, in float32 and float64, with contiguous inputs and with
+non-contiguous ones (a transposed or strided view of a larger leaf), the test runs the op on minigrad
+and on torch, backpropagates the same random cotangent through both, and compares outputs and every
+leaf's gradient. Where torch raises, minigrad must raise the same exception type.
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+from conftest import assert_close
+from op_cases import CASES, Case
+
+import minigrad
+from minigrad.ops.registry import REAL, REGISTRY, Promotion
+
+
+def resolve(path: str, root: Any) -> Any:
+    """The object at a dotted path such as ``torch.Tensor.view``, under ``root`` instead of ``torch``."""
+    obj = root
+    for part in path.split(".")[1:]:
+        obj = getattr(obj, part)
+    return obj
+
+
+def sample(case: Case, dtype: str, seed: int) -> list[np.ndarray]:
+    """The case's input values, drawn from each input's domain."""
+    rng = np.random.default_rng(seed)
+    op = REGISTRY[case.op]
+    domains = case.domain or op.domain or (REAL,)
+    values = []
+    for i, shape in enumerate(case.shapes):
+        domain = domains[min(i, len(domains) - 1)]
+        if case.discrete:
+            x = rng.integers(-1, 2, size=shape).astype(dtype)
+        else:
+            x = rng.uniform(domain.low, domain.high, size=shape)
+            if domain.symmetric:
+                x *= rng.choice([-1.0, 1.0], size=shape)
+        values.append(np.asarray(x, dtype=dtype))
+    return values
+
+
+def make_leaf(fw: Any, x: np.ndarray, layout: str, device: str | None) -> tuple[Any, Any]:
+    """(leaf, input): the input is the leaf itself, or a non-contiguous view of a larger leaf."""
+    kwargs = {"device": device} if device else {}
+    if layout == "contiguous" or x.ndim == 0:
+        leaf = fw.tensor(x, requires_grad=True, **kwargs)
+        return leaf, leaf
+    if x.ndim == 1:  # every other element of a leaf twice as long
+        base = np.zeros(2 * x.shape[0], dtype=x.dtype)
+        base[::2] = x
+        leaf = fw.tensor(base, requires_grad=True, **kwargs)
+        return leaf, leaf[::2]
+    leaf = fw.tensor(np.ascontiguousarray(np.swapaxes(x, -1, -2)), requires_grad=True, **kwargs)
+    return leaf, leaf.transpose(-1, -2)
+
+
+def run(fw: Any, case: Case, values: list[np.ndarray], layout: str, device: str | None,
+        cotangent_seed: int) -> tuple[Any, list[Any], BaseException | None]:
+    """Run the case on one framework: (outputs, leaves, exception)."""
+    op = REGISTRY[case.op]
+    fn = resolve(op.torch, fw)
+    leaves, inputs = zip(*(make_leaf(fw, v, layout, device) for v in values)) if values else ((), ())
+    build = lambda a: a(fw) if callable(a) else a  # noqa: E731
+    args = [build(a) for a in case.args]
+    kwargs = {k: build(v) for k, v in case.kwargs.items()}
+    try:
+        out = fn(*inputs, *args, **kwargs)
+    except (RuntimeError, IndexError, ValueError, TypeError) as error:
+        return None, list(leaves), error
+    outs = list(out) if isinstance(out, tuple) else [out]
+    first = outs[0]
+    if op.differentiable and first.dtype.is_floating_point:
+        v = np.random.default_rng(cotangent_seed).standard_normal(tuple(first.shape)).astype(values[0].dtype)
+        first.backward(fw.tensor(v, **({"device": device} if device else {})))
+    return outs, list(leaves), None
+
+
+@pytest.mark.parametrize("layout", ["contiguous", "noncontiguous"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_op_matches_torch(case: Case, dtype: str, layout: str, device: str) -> None:
+    seed = zlib.crc32(case.id.encode())
+    values = sample(case, dtype, seed)
+    expected, torch_leaves, torch_error = run(torch, case, values, layout, device, seed + 1)
+    actual, leaves, error = run(minigrad, case, values, layout, None, seed + 1)
+    if torch_error is not None:
+        assert type(error) is type(torch_error), f"torch raised {torch_error!r}, minigrad {error!r}"
+        return
+    assert error is None, f"minigrad raised {error!r} where torch did not"
+    assert len(actual) == len(expected)
+    for i, (a, e) in enumerate(zip(actual, expected)):
+        assert_close(a, e, f"output {i}")
+    op = REGISTRY[case.op]
+    assert (actual[0].grad_fn is None) == (expected[0].grad_fn is None), "graph recorded differently"
+    if actual[0].grad_fn is not None:
+        assert set(actual[0].grad_fn.ctx._saved or {}) <= set(op.saves), "saved arrays not declared in saves"
+    for i, (leaf, torch_leaf) in enumerate(zip(leaves, torch_leaves)):
+        if torch_leaf.grad is None:
+            assert leaf.grad is None, f"input {i}: torch has no gradient, minigrad has one"
+        else:
+            assert_close(leaf.grad, torch_leaf.grad, f"gradient of input {i}")
+
+
+def test_every_op_has_cases_and_complete_metadata() -> None:
+    covered = {case.op for case in CASES}
+    assert set(REGISTRY) <= covered, f"ops without cross-check cases: {sorted(set(REGISTRY) - covered)}"
+    for name, op in REGISTRY.items():
+        resolve(op.torch, torch)  # the torch counterpart exists
+        resolve(op.torch, minigrad)  # and minigrad's twin sits at the same path
+        assert op.formulas and all(isinstance(f, str) for f in op.formulas), name
+        assert isinstance(op.promotion, Promotion), name
+        assert op.__doc__, f"{name} needs a docstring saying its math"
+
+
+def test_registry_rejects_an_incomplete_op() -> None:
+    from minigrad.ops.registry import Op, register
+
+    class Half(Op):
+        """x / 2."""
+
+        torch = "torch.half"
+
+    with pytest.raises(TypeError, match="formulas"):
+        register(Half)
+    assert "Half" not in REGISTRY
