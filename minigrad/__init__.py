@@ -43,3 +43,12 @@ sum, mean, max, min, argmax, argmin = (  # noqa: A001
 reshape, transpose, t, permute, squeeze, unsqueeze = (
     Tensor.reshape, Tensor.transpose, Tensor.t, Tensor.permute, Tensor.squeeze, Tensor.unsqueeze
 )
+
+__all__ = [
+    "DoubleTensor", "FloatTensor", "LongTensor", "Tensor", "abs", "add", "arange", "argmax", "argmin", "autograd",
+    "bool", "clamp", "div", "double", "dtype", "enable_grad", "eq", "exp", "float", "float32", "float64",
+    "from_numpy", "full", "ge", "get_default_dtype", "gt", "int", "int32", "int64", "is_grad_enabled", "le", "log",
+    "long", "lt", "matmul", "max", "mean", "min", "mul", "ne", "neg", "no_grad", "ones", "ones_like", "permute",
+    "pow", "promote_types", "relu", "reshape", "rsub", "set_grad_enabled", "sigmoid", "sqrt", "squeeze", "sub",
+    "sum", "t", "tanh", "tensor", "transpose", "uint8", "unsqueeze", "zeros", "zeros_like",
+]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 import numpy as np
 
 
-class dtype:  # noqa: N801  (PyTorch's name)
+class dtype:
     """A tensor element type: ``minigrad.float32``, ``minigrad.int64``, ..."""
 
     def __init__(self, name: str, np_dtype: type) -> None:
@@ -60,7 +61,7 @@ def promote_types(a: dtype, b: dtype) -> dtype:
 
 def scalar_dtype(value: Any) -> dtype:
     """The dtype a Python number takes as an operand: bool, int64, or the default float."""
-    if isinstance(value, (np.bool_, type(True))):
+    if isinstance(value, (np.bool_, builtins.bool)):
         return bool
     if isinstance(value, (int, np.integer)):
         return int64

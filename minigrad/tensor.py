@@ -521,5 +521,5 @@ class Tensor:
     def __getitem__(self, key: Any) -> Tensor:
         return _apply(shape_ops.Index, self, key=_index_key(key))
 
-    def __iter__(self):  # noqa: ANN204
+    def __iter__(self):
         return (self[i] for i in range(len(self)))

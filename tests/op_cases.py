@@ -7,13 +7,14 @@ an argument may be a function of the framework module (for index tensors and dty
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from minigrad.ops.registry import NONZERO, REAL, Domain
+from minigrad.ops.registry import NONZERO, REAL, REGISTRY, Domain
 
 
 @dataclass(frozen=True)
@@ -26,12 +27,42 @@ class Case:
     discrete: bool = False  # inputs drawn from {-1, 0, 1}, so that ties and equalities happen
 
     @property
+    def seed(self) -> int:
+        return zlib.crc32(self.id.encode())
+
+    @property
     def id(self) -> str:
         shapes = ",".join("x".join(map(str, s)) or "scalar" for s in self.shapes)
         extra = [repr(a) if not callable(a) else getattr(a, "label", "fn") for a in self.args]
         extra += [f"{k}={v!r}" if not callable(v) else f"{k}={getattr(v, 'label', 'fn')}"
                   for k, v in self.kwargs.items()]
         return f"{self.op}[{shapes}{';' if extra else ''}{','.join(extra)}]"
+
+
+def resolve(path: str, root: Any) -> Any:
+    """The object at a dotted path such as ``torch.Tensor.view``, under ``root`` instead of ``torch``."""
+    obj = root
+    for part in path.split(".")[1:]:
+        obj = getattr(obj, part)
+    return obj
+
+
+def sample(case: Case, dtype: str) -> list[np.ndarray]:
+    """The case's input values, drawn from each input's domain (the same every run)."""
+    rng = np.random.default_rng(case.seed)
+    op = REGISTRY[case.op]
+    domains = case.domain or op.domain or (REAL,)
+    values = []
+    for i, shape in enumerate(case.shapes):
+        domain = domains[min(i, len(domains) - 1)]
+        if case.discrete:
+            x = rng.integers(-1, 2, size=shape).astype(dtype)
+        else:
+            x = rng.uniform(domain.low, domain.high, size=shape)
+            if domain.symmetric:
+                x *= rng.choice([-1.0, 1.0], size=shape)
+        values.append(np.asarray(x, dtype=dtype))
+    return values
 
 
 def per_framework(label: str, make: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -80,7 +111,7 @@ CASES += [Case("Sum", ((0, 3),)), Case("Sum", ((0, 3),), kwargs={"dim": 0})]
 for name in ("Max", "Min"):
     CASES += [Case(name, (shape,)) for shape in [(3, 4), (7,), ()]]
     CASES += [Case(name, ((4, 5),), discrete=True)]  # ties share the gradient
-for name, method in (("MaxDim", "Max"), ("MinDim", "Min")):
+for name in ("MaxDim", "MinDim"):
     CASES += [Case(name, ((3, 4, 5),), kwargs={"dim": d, "keepdim": k}) for d in (0, 1, -1) for k in (False, True)]
     CASES += [Case(name, ((4, 5),), kwargs={"dim": 1}, discrete=True), Case(name, ((),), kwargs={"dim": 0})]
 for name in ("Argmax", "Argmin"):

@@ -8,43 +8,16 @@ leaf's gradient. Where torch raises, minigrad must raise the same exception type
 
 from __future__ import annotations
 
-import zlib
 from typing import Any
 
 import numpy as np
 import pytest
 import torch
 from conftest import assert_close
-from op_cases import CASES, Case
+from op_cases import CASES, Case, resolve, sample
 
 import minigrad
-from minigrad.ops.registry import REAL, REGISTRY, Promotion
-
-
-def resolve(path: str, root: Any) -> Any:
-    """The object at a dotted path such as ``torch.Tensor.view``, under ``root`` instead of ``torch``."""
-    obj = root
-    for part in path.split(".")[1:]:
-        obj = getattr(obj, part)
-    return obj
-
-
-def sample(case: Case, dtype: str, seed: int) -> list[np.ndarray]:
-    """The case's input values, drawn from each input's domain."""
-    rng = np.random.default_rng(seed)
-    op = REGISTRY[case.op]
-    domains = case.domain or op.domain or (REAL,)
-    values = []
-    for i, shape in enumerate(case.shapes):
-        domain = domains[min(i, len(domains) - 1)]
-        if case.discrete:
-            x = rng.integers(-1, 2, size=shape).astype(dtype)
-        else:
-            x = rng.uniform(domain.low, domain.high, size=shape)
-            if domain.symmetric:
-                x *= rng.choice([-1.0, 1.0], size=shape)
-        values.append(np.asarray(x, dtype=dtype))
-    return values
+from minigrad.ops.registry import REGISTRY, Promotion
 
 
 def make_leaf(fw: Any, x: np.ndarray, layout: str, device: str | None) -> tuple[Any, Any]:
@@ -87,8 +60,8 @@ def run(fw: Any, case: Case, values: list[np.ndarray], layout: str, device: str 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_op_matches_torch(case: Case, dtype: str, layout: str, device: str) -> None:
-    seed = zlib.crc32(case.id.encode())
-    values = sample(case, dtype, seed)
+    values = sample(case, dtype)
+    seed = case.seed
     expected, torch_leaves, torch_error = run(torch, case, values, layout, device, seed + 1)
     actual, leaves, error = run(minigrad, case, values, layout, None, seed + 1)
     if torch_error is not None:

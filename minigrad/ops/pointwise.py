@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import kernels as K
 from ..autograd.engine import Context
-from .registry import AWAY_FROM_KINK, NONZERO, POSITIVE, REAL, Op, Promotion, register
+from .registry import AWAY_FROM_KINK, NONZERO, POSITIVE, REAL, Domain, Op, Promotion, register
 
 
 def _mul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -154,6 +154,7 @@ class Pow(Op):
     torch = "torch.pow"
     formulas = ("d(x^n)/dx = grad * n * x^(n-1)",)
     saves = ("x",)
+    domain = (Domain("x > 0 (any x for an integer exponent)", 0.5, 2.0),)
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, exponent: float) -> np.ndarray:

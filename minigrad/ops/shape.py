@@ -177,7 +177,7 @@ class Unsqueeze(Op):
 
 def _is_basic(key: tuple[Any, ...]) -> bool:
     """True when the key holds only ints, slices, None and Ellipsis (the result is then a view)."""
-    return all(k is None or k is Ellipsis or isinstance(k, (int, slice)) and not isinstance(k, bool) for k in key)
+    return all(k is None or k is Ellipsis or (isinstance(k, (int, slice)) and not isinstance(k, bool)) for k in key)
 
 
 def _is_array(k: Any) -> bool:

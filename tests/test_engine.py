@@ -1,0 +1,252 @@
+"""Engine behaviour against PyTorch: accumulation, retain_graph, grad mode, retain_grad, deep graphs, errors."""
+
+from __future__ import annotations
+
+import threading
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import minigrad
+
+
+def outcome(fn, fw):
+    """(result, None) or (None, exception) of fn(fw)."""
+    try:
+        return fn(fw), None
+    except Exception as error:
+        return None, error
+
+
+def assert_same_error(fn) -> None:
+    """fn raises in torch; minigrad raises the same exception type with the same message."""
+    _, expected = outcome(fn, torch)
+    _, actual = outcome(fn, minigrad)
+    assert expected is not None, "torch did not raise"
+    assert type(actual) is type(expected), f"torch raised {expected!r}, minigrad {actual!r}"
+    assert str(actual) == str(expected)
+
+
+def test_seed_autograd_cell() -> None:
+    """The seed tutorial's cell: z = 2 w^2 + 5 at w = 2 gives dz/dw = 8."""
+    grads = []
+    for fw in (minigrad, torch):
+        w = fw.tensor(2.0, requires_grad=True)
+        y = w**2
+        z = 2 * y + 5
+        z.backward()
+        grads.append(w.grad.item())
+    assert grads[0] == grads[1] == 8.0
+
+
+def test_gradients_accumulate_across_backward_calls() -> None:
+    seen = {}
+    for fw in (minigrad, torch):
+        w = fw.tensor(2.0, requires_grad=True)
+        seen[fw.__name__] = []
+        for _ in range(3):
+            (w * w).backward()
+            seen[fw.__name__].append(w.grad.item())
+    assert seen["minigrad"] == seen["torch"] == [4.0, 8.0, 12.0]
+
+
+def test_accumulation_is_in_place_on_the_grad_tensor() -> None:
+    w = minigrad.tensor([1.0, 2.0], requires_grad=True)
+    (w * 3).sum().backward()
+    grad = w.grad
+    (w * 3).sum().backward()
+    assert w.grad is grad and grad.tolist() == [6.0, 6.0]
+
+
+def test_second_backward_through_freed_graph_raises_torch_error() -> None:
+    def twice(fw):
+        x = fw.tensor([1.0, 2.0], requires_grad=True)
+        y = (x.exp() * 2).sum()
+        y.backward()
+        y.backward()
+
+    assert_same_error(twice)
+
+
+def test_graph_without_saved_tensors_runs_again_and_accumulates() -> None:
+    for fw in (minigrad, torch):
+        x = fw.tensor([1.0, 2.0], requires_grad=True)
+        y = (x + 1).sum()
+        y.backward()
+        y.backward()
+        assert x.grad.tolist() == [2.0, 2.0]
+
+
+def test_retain_graph_allows_second_backward() -> None:
+    results = []
+    for fw in (minigrad, torch):
+        x = fw.tensor([1.0, 2.0], requires_grad=True)
+        y = (x * x).sum()
+        y.backward(retain_graph=True)
+        y.backward()
+        results.append(x.grad.tolist())
+    assert results[0] == results[1] == [4.0, 8.0]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        pytest.param(lambda fw: fw.tensor([1.0, 2.0], requires_grad=True).mul(2).backward(), id="non-scalar"),
+        pytest.param(lambda fw: fw.tensor([1.0]).sum().backward(), id="no-grad-fn"),
+        pytest.param(lambda fw: fw.tensor([1, 2], requires_grad=True), id="int-requires-grad"),
+        pytest.param(lambda fw: fw.tensor([1.0], requires_grad=True).numpy(), id="numpy-of-requires-grad"),
+        pytest.param(lambda fw: fw.tensor([1.0, 2.0, 3.0]).item(), id="item-of-3"),
+        pytest.param(lambda fw: fw.ones(2, 3) @ fw.ones(2, 3), id="mm-shapes"),
+        pytest.param(lambda fw: fw.ones(3) @ fw.ones(4), id="dot-shapes"),
+        pytest.param(lambda fw: fw.ones(2, 3) @ fw.ones(4), id="mv-shapes"),
+        pytest.param(lambda fw: fw.ones(4) @ fw.ones(3, 2), id="vm-shapes"),
+        pytest.param(lambda fw: fw.ones(2, 3, dtype=fw.float64) @ fw.ones(3, 2), id="mm-dtypes"),
+        pytest.param(lambda fw: fw.ones(3) + fw.ones(2), id="broadcast"),
+        pytest.param(lambda fw: fw.ones(2, 3) * fw.ones(4, 1, 2), id="broadcast-3d"),
+        pytest.param(lambda fw: fw.ones(2, 3).view(4), id="view-size"),
+        pytest.param(lambda fw: fw.ones(2, 3).t().view(6), id="view-stride"),
+        pytest.param(lambda fw: fw.ones(2, 3).sum(dim=2), id="dim-range"),
+        pytest.param(lambda fw: fw.ones(2, 3).transpose(0, 3), id="transpose-range"),
+        pytest.param(lambda fw: fw.ones(2, 3, 4).t(), id="t-3d"),
+        pytest.param(lambda fw: fw.ones(3)[5], id="index-range"),
+        pytest.param(lambda fw: fw.ones(3)[::-1], id="negative-step"),
+        pytest.param(lambda fw: fw.ones(3).clamp(), id="clamp-no-bounds"),
+        pytest.param(lambda fw: fw.ones(0).max(), id="max-empty"),
+        pytest.param(lambda fw: fw.ones(2, 0).max(dim=1), id="max-dim-empty"),
+        pytest.param(lambda fw: fw.arange(3).mean(), id="mean-int"),
+        pytest.param(lambda fw: fw.tensor(1.0) @ fw.ones(3), id="matmul-0d"),
+        pytest.param(lambda fw: fw.ones(2, 3).requires_grad_().mul(2).requires_grad_(False), id="non-leaf-flag"),
+    ],
+)
+def test_bad_input_raises_torch_error(bad) -> None:
+    assert_same_error(bad)
+
+
+def test_gradient_of_wrong_shape_is_rejected() -> None:
+    x = minigrad.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"Mismatch in shape: grad_output\[0\] has a shape of \(3,\)"):
+        x.mul(1).backward(minigrad.ones(3))
+
+
+def test_errors_leave_no_state_behind() -> None:
+    w = minigrad.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError):
+        (w @ minigrad.ones(3)).backward()
+    assert w.grad is None and w.is_leaf
+
+
+def test_no_grad_context_and_decorator() -> None:
+    x = minigrad.tensor([1.0], requires_grad=True)
+    with minigrad.no_grad():
+        y = x * 2
+        with minigrad.enable_grad():
+            z = x * 2
+    assert (y.requires_grad, y.grad_fn, y.is_leaf) == (False, None, True)
+    assert z.requires_grad and z.grad_fn is not None
+
+    @minigrad.no_grad()
+    def double(t):
+        return t * 2
+
+    assert not double(x).requires_grad
+    assert minigrad.is_grad_enabled()
+
+
+def test_grad_mode_is_thread_local() -> None:
+    seen = []
+    with minigrad.no_grad():
+        thread = threading.Thread(target=lambda: seen.append(minigrad.is_grad_enabled()))
+        thread.start()
+        thread.join()
+        assert not minigrad.is_grad_enabled()
+    assert seen == [True]
+
+
+def test_retain_grad_matches_torch() -> None:
+    grads = []
+    for fw in (minigrad, torch):
+        a = fw.tensor([2.0, 4.0], requires_grad=True)
+        b = a * 3
+        b.retain_grad()
+        (b * b).sum().backward()
+        grads.append((b.grad.tolist(), a.grad.tolist()))
+    assert grads[0] == grads[1] == ([12.0, 24.0], [36.0, 72.0])
+
+
+def test_non_leaf_grad_is_none_with_torch_warning() -> None:
+    messages = []
+    for fw in (minigrad, torch):
+        b = fw.tensor([1.0], requires_grad=True) * 2
+        b.sum().backward()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            assert b.grad is None
+        messages.append([str(w.message) for w in caught if w.category is UserWarning])
+    # torch appends "(Triggered internally at <its C++ source file>)"
+    assert len(messages[0]) == len(messages[1]) == 1 and messages[1][0].startswith(messages[0][0])
+
+
+def test_leaf_flags_match_torch() -> None:
+    for fw in (minigrad, torch):
+        x = fw.tensor([1.0], requires_grad=True)
+        y = x * 2
+        c = fw.tensor([1.0])
+        assert (x.is_leaf, y.is_leaf, c.is_leaf, y.requires_grad, c.requires_grad) == (True, False, True, True, False)
+        assert x.grad is None and x.grad_fn is None
+        d = y.detach()
+        assert d.is_leaf and not d.requires_grad
+
+
+def test_detach_shares_storage() -> None:
+    x = minigrad.tensor([1.0, 2.0], requires_grad=True)
+    d = x.detach()
+    d.numpy()[0] = 5.0
+    assert x.tolist() == [5.0, 2.0]
+
+
+def test_views_share_storage_like_torch() -> None:
+    for fw in (minigrad, torch):
+        x = fw.zeros(2, 3)
+        x.view(6).numpy()[4] = 1.0
+        x.t().numpy()[0, 1] = 2.0
+        x[1].numpy()[2] = 3.0
+        assert x.tolist() == [[0.0, 0.0, 0.0], [2.0, 1.0, 3.0]]
+
+
+def test_gradient_flows_through_shared_subexpressions() -> None:
+    """A node used twice receives the sum of both gradients before it runs (diamond graph)."""
+    grads = []
+    for fw in (minigrad, torch):
+        x = fw.tensor([0.5, -1.5, 2.0], requires_grad=True)
+        h = x.tanh()
+        y = (h * h + h.exp() * h).sum()
+        y.backward()
+        grads.append(x.grad.tolist())
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-6)
+
+
+def test_deep_chain_backward_has_no_recursion_limit() -> None:
+    x = minigrad.tensor(1.0, requires_grad=True)
+    y = x
+    for _ in range(100_000):
+        y = y * 1.0 + 0.0
+    y.backward()
+    assert x.grad.item() == 1.0
+
+
+def test_integer_outputs_stop_the_gradient() -> None:
+    x = minigrad.tensor([3.0, 1.0, 2.0], requires_grad=True)
+    values, indices = x.max(dim=0)
+    assert indices.dtype is minigrad.int64 and not indices.requires_grad
+    (values * 2).backward()
+    assert x.grad.tolist() == [2.0, 0.0, 0.0]
+
+
+def test_mixed_dtype_gradient_takes_each_inputs_dtype() -> None:
+    for fw in (minigrad, torch):
+        a = fw.tensor([1.0, 2.0], requires_grad=True)
+        b = fw.tensor([3.0, 4.0], dtype=fw.float64, requires_grad=True)
+        (a * b).sum().backward()
+        assert str(a.grad.dtype).endswith("float32") and str(b.grad.dtype).endswith("float64")
