@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup test lint
+.PHONY: setup test lint example
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,3 +16,8 @@ test: setup
 
 lint: setup
 	$(BIN)/ruff check minigrad reference tests examples
+
+example: setup
+	$(BIN)/python examples/autograd_cell.py
+	@echo "--- the same cell on PyTorch:"
+	$(BIN)/python reference/autograd_cell.py
