@@ -45,51 +45,45 @@ def _is_number(x: Any) -> bool:
     return isinstance(x, (int, float, np.number, np.bool_))
 
 
-def _promote(op: type[Op], inputs: Sequence[Tensor], scalars: tuple[Any, ...]) -> list[np.ndarray]:
-    """The inputs' arrays, converted as ``op.promotion`` says."""
-    arrays = [t._data for t in inputs]
+def _promote(op: type[Op], inputs: Sequence[Tensor | Number], scalars: tuple[Any, ...]) -> list[np.ndarray]:
+    """The inputs as arrays, converted as ``op.promotion`` says.
+
+    Python numbers among the inputs take part in type promotion as PyTorch's "wrapped numbers" and enter
+    the kernel as their value in the computation dtype (so uint8 / -2 divides by -2.0, not by 254).
+    """
+    tensors = [x for x in inputs if isinstance(x, Tensor)]
+    numbers = tuple(x for x in inputs if not isinstance(x, Tensor))
+    for value in numbers:
+        if not _is_number(value):
+            raise TypeError(f"unsupported operand type(s) for {op.__name__}: 'Tensor' and '{type(value).__name__}'")
     if op.promotion in (Promotion.NONE, Promotion.SAME):
-        return arrays
-    target = dtypes.result_type([(t.dtype, t._data.ndim) for t in inputs], scalars)
+        return [t._data for t in tensors]
+    target = dtypes.result_type([(t.dtype, t._data.ndim) for t in tensors], numbers + scalars)
     if op.promotion is Promotion.FLOAT and not target.is_floating_point:
         target = dtypes.get_default_dtype()
-    return [K.cast(a, target.np) for a in arrays]
+    return [K.cast(x._data, target.np) if isinstance(x, Tensor) else K.scalar(x, target.np) for x in inputs]
 
 
-def _apply(op: type[Op], *inputs: Tensor, scalars: tuple[Any, ...] = (), **params: Any) -> Any:
+def _apply(op: type[Op], *inputs: Tensor | Number, scalars: tuple[Any, ...] = (), **params: Any) -> Any:
     """Run ``op`` on the inputs and record it in the graph when a gradient will be needed.
 
-    ``scalars`` are Python numbers the op takes as parameters; they take part in type promotion.
+    Inputs may be Python numbers (constants); ``scalars`` are numbers the op takes as parameters, which
+    take part in type promotion too.
     """
     arrays = _promote(op, inputs, scalars)
     ctx = engine.Context()
     out = op.forward(ctx, *arrays, **params)
     first, rest = (out[0], out[1:]) if isinstance(out, tuple) else (out, ())
     grad_fn = None
-    if op.differentiable and is_grad_enabled() and any(t.requires_grad for t in inputs):
-        edges = [t._grad_edge() for t in inputs]
-        grad_fn = engine.Node(op, ctx, edges, [(t._data.shape, t._data.dtype) for t in inputs])
+    tensors = [x for x in inputs if isinstance(x, Tensor)]
+    if op.differentiable and is_grad_enabled() and any(t.requires_grad for t in tensors):
+        edges = [x._grad_edge() if isinstance(x, Tensor) else None for x in inputs]
+        metas = [(a.shape, x._data.dtype if isinstance(x, Tensor) else a.dtype) for x, a in zip(inputs, arrays)]
+        grad_fn = engine.Node(op, ctx, edges, metas)
     result = Tensor._make(first, grad_fn=grad_fn)
     if not rest:
         return result
     return (result, *(Tensor._make(r) for r in rest))
-
-
-def _as_tensor(value: Any, like: Tensor) -> Tensor:
-    """A Python number as a constant 0-d operand, in the dtype it takes against ``like``."""
-    if isinstance(value, Tensor):
-        return value
-    if not _is_number(value):
-        raise TypeError(f"unsupported operand type(s): 'Tensor' and '{type(value).__name__}'")
-    target = dtypes.result_type([(like.dtype, like.dim())], (value,))
-    return Tensor._make(K.scalar(value, target.np))
-
-
-def _binary(op: type[Op], a: Any, b: Any) -> Tensor:
-    """op(a, b) where either may be a Python number."""
-    if not isinstance(a, Tensor):
-        a = _as_tensor(a, b)
-    return _apply(op, a, _as_tensor(b, a))
 
 
 def _index_key(key: Any) -> tuple[Any, ...]:
@@ -357,20 +351,20 @@ class Tensor:
 
     # ----- arithmetic ----------------------------------------------------------------------------------
     def add(self, other: Operand) -> Tensor:
-        return _binary(pointwise.Add, self, other)
+        return _apply(pointwise.Add, self, other)
 
     def sub(self, other: Operand) -> Tensor:
-        return _binary(pointwise.Sub, self, other)
+        return _apply(pointwise.Sub, self, other)
 
     def mul(self, other: Operand) -> Tensor:
-        return _binary(pointwise.Mul, self, other)
+        return _apply(pointwise.Mul, self, other)
 
     def div(self, other: Operand) -> Tensor:
-        return _binary(pointwise.Div, self, other)
+        return _apply(pointwise.Div, self, other)
 
     def rsub(self, other: Operand) -> Tensor:
         """other - self."""
-        return _binary(pointwise.Rsub, self, other)
+        return _apply(pointwise.Rsub, self, other)
 
     def pow(self, exponent: Operand) -> Tensor:
         """self ** exponent, for a number or a tensor exponent."""
@@ -395,19 +389,19 @@ class Tensor:
     __matmul__ = matmul
 
     def __radd__(self, other: Number) -> Tensor:
-        return _binary(pointwise.Add, other, self)
+        return _apply(pointwise.Add, other, self)
 
     def __rsub__(self, other: Number) -> Tensor:
-        return _binary(pointwise.Rsub, self, other)
+        return _apply(pointwise.Rsub, self, other)
 
     def __rmul__(self, other: Number) -> Tensor:
-        return _binary(pointwise.Mul, other, self)
+        return _apply(pointwise.Mul, other, self)
 
     def __rtruediv__(self, other: Number) -> Tensor:
-        return _binary(pointwise.Div, other, self)
+        return _apply(pointwise.Div, other, self)
 
     def __rpow__(self, other: Number) -> Tensor:
-        return _apply(pointwise.PowTensor, _as_tensor(other, self), self)
+        return _apply(pointwise.PowTensor, other, self)
 
     # ----- elementwise functions ---------------------------------------------------------------------------
     def exp(self) -> Tensor:
@@ -442,22 +436,22 @@ class Tensor:
 
     # ----- comparisons (bool results, not differentiable) ------------------------------------------------
     def eq(self, other: Operand) -> Tensor:
-        return _binary(comparison.Eq, self, other)
+        return _apply(comparison.Eq, self, other)
 
     def ne(self, other: Operand) -> Tensor:
-        return _binary(comparison.Ne, self, other)
+        return _apply(comparison.Ne, self, other)
 
     def lt(self, other: Operand) -> Tensor:
-        return _binary(comparison.Lt, self, other)
+        return _apply(comparison.Lt, self, other)
 
     def le(self, other: Operand) -> Tensor:
-        return _binary(comparison.Le, self, other)
+        return _apply(comparison.Le, self, other)
 
     def gt(self, other: Operand) -> Tensor:
-        return _binary(comparison.Gt, self, other)
+        return _apply(comparison.Gt, self, other)
 
     def ge(self, other: Operand) -> Tensor:
-        return _binary(comparison.Ge, self, other)
+        return _apply(comparison.Ge, self, other)
 
     __eq__ = eq  # type: ignore[assignment]
     __ne__ = ne  # type: ignore[assignment]

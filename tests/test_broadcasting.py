@@ -17,7 +17,7 @@ OPS = {
     "mul": lambda a, b: a * b,
     "div": lambda a, b: a / b,
     "pow": lambda a, b: a.abs() ** b,
-    "matmul-then-sum": lambda a, b: (a * b).sum(dim=-1, keepdim=True) * a,
+    "reduce-then-reuse": lambda a, b: (a * b).sum(dim=-1, keepdim=True) * a,
 }
 
 
@@ -28,9 +28,11 @@ OPS = {
     op=st.sampled_from(sorted(OPS)),
     seed=st.integers(0, 2**16),
 )
-def test_broadcast_binary_matches_torch(shapes, dtypes, op, seed) -> None:  # noqa: ANN001
+def test_broadcast_binary_matches_torch(shapes, dtypes, op, seed) -> None:
     rng = np.random.default_rng(seed)
-    arrays = [(rng.uniform(0.5, 2.0, s) * rng.choice([-1, 1], s)).astype(d) for s, d in zip(shapes.input_shapes, dtypes)]
+    arrays = [
+        (rng.uniform(0.5, 2.0, s) * rng.choice([-1, 1], s)).astype(d) for s, d in zip(shapes.input_shapes, dtypes)
+    ]
     cotangent = rng.standard_normal(shapes.result_shape)
     results = {}
     for fw in (minigrad, torch):

@@ -1,7 +1,9 @@
 """Elementwise kernels: one loop each for unary, binary, comparison and select (``where``) ops.
 
 An op is chosen by an integer code; the branch on it is loop-invariant, so LLVM hoists it out of the
-loop. Arithmetic stays in the operands' dtype (constants come from ``like``), as in PyTorch's kernels.
+loop. Arithmetic stays in the operands' dtype (constants come from ``like``), as in PyTorch's kernels: every
+branch returns the operand's type, so integer ops never pass through float64. Division by zero gives
+inf or nan (numba's numpy error model), as in PyTorch.
 Operands broadcast against each other: see ``layout.flat_broadcast``.
 """
 
@@ -21,20 +23,20 @@ ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, LOGICAL_AND = range(8)
 EQ, NE, LT, LE, GT, GE = range(6)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def _unary_scalar(op, x):
     if op == NEG:
         return -x
     if op == EXP:
-        return math.exp(x)
+        return like(math.exp(x), x)
     if op == LOG:
         if x < 0:
             return like(math.nan, x)
         if x == 0:
             return like(-math.inf, x)
-        return math.log(x)
+        return like(math.log(x), x)
     if op == SQRT:
-        return math.sqrt(x) if x >= 0 else like(math.nan, x)
+        return like(math.sqrt(x), x) if x >= 0 else like(math.nan, x)
     if op == ABS:
         return abs(x)
     if op == SIGN:
@@ -42,21 +44,21 @@ def _unary_scalar(op, x):
             return like(1, x)
         return like(-1, x) if x < 0 else like(0, x)  # torch.sign(nan) is 0
     if op == SIGMOID:
-        return like(1, x) / (like(1, x) + math.exp(-x))
+        return like(1, x) / (like(1, x) + like(math.exp(-x), x))
     if op == RELU:
         return like(0, x) if x < 0 else x  # keeps NaN and -0.0, as torch.relu does
     if op == TANH:
-        return math.tanh(x)
-    return like(1, x) / x  # RECIPROCAL
+        return like(math.tanh(x), x)
+    return like(like(1, x) / x, x)  # RECIPROCAL
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _unary_loop(op, x, out):
     for i in range(out.size):
         out[i] = _unary_scalar(op, x[i])
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def _binary_scalar(op, a, b):
     if op == ADD:
         return a + b
@@ -65,9 +67,9 @@ def _binary_scalar(op, a, b):
     if op == MUL:
         return a * b
     if op == DIV:
-        return a / b
+        return like(a / b, a)
     if op == POW:
-        return a**b
+        return like(a**b, a)
     if op == MAXIMUM:
         return a if (a > b or a != a) else b
     if op == MINIMUM:
@@ -75,7 +77,7 @@ def _binary_scalar(op, a, b):
     return a and b  # LOGICAL_AND
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _binary_loop(op, a, step_a, b, step_b, out):
     for i in range(out.size):
         out[i] = _binary_scalar(op, a[i * step_a], b[i * step_b])

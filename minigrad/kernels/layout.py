@@ -100,8 +100,11 @@ def cast(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
 
 
 def scalar(value: float, dtype: np.dtype) -> np.ndarray:
-    """A 0-d array holding ``value`` in ``dtype``: how Python numbers enter kernels (f32(value) for float32)."""
-    return np.asarray(value, dtype=dtype)
+    """A 0-d array holding ``value`` in ``dtype``: how Python numbers enter kernels (f32(value) for float32).
+
+    Integers wrap as C casts do (-2 as uint8 is 254), as PyTorch's scalars do.
+    """
+    return np.asarray(value).astype(dtype)
 
 
 def expand(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:

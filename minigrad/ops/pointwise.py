@@ -158,6 +158,8 @@ class Pow(Op):
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, exponent: float) -> np.ndarray:
+        if x.dtype.kind in "iub" and exponent < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
         ctx.save(x=x)
         ctx.exponent = exponent
         return _pow_scalar(x, exponent)

@@ -214,6 +214,21 @@ def _source_positions(shape: tuple[int, ...], key: tuple[Any, ...]) -> np.ndarra
     return _index(np.arange(math.prod(shape)).reshape(shape), key)
 
 
+def _grad_fn_name(key: tuple[Any, ...]) -> str:
+    """PyTorch's node name for x[key]: that of the last view op the key applies, or of the gather."""
+    if any(_is_array(k) for k in key):
+        return "IndexBackward0"
+    name = "AliasBackward0"  # x[:] and x[...]
+    for k in key:
+        if k is None:
+            name = "UnsqueezeBackward0"
+        elif isinstance(k, int):
+            name = "SelectBackward0"
+        elif isinstance(k, slice) and k != slice(None):
+            name = "SliceBackward0"
+    return name
+
+
 @register
 class Index(Op):
     """x[key]: ints, slices, None, Ellipsis, and integer or bool index arrays."""
@@ -228,10 +243,7 @@ class Index(Op):
             if isinstance(k, slice) and k.step is not None and k.step <= 0:
                 raise ValueError("step must be greater than zero")
         ctx.shape, ctx.key = x.shape, key
-        if len(key) == 1 and isinstance(key[0], int):
-            ctx.grad_fn_name = "SelectBackward0"
-        elif len(key) == 1 and isinstance(key[0], slice):
-            ctx.grad_fn_name = "SliceBackward0"
+        ctx.grad_fn_name = _grad_fn_name(key)
         return _index(x, key) if _is_basic(key) else K.gather(x, _source_positions(x.shape, key))
 
     @staticmethod
