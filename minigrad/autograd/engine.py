@@ -127,12 +127,8 @@ def backward(
     roots: Sequence[Node],
     grads: Sequence[np.ndarray],
     retain_graph: bool = False,
-    on_step: Callable[[Node, np.ndarray, tuple[np.ndarray | None, ...]], None] | None = None,
 ) -> None:
-    """Run backward from each root node with its output gradient.
-
-    ``on_step(node, grad_out, grads_in)`` is called after each node runs (the teaching tools use it).
-    """
+    """Run backward from each root node with its output gradient."""
     pending = _reach(roots)
     buffers: dict[Node, np.ndarray] = {}
     for root, grad in zip(roots, grads):
@@ -150,8 +146,6 @@ def backward(
             grads_in = node.apply(grad)
             if not retain_graph:
                 node.ctx.release()
-            if on_step is not None:
-                on_step(node, grad, grads_in)
         for nxt, (shape, dtype), g in zip(node.next_nodes, node.inputs, grads_in):
             if nxt is None:
                 continue
