@@ -107,7 +107,7 @@ def arange(start: float, end: float | None = None, step: float = 1, dtype: DType
         raise RuntimeError("upper bound and larger bound inconsistent with step sign")
     target = dtype or dtypes.result_type([], (start, end, step))
     count = max(0, math.ceil((end - start) / step))
-    return _leaf(K.cast(start + step * np.arange(count), target.np), requires_grad)
+    return _leaf(K.arange(count, start, step, target.np), requires_grad)
 
 
 def from_numpy(array: np.ndarray) -> Tensor:

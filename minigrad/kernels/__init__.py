@@ -35,7 +35,7 @@ from .elementwise import (
     unary,
     where,
 )
-from .index import gather, scatter_add
+from .index import arange, gather, positions, scatter_add
 from .layout import broadcast_shapes, cast, copy, expand, scalar
 from .linalg import matmul
 from .reduce import extreme, sum, sum_to_shape  # noqa: A004
@@ -65,6 +65,7 @@ __all__ = [
     "SQRT",
     "SUB",
     "TANH",
+    "arange",
     "binary",
     "broadcast_shapes",
     "cast",
@@ -74,6 +75,7 @@ __all__ = [
     "extreme",
     "gather",
     "matmul",
+    "positions",
     "scalar",
     "scatter_add",
     "sum",

@@ -1,9 +1,17 @@
 """Gather and scatter-add by flat element index: the data movement behind indexing and its gradient."""
 
+import math
+
 import numpy as np
 from numba import njit
 
 from .layout import flat
+
+
+@njit(cache=True)
+def _arange_loop(start, step, out):
+    for i in range(out.size):
+        out[i] = start + i * step
 
 
 @njit(cache=True)
@@ -30,3 +38,15 @@ def scatter_add(values: np.ndarray, index: np.ndarray, shape: tuple[int, ...]) -
     out = np.zeros(shape, values.dtype)
     _scatter_add_loop(flat(index), flat(values), out.reshape(-1))
     return out
+
+
+def arange(count: int, start: float = 0, step: float = 1, dtype: type | np.dtype = np.int64) -> np.ndarray:
+    """start, start + step, ..., ``count`` values computed in float64 (or int64) and stored as ``dtype``."""
+    out = np.empty(count, dtype)
+    _arange_loop(start, step, out)
+    return out
+
+
+def positions(shape: tuple[int, ...]) -> np.ndarray:
+    """An int64 array of ``shape`` holding each element's flat (C-order) position: the map indexing uses."""
+    return arange(math.prod(shape)).reshape(shape)

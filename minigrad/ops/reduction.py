@@ -150,7 +150,7 @@ class _ExtremeDim(Op):
         indices = ctx.saved["indices"]
         if not ctx.keepdim:
             indices, grad = np.expand_dims(indices, axis), np.expand_dims(grad, axis)
-        positions = np.take_along_axis(np.arange(int(np.prod(shape))).reshape(shape), indices, axis)
+        positions = np.take_along_axis(K.positions(shape), indices, axis)
         return (K.scatter_add(grad, positions, shape),)
 
 

@@ -211,7 +211,7 @@ def _index(x: np.ndarray, key: tuple[Any, ...]) -> np.ndarray:
 
 def _source_positions(shape: tuple[int, ...], key: tuple[Any, ...]) -> np.ndarray:
     """For each element of x[key], the flat position in x it comes from."""
-    return _index(np.arange(math.prod(shape)).reshape(shape), key)
+    return _index(K.positions(shape), key)
 
 
 def _grad_fn_name(key: tuple[Any, ...]) -> str:
