@@ -206,3 +206,19 @@ def test_sum_along_dim(dtype: str) -> None:
 @pytest.mark.parametrize("bounds", [{"min": 0.5}, {"max": 1}], ids=["float-min", "int-max"])
 def test_clamp(dtype: str, bounds: dict[str, float]) -> None:
     check_against_torch(lambda fw: _int_tensor(dtype)(fw).clamp(**bounds))
+
+
+ARANGES = [(-1, 1, 0.1), (0, 5, 0.3), (1.5, 100.2, 0.7), (-3, 7, 0.013), (0, 1000, 1.1), (0, -3, -0.37),
+           (0.25, 40000.0, 0.37), (2, 11, 3), (7,)]
+
+
+@pytest.mark.parametrize(
+    ("args", "dtype"),
+    [(a, d) for a in ARANGES for d in ("float32", "float64", "int64")
+     if d != "int64" or all(isinstance(v, int) for v in a)],
+    ids=str,
+)
+def test_arange_is_bit_exact(args: tuple[float, ...], dtype: str) -> None:
+    """arange rounds as torch's CPU kernel does (vector lanes built from a rounded base, fused multiply-adds)."""
+    expected = torch.arange(*args, dtype=getattr(torch, dtype)).numpy()
+    assert np.array_equal(minigrad.arange(*args, dtype=getattr(minigrad, dtype)).numpy(), expected)

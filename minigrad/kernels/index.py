@@ -5,13 +5,28 @@ import math
 import numpy as np
 from numba import njit
 
+from ._scalar import fma
 from .layout import flat
 
 
 @njit(cache=True)
-def _arange_loop(start, step, out):
-    for i in range(out.size):
-        out[i] = start + i * step
+def _arange_loop(start, step, lanes, out):
+    """PyTorch's CPU arange: whole blocks of two vectors of ``lanes`` elements, then a scalar tail.
+
+    In a vector, lane 0 is fma(step, j, start) rounded to the output dtype, and lane k is
+    fma(k, step, lane 0) in double, rounded; the tail computes fma(step, j, start) directly. (Checked
+    bit-exact against torch 2.13 for float32 and float64; the compiler fuses these into FMAs.)
+    """
+    n = out.size
+    vectorized = n - n % (2 * lanes)
+    for j in range(vectorized):
+        k = j % lanes
+        if k == 0:
+            out[j] = fma(step, j, start)
+        else:
+            out[j] = fma(k, step, out[j - k])
+    for j in range(vectorized, n):
+        out[j] = fma(step, j, start)
 
 
 @njit(cache=True)
@@ -41,9 +56,9 @@ def scatter_add(values: np.ndarray, index: np.ndarray, shape: tuple[int, ...]) -
 
 
 def arange(count: int, start: float = 0, step: float = 1, dtype: type | np.dtype = np.int64) -> np.ndarray:
-    """start, start + step, ..., ``count`` values computed in float64 (or int64) and stored as ``dtype``."""
+    """start, start + step, ... (``count`` values) in ``dtype``, rounded as PyTorch's AVX2 kernel rounds them."""
     out = np.empty(count, dtype)
-    _arange_loop(start, step, out)
+    _arange_loop(start, step, 32 // out.itemsize, out)
     return out
 
 
