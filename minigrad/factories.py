@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -16,16 +17,21 @@ from .tensor import Tensor
 Size = int | Sequence[int]
 
 
-def _infer_dtype(array: np.ndarray) -> DType:
-    """PyTorch's dtype for data given as Python numbers: default float, int64 or bool."""
-    kind = array.dtype.kind
-    if kind == "f":
-        return dtypes.get_default_dtype()
-    if kind in "iu":
-        return dtypes.int64
-    if kind == "b":
-        return dtypes.bool
-    raise TypeError(f"Could not infer dtype of {array.dtype}")
+def _infer_dtype(data: Any) -> DType:
+    """PyTorch's dtype for nested sequences of numbers: the promotion of every element's own dtype.
+
+    A Python float counts as the default float, an int as int64, a bool as bool, and a numpy scalar as
+    its own dtype: [1.5] is float32, [np.float64(1.5)] float64, [np.int32(1)] int32.
+    """
+    if isinstance(data, np.generic):
+        return dtypes.from_numpy(data.dtype)
+    if isinstance(data, (list, tuple)):
+        found = [_infer_dtype(item) for item in data]
+        return functools.reduce(dtypes.promote_types, found) if found else dtypes.get_default_dtype()
+    try:
+        return dtypes.scalar_dtype(data)
+    except TypeError:
+        raise TypeError(f"Could not infer dtype of {type(data).__name__}") from None
 
 
 def _leaf(array: np.ndarray, requires_grad: bool) -> Tensor:
@@ -47,7 +53,7 @@ def tensor(data: Any, dtype: DType | None = None, requires_grad: bool = False) -
         target = dtype or dtypes.from_numpy(array.dtype)
     else:
         array = np.array(data)
-        target = dtype or _infer_dtype(array)
+        target = dtype or _infer_dtype(data)
     return _leaf(K.copy(array, target.np), requires_grad)
 
 

@@ -56,6 +56,7 @@ def _promote(op: type[Op], inputs: Sequence[Tensor | Number], scalars: tuple[Any
     for value in numbers:
         if not _is_number(value):
             raise TypeError(f"unsupported operand type(s) for {op.__name__}: 'Tensor' and '{type(value).__name__}'")
+    op.check([x._data.dtype if isinstance(x, Tensor) else dtypes.scalar_dtype(x).np for x in inputs])
     if op.promotion in (Promotion.NONE, Promotion.SAME):
         return [t._data for t in tensors]
     target = dtypes.result_type([(t.dtype, t._data.ndim) for t in tensors], numbers + scalars)

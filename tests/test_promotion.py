@@ -70,15 +70,6 @@ def _underflows(a: Operand, b: Operand) -> bool:
     return bool((x - y < 0).any())
 
 
-def _known_bug(a: Operand, op: str, b: Operand) -> bool:
-    """Cases where minigrad differs from torch today; they are left out until fixed."""
-    if op == "-" and (_is_bool(a) or _is_bool(b)):
-        return True  # torch refuses bool operands to subtraction; minigrad computes them
-    if op == "**" and _is_bool(a) and isinstance(b, tuple) and b[0] == "bool":
-        return True  # torch: "pow" not implemented for 'Bool' (a bool tensor exponent); minigrad computes it
-    return False
-
-
 def _binary_cases() -> list[Any]:
     tensors = list(itertools.product(DTYPES, (0, 1)))
     pairs = [*itertools.product(tensors, tensors)]
@@ -86,7 +77,6 @@ def _binary_cases() -> list[Any]:
     return [
         pytest.param(a, op, b, id=f"{_name(a)} {op} {_name(b)}")
         for (a, b), op in itertools.product(pairs, OPS)
-        if not _known_bug(a, op, b)
     ]
 
 
@@ -119,9 +109,12 @@ def test_promote_types(a: str, b: str) -> None:
     assert str(actual).split(".")[-1] == str(expected).split(".")[-1]
 
 
-# Left out until fixed: lists of numpy scalars, [np.float64(1.5)] and [np.int32(1)], where torch keeps the
-# numpy dtype (float64, int32) and minigrad infers float32 and int64.
 TENSOR_DATA = {
+    "numpy-float64-in-list": [np.float64(1.5)],
+    "numpy-int32-in-list": [np.int32(1)],
+    "numpy-int32-and-int": [np.int32(1), 2],
+    "numpy-float64-and-float": [[1.5], [np.float64(2.0)]],
+    "empty-list": [],
     "int": 3,
     "float": 2.5,
     "bool": True,
@@ -187,11 +180,8 @@ def test_factory_dtype(compute: Callable[[Any], Any]) -> None:
 
 UNARY = ["exp", "log", "sqrt", "sigmoid", "tanh", "abs", "neg", "relu", "sum", "mean", "max", "argmax"]
 # torch refuses these on bool tensors; minigrad computes them (left out until fixed).
-UNARY_KNOWN_BUGS = {("abs", "bool"), ("neg", "bool"), ("relu", "bool"), ("argmax", "bool")}
-
-
 @pytest.mark.parametrize(
-    ("op", "dtype"), [c for c in itertools.product(UNARY, DTYPES) if c not in UNARY_KNOWN_BUGS]
+    ("op", "dtype"), list(itertools.product(UNARY, DTYPES))
 )
 def test_unary_op(op: str, dtype: str) -> None:
     check_against_torch(lambda fw: getattr(_int_tensor(dtype)(fw), op)())

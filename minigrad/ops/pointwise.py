@@ -4,6 +4,8 @@ Inputs broadcast against each other; the engine sums each gradient back to its i
 backward here returns gradients shaped like the output.
 """
 
+from collections.abc import Callable
+
 import numpy as np
 
 from .. import kernels as K
@@ -51,6 +53,31 @@ class Add(Op):
         return grad, grad
 
 
+_BOOL = np.dtype(np.bool_)
+_INVERT_HINT = "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
+
+
+def _refuse_bool_subtraction(dtypes: list[np.dtype]) -> None:
+    bools = sum(d == _BOOL for d in dtypes)
+    if bools == 2:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. "
+            "Use the `^` or `logical_xor()` operator instead."
+        )
+    if bools:
+        raise RuntimeError(f"Subtraction, the `-` operator, with a bool tensor is not supported. {_INVERT_HINT}")
+
+
+def _refuse_bool(message: str, error: type[Exception] = RuntimeError) -> Callable[[list[np.dtype]], None]:
+    """A ``check`` that raises ``error(message)`` when any input is bool."""
+
+    def check(dtypes: list[np.dtype]) -> None:
+        if _BOOL in dtypes:
+            raise error(message)
+
+    return check
+
+
 @register
 class Sub(Op):
     """a - b."""
@@ -58,6 +85,7 @@ class Sub(Op):
     torch = "torch.sub"
     formulas = ("d(a-b)/da = grad", "d(a-b)/db = -grad")
     domain = (REAL, REAL)
+    check = staticmethod(_refuse_bool_subtraction)
 
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -76,6 +104,7 @@ class Rsub(Op):
     formulas = ("d(b-a)/da = -grad", "d(b-a)/db = grad")
     domain = (REAL, REAL)
     grad_fn = "RsubBackward1"
+    check = staticmethod(_refuse_bool_subtraction)
 
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -183,6 +212,11 @@ class PowTensor(Op):
     grad_fn = "PowBackward1"
 
     @staticmethod
+    def check(dtypes: list[np.dtype]) -> None:
+        if all(d == _BOOL for d in dtypes):
+            raise NotImplementedError('"pow" not implemented for \'Bool\'')
+
+    @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         result = K.binary(K.POW, a, b)
         ctx.save(a=a, b=b, result=result)
@@ -220,6 +254,7 @@ class Neg(_Unary):
     torch = "torch.neg"
     formulas = ("d(-x)/dx = -grad",)
     code = K.NEG
+    check = staticmethod(_refuse_bool(f"Negation, the `-` operator, on a bool tensor is not supported. {_INVERT_HINT}"))
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
@@ -282,6 +317,7 @@ class Abs(_Unary):
     saves = ("x",)
     domain = (AWAY_FROM_KINK,)
     code = K.ABS
+    check = staticmethod(_refuse_bool('"abs_cpu" not implemented for \'Bool\'', NotImplementedError))
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
@@ -313,6 +349,7 @@ class Relu(_Unary):
     saves = ("result",)
     domain = (AWAY_FROM_KINK,)
     code = K.RELU
+    check = staticmethod(_refuse_bool("Boolean inputs not supported for relu"))
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:

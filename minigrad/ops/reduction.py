@@ -184,6 +184,11 @@ class _ArgExtreme(Op):
     formulas = ("not differentiable (an index)",)
 
     @classmethod
+    def check(cls, dtypes: list[np.dtype]) -> None:
+        if dtypes[0] == np.bool_:
+            raise RuntimeError(f"{cls.torch.split('.')[-1]}(): does not support bool input")
+
+    @classmethod
     def forward(cls, ctx: Context, x: np.ndarray, dim: int | None = None, keepdim: bool = False) -> np.ndarray:
         if dim is None:
             _check_nonempty(cls, x)

@@ -8,7 +8,7 @@ output's gradient in, one gradient per input out), plus data for people and for 
 - ``torch``: the PyTorch callable it mirrors (a dotted name: minigrad never imports torch); minigrad's
   twin is the same path under ``minigrad``, and the tests call both;
 - ``domain``: for each tensor input, the inputs on which the op is defined and differentiable;
-- ``promotion``: how input dtypes combine (see ``Promotion``).
+- ``promotion``: how input dtypes combine (see ``Promotion``), and ``check``: dtypes it refuses.
 
 ``@register`` checks the data is complete, so an op cannot be added without it.
 """
@@ -59,6 +59,10 @@ class Op:
     promotion: ClassVar[Promotion] = Promotion.COMMON
     differentiable: ClassVar[bool] = True
     grad_fn: ClassVar[str]  # default: the class name + "Backward0"
+
+    @staticmethod
+    def check(dtypes: list[np.dtype]) -> None:
+        """Raise PyTorch's error for input dtypes the op refuses (given before promotion; numbers too)."""
 
     @staticmethod
     def forward(ctx: Context, *inputs: np.ndarray, **params: Any) -> np.ndarray | tuple[np.ndarray, ...]:
