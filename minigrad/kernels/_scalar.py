@@ -28,28 +28,55 @@ def _like_jit(value, ref):
 
 
 def fma(a, b, c):
-    """a * b + c with a single rounding (float64), as compilers fuse it in PyTorch's kernels.
+    """a * b + c with a single rounding, as compilers fuse it in PyTorch's kernels.
 
-    Integer operands are exact anyway: a * b + c. (Pure-Python form, used without the JIT.)
+    All-float32 operands give a float32 (rounded once, from the exact value); any other float operand
+    makes it float64. Integer operands are exact anyway: a * b + c. (Pure-Python form, used without the JIT.)
     """
     if all(isinstance(v, (int, np.integer)) for v in (a, b, c)):
         return a * b + c
-    return float(Fraction(float(a)) * Fraction(float(b)) + Fraction(float(c)))
+    exact = Fraction(float(a)) * Fraction(float(b)) + Fraction(float(c))
+    if all(isinstance(v, np.float32) for v in (a, b, c)):
+        return np.float32(_round_to_float32(exact))
+    return float(exact)
 
 
-@intrinsic
-def _fma_f64(typingctx, a, b, c):
-    def codegen(context, builder, signature, args):
-        double = ir.DoubleType()
-        values = [context.cast(builder, v, t, types.float64) for v, t in zip(args, signature.args)]
-        fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(double, [double] * 3), "llvm.fma.f64")
-        return builder.call(fn, values)
+def _round_to_float32(exact: Fraction) -> float:
+    """The float32 nearest to ``exact`` (ties to even), computed without double rounding."""
+    nearest = np.float32(float(exact))
+    below, above = sorted((nearest, np.nextafter(nearest, np.float32(np.inf if exact > nearest else -np.inf))))
+    gap = (Fraction(float(below)) + Fraction(float(above))) / 2
+    if exact < gap or (exact == gap and int(below.view(np.int32)) % 2 == 0):
+        return float(below)
+    return float(above)
 
-    return types.float64(a, b, c), codegen
+
+def _fma_intrinsic(bits: int):
+    """An LLVM ``llvm.fma.f32``/``llvm.fma.f64`` call for operands cast to that float width."""
+    numba_type = types.float32 if bits == 32 else types.float64
+
+    @intrinsic
+    def fused(typingctx, a, b, c):
+        def codegen(context, builder, signature, args):
+            width = ir.FloatType() if bits == 32 else ir.DoubleType()
+            values = [context.cast(builder, v, t, numba_type) for v, t in zip(args, signature.args)]
+            name = f"llvm.fma.f{bits}"
+            fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(width, [width] * 3), name)
+            return builder.call(fn, values)
+
+        return numba_type(a, b, c), codegen
+
+    return fused
+
+
+_fma_f32 = _fma_intrinsic(32)
+_fma_f64 = _fma_intrinsic(64)
 
 
 @overload(fma)
 def _fma_jit(a, b, c):
     if all(isinstance(t, types.Integer) for t in (a, b, c)):
         return lambda a, b, c: a * b + c
+    if all(t == types.float32 for t in (a, b, c)):
+        return lambda a, b, c: _fma_f32(a, b, c)
     return lambda a, b, c: _fma_f64(a, b, c)
