@@ -6,7 +6,7 @@
     z.backward()                  # w.grad is tensor(8.)
 """
 
-from . import autograd
+from . import autograd, cuda
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .dtypes import bool, dtype, float32, float64, get_default_dtype, int32, int64, promote_types, uint8  # noqa: A004
 from .factories import (
@@ -14,6 +14,11 @@ from .factories import (
     FloatTensor,
     LongTensor,
     arange,
+    rand,
+    randint,
+    randn,
+    randperm,
+    empty,
     from_numpy,
     full,
     ones,
@@ -22,7 +27,12 @@ from .factories import (
     zeros,
     zeros_like,
 )
+from .device import device
+from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from .size import Size
 from .tensor import Tensor
+
+from . import nn, optim  # noqa: E402  (they build on everything above)
 
 float = float32  # noqa: A001  (PyTorch's aliases)
 double = float64
@@ -45,8 +55,7 @@ reshape, transpose, t, permute, squeeze, unsqueeze = (
 )
 
 __all__ = [
-    "DoubleTensor", "FloatTensor", "LongTensor", "Tensor", "abs", "add", "arange", "argmax", "argmin", "autograd",
-    "bool", "clamp", "div", "double", "dtype", "enable_grad", "eq", "exp", "float", "float32", "float64",
+    "DoubleTensor", "FloatTensor", "LongTensor", "Size", "Tensor", "abs", "add", "arange", "argmax", "argmin", "autograd", "bool", "clamp", "div", "double", "dtype", "enable_grad", "eq", "exp", "float", "float32", "float64",
     "from_numpy", "full", "ge", "get_default_dtype", "gt", "int", "int32", "int64", "is_grad_enabled", "le", "log",
     "long", "lt", "matmul", "max", "mean", "min", "mul", "ne", "neg", "no_grad", "ones", "ones_like", "permute",
     "pow", "promote_types", "relu", "reshape", "rsub", "set_grad_enabled", "sigmoid", "sqrt", "squeeze", "sub",

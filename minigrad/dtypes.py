@@ -11,9 +11,10 @@ import numpy as np
 class dtype:
     """A tensor element type: ``minigrad.float32``, ``minigrad.int64``, ..."""
 
-    def __init__(self, name: str, np_dtype: type) -> None:
+    def __init__(self, name: str, np_dtype: type, legacy_name: str) -> None:
         self.name = name
         self.np = np.dtype(np_dtype)
+        self.legacy_name = legacy_name  # the tensor type's old name, as ``x.type()`` gives it
         self.is_floating_point = self.np.kind == "f"
         self.itemsize = self.np.itemsize
 
@@ -24,12 +25,12 @@ class dtype:
         return self.name
 
 
-float32 = dtype("float32", np.float32)
-float64 = dtype("float64", np.float64)
-int64 = dtype("int64", np.int64)
-int32 = dtype("int32", np.int32)
-uint8 = dtype("uint8", np.uint8)
-bool = dtype("bool", np.bool_)  # noqa: A001  (PyTorch's name)
+float32 = dtype("float32", np.float32, "FloatTensor")
+float64 = dtype("float64", np.float64, "DoubleTensor")
+int64 = dtype("int64", np.int64, "LongTensor")
+int32 = dtype("int32", np.int32, "IntTensor")
+uint8 = dtype("uint8", np.uint8, "ByteTensor")
+bool = dtype("bool", np.bool_, "BoolTensor")  # noqa: A001  (PyTorch's name)
 
 _BY_NUMPY = {d.np: d for d in (float32, float64, int64, int32, uint8, bool)}
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}

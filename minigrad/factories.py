@@ -9,8 +9,9 @@ from typing import Any
 
 import numpy as np
 
-from . import dtypes
+from . import dtypes, random
 from . import kernels as K
+from .device import check_device
 from .dtypes import dtype as DType
 from .tensor import Tensor
 
@@ -82,6 +83,12 @@ def full(size: Sequence[int], fill_value: float, dtype: DType | None = None, req
     return _leaf(K.expand(K.scalar(fill_value, target.np), tuple(size)), requires_grad)
 
 
+def empty(*size: Size, dtype: DType | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of ``size`` whose values are whatever the memory held (fill it before reading it)."""
+    check_device(device)
+    return _leaf(np.empty(_shape(size), (dtype or dtypes.get_default_dtype()).np), requires_grad)
+
+
 def zeros(*size: Size, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
     """A tensor of zeros (float32 unless ``dtype`` says otherwise)."""
     return full(_shape(size), 0.0, dtype or dtypes.get_default_dtype(), requires_grad)
@@ -114,6 +121,41 @@ def arange(start: float, end: float | None = None, step: float = 1, dtype: DType
     target = dtype or dtypes.result_type([], (start, end, step))
     count = max(0, math.ceil((end - start) / step))
     return _leaf(K.arange(count, start, step, target.np), requires_grad)
+
+
+def rand(*size: Size, generator: random.Generator | None = None, dtype: DType | None = None, device: Any = None,
+         requires_grad: bool = False) -> Tensor:
+    """Values drawn uniformly from [0, 1), the same as ``torch.rand`` draws under the same seed."""
+    check_device(device)
+    source = generator or random.default_generator
+    return _leaf(source.uniform(_shape(size), dtype=(dtype or dtypes.get_default_dtype()).np), requires_grad)
+
+
+def randn(*size: Size, generator: random.Generator | None = None, dtype: DType | None = None, device: Any = None,
+          requires_grad: bool = False) -> Tensor:
+    """Values drawn from the standard normal distribution, the same as ``torch.randn`` draws under the same seed."""
+    check_device(device)
+    source = generator or random.default_generator
+    return _leaf(source.normal(_shape(size), dtype=(dtype or dtypes.get_default_dtype()).np), requires_grad)
+
+
+def randint(*args: Any, size: Size | None = None, generator: random.Generator | None = None,
+            dtype: DType | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """Integers drawn uniformly from [low, high): ``randint(high, size)`` or ``randint(low, high, size)``."""
+    check_device(device)
+    if size is None:
+        *args, size = args
+    low, high = (0, *args) if len(args) == 1 else args
+    source = generator or random.default_generator
+    return _leaf(source.integers(low, high, _shape((size,)), dtype=(dtype or dtypes.int64).np), requires_grad)
+
+
+def randperm(n: int, generator: random.Generator | None = None, dtype: DType | None = None, device: Any = None,
+             requires_grad: bool = False) -> Tensor:
+    """A random permutation of 0 .. n-1, the same as ``torch.randperm`` draws under the same seed."""
+    check_device(device)
+    source = generator or random.default_generator
+    return _leaf(source.permutation(n, dtype=(dtype or dtypes.int64).np), requires_grad)
 
 
 def from_numpy(array: np.ndarray) -> Tensor:

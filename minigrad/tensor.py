@@ -1,6 +1,6 @@
 """``Tensor``: a numpy array, plus what autograd needs (``requires_grad``, ``grad``, ``grad_fn``).
 
-Every differentiable method ends in ``_apply``, which runs an op from the registry on the tensors'
+Every differentiable method ends in ``apply``, which runs an op from the registry on the tensors'
 arrays and, when grad mode is on and an input requires grad, records the op in the graph.
 """
 
@@ -12,16 +12,18 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from . import dtypes
+from . import dtypes, random
 from . import kernels as K
 from .autograd import engine
 from .autograd.grad_mode import is_grad_enabled
+from .device import check_device, device
 from .dtypes import dtype as DType
 from .ops import comparison, linalg, pointwise, reduction
 from .ops import shape as shape_ops
 from .ops.dims import normalize_dim
 from .ops.registry import Op, Promotion
 from .printing import tensor_repr
+from .size import Size
 
 Number = int | float | bool
 Operand = "Tensor | Number"
@@ -65,13 +67,15 @@ def _promote(op: type[Op], inputs: Sequence[Tensor | Number], scalars: tuple[Any
     return [K.cast(x._data, target.np) if isinstance(x, Tensor) else K.scalar(x, target.np) for x in inputs]
 
 
-def _apply(op: type[Op], *inputs: Tensor | Number, scalars: tuple[Any, ...] = (), **params: Any) -> Any:
+def apply(op: type[Op], *inputs: Tensor | Number, scalars: tuple[Any, ...] = (), **params: Any) -> Any:
     """Run ``op`` on the inputs and record it in the graph when a gradient will be needed.
 
     Inputs may be Python numbers (constants); ``scalars`` are numbers the op takes as parameters, which
-    take part in type promotion too.
+    take part in type promotion too. A tensor among ``params`` is a constant: its values are used, but
+    no gradient flows to it (as for a loss's ``weight``).
     """
     arrays = _promote(op, inputs, scalars)
+    params = {k: v._data if isinstance(v, Tensor) else v for k, v in params.items()}
     ctx = engine.Context()
     out = op.forward(ctx, *arrays, **params)
     first, rest = (out[0], out[1:]) if isinstance(out, tuple) else (out, ())
@@ -238,12 +242,12 @@ class Tensor:
 
     # ----- metadata ---------------------------------------------------------------------------------
     @property
-    def shape(self) -> tuple[int, ...]:
-        return self._data.shape
+    def shape(self) -> Size:
+        return Size(self._data.shape)
 
-    def size(self, dim: int | None = None) -> tuple[int, ...] | int:
+    def size(self, dim: int | None = None) -> Size | int:
         """The shape, or the size of one dim."""
-        return self.shape if dim is None else self.shape[normalize_dim(dim, self.dim())]
+        return self.shape if dim is None else self._data.shape[normalize_dim(dim, self.dim())]
 
     def dim(self) -> int:
         return self._data.ndim
@@ -258,8 +262,8 @@ class Tensor:
         return dtypes.from_numpy(self._data.dtype)
 
     @property
-    def device(self) -> str:
-        return "cpu"
+    def device(self) -> device:
+        return device("cpu")
 
     def is_contiguous(self) -> bool:
         return self._data.flags.c_contiguous
@@ -268,6 +272,45 @@ class Tensor:
         if self.dim() == 0:
             raise TypeError("len() of a 0-d tensor")
         return self.shape[0]
+
+    def is_floating_point(self) -> bool:
+        return self.dtype.is_floating_point
+
+    # ----- in-place writes (not recorded in the graph) ------------------------------------------------
+    def _check_inplace(self) -> None:
+        """PyTorch's refusal to overwrite a leaf that requires grad while grad mode is on."""
+        if self.requires_grad and self.is_leaf and is_grad_enabled():
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+
+    def copy_(self, src: Tensor | Number) -> Tensor:
+        """Overwrite this tensor's values with ``src`` (broadcast to this shape, cast to this dtype)."""
+        self._check_inplace()
+        values = src._data if isinstance(src, Tensor) else K.scalar(src, self._data.dtype)
+        shape = K.broadcast_shapes(self.shape, values.shape)
+        if shape != self.shape:
+            raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape {list(shape)}")
+        K.write(self._data, values)
+        return self
+
+    def fill_(self, value: Number) -> Tensor:
+        """Set every element to ``value``."""
+        return self.copy_(value)
+
+    def zero_(self) -> Tensor:
+        """Set every element to 0."""
+        return self.copy_(0)
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0, generator: random.Generator | None = None) -> Tensor:
+        """Fill with values drawn uniformly from [a, b), from PyTorch's random stream."""
+        self._check_inplace()
+        random.fill_uniform_(self._data, a, b, generator)
+        return self
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0, generator: random.Generator | None = None) -> Tensor:
+        """Fill with values drawn from N(mean, std^2), from PyTorch's random stream."""
+        self._check_inplace()
+        random.fill_normal_(self._data, mean, std, generator)
+        return self
 
     # ----- conversion ---------------------------------------------------------------------------------
     def item(self) -> Number:
@@ -311,13 +354,23 @@ class Tensor:
                 target = arg
             elif isinstance(arg, Tensor):
                 target = arg.dtype
-            elif arg is not None and str(arg) != "cpu":
-                raise RuntimeError(f"minigrad runs on the CPU only; device {arg!r} is not available")
+            else:
+                check_device(arg)
         if target is None or target is self.dtype:
             return self
         if self.requires_grad and not target.is_floating_point:
             return Tensor._make(K.cast(self._data, target.np))
-        return _apply(pointwise.ToCopy, self, dtype=target.np)
+        return apply(pointwise.ToCopy, self, dtype=target.np)
+
+    def clone(self) -> Tensor:
+        """A copy of this tensor in new memory; gradients flow through it."""
+        return apply(pointwise.Clone, self)
+
+    def type(self, dtype: DType | None = None) -> str | Tensor:
+        """The legacy type name (``minigrad.FloatTensor``), or this tensor converted to ``dtype``."""
+        if dtype is not None:
+            return self.to(dtype)
+        return f"minigrad.{self.dtype.legacy_name}"
 
     def float(self) -> Tensor:
         return self.to(dtypes.float32)
@@ -352,34 +405,34 @@ class Tensor:
 
     # ----- arithmetic ----------------------------------------------------------------------------------
     def add(self, other: Operand) -> Tensor:
-        return _apply(pointwise.Add, self, other)
+        return apply(pointwise.Add, self, other)
 
     def sub(self, other: Operand) -> Tensor:
-        return _apply(pointwise.Sub, self, other)
+        return apply(pointwise.Sub, self, other)
 
     def mul(self, other: Operand) -> Tensor:
-        return _apply(pointwise.Mul, self, other)
+        return apply(pointwise.Mul, self, other)
 
     def div(self, other: Operand) -> Tensor:
-        return _apply(pointwise.Div, self, other)
+        return apply(pointwise.Div, self, other)
 
     def rsub(self, other: Operand) -> Tensor:
         """other - self."""
-        return _apply(pointwise.Rsub, self, other)
+        return apply(pointwise.Rsub, self, other)
 
     def pow(self, exponent: Operand) -> Tensor:
         """self ** exponent, for a number or a tensor exponent."""
         if isinstance(exponent, Tensor):
-            return _apply(pointwise.PowTensor, self, exponent)
+            return apply(pointwise.PowTensor, self, exponent)
         if not _is_number(exponent):
             raise TypeError(f"unsupported exponent type: {type(exponent).__name__}")
-        return _apply(pointwise.Pow, self, scalars=(exponent,), exponent=exponent)
+        return apply(pointwise.Pow, self, scalars=(exponent,), exponent=exponent)
 
     def neg(self) -> Tensor:
-        return _apply(pointwise.Neg, self)
+        return apply(pointwise.Neg, self)
 
     def matmul(self, other: Tensor) -> Tensor:
-        return _apply(linalg.Matmul, self, other)
+        return apply(linalg.Matmul, self, other)
 
     __add__ = add
     __sub__ = sub
@@ -390,41 +443,41 @@ class Tensor:
     __matmul__ = matmul
 
     def __radd__(self, other: Number) -> Tensor:
-        return _apply(pointwise.Add, other, self)
+        return apply(pointwise.Add, other, self)
 
     def __rsub__(self, other: Number) -> Tensor:
-        return _apply(pointwise.Rsub, self, other)
+        return apply(pointwise.Rsub, self, other)
 
     def __rmul__(self, other: Number) -> Tensor:
-        return _apply(pointwise.Mul, other, self)
+        return apply(pointwise.Mul, other, self)
 
     def __rtruediv__(self, other: Number) -> Tensor:
-        return _apply(pointwise.Div, other, self)
+        return apply(pointwise.Div, other, self)
 
     def __rpow__(self, other: Number) -> Tensor:
-        return _apply(pointwise.PowTensor, other, self)
+        return apply(pointwise.PowTensor, other, self)
 
     # ----- elementwise functions ---------------------------------------------------------------------------
     def exp(self) -> Tensor:
-        return _apply(pointwise.Exp, self)
+        return apply(pointwise.Exp, self)
 
     def log(self) -> Tensor:
-        return _apply(pointwise.Log, self)
+        return apply(pointwise.Log, self)
 
     def sqrt(self) -> Tensor:
-        return _apply(pointwise.Sqrt, self)
+        return apply(pointwise.Sqrt, self)
 
     def abs(self) -> Tensor:
-        return _apply(pointwise.Abs, self)
+        return apply(pointwise.Abs, self)
 
     def sigmoid(self) -> Tensor:
-        return _apply(pointwise.Sigmoid, self)
+        return apply(pointwise.Sigmoid, self)
 
     def relu(self) -> Tensor:
-        return _apply(pointwise.Relu, self)
+        return apply(pointwise.Relu, self)
 
     def tanh(self) -> Tensor:
-        return _apply(pointwise.Tanh, self)
+        return apply(pointwise.Tanh, self)
 
     __abs__ = abs
 
@@ -433,26 +486,26 @@ class Tensor:
         if min is None and max is None:
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
         bounds = tuple(b for b in (min, max) if b is not None)
-        return _apply(pointwise.Clamp, self, scalars=bounds, min=min, max=max)
+        return apply(pointwise.Clamp, self, scalars=bounds, min=min, max=max)
 
     # ----- comparisons (bool results, not differentiable) ------------------------------------------------
     def eq(self, other: Operand) -> Tensor:
-        return _apply(comparison.Eq, self, other)
+        return apply(comparison.Eq, self, other)
 
     def ne(self, other: Operand) -> Tensor:
-        return _apply(comparison.Ne, self, other)
+        return apply(comparison.Ne, self, other)
 
     def lt(self, other: Operand) -> Tensor:
-        return _apply(comparison.Lt, self, other)
+        return apply(comparison.Lt, self, other)
 
     def le(self, other: Operand) -> Tensor:
-        return _apply(comparison.Le, self, other)
+        return apply(comparison.Le, self, other)
 
     def gt(self, other: Operand) -> Tensor:
-        return _apply(comparison.Gt, self, other)
+        return apply(comparison.Gt, self, other)
 
     def ge(self, other: Operand) -> Tensor:
-        return _apply(comparison.Ge, self, other)
+        return apply(comparison.Ge, self, other)
 
     __eq__ = eq  # type: ignore[assignment]
     __ne__ = ne  # type: ignore[assignment]
@@ -463,44 +516,44 @@ class Tensor:
 
     # ----- reductions ---------------------------------------------------------------------------------------
     def sum(self, dim: int | tuple[int, ...] | None = None, keepdim: bool = False) -> Tensor:
-        return _apply(reduction.Sum, self, dim=dim, keepdim=keepdim)
+        return apply(reduction.Sum, self, dim=dim, keepdim=keepdim)
 
     def mean(self, dim: int | tuple[int, ...] | None = None, keepdim: bool = False) -> Tensor:
-        return _apply(reduction.Mean, self, dim=dim, keepdim=keepdim)
+        return apply(reduction.Mean, self, dim=dim, keepdim=keepdim)
 
     def max(self, dim: int | None = None, keepdim: bool = False) -> Tensor | ReductionResult:
         """The largest element, or (values, indices) of the largest along ``dim``."""
         if dim is None:
-            return _apply(reduction.Max, self)
-        return ReductionResult(*_apply(reduction.MaxDim, self, dim=dim, keepdim=keepdim))
+            return apply(reduction.Max, self)
+        return ReductionResult(*apply(reduction.MaxDim, self, dim=dim, keepdim=keepdim))
 
     def min(self, dim: int | None = None, keepdim: bool = False) -> Tensor | ReductionResult:
         """The smallest element, or (values, indices) of the smallest along ``dim``."""
         if dim is None:
-            return _apply(reduction.Min, self)
-        return ReductionResult(*_apply(reduction.MinDim, self, dim=dim, keepdim=keepdim))
+            return apply(reduction.Min, self)
+        return ReductionResult(*apply(reduction.MinDim, self, dim=dim, keepdim=keepdim))
 
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
-        return _apply(reduction.Argmax, self, dim=dim, keepdim=keepdim)
+        return apply(reduction.Argmax, self, dim=dim, keepdim=keepdim)
 
     def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
-        return _apply(reduction.Argmin, self, dim=dim, keepdim=keepdim)
+        return apply(reduction.Argmin, self, dim=dim, keepdim=keepdim)
 
     # ----- shape -------------------------------------------------------------------------------------------
     def view(self, *shape: int) -> Tensor:
-        return _apply(shape_ops.View, self, shape=_dim_args(shape))
+        return apply(shape_ops.View, self, shape=_dim_args(shape))
 
     def reshape(self, *shape: int) -> Tensor:
-        return _apply(shape_ops.Reshape, self, shape=_dim_args(shape))
+        return apply(shape_ops.Reshape, self, shape=_dim_args(shape))
 
     def transpose(self, dim0: int, dim1: int) -> Tensor:
-        return _apply(shape_ops.Transpose, self, dim0=dim0, dim1=dim1)
+        return apply(shape_ops.Transpose, self, dim0=dim0, dim1=dim1)
 
     def t(self) -> Tensor:
-        return _apply(shape_ops.T, self)
+        return apply(shape_ops.T, self)
 
     def permute(self, *dims: int) -> Tensor:
-        return _apply(shape_ops.Permute, self, dims=_dim_args(dims))
+        return apply(shape_ops.Permute, self, dims=_dim_args(dims))
 
     @property
     def T(self) -> Tensor:  # noqa: N802  (PyTorch's name)
@@ -508,13 +561,13 @@ class Tensor:
         return self.permute(*reversed(range(self.dim())))
 
     def squeeze(self, dim: int | None = None) -> Tensor:
-        return _apply(shape_ops.Squeeze, self, dim=dim)
+        return apply(shape_ops.Squeeze, self, dim=dim)
 
     def unsqueeze(self, dim: int) -> Tensor:
-        return _apply(shape_ops.Unsqueeze, self, dim=dim)
+        return apply(shape_ops.Unsqueeze, self, dim=dim)
 
     def __getitem__(self, key: Any) -> Tensor:
-        return _apply(shape_ops.Index, self, key=_index_key(key))
+        return apply(shape_ops.Index, self, key=_index_key(key))
 
     def __iter__(self):
         return (self[i] for i in range(len(self)))

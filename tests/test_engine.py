@@ -135,9 +135,12 @@ def test_bad_input_raises_torch_error(bad) -> None:
 
 
 def test_gradient_of_wrong_shape_is_rejected() -> None:
+    with pytest.raises(RuntimeError) as expected:
+        torch.ones(2, requires_grad=True).mul(1).backward(torch.ones(3))
     x = minigrad.ones(2, requires_grad=True)
-    with pytest.raises(RuntimeError, match=r"Mismatch in shape: grad_output\[0\] has a shape of \(3,\)"):
+    with pytest.raises(RuntimeError) as actual:
         x.mul(1).backward(minigrad.ones(3))
+    assert str(actual.value) == str(expected.value).replace("torch.Size", "minigrad.Size")
 
 
 def test_errors_leave_no_state_behind() -> None:

@@ -2,7 +2,8 @@
 
 Every other kernel loops over flat, C-contiguous buffers. Views that are not contiguous (a transpose, a
 slice with a step, a broadcast with zero strides) are first copied into a fresh buffer by
-``_copy_strided``, which walks any view with an odometer over its shape and strides.
+``_copy_strided``, which walks two views of one shape with an odometer over their strides; the same
+kernel writes values into a view in place (``write``).
 """
 
 import numpy as np
@@ -27,32 +28,48 @@ def broadcast_shapes(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
 
 
 @njit(cache=True)
-def _copy_strided(buf, shape, strides, out):
-    """out[i] = the i-th element, in C order, of the view (buf, shape, strides); casts to out's dtype."""
-    n = out.size
+def _copy_strided(src, src_strides, dst, dst_strides, shape):
+    """Copy each element of the view (src, shape, src_strides) to the view (dst, shape, dst_strides).
+
+    Both views are walked in C order with an odometer over ``shape``; values cast to dst's dtype.
+    """
+    ndim = shape.size
+    n = 1
+    for d in range(ndim):
+        n *= shape[d]
     if n == 0:
         return
-    ndim = shape.size
     idx = np.zeros(ndim, np.int64)
     inner = shape[ndim - 1]
-    step = strides[ndim - 1]
-    offset = 0
-    i = 0
-    while i < n:
-        o = offset
-        for j in range(inner):
-            out[i + j] = buf[o]
-            o += step
-        i += inner
+    src_step, dst_step = src_strides[ndim - 1], dst_strides[ndim - 1]
+    src_offset = dst_offset = 0
+    for _ in range(n // inner):
+        s, t = src_offset, dst_offset
+        for _j in range(inner):
+            dst[t] = src[s]
+            s += src_step
+            t += dst_step
         d = ndim - 2
         while d >= 0:
             idx[d] += 1
-            offset += strides[d]
+            src_offset += src_strides[d]
+            dst_offset += dst_strides[d]
             if idx[d] < shape[d]:
                 break
-            offset -= strides[d] * shape[d]
+            src_offset -= src_strides[d] * shape[d]
+            dst_offset -= dst_strides[d] * shape[d]
             idx[d] = 0
             d -= 1
+
+
+def _buffer(x: np.ndarray, writeable: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """The flat memory under the view ``x`` (from its first element) and its strides in elements."""
+    strides = np.array([s // x.itemsize for s in x.strides] or [0], np.int64)
+    if (strides < 0).any():
+        raise ValueError("negative strides are not supported")
+    extent = 1 + int(((np.array(x.shape or (1,)) - 1) * strides).sum())
+    buf = np.lib.stride_tricks.as_strided(x, shape=(extent,), strides=(x.itemsize,), writeable=writeable)
+    return buf, strides
 
 
 def _readonly(x: np.ndarray) -> np.ndarray:
@@ -65,17 +82,18 @@ def _readonly(x: np.ndarray) -> np.ndarray:
 def copy(x: np.ndarray, dtype: np.dtype | None = None) -> np.ndarray:
     """A fresh C-contiguous copy of the view ``x``, converted to ``dtype`` if given."""
     out = np.empty(x.shape, dtype=dtype or x.dtype)
-    if x.size == 0:
-        return out
-    itemsize = x.itemsize
-    shape = np.array(x.shape or (1,), np.int64)
-    strides = np.array([s // itemsize for s in x.strides] or [0], np.int64)
-    if (strides < 0).any():
-        raise ValueError("negative strides are not supported")
-    extent = 1 + int(((shape - 1) * strides).sum())
-    buf = np.lib.stride_tricks.as_strided(x, shape=(extent,), strides=(itemsize,), writeable=False)
-    _copy_strided(buf, shape, strides, out.reshape(-1))
+    write(out, x)
     return out
+
+
+def write(dst: np.ndarray, src: np.ndarray) -> None:
+    """dst[...] = src in place: ``src`` broadcast to dst's shape and cast to its dtype; dst may be any view."""
+    if dst.size == 0:
+        return
+    src = np.broadcast_to(src, dst.shape)
+    src_buf, src_strides = _buffer(src)
+    dst_buf, dst_strides = _buffer(dst, writeable=True)
+    _copy_strided(src_buf, src_strides, dst_buf, dst_strides, np.array(dst.shape or (1,), np.int64))
 
 
 def flat(x: np.ndarray) -> np.ndarray:

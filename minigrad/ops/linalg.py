@@ -78,3 +78,49 @@ class Matmul(Op):
         if b.ndim == 1:
             grad_b = grad_b[..., 0]
         return grad_a, grad_b  # the engine sums broadcast batch dims away
+
+
+def _check_linear(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None) -> None:
+    """PyTorch's errors for ``linear`` (its ``addmm`` names x "mat1" and weight^T "mat2")."""
+    names = [_C_NAMES.get(a.dtype.name, a.dtype.name).capitalize() for a in (x, weight)]
+    if x.dtype != weight.dtype:
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {names[0]} and {names[1]}")
+    if x.shape[1] != weight.shape[1]:
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({_dims(x.shape)} and {_dims(weight.shape[::-1])})"
+        )
+    out_shape = (x.shape[0], weight.shape[0])
+    if bias is not None and K.broadcast_shapes(bias.shape, out_shape) != out_shape:
+        raise RuntimeError(
+            f"The expanded size of the tensor ({out_shape[1]}) must match the existing size ({bias.shape[-1]}) at "
+            f"non-singleton dimension 1.  Target sizes: [{out_shape[0]}, {out_shape[1]}].  "
+            f"Tensor sizes: [{', '.join(map(str, bias.shape))}]"
+        )
+
+
+@register
+class Linear(Op):
+    """x @ W^T + b for a batch of rows x (N, in), weight W (out, in) and optional bias b (out,).
+
+    PyTorch's ``addmm``: the product is rounded, then the bias added (no fused multiply-add).
+    """
+
+    torch = "torch.nn.functional.linear"
+    formulas = ("d(xW^T+b)/dx = grad @ W", "d(xW^T+b)/dW = grad^T @ x", "d(xW^T+b)/db = grad summed over the batch")
+    saves = ("x", "weight")
+    domain = ()
+    promotion = Promotion.NONE
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None) -> np.ndarray:
+        _check_linear(x, weight, bias)
+        ctx.save(x=x, weight=weight)
+        ctx.grad_fn_name = "MmBackward0" if bias is None else "AddmmBackward0"
+        product = K.matmul(x, weight.T)
+        return product if bias is None else K.binary(K.ADD, product, bias)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, ...]:
+        x, weight = ctx.saved["x"], ctx.saved["weight"]
+        grad_weight = K.matmul(x.T, grad).T  # PyTorch computes (x^T @ grad), then transposes
+        return K.matmul(grad, weight), grad_weight, grad  # the engine sums grad over the batch for b

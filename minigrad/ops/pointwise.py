@@ -417,3 +417,20 @@ class ToCopy(Op):
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
         return (grad,)  # the engine casts every gradient to its input's dtype
+
+
+@register
+class Clone(Op):
+    """A copy of x in new memory (``x.clone()``): later in-place changes to x do not show in it."""
+
+    torch = "torch.clone"
+    formulas = ("d(clone x)/dx = grad",)
+    promotion = Promotion.NONE
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        return K.copy(x)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (grad,)

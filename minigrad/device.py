@@ -1,0 +1,39 @@
+"""Devices: minigrad computes on the CPU only, but device-agnostic PyTorch programs still run.
+
+``minigrad.device("cpu")`` and the string ``"cpu"`` are accepted wherever PyTorch takes a device;
+anything else is an error that says so. ``minigrad.cuda.is_available()`` is False.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class device:  # noqa: N801  (PyTorch's name)
+    """A device name, as ``torch.device``: ``device("cpu")``, ``device("cuda", 0)``."""
+
+    def __init__(self, type: str, index: int | None = None) -> None:  # noqa: A002
+        if isinstance(type, device):
+            type, index = type.type, type.index  # noqa: A001
+        name, _, number = str(type).partition(":")
+        self.type = name
+        self.index = int(number) if number else index
+
+    def __str__(self) -> str:
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __repr__(self) -> str:
+        index = "" if self.index is None else f", index={self.index}"
+        return f"device(type='{self.type}'{index})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, (device, str)) and str(self) == str(device(other))
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+
+def check_device(where: Any) -> None:
+    """Accept None, "cpu" or ``device("cpu")``; refuse any other device with a clear error."""
+    if where is not None and device(where).type != "cpu":
+        raise RuntimeError(f"minigrad runs on the CPU only; device {str(where)!r} is not available")

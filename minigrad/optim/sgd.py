@@ -1,0 +1,53 @@
+"""Stochastic gradient descent, with momentum, dampening, Nesterov momentum and weight decay."""
+
+from collections.abc import Callable
+
+from .. import kernels as K
+from ..autograd.grad_mode import enable_grad, no_grad
+from ..factories import zeros_like
+from ..tensor import Tensor
+from .optimizer import Optimizer, ParamsT
+
+
+class SGD(Optimizer):
+    """p <- p - lr * g, where g is the gradient plus ``weight_decay`` * p, smoothed by momentum when asked:
+
+    buf <- momentum * buf + (1 - dampening) * g (buf = g at the first step);
+    g <- g + momentum * buf (Nesterov) or buf.  With ``maximize``, g is the negated gradient.
+    """
+
+    def __init__(self, params: ParamsT, lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
+                 weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False,
+                 foreach: bool | None = None, differentiable: bool = False, fused: bool | None = None) -> None:
+        if lr < 0.0:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if momentum < 0.0:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        if weight_decay < 0.0:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        defaults = {"lr": lr, "momentum": momentum, "dampening": dampening, "weight_decay": weight_decay,
+                    "nesterov": nesterov, "maximize": maximize, "foreach": foreach,
+                    "differentiable": differentiable, "fused": fused}
+        super().__init__(params, defaults)
+
+    def step(self, closure: Callable[[], Tensor] | None = None) -> Tensor | None:
+        """Update every parameter that has a gradient; ``closure`` (re-evaluating the loss) is called first."""
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        with no_grad():
+            for group in self.param_groups:
+                for param in group["params"]:
+                    if param.grad is None:
+                        continue
+                    state = self.state[param]
+                    first_step = "momentum_buffer" not in state
+                    if group["momentum"] != 0 and first_step:
+                        state["momentum_buffer"] = zeros_like(param)
+                    buf = state.get("momentum_buffer", param)
+                    K.sgd(param._data, param.grad._data, buf._data, group["lr"], group["weight_decay"],
+                          group["momentum"], group["dampening"], group["nesterov"], group["maximize"], first_step)
+        return loss
