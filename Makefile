@@ -1,9 +1,10 @@
-# `make test` sets up .venv on a bare machine (numpy, numba, torch 2.13.0 CPU, pytest) and runs the suite.
+# `make compare` sets up .venv on a bare machine and runs the seed's programs on minigrad and PyTorch side by side.
+# `make test` sets up .venv (numpy, numba, torch 2.13.0 CPU, pytest, ...) and runs the suite.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup test lint example
+.PHONY: setup test lint compare
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +18,9 @@ test: setup
 lint: setup
 	$(BIN)/ruff check minigrad reference tests examples
 
-example: setup
-	$(BIN)/python examples/autograd_cell.py
-	@echo "--- the same cell on PyTorch:"
-	$(BIN)/python reference/autograd_cell.py
+compare: setup
+	$(BIN)/minigrad-compare autograd_cell
+	@echo
+	$(BIN)/minigrad-compare linear_regression
+	@echo
+	$(BIN)/minigrad-compare logistic_regression

@@ -50,12 +50,12 @@ eq, ne, lt, le, gt, ge = Tensor.eq, Tensor.ne, Tensor.lt, Tensor.le, Tensor.gt, 
 sum, mean, max, min, argmax, argmin = (  # noqa: A001
     Tensor.sum, Tensor.mean, Tensor.max, Tensor.min, Tensor.argmax, Tensor.argmin
 )
-reshape, transpose, t, permute, squeeze, unsqueeze = (
-    Tensor.reshape, Tensor.transpose, Tensor.t, Tensor.permute, Tensor.squeeze, Tensor.unsqueeze
+clone, reshape, transpose, t, permute, squeeze, unsqueeze = (
+    Tensor.clone, Tensor.reshape, Tensor.transpose, Tensor.t, Tensor.permute, Tensor.squeeze, Tensor.unsqueeze
 )
 
 __all__ = [
-    "DoubleTensor", "FloatTensor", "LongTensor", "Size", "Tensor", "abs", "add", "arange", "argmax", "argmin", "autograd", "bool", "clamp", "div", "double", "dtype", "enable_grad", "eq", "exp", "float", "float32", "float64",
+    "DoubleTensor", "FloatTensor", "LongTensor", "Size", "Tensor", "abs", "add", "arange", "argmax", "argmin", "autograd", "bool", "clamp", "clone", "div", "double", "dtype", "enable_grad", "eq", "exp", "float", "float32", "float64",
     "from_numpy", "full", "ge", "get_default_dtype", "gt", "int", "int32", "int64", "is_grad_enabled", "le", "log",
     "long", "lt", "matmul", "max", "mean", "min", "mul", "ne", "neg", "no_grad", "ones", "ones_like", "permute",
     "pow", "promote_types", "relu", "reshape", "rsub", "set_grad_enabled", "sigmoid", "sqrt", "squeeze", "sub",

@@ -484,7 +484,7 @@ class Tensor:
     def clamp(self, min: Number | None = None, max: Number | None = None) -> Tensor:  # noqa: A002
         """Each element limited to [min, max] (either bound may be None)."""
         if min is None and max is None:
-            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+            raise RuntimeError("minigrad.clamp: At least one of 'min' or 'max' must not be None")
         bounds = tuple(b for b in (min, max) if b is not None)
         return apply(pointwise.Clamp, self, scalars=bounds, min=min, max=max)
 

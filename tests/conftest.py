@@ -43,10 +43,33 @@ def dtype_name(t: minigrad.Tensor | torch.Tensor) -> str:
     return str(t.dtype).split(".")[-1]
 
 
-def assert_close(actual: minigrad.Tensor, expected: torch.Tensor, what: str = "value") -> None:
+def assert_close(actual: minigrad.Tensor, expected: torch.Tensor, what: str = "value",
+                 float32_atol: float | None = None) -> None:
     """minigrad's tensor equals torch's: same shape, same dtype, values within the dtype's tolerance."""
     assert tuple(actual.shape) == tuple(expected.shape), f"{what}: shape {actual.shape} != {tuple(expected.shape)}"
     assert dtype_name(actual) == dtype_name(expected), f"{what}: dtype {actual.dtype} != {expected.dtype}"
     rtol, atol = TOLERANCES.get(dtype_name(expected), (0, 0))
+    if float32_atol is not None and dtype_name(expected) == "float32":
+        atol = float32_atol
     np.testing.assert_allclose(numpy_of(actual), numpy_of(expected), rtol=rtol, atol=atol, equal_nan=True,
                                err_msg=what)
+
+
+def outcome(fn, fw):
+    """(result, None) or (None, exception) of fn(fw)."""
+    try:
+        return fn(fw), None
+    except Exception as error:
+        return None, error
+
+
+def assert_same_error(fn) -> None:
+    """fn raises in torch; minigrad raises the same exception type with the same message.
+
+    Type names in torch's message read as minigrad's (``torch.Size([3])`` is ``minigrad.Size([3])``).
+    """
+    _, expected = outcome(fn, torch)
+    _, actual = outcome(fn, minigrad)
+    assert expected is not None, "torch did not raise"
+    assert type(actual) is type(expected), f"torch raised {expected!r}, minigrad {actual!r}"
+    assert str(actual) == str(expected).replace("torch.", "minigrad.")

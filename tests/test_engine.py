@@ -10,23 +10,7 @@ import pytest
 import torch
 
 import minigrad
-
-
-def outcome(fn, fw):
-    """(result, None) or (None, exception) of fn(fw)."""
-    try:
-        return fn(fw), None
-    except Exception as error:
-        return None, error
-
-
-def assert_same_error(fn) -> None:
-    """fn raises in torch; minigrad raises the same exception type with the same message."""
-    _, expected = outcome(fn, torch)
-    _, actual = outcome(fn, minigrad)
-    assert expected is not None, "torch did not raise"
-    assert type(actual) is type(expected), f"torch raised {expected!r}, minigrad {actual!r}"
-    assert str(actual) == str(expected)
+from conftest import assert_same_error, outcome
 
 
 def test_seed_autograd_cell() -> None:
