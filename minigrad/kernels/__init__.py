@@ -36,8 +36,21 @@ from .elementwise import (
     where,
 )
 from .index import arange, gather, positions, scatter_add
-from .layout import broadcast_shapes, cast, copy, expand, scalar
+from .layout import broadcast_shapes, cast, copy, expand, scalar, write
 from .linalg import matmul
+from .loss import bce, bce_grad, bce_target_grad, log_sigmoid
+from .optim import sgd
+from .random import (
+    normal_blocks_float32,
+    normal_blocks_float64,
+    normal_box_muller,
+    random64,
+    random_from_to,
+    randperm_inside_out,
+    randperm_swaps,
+    uniform_float32,
+    uniform_float64,
+)
 from .reduce import extreme, sum, sum_to_shape  # noqa: A004
 
 __all__ = [
@@ -66,6 +79,9 @@ __all__ = [
     "SUB",
     "TANH",
     "arange",
+    "bce",
+    "bce_grad",
+    "bce_target_grad",
     "binary",
     "broadcast_shapes",
     "cast",
@@ -74,12 +90,24 @@ __all__ = [
     "expand",
     "extreme",
     "gather",
+    "log_sigmoid",
     "matmul",
+    "normal_blocks_float32",
+    "normal_blocks_float64",
+    "normal_box_muller",
     "positions",
+    "random64",
+    "random_from_to",
+    "randperm_inside_out",
+    "randperm_swaps",
     "scalar",
     "scatter_add",
+    "sgd",
     "sum",
     "sum_to_shape",
     "unary",
+    "uniform_float32",
+    "uniform_float64",
     "where",
+    "write",
 ]

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..autograd.grad_mode import no_grad
 from ..dtypes import float32, float64
+from ..size import Size
 from ..tensor import Tensor
 from .parameter import Parameter
 
@@ -62,19 +63,18 @@ class Module:
         elif name in self.__dict__.get("_parameters", {}):
             if value is not None:
                 raise TypeError(
-                    f"cannot assign '{type(value).__name__}' as parameter '{name}' "
-                    "(torch.nn.Parameter or None expected)"
+                    f"cannot assign '{_typename(value)}' as parameter '{name}' (minigrad.nn.Parameter or None expected)"
                 )
             self._parameters[name] = None
         elif name in self.__dict__.get("_modules", {}):
             if value is not None:
                 raise TypeError(
-                    f"cannot assign '{type(value).__name__}' as child module '{name}' (torch.nn.Module or None expected)"
+                    f"cannot assign '{_typename(value)}' as child module '{name}' (minigrad.nn.Module or None expected)"
                 )
             self._modules[name] = None
         elif name in self.__dict__.get("_buffers", {}):
             if value is not None and not isinstance(value, Tensor):
-                raise TypeError(f"cannot assign '{type(value).__name__}' as buffer '{name}' (torch.Tensor or None expected)")
+                raise TypeError(f"cannot assign '{_typename(value)}' as buffer '{name}' (minigrad.Tensor or None expected)")
             self._buffers[name] = value
         else:
             object.__setattr__(self, name, value)
@@ -103,8 +103,7 @@ class Module:
         """Register ``param`` (or None, a declared but absent parameter such as a missing bias) as ``name``."""
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(
-                f"cannot assign '{type(param).__name__}' object to parameter '{name}' "
-                "(torch.nn.Parameter or None required)"
+                f"cannot assign '{_typename(param)}' object to parameter '{name}' (minigrad.nn.Parameter or None required)"
             )
         self._forget(name)
         self._parameters[name] = param
@@ -257,8 +256,8 @@ class Module:
         for key, value in own.items():
             if key in state_dict and tuple(state_dict[key].shape) != tuple(value.shape):
                 errors.append(
-                    f"size mismatch for {key}: copying a param with shape {_size(state_dict[key].shape)} from "
-                    f"checkpoint, the shape in current model is {_size(value.shape)}."
+                    f"size mismatch for {key}: copying a param with shape {Size(state_dict[key].shape)} from "
+                    f"checkpoint, the shape in current model is {Size(value.shape)}."
                 )
         if errors:
             raise RuntimeError(
@@ -290,6 +289,7 @@ class Module:
         return sorted(set(super().__dir__()) | set(self._parameters) | set(self._buffers) | set(self._modules))
 
 
-def _size(shape: tuple[int, ...]) -> str:
-    return f"torch.Size([{', '.join(map(str, shape))}])"
+def _typename(value: Any) -> str:
+    """PyTorch's ``torch.typename``: a tensor's legacy type name, else the class name."""
+    return value.type() if isinstance(value, Tensor) else type(value).__name__
 

@@ -90,7 +90,9 @@ def _check_linear(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None) ->
             f"mat1 and mat2 shapes cannot be multiplied ({_dims(x.shape)} and {_dims(weight.shape[::-1])})"
         )
     out_shape = (x.shape[0], weight.shape[0])
-    if bias is not None and K.broadcast_shapes(bias.shape, out_shape) != out_shape:
+    expandable = bias is None or (bias.ndim <= 2 and all(
+        b in (1, o) for b, o in zip(reversed(bias.shape), reversed(out_shape))))
+    if not expandable:
         raise RuntimeError(
             f"The expanded size of the tensor ({out_shape[1]}) must match the existing size ({bias.shape[-1]}) at "
             f"non-singleton dimension 1.  Target sizes: [{out_shape[0]}, {out_shape[1]}].  "

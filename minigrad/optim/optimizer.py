@@ -91,14 +91,17 @@ class Optimizer:
         params = {i: p for s, g in zip(saved_groups, self.param_groups) for i, p in zip(s["params"], g["params"])}
         self.state = defaultdict(dict)
         for i, value in state_dict["state"].items():
-            self.state[params[i]] = {k: v.clone() if isinstance(v, Tensor) else copy.deepcopy(v)
-                                     for k, v in value.items()}
+            param = params[i]
+            # As in PyTorch, state tensors are cast to the parameter's dtype, not copied: a buffer of the same
+            # dtype is shared with the optimizer that saved it.
+            self.state[param] = {k: v.to(param.dtype) if isinstance(v, Tensor) else copy.deepcopy(v)
+                                 for k, v in value.items()}
         for group, saved in zip(self.param_groups, saved_groups):
             group.update({k: v for k, v in saved.items() if k != "params"})
 
     def __repr__(self) -> str:
-        lines = [f"{type(self).__name__} ("]
+        text = f"{type(self).__name__} ("
         for i, group in enumerate(self.param_groups):
-            lines.append(f"Parameter Group {i}")
-            lines += [f"    {key}: {group[key]}" for key in sorted(group) if key != "params"]
-        return "\n".join(lines) + "\n)"
+            text += f"\nParameter Group {i}\n"
+            text += "".join(f"    {key}: {group[key]}\n" for key in sorted(group) if key != "params")
+        return text + ")"
