@@ -1,0 +1,63 @@
+"""The compare command: runs both frameworks in lockstep and prints the side-by-side table."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from minigrad import compare
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("program", ["linear_regression", "logistic_regression"])
+def test_table_shows_logged_epochs_final_parameters_and_verdict(program: str, capsys) -> None:
+    assert compare.main([program]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0].startswith("minigrad vs PyTorch 2.13.0")
+    assert "epoch" in lines[3] and "minigrad loss" in lines[3] and "torch loss" in lines[3]
+    rows = [line.split() for line in lines[4:] if line.strip() and line.split()[0].isdigit()]
+    last = 2000 if program == "linear_regression" else 1000
+    step = 100 if program == "linear_regression" else 10
+    assert [int(r[0]) for r in rows] == list(range(0, last + 1, step))
+    assert all(r[1] == r[2] and float(r[3]) == 0 for r in rows)  # minigrad's loss is torch's, digit for digit
+    if program == "logistic_regression":
+        assert rows[-1][4:] == ["100.00%", "100.00%"]
+    assert "final parameters" in out and f"over all {last + 1} epochs" in out
+    assert lines[-1] == "verdict: bit-identical"
+
+
+def test_autograd_cell(capsys) -> None:
+    compare.main(["autograd_cell"])
+    out = capsys.readouterr().out
+    assert "w.grad" in out and "8.000000" in out and out.rstrip().endswith("verdict: bit-identical")
+
+
+def test_plot_saves_both_loss_curves(tmp_path: Path, capsys) -> None:
+    pytest.importorskip("matplotlib", reason="matplotlib (the 'plot' extra) is not installed")
+    target = tmp_path / "curves.png"
+    compare.main(["linear_regression", "--plot", str(target)])
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert f"loss curves saved to {target}" in capsys.readouterr().out
+
+
+def test_cuda_device_without_a_gpu_is_a_clear_error(capsys) -> None:
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("a GPU is present: --device cuda is valid here")
+    with pytest.raises(SystemExit):
+        compare.main(["linear_regression", "--device", "cuda"])
+    assert "torch.cuda.is_available() is False" in capsys.readouterr().err
+
+
+def test_module_and_console_script_run() -> None:
+    result = subprocess.run([sys.executable, "-m", "minigrad.compare", "--help"], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0 and "linear_regression" in result.stdout
+    script = Path(sys.executable).parent / "minigrad-compare"
+    assert script.exists(), "the minigrad-compare console script is not installed (pip install -e .)"
