@@ -401,6 +401,14 @@ class Tensor:
             suffixes.append("requires_grad=True")
         return tensor_repr(self._data, suffixes)
 
+    def __format__(self, format_spec: str) -> str:
+        """A 0-d tensor formats as its number (``f"{loss:.4f}"``); others only without a format spec."""
+        if self.dim() == 0 and format_spec:
+            return self.item().__format__(format_spec)
+        if format_spec:
+            raise TypeError("unsupported format string passed to Tensor.__format__")
+        return str(self)
+
     __hash__ = object.__hash__
 
     # ----- arithmetic ----------------------------------------------------------------------------------

@@ -124,5 +124,5 @@ class Linear(Op):
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, ...]:
         x, weight = ctx.saved["x"], ctx.saved["weight"]
-        grad_weight = K.matmul(x.T, grad).T  # PyTorch computes (x^T @ grad), then transposes
+        grad_weight = K.matmul(grad.T, x)  # as PyTorch orders it for a transposed mat2 (W^T)
         return K.matmul(grad, weight), grad_weight, grad  # the engine sums grad over the batch for b
