@@ -6,33 +6,33 @@
     z.backward()                  # w.grad is tensor(8.)
 """
 
-from . import autograd, cuda
+from . import autograd, cuda, nn, optim
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .device import device
 from .dtypes import bool, dtype, float32, float64, get_default_dtype, int32, int64, promote_types, uint8  # noqa: A004
 from .factories import (
     DoubleTensor,
     FloatTensor,
     LongTensor,
     arange,
+    empty,
+    from_numpy,
+    full,
+    get_rng_state,
+    ones,
+    ones_like,
     rand,
     randint,
     randn,
     randperm,
-    empty,
-    from_numpy,
-    full,
-    ones,
-    ones_like,
+    set_rng_state,
     tensor,
     zeros,
     zeros_like,
 )
-from .device import device
-from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from .random import Generator, initial_seed, manual_seed, seed
 from .size import Size
 from .tensor import Tensor
-
-from . import nn, optim  # noqa: E402  (they build on everything above)
 
 float = float32  # noqa: A001  (PyTorch's aliases)
 double = float64
@@ -55,9 +55,12 @@ clone, reshape, transpose, t, permute, squeeze, unsqueeze = (
 )
 
 __all__ = [
-    "DoubleTensor", "FloatTensor", "LongTensor", "Size", "Tensor", "abs", "add", "arange", "argmax", "argmin", "autograd", "bool", "clamp", "clone", "div", "double", "dtype", "enable_grad", "eq", "exp", "float", "float32", "float64",
-    "from_numpy", "full", "ge", "get_default_dtype", "gt", "int", "int32", "int64", "is_grad_enabled", "le", "log",
-    "long", "lt", "matmul", "max", "mean", "min", "mul", "ne", "neg", "no_grad", "ones", "ones_like", "permute",
-    "pow", "promote_types", "relu", "reshape", "rsub", "set_grad_enabled", "sigmoid", "sqrt", "squeeze", "sub",
-    "sum", "t", "tanh", "tensor", "transpose", "uint8", "unsqueeze", "zeros", "zeros_like",
+    "DoubleTensor", "FloatTensor", "Generator", "LongTensor", "Size", "Tensor", "abs", "add", "arange", "argmax",
+    "argmin", "autograd", "bool", "clamp", "clone", "cuda", "device", "div", "double", "dtype", "empty",
+    "enable_grad", "eq", "exp", "float", "float32", "float64", "from_numpy", "full", "ge", "get_default_dtype",
+    "get_rng_state", "gt", "initial_seed", "int", "int32", "int64", "is_grad_enabled", "le", "log", "long", "lt",
+    "manual_seed", "matmul", "max", "mean", "min", "mul", "ne", "neg", "nn", "no_grad", "ones", "ones_like", "optim",
+    "permute", "pow", "promote_types", "rand", "randint", "randn", "randperm", "relu", "reshape", "rsub", "seed",
+    "set_grad_enabled", "set_rng_state", "sigmoid", "sqrt", "squeeze", "sub", "sum", "t", "tanh", "tensor",
+    "transpose", "uint8", "unsqueeze", "zeros", "zeros_like",
 ]

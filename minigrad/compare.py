@@ -124,8 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     torch.set_num_threads(1)
     out: list[str] = []
     if args.program == "autograd_cell":
-        out.append("minigrad vs PyTorch {}: the seed's autograd cell, y = w**2, z = 2*y + 5 at w = 2".format(
-            torch.__version__))
+        out.append(f"minigrad vs PyTorch {torch.__version__}: the seed's autograd cell, y = w**2, z = 2*y + 5 at w = 2")
         largest = compare_cell(torch, out)
     else:
         program = PROGRAMS[args.program]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 
-class device:  # noqa: N801  (PyTorch's name)
+class device:
     """A device name, as ``torch.device``: ``device("cpu")``, ``device("cuda", 0)``."""
 
     def __init__(self, type: str, index: int | None = None) -> None:  # noqa: A002

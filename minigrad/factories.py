@@ -158,6 +158,16 @@ def randperm(n: int, generator: random.Generator | None = None, dtype: DType | N
     return _leaf(source.permutation(n, dtype=(dtype or dtypes.int64).np), requires_grad)
 
 
+def get_rng_state() -> Tensor:
+    """The default generator's state, as the uint8 tensor ``torch.get_rng_state()`` gives (same bytes)."""
+    return Tensor._make(random.get_rng_state())
+
+
+def set_rng_state(new_state: Tensor) -> None:
+    """Restore the default generator from a state ``get_rng_state()`` returned (or torch's own)."""
+    random.set_rng_state(new_state)
+
+
 def from_numpy(array: np.ndarray) -> Tensor:
     """A tensor sharing memory with ``array`` (changes to one show in the other)."""
     if not isinstance(array, np.ndarray):

@@ -168,17 +168,17 @@ def test_mse_warns_about_broadcast_targets_like_torch() -> None:
 
 # ----- losses -----------------------------------------------------------------------------------------------
 LOSS_CALLS = {
-    "mse": lambda F, x, y, w: F.mse_loss(x, y),
-    "mse-weighted": lambda F, x, y, w: F.mse_loss(x, y, weight=w),
-    "mse-weighted-sum": lambda F, x, y, w: F.mse_loss(x, y, weight=w, reduction="sum"),
-    "l1": lambda F, x, y, w: F.l1_loss(x, y),
-    "l1-weighted-none": lambda F, x, y, w: F.l1_loss(x, y, weight=w, reduction="none"),
-    "bce": lambda F, x, y, w: F.binary_cross_entropy(x.sigmoid(), y),
-    "bce-weighted": lambda F, x, y, w: F.binary_cross_entropy(x.sigmoid(), y, weight=w),
-    "bce-weight-row": lambda F, x, y, w: F.binary_cross_entropy(x.sigmoid(), y, weight=w[0]),
-    "bce-logits": lambda F, x, y, w: F.binary_cross_entropy_with_logits(x, y),
-    "bce-logits-weighted": lambda F, x, y, w: F.binary_cross_entropy_with_logits(x, y, weight=w, reduction="sum"),
-    "bce-logits-pos-weight": lambda F, x, y, w: F.binary_cross_entropy_with_logits(x, y, pos_weight=w[0] * 3),
+    "mse": lambda f, x, y, w: f.mse_loss(x, y),
+    "mse-weighted": lambda f, x, y, w: f.mse_loss(x, y, weight=w),
+    "mse-weighted-sum": lambda f, x, y, w: f.mse_loss(x, y, weight=w, reduction="sum"),
+    "l1": lambda f, x, y, w: f.l1_loss(x, y),
+    "l1-weighted-none": lambda f, x, y, w: f.l1_loss(x, y, weight=w, reduction="none"),
+    "bce": lambda f, x, y, w: f.binary_cross_entropy(x.sigmoid(), y),
+    "bce-weighted": lambda f, x, y, w: f.binary_cross_entropy(x.sigmoid(), y, weight=w),
+    "bce-weight-row": lambda f, x, y, w: f.binary_cross_entropy(x.sigmoid(), y, weight=w[0]),
+    "bce-logits": lambda f, x, y, w: f.binary_cross_entropy_with_logits(x, y),
+    "bce-logits-weighted": lambda f, x, y, w: f.binary_cross_entropy_with_logits(x, y, weight=w, reduction="sum"),
+    "bce-logits-pos-weight": lambda f, x, y, w: f.binary_cross_entropy_with_logits(x, y, pos_weight=w[0] * 3),
 }
 
 

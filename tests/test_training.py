@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,7 +69,7 @@ class RandomModel:
         fw.manual_seed(self.seed)
         layers = []
         widths = spec["widths"]
-        for i, (fan_in, fan_out) in enumerate(zip(widths, widths[1:])):
+        for i, (fan_in, fan_out) in enumerate(itertools.pairwise(widths)):
             layers.append(fw.nn.Linear(fan_in, fan_out))
             if i < len(widths) - 2:
                 layers.append(getattr(fw.nn, spec["activation"])())

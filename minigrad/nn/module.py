@@ -74,7 +74,9 @@ class Module:
             self._modules[name] = None
         elif name in self.__dict__.get("_buffers", {}):
             if value is not None and not isinstance(value, Tensor):
-                raise TypeError(f"cannot assign '{_typename(value)}' as buffer '{name}' (minigrad.Tensor or None expected)")
+                raise TypeError(
+                    f"cannot assign '{_typename(value)}' as buffer '{name}' (minigrad.Tensor or None expected)"
+                )
             self._buffers[name] = value
         else:
             object.__setattr__(self, name, value)
@@ -103,7 +105,8 @@ class Module:
         """Register ``param`` (or None, a declared but absent parameter such as a missing bias) as ``name``."""
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(
-                f"cannot assign '{_typename(param)}' object to parameter '{name}' (minigrad.nn.Parameter or None required)"
+                f"cannot assign '{_typename(param)}' object to parameter '{name}' "
+                "(minigrad.nn.Parameter or None required)"
             )
         self._forget(name)
         self._parameters[name] = param

@@ -1,6 +1,7 @@
 """Loss functions as single ops, each with PyTorch's arithmetic and its hand-derived gradient.
 
-``weight`` and ``pos_weight`` are constants (PyTorch does not differentiate them either). Every loss takes ``reduction``: ``'none'`` (the elementwise losses), ``'sum'``, or ``'mean'`` (the sum
+``weight`` and ``pos_weight`` are constants (PyTorch does not differentiate them either). Every loss
+takes ``reduction``: ``'none'`` (the elementwise losses), ``'sum'``, or ``'mean'`` (the sum
 divided by the element count N). The sum is the same kernel ``x.sum()`` uses, so the seed's losses are
 bit-for-bit PyTorch's.
 """
