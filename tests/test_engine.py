@@ -8,9 +8,9 @@ import warnings
 import numpy as np
 import pytest
 import torch
+from conftest import assert_same_error
 
 import minigrad
-from conftest import assert_same_error, outcome
 
 
 def test_seed_autograd_cell() -> None:
