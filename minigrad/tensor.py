@@ -403,7 +403,7 @@ class Tensor:
 
     def __format__(self, format_spec: str) -> str:
         """A 0-d tensor formats as its number (``f"{loss:.4f}"``); others only without a format spec."""
-        if self.dim() == 0 and format_spec:
+        if self.dim() == 0 and type(self) is Tensor:
             return self.item().__format__(format_spec)
         if format_spec:
             raise TypeError("unsupported format string passed to Tensor.__format__")

@@ -104,7 +104,30 @@ CASES = {
     "SelectBackward0": _grad_fn(lambda x: x[0], MATRIX),
     "TBackward0": _grad_fn(lambda x: x.t(), MATRIX),
     "grad-fn-wraps-suffix": _grad_fn(lambda y: y * 2, LONG[:8]),
+    # the seed's programs
+    "parameter": lambda fw: fw.nn.Parameter(fw.tensor([[-0.8362]])),
+    "parameter-list": lambda fw: (fw.manual_seed(0), list(fw.nn.Linear(2, 1).parameters()))[1],
+    "AddmmBackward0": _grad_fn(lambda x: _fw(x).nn.functional.linear(x, _fw(x).ones(2, 4), _fw(x).ones(2)), MATRIX),
+    "MseLossBackward0": _grad_fn(lambda x: _fw(x).nn.functional.mse_loss(x, x.detach() * 0), MATRIX),
+    "SigmoidBackward0": _grad_fn(lambda x: x.sigmoid(), MATRIX),
+    "shape": lambda fw: fw.ones(3, 1).shape,
+    "size-0d": lambda fw: fw.tensor(1.0).size(),
 }
+
+
+def _fw(x: Any) -> Any:
+    """The framework module that the tensor ``x`` belongs to."""
+    return torch if isinstance(x, torch.Tensor) else minigrad
+
+
+@pytest.mark.parametrize("spec", ["", ".6f", ".2e", "8.3f", "g"])
+def test_format_of_a_scalar_tensor_is_its_number(spec: str) -> None:
+    for value in (0.14500001, -3.0, 1e-7):
+        assert format(minigrad.tensor(value, requires_grad=True), spec) == format(
+            torch.tensor(value, requires_grad=True), spec)
+    assert f"{minigrad.ones(2)}" == "tensor([1., 1.])"
+    with pytest.raises(TypeError, match="unsupported format string"):
+        format(minigrad.ones(2), ".2f")
 
 
 @pytest.mark.parametrize("make", CASES.values(), ids=CASES.keys())
