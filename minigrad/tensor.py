@@ -181,6 +181,11 @@ class Tensor:
             )
         self._grad = value
 
+    def _reset_grad(self, set_to_none: bool) -> None:
+        """What ``zero_grad`` does to one parameter: ``.grad`` becomes None, or zeros (detached)."""
+        if self._grad is not None:
+            self._grad = None if set_to_none else self._grad.detach().zero_()
+
     def retain_grad(self) -> None:
         """Keep the gradient of this non-leaf tensor in ``.grad`` during backward."""
         if not self.requires_grad:

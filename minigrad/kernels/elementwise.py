@@ -7,13 +7,17 @@ inf or nan (numba's numpy error model), as in PyTorch.
 Operands broadcast against each other: see ``layout.flat_broadcast``.
 """
 
+import functools
 import math
+import os
 
+import llvmlite.binding as llvm
 import numpy as np
-from numba import njit
+from numba import njit, types
+from numba.extending import overload
 
-from ._scalar import like
-from .layout import broadcast_shapes, flat, flat_broadcast
+from ._scalar import fma, like
+from .layout import broadcast_shapes, copy, flat, flat_broadcast
 
 # Unary op codes.
 NEG, EXP, LOG, SQRT, ABS, SIGN, SIGMOID, RELU, TANH, RECIPROCAL = range(10)
@@ -43,8 +47,6 @@ def _unary_scalar(op, x):
         if x > 0:
             return like(1, x)
         return like(-1, x) if x < 0 else like(0, x)  # torch.sign(nan) is 0
-    if op == SIGMOID:
-        return like(1, x) / (like(1, x) + like(math.exp(-x), x))
     if op == RELU:
         return like(0, x) if x < 0 else x  # keeps NaN and -0.0, as torch.relu does
     if op == TANH:
@@ -52,10 +54,100 @@ def _unary_scalar(op, x):
     return like(like(1, x) / x, x)  # RECIPROCAL
 
 
+def _sleef_exp(x):
+    """e^x as SLEEF's 1-ulp vector exp computes it in PyTorch (Sleef_expf8_u10 / Sleef_expd4_u10 for AVX2; the
+    AVX512 builds give the same values). Pure-Python form (used without the JIT): picks the port by x's type.
+    """
+    return _sleef_expf(x) if isinstance(x, np.float32) else _sleef_expd(x)
+
+
+@overload(_sleef_exp)
+def _sleef_exp_jit(x):
+    return (lambda x: _sleef_expf(x)) if x == types.float32 else (lambda x: _sleef_expd(x))
+
+
+@njit(cache=True)
+def _sleef_expf(d):
+    """SLEEF's xexpf on a float32, in float32 with its multiply-adds fused (FMA builds).
+
+    q = rint(d * 1/ln2); s = d - q ln2 in two fmas (ln2 split as 0.693145751953125 + 1.4286068e-6);
+    u = a degree-5 polynomial in s (Horner, fmas), then 1 + fma(s * s, u, s), scaled by 2^(q >> 1) and then
+    by 2^(q - (q >> 1)). 0 below -104, inf above 100, NaN for NaN.
+    """
+    if d != d:
+        return d
+    if d < -104:
+        return like(0, d)
+    if d > 100:
+        return like(math.inf, d)
+    q = np.rint(d * like(1.442695040888963407359924681001892137426645954152985934135449406931, d))
+    s = fma(q, like(-0.693145751953125, d), d)
+    s = fma(q, like(-1.428606765330187045e-06, d), s)
+    u = like(0.000198527617612853646278381, d)
+    u = fma(u, s, like(0.00139304355252534151077271, d))
+    u = fma(u, s, like(0.00833336077630519866943359, d))
+    u = fma(u, s, like(0.0416664853692054748535156, d))
+    u = fma(u, s, like(0.166666671633720397949219, d))
+    u = fma(u, s, like(0.5, d))
+    u = like(1, d) + fma(s * s, u, s)
+    half = int(q) >> 1
+    return u * like(math.ldexp(1.0, half), d) * like(math.ldexp(1.0, int(q) - half), d)
+
+
+@njit(cache=True)
+def _sleef_expd(d):
+    """SLEEF's xexp on a float64, with its multiply-adds fused (FMA builds).
+
+    q = rint(d * 1/ln2); s = d - q ln2 in two fmas; u = a degree-9 polynomial in s evaluated Estrin-style
+    (fmas, with s^2, s^4, s^8), then u = fma(u, s, 0.5), fma(u, s, 1), fma(u, s, 1), scaled by
+    2^(q >> 1) * 2^(q - (q >> 1)). 0 below -1000, inf above 709.78..., NaN for NaN.
+    """
+    if d != d:
+        return d
+    if d < -1000:
+        return 0.0
+    if d > 709.78271114955742909217217426:
+        return math.inf
+    q = np.rint(d * 1.442695040888963407359924681001892137426645954152985934135449406931)
+    s = fma(q, -0.69314718055966295651160180568695068359375, d)
+    s = fma(q, -0.28235290563031577122588448175013436025525412068e-12, s)
+    s2 = s * s
+    s4 = s2 * s2
+    s8 = s4 * s4
+    high = fma(s2, fma(s, 0.2755762628169491192e-6, 0.2755723402025388239e-5),
+               fma(s, 0.2480158687479686264e-4, 0.1984126989855865850e-3))
+    low = fma(s2, fma(s, 0.1388888888914497797e-2, 0.8333333333314938210e-2),
+              fma(s, 0.4166666666666602598e-1, 0.1666666666666669072e+0))
+    u = fma(s8, fma(s, 0.2081276378237164457e-8, 0.2511210703042288022e-7), fma(s4, high, low))
+    u = fma(u, s, 0.5)
+    u = fma(u, s, 1.0)
+    u = fma(u, s, 1.0)
+    half = int(q) >> 1
+    return u * math.ldexp(1.0, half) * math.ldexp(1.0, int(q) - half)
+
+
 @njit(cache=True, error_model="numpy")
 def _unary_loop(op, x, out):
     for i in range(out.size):
         out[i] = _unary_scalar(op, x[i])
+
+
+@njit(cache=True, error_model="numpy")
+def _sigmoid_loop(x, out, row, block):
+    """PyTorch's sigmoid of floats laid out in the order it walks them, in rows of ``row`` elements (0: none).
+
+    As its vectorized loop: in each row, whole blocks of ``block`` elements (two vectors; 0: no SLEEF) give
+    1 / (exp(0 - x) + 1) with SLEEF's exp (``_sleef_exp``), the rest of the row 1 / (1 + exp(-x)) with libm's.
+    """
+    length = row if row else out.size
+    vector = row // block * block if block else 0
+    for i in range(out.size):
+        v = x[i]
+        one = like(1, v)
+        if i % length < vector:
+            out[i] = one / (_sleef_exp(like(0, v) - v) + one)
+        else:
+            out[i] = one / (one + like(math.exp(-v), v))
 
 
 @njit(cache=True, inline="always", error_model="numpy")
@@ -108,8 +200,71 @@ def _where_loop(cond, step_c, a, step_a, b, step_b, out):
         out[i] = a[i * step_a] if cond[i * step_c] else b[i * step_b]
 
 
+def _walk(x: np.ndarray) -> tuple[list[int], int]:
+    """How PyTorch's TensorIterator walks ``x`` for a unary op: (perm, row) such that x.transpose(perm) in C order
+    is its order, in rows of ``row`` elements that its vectorized loop runs along (0: none, it loops on scalars).
+
+    Dims of size 1 drop out; the rest are insertion-sorted by stride, fastest last (reorder_dimensions: equal
+    strides put the smaller dim inside; a zero stride leaves the order open). A row is the innermost dim, if
+    its step is 1 (or 0: a broadcast value), merged with the next dims while they continue it in memory.
+    """
+    def after(d0: int, d1: int) -> int:  # 1 if d0 is walked faster than d1 should be, -1 if slower, 0 if open
+        s0, s1 = x.strides[d0], x.strides[d1]
+        if s0 == 0 or s1 == 0:
+            return 0
+        if s0 != s1:
+            return 1 if s0 > s1 else -1
+        return 1 if x.shape[d0] > x.shape[d1] else 0
+
+    order = [d for d in reversed(range(x.ndim)) if x.shape[d] != 1]  # fastest first
+    for i in range(1, len(order)):
+        moving = i
+        for j in reversed(range(i)):
+            c = after(order[j], order[moving])
+            if c > 0:
+                order[j], order[moving] = order[moving], order[j]
+                moving = j
+            elif c < 0:
+                break
+    row = 0
+    if order and x.strides[order[0]] in (0, x.itemsize):  # contiguous, or one value broadcast along the row
+        row, step = 1, x.strides[order[0]]
+        for d in order:
+            if x.strides[d] != step:
+                break
+            row, step = row * x.shape[d], step * x.shape[d]
+    perm = [d for d in range(x.ndim) if x.shape[d] == 1] + order[::-1]
+    return perm, row
+
+
+@functools.cache
+def _vector_bytes() -> int:
+    """The bytes in a vector of PyTorch's CPU kernels built per capability (sigmoid's is; its sum is AVX2 only).
+
+    64 with AVX512 (the host has AVX512 VL, BW, DQ and FMA), 32 with AVX2 (AVX2 and FMA), else 0: the generic
+    build, whose vectors use libm. ``ATEN_CPU_CAPABILITY`` (avx512, avx2, default) overrides it, as in PyTorch.
+    """
+    try:
+        features = llvm.get_host_cpu_features()
+    except RuntimeError:
+        features = {}
+    if all(features.get(f, False) for f in ("avx512vl", "avx512bw", "avx512dq", "fma")):
+        hardware = "avx512"
+    elif all(features.get(f, False) for f in ("avx2", "fma")):
+        hardware = "avx2"
+    else:
+        hardware = "default"
+    return {"avx512": 64, "avx2": 32}.get(os.environ.get("ATEN_CPU_CAPABILITY", hardware), 0)
+
+
 def unary(op: int, x: np.ndarray) -> np.ndarray:
-    """A new array holding f(x) elementwise, for the unary op code ``op``."""
+    """A new array holding f(x) elementwise, for the unary op code ``op`` (sigmoid: float ``x`` only)."""
+    if op == SIGMOID:  # position-dependent: walk x in PyTorch's order
+        perm, row = _walk(x)
+        walked = x.transpose(perm)
+        out = np.empty(walked.shape, x.dtype)
+        _sigmoid_loop(flat(walked), out.reshape(-1), row, 2 * _vector_bytes() // x.itemsize)
+        return out if perm == sorted(perm) else copy(out.transpose(np.argsort(perm)))
     out = np.empty(x.shape, x.dtype)
     _unary_loop(op, flat(x), out.reshape(-1))
     return out

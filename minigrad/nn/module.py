@@ -198,12 +198,7 @@ class Module:
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset every parameter's ``.grad``: to None (the default), or to zeros."""
         for param in self.parameters():
-            if param.grad is None:
-                continue
-            if set_to_none:
-                param.grad = None
-            else:
-                param.grad = param.grad.detach().zero_()
+            param._reset_grad(set_to_none)
 
     def requires_grad_(self, requires_grad: bool = True) -> Module:
         for param in self.parameters():

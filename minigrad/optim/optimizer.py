@@ -57,12 +57,7 @@ class Optimizer:
         """Reset the gradient of every parameter: to None (the default), or to zeros."""
         for group in self.param_groups:
             for param in group["params"]:
-                if param.grad is None:
-                    continue
-                if set_to_none:
-                    param.grad = None
-                else:
-                    param.grad = param.grad.detach().zero_()
+                param._reset_grad(set_to_none)
 
     def step(self, closure: Callable[[], Tensor] | None = None) -> Tensor | None:
         raise NotImplementedError
