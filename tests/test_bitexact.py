@@ -1,0 +1,209 @@
+"""Float ``sum``/``mean`` and ``sigmoid`` are bit-exact with PyTorch's CPU kernels (one thread).
+
+Sums follow PyTorch's cascade_sum as its TensorIterator walks the input (any layout, any reduced dims);
+sigmoid follows its vectorized loop (SLEEF's exp in whole blocks of two vectors, libm's expf/exp elsewhere).
+Every comparison is ``np.array_equal`` (NaNs equal), not a tolerance.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+import minigrad
+from minigrad import kernels as K
+
+DTYPES = ["float32", "float64"]
+SIZES = [*range(1, 71), 100, 1003, 4099, 32768, 100003]
+SHAPES_2D = [(3, 1), (6, 1), (5, 3), (17, 9), (100, 40), (64, 256), (512, 10), (1000, 33), (1, 40), (7, 1000)]
+SHAPES_3D = [(2, 3, 4), (7, 5, 9), (4, 33, 17), (10, 1, 20), (3, 40, 2), (31, 7, 64)]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread() -> Iterator[None]:
+    """PyTorch's float sums over more than 32768 elements depend on the thread count."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def data(shape: tuple[int, ...], dtype: str, seed: int = 0, scale: float = 1.0) -> np.ndarray:
+    return (np.random.default_rng(seed).standard_normal(shape) * scale).astype(dtype)
+
+
+def assert_same(actual: np.ndarray, expected: np.ndarray, what: str = "") -> None:
+    assert actual.shape == expected.shape and actual.dtype == expected.dtype, what
+    same = (actual == expected) | (np.isnan(actual) & np.isnan(expected))
+    assert same.all(), f"{what}: {np.count_nonzero(~same)} of {same.size} differ, first at {np.argwhere(~same)[0]}"
+
+
+def compare(fn: Callable, x: np.ndarray, what: str = "") -> None:
+    """fn on a minigrad tensor and on a torch tensor holding ``x``, element for element."""
+    assert_same(fn(minigrad.tensor(x)).numpy(), fn(torch.from_numpy(x)).numpy(), what)
+
+
+def shapes_of(n: int) -> list[tuple[int, ...]]:
+    """Contiguous 2-D and 3-D shapes with n elements."""
+    a = next((d for d in range(2, int(n**0.5) + 1) if n % d == 0), 1)
+    b = next((d for d in range(2, int((n // a) ** 0.5) + 1) if (n // a) % d == 0), 1)
+    return [(a, n // a), (n // a, a), (a, b, n // a // b)]
+
+
+# sum / mean
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n", SIZES)
+def test_sum_of_all_elements(n: int, dtype: str) -> None:
+    x = data((n,), dtype, seed=n)
+    compare(lambda t: t.sum(), x, "1-D")
+    for shape in shapes_of(n):
+        compare(lambda t: t.sum(), x.reshape(shape), str(shape))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape", SHAPES_2D, ids=str)
+def test_sum_and_mean_of_a_matrix(shape: tuple[int, int], dtype: str) -> None:
+    x = data(shape, dtype, seed=sum(shape))
+    for name, fn in {"sum(0)": lambda t: t.sum(0), "sum(1)": lambda t: t.sum(1), "sum((0, 1))": lambda t: t.sum((0, 1)),
+                     "mean()": lambda t: t.mean(), "mean(0)": lambda t: t.mean(0), "mean(1)": lambda t: t.mean(1),
+                     "sum(1, keepdim)": lambda t: t.sum(1, keepdim=True)}.items():
+        compare(fn, x, name)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape", SHAPES_3D, ids=str)
+@pytest.mark.parametrize("dim", [0, 1, 2, (0, 2), (0, 1), (1, 2), (2, 0, 1)], ids=str)
+def test_sum_and_mean_of_a_3d_tensor(shape: tuple[int, ...], dim: int | tuple[int, ...], dtype: str) -> None:
+    x = data(shape, dtype, seed=len(str(dim)))
+    compare(lambda t: t.sum(dim), x, "sum")
+    compare(lambda t: t.mean(dim), x, "mean")
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_mean_of_a_big_vector(dtype: str) -> None:
+    compare(lambda t: t.mean(), data((1_000_003,), dtype, scale=3.0) + 1)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_sum_of_float32_values_is_not_numpys(dtype: str) -> None:
+    x = (np.arange(1, 18) / 10).astype(dtype)  # np.sum gives 15.300000190734863 in float32
+    compare(lambda t: t.sum(), x)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_sums_start_from_positive_zero(dtype: str) -> None:
+    for x, fn in [(np.array([-0.0]), lambda t: t.sum()), (np.full((3, 1), -0.0), lambda t: t.sum(1)),
+                  (np.full((1, 3), -0.0), lambda t: t.sum(0)), (np.full(40, -0.0), lambda t: t.mean())]:
+        actual = fn(minigrad.tensor(x.astype(dtype))).numpy()
+        assert_same(actual, fn(torch.from_numpy(x.astype(dtype))).numpy())
+        assert not np.signbit(actual).any()
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_sum_with_inf_nan_and_empty_dims(dtype: str) -> None:
+    compare(lambda t: t.sum(), np.array([np.inf, -np.inf, 1.0], dtype))
+    compare(lambda t: t.sum(0), np.array([[np.nan, 1.0], *[[1.0, 2.0]] * 20], dtype))
+    compare(lambda t: t.sum(1), np.zeros((3, 0), dtype))
+    compare(lambda t: t.sum(), np.zeros((0, 4), dtype))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_sum_of_views_walks_them_as_torch_does(dtype: str) -> None:
+    x = data((40, 33, 5), dtype)
+    views = {"transpose": lambda t: t.transpose(0, 2), "permute": lambda t: t.permute(1, 2, 0),
+             "step": lambda t: t[::2], "slice": lambda t: t[:, 1:, :4]}
+    for name, view in views.items():
+        for dim in [None, 0, 1, 2, (0, 2)]:
+            compare(lambda t, view=view, dim=dim: view(t).sum(dim), x, f"{name}.sum({dim})")
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_sum_kernel_of_broadcast_views(dtype: str) -> None:
+    """Zero strides (as in gradients of broadcasts) follow TensorIterator's order too."""
+    for base_shape, shape in [((1, 33), (40, 33)), ((40, 1), (40, 33)), ((5, 1, 9), (5, 17, 9))]:
+        base = data(base_shape, dtype)
+        for axes in [(0,), (1,), tuple(range(len(shape)))]:
+            expected = torch.from_numpy(base).expand(shape).sum(axes).numpy()
+            assert_same(K.sum(np.broadcast_to(base, shape), axes), expected, f"{shape} {axes}")
+
+
+def test_integer_sums_are_exact_and_dtype_converts_first() -> None:
+    x = np.arange(-50, 52, dtype=np.int64).reshape(3, -1)
+    assert_same(K.sum(x, (0, 1)), torch.from_numpy(x).sum().numpy())
+    assert_same(K.sum(x > 0, (1,)), (torch.from_numpy(x) > 0).sum(1).numpy())
+    y = data((1003,), "float32")
+    assert_same(K.sum(y, (0,), np.dtype(np.float64)), torch.from_numpy(y).sum(dtype=torch.float64).numpy())
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_bias_gradient_is_the_outer_cascade(dtype: str) -> None:
+    """Undoing a broadcast (sum_to_shape) sums like torch: the bias gradient of x + b is g.sum(0)."""
+    x, b, g = data((64, 40), dtype, 1), data((40,), dtype, 2), data((64, 40), dtype, 3)
+    grads = []
+    for fw in (minigrad, torch):
+        leaf = fw.tensor(b, requires_grad=True)
+        (fw.tensor(x) + leaf).backward(fw.tensor(g))
+        grads.append(leaf.grad.numpy())
+    assert_same(*grads)
+
+
+# sigmoid
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n", [*range(1, 70), 1003, 4099])
+def test_sigmoid(n: int, dtype: str) -> None:
+    compare(lambda t: t.sigmoid(), data((n,), dtype, seed=n, scale=8.0))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_sigmoid_on_a_grid_with_specials(dtype: str) -> None:
+    specials = [np.inf, -np.inf, np.nan, 0.0, -0.0, -104.0, 100.0, 88.72, -88.72, 709.8, -745.2, -1000.0, 1e-30]
+    x = np.concatenate([np.linspace(-120, 120, 24001), specials]).astype(dtype)
+    compare(lambda t: t.sigmoid(), x)
+    compare(lambda t: t.sigmoid(), np.random.default_rng(0).permutation(x))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_sigmoid_of_views(dtype: str) -> None:
+    """Blocks count in the order torch walks a view: memory order, restarting at each contiguous row."""
+    x = data((40, 33, 5), dtype, scale=8.0)
+    for name, view in {"transpose": lambda t: t.transpose(0, 2), "step": lambda t: t[::2],
+                       "slice": lambda t: t[:, 1:, :], "column": lambda t: t[:, 3]}.items():
+        compare(lambda t, view=view: view(t).sigmoid(), x, name)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape", [(7,), (33,), (1003,), (17, 9)], ids=str)
+def test_sigmoid_backward(shape: tuple[int, ...], dtype: str) -> None:
+    x, g = data(shape, dtype, 1, scale=6.0), data(shape, dtype, 2)
+    grads = []
+    for fw in (minigrad, torch):
+        leaf = fw.tensor(x, requires_grad=True)
+        leaf.sigmoid().backward(fw.tensor(g))
+        grads.append(leaf.grad.numpy())
+    assert_same(*grads)
+
+
+def test_sigmoid_follows_aten_cpu_capability() -> None:
+    """The block of SLEEF lanes is two vectors of the capability torch runs (AVX2 here, whatever the host)."""
+    code = (
+        "import numpy as np, torch, minigrad\n"
+        "x = (np.random.default_rng(0).standard_normal(1003) * 8).astype(np.float32)\n"
+        "for y in (x, x.astype(np.float64)):\n"
+        "    a, b = minigrad.tensor(y).sigmoid().numpy(), torch.from_numpy(y).sigmoid().numpy()\n"
+        "    assert np.array_equal(a, b), np.count_nonzero(a != b)\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "ATEN_CPU_CAPABILITY": "avx2"})
+    assert result.returncode == 0, result.stderr[-2000:]
