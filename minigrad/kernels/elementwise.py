@@ -17,7 +17,7 @@ from numba import njit, types
 from numba.extending import overload
 
 from ._scalar import fma, like
-from .layout import broadcast_shapes, copy, flat, flat_broadcast
+from .layout import broadcast_shapes, copy, flat, flat_broadcast, reorder_dimensions
 
 # Unary op codes.
 NEG, EXP, LOG, SQRT, ABS, SIGN, SIGMOID, RELU, TANH, RECIPROCAL = range(10)
@@ -216,16 +216,7 @@ def _walk(x: np.ndarray) -> tuple[list[int], int]:
             return 1 if s0 > s1 else -1
         return 1 if x.shape[d0] > x.shape[d1] else 0
 
-    order = [d for d in reversed(range(x.ndim)) if x.shape[d] != 1]  # fastest first
-    for i in range(1, len(order)):
-        moving = i
-        for j in reversed(range(i)):
-            c = after(order[j], order[moving])
-            if c > 0:
-                order[j], order[moving] = order[moving], order[j]
-                moving = j
-            elif c < 0:
-                break
+    order = reorder_dimensions(x.shape, after)  # fastest first
     row = 0
     if order and x.strides[order[0]] in (0, x.itemsize):  # contiguous, or one value broadcast along the row
         row, step = 1, x.strides[order[0]]

@@ -6,6 +6,8 @@ slice with a step, a broadcast with zero strides) are first copied into a fresh 
 kernel writes values into a view in place (``write``).
 """
 
+from collections.abc import Callable
+
 import numpy as np
 from numba import njit
 
@@ -62,7 +64,7 @@ def _copy_strided(src, src_strides, dst, dst_strides, shape):
             d -= 1
 
 
-def _buffer(x: np.ndarray, writeable: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def strided_buffer(x: np.ndarray, writeable: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """The flat memory under the view ``x`` (from its first element) and its strides in elements."""
     strides = np.array([s // x.itemsize for s in x.strides] or [0], np.int64)
     if (strides < 0).any():
@@ -91,8 +93,8 @@ def write(dst: np.ndarray, src: np.ndarray) -> None:
     if dst.size == 0:
         return
     src = np.broadcast_to(src, dst.shape)
-    src_buf, src_strides = _buffer(src)
-    dst_buf, dst_strides = _buffer(dst, writeable=True)
+    src_buf, src_strides = strided_buffer(src)
+    dst_buf, dst_strides = strided_buffer(dst, writeable=True)
     _copy_strided(src_buf, src_strides, dst_buf, dst_strides, np.array(dst.shape or (1,), np.int64))
 
 
@@ -110,6 +112,25 @@ def flat_broadcast(x: np.ndarray, shape: tuple[int, ...]) -> tuple[np.ndarray, i
     if x.shape != shape:
         x = np.broadcast_to(x, shape)
     return flat(x), 1
+
+
+def reorder_dimensions(shape: tuple[int, ...], after: Callable[[int, int], int]) -> list[int]:
+    """PyTorch's TensorIterator order of walking dims: those of size > 1, fastest first, insertion-sorted.
+
+    ``after(d0, d1)`` is 1 when d0 must be walked outside d1, -1 when inside, 0 when either will do
+    (reorder_dimensions' should_swap, whose rule depends on the op).
+    """
+    order = [d for d in reversed(range(len(shape))) if shape[d] != 1]
+    for i in range(1, len(order)):
+        moving = i
+        for j in reversed(range(i)):
+            c = after(order[j], order[moving])
+            if c > 0:
+                order[j], order[moving] = order[moving], order[j]
+                moving = j
+            elif c < 0:
+                break
+    return order
 
 
 def cast(x: np.ndarray, dtype: np.dtype) -> np.ndarray:

@@ -15,7 +15,7 @@ from numba import njit
 
 from ._scalar import like
 from .elementwise import ADD, binary
-from .layout import _buffer, cast, copy, scalar
+from .layout import cast, copy, reorder_dimensions, scalar, strided_buffer
 
 _VECTOR_BYTES = 32  # one AVX2 register: PyTorch's sum kernel has no AVX512 build, even on AVX512 hosts
 
@@ -217,16 +217,7 @@ def _iteration(x: np.ndarray, axes: tuple[int, ...]) -> tuple[list[int], list[in
                 return 1
         return 0
 
-    order = [d for d in reversed(range(x.ndim)) if x.shape[d] != 1]
-    for i in range(1, len(order)):
-        moving = i
-        for j in reversed(range(i)):
-            c = after(order[j], order[moving])
-            if c > 0:
-                order[j], order[moving] = order[moving], order[j]
-                moving = j
-            elif c < 0:
-                break
+    order = reorder_dimensions(x.shape, after)
     sizes, in_steps, o_steps = [], [], []
     for d in order:
         if sizes and sizes[-1] * in_steps[-1] == steps[d] and sizes[-1] * o_steps[-1] == out_steps[d]:
@@ -262,7 +253,7 @@ def sum(x: np.ndarray, axes: tuple[int, ...], dtype: np.dtype | None = None) -> 
         return binary(ADD, scalar(0, dtype), x).reshape(kept_shape)
     out = np.zeros(int(np.prod(kept_shape)), dtype)
     if x.size:
-        buf, _ = _buffer(x)
+        buf, _ = strided_buffer(x)
         _cascade_sum(buf, np.array(sizes, np.int64), np.array(steps, np.int64), reduced, _VECTOR_BYTES // x.itemsize,
                      out)
     return out.reshape(kept_shape)
