@@ -47,7 +47,8 @@ class SGD(Optimizer):
                     first_step = "momentum_buffer" not in state
                     if group["momentum"] != 0 and first_step:
                         state["momentum_buffer"] = zeros_like(param)
-                    buf = state.get("momentum_buffer", param)
+                    # Without momentum there is no buffer; the kernel never touches the one it is given then.
+                    buf = state["momentum_buffer"] if group["momentum"] != 0 else param
                     K.sgd(param._data, param.grad._data, buf._data, group["lr"], group["weight_decay"],
                           group["momentum"], group["dampening"], group["nesterov"], group["maximize"], first_step)
         return loss
