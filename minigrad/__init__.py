@@ -30,6 +30,7 @@ from .factories import (
     zeros,
     zeros_like,
 )
+from .functions import cat, stack
 from .random import Generator, initial_seed, manual_seed, seed
 from .size import Size
 from .tensor import Tensor
@@ -56,11 +57,11 @@ clone, reshape, transpose, t, permute, squeeze, unsqueeze = (
 
 __all__ = [
     "DoubleTensor", "FloatTensor", "Generator", "LongTensor", "Size", "Tensor", "abs", "add", "arange", "argmax",
-    "argmin", "autograd", "bool", "clamp", "clone", "cuda", "device", "div", "double", "dtype", "empty",
+    "argmin", "autograd", "bool", "cat", "clamp", "clone", "cuda", "device", "div", "double", "dtype", "empty",
     "enable_grad", "eq", "exp", "float", "float32", "float64", "from_numpy", "full", "ge", "get_default_dtype",
     "get_rng_state", "gt", "initial_seed", "int", "int32", "int64", "is_grad_enabled", "le", "log", "long", "lt",
     "manual_seed", "matmul", "max", "mean", "min", "mul", "ne", "neg", "nn", "no_grad", "ones", "ones_like", "optim",
     "permute", "pow", "promote_types", "rand", "randint", "randn", "randperm", "relu", "reshape", "rsub", "seed",
-    "set_grad_enabled", "set_rng_state", "sigmoid", "sqrt", "squeeze", "sub", "sum", "t", "tanh", "tensor",
+    "set_grad_enabled", "set_rng_state", "sigmoid", "sqrt", "squeeze", "stack", "sub", "sum", "t", "tanh", "tensor",
     "transpose", "uint8", "unsqueeze", "zeros", "zeros_like",
 ]

@@ -28,6 +28,11 @@ class Case:
     # float32 absolute tolerance for products summed over many terms, where BLAS and PyTorch's MKL add in
     # different orders: each may be off by about K * eps * sum|terms| (the notes: sgemm is not reproducible).
     float32_atol: float | None = None
+    as_list: bool = False  # the op takes its tensors as one list (cat, stack)
+
+    def call(self, fn: Callable[..., Any], tensors: list[Any], args: list[Any], kwargs: dict[str, Any]) -> Any:
+        """fn applied to the tensors (as one list when ``as_list``), then the case's other arguments."""
+        return fn(list(tensors), *args, **kwargs) if self.as_list else fn(*tensors, *args, **kwargs)
 
     @property
     def seed(self) -> int:
@@ -176,3 +181,14 @@ for name, shapes in [("MseLoss", [((3, 1), (3, 1)), ((4, 5), (4, 5)), ((3, 1), (
                      ("BinaryCrossEntropy", [((6, 1), (6, 1)), ((17,), (17,)), ((3, 4), (3, 4))]),
                      ("BinaryCrossEntropyWithLogits", [((6, 1), (6, 1)), ((17,), (17,)), ((3, 4), (3, 4))])]:
     CASES += [Case(name, s, kwargs={"reduction": r}) for s in shapes for r in ("mean", "sum", "none")]
+CASES += [
+    Case("Cat", shapes, kwargs=kwargs, as_list=True)
+    for shapes, kwargs in [(((2, 3), (4, 3)), {}), (((2, 3), (2, 1), (2, 2)), {"dim": 1}),
+                           (((2, 3), (2, 3)), {"dim": -1}), (((3,), (0,), (2,)), {}), (((2, 0), (2, 3)), {"dim": 1}),
+                           (((1, 2, 3), (2, 2, 3)), {})]
+]
+CASES += [
+    Case("Stack", shapes, kwargs=kwargs, as_list=True)
+    for shapes, kwargs in [(((2, 3), (2, 3)), {}), (((2, 3), (2, 3), (2, 3)), {"dim": 1}), (((3,), (3,)), {"dim": -1}),
+                           (((), ()), {}), (((2, 3),), {"dim": 2})]
+]

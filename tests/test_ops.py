@@ -45,7 +45,7 @@ def run(fw: Any, case: Case, values: list[np.ndarray], layout: str, device: str 
     args = [build(a) for a in case.args]
     kwargs = {k: build(v) for k, v in case.kwargs.items()}
     try:
-        out = fn(*inputs, *args, **kwargs)
+        out = case.call(fn, inputs, args, kwargs)
     except (RuntimeError, IndexError, ValueError, TypeError) as error:
         return None, list(leaves), error
     outs = list(out) if isinstance(out, tuple) else [out]

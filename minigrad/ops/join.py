@@ -1,0 +1,97 @@
+"""Joining tensors: ``cat`` along an existing dim and ``stack`` along a new one.
+
+Both take any number of tensors (promoted to one dtype); backward hands each input its slice of the
+output's gradient.
+"""
+
+import itertools
+
+import numpy as np
+
+from .. import kernels as K
+from ..autograd.engine import Context
+from .dims import normalize_dim
+from .registry import Op, register
+
+
+def _pieces(grad: np.ndarray, axis: int, sizes: list[int]) -> tuple[np.ndarray, ...]:
+    """``grad`` cut along ``axis`` into consecutive pieces of the given sizes (views)."""
+    index = [slice(None)] * grad.ndim
+    pieces = []
+    for start, stop in itertools.pairwise(itertools.accumulate(sizes, initial=0)):
+        index[axis] = slice(start, stop)
+        pieces.append(grad[tuple(index)])
+    return tuple(pieces)
+
+
+@register
+class Cat(Op):
+    """The tensors joined end to end along ``dim``; all other dims must match."""
+
+    torch = "torch.cat"
+    formulas = ("d(cat)/dx_k = the slice of grad where x_k was placed",)
+
+    @staticmethod
+    def forward(ctx: Context, *xs: np.ndarray, dim: int = 0) -> np.ndarray:
+        for i, x in enumerate(xs):
+            if x.ndim == 0:
+                raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+        kept = [x for x in xs if x.shape != (0,)]  # PyTorch skips legacy empty 1-D tensors
+        if not kept:
+            return K.copy(xs[0])
+        first = kept[0]
+        axis = normalize_dim(dim, first.ndim)
+        for i, x in enumerate(xs):
+            if x.shape == (0,):
+                continue
+            if x.ndim != first.ndim:
+                raise RuntimeError(f"Tensors must have same number of dimensions: got {first.ndim} and {x.ndim}")
+            for d in range(first.ndim):
+                if d != axis and x.shape[d] != first.shape[d]:
+                    raise RuntimeError(
+                        f"Sizes of tensors must match except in dimension {axis}. Expected size {first.shape[d]} "
+                        f"but got size {x.shape[d]} for tensor number {i} in the list."
+                    )
+        ctx.axis = axis
+        ctx.sizes = [x.shape[axis] if x.shape != (0,) else 0 for x in xs]
+        ctx.skipped = [x.shape == (0,) for x in xs]
+        shape = list(first.shape)
+        shape[axis] = sum(ctx.sizes)
+        out = np.empty(shape, first.dtype)
+        for piece, x in zip(_pieces(out, axis, ctx.sizes), xs):
+            if x.shape != (0,):
+                K.write(piece, x)
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
+        pieces = _pieces(grad, ctx.axis, ctx.sizes)
+        return tuple(np.zeros(0, grad.dtype) if skipped else piece for piece, skipped in zip(pieces, ctx.skipped))
+
+
+@register
+class Stack(Op):
+    """The tensors, all of one shape, stacked along a new dim ``dim``."""
+
+    torch = "torch.stack"
+    formulas = ("d(stack)/dx_k = grad[..., k, ...] (index k along the new dim)",)
+
+    @staticmethod
+    def forward(ctx: Context, *xs: np.ndarray, dim: int = 0) -> np.ndarray:
+        first = xs[0]
+        for i, x in enumerate(xs):
+            if x.shape != first.shape:
+                raise RuntimeError(
+                    f"stack expects each tensor to be equal size, but got {list(first.shape)} at entry 0 and "
+                    f"{list(x.shape)} at entry {i}"
+                )
+        ctx.axis = normalize_dim(dim, first.ndim + 1)
+        shape = (*first.shape[: ctx.axis], len(xs), *first.shape[ctx.axis:])
+        out = np.empty(shape, first.dtype)
+        for piece, x in zip(_pieces(out, ctx.axis, [1] * len(xs)), xs):
+            K.write(piece, np.expand_dims(x, ctx.axis))
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, ...]:
+        return tuple(np.squeeze(piece, ctx.axis) for piece in _pieces(grad, ctx.axis, [1] * grad.shape[ctx.axis]))
