@@ -52,6 +52,12 @@ def from_numpy(np_dtype: Any) -> dtype:
     return found
 
 
+def can_cast(source: dtype, target: dtype) -> bool:
+    """Whether an in-place op may write ``source`` values into a ``target`` tensor (no float to integer, no
+    number to bool), as ``torch.can_cast``."""
+    return _CATEGORY[source.np.kind] <= _CATEGORY[target.np.kind]
+
+
 def promote_types(a: dtype, b: dtype) -> dtype:
     """The smallest dtype both ``a`` and ``b`` convert to; a float beats any integer, an integer any bool."""
     ca, cb = _CATEGORY[a.np.kind], _CATEGORY[b.np.kind]

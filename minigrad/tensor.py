@@ -6,22 +6,24 @@ arrays and, when grad mode is on and an input requires grad, records the op in t
 
 from __future__ import annotations
 
+import re
 import warnings
-from collections.abc import Sequence
+import weakref
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
 
 from . import dtypes, random
 from . import kernels as K
-from .autograd import engine
+from .autograd import engine, versions
 from .autograd.grad_mode import is_grad_enabled
 from .device import check_device, device
 from .dtypes import dtype as DType
 from .ops import comparison, linalg, pointwise, reduction
 from .ops import shape as shape_ops
 from .ops.dims import normalize_dim
-from .ops.registry import Op, Promotion
+from .ops.registry import Op, Promotion, c_type_name
 from .printing import tensor_repr
 from .size import Size
 
@@ -77,18 +79,51 @@ def apply(op: type[Op], *inputs: Tensor | Number, scalars: tuple[Any, ...] = (),
     arrays = _promote(op, inputs, scalars)
     params = {k: v._data if isinstance(v, Tensor) else v for k, v in params.items()}
     ctx = engine.Context()
+    ctx.needs_input_grad = tuple(isinstance(x, Tensor) and x.requires_grad for x in inputs)
+    recording = op.differentiable and is_grad_enabled() and any(ctx.needs_input_grad)
+    if not recording:
+        ctx.needs_input_grad = (False,) * len(inputs)
     out = op.forward(ctx, *arrays, **params)
     first, rest = (out[0], out[1:]) if isinstance(out, tuple) else (out, ())
     grad_fn = None
-    tensors = [x for x in inputs if isinstance(x, Tensor)]
-    if op.differentiable and is_grad_enabled() and any(t.requires_grad for t in tensors):
+    if recording:
         edges = [x._grad_edge() if isinstance(x, Tensor) else None for x in inputs]
         metas = [(a.shape, x._data.dtype if isinstance(x, Tensor) else a.dtype) for x, a in zip(inputs, arrays)]
         grad_fn = engine.Node(op, ctx, edges, metas)
+        _describe_saved(ctx, grad_fn, first, list(zip(inputs, arrays)))
     result = Tensor._make(first, grad_fn=grad_fn)
     if not rest:
         return result
     return (result, *(Tensor._make(r) for r in rest))
+
+
+def _describe_saved(ctx: engine.Context, node: engine.Node, output: np.ndarray,
+                    inputs: list[tuple[Tensor | Number, np.ndarray]]) -> None:
+    """Tell ``ctx`` how to name each saved array in the modified-in-place error, as PyTorch does:
+    ``[torch.FloatTensor [2]], which is output 0 of Exp`` (the op that made it, if any)."""
+    for name, array in ctx._saved.items():
+        if array is output:
+            ctx.describe[name] = _describer(array, weakref.ref(node), of_tensor=False)
+        for x, used in inputs:
+            if isinstance(x, Tensor) and array is used:
+                ctx.describe[name] = _describer(array, weakref.ref(x), of_tensor=True)
+
+
+def _describer(array: np.ndarray, ref: weakref.ref, of_tensor: bool) -> Callable[[], str]:
+    """The text naming ``array``: made by the node ``ref`` points at, or by that tensor's grad_fn at the time."""
+    def text() -> str:
+        target = ref()
+        return _saved_text(array, target.grad_fn if of_tensor and target is not None else target)
+
+    return text
+
+
+def _saved_text(array: np.ndarray, maker: engine.Node | None) -> str:
+    kind = f"[minigrad.{dtypes.from_numpy(array.dtype).legacy_name} [{', '.join(map(str, array.shape))}]]"
+    if maker is None or isinstance(maker, engine.AccumulateGrad):
+        return kind
+    op_name = re.sub(r"Backward\d*$", "", maker.name())
+    return f"{kind}, which is output 0 of {op_name},"
 
 
 def _index_key(key: Any) -> tuple[Any, ...]:
@@ -281,21 +316,76 @@ class Tensor:
     def is_floating_point(self) -> bool:
         return self.dtype.is_floating_point
 
-    # ----- in-place writes (not recorded in the graph) ------------------------------------------------
+    # ----- in-place ops ---------------------------------------------------------------------------------------
     def _check_inplace(self) -> None:
-        """PyTorch's refusal to overwrite a leaf that requires grad while grad mode is on."""
-        if self.requires_grad and self.is_leaf and is_grad_enabled():
-            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        """PyTorch's refusal to overwrite a leaf that requires grad (or a view of one) while grad mode is on."""
+        if self.requires_grad and is_grad_enabled():
+            if self.is_leaf:
+                raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+            if self.grad_fn.op is not None and self.grad_fn.op.returns_view:
+                if isinstance(self.grad_fn.next_nodes[0], engine.AccumulateGrad):
+                    raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
+                                       "operation.")
+                raise RuntimeError(
+                    f"minigrad does not rewrite the graph for in-place ops on a view ({self.grad_fn.name()}); "
+                    "use an out-of-place op instead (y = y + 1 rather than y += 1)"
+                )
 
-    def copy_(self, src: Tensor | Number) -> Tensor:
-        """Overwrite this tensor's values with ``src`` (broadcast to this shape, cast to this dtype)."""
-        self._check_inplace()
-        values = src._data if isinstance(src, Tensor) else K.scalar(src, self._data.dtype)
+    def _write(self, values: np.ndarray) -> Tensor:
+        """Overwrite this tensor's memory with ``values`` (broadcast, cast) and count the write."""
         shape = K.broadcast_shapes(self.shape, values.shape)
         if shape != self.shape:
             raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape {list(shape)}")
         K.write(self._data, values)
+        versions.bump(self._data)
         return self
+
+    def _inplace(self, op: type[Op], *others: Tensor | Number, **params: Any) -> Tensor:
+        """self = op(self, *others) in this tensor's memory; the graph, if recorded, continues from the result.
+
+        The op sees self's old values (saved ones are copied before the write), and this tensor takes the
+        result's ``grad_fn``, as PyTorch rebases history for in-place ops.
+        """
+        self._check_inplace()
+        result = apply(op, self, *others, **params)
+        if not dtypes.can_cast(result.dtype, self.dtype):
+            raise RuntimeError(f"result type {c_type_name(result._data.dtype)} can't be cast to the desired output "
+                               f"type {c_type_name(self._data.dtype)}")
+        if result.grad_fn is not None:
+            result.grad_fn.ctx.keep_own_copy(self._data)
+        self._write(result._data)
+        if result.grad_fn is not None:
+            self.grad_fn = result.grad_fn
+            self._requires_grad = True
+        return self
+
+    def add_(self, other: Operand) -> Tensor:
+        return self._inplace(pointwise.Add, other)
+
+    def sub_(self, other: Operand) -> Tensor:
+        return self._inplace(pointwise.Sub, other)
+
+    def mul_(self, other: Operand) -> Tensor:
+        return self._inplace(pointwise.Mul, other)
+
+    def div_(self, other: Operand) -> Tensor:
+        return self._inplace(pointwise.Div, other)
+
+    def clamp_(self, min: Number | None = None, max: Number | None = None) -> Tensor:  # noqa: A002
+        if min is None and max is None:
+            raise RuntimeError("minigrad.clamp: At least one of 'min' or 'max' must not be None")
+        bounds = tuple(b for b in (min, max) if b is not None)
+        return self._inplace(pointwise.Clamp, scalars=bounds, min=min, max=max)
+
+    __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
+
+    def copy_(self, src: Tensor | Number) -> Tensor:
+        """Overwrite this tensor's values with ``src`` (broadcast to this shape, cast to this dtype).
+
+        Not recorded in the graph: a ``src`` that requires grad does not pass gradients through the copy.
+        """
+        self._check_inplace()
+        return self._write(src._data if isinstance(src, Tensor) else K.scalar(src, self._data.dtype))
 
     def fill_(self, value: Number) -> Tensor:
         """Set every element to ``value``."""
@@ -309,12 +399,14 @@ class Tensor:
         """Fill with values drawn uniformly from [a, b), from PyTorch's random stream."""
         self._check_inplace()
         random.fill_uniform_(self._data, a, b, generator)
+        versions.bump(self._data)
         return self
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, generator: random.Generator | None = None) -> Tensor:
         """Fill with values drawn from N(mean, std^2), from PyTorch's random stream."""
         self._check_inplace()
         random.fill_normal_(self._data, mean, std, generator)
+        versions.bump(self._data)
         return self
 
     # ----- conversion ---------------------------------------------------------------------------------

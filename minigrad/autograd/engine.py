@@ -20,12 +20,18 @@ from typing import Any
 import numpy as np
 
 from .. import kernels as K
+from . import versions
 
 FREED_ERROR = (
     "Trying to backward through the graph a second time (or directly access saved tensors after they "
     "have already been freed). Saved intermediate values of the graph are freed when you call .backward() "
     "or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time "
     "or if you need to access saved tensors after calling backward."
+)
+
+MODIFIED_ERROR = (
+    "one of the variables needed for gradient computation has been modified by an inplace operation: {what} is "
+    "at version {now}; expected version {saved} instead."
 )
 
 _sequence = itertools.count()
@@ -36,11 +42,19 @@ class Context:
 
     def __init__(self) -> None:
         self._saved: dict[str, np.ndarray] | None = {}
+        self._versions: dict[str, int] = {}
+        self.describe: dict[str, Callable[[], str]] = {}  # how the error below names each saved array
+        self.needs_input_grad: tuple[bool, ...] = ()  # set before forward when the graph is recorded
         self.freed = False
 
-    def save(self, **arrays: np.ndarray) -> None:
+    def needs(self, i: int) -> bool:
+        """Whether input ``i`` will want a gradient (unknown counts as yes): what forward must save for."""
+        return not self.needs_input_grad or self.needs_input_grad[i]
+
+    def save(self, **arrays: np.ndarray | None) -> None:
         """Keep arrays for backward, by name; they are freed when backward is done with them."""
         self._saved.update(arrays)
+        self._versions.update({name: versions.version(a) for name, a in arrays.items() if a is not None})
 
     @property
     def saved(self) -> dict[str, np.ndarray]:
@@ -49,10 +63,27 @@ class Context:
             raise RuntimeError(FREED_ERROR)
         return self._saved
 
+    def keep_own_copy(self, array: np.ndarray) -> None:
+        """Replace the saved ``array`` by a private copy: an in-place op is about to overwrite it with its result."""
+        for name, saved in self._saved.items():
+            if saved is array:
+                self._saved[name] = K.copy(array)
+                self._versions[name] = 0
+
+    def check_versions(self) -> None:
+        """PyTorch's error if a saved array has been overwritten in place since it was saved."""
+        for name, saved_version in self._versions.items():
+            now = versions.version(self._saved[name])
+            if now != saved_version:
+                array = self._saved[name]
+                what = self.describe[name]() if name in self.describe else f"[{array.dtype} {list(array.shape)}]"
+                raise RuntimeError(MODIFIED_ERROR.format(what=what, now=now, saved=saved_version))
+
     def release(self) -> None:
         """Free the saved arrays (backward without ``retain_graph``). Ops that saved nothing stay usable."""
         if self._saved:
             self._saved = None
+            self._versions = {}
             self.freed = True
 
 
@@ -79,6 +110,8 @@ class Node:
 
     def apply(self, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
         """The gradient for each input, given the gradient of the output."""
+        if not self.ctx.freed:
+            self.ctx.check_versions()
         return tuple(self.op.backward(self.ctx, grad))
 
     def __repr__(self) -> str:

@@ -7,6 +7,7 @@ tensor ops exactly as PyTorch composes it. Arguments are checked first, with PyT
 import warnings
 
 from ..ops import linalg, loss
+from ..ops.registry import c_type_name
 from ..tensor import Tensor, apply
 
 REDUCTIONS = ("none", "mean", "sum")
@@ -115,7 +116,8 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
             "deprecated. Please ensure they have the same size."
         )
     if target.dtype != input.dtype:
-        raise RuntimeError(f"Found dtype {_c_name(target)} but expected {_c_name(input)}")
+        found, expected = c_type_name(target._data.dtype), c_type_name(input._data.dtype)
+        raise RuntimeError(f"Found dtype {found} but expected {expected}")
     _check_probabilities("input", input)
     _check_probabilities("target", target)
     return apply(loss.BinaryCrossEntropy, input, target, weight=weight, reduction=reduction)
@@ -133,7 +135,3 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     return apply(loss.BinaryCrossEntropyWithLogits, input, target, weight=weight, pos_weight=pos_weight,
                  reduction=reduction)
 
-
-def _c_name(t: Tensor) -> str:
-    """PyTorch's C++ name of a tensor's dtype (Float, Double, ...), as its errors print it."""
-    return {"float32": "Float", "float64": "Double"}.get(str(t.dtype).split(".")[-1], str(t.dtype))

@@ -4,9 +4,7 @@ import numpy as np
 
 from .. import kernels as K
 from ..autograd.engine import Context
-from .registry import Op, Promotion, register
-
-_C_NAMES = {"float32": "float", "float64": "double", "int64": "long", "int32": "int", "bool": "bool"}
+from .registry import Op, Promotion, c_type_name, register
 
 
 def _dims(shape: tuple[int, ...]) -> str:
@@ -20,7 +18,7 @@ def _check(a: np.ndarray, b: np.ndarray) -> None:
             f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D"
         )
     if a.dtype != b.dtype:
-        names = (_C_NAMES.get(a.dtype.name, a.dtype.name), _C_NAMES.get(b.dtype.name, b.dtype.name))
+        names = (c_type_name(a.dtype).lower(), c_type_name(b.dtype).lower())
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {names[0]} != {names[1]}")
     k_a, k_b = a.shape[-1], b.shape[0] if b.ndim == 1 else b.shape[-2]
     if k_a == k_b:
@@ -56,7 +54,8 @@ class Matmul(Op):
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         _check(a, b)
-        ctx.save(a=a, b=b)
+        ctx.save(a=a if ctx.needs(1) else None, b=b if ctx.needs(0) else None)
+        ctx.ndims = (a.ndim, b.ndim)
         ctx.grad_fn_name = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (2, 2): "MmBackward0"}.get(
             (a.ndim, b.ndim), "MatmulBackward0"
         )
@@ -65,24 +64,24 @@ class Matmul(Op):
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         a, b = ctx.saved["a"], ctx.saved["b"]
+        a_ndim, b_ndim = ctx.ndims
         # Restore the dims a 1-D operand lost, so both products below are plain (batched) matrix products.
-        a2 = a[None, :] if a.ndim == 1 else a
-        b2 = b[:, None] if b.ndim == 1 else b
-        g2 = np.expand_dims(grad, -1) if b.ndim == 1 else grad
-        if a.ndim == 1:
+        g2 = np.expand_dims(grad, -1) if b_ndim == 1 else grad
+        if a_ndim == 1:
             g2 = np.expand_dims(g2, -2)
-        grad_a = K.matmul(g2, np.swapaxes(b2, -1, -2))
-        grad_b = K.matmul(np.swapaxes(a2, -1, -2), g2)
-        if a.ndim == 1:
-            grad_a = grad_a[..., 0, :]
-        if b.ndim == 1:
-            grad_b = grad_b[..., 0]
+        grad_a = grad_b = None
+        if ctx.needs(0):
+            grad_a = K.matmul(g2, np.swapaxes(b[:, None] if b_ndim == 1 else b, -1, -2))
+            grad_a = grad_a[..., 0, :] if a_ndim == 1 else grad_a
+        if ctx.needs(1):
+            grad_b = K.matmul(np.swapaxes(a[None, :] if a_ndim == 1 else a, -1, -2), g2)
+            grad_b = grad_b[..., 0] if b_ndim == 1 else grad_b
         return grad_a, grad_b  # the engine sums broadcast batch dims away
 
 
 def _check_linear(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None) -> None:
     """PyTorch's errors for ``linear`` (its ``addmm`` names x "mat1" and weight^T "mat2")."""
-    names = [_C_NAMES.get(a.dtype.name, a.dtype.name).capitalize() for a in (x, weight)]
+    names = [c_type_name(a.dtype) for a in (x, weight)]
     if x.dtype != weight.dtype:
         raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {names[0]} and {names[1]}")
     if x.shape[1] != weight.shape[1]:
@@ -116,7 +115,7 @@ class Linear(Op):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None) -> np.ndarray:
         _check_linear(x, weight, bias)
-        ctx.save(x=x, weight=weight)
+        ctx.save(x=x if ctx.needs(1) else None, weight=weight if ctx.needs(0) else None)
         ctx.grad_fn_name = "MmBackward0" if bias is None else "AddmmBackward0"
         product = K.matmul(x, weight.T)
         return product if bias is None else K.binary(K.ADD, product, bias)
@@ -124,5 +123,6 @@ class Linear(Op):
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, ...]:
         x, weight = ctx.saved["x"], ctx.saved["weight"]
-        grad_weight = K.matmul(grad.T, x)  # as PyTorch orders it for a transposed mat2 (W^T)
-        return K.matmul(grad, weight), grad_weight, grad  # the engine sums grad over the batch for b
+        grad_x = K.matmul(grad, weight) if ctx.needs(0) else None
+        grad_weight = K.matmul(grad.T, x) if ctx.needs(1) else None  # PyTorch's order for a transposed mat2 (W^T)
+        return grad_x, grad_weight, grad  # the engine sums grad over the batch for b

@@ -126,13 +126,13 @@ class Mul(Op):
 
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        ctx.save(a=a, b=b)
+        ctx.save(a=a if ctx.needs(1) else None, b=b if ctx.needs(0) else None)
         return _mul(a, b)
 
     @staticmethod
-    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
         a, b = ctx.saved["a"], ctx.saved["b"]
-        return _mul(grad, b), _mul(grad, a)
+        return _mul(grad, b) if ctx.needs(0) else None, _mul(grad, a) if ctx.needs(1) else None
 
 
 @register
@@ -147,14 +147,15 @@ class Div(Op):
 
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        ctx.save(a=a, b=b)
+        ctx.save(a=a if ctx.needs(1) else None, b=b)
         return _div(a, b)
 
     @staticmethod
-    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
         a, b = ctx.saved["a"], ctx.saved["b"]
+        grad_a = _div(grad, b) if ctx.needs(0) else None
         # PyTorch's order of rounding: -grad * ((a / b) / b)
-        return _div(grad, b), _mul(K.unary(K.NEG, grad), _div(_div(a, b), b))
+        return grad_a, _mul(K.unary(K.NEG, grad), _div(_div(a, b), b)) if ctx.needs(1) else None
 
 
 def _pow_scalar(x: np.ndarray, exponent: float) -> np.ndarray:
@@ -378,6 +379,7 @@ class Clamp(Op):
     """min(max(x, min), max), for Python numbers ``min`` and ``max`` (either may be None)."""
 
     torch = "torch.clamp"
+    grad_fn = "ClampBackward1"  # PyTorch's name for clamp with number bounds
     formulas = ("d(clamp x)/dx = grad if min <= x <= max else 0",)
     saves = ("x",)
 

@@ -5,7 +5,7 @@ import numpy as np
 from .. import kernels as K
 from ..autograd.engine import Context
 from .dims import normalize_dim, normalize_dims
-from .registry import Op, Promotion, register
+from .registry import Op, Promotion, c_type_name, register
 
 
 def _expand_back(grad: np.ndarray, shape: tuple[int, ...], axes: tuple[int, ...], keepdim: bool) -> np.ndarray:
@@ -51,7 +51,7 @@ class Mean(Op):
         if x.dtype.kind != "f":
             raise RuntimeError(
                 "mean(): could not infer output dtype. Input dtype must be either a floating point or "
-                f"complex dtype. Got: {_torch_dtype_name(x.dtype)}"
+                f"complex dtype. Got: {c_type_name(x.dtype)}"
             )
         total = Sum.forward(ctx, x, dim, keepdim)
         ctx.grad_fn_name = "MeanBackward0" if dim is None else "MeanBackward1"
@@ -62,12 +62,6 @@ class Mean(Op):
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
         grad = K.binary(K.DIV, grad, K.scalar(ctx.count, grad.dtype))
         return (_expand_back(grad, ctx.shape, ctx.axes, ctx.keepdim),)
-
-
-def _torch_dtype_name(dtype: np.dtype) -> str:
-    """PyTorch's C++ name of a dtype, as its error messages print it (Float, Double, Long, Bool)."""
-    return {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int", "bool": "Bool",
-            "uint8": "Byte"}.get(dtype.name, dtype.name)
 
 
 def _check_nonempty(op: type[Op], x: np.ndarray) -> None:

@@ -8,7 +8,8 @@ output's gradient in, one gradient per input out), plus data for people and for 
 - ``torch``: the PyTorch callable it mirrors (a dotted name: minigrad never imports torch); minigrad's
   twin is the same path under ``minigrad``, and the tests call both;
 - ``domain``: for each tensor input, the inputs on which the op is defined and differentiable;
-- ``promotion``: how input dtypes combine (see ``Promotion``), and ``check``: dtypes it refuses.
+- ``promotion``: how input dtypes combine (see ``Promotion``), and ``check``: dtypes it refuses;
+- ``returns_view``: the output may be a view of the input's memory (reshaping, transposing, indexing).
 
 ``@register`` checks the data is complete, so an op cannot be added without it.
 """
@@ -58,6 +59,7 @@ class Op:
     domain: ClassVar[tuple[Domain, ...]] = (REAL,)
     promotion: ClassVar[Promotion] = Promotion.COMMON
     differentiable: ClassVar[bool] = True
+    returns_view: ClassVar[bool] = False  # the output may share memory with the first input
     grad_fn: ClassVar[str]  # default: the class name + "Backward0"
 
     @staticmethod
@@ -71,6 +73,12 @@ class Op:
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
         raise NotImplementedError
+
+
+def c_type_name(dtype: np.dtype) -> str:
+    """PyTorch's C++ name of a dtype, as its error messages print it: Float, Double, Long, Int, Byte, Bool."""
+    return {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int", "bool": "Bool",
+            "uint8": "Byte"}.get(dtype.name, dtype.name)
 
 
 REGISTRY: dict[str, type[Op]] = {}

@@ -42,6 +42,8 @@ def reshape(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
 class View(Op):
     """The same elements in another shape, sharing storage (-1 infers one size)."""
 
+    returns_view = True
+
     torch = "torch.Tensor.view"
     formulas = ("d(x.view(s))/dx = grad.view(x.shape)",)
     promotion = Promotion.NONE
@@ -80,6 +82,8 @@ class Reshape(View):
 class Transpose(Op):
     """x with dims ``dim0`` and ``dim1`` swapped (a view)."""
 
+    returns_view = True
+
     torch = "torch.transpose"
     formulas = ("d(x.transpose(i, j))/dx = grad.transpose(i, j)",)
     promotion = Promotion.NONE
@@ -112,6 +116,8 @@ class T(Transpose):
 class Permute(Op):
     """x with its dims reordered: output dim i is input dim ``dims[i]`` (a view)."""
 
+    returns_view = True
+
     torch = "torch.permute"
     formulas = ("d(x.permute(p))/dx = grad.permute(inverse of p)",)
     promotion = Promotion.NONE
@@ -139,6 +145,8 @@ class Permute(Op):
 class Squeeze(Op):
     """x without its size-1 dims (only ``dim``, when given)."""
 
+    returns_view = True
+
     torch = "torch.squeeze"
     formulas = ("d(x.squeeze())/dx = grad.reshape(x.shape)",)
     promotion = Promotion.NONE
@@ -160,6 +168,8 @@ class Squeeze(Op):
 @register
 class Unsqueeze(Op):
     """x with a size-1 dim inserted at ``dim``."""
+
+    returns_view = True
 
     torch = "torch.unsqueeze"
     formulas = ("d(x.unsqueeze(d))/dx = grad.squeeze(d)",)
@@ -232,6 +242,8 @@ def _grad_fn_name(key: tuple[Any, ...]) -> str:
 @register
 class Index(Op):
     """x[key]: ints, slices, None, Ellipsis, and integer or bool index arrays."""
+
+    returns_view = True
 
     torch = "torch.Tensor.__getitem__"
     formulas = ("d(x[key])/dx = zeros like x, with grad added at the indexed positions",)
