@@ -11,6 +11,8 @@ from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .device import device
 from .dtypes import bool, dtype, float32, float64, get_default_dtype, int32, int64, promote_types, uint8  # noqa: A004
 from .factories import (
+    BoolTensor,
+    ByteTensor,
     DoubleTensor,
     FloatTensor,
     LongTensor,
@@ -30,7 +32,7 @@ from .factories import (
     zeros,
     zeros_like,
 )
-from .functions import cat, stack
+from .functions import cat, stack, where
 from .random import Generator, initial_seed, manual_seed, seed
 from .size import Size
 from .tensor import Tensor
@@ -51,17 +53,25 @@ eq, ne, lt, le, gt, ge = Tensor.eq, Tensor.ne, Tensor.lt, Tensor.le, Tensor.gt, 
 sum, mean, max, min, argmax, argmin = (  # noqa: A001
     Tensor.sum, Tensor.mean, Tensor.max, Tensor.min, Tensor.argmax, Tensor.argmin
 )
+prod, var, std, cumsum, all, any = (  # noqa: A001
+    Tensor.prod, Tensor.var, Tensor.std, Tensor.cumsum, Tensor.all, Tensor.any
+)
+maximum, minimum, masked_fill, gather, scatter = (
+    Tensor.maximum, Tensor.minimum, Tensor.masked_fill, Tensor.gather, Tensor.scatter
+)
+flatten, split, chunk = Tensor.flatten, Tensor.split, Tensor.chunk
 clone, reshape, transpose, t, permute, squeeze, unsqueeze = (
     Tensor.clone, Tensor.reshape, Tensor.transpose, Tensor.t, Tensor.permute, Tensor.squeeze, Tensor.unsqueeze
 )
 
 __all__ = [
-    "DoubleTensor", "FloatTensor", "Generator", "LongTensor", "Size", "Tensor", "abs", "add", "arange", "argmax",
-    "argmin", "autograd", "bool", "cat", "clamp", "clone", "cuda", "device", "div", "double", "dtype", "empty",
-    "enable_grad", "eq", "exp", "float", "float32", "float64", "from_numpy", "full", "ge", "get_default_dtype",
-    "get_rng_state", "gt", "initial_seed", "int", "int32", "int64", "is_grad_enabled", "le", "log", "long", "lt",
-    "manual_seed", "matmul", "max", "mean", "min", "mul", "ne", "neg", "nn", "no_grad", "ones", "ones_like", "optim",
-    "permute", "pow", "promote_types", "rand", "randint", "randn", "randperm", "relu", "reshape", "rsub", "seed",
-    "set_grad_enabled", "set_rng_state", "sigmoid", "sqrt", "squeeze", "stack", "sub", "sum", "t", "tanh", "tensor",
-    "transpose", "uint8", "unsqueeze", "zeros", "zeros_like",
+    "BoolTensor", "ByteTensor", "DoubleTensor", "FloatTensor", "Generator", "LongTensor", "Size", "Tensor", "abs",
+    "add", "all", "any", "arange", "argmax", "argmin", "autograd", "bool", "cat", "chunk", "clamp", "clone", "cuda",
+    "cumsum", "device", "div", "double", "dtype", "empty", "enable_grad", "eq", "exp", "flatten", "float", "float32",
+    "float64", "from_numpy", "full", "gather", "ge", "get_default_dtype", "get_rng_state", "gt", "initial_seed",
+    "int", "int32", "int64", "is_grad_enabled", "le", "log", "long", "lt", "manual_seed", "masked_fill", "matmul",
+    "max", "maximum", "mean", "min", "minimum", "mul", "ne", "neg", "nn", "no_grad", "ones", "ones_like", "optim",
+    "permute", "pow", "prod", "promote_types", "rand", "randint", "randn", "randperm", "relu", "reshape", "rsub",
+    "scatter", "seed", "set_grad_enabled", "set_rng_state", "sigmoid", "split", "sqrt", "squeeze", "stack", "std",
+    "sub", "sum", "t", "tanh", "tensor", "transpose", "uint8", "unsqueeze", "var", "where", "zeros", "zeros_like",
 ]

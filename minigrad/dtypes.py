@@ -52,6 +52,15 @@ def from_numpy(np_dtype: Any) -> dtype:
     return found
 
 
+def from_legacy_name(name: str) -> dtype:
+    """The dtype of a legacy tensor type name: ``'torch.FloatTensor'`` (or ``minigrad.``, or bare) is float32."""
+    short = name.rsplit(".", 1)[-1]
+    for d in _BY_NUMPY.values():
+        if d.legacy_name == short:
+            return d
+    raise ValueError(f"invalid type: '{name}'")
+
+
 def can_cast(source: dtype, target: dtype) -> bool:
     """Whether an in-place op may write ``source`` values into a ``target`` tensor (no float to integer, no
     number to bool), as ``torch.can_cast``."""

@@ -73,6 +73,16 @@ def LongTensor(data: Any) -> Tensor:  # noqa: N802
     return tensor(data, dtype=dtypes.int64)
 
 
+def ByteTensor(data: Any) -> Tensor:  # noqa: N802
+    """A uint8 tensor from (nested lists of) numbers."""
+    return tensor(data, dtype=dtypes.uint8)
+
+
+def BoolTensor(data: Any) -> Tensor:  # noqa: N802
+    """A bool tensor from (nested lists of) values."""
+    return tensor(data, dtype=dtypes.bool)
+
+
 def _shape(size: tuple[Any, ...]) -> tuple[int, ...]:
     return tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else tuple(size)
 

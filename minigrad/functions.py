@@ -1,9 +1,9 @@
-"""Tensor functions that take several tensors at once: ``minigrad.cat``, ``minigrad.stack``."""
+"""Tensor functions that take several tensors at once: ``minigrad.cat``, ``minigrad.stack``, ``minigrad.where``."""
 
 from collections.abc import Sequence
 
-from .ops import join
-from .tensor import Tensor, apply
+from .ops import join, pointwise
+from .tensor import Number, Tensor, apply
 
 
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
@@ -25,3 +25,8 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
 def _check_sequence(name: str, tensors: Sequence[Tensor]) -> None:
     if isinstance(tensors, Tensor):
         raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
+
+
+def where(condition: Tensor, input: Tensor | Number, other: Tensor | Number) -> Tensor:  # noqa: A002
+    """input where the bool ``condition`` holds, else other (all three broadcast together)."""
+    return apply(pointwise.Where, input, other, condition=condition)

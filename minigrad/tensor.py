@@ -6,6 +6,7 @@ arrays and, when grad mode is on and an input requires grad, records the op in t
 
 from __future__ import annotations
 
+import math
 import re
 import warnings
 import weakref
@@ -21,6 +22,7 @@ from .autograd.grad_mode import is_grad_enabled
 from .device import check_device, device
 from .dtypes import dtype as DType
 from .ops import comparison, linalg, pointwise, reduction
+from .ops import gather as gather_ops
 from .ops import shape as shape_ops
 from .ops.dims import normalize_dim
 from .ops.registry import Op, Promotion, c_type_name
@@ -61,8 +63,8 @@ def _promote(op: type[Op], inputs: Sequence[Tensor | Number], scalars: tuple[Any
         if not _is_number(value):
             raise TypeError(f"unsupported operand type(s) for {op.__name__}: 'Tensor' and '{type(value).__name__}'")
     op.check([x._data.dtype if isinstance(x, Tensor) else dtypes.scalar_dtype(x).np for x in inputs])
-    if op.promotion in (Promotion.NONE, Promotion.SAME):
-        return [t._data for t in tensors]
+    if op.promotion in (Promotion.NONE, Promotion.SAME):  # numbers take the first tensor's dtype
+        return [x._data if isinstance(x, Tensor) else K.scalar(x, tensors[0]._data.dtype) for x in inputs]
     target = dtypes.result_type([(t.dtype, t._data.ndim) for t in tensors], numbers + scalars)
     if op.promotion is Promotion.FLOAT and not target.is_floating_point:
         target = dtypes.get_default_dtype()
@@ -463,11 +465,12 @@ class Tensor:
         """A copy of this tensor in new memory; gradients flow through it."""
         return apply(pointwise.Clone, self)
 
-    def type(self, dtype: DType | None = None) -> str | Tensor:
-        """The legacy type name (``minigrad.FloatTensor``), or this tensor converted to ``dtype``."""
-        if dtype is not None:
-            return self.to(dtype)
-        return f"minigrad.{self.dtype.legacy_name}"
+    def type(self, dtype: DType | str | None = None) -> str | Tensor:
+        """The legacy type name (``minigrad.FloatTensor``), or this tensor converted to ``dtype`` (a dtype, or a
+        legacy name such as ``'torch.DoubleTensor'``)."""
+        if dtype is None:
+            return f"minigrad.{self.dtype.legacy_name}"
+        return self.to(dtypes.from_legacy_name(dtype) if isinstance(dtype, str) else dtype)
 
     def float(self) -> Tensor:
         return self.to(dtypes.float32)
@@ -483,6 +486,9 @@ class Tensor:
 
     def bool(self) -> Tensor:
         return self.to(dtypes.bool)
+
+    def byte(self) -> Tensor:
+        return self.to(dtypes.uint8)
 
     def cpu(self) -> Tensor:
         return self
@@ -644,7 +650,103 @@ class Tensor:
     def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         return apply(reduction.Argmin, self, dim=dim, keepdim=keepdim)
 
+    def prod(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        return apply(reduction.Prod, self, dim=dim, keepdim=keepdim)
+
+    def var(self, dim: int | tuple[int, ...] | None = None, unbiased: bool | None = None, keepdim: bool = False, *,
+            correction: float | None = None) -> Tensor:
+        """The variance, dividing by N - correction (``unbiased=False`` is correction 0; the default is 1)."""
+        return apply(reduction.Var, self, dim=dim, unbiased=unbiased, keepdim=keepdim, correction=correction)
+
+    def std(self, dim: int | tuple[int, ...] | None = None, unbiased: bool | None = None, keepdim: bool = False, *,
+            correction: float | None = None) -> Tensor:
+        """The standard deviation: sqrt of ``var`` with the same arguments."""
+        return apply(reduction.Std, self, dim=dim, unbiased=unbiased, keepdim=keepdim, correction=correction)
+
+    def cumsum(self, dim: int) -> Tensor:
+        return apply(reduction.Cumsum, self, dim=dim)
+
+    def all(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        """True where every element (along ``dim``) is nonzero."""
+        return (self == 0).sum(dim=dim, keepdim=keepdim) == 0 if dim is not None else (self == 0).sum() == 0
+
+    def any(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        """True where some element (along ``dim``) is nonzero."""
+        return (self != 0).sum(dim=dim, keepdim=keepdim) > 0 if dim is not None else (self != 0).sum() > 0
+
+    # ----- selecting and combining elementwise ------------------------------------------------------------
+    def maximum(self, other: Tensor) -> Tensor:
+        return apply(pointwise.Maximum, self, other)
+
+    def minimum(self, other: Tensor) -> Tensor:
+        return apply(pointwise.Minimum, self, other)
+
+    def where(self, condition: Tensor, other: Operand) -> Tensor:
+        """self where ``condition`` holds, else other."""
+        return apply(pointwise.Where, self, other, condition=condition)
+
+    def masked_fill(self, mask: Tensor, value: Number) -> Tensor:
+        return apply(pointwise.MaskedFill, self, mask=mask, value=value)
+
+    def masked_fill_(self, mask: Tensor, value: Number) -> Tensor:
+        return self._inplace(pointwise.MaskedFill, mask=mask, value=value)
+
+    def gather(self, dim: int, index: Tensor) -> Tensor:
+        return apply(gather_ops.Gather, self, dim=dim, index=index)
+
+    def scatter(self, dim: int, index: Tensor, src: Tensor | Number = None, value: Number | None = None) -> Tensor:
+        """A copy with the values of ``src`` (or ``value``) written where ``index`` points along ``dim``."""
+        return apply(gather_ops.Scatter, self, value if src is None else src, dim=dim, index=index)
+
+    def scatter_(self, dim: int, index: Tensor, src: Tensor | Number = None, value: Number | None = None) -> Tensor:
+        return self._inplace(gather_ops.Scatter, value if src is None else src, dim=dim, index=index)
+
     # ----- shape -------------------------------------------------------------------------------------------
+    def expand(self, *sizes: int) -> Tensor:
+        """A read-only view with size-1 dims stretched to ``sizes`` (-1 keeps a dim), without copying."""
+        return apply(shape_ops.Expand, self, sizes=_dim_args(sizes), type_name=self.type())
+
+    def expand_as(self, other: Tensor) -> Tensor:
+        return self.expand(*other.shape)
+
+    def repeat(self, *repeats: int) -> Tensor:
+        """A copy tiled ``repeats[i]`` times along dim i."""
+        return apply(shape_ops.Repeat, self, repeats=_dim_args(repeats))
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        """Dims start_dim..end_dim merged into one."""
+        if self.dim() == 0:
+            return self.reshape(1)
+        start, end = normalize_dim(start_dim, self.dim()), normalize_dim(end_dim, self.dim())
+        if start > end:
+            raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+        if start == end:
+            return self
+        shape = self.shape
+        return self.reshape(*shape[:start], math.prod(shape[start:end + 1]), *shape[end + 1:])
+
+    def split(self, split_size: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
+        """Consecutive pieces along ``dim``: of ``split_size`` each (the last may be shorter), or of the given sizes."""
+        axis = normalize_dim(dim, self.dim())
+        length = self.shape[axis]
+        if isinstance(split_size, int):
+            sizes = [min(split_size, length - start) for start in range(0, length, split_size)] or [0]
+        else:
+            sizes = list(split_size)
+            if sum(sizes) != length:
+                raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {length} (input tensor's "
+                                   f"size at dimension {axis}), but got split_sizes={sizes}")
+        pieces, start = [], 0
+        for size in sizes:
+            pieces.append(self[(slice(None),) * axis + (slice(start, start + size),)])
+            start += size
+        return tuple(pieces)
+
+    def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+        """At most ``chunks`` pieces of equal size along ``dim`` (the last may be smaller)."""
+        length = self.shape[normalize_dim(dim, self.dim())]
+        return self.split(max(1, -(-length // chunks)), dim)
+
     def view(self, *shape: int) -> Tensor:
         return apply(shape_ops.View, self, shape=_dim_args(shape))
 

@@ -29,10 +29,18 @@ class Case:
     # different orders: each may be off by about K * eps * sum|terms| (the notes: sgemm is not reproducible).
     float32_atol: float | None = None
     as_list: bool = False  # the op takes its tensors as one list (cat, stack)
+    leading: tuple[Any, ...] = ()  # arguments that come before the tensors (where's condition)
+    gradcheck: bool = True  # False for cases that raise (in float64 at least): torch's error is the check
 
-    def call(self, fn: Callable[..., Any], tensors: list[Any], args: list[Any], kwargs: dict[str, Any]) -> Any:
-        """fn applied to the tensors (as one list when ``as_list``), then the case's other arguments."""
-        return fn(list(tensors), *args, **kwargs) if self.as_list else fn(*tensors, *args, **kwargs)
+    def call(self, fn: Callable[..., Any], tensors: list[Any], fw: Any) -> Any:
+        """fn applied to the case's leading arguments, the tensors (as one list when ``as_list``), then the other
+        arguments, each argument built for the framework ``fw`` where it depends on it."""
+        build = lambda a: a(fw) if callable(a) else a  # noqa: E731
+        leading = [build(a) for a in self.leading]
+        args = [build(a) for a in self.args]
+        kwargs = {k: build(v) for k, v in self.kwargs.items()}
+        tensors = [list(tensors)] if self.as_list else list(tensors)
+        return fn(*leading, *tensors, *args, **kwargs)
 
     @property
     def seed(self) -> int:
@@ -191,4 +199,44 @@ CASES += [
     Case("Stack", shapes, kwargs=kwargs, as_list=True)
     for shapes, kwargs in [(((2, 3), (2, 3)), {}), (((2, 3), (2, 3), (2, 3)), {"dim": 1}), (((3,), (3,)), {"dim": -1}),
                            (((), ()), {}), (((2, 3),), {"dim": 2})]
+]
+for name in ("Maximum", "Minimum"):
+    CASES += [Case(name, shapes) for shapes in BINARY_SHAPES]
+    CASES += [Case(name, ((4, 5), (4, 5)), discrete=True)]  # ties share the gradient
+_CONDITION = np.array([[True, False, True, False], [False, False, True, True], [True, True, True, False]])
+CASES += [
+    Case("Where", ((3, 4), (3, 4)), leading=(per_framework("condition", lambda fw: fw.tensor(_CONDITION)),)),
+    Case("Where", ((3, 1), (4,)), leading=(per_framework("condition", lambda fw: fw.tensor(_CONDITION)),)),
+    Case("Where", ((4,), ()), leading=(per_framework("condition[0]", lambda fw: fw.tensor(_CONDITION[0])),)),
+    Case("Where", ((4,), (4,)), leading=(per_framework("float condition", lambda fw: fw.ones(4)),), gradcheck=False),
+    Case("MaskedFill", ((3, 4),), args=(per_framework("mask", lambda fw: fw.tensor(_CONDITION)), -2.5)),
+    Case("MaskedFill", ((2, 3, 4),), args=(per_framework("mask[0]", lambda fw: fw.tensor(_CONDITION[0])), 1.0)),
+    Case("MaskedFill", ((3, 4),), args=(per_framework("float mask", lambda fw: fw.ones(3, 4)), 1.0), gradcheck=False),
+]
+CASES += [Case("Expand", (shape,), args=sizes) for shape, sizes in [
+    ((3, 1), (3, 4)), ((1,), (2, 5)), ((2, 1, 3), (4, 2, -1, 3)), ((), (3,)), ((3, 1), (-1, 2))]]
+CASES += [Case("Expand", ((2, 3),), args=sizes, gradcheck=False) for sizes in [(3, 3), (3,)]]
+CASES += [Case("Repeat", (shape,), args=reps) for shape, reps in [
+    ((2, 3), (2, 1)), ((3,), (2, 2)), ((2, 1, 3), (1, 4, 2)), ((), (3,)), ((2, 3), (0, 1))]]
+CASES += [Case("Repeat", ((2, 3),), args=(2,), gradcheck=False)]
+for name in ("Prod",):
+    CASES += [Case(name, ((3, 4),)), Case(name, ((3, 4),), kwargs={"dim": 1}), Case(name, ((2, 3, 4),),
+              kwargs={"dim": 0, "keepdim": True}), Case(name, ((),)), Case(name, ((4, 5),), discrete=True),
+              Case(name, ((4, 5),), kwargs={"dim": -1}, discrete=True)]
+for name in ("Var", "Std"):
+    CASES += [Case(name, ((3, 4),)), Case(name, ((3, 4),), kwargs={"dim": 1}),
+              Case(name, ((3, 4),), kwargs={"dim": 0, "unbiased": False, "keepdim": True}),
+              Case(name, ((2, 3, 4),), kwargs={"dim": (0, 2), "correction": 2}),
+              Case(name, ((5,),), kwargs={"correction": 0})]
+CASES += [Case("Cumsum", (shape,), kwargs={"dim": d}) for shape, d in [((5,), 0), ((3, 4), 1), ((3, 4), -2),
+                                                                       ((2, 3, 4), 1), ((), 0), ((0, 3), 0)]]
+_GATHER = np.array([[0, 2, 1, 0], [2, 2, 0, 1]])
+CASES += [
+    Case("Gather", ((3, 4),), args=(0, per_framework("index", lambda fw: fw.tensor(_GATHER)))),
+    Case("Gather", ((3, 4),), args=(1, per_framework("index.T", lambda fw: fw.tensor(_GATHER.T[:3] % 4)))),
+    Case("Gather", ((3, 4),), args=(0, per_framework("index 5", lambda fw: fw.tensor(_GATHER * 5))), gradcheck=False),
+    Case("Gather", ((3, 4),), args=(0, per_framework("1-D index", lambda fw: fw.tensor(_GATHER[0]))), gradcheck=False),
+    Case("Scatter", ((3, 4),), args=(0, per_framework("index", lambda fw: fw.tensor(_GATHER)), 2.5)),
+    Case("Scatter", ((3, 4),), args=(1, per_framework("index.T", lambda fw: fw.tensor(_GATHER.T[:3] % 4))),
+         kwargs={"src": per_framework("src", lambda fw: fw.arange(12.0).reshape(3, 4))}, gradcheck=False),
 ]

@@ -41,11 +41,8 @@ def run(fw: Any, case: Case, values: list[np.ndarray], layout: str, device: str 
     op = REGISTRY[case.op]
     fn = resolve(op.torch, fw)
     leaves, inputs = zip(*(make_leaf(fw, v, layout, device) for v in values)) if values else ((), ())
-    build = lambda a: a(fw) if callable(a) else a  # noqa: E731
-    args = [build(a) for a in case.args]
-    kwargs = {k: build(v) for k, v in case.kwargs.items()}
     try:
-        out = case.call(fn, inputs, args, kwargs)
+        out = case.call(fn, inputs, fw)
     except (RuntimeError, IndexError, ValueError, TypeError) as error:
         return None, list(leaves), error
     outs = list(out) if isinstance(out, tuple) else [out]

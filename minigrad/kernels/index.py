@@ -41,6 +41,17 @@ def _scatter_add_loop(index, values, out):
         out[index[i]] += values[i]
 
 
+@njit(cache=True)
+def _put_loop(index, values, out):
+    for i in range(values.size):
+        out[index[i]] = values[i]
+
+
+def put(out: np.ndarray, index: np.ndarray, values: np.ndarray) -> None:
+    """out.flat[index[i...]] = values[i...] in place, for a C-contiguous ``out`` (a repeated index: the last wins)."""
+    _put_loop(flat(index), flat(values), out.reshape(-1))
+
+
 def gather(src: np.ndarray, index: np.ndarray) -> np.ndarray:
     """out[i...] = src.flat[index[i...]]: an array shaped like ``index``."""
     out = np.empty(index.shape, src.dtype)

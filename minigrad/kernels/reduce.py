@@ -179,7 +179,7 @@ def _extreme_rows(x, pick_min, values, indices):
         indices[i] = at
 
 
-def _rows(x: np.ndarray, axes: tuple[int, ...]) -> tuple[np.ndarray, tuple[int, ...]]:
+def as_rows(x: np.ndarray, axes: tuple[int, ...]) -> tuple[np.ndarray, tuple[int, ...]]:
     """``x`` as a contiguous 2-D array (kept elements, reduced elements) and the kept axes' shape."""
     kept = [d for d in range(x.ndim) if d not in axes]
     view = x.transpose(kept + list(axes))
@@ -241,7 +241,7 @@ def sum(x: np.ndarray, axes: tuple[int, ...], dtype: np.dtype | None = None) -> 
     dtype = np.dtype(dtype)
     kept_shape = tuple(n for d, n in enumerate(x.shape) if d not in axes)
     if dtype.kind != "f":
-        rows, _ = _rows(x, axes)
+        rows, _ = as_rows(x, axes)
         total = np.zeros(rows.shape[0], np.int64)
         _sum_rows(rows, total)
         return cast(total, dtype).reshape(kept_shape)
@@ -261,7 +261,7 @@ def sum(x: np.ndarray, axes: tuple[int, ...], dtype: np.dtype | None = None) -> 
 
 def extreme(x: np.ndarray, axis: int, pick_min: bool) -> tuple[np.ndarray, np.ndarray]:
     """(values, int64 indices) of the max (or min) of ``x`` along ``axis``, which is removed."""
-    rows, kept_shape = _rows(x, (axis,))
+    rows, kept_shape = as_rows(x, (axis,))
     values = np.empty(rows.shape[0], x.dtype)
     indices = np.empty(rows.shape[0], np.int64)
     _extreme_rows(rows, pick_min, values, indices)

@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import kernels as K
 from ..autograd.engine import Context
-from .registry import AWAY_FROM_KINK, NONZERO, POSITIVE, REAL, Domain, Op, Promotion, register
+from .registry import AWAY_FROM_KINK, NONZERO, POSITIVE, REAL, Domain, Op, Promotion, c_type_name, register
 
 
 def _mul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -436,3 +436,89 @@ class Clone(Op):
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
         return (grad,)
+
+
+class _Extremum(Op):
+    """The elementwise larger (or smaller) of a and b; NaN wins. Ties split the gradient in half."""
+
+    saves = ("a", "b")
+    domain = (REAL, REAL)
+    code: int  # MAXIMUM or MINIMUM
+    loses: int  # the comparison under which a is not picked: LT for maximum, GT for minimum
+
+    @classmethod
+    def forward(cls, ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        ctx.save(a=a, b=b)
+        return K.binary(cls.code, a, b)
+
+    @classmethod
+    def backward(cls, ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        a, b = ctx.saved["a"], ctx.saved["b"]
+        shared = K.where(K.compare(K.EQ, a, b), _div(grad, K.scalar(2, grad.dtype)), grad)
+        swapped = {K.LT: K.GT, K.GT: K.LT}[cls.loses]
+        return _zero_where(K.compare(cls.loses, a, b), shared), _zero_where(K.compare(swapped, a, b), shared)
+
+
+@register
+class Maximum(_Extremum):
+    """max(a, b) elementwise."""
+
+    torch = "torch.maximum"
+    formulas = ("d(max(a,b))/da = grad where a > b, grad/2 where a == b", "d(max(a,b))/db = grad where b > a, ...")
+    code, loses = K.MAXIMUM, K.LT
+
+
+@register
+class Minimum(_Extremum):
+    """min(a, b) elementwise."""
+
+    torch = "torch.minimum"
+    formulas = ("d(min(a,b))/da = grad where a < b, grad/2 where a == b", "d(min(a,b))/db = grad where b < a, ...")
+    code, loses = K.MINIMUM, K.GT
+
+
+def _check_bool_condition(condition: np.ndarray, what: str) -> None:
+    if condition.dtype != _BOOL:
+        raise RuntimeError(what.format(c_type_name(condition.dtype)))
+
+
+@register
+class Where(Op):
+    """x where ``condition`` holds, else y (all three broadcast together)."""
+
+    torch = "torch.where"
+    formulas = ("d(where(c, x, y))/dx = grad where c, else 0", "d(where(c, x, y))/dy = grad where not c, else 0")
+    domain = (REAL, REAL)
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, y: np.ndarray, condition: np.ndarray) -> np.ndarray:
+        _check_bool_condition(condition, "where expected condition to be a boolean tensor, but got a tensor with "
+                                         "dtype {}")
+        ctx.condition = condition
+        return K.where(condition, x, y)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return _keep_where(ctx.condition, grad), _zero_where(ctx.condition, grad)
+
+
+@register
+class MaskedFill(Op):
+    """x with ``value`` wherever the bool ``mask`` (broadcast to x's shape) is true."""
+
+    torch = "torch.Tensor.masked_fill"
+    formulas = ("d(masked_fill x)/dx = grad where the mask is false, else 0",)
+    promotion = Promotion.NONE
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, mask: np.ndarray, value: float) -> np.ndarray:
+        _check_bool_condition(mask, "masked_fill_ only supports boolean masks, but got mask with dtype {}")
+        shape = K.broadcast_shapes(mask.shape, x.shape)
+        if shape != x.shape:  # PyTorch fills a copy of x in place, hence its in-place error
+            raise RuntimeError(f"output with shape {list(x.shape)} doesn't match the broadcast shape {list(shape)}")
+        ctx.mask = mask
+        return K.where(mask, K.scalar(value, x.dtype), x)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (_zero_where(ctx.mask, grad),)

@@ -1,4 +1,6 @@
-"""Reductions: sum, mean, max and min (over everything or along a dim), argmax and argmin."""
+"""Reductions: sum, mean, prod, var, std, max and min (over everything or along a dim), argmax, argmin; cumsum."""
+
+import warnings
 
 import numpy as np
 
@@ -205,3 +207,111 @@ class Argmin(_ArgExtreme):
 
     torch = "torch.argmin"
     pick_min = True
+
+
+@register
+class Prod(Op):
+    """The product over ``dim`` (all elements when None); integers and bools multiply in int64."""
+
+    torch = "torch.prod"
+    formulas = ("d(prod x)/dx_i = grad * (the product of all x_j with j != i)",)
+    saves = ("x",)
+    promotion = Promotion.NONE
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, dim: int | None = None, keepdim: bool = False) -> np.ndarray:
+        axes = normalize_dims(dim, x.ndim)
+        ctx.save(x=x)
+        ctx.axes, ctx.keepdim = axes, keepdim
+        ctx.grad_fn_name = "ProdBackward0" if dim is None else "ProdBackward1"
+        out = K.prod(x, axes)
+        return np.expand_dims(out, axes) if keepdim else out
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        x = ctx.saved["x"]
+        others = K.leave_one_out_products(x, ctx.axes)
+        return (K.binary(K.MUL, _expand_back(grad, x.shape, ctx.axes, ctx.keepdim), others),)
+
+
+def _correction(unbiased: bool | None, correction: float | None) -> float:
+    """Bessel's correction from either spelling: ``unbiased=True`` is ``correction=1``."""
+    if correction is not None:
+        return correction
+    return 1 if unbiased is None or unbiased else 0
+
+
+@register
+class Var(Op):
+    """The variance over ``dim``: sum((x - mean)^2) / (N - correction), computed in float64, then rounded."""
+
+    torch = "torch.var"
+    formulas = ("d(var x)/dx_i = grad * 2 (x_i - mean) / (N - correction)",)
+    saves = ("centred",)
+    promotion = Promotion.NONE
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, dim: int | tuple[int, ...] | None = None, unbiased: bool | None = None,
+                keepdim: bool = False, correction: float | None = None) -> np.ndarray:
+        if x.dtype.kind != "f":
+            raise RuntimeError("std and var only support floating point and complex dtypes")
+        axes = normalize_dims(dim, x.ndim)
+        count = int(np.prod([x.shape[a] for a in axes]))
+        divisor = count - _correction(unbiased, correction)
+        if divisor <= 0:
+            warnings.warn("var(): degrees of freedom is <= 0. Correction should be strictly less than the reduction "
+                          "factor (input numel divided by output numel).", stacklevel=4)
+        wide = K.cast(x, np.dtype(np.float64))
+        mean = K.binary(K.DIV, np.expand_dims(K.sum(wide, axes), axes), K.scalar(count, wide.dtype))
+        centred = K.binary(K.SUB, wide, mean)
+        ctx.save(centred=centred)
+        ctx.shape, ctx.axes, ctx.keepdim, ctx.divisor = x.shape, axes, keepdim, max(divisor, 0)
+        squares = K.sum(K.binary(K.MUL, centred, centred), axes)
+        out = K.cast(K.binary(K.DIV, squares, K.scalar(ctx.divisor, wide.dtype)), x.dtype)
+        return np.expand_dims(out, axes) if keepdim else out
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        centred = K.cast(ctx.saved["centred"], grad.dtype)
+        scale = K.binary(K.DIV, centred, K.scalar(ctx.divisor / 2, grad.dtype))
+        return (K.binary(K.MUL, _expand_back(grad, ctx.shape, ctx.axes, ctx.keepdim), scale),)
+
+
+@register
+class Std(Var):
+    """The standard deviation over ``dim``: sqrt(var)."""
+
+    torch = "torch.std"
+    formulas = ("d(std x)/dx_i = grad * (x_i - mean) / ((N - correction) std)",)
+    saves = ("centred", "std")
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, dim: int | tuple[int, ...] | None = None, unbiased: bool | None = None,
+                keepdim: bool = False, correction: float | None = None) -> np.ndarray:
+        std = K.unary(K.SQRT, Var.forward(ctx, x, dim, unbiased, keepdim, correction))
+        ctx.save(std=std)
+        return std
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        twice_std = K.binary(K.MUL, ctx.saved["std"], K.scalar(2, grad.dtype))
+        return Var.backward(ctx, K.binary(K.DIV, grad, twice_std))
+
+
+@register
+class Cumsum(Op):
+    """Running sums along ``dim``: y_i = x_0 + ... + x_i (integers and bools sum in int64)."""
+
+    torch = "torch.cumsum"
+    formulas = ("d(cumsum x)/dx_i = grad_i + grad_(i+1) + ... (the running sum of grad from the end)",)
+    promotion = Promotion.NONE
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, dim: int) -> np.ndarray:
+        ctx.axis = normalize_dim(dim, x.ndim)
+        dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.int64)
+        return K.cumsum(x.reshape(x.shape or (1,)), ctx.axis, dtype).reshape(x.shape)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (K.cumsum(grad.reshape(grad.shape or (1,)), ctx.axis, grad.dtype, reverse=True).reshape(grad.shape),)

@@ -239,6 +239,75 @@ def _grad_fn_name(key: tuple[Any, ...]) -> str:
     return name
 
 
+def _expanded_shape(shape: tuple[int, ...], sizes: Sequence[int], type_name: str) -> tuple[int, ...]:
+    """The shape ``expand(*sizes)`` gives (-1 keeps a dim), with PyTorch's errors."""
+    if len(sizes) < len(shape):
+        raise RuntimeError(
+            f"expand({type_name}{{[{', '.join(map(str, shape))}]}}, size=[{', '.join(map(str, sizes))}]): the number "
+            f"of sizes provided ({len(sizes)}) must be greater or equal to the number of dimensions in the tensor "
+            f"({len(shape)})"
+        )
+    lead = len(sizes) - len(shape)
+    out = []
+    for i, size in enumerate(sizes):
+        old = shape[i - lead] if i >= lead else None
+        if size == -1 and old is not None:
+            size = old
+        if old is not None and old != 1 and size != old:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({size}) must match the existing size ({old}) at non-singleton "
+                f"dimension {i}.  Target sizes: [{', '.join(map(str, sizes))}].  "
+                f"Tensor sizes: [{', '.join(map(str, shape))}]"
+            )
+        out.append(size)
+    return tuple(out)
+
+
+@register
+class Expand(Op):
+    """x repeated along its size-1 dims (and new leading dims) without copying: a read-only view."""
+
+    returns_view = True
+
+    torch = "torch.Tensor.expand"
+    formulas = ("d(x.expand(s))/dx = grad summed over the expanded dims",)
+    promotion = Promotion.NONE
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, sizes: tuple[int, ...], type_name: str) -> np.ndarray:
+        return np.broadcast_to(x, _expanded_shape(x.shape, sizes, type_name))
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (grad,)  # the engine sums a gradient back to its input's shape
+
+
+@register
+class Repeat(Op):
+    """x tiled ``repeats[i]`` times along each dim i (new leading dims when there are more repeats than dims)."""
+
+    torch = "torch.Tensor.repeat"
+    formulas = ("d(x.repeat(r))/dx = the sum of grad over the tiles",)
+    promotion = Promotion.NONE
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, repeats: tuple[int, ...]) -> np.ndarray:
+        if len(repeats) < x.ndim:
+            raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions "
+                               "of tensor")
+        shape = (1,) * (len(repeats) - x.ndim) + x.shape
+        ctx.shape = x.shape
+        ctx.tiled = [s for pair in zip(repeats, shape) for s in pair]  # (r0, s0, r1, s1, ...)
+        interleaved = x.reshape([s for size in shape for s in (1, size)])
+        tiled = K.copy(np.broadcast_to(interleaved, ctx.tiled))
+        return tiled.reshape([r * size for r, size in zip(repeats, shape)])
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        tiles = tuple(range(0, len(ctx.tiled), 2))
+        return (K.sum(grad.reshape(ctx.tiled), tiles).reshape(ctx.shape),)
+
+
 @register
 class Index(Op):
     """x[key]: ints, slices, None, Ellipsis, and integer or bool index arrays."""

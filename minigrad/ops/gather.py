@@ -1,0 +1,89 @@
+"""Gathering and scattering along a dim with an index tensor: ``gather`` and ``scatter``.
+
+For an index tensor ``idx`` and dim 0 of a 2-D x: gather gives out[i][j] = x[idx[i][j]][j], and scatter
+writes out[idx[i][j]][j] = src[i][j]. The flat positions these touch are index bookkeeping; the data moves
+through the gather/put/scatter-add kernels.
+"""
+
+import numpy as np
+
+from .. import kernels as K
+from ..autograd.engine import Context
+from .dims import normalize_dim
+from .registry import Op, Promotion, register
+
+
+def _positions(index: np.ndarray, axis: int, shape: tuple[int, ...], name: str) -> np.ndarray:
+    """The flat position in an array of ``shape`` that each element of ``index`` points at along ``axis``."""
+    if index.dtype.kind not in "iu":
+        raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
+    if index.ndim != len(shape):
+        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+    bad = (index < 0) | (index >= shape[axis])
+    if bad.any():
+        raise RuntimeError(f"index {int(index[bad].flat[0])} is out of bounds for dimension {axis} with size "
+                           f"{shape[axis]}")
+    coords = list(np.indices(index.shape, sparse=True))
+    coords[axis] = index
+    return np.ravel_multi_index(np.broadcast_arrays(*coords), shape) if index.size else np.zeros(index.shape, int)
+
+
+def _check_sizes(index: np.ndarray, axis: int, shape: tuple[int, ...], other: str) -> None:
+    for d, (i, s) in enumerate(zip(index.shape, shape)):
+        if d != axis and i > s:
+            raise RuntimeError(f"Size does not match at dimension {d} expected index {list(index.shape)} to be "
+                               f"smaller than {other} {list(shape)} apart from dimension {axis}")
+
+
+@register
+class Gather(Op):
+    """out[i][j] = x[index[i][j]][j] (for dim 0): values picked along ``dim`` by an integer index tensor."""
+
+    torch = "torch.gather"
+    formulas = ("d(gather x)/dx = grad added back at the gathered positions (repeats add up)",)
+    promotion = Promotion.NONE
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, dim: int, index: np.ndarray) -> np.ndarray:
+        axis = normalize_dim(dim, x.ndim)
+        _check_sizes(index, axis, x.shape, "self")
+        ctx.positions, ctx.shape = _positions(index, axis, x.shape, "gather"), x.shape
+        return K.gather(x, ctx.positions)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (K.scatter_add(grad, ctx.positions, ctx.shape),)
+
+
+@register
+class Scatter(Op):
+    """A copy of x with x[index[i][j]][j] = src[i][j] (for dim 0), or = ``value`` everywhere index points."""
+
+    torch = "torch.scatter"
+    formulas = ("d(scatter)/dx = grad, 0 where overwritten", "d(scatter)/dsrc = grad gathered at the written positions")
+    promotion = Promotion.NONE
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, src: np.ndarray, dim: int, index: np.ndarray) -> np.ndarray:
+        axis = normalize_dim(dim, x.ndim)
+        _check_sizes(index, axis, x.shape, "self")
+        if src.ndim:
+            if src.dtype != x.dtype:
+                raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+            _check_sizes(index, -1, src.shape, "src")
+        ctx.grad_fn_name = "ScatterBackward0" if src.ndim else "ScatterBackward1"
+        ctx.targets = _positions(index, axis, x.shape, "scatter")
+        ctx.sources = np.ravel_multi_index(np.indices(index.shape), src.shape) if src.ndim else None
+        out = K.copy(x)
+        values = K.gather(src, ctx.sources) if src.ndim else K.expand(K.cast(src, x.dtype), index.shape)
+        K.put(out, ctx.targets, K.cast(values, x.dtype))
+        ctx.src_shape = src.shape
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        grad_x = K.copy(grad)
+        K.put(grad_x, ctx.targets, np.zeros(ctx.targets.shape, grad.dtype))
+        if ctx.sources is None:
+            return grad_x, None
+        return grad_x, K.scatter_add(K.gather(grad, ctx.targets), ctx.sources, ctx.src_shape)
