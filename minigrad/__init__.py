@@ -6,7 +6,7 @@
     z.backward()                  # w.grad is tensor(8.)
 """
 
-from . import autograd, cuda, nn, optim
+from . import autograd, cuda, nn, optim, utils
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .device import device
 from .dtypes import bool, dtype, float32, float64, get_default_dtype, int32, int64, promote_types, uint8  # noqa: A004
@@ -73,5 +73,6 @@ __all__ = [
     "max", "maximum", "mean", "min", "minimum", "mul", "ne", "neg", "nn", "no_grad", "ones", "ones_like", "optim",
     "permute", "pow", "prod", "promote_types", "rand", "randint", "randn", "randperm", "relu", "reshape", "rsub",
     "scatter", "seed", "set_grad_enabled", "set_rng_state", "sigmoid", "split", "sqrt", "squeeze", "stack", "std",
-    "sub", "sum", "t", "tanh", "tensor", "transpose", "uint8", "unsqueeze", "var", "where", "zeros", "zeros_like",
+    "sub", "sum", "t", "tanh", "tensor", "transpose", "uint8", "unsqueeze", "utils", "var", "where", "zeros",
+    "zeros_like",
 ]

@@ -50,8 +50,9 @@ LAYERS = {
     "ops": {"kernels", "autograd"},
     "random": {"kernels", "dtypes"},
     "tensor": _TENSOR - {"factories"},
-    "nn": _TENSOR,
+    "nn": _TENSOR | {"functions"},
     "optim": _TENSOR,
+    "utils": _TENSOR | {"functions"},
 }
 
 

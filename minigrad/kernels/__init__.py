@@ -5,6 +5,7 @@ This layer knows nothing of tensors or graphs; it takes numpy arrays and returns
 debugger can step through it).
 """
 
+from .dropout import dropout_noise
 from .elementwise import (
     ABS,
     ADD,
@@ -35,11 +36,11 @@ from .elementwise import (
     unary,
     where,
 )
-from .index import arange, gather, positions, scatter_add
+from .index import arange, gather, positions, put, scatter_add
 from .layout import broadcast_shapes, cast, copy, expand, scalar, write
 from .linalg import matmul
 from .loss import bce, bce_grad, bce_target_grad, log_sigmoid
-from .optim import sgd
+from .optim import adadelta, adagrad, adam, nadam, rmsprop, sgd
 from .random import (
     normal_blocks_float32,
     normal_blocks_float64,
@@ -52,6 +53,8 @@ from .random import (
     uniform_float64,
 )
 from .reduce import extreme, sum, sum_to_shape  # noqa: A004
+from .scan import cumsum, leave_one_out_products, prod
+from .softmax import nll_loss, nll_loss_backward, one_hot, softmax, softmax_backward, softplus, softplus_grad
 
 __all__ = [
     "ABS",
@@ -78,6 +81,9 @@ __all__ = [
     "SQRT",
     "SUB",
     "TANH",
+    "adadelta",
+    "adagrad",
+    "adam",
     "arange",
     "bce",
     "bce_grad",
@@ -87,22 +93,36 @@ __all__ = [
     "cast",
     "compare",
     "copy",
+    "cumsum",
+    "dropout_noise",
     "expand",
     "extreme",
     "gather",
+    "leave_one_out_products",
     "log_sigmoid",
     "matmul",
+    "nadam",
+    "nll_loss",
+    "nll_loss_backward",
     "normal_blocks_float32",
     "normal_blocks_float64",
     "normal_box_muller",
+    "one_hot",
     "positions",
+    "prod",
+    "put",
     "random64",
     "random_from_to",
     "randperm_inside_out",
     "randperm_swaps",
+    "rmsprop",
     "scalar",
     "scatter_add",
     "sgd",
+    "softmax",
+    "softmax_backward",
+    "softplus",
+    "softplus_grad",
     "sum",
     "sum_to_shape",
     "unary",

@@ -1,0 +1,5 @@
+"""``minigrad.utils``: helpers around training, named as in ``torch.utils`` (``minigrad.utils.data``)."""
+
+from . import data
+
+__all__ = ["data"]

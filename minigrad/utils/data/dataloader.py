@@ -1,0 +1,116 @@
+"""``DataLoader``: a dataset's samples in (shuffled) batches, epoch after epoch, as PyTorch's gives them.
+
+Every ``iter(loader)`` (each epoch) draws what PyTorch's single-process loader draws, in the same order:
+
+1. at ``iter()``: the workers' base seed, an int64 ``random_()`` (2 words) from ``generator`` if given, else
+   from the default generator; drawn even without shuffling, and unused (minigrad starts no workers);
+2. with ``shuffle=True``, at the first ``next()``: the RandomSampler's draws (see ``RandomSampler``): a seed
+   from the default generator (2 words) for a private generator that draws randperm(n), or, with
+   ``generator``, randperm(n) from it directly; and a trailing randperm(n) once the epoch runs to its end.
+
+So under the same seed a minigrad loop yields the same batches as PyTorch's and leaves the default
+generator (and ``generator``) in the same state.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Generic, TypeVar
+
+from ... import random
+from .collate import default_collate, default_convert
+from .dataset import Dataset
+from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
+
+T_co = TypeVar("T_co", covariant=True)
+
+
+class DataLoader(Generic[T_co]):
+    """Iterates over ``dataset`` in batches of ``batch_size`` samples merged by ``collate_fn``.
+
+    - ``shuffle=True``: a new random order each epoch (``RandomSampler(dataset, generator=generator)``);
+      otherwise ``sampler`` (any iterable of indices) or the indices in order.
+    - ``batch_sampler``: an iterable of index lists, instead of batch_size/shuffle/sampler/drop_last.
+    - ``batch_size=None``: no batching; each sample goes through ``default_convert`` (numpy to tensors).
+    - ``drop_last``: drop the last batch when it is short.
+    - ``collate_fn``: merges a list of samples; default ``default_collate`` (tensors stacked, numbers made
+      tensors, tuples/lists/dicts collated field by field).
+    - ``num_workers``: minigrad always loads in the main process. A positive value is accepted, with a
+      warning, so PyTorch code runs unchanged: the batches, and the draws the loader itself makes, are
+      those of PyTorch's multi-process loader; only random numbers drawn inside ``dataset[i]`` differ (in
+      PyTorch each worker draws from its own generator, seeded base_seed + worker id).
+    - ``generator``: the generator for the base seed and the shuffling, instead of the default generator.
+
+    Argument errors are PyTorch's (types and messages).
+    """
+
+    def __init__(self, dataset: Dataset[T_co], batch_size: int | None = 1, shuffle: bool | None = None,
+                 sampler: Sampler | Iterable | None = None, batch_sampler: Sampler[list] | Iterable[list] | None = None,
+                 num_workers: int = 0, collate_fn: Callable[[list[T_co]], Any] | None = None,
+                 drop_last: bool = False, generator: random.Generator | None = None) -> None:
+        if num_workers < 0:
+            raise ValueError("num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.")
+        if num_workers > 0:
+            warnings.warn(f"minigrad loads data in the main process: num_workers={num_workers} runs as num_workers=0 "
+                          "(same batches; random draws inside the dataset come from the default generator, not "
+                          "from per-worker generators)", stacklevel=2)
+        shuffle = bool(shuffle)
+        if sampler is not None and shuffle:
+            raise ValueError("sampler option is mutually exclusive with shuffle")
+        if batch_sampler is not None:
+            if batch_size != 1 or shuffle or sampler is not None or drop_last:
+                raise ValueError("batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and "
+                                 "drop_last")
+            batch_size = None
+            drop_last = False
+        elif batch_size is None and drop_last:
+            raise ValueError("batch_size=None option disables auto-batching and is mutually exclusive with drop_last")
+        if sampler is None:
+            sampler = RandomSampler(dataset, generator=generator) if shuffle else SequentialSampler(dataset)
+        if batch_size is not None and batch_sampler is None:
+            batch_sampler = BatchSampler(sampler, batch_size, drop_last)
+        self.dataset = dataset
+        self.batch_size = batch_size
+        self.drop_last = drop_last
+        self.sampler = sampler
+        self.batch_sampler = batch_sampler
+        self.num_workers = num_workers
+        self.generator = generator
+        self.collate_fn = collate_fn or (default_collate if batch_sampler is not None else default_convert)
+
+    @property
+    def _index_sampler(self) -> Iterable:
+        """What each step takes its indices from: the batch sampler (lists of indices) when batching."""
+        return self.batch_sampler if self.batch_sampler is not None else self.sampler
+
+    def __iter__(self) -> _DataLoaderIter:
+        """A new epoch: draws the base seed now (see the module docstring) and samples lazily."""
+        return _DataLoaderIter(self)
+
+    def __len__(self) -> int:
+        """Batches per epoch (samples when not batching): the length of the (batch) sampler."""
+        return len(self._index_sampler)
+
+
+class _DataLoaderIter(Iterator[Any]):
+    """One epoch of a DataLoader: PyTorch's ``_SingleProcessDataLoaderIter``."""
+
+    def __init__(self, loader: DataLoader) -> None:
+        self._dataset = loader.dataset
+        self._batched = loader.batch_sampler is not None
+        self._collate_fn = loader.collate_fn
+        self._index_sampler = loader._index_sampler
+        self._sampler_iter = iter(self._index_sampler)
+        (loader.generator or random.default_generator).random_int64()  # PyTorch's _base_seed, for its workers
+
+    def __next__(self) -> Any:
+        index = next(self._sampler_iter)
+        if not self._batched:
+            return self._collate_fn(self._dataset[index])
+        getitems = getattr(self._dataset, "__getitems__", None)
+        samples = getitems(index) if callable(getitems) else [self._dataset[i] for i in index]
+        return self._collate_fn(samples)
+
+    def __len__(self) -> int:
+        return len(self._index_sampler)

@@ -1,0 +1,122 @@
+"""Samplers: the order in which a DataLoader visits a dataset's indices, and how it groups them into batches.
+
+``RandomSampler`` draws exactly what PyTorch's draws, from the same generator and at the same moment, so a
+shuffled epoch visits the same indices as PyTorch's under the same seed and leaves the generators where
+PyTorch leaves them.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator, Sized
+from typing import Generic, TypeVar
+
+from ... import random
+
+T_co = TypeVar("T_co", covariant=True)
+
+
+class Sampler(Generic[T_co]):
+    """Base class: subclasses define ``__iter__`` (indices, or lists of indices) and usually ``__len__``."""
+
+    def __iter__(self) -> Iterator[T_co]:
+        raise NotImplementedError
+
+
+class SequentialSampler(Sampler[int]):
+    """0, 1, ..., len(data_source) − 1, every epoch. Draws nothing."""
+
+    data_source: Sized
+
+    def __init__(self, data_source: Sized) -> None:
+        self.data_source = data_source
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(range(len(self.data_source)))
+
+    def __len__(self) -> int:
+        return len(self.data_source)
+
+
+class RandomSampler(Sampler[int]):
+    """Indices in random order: a fresh permutation each epoch (or, with ``replacement``, independent draws).
+
+    Draws, as PyTorch's sampler makes them, all lazily (at the first ``next()`` of an epoch, not at ``iter()``):
+
+    - without ``generator``: first seed = int64 ``random_()`` from the default generator (2 words), and a
+      private ``Generator().manual_seed(seed)`` supplies the rest; with ``generator``: it supplies everything;
+    - without replacement (n = len(data_source)): ``num_samples // n`` permutations ``randperm(n)`` (n − 1
+      words each) yielded whole, then one more randperm(n) of which the first ``num_samples % n`` are yielded.
+      That last randperm is drawn even when it yields nothing (the usual num_samples = n), when the iterator
+      is asked for the index after the last one: an epoch that is run to its end draws it, one left early
+      does not;
+    - with replacement: ``randint(0, n, (32,))`` per 32 samples, then one ``randint`` for the remainder.
+    """
+
+    data_source: Sized
+    replacement: bool
+
+    def __init__(self, data_source: Sized, replacement: bool = False, num_samples: int | None = None,
+                 generator: random.Generator | None = None) -> None:
+        self.data_source = data_source
+        self.replacement = replacement
+        self._num_samples = num_samples
+        self.generator = generator
+        if not isinstance(self.replacement, bool):
+            raise TypeError(f"replacement should be a boolean value, but got replacement={self.replacement}")
+        if not isinstance(self.num_samples, int) or self.num_samples <= 0:
+            raise ValueError(f"num_samples should be a positive integer value, but got num_samples={self.num_samples}")
+
+    @property
+    def num_samples(self) -> int:
+        """How many indices an epoch yields: ``num_samples`` if given, else len(data_source)."""
+        return len(self.data_source) if self._num_samples is None else self._num_samples
+
+    def __iter__(self) -> Iterator[int]:
+        n = len(self.data_source)
+        if self.generator is None:
+            seed = int(random.default_generator.random_int64())
+            generator = random.Generator().manual_seed(seed)
+        else:
+            generator = self.generator
+        if self.replacement:
+            for _ in range(self.num_samples // 32):
+                yield from generator.integers(0, n, 32).tolist()
+            yield from generator.integers(0, n, self.num_samples % 32).tolist()
+        else:
+            for _ in range(self.num_samples // n):
+                yield from generator.permutation(n).tolist()
+            yield from generator.permutation(n).tolist()[: self.num_samples % n]
+
+    def __len__(self) -> int:
+        return self.num_samples
+
+
+class BatchSampler(Sampler[list[int]]):
+    """The indices of ``sampler`` in lists of ``batch_size``; the last list is shorter unless ``drop_last``.
+
+    Like PyTorch's, it asks ``sampler`` for one index past a full last batch before it stops (which is when
+    a RandomSampler draws its trailing permutation).
+    """
+
+    def __init__(self, sampler: Sampler[int] | Iterable[int], batch_size: int, drop_last: bool) -> None:
+        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size <= 0:
+            raise ValueError(f"batch_size should be a positive integer value, but got batch_size={batch_size}")
+        if not isinstance(drop_last, bool):
+            raise ValueError(f"drop_last should be a boolean value, but got drop_last={drop_last}")
+        self.sampler = sampler
+        self.batch_size = batch_size
+        self.drop_last = drop_last
+
+    def __iter__(self) -> Iterator[list[int]]:
+        indices = iter(self.sampler)
+        if self.drop_last:
+            yield from (list(batch) for batch in zip(*[indices] * self.batch_size))
+        else:
+            while batch := list(itertools.islice(indices, self.batch_size)):
+                yield batch
+
+    def __len__(self) -> int:
+        if self.drop_last:
+            return len(self.sampler) // self.batch_size
+        return (len(self.sampler) + self.batch_size - 1) // self.batch_size
