@@ -315,7 +315,7 @@ class Index(Op):
     returns_view = True
 
     torch = "torch.Tensor.__getitem__"
-    formulas = ("d(x[key])/dx = zeros like x, with grad added at the indexed positions",)
+    formulas = ("d(x[key])/dx = zeros like x, with grad added at the indexed positions (repeats add up)",)
     promotion = Promotion.NONE
 
     @staticmethod
@@ -329,4 +329,9 @@ class Index(Op):
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        if _is_basic(ctx.key):  # each position is picked at most once: copy grad in, keeping -0.0 as PyTorch does
+            out = np.zeros(ctx.shape, grad.dtype)
+            view = out[ctx.key] if Ellipsis in ctx.key else out[(*ctx.key, Ellipsis)]  # a view even when 0-d
+            K.write(view, grad)
+            return (out,)
         return (K.scatter_add(grad, _source_positions(ctx.shape, ctx.key), ctx.shape),)
