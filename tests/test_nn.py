@@ -224,6 +224,9 @@ INITS = {
     "kaiming-relu-out": lambda fw, t: fw.nn.init.kaiming_uniform_(t, mode="fan_out", nonlinearity="relu"),
     "xavier": lambda fw, t: fw.nn.init.xavier_uniform_(t),
     "xavier-tanh": lambda fw, t: fw.nn.init.xavier_uniform_(t, gain=fw.nn.init.calculate_gain("tanh")),
+    "xavier-normal": lambda fw, t: fw.nn.init.xavier_normal_(t),
+    "kaiming-normal": lambda fw, t: fw.nn.init.kaiming_normal_(t),
+    "kaiming-normal-relu": lambda fw, t: fw.nn.init.kaiming_normal_(t, mode="fan_out", nonlinearity="relu"),
 }
 
 

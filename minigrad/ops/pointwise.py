@@ -477,11 +477,6 @@ class Minimum(_Extremum):
     code, loses = K.MINIMUM, K.GT
 
 
-def _check_bool_condition(condition: np.ndarray, what: str) -> None:
-    if condition.dtype != _BOOL:
-        raise RuntimeError(what.format(c_type_name(condition.dtype)))
-
-
 @register
 class Where(Op):
     """x where ``condition`` holds, else y (all three broadcast together)."""
@@ -492,8 +487,9 @@ class Where(Op):
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, y: np.ndarray, condition: np.ndarray) -> np.ndarray:
-        _check_bool_condition(condition, "where expected condition to be a boolean tensor, but got a tensor with "
-                                         "dtype {}")
+        if condition.dtype != _BOOL:
+            raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor with dtype "
+                               f"{c_type_name(condition.dtype)}")
         ctx.condition = condition
         return K.where(condition, x, y)
 
@@ -512,7 +508,9 @@ class MaskedFill(Op):
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, mask: np.ndarray, value: float) -> np.ndarray:
-        _check_bool_condition(mask, "masked_fill_ only supports boolean masks, but got mask with dtype {}")
+        if mask.dtype != _BOOL:
+            raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
+                               f"{c_type_name(mask.dtype).lower()}")
         shape = K.broadcast_shapes(mask.shape, x.shape)
         if shape != x.shape:  # PyTorch fills a copy of x in place, hence its in-place error
             raise RuntimeError(f"output with shape {list(x.shape)} doesn't match the broadcast shape {list(shape)}")
