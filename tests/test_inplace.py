@@ -171,3 +171,16 @@ def test_version_errors_leave_gradients_untouched() -> None:
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         y2.sum().backward()
     assert w.grad.tolist() == before
+
+
+def _backward_after_optimizer_step(fw):
+    w = fw.ones(2, requires_grad=True)
+    optimizer = fw.optim.SGD([w], lr=0.1)
+    loss = (w * w).sum()
+    w.grad = fw.ones(2)
+    optimizer.step()
+    loss.backward()
+
+
+def test_optimizer_step_counts_as_an_in_place_write() -> None:
+    same_outcome(_backward_after_optimizer_step)

@@ -7,6 +7,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ..autograd import versions
+from ..autograd.grad_mode import enable_grad, no_grad
 from ..tensor import Tensor
 
 ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]]
@@ -15,7 +17,8 @@ ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]]
 class Optimizer:
     """Base class: holds ``param_groups`` (dicts of parameters and hyperparameters) and ``state``.
 
-    Subclasses define ``step``, which reads each parameter's ``.grad`` and updates the parameter in place.
+    Subclasses define ``_update`` (one parameter's step, called by ``step``) or ``step`` itself; either reads
+    each parameter's ``.grad`` and updates the parameter in place.
     """
 
     def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
@@ -60,6 +63,21 @@ class Optimizer:
                 param._reset_grad(set_to_none)
 
     def step(self, closure: Callable[[], Tensor] | None = None) -> Tensor | None:
+        """Update every parameter that has a gradient; ``closure`` (re-evaluating the loss) is called first."""
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        with no_grad():
+            for group in self.param_groups:
+                for param in group["params"]:
+                    if param.grad is not None:
+                        self._update(param, group, self.state[param])
+        return loss
+
+    def _update(self, param: Tensor, group: dict[str, Any], state: dict[str, Any]) -> None:
+        """One step of ``param`` from its ``.grad``, with ``group``'s hyperparameters and its ``state`` (empty at
+        first, to be filled)."""
         raise NotImplementedError
 
     def state_dict(self) -> dict[str, Any]:
@@ -88,9 +106,9 @@ class Optimizer:
         for i, value in state_dict["state"].items():
             param = params[i]
             # As in PyTorch, state tensors are cast to the parameter's dtype, not copied: a buffer of the same
-            # dtype is shared with the optimizer that saved it.
-            self.state[param] = {k: v.to(param.dtype) if isinstance(v, Tensor) else copy.deepcopy(v)
-                                 for k, v in value.items()}
+            # dtype is shared with the optimizer that saved it. The step count is shared whatever its dtype.
+            self.state[param] = {k: (v if k == "step" else v.to(param.dtype)) if isinstance(v, Tensor)
+                                 else copy.deepcopy(v) for k, v in value.items()}
         for group, saved in zip(self.param_groups, saved_groups):
             group.update({k: v for k, v in saved.items() if k != "params"})
 
@@ -100,3 +118,17 @@ class Optimizer:
             text += f"\nParameter Group {i}\n"
             text += "".join(f"    {key}: {group[key]}\n" for key in sorted(group) if key != "params")
         return text + ")"
+
+
+def count_step(state: dict[str, Any]) -> float:
+    """Add one to ``state['step']``, a 0-d tensor (float32, as PyTorch keeps it), and return the new count."""
+    step = state["step"]._data
+    step += 1
+    return float(step)
+
+
+def count_writes(param: Tensor, writes: int) -> None:
+    """Count ``writes`` in-place writes to ``param``, one per in-place op of PyTorch's update: its version counter
+    then reads as PyTorch's (a graph that saved ``param`` before the step fails at backward, with its versions)."""
+    for _ in range(writes):
+        versions.bump(param._data)

@@ -1,12 +1,11 @@
 """Stochastic gradient descent, with momentum, dampening, Nesterov momentum and weight decay."""
 
-from collections.abc import Callable
+from typing import Any
 
 from .. import kernels as K
-from ..autograd.grad_mode import enable_grad, no_grad
 from ..factories import zeros_like
 from ..tensor import Tensor
-from .optimizer import Optimizer, ParamsT
+from .optimizer import Optimizer, ParamsT, count_writes
 
 
 class SGD(Optimizer):
@@ -32,23 +31,12 @@ class SGD(Optimizer):
                     "differentiable": differentiable, "fused": fused}
         super().__init__(params, defaults)
 
-    def step(self, closure: Callable[[], Tensor] | None = None) -> Tensor | None:
-        """Update every parameter that has a gradient; ``closure`` (re-evaluating the loss) is called first."""
-        loss = None
-        if closure is not None:
-            with enable_grad():
-                loss = closure()
-        with no_grad():
-            for group in self.param_groups:
-                for param in group["params"]:
-                    if param.grad is None:
-                        continue
-                    state = self.state[param]
-                    first_step = "momentum_buffer" not in state
-                    if group["momentum"] != 0 and first_step:
-                        state["momentum_buffer"] = zeros_like(param)
-                    # Without momentum there is no buffer; the kernel never touches the one it is given then.
-                    buf = state["momentum_buffer"] if group["momentum"] != 0 else param
-                    K.sgd(param._data, param.grad._data, buf._data, group["lr"], group["weight_decay"],
-                          group["momentum"], group["dampening"], group["nesterov"], group["maximize"], first_step)
-        return loss
+    def _update(self, param: Tensor, group: dict[str, Any], state: dict[str, Any]) -> None:
+        first_step = "momentum_buffer" not in state
+        if group["momentum"] != 0 and first_step:
+            state["momentum_buffer"] = zeros_like(param)
+        # Without momentum there is no buffer; the kernel never touches the one it is given then.
+        buf = state["momentum_buffer"] if group["momentum"] != 0 else param
+        K.sgd(param._data, param.grad._data, buf._data, group["lr"], group["weight_decay"], group["momentum"],
+              group["dampening"], group["nesterov"], group["maximize"], first_step)
+        count_writes(param, 1)

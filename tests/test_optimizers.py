@@ -1,0 +1,326 @@
+"""Adagrad, Adadelta, RMSprop, Adam, AdamW, NAdam and the lr schedulers against PyTorch, step by step.
+
+PyTorch's float32 and float64 ``sqrt`` on the CPU is MKL VML's, which is not correctly rounded (a result
+is one unit in the last place off for about one float32 value in five, one float64 value in seventy),
+while minigrad's is. So each update is checked twice: bit for bit against PyTorch running with a correctly rounded sqrt
+(``exact_sqrt``: every other rounding is then PyTorch's own), and against PyTorch as it is, within the
+tolerance that its sqrt makes necessary (``SQRT_TOLERANCE``).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+from conftest import assert_same_error, outcome
+
+import minigrad
+
+STEPS = 200
+SHAPES = [(1,), (3,), (1003,), (17, 9)]
+
+OPTIONS: dict[str, list[dict[str, Any]]] = {
+    "Adagrad": [{}, {"lr": 0.1, "lr_decay": 0.01}, {"weight_decay": 0.1, "initial_accumulator_value": 0.5},
+                {"maximize": True, "eps": 1e-3}],
+    "Adadelta": [{}, {"lr": 0.5, "rho": 0.8, "weight_decay": 0.1}, {"maximize": True, "eps": 1e-4}],
+    "RMSprop": [{}, {"momentum": 0.9}, {"centered": True},
+                {"lr": 1e-3, "alpha": 0.9, "eps": 1e-3, "momentum": 0.5, "centered": True, "weight_decay": 0.1,
+                 "maximize": True}],
+    "Adam": [{}, {"amsgrad": True}, {"weight_decay": 0.1},
+             {"lr": 0.01, "betas": (0.8, 0.99), "amsgrad": True, "weight_decay": 0.1, "maximize": True}],
+    "AdamW": [{}, {"amsgrad": True, "maximize": True}, {"lr": 0.01, "weight_decay": 0.5}],
+    "NAdam": [{}, {"weight_decay": 0.1}, {"weight_decay": 0.1, "decoupled_weight_decay": True},
+              {"maximize": True, "momentum_decay": 0.01, "betas": (0.8, 0.99)}],
+}
+CASES = [pytest.param(name, options, id=f"{name}-" + (",".join(f"{k}={v}" for k, v in options.items()) or "default"))
+         for name, cases in OPTIONS.items() for options in cases]
+
+# |minigrad - torch| <= k * eps * max(|torch|, 1) at every one of the 200 steps against PyTorch's own sqrt, with
+# eps the dtype's machine epsilon (rtol = atol = k * eps). Measured over every case here: k up to 10 in float32
+# and 4.7 in float64; largest with momentum (RMSprop's buffer sums about 1 / (1 - momentum) steps' rounding)
+# and growing only slowly with the steps (each step moves a parameter by about lr, however its sqrt rounds).
+# A difference is relative to max(|torch|, 1), not |torch|: near zero it is a large relative one.
+SQRT_TOLERANCE = {dtype: {"rtol": k * float(np.finfo(dtype).eps), "atol": k * float(np.finfo(dtype).eps)}
+                  for dtype, k in (("float32", 16), ("float64", 8))}
+
+
+@contextmanager
+def exact_sqrt() -> Iterator[None]:
+    """PyTorch's ``Tensor.sqrt``/``sqrt_`` (all its optimizers use) made correctly rounded, as numpy's is."""
+    sqrt, sqrt_ = torch.Tensor.sqrt, torch.Tensor.sqrt_
+
+    def rounded_sqrt_(self: torch.Tensor) -> torch.Tensor:
+        return self.copy_(torch.from_numpy(np.sqrt(self.numpy())))
+
+    torch.Tensor.sqrt = lambda self: torch.from_numpy(np.sqrt(self.numpy()))
+    torch.Tensor.sqrt_ = rounded_sqrt_
+    try:
+        yield
+    finally:
+        torch.Tensor.sqrt, torch.Tensor.sqrt_ = sqrt, sqrt_
+
+
+def random_problem(fw, name: str, options: dict[str, Any], dtype: str, steps: int = STEPS) -> np.ndarray:
+    """Every parameter after each step (one row per step) of ``steps`` updates with random gradients.
+
+    The last parameter is a non-contiguous view (a transpose), as a leaf; gradients are contiguous.
+    """
+    rng = np.random.default_rng(sum(map(ord, name + str(options))))
+    starts = [rng.standard_normal(shape).astype(dtype) for shape in SHAPES]
+    params = [fw.tensor(start, requires_grad=True) for start in starts[:-1]]
+    params.append(fw.from_numpy(np.ascontiguousarray(starts[-1].T)).T.detach().requires_grad_())
+    assert not params[-1].is_contiguous()
+    optimizer = getattr(fw.optim, name)(params, **options)
+    rows = []
+    for _ in range(steps):
+        for param, shape in zip(params, SHAPES):
+            param.grad = fw.tensor(rng.standard_normal(shape).astype(dtype))
+        optimizer.step()
+        rows.append(np.concatenate([param.detach().numpy().ravel() for param in params]))
+    return np.array(rows)
+
+
+def regression(fw, name: str, steps: int = STEPS) -> np.ndarray:
+    """Loss and parameters after each step of fitting a ``Linear(3, 2)`` to random data with ``name``'s defaults.
+
+    Both frameworks draw the same initial weights and data from the seed; sizes stay at 3 or less, where
+    PyTorch's products and sums are reproduced exactly (see test_training).
+    """
+    fw.manual_seed(3)
+    model = fw.nn.Linear(3, 2)
+    x, y = fw.randn(3, 3), fw.randn(3, 2)
+    optimizer = getattr(fw.optim, name)(model.parameters())
+    rows = []
+    for _ in range(steps):
+        loss = fw.nn.functional.mse_loss(model(x), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        rows.append(np.concatenate([[loss.item()], *(p.detach().numpy().ravel() for p in model.parameters())]))
+    return np.array(rows)
+
+
+def assert_steps_equal(ours: np.ndarray, theirs: np.ndarray, **tolerance: float) -> None:
+    """Row by row (step by step): equal, or within ``tolerance`` (``rtol``, ``atol``) when given."""
+    for step, (a, b) in enumerate(zip(ours, theirs, strict=True)):
+        if tolerance:
+            np.testing.assert_allclose(a, b, **tolerance, err_msg=f"step {step + 1}")
+        else:
+            np.testing.assert_array_equal(a, b, err_msg=f"step {step + 1}")
+
+
+# ----- updates ---------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize(("name", "options"), CASES)
+def test_update_is_bit_exact_with_a_correctly_rounded_sqrt(name: str, options: dict, dtype: str) -> None:
+    """Every rounding but PyTorch's sqrt is reproduced: 200 steps, every parameter equal to the bit."""
+    with exact_sqrt():
+        theirs = random_problem(torch, name, options, dtype)
+    assert_steps_equal(random_problem(minigrad, name, options, dtype), theirs)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize(("name", "options"), CASES)
+def test_update_matches_torch(name: str, options: dict, dtype: str) -> None:
+    """Against PyTorch's own (MKL) sqrt: within ``SQRT_TOLERANCE`` at each of 200 steps."""
+    assert_steps_equal(random_problem(minigrad, name, options, dtype), random_problem(torch, name, options, dtype),
+                       **SQRT_TOLERANCE[dtype])
+
+
+@pytest.mark.parametrize("name", list(OPTIONS))
+def test_linear_regression_matches_torch(name: str) -> None:
+    """A real training run (gradients depend on the parameters): bit-exact given a correctly rounded sqrt, and
+    within ``SQRT_TOLERANCE`` of PyTorch as it is."""
+    ours = regression(minigrad, name)
+    with exact_sqrt():
+        assert_steps_equal(ours, regression(torch, name))
+    assert_steps_equal(ours, regression(torch, name), **SQRT_TOLERANCE["float32"])
+    assert ours[-1, 0] < ours[0, 0]
+
+
+# ----- groups, state and errors ----------------------------------------------------------------------------------
+def _groups_and_state(fw, name: str, options: dict[str, Any], steps: int) -> tuple[str, Any, Any]:
+    fw.manual_seed(0)
+    model = fw.nn.Sequential(fw.nn.Linear(2, 3), fw.nn.Linear(3, 1))
+    optimizer = getattr(fw.optim, name)([{"params": model[0].parameters()},
+                                         {"params": model[1].parameters(), "lr": 0.5}], **options)
+    for _ in range(steps):
+        optimizer.zero_grad()
+        model(fw.ones(3, 2)).pow(2).sum().backward()
+        optimizer.step()
+    saved = optimizer.state_dict()
+    state = {i: {k: (str(v.dtype).split(".")[1], v.shape, v.tolist()) for k, v in s.items()}
+             for i, s in saved["state"].items()}
+    return repr(optimizer), saved["param_groups"], state
+
+
+@pytest.mark.parametrize("steps", [0, 3])
+@pytest.mark.parametrize(("name", "options"), CASES)
+def test_repr_groups_and_state_match_torch(name: str, options: dict, steps: int) -> None:
+    """repr, state_dict's param_groups, and the state's keys, dtypes, shapes and values (exact sqrt) equal torch's."""
+    ours = _groups_and_state(minigrad, name, options, steps)
+    with exact_sqrt():
+        assert ours == _groups_and_state(torch, name, options, steps)
+
+
+def _resumed(fw, name: str, options: dict[str, Any], dtype: str, shared: bool) -> list[list[float]]:
+    """Parameters of an optimizer and of a second one that loaded its state after 3 steps, 3 steps later.
+
+    ``shared``: the second loads the state_dict itself, so (as in PyTorch) state tensors of the parameters'
+    dtype, and the step counts, are shared by both; otherwise it loads a deep copy.
+    """
+    p = fw.tensor([1.0, -2.0, 0.5], dtype=getattr(fw, dtype), requires_grad=True)
+    q = fw.tensor([0.0, 0.0, 0.0], dtype=getattr(fw, dtype), requires_grad=True)
+    first, second = getattr(fw.optim, name)([p], **options), getattr(fw.optim, name)([q], **options)
+    for step in range(6):
+        if step == 3:
+            with fw.no_grad():
+                q.copy_(p)
+            saved = first.state_dict()
+            second.load_state_dict(saved if shared else copy.deepcopy(saved))
+        grad = fw.tensor([0.5, -1.0, 0.25 * step], dtype=getattr(fw, dtype))
+        p.grad, q.grad = grad, grad.clone()
+        first.step()
+        if step >= 3:
+            second.step()
+    return [p.tolist(), q.tolist()]
+
+
+@pytest.mark.parametrize("shared", [False, True], ids=["copy", "shared"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize(("name", "options"), CASES)
+def test_load_state_dict_resumes_as_torch(name: str, options: dict, dtype: str, shared: bool) -> None:
+    """A loaded state continues as PyTorch's does; from a copy, as the original optimizer does.
+
+    Except NAdam's float64 parameters: loading casts its float32 ``mu_product`` to float64 (only ``step`` keeps
+    its dtype), and the product is then rounded to float64 rather than float32 at each step, in PyTorch too.
+    """
+    ours = _resumed(minigrad, name, options, dtype, shared)
+    with exact_sqrt():
+        assert ours == _resumed(torch, name, options, dtype, shared)
+    if not shared:
+        assert (ours[0] == ours[1]) != (name == "NAdam" and dtype == "float64")
+
+
+@pytest.mark.parametrize(("name", "options"), CASES)
+def test_step_counts_in_place_writes_as_torch(name: str, options: dict) -> None:
+    """A graph that saved a parameter before the step fails at backward with torch's error, versions included
+    (less torch's closing hint about anomaly detection)."""
+    def backward_after_step(fw):
+        p = fw.ones(3, requires_grad=True)
+        loss = (p * p).sum()
+        optimizer = getattr(fw.optim, name)([p], **options)
+        p.grad = fw.ones(3)
+        optimizer.step()
+        loss.backward()
+
+    (_, ours), (_, theirs) = outcome(backward_after_step, minigrad), outcome(backward_after_step, torch)
+    assert type(ours) is type(theirs) is RuntimeError
+    assert str(ours) == str(theirs).replace("torch.", "minigrad.").split(" Hint:")[0]
+
+
+BAD_HYPERPARAMETERS = [
+    ("Adagrad", {"lr": -1}), ("Adagrad", {"lr_decay": -0.5}), ("Adagrad", {"weight_decay": -1}),
+    ("Adagrad", {"initial_accumulator_value": -1}), ("Adagrad", {"eps": -1e-10}),
+    ("Adagrad", {"fused": True, "differentiable": True}),
+    ("Adadelta", {"lr": -1.0}), ("Adadelta", {"rho": 1.5}), ("Adadelta", {"rho": -0.1}), ("Adadelta", {"eps": -1}),
+    ("Adadelta", {"weight_decay": -1}),
+    ("RMSprop", {"lr": -1}), ("RMSprop", {"eps": -1}), ("RMSprop", {"momentum": -1}),
+    ("RMSprop", {"weight_decay": -1}), ("RMSprop", {"alpha": -0.5}),
+    ("Adam", {"lr": -1}), ("Adam", {"eps": -1}), ("Adam", {"betas": (1.0, 0.999)}), ("Adam", {"betas": (0.9, -0.1)}),
+    ("Adam", {"weight_decay": -1}), ("Adam", {"betas": (0, 0.999)}), ("Adam", {"fused": True, "differentiable": True}),
+    ("Adam", {"fused": True, "foreach": True}),
+    ("AdamW", {"lr": -0.5}), ("AdamW", {"betas": (0.9, 1.0)}), ("AdamW", {"weight_decay": -0.01}),
+    ("NAdam", {"lr": -1}), ("NAdam", {"eps": -1}), ("NAdam", {"betas": (-0.1, 0.999)}), ("NAdam", {"betas": (0.9, 1)}),
+    ("NAdam", {"weight_decay": -1}), ("NAdam", {"momentum_decay": -1}),
+    ("Adam", {"params": []}),
+]
+
+
+@pytest.mark.parametrize(("name", "options"), BAD_HYPERPARAMETERS,
+                         ids=[f"{n}-{','.join(f'{k}={v}' for k, v in o.items())}" for n, o in BAD_HYPERPARAMETERS])
+def test_bad_hyperparameters_raise_torch_errors(name: str, options: dict) -> None:
+    def make(fw):
+        arguments = {"params": [fw.ones(2, requires_grad=True)], **options}
+        return getattr(fw.optim, name)(**arguments)
+
+    assert_same_error(make)
+
+
+# ----- schedulers ------------------------------------------------------------------------------------------------
+SCHEDULES: list[tuple[str, Callable[..., Any]]] = [
+    ("StepLR", lambda fw, optimizer, **kw: fw.optim.lr_scheduler.StepLR(optimizer, step_size=7, gamma=0.3, **kw)),
+    ("ExponentialLR", lambda fw, optimizer, **kw: fw.optim.lr_scheduler.ExponentialLR(optimizer, gamma=0.97, **kw)),
+    ("CosineAnnealingLR", lambda fw, optimizer, **kw: fw.optim.lr_scheduler.CosineAnnealingLR(optimizer, 13, **kw)),
+    ("CosineAnnealingLR-eta_min",
+     lambda fw, optimizer, **kw: fw.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=10, eta_min=1e-3, **kw)),
+]
+
+
+def _two_groups(fw, **group: float):
+    """An Adam over two groups, with lr 0.1 and 0.3 (and ``group``'s entries in each)."""
+    return fw.optim.Adam([{"params": [fw.zeros(2, requires_grad=True)], **group},
+                          {"params": [fw.zeros(1, requires_grad=True)], "lr": 0.3, **group}], lr=0.1)
+
+
+def _lrs(scheduler) -> tuple[list[float], list[float], int]:
+    return scheduler.get_last_lr(), [g["lr"] for g in scheduler.optimizer.param_groups], scheduler.last_epoch
+
+
+def _schedule(fw, make: Callable[..., Any], steps: int = 100) -> tuple[list[Any], dict[str, Any]]:
+    """The lrs of two groups (get_last_lr and the groups') at each of ``steps`` epochs, then a resumed run's;
+    the groups' ``initial_lr``; the state_dict (less PyTorch's flag for a warning minigrad does not give)."""
+    first = _two_groups(fw)
+    scheduler = make(fw, first)
+    lrs = [_lrs(scheduler)]
+    for epoch in range(steps):
+        first.step()
+        scheduler.step()
+        lrs.append(_lrs(scheduler))
+        if epoch == steps // 2:
+            second = _two_groups(fw)
+            second.load_state_dict(first.state_dict())
+            resumed = make(fw, second)
+            resumed.load_state_dict(scheduler.state_dict())
+    for _ in range(steps - steps // 2 - 1):
+        second.step()
+        resumed.step()
+    assert _lrs(resumed) == lrs[-1]
+    state = {k: v for k, v in scheduler.state_dict().items() if k != "_get_lr_called_within_step"}
+    return lrs, [g["initial_lr"] for g in first.param_groups], state
+
+
+@pytest.mark.parametrize(("name", "make"), SCHEDULES, ids=[name for name, _ in SCHEDULES])
+def test_scheduler_lrs_equal_torch(name: str, make: Callable[..., Any]) -> None:
+    """100 epochs of learning rates, as Python floats, equal to torch's; so are state_dict and a resumed run."""
+    assert _schedule(minigrad, make) == _schedule(torch, make)
+
+
+@pytest.mark.parametrize(("name", "make"), SCHEDULES, ids=[name for name, _ in SCHEDULES])
+def test_scheduler_resumed_from_last_epoch_equals_torch(name: str, make: Callable[..., Any]) -> None:
+    """Resuming: made with ``last_epoch`` = 5 over groups that have an ``initial_lr`` (0.2, not their lr), the
+    next 30 epochs are torch's."""
+    def run(fw):
+        scheduler = make(fw, _two_groups(fw, initial_lr=0.2), last_epoch=5)
+        lrs = [_lrs(scheduler)]
+        for _ in range(30):
+            scheduler.optimizer.step()
+            scheduler.step()
+            lrs.append(_lrs(scheduler))
+        return lrs
+
+    assert run(minigrad) == run(torch)
+
+
+def test_scheduler_errors_match_torch() -> None:
+    def resume_without_initial_lr(fw):
+        optimizer = fw.optim.SGD([fw.zeros(1, requires_grad=True)], lr=0.1)
+        return fw.optim.lr_scheduler.StepLR(optimizer, 3, last_epoch=4)
+
+    assert_same_error(resume_without_initial_lr)
+    assert_same_error(lambda fw: fw.optim.lr_scheduler.ExponentialLR(object(), 0.5))
