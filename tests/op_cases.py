@@ -240,3 +240,57 @@ CASES += [
     Case("Scatter", ((3, 4),), args=(1, per_framework("index.T", lambda fw: fw.tensor(_GATHER.T[:3] % 4))),
          kwargs={"src": per_framework("src", lambda fw: fw.arange(12.0).reshape(3, 4))}, gradcheck=False),
 ]
+
+# ----- classification: softmax, log_softmax, nll_loss, leaky_relu, softplus ------------------------------------------
+_NEAR_PLUS_1E4 = Domain("logits near 1e4: exp(x) overflows without the max shift", 1e4, 1e4 + 4)
+_NEAR_MINUS_1E4 = Domain("logits near -1e4: exp(x) underflows without the max shift", -1e4 - 4, -1e4)
+_SPREAD_1E4 = Domain("logits of size 1e3..1e4, either sign", 1e3, 1e4, symmetric=True)
+for name in ("Softmax", "LogSoftmax"):
+    CASES += [Case(name, (shape,), kwargs={"dim": dim}) for shape, dim in [
+        ((5,), 0), ((5,), -1), ((3, 4), 1), ((3, 4), 0), ((3, 4), -1), ((2, 3, 4), 0), ((2, 3, 4), 1), ((2, 3, 4), -1),
+        ((2, 3, 4), -3), ((), 0), ((0, 3), 1), ((4, 1), 1), ((3, 40), 1), ((40, 3), 0), ((2, 17, 3), 1)]]
+    CASES += [Case(name, ((4, 5),), kwargs={"dim": dim}, domain=(domain,))
+              for domain in (_NEAR_PLUS_1E4, _NEAR_MINUS_1E4, _SPREAD_1E4) for dim in (0, 1)]
+    CASES += [Case(name, ((3, 4),), kwargs={"dim": 2}, gradcheck=False)]  # dim out of range: IndexError
+
+
+def _long(label: str, values: Any, dtype: str = "int64") -> Callable[[Any], Any]:
+    """An index tensor (int64 unless ``dtype`` says otherwise) built for each framework."""
+    return per_framework(label, lambda fw: fw.tensor(np.array(values), dtype=getattr(fw, dtype)))
+
+
+# float64 weights: float32 inputs then raise torch's dtype error in both frameworks (compared as such). No 4-D
+# inputs here: torch's backward refuses non-contiguous ones ("grad_input must be contiguous"); see test_classification.
+_CLASS_WEIGHT = per_framework("weight", lambda fw: fw.tensor([0.5, 2.0, 1.0, 3.0], dtype=fw.float64))
+_TARGET_5 = _long("t[0,3,1,3,2]", [0, 3, 1, 3, 2])
+_IGNORED_5 = _long("t[0,-100,1,3,-100]", [0, -100, 1, 3, -100])
+for reduction in ("mean", "sum", "none"):
+    CASES += [
+        Case("NllLoss", ((5, 4),), args=(_TARGET_5,), kwargs={"reduction": reduction}),
+        Case("NllLoss", ((5, 4),), args=(_IGNORED_5,), kwargs={"reduction": reduction}),
+        Case("NllLoss", ((5, 4),), args=(_TARGET_5,), kwargs={"reduction": reduction, "ignore_index": 3}),
+        Case("NllLoss", ((5, 4),), args=(_IGNORED_5,), kwargs={"reduction": reduction, "weight": _CLASS_WEIGHT}),
+        Case("NllLoss", ((4,),), args=(_long("t2", 2),), kwargs={"reduction": reduction}),
+        Case("NllLoss", ((1, 4),), args=(_long("t[3]", [3]),), kwargs={"reduction": reduction}),
+        Case("NllLoss", ((2, 4, 3),), args=(_long("t(2,3)", [[0, 3, 1], [2, -100, 3]]),),
+             kwargs={"reduction": reduction, "weight": _CLASS_WEIGHT}),
+        Case("NllLoss", ((2, 4, 1, 2, 2),), args=(_long("t(2,1,2,2)", [[[[0, 3], [1, 2]]], [[[3, 3], [0, 1]]]]),),
+             kwargs={"reduction": reduction}),
+        Case("NllLoss", ((5, 4),), args=(_long("uint8 t", [0, 3, 1, 3, 2], "uint8"),), kwargs={"reduction": reduction}),
+    ]
+CASES += [
+    Case("NllLoss", ((40, 7),), args=(_long("t40", np.arange(40) * 5 % 7),)),
+    Case("NllLoss", ((3, 4),), args=(_long("t all ignored", [-100, -100, -100]),), gradcheck=False),  # 0 / 0: nan
+    Case("NllLoss", ((5, 4),), args=(_long("t has 4", [0, 4, 1, 3, 2]),), gradcheck=False),  # IndexError
+    Case("NllLoss", ((5, 4),), args=(_long("t has -1", [0, -1, 1, 3, 2]),), gradcheck=False),
+    Case("NllLoss", ((5, 4),), args=(_long("float t", [0.0, 1, 1, 3, 2], "float32"),), gradcheck=False),
+    Case("NllLoss", ((5, 4),), args=(_long("t(5,1)", [[0], [1], [1], [3], [2]]),), gradcheck=False),
+    Case("NllLoss", ((5, 4),), args=(_long("t(4)", [0, 1, 1, 3]),), gradcheck=False),
+]
+for shape in UNARY_SHAPES:
+    CASES += [Case("LeakyRelu", (shape,)), Case("Softplus", (shape,))]
+CASES += [Case("LeakyRelu", ((3, 4),), args=(slope,)) for slope in (0.2, 0.0, 1.5, -0.3)]
+CASES += [Case("LeakyRelu", ((3, 4),), kwargs={"negative_slope": 0.5})]
+CASES += [Case("Softplus", ((3, 4),), kwargs=kwargs) for kwargs in [
+    {"beta": 2.0}, {"beta": 0.5, "threshold": 0.5}, {"beta": 2.0, "threshold": 1.0}, {"threshold": 0.0}]]
+CASES += [Case("Softplus", ((3, 4),), domain=(Domain("x past the threshold", 15.0, 30.0, symmetric=True),))]

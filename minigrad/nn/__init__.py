@@ -1,14 +1,17 @@
 """``minigrad.nn``: modules, parameters, layers and losses, named as in ``torch.nn``."""
 
 from . import functional, init
-from .activation import ReLU, Sigmoid, Tanh
-from .container import Sequential
+from .activation import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Softplus, Tanh
+from .batchnorm import BatchNorm1d
+from .container import ModuleList, Sequential
+from .flatten import Flatten
 from .linear import Identity, Linear
-from .loss import BCELoss, BCEWithLogitsLoss, L1Loss, MSELoss
+from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
 from .module import Module
 from .parameter import Parameter
 
 __all__ = [
-    "BCELoss", "BCEWithLogitsLoss", "Identity", "L1Loss", "Linear", "MSELoss", "Module", "Parameter", "ReLU",
-    "Sequential", "Sigmoid", "Tanh", "functional", "init",
+    "BCELoss", "BCEWithLogitsLoss", "BatchNorm1d", "CrossEntropyLoss", "Flatten", "Identity", "L1Loss", "LeakyReLU",
+    "Linear", "LogSoftmax", "MSELoss", "Module", "ModuleList", "NLLLoss", "Parameter", "ReLU", "Sequential", "Sigmoid",
+    "Softmax", "Softplus", "Tanh", "functional", "init",
 ]

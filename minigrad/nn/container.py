@@ -1,10 +1,11 @@
-"""``Sequential``: modules applied one after another."""
+"""Containers: ``Sequential`` (modules applied one after another) and ``ModuleList`` (a list of modules)."""
 
+import operator
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .module import Module
+from .module import Module, _indent, _typename
 
 
 class Sequential(Module):
@@ -46,3 +47,101 @@ class Sequential(Module):
     def append(self, module: Module) -> "Sequential":
         self.add_module(str(len(self)), module)
         return self
+
+
+class ModuleList(Module):
+    """Holds modules in a list, registered as "0", "1", ... so that ``parameters()`` and ``repr`` see them.
+
+    It has no ``forward``: the model that owns it decides how to call its modules.
+    """
+
+    def __init__(self, modules: Iterable[Module] | None = None) -> None:
+        super().__init__()
+        if modules is not None:
+            self.extend(modules)
+
+    def _absolute(self, index: int) -> str:
+        """The key of list position ``index`` (negative counts from the end), with PyTorch's IndexError."""
+        index = operator.index(index)
+        if not -len(self) <= index < len(self):
+            raise IndexError(f"index {index} is out of range")
+        return str(index % len(self))
+
+    def __getitem__(self, index: int | slice) -> "Module | ModuleList":
+        if isinstance(index, slice):
+            return type(self)(list(self._modules.values())[index])
+        return self._modules[self._absolute(index)]
+
+    def __setitem__(self, index: int, module: Module) -> None:
+        key = self._absolute(index)
+        if isinstance(module, Module):
+            self._modules[key] = module  # in place: Module.__setattr__ would move the key to the end
+        else:
+            setattr(self, key, module)  # None, or PyTorch's TypeError
+
+    def __delitem__(self, index: int | slice) -> None:
+        for key in [str(k) for k in range(len(self))[index]] if isinstance(index, slice) else [self._absolute(index)]:
+            delattr(self, key)
+        self._modules = OrderedDict((str(i), module) for i, module in enumerate(self._modules.values()))
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+    def __iadd__(self, modules: Iterable[Module]) -> "ModuleList":
+        return self.extend(modules)
+
+    def __add__(self, other: Iterable[Module]) -> "ModuleList":
+        return ModuleList([*self, *other])
+
+    def append(self, module: Module) -> "ModuleList":
+        """Add ``module`` at the end."""
+        _check_module(module)
+        self.add_module(str(len(self)), module)
+        return self
+
+    def extend(self, modules: Iterable[Module]) -> "ModuleList":
+        """Add each of ``modules`` at the end, in order."""
+        if not isinstance(modules, Iterable):
+            raise TypeError(f"ModuleList.extend should be called with an iterable, but got {type(modules).__name__}")
+        for module in modules:
+            self.append(module)
+        return self
+
+    def insert(self, index: int, module: Module) -> None:
+        """Put ``module`` before position ``index``, shifting the later modules up by one."""
+        for i in range(len(self), index, -1):
+            self._modules[str(i)] = self._modules[str(i - 1)]
+        self._modules[str(index)] = module
+
+    def pop(self, index: int | slice) -> "Module | ModuleList":
+        """Remove and return the module(s) at ``index``."""
+        module = self[index]
+        del self[index]
+        return module
+
+    def __repr__(self) -> str:
+        """PyTorch's ModuleList repr: runs of equal modules print once, as "(2-4): 3 x Linear(...)"."""
+        if not len(self):
+            return "ModuleList()"
+        runs: list[list] = []  # [first index, last index, repr]
+        for i, module in enumerate(self):
+            text = repr(module)
+            if runs and runs[-1][2] == text:
+                runs[-1][1] = i
+            else:
+                runs.append([i, i, text])
+        lines = [_indent(f"({first}): {text}" if first == last else f"({first}-{last}): {last - first + 1} x {text}", 2)
+                 for first, last, text in runs]
+        return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
+
+    def __dir__(self) -> list[str]:
+        return [key for key in super().__dir__() if not key.isdigit()]
+
+
+def _check_module(module: object) -> None:
+    """PyTorch's add_module error for something that is not a Module (None is allowed)."""
+    if module is not None and not isinstance(module, Module):
+        raise TypeError(f"{_typename(module)} is not a Module subclass")

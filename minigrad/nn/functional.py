@@ -4,9 +4,14 @@ Each loss is one op from ``minigrad/ops/loss.py`` (with its hand-derived gradien
 tensor ops exactly as PyTorch composes it. Arguments are checked first, with PyTorch's messages.
 """
 
+import math
 import warnings
 
-from ..ops import linalg, loss
+from .. import dtypes
+from .. import kernels as K
+from ..autograd.grad_mode import is_grad_enabled, no_grad
+from ..dtypes import dtype as DType
+from ..ops import classification, linalg, loss
 from ..ops.registry import c_type_name
 from ..tensor import Tensor, apply
 
@@ -135,3 +140,248 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     return apply(loss.BinaryCrossEntropyWithLogits, input, target, weight=weight, pos_weight=pos_weight,
                  reduction=reduction)
 
+
+
+# ----- classification: softmax, nll_loss, cross_entropy, one_hot; leaky_relu, softplus; batch_norm --------------
+def _implicit_softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
+    """PyTorch's deprecated choice of dim when none is given: 0 for 0-D, 1-D and 3-D inputs, else 1."""
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. "
+                  "Change the call to include dim=X as an argument.", stacklevel=stacklevel)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: DType | None = None) -> Tensor:
+    """y_i = exp(x_i - max) / sum_j exp(x_j - max) along ``dim``: positive, summing to 1 (``dtype``: cast first).
+
+    Gradient, by hand: the Jacobian is dy_i/dx_j = y_i (delta_ij - y_j), so dL/dx = y * (g - sum(g * y, dim)).
+    """
+    if dim is None:
+        dim = _implicit_softmax_dim("softmax", input.dim(), _stacklevel)
+    return apply(classification.Softmax, input if dtype is None else input.to(dtype), dim=dim)
+
+
+def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: DType | None = None) -> Tensor:
+    """y_i = x_i - max - log(sum_j exp(x_j - max)) along ``dim``: log(softmax(x)) without overflow or log(0).
+
+    Gradient, by hand: dL/dx = g - exp(y) * sum(g, dim).
+    """
+    if dim is None:
+        dim = _implicit_softmax_dim("log_softmax", input.dim(), _stacklevel)
+    return apply(classification.LogSoftmax, input if dtype is None else input.to(dtype), dim=dim)
+
+
+def _check_nll_arguments(input: Tensor, target: Tensor, weight: Tensor | None) -> None:
+    """PyTorch's checks of nll_loss's arguments (nll_loss_nd, nll_loss, nll_loss2d), in PyTorch's order."""
+    if input.dim() < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {input.dim()})")
+    if input.dim() != 1 and input.shape[0] != (target.shape[0] if target.dim() else 0):
+        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
+                         f"({target.shape[0] if target.dim() else 0}).")
+    spatial = input.shape[2:]
+    if (input.dim() == 3 or input.dim() > 4) and target.shape[1:] != spatial:
+        raise RuntimeError(f"Expected target size {[input.shape[0], *spatial]}, got {list(target.shape)}")
+    if weight is not None and weight.requires_grad and is_grad_enabled():
+        raise RuntimeError("The function 'nll_loss_forward' is not differentiable with respect to argument 'weight'. "
+                           "This input cannot have requires_grad True.")
+    if input.dim() == 4 and target.dim() != 3:
+        raise RuntimeError("only batches of spatial targets supported (3D tensors) but got targets of dimension: "
+                           f"{target.dim()}")
+    if input.dim() <= 2 and target.dim() > 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if target.dtype not in (dtypes.int64, dtypes.uint8):
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {c_type_name(target._data.dtype)}")
+    classes = input.shape[1] if input.dim() > 1 else input.shape[0]
+    if input.dim() == 1 and target.dim() == 1 and target.shape[0] != 1:
+        raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]}")
+    if input.dim() <= 2 and weight is not None and (weight.dim() != 1 or weight.numel() != classes):
+        raise RuntimeError(f"weight tensor should be defined either for all {classes} classes or no classes but got "
+                           f"weight tensor of shape: {list(weight.shape)}")
+    if input.dim() > 2 and weight is not None and weight.numel() != classes:
+        raise RuntimeError("weight tensor should be defined either for all or no classes")
+    if input.dim() == 4 and target.shape != (input.shape[0], *spatial):
+        raise RuntimeError(f"size mismatch (got input: {list(input.shape)} , target: {list(target.shape)}")
+
+
+def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, ignore_index: int = -100,
+             reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood of log-probabilities ``input`` at class indices ``target``: l_n = -w[t_n] x[n, t_n].
+
+    ``input`` is (C), (N, C) or (N, C, d1, ...) with ``target`` (), (N) or (N, d1, ...) of int64 (or uint8)
+    class indices. Targets equal to ``ignore_index`` give 0 and weigh nothing; 'mean' divides the sum by the
+    kept targets' total weight. Gradient, by hand: dL/dx[n, c] = -w[c] / W where c = t_n (W: that total for
+    'mean', else 1), 0 elsewhere.
+    """
+    _check_reduction(reduction)
+    _check_nll_arguments(input, target, weight)
+    if input.dim() in (1, 2, 4):
+        return apply(classification.NllLoss, input, target=target, weight=weight, ignore_index=ignore_index,
+                     reduction=reduction)
+    # other ranks go through the 4-D kernel as (N, C, 1, d1 * d2 ...), as PyTorch's nll_loss_nd sends them
+    rows, spatial = input.shape[0], input.shape[2:]
+    flat_shape = (rows, input.shape[1], 1, -1) if input.numel() else (rows, input.shape[1], 0, 0)
+    losses = apply(classification.NllLoss, input.reshape(*flat_shape),
+                   target=target.reshape(rows, 1, -1) if target.numel() else target.reshape(rows, 0, 0),
+                   weight=weight, ignore_index=ignore_index, reduction=reduction)
+    return losses.view(rows, *spatial) if reduction == "none" else losses
+
+
+def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, ignore_index: int = -100,
+                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
+    """Cross-entropy of the logits ``input`` (C), (N, C) or (N, C, d1, ...) against ``target``.
+
+    Class indices (``target`` shaped as ``input`` without its class dim): nll_loss(log_softmax(x)), and with
+    ``label_smoothing`` s: (1 - s) * that + s / C * (the mean over classes of -log_softmax(x), weighted).
+    Class probabilities (``target`` shaped as ``input``, floats): -sum_c w_c y_c log_softmax(x)_c, after
+    y = (1 - s) y + s / C; 'mean' divides by the number of samples. Gradient, by hand, unweighted without
+    smoothing: dL/dx = (softmax(x) - onehot(t)) / N.
+    """
+    _check_reduction(reduction)
+    class_dim = 0 if input.dim() == 1 else 1
+    if input.shape == target.shape:
+        return _cross_entropy_with_probabilities(input, target, weight, reduction, ignore_index, label_smoothing,
+                                                 class_dim)
+    if label_smoothing > 0:
+        _check_label_smoothing(label_smoothing)
+        return _smoothed_cross_entropy(input, target, weight, ignore_index, reduction, label_smoothing, class_dim)
+    return nll_loss(log_softmax(input, class_dim), target, weight, ignore_index, reduction)
+
+
+def _check_label_smoothing(label_smoothing: float) -> None:
+    if label_smoothing > 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing:g}")
+
+
+def _class_shape(ndim: int, class_dim: int, classes: int) -> tuple[int, ...]:
+    """The shape that broadcasts per-class weights along ``class_dim``."""
+    return tuple(classes if d == class_dim else 1 for d in range(ndim))
+
+
+def _smoothed_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None, ignore_index: int, reduction: str,
+                            label_smoothing: float, class_dim: int) -> Tensor:
+    """(1 - s) nll + s / C * smooth, smooth = -sum_c w_c log_softmax(x)_c (0 where ignored), reduced as nll is."""
+    log_probs = log_softmax(input, class_dim)
+    nll = nll_loss(log_probs, target, weight, ignore_index, reduction)
+    classes = log_probs.shape[class_dim]
+    weighted = log_probs if weight is None else log_probs * weight.view(*_class_shape(log_probs.dim(), class_dim,
+                                                                                        classes))
+    smooth = (-weighted.sum(class_dim)).masked_fill(target == ignore_index, 0.0)
+    if reduction == "mean":
+        kept = target != ignore_index
+        kept_weight = kept.sum() if weight is None else weight[target[kept]].sum()
+        smooth = smooth.sum() / kept_weight
+    elif reduction == "sum":
+        smooth = smooth.sum()
+    return (1 - label_smoothing) * nll + smooth * (label_smoothing / classes)
+
+
+def _cross_entropy_with_probabilities(input: Tensor, target: Tensor, weight: Tensor | None, reduction: str,
+                                      ignore_index: int, label_smoothing: float, class_dim: int) -> Tensor:
+    """-sum_c w_c y_c log_softmax(x)_c per sample, reduced ('mean': over the samples, N d1 d2 ...)."""
+    if not target.is_floating_point():
+        raise RuntimeError("Expected floating point type for target with class probabilities, "
+                           f"got {c_type_name(target._data.dtype)}")
+    if ignore_index >= 0:
+        raise RuntimeError("ignore_index is not supported for floating point target")
+    classes = input.shape[class_dim]
+    if weight is not None and (weight.dim() != 1 or weight.numel() != classes):
+        raise RuntimeError(f"cross_entropy: weight tensor should be defined either for all {classes} classes or no "
+                           f"classes but got weight tensor of shape: {list(weight.shape)}")
+    log_probs = log_softmax(input, class_dim)
+    if label_smoothing > 0:
+        _check_label_smoothing(label_smoothing)
+        target = target * (1 - label_smoothing) + label_smoothing / classes
+    terms = log_probs * target
+    if weight is not None:
+        terms = terms * (weight if input.dim() == 1 else weight.view(*_class_shape(input.dim(), 1, classes)))
+    if reduction == "none":
+        return -terms.sum(class_dim)
+    total = -terms.sum()
+    return total if reduction == "sum" else total / (input.numel() // classes if classes else 0)
+
+
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """An int64 tensor shaped tensor.shape + (num_classes,), 1 at [..., tensor[...]] and 0 elsewhere.
+
+    ``num_classes`` -1 means one more than the largest class index. Not differentiable.
+    """
+    if tensor.dtype != dtypes.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    if tensor.numel() == 0:
+        if num_classes <= 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        return Tensor._make(K.one_hot(tensor._data, num_classes))
+    if tensor.min().item() < 0:
+        raise RuntimeError("Class values must be non-negative.")
+    largest = tensor.max().item()
+    if num_classes == -1:
+        num_classes = largest + 1
+    elif num_classes <= largest:
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    return Tensor._make(K.one_hot(tensor._data, num_classes))
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """x where x > 0, else negative_slope * x. Gradient, by hand: 1 where x > 0, else negative_slope."""
+    return apply(classification.LeakyRelu, input, negative_slope=negative_slope)
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """log(1 + exp(beta x)) / beta, and x itself where beta x > threshold (the two agree there to rounding).
+
+    Gradient, by hand: sigmoid(beta x) (1 past the threshold).
+    """
+    return apply(classification.Softplus, input, beta=beta, threshold=threshold)
+
+
+def _check_batch_norm_arguments(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
+                                weight: Tensor | None, bias: Tensor | None, training: bool, eps: float) -> None:
+    """PyTorch's checks of batch_norm's arguments (functional.py, then Normalization.cpp), in its order."""
+    if training and math.prod(input.shape[i] for i in range(input.dim()) if i != 1) == 1:
+        raise ValueError(f"Expected more than 1 value per channel when training, got input size {input.shape}")
+    if training and eps <= 0.0:
+        raise ValueError(f"batch_norm eps must be positive during training, but got {eps}")
+    if eps < 0.0:
+        raise ValueError(f"batch_norm eps must be non-negative, but got {eps}")
+    features = input.shape[1]
+    for name, value in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight),
+                        ("bias", bias)):
+        if value is None and name.startswith("running") and not training:
+            raise RuntimeError(f"{name} must be defined in evaluation mode")
+        if value is not None and value.numel() != features:
+            raise RuntimeError(f"{name} should contain {features} elements not {value.numel()}")
+    if not input.is_floating_point():
+        raise NotImplementedError(f"\"batch_norm\" not implemented for '{c_type_name(input._data.dtype)}'")
+    if any(t is not None and t.dtype != input.dtype for t in (running_mean, running_var, weight, bias)):
+        raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+
+
+def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None, weight: Tensor | None = None,
+               bias: Tensor | None = None, training: bool = False, momentum: float = 0.1,
+               eps: float = 1e-5) -> Tensor:
+    """y = (x - mean) / sqrt(var + eps) * weight + bias per channel (dim 1), over all other dims.
+
+    In training, mean and the biased var come from the batch, and the running statistics (when given) move
+    toward the batch's: running = (1 - momentum) * running + momentum * batch, with the unbiased variance
+    (n / (n - 1) times the biased one). Otherwise the running statistics normalize. Composed from tensor ops,
+    so autograd differentiates through the batch statistics too.
+    """
+    _check_batch_norm_arguments(input, running_mean, running_var, weight, bias, training, eps)
+    dims = (0, *range(2, input.dim()))
+    stat_shape = _class_shape(input.dim(), 1, input.shape[1])
+    if training:
+        mean = input.mean(dims, keepdim=True)
+        centered = input - mean
+        squares = (centered * centered).sum(dims, keepdim=True)
+        count = input.numel() // input.shape[1]
+        var = squares / count
+        if running_mean is not None:
+            with no_grad():
+                running_mean.copy_(momentum * mean.view(-1) + (1 - momentum) * running_mean)
+                running_var.copy_(momentum * (squares / (count - 1)).view(-1) + (1 - momentum) * running_var)
+    else:
+        centered = input - running_mean.view(*stat_shape)
+        var = running_var.view(*stat_shape)
+    out = centered / (var + eps).sqrt()
+    if weight is not None:
+        out = out * weight.view(*stat_shape)
+    return out if bias is None else out + bias.view(*stat_shape)

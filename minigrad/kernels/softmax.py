@@ -1,0 +1,520 @@
+"""Kernels for classification: softmax and log_softmax (and their backward), nll_loss, one_hot, softplus.
+
+softmax and log_softmax follow PyTorch's CPU kernels (aten/src/ATen/native/cpu/SoftMaxKernel.cpp), which
+PyTorch runs on a contiguous copy of the input, in two shapes:
+
+- along the last dim, row by row: max, e_i = exp(x_i - max), their sum ``s`` in the order of its vector
+  reduction (``_row_sum``), then softmax e_i * (1 / s) and log_softmax (x_i - max) - log(s);
+- along another dim (the input seen as (outer, dim, inner)), column by column: the sums run down each
+  column in order. softmax divides e_i / s; log_softmax works in chunks of columns (``_chunk``).
+
+Every vector lane computes exp and log with SLEEF (``_sleef_exp``, ``_sleef_log``); columns left over
+after whole vectors use libm. Elementwise steps the compiler fuses into an FMA are fused here too. With one
+thread this reproduces PyTorch bit for bit (checked with its AVX512, AVX2 and default builds, float32 and
+float64).
+
+nll_loss follows LossNLL.cpp and LossNLL2d.cpp: a cascade of 8 partial sums in the input's dtype.
+"""
+
+import math
+
+import numpy as np
+from numba import njit, types
+from numba.extending import overload
+
+from ._scalar import fma, like
+from .elementwise import _sleef_exp, _vector_bytes
+from .layout import flat
+
+_BLOCK_BYTES = 128 * 1024  # SoftMaxKernel.cpp's BLOCK_SIZE: a chunk of columns fits in L2
+_LEVELS = 8  # nll_loss's cascade_sum_num_levels
+
+
+# ----- SLEEF's log, 1-ulp (xlogf_u1 / xlog_u1, FMA build) ----------------------------------------------------
+def _sleef_log(x):
+    """log x as SLEEF's 1-ulp vector log computes it in PyTorch (Sleef_logf8_u10 / Sleef_logd4_u10 for AVX2;
+    AVX512 gives the same values). Pure-Python form (used without the JIT): picks the port by x's type.
+    """
+    return _sleef_logf(x) if isinstance(x, np.float32) else _sleef_logd(x)
+
+
+@overload(_sleef_log)
+def _sleef_log_jit(x):
+    return (lambda x: _sleef_logf(x)) if x == types.float32 else (lambda x: _sleef_logd(x))
+
+
+@njit(cache=True, inline="always")
+def _add2(x, y):
+    """(s, e) with s = x + y rounded and e its exact error (SLEEF's dfadd2_vf2_vf_vf)."""
+    s = x + y
+    v = s - x
+    return s, (x - (s - v)) + (y - v)
+
+
+@njit(cache=True, inline="always")
+def _log_reduce(d, tiny):
+    """SLEEF's log, first half, for a positive finite d of either width: d = m 2^e with m in [0.75, 1.5)
+    (d below ``tiny`` is scaled by 2^64 first), and x = (m - 1) / (m + 1) as a double-word (x_hi, x_lo).
+    """
+    one = like(1, d)
+    shift = 0
+    if d < tiny:
+        d = d * like(18446744073709551616.0, d)
+        shift = 64
+    e = math.frexp(d * like(1.0 / 0.75, d))[1] - 1
+    m = like(math.ldexp(d, -e), d)
+    n_hi, n_lo = _add2(-one, m)
+    d_hi, d_lo = _add2(one, m)
+    t = one / d_hi
+    x_hi = n_hi * t
+    u = fma(t, n_hi, -x_hi)
+    v = fma(-d_lo, t, fma(-d_hi, t, one))
+    return e - shift, x_hi, fma(x_hi, v, fma(n_lo, t, u))
+
+
+@njit(cache=True, inline="always")
+def _log_finish(e, x_hi, x_lo, poly, ln2_hi, ln2_lo):
+    """SLEEF's log, second half: e ln2 + 2x + x^3 P(x^2) summed in double-words, ``poly`` = P(x_hi^2)."""
+    ef = like(e, x_hi)
+    s_hi = ln2_hi * ef
+    s_lo = fma(ln2_lo, ef, fma(ln2_hi, ef, -s_hi))
+    two = like(2, x_hi)
+    a_hi, a_lo = x_hi * two, x_lo * two
+    total = s_hi + a_hi
+    s_lo = (((s_hi - total) + a_hi) + s_lo) + a_lo
+    s_hi = total
+    w = (x_hi * x_hi * x_hi) * poly
+    total = s_hi + w
+    s_lo = ((s_hi - total) + w) + s_lo
+    return total + s_lo
+
+
+@njit(cache=True, inline="always")
+def _log_special(d):
+    """SLEEF's results outside the positive finite range: NaN for NaN or d < 0, -inf at 0, inf at inf."""
+    if d != d or d < 0:
+        return like(math.nan, d)
+    if d == 0:
+        return like(-math.inf, d)
+    return d
+
+
+@njit(cache=True)
+def _sleef_logf(d):
+    """SLEEF's xlogf_u1 on a float32: P(x^2) = (0.3027294874 x^2 + 0.3996108174) x^2 + 0.6666694880."""
+    if not 0 < d < math.inf:
+        return _log_special(d)
+    e, x_hi, x_lo = _log_reduce(d, like(1.1754943508222875e-38, d))
+    x2 = x_hi * x_hi
+    poly = fma(fma(like(0.3027294874, d), x2, like(0.3996108174, d)), x2, like(0.6666694880, d))
+    return _log_finish(e, x_hi, x_lo, poly, like(0.69314718246459960938, d), like(-1.904654323148236017e-09, d))
+
+
+@njit(cache=True)
+def _sleef_logd(d):
+    """SLEEF's xlog_u1 on a float64: P(x^2) of degree 6, evaluated Estrin-style in x^2, x^4, x^8."""
+    if not 0 < d < math.inf:
+        return _log_special(d)
+    e, x_hi, x_lo = _log_reduce(d, 2.2250738585072014e-308)
+    x2 = x_hi * x_hi
+    x4 = x2 * x2
+    poly = fma(x4 * x4, fma(x4, 0.1532076988502701353, fma(x2, 0.1525629051003428716, 0.1818605932937785996)),
+               fma(x4, fma(x2, 0.2222214519839380009, 0.2857142932794299317),
+                   fma(x2, 0.3999999999635251990, 0.6666666666667333541)))
+    return _log_finish(e, x_hi, x_lo, poly, 0.693147180559945286226764, 2.319046813846299558417771e-17)
+
+
+@njit(cache=True, inline="always")
+def _exp(x, sleef):
+    """e^x from SLEEF (a vector lane) or from libm (a scalar loop, or a build without SLEEF)."""
+    return _sleef_exp(x) if sleef else like(math.exp(x), x)
+
+
+@njit(cache=True, inline="always")
+def _log(x, sleef):
+    return _sleef_log(x) if sleef else like(math.log(x), x)
+
+
+# ----- reductions in PyTorch's vector order ------------------------------------------------------------------
+@njit(cache=True, inline="always")
+def _reduce_lanes(acc, lanes, tree):
+    """vec_reduce_all of one vector: with ``tree`` (the float shuffles of AVX2/AVX512) lane k adds lane
+    k + lanes/2, then lane k + lanes/4, ... down to lane 0; otherwise (double, no vectors) lanes add in order."""
+    if tree:
+        step = lanes // 2
+        while step:
+            for k in range(step):
+                acc[k] += acc[k + step]
+            step //= 2
+        return acc[0]
+    total = acc[0]
+    for k in range(1, lanes):
+        total += acc[k]
+    return total
+
+
+@njit(cache=True, inline="always")
+def _row_sum(x, start, n, lanes, tree, acc):
+    """vec::reduce_all(+) of x[start:start + n]: fewer than ``lanes`` values add in order; otherwise each
+    lane of ``acc`` sums every ``lanes``-th value (the leftovers go to the first lanes), then ``_reduce_lanes``.
+    """
+    if n < lanes:
+        total = x[start]
+        for i in range(1, n):
+            total += x[start + i]
+        return total
+    for k in range(lanes):
+        acc[k] = x[start + k]
+    for i in range(lanes, n):
+        acc[i % lanes] += x[start + i]
+    return _reduce_lanes(acc, lanes, tree)
+
+
+@njit(cache=True, inline="always")
+def _row_dot(a, b, start, n, lanes, tree, fused_tail, acc):
+    """vec::map2_reduce_all(x * y, +) of two rows: as ``_row_sum`` over the rounded products a_i b_i, except
+    that with ``fused_tail`` the leftovers after whole vectors go into their lanes by fma (PyTorch's float32
+    vector builds fuse that step; its float64 ones do not).
+    """
+    if n < lanes:
+        total = a[start] * b[start]
+        for i in range(1, n):
+            total += a[start + i] * b[start + i]
+        return total
+    whole = n - n % lanes
+    for k in range(lanes):
+        acc[k] = a[start + k] * b[start + k]
+    for i in range(lanes, n):
+        if fused_tail and i >= whole:
+            acc[i % lanes] = fma(a[start + i], b[start + i], acc[i % lanes])
+        else:
+            acc[i % lanes] += a[start + i] * b[start + i]
+    return _reduce_lanes(acc, lanes, tree)
+
+
+@njit(cache=True, inline="always")
+def _max(m, v):
+    """max with NaN winning (vec::maximum)."""
+    return v if (v > m or v != v) else m
+
+
+# ----- softmax, log_softmax --------------------------------------------------------------------------------------
+@njit(cache=True)
+def _softmax_rows(x, out, n, lanes, tree, sleef, log):
+    """Along contiguous rows of n: max, e_i = exp(x_i - max), s = ``_row_sum`` of the e_i; then
+    softmax = e_i * (1 / s), log_softmax = (x_i - max) - log s."""
+    acc = np.empty(lanes, x.dtype)
+    for start in range(0, x.size, n):
+        top = x[start]
+        for i in range(start + 1, start + n):
+            top = _max(top, x[i])
+        for i in range(start, start + n):
+            out[i] = _exp(x[i] - top, sleef)
+        total = _row_sum(out, start, n, lanes, tree, acc)
+        if log:
+            log_total = _log(total, sleef)
+            for i in range(start, start + n):
+                out[i] = (x[i] - top) - log_total
+        else:
+            scale = like(1, total) / total
+            for i in range(start, start + n):
+                out[i] *= scale
+
+
+@njit(cache=True)
+def _softmax_columns(x, out, outer, dim, inner, lanes, chunk, sleef, log):
+    """Down the columns of x seen as (outer, dim, inner): max, then s = e_0 + e_1 + ... in order.
+
+    softmax: e_i / s; log_softmax: (x_i - max) - log s, log from SLEEF. Columns go in chunks of ``chunk``
+    (softmax: one chunk per row); in each chunk the columns in whole vectors take exp from SLEEF, the rest
+    from libm.
+    """
+    for o in range(outer):
+        for first in range(0, inner, chunk):
+            size = min(chunk, inner - first)
+            vector_end = first + size - size % lanes
+            for j in range(first, first + size):
+                vector = sleef and j < vector_end
+                base = o * dim * inner + j
+                top = x[base]
+                for d in range(1, dim):
+                    top = _max(top, x[base + d * inner])
+                total = like(0, top)
+                for d in range(dim):
+                    e = _exp(x[base + d * inner] - top, vector)
+                    out[base + d * inner] = e
+                    total += e
+                if log:
+                    log_total = _log(total, sleef)
+                    for d in range(dim):
+                        out[base + d * inner] = (x[base + d * inner] - top) - log_total
+                else:
+                    for d in range(dim):
+                        out[base + d * inner] /= total
+
+
+@njit(cache=True)
+def _softmax_backward_rows(grad, y, out, n, lanes, tree, fused, fused_tail, log):
+    """Along rows: softmax: (g_i - sum(g * y)) * y_i (the sum by ``_row_dot``); log_softmax: g_i - exp(y_i)
+    * sum(g), as one fma in FMA builds."""
+    acc = np.empty(lanes, y.dtype)
+    for start in range(0, y.size, n):
+        if log:
+            total = _row_sum(grad, start, n, lanes, tree, acc)
+            for i in range(start, start + n):
+                e = _exp(y[i], fused)
+                out[i] = fma(-e, total, grad[i]) if fused else grad[i] - e * total
+        else:
+            total = _row_dot(grad, y, start, n, lanes, tree, fused_tail, acc)
+            for i in range(start, start + n):
+                out[i] = (grad[i] - total) * y[i]
+
+
+@njit(cache=True)
+def _softmax_backward_columns(grad, y, out, outer, dim, inner, lanes, chunk, fused, log):
+    """Down the columns, in chunks (as ``_softmax_columns``): softmax: y_i (g_i - sum(g * y)), the sum by fmas
+    in FMA builds; log_softmax: g_i - exp(y_i) sum(g), as one fma in FMA builds."""
+    for o in range(outer):
+        for first in range(0, inner, chunk):
+            size = min(chunk, inner - first)
+            vector_end = first + size - size % lanes
+            for j in range(first, first + size):
+                vector = fused and j < vector_end
+                base = o * dim * inner + j
+                total = like(0, y[base])
+                for d in range(dim):
+                    i = base + d * inner
+                    total = total + grad[i] if log else fma(grad[i], y[i], total) if fused else total + grad[i] * y[i]
+                for d in range(dim):
+                    i = base + d * inner
+                    if log:
+                        e = _exp(y[i], vector)
+                        out[i] = fma(-e, total, grad[i]) if fused else grad[i] - e * total
+                    else:
+                        out[i] = y[i] * (grad[i] - total)
+
+
+def _layout(x: np.ndarray, axis: int) -> tuple[int, int, int, int, bool, bool]:
+    """(outer, dim, inner, lanes, tree, sleef) for a softmax of ``x`` along ``axis``.
+
+    lanes: elements in one of PyTorch's vectors (AVX512: 64 bytes; AVX2 and builds without vectors: 32);
+    tree: vector sums end in shuffles (float32 with AVX2/AVX512); sleef: the build has SLEEF and FMA.
+    """
+    shape = x.shape or (1,)
+    outer = math.prod(shape[:axis])
+    inner = math.prod(shape[axis + 1:])
+    vector_bytes = _vector_bytes()
+    lanes = (vector_bytes or 32) // x.itemsize
+    return outer, shape[axis], inner, lanes, bool(vector_bytes) and x.dtype == np.float32, bool(vector_bytes)
+
+
+def _chunk(dim: int, itemsize: int, lanes: int) -> int:
+    """Columns per chunk in the column kernels: a (dim, chunk) block of about 128 KiB, in whole vectors (one at
+    least)."""
+    return max(_BLOCK_BYTES // dim // itemsize, lanes) // lanes * lanes
+
+
+def softmax(x: np.ndarray, axis: int, log: bool) -> np.ndarray:
+    """softmax(x) = exp(x - max) / sum(exp(x - max)) along ``axis`` (a non-negative axis; 0 for a 0-d x),
+    or with ``log`` log_softmax(x) = (x - max) - log(sum(exp(x - max))): a new C-contiguous array.
+    """
+    out = np.empty(x.shape, x.dtype)
+    if x.size == 0:
+        return out
+    outer, dim, inner, lanes, tree, sleef = _layout(x, axis)
+    source, target = flat(x), out.reshape(-1)
+    if axis >= x.ndim - 1:
+        _softmax_rows(source, target, dim, lanes, tree, sleef, log)
+    else:
+        chunk = _chunk(dim, x.itemsize, lanes) if log else inner
+        _softmax_columns(source, target, outer, dim, inner, lanes, chunk, sleef, log)
+    return out
+
+
+def softmax_backward(grad: np.ndarray, y: np.ndarray, axis: int, log: bool) -> np.ndarray:
+    """The gradient of softmax (or, with ``log``, log_softmax) along ``axis``, from its output ``y``.
+
+    softmax: dL/dx = y * (g - sum(g * y)); log_softmax: dL/dx = g - exp(y) * sum(g), sums along ``axis``.
+    """
+    out = np.empty(y.shape, y.dtype)
+    if y.size == 0:
+        return out
+    outer, dim, inner, lanes, tree, fused = _layout(y, axis)
+    g, source, target = flat(grad), flat(y), out.reshape(-1)
+    if axis >= y.ndim - 1:
+        _softmax_backward_rows(g, source, target, dim, lanes, tree, fused, fused and y.dtype == np.float32, log)
+    else:
+        _softmax_backward_columns(g, source, target, outer, dim, inner, lanes, _chunk(dim, y.itemsize, lanes),
+                                  fused, log)
+    return out
+
+
+# ----- nll_loss ------------------------------------------------------------------------------------------------------
+@njit(cache=True)
+def _first_bad_target(target, classes, ignore_index):
+    """The position of the first target outside [0, classes) that is not ``ignore_index``, or -1."""
+    for i in range(target.size):
+        t = target[i]
+        if t != ignore_index and (t < 0 or t >= classes):
+            return i
+    return -1
+
+
+@njit(cache=True)
+def _nll_each(x, target, weight, ignore_index, classes, spatial, out):
+    """out[p] = -x[n, t, s] * weight[t] at each position p = (n, s) with target t (0 where t is ignored)."""
+    for p in range(target.size):
+        t = target[p]
+        if t == ignore_index:
+            out[p] = 0
+            continue
+        n, s = divmod(p, spatial)
+        value = x[(n * classes + t) * spatial + s]
+        out[p] = -value * weight[t] if weight.size else -value
+
+
+@njit(cache=True)
+def _nll_total(x, target, weight, ignore_index, classes, spatial, power, sums):
+    """sums[0] = the sum of -x[n, t, s] * weight[t] over the kept positions; sums[1] = the sum of their
+    weights (their count without ``weight``).
+
+    Both add into level 0 of 8 partial sums; after position p, level j moves into level j + 1 for each j in
+    turn while p's bits j*power .. (j+1)*power - 1 are all 0. The levels are then added in order.
+    """
+    loss = np.zeros(_LEVELS, sums.dtype)
+    total_weight = np.zeros(_LEVELS, sums.dtype)
+    mask = (1 << power) - 1
+    kept = 0
+    for p in range(target.size):
+        t = target[p]
+        if t == ignore_index:
+            continue
+        kept += 1
+        n, s = divmod(p, spatial)
+        value = x[(n * classes + t) * spatial + s]
+        if weight.size:
+            loss[0] -= value * weight[t]
+            total_weight[0] += weight[t]
+        else:
+            loss[0] -= value
+        for j in range(_LEVELS - 1):
+            if p & (mask << (j * power)):
+                break
+            loss[j + 1] += loss[j]
+            total_weight[j + 1] += total_weight[j]
+            loss[j] = 0
+            total_weight[j] = 0
+    sums[0] = 0
+    sums[1] = 0
+    for j in range(_LEVELS):
+        sums[0] += loss[j]
+        sums[1] += total_weight[j]
+    if not weight.size:
+        sums[1] = kept
+
+
+@njit(cache=True)
+def _nll_backward_loop(grad, step, target, weight, ignore_index, classes, spatial, total_weight, mean, out):
+    """out[n, t, s] = weight[t] * -g at each kept position p, g = grad[p * step] (``step`` 0: one gradient for
+    all), or g = grad / total_weight for a mean."""
+    for p in range(target.size):
+        t = target[p]
+        if t == ignore_index:
+            continue
+        n, s = divmod(p, spatial)
+        g = -(grad[p * step] / total_weight) if mean else -grad[p * step]
+        out[(n * classes + t) * spatial + s] = weight[t] * g if weight.size else g
+
+
+def _weights(weight: np.ndarray | None, dtype: np.dtype) -> np.ndarray:
+    """``weight`` as a flat buffer; an empty one stands for no weights (every class weighs 1)."""
+    return np.empty(0, dtype) if weight is None else flat(weight)
+
+
+def _ceil_log2(n: int) -> int:
+    """PyTorch's utils::CeilLog2 (1 for n <= 2)."""
+    return 1 if n <= 2 else (n - 1).bit_length()
+
+
+def nll_loss(x: np.ndarray, target: np.ndarray, weight: np.ndarray | None, ignore_index: int,
+             reduce: bool) -> tuple[np.ndarray, np.ndarray]:
+    """PyTorch's nll_loss of log-probabilities ``x`` (N, C, S) at the int64 class indices ``target`` (N, S).
+
+    Each kept position (target != ``ignore_index``) gives -x[n, t, s] * weight[t] (weight 1 if None).
+    Returns (the losses, shaped (N, S), with 0 where ignored; 0) or, with ``reduce``, (their sum, the sum
+    of their weights), both 0-d, added up by ``_nll_total``'s cascade. Raises PyTorch's IndexError for the
+    first target outside [0, C) that is not ignored.
+    """
+    classes, spatial = x.shape[1], x.shape[2]
+    target = flat(target)
+    bad = _first_bad_target(target, classes, ignore_index)
+    if bad >= 0:
+        raise IndexError(f"Target {target[bad]} is out of bounds.")
+    w = _weights(weight, x.dtype)
+    if not reduce:
+        out = np.empty(target.size, x.dtype)
+        _nll_each(flat(x), target, w, ignore_index, classes, spatial, out)
+        return out.reshape(x.shape[0], spatial), np.zeros((), x.dtype)
+    sums = np.empty(2, x.dtype)
+    power = max(4, _ceil_log2(target.size) // _LEVELS)
+    _nll_total(flat(x), target, w, ignore_index, classes, spatial, power, sums)
+    return sums[0].reshape(()), sums[1].reshape(())
+
+
+def nll_loss_backward(grad: np.ndarray, target: np.ndarray, weight: np.ndarray | None, ignore_index: int,
+                      shape: tuple[int, int, int], total_weight: np.ndarray | None = None) -> np.ndarray:
+    """The gradient of ``nll_loss`` for an input of ``shape`` (N, C, S): zero but at each kept position's
+    target, -weight[t] * grad[n, s] for per-position losses (``grad`` (N, S)), or -weight[t] * grad for a
+    reduced loss (``grad`` 0-d), with grad / ``total_weight`` when that is given (a mean).
+    """
+    out = np.zeros(shape, grad.dtype)
+    mean = total_weight is not None
+    scale = grad.dtype.type(total_weight if mean else 1)
+    _nll_backward_loop(flat(grad), 1 if grad.ndim else 0, flat(target), _weights(weight, grad.dtype), ignore_index,
+                       shape[1], shape[2], scale, mean, out.reshape(-1))
+    return out
+
+
+# ----- one_hot, softplus ---------------------------------------------------------------------------------------------
+@njit(cache=True)
+def _one_hot_loop(index, classes, out):
+    for i in range(index.size):
+        out[i * classes + index[i]] = 1
+
+
+def one_hot(index: np.ndarray, classes: int) -> np.ndarray:
+    """An int64 array shaped index.shape + (classes,): 1 at [..., index[...]], 0 elsewhere (indices in range)."""
+    out = np.zeros((*index.shape, classes), np.int64)
+    _one_hot_loop(flat(index), classes, out.reshape(-1))
+    return out
+
+
+@njit(cache=True, error_model="numpy")
+def _softplus_loop(x, beta, threshold, out):
+    for i in range(out.size):
+        z = x[i] * beta
+        out[i] = x[i] if z > threshold else like(math.log1p(like(math.exp(z), z)), z) / beta
+
+
+@njit(cache=True, error_model="numpy")
+def _softplus_grad_loop(x, grad, beta, threshold, out):
+    one = like(1, beta)
+    for i in range(out.size):
+        z = x[i] * beta
+        e = like(math.exp(z), z)
+        out[i] = grad[i] if z > threshold else grad[i] * e / (e + one)
+
+
+def softplus(x: np.ndarray, beta: float, threshold: float) -> np.ndarray:
+    """log(1 + exp(beta x)) / beta, or x itself where beta x > threshold; beta and threshold in x's dtype."""
+    out = np.empty(x.shape, x.dtype)
+    _softplus_loop(flat(x), x.dtype.type(beta), x.dtype.type(threshold), out.reshape(-1))
+    return out
+
+
+def softplus_grad(x: np.ndarray, grad: np.ndarray, beta: float, threshold: float) -> np.ndarray:
+    """grad * e / (e + 1) with e = exp(beta x) (the sigmoid of beta x), or grad where beta x > threshold."""
+    out = np.empty(x.shape, x.dtype)
+    _softplus_grad_loop(flat(x), flat(np.broadcast_to(grad, x.shape)), x.dtype.type(beta), x.dtype.type(threshold),
+                        out.reshape(-1))
+    return out

@@ -1,0 +1,19 @@
+"""``Flatten``: merges a range of dims into one (by default every dim after the batch dim)."""
+
+from ..tensor import Tensor
+from .module import Module
+
+
+class Flatten(Module):
+    """y = x with dims start_dim..end_dim merged: (N, C, H, W) -> (N, C*H*W) with the defaults."""
+
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
+        super().__init__()
+        self.start_dim = start_dim
+        self.end_dim = end_dim
+
+    def forward(self, input: Tensor) -> Tensor:
+        return input.flatten(self.start_dim, self.end_dim)
+
+    def extra_repr(self) -> str:
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"

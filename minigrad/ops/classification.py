@@ -1,0 +1,168 @@
+"""Classification ops: softmax, log_softmax and nll_loss (cross_entropy composes them), and the leaky_relu and
+softplus activations.
+
+softmax, log_softmax and nll_loss reproduce PyTorch's CPU kernels bit for bit (see ``kernels/softmax.py``).
+nll_loss takes its class indices (and its class weights) as constants: they get no gradient, as in PyTorch.
+"""
+
+import numpy as np
+
+from .. import kernels as K
+from ..autograd.engine import Context
+from .dims import normalize_dim
+from .registry import AWAY_FROM_KINK, Op, Promotion, c_type_name, register
+
+
+def _refuse_non_float(kernel: str, dtype: np.dtype) -> None:
+    """PyTorch's error for a kernel that is only built for floating dtypes."""
+    if dtype.kind != "f":
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{c_type_name(dtype)}'")
+
+
+class _Softmax(Op):
+    """softmax or (``log``) log_softmax along ``dim``, from the max-shifted input, so large inputs cannot overflow."""
+
+    log = False
+    saves = ("result",)
+    promotion = Promotion.NONE
+
+    @classmethod
+    def forward(cls, ctx: Context, x: np.ndarray, dim: int) -> np.ndarray:
+        axis = normalize_dim(dim, x.ndim)
+        name = "log_softmax" if cls.log else "softmax"
+        _refuse_non_float(f"{name}_lastdim_kernel_impl" if axis >= x.ndim - 1 else f"{name}_kernel_impl", x.dtype)
+        result = K.softmax(x, axis, cls.log)
+        ctx.axis = axis
+        ctx.save(result=result)
+        return result
+
+    @classmethod
+    def backward(cls, ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (K.softmax_backward(grad, ctx.saved["result"], ctx.axis, cls.log),)
+
+
+@register
+class Softmax(_Softmax):
+    """y_i = exp(x_i - m) / sum_j exp(x_j - m) along ``dim``, with m the max along ``dim``.
+
+    Its Jacobian is dy_i/dx_j = y_i (delta_ij - y_j), so the vector-Jacobian product needs no matrix:
+    dL/dx_j = sum_i g_i y_i (delta_ij - y_j) = y_j (g_j - sum_i g_i y_i).
+    """
+
+    torch = "torch.nn.functional.softmax"
+    formulas = ("d(softmax)/dx = y * (grad - sum(grad * y, dim))",)
+
+
+@register
+class LogSoftmax(_Softmax):
+    """y_i = x_i - m - log(sum_j exp(x_j - m)) along ``dim``, with m the max along ``dim``.
+
+    dy_i/dx_j = delta_ij - softmax(x)_j, so dL/dx_j = g_j - exp(y_j) * sum_i g_i.
+    """
+
+    torch = "torch.nn.functional.log_softmax"
+    formulas = ("d(log_softmax)/dx = grad - exp(y) * sum(grad, dim)",)
+    log = True
+
+
+@register
+class NllLoss(Op):
+    """Negative log-likelihood of log-probabilities x at class indices t: l_n = -weight[t_n] * x[n, t_n].
+
+    Input (C) with a 0-d or 1-element target, (N, C) with target (N), or (N, C, H, W) with target (N, H, W)
+    (``nn.functional.nll_loss`` brings other shapes to that one). Positions whose target is ``ignore_index``
+    give 0 and weigh nothing. 'mean' divides the sum by the sum of the kept positions' weights (their count
+    without ``weight``), 'sum' adds them up, 'none' returns each (a 1-D input gives the one loss).
+    """
+
+    torch = "torch.nn.functional.nll_loss"
+    formulas = ("d(nll)/dx[n, c] = -weight[c] * grad / W where c = t_n (W: the weights' sum for 'mean', else 1), "
+                "else 0",)
+    saves = ("target", "weight", "total_weight")
+    promotion = Promotion.NONE
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, target: np.ndarray, weight: np.ndarray | None = None,
+                ignore_index: int = -100, reduction: str = "mean") -> np.ndarray:
+        spatial = x.ndim == 4
+        _refuse_non_float("nll_loss2d_forward_out_frame" if spatial else "nll_loss_out_frame", x.dtype)
+        if weight is not None and weight.dtype != x.dtype:
+            raise RuntimeError(f"expected scalar type {c_type_name(x.dtype)} but found {c_type_name(weight.dtype)}")
+        if spatial and target.dtype != np.int64:
+            raise RuntimeError(f"expected scalar type Long but found {c_type_name(target.dtype)}")
+        rows = x.shape[0] if x.ndim > 1 else 1
+        shape = (rows, x.shape[-1] if x.ndim < 3 else x.shape[1], x.shape[2] * x.shape[3] if spatial else 1)
+        x = x if x.flags.c_contiguous else K.copy(x)
+        target = K.cast(target, np.int64).reshape(rows, shape[2])
+        reduce = reduction != "none" or x.ndim == 1
+        losses, total_weight = K.nll_loss(x.reshape(shape), target, weight, ignore_index, reduce)
+        ctx.shape, ctx.input_shape, ctx.ignore_index = shape, x.shape, ignore_index
+        ctx.mean = reduction == "mean"
+        ctx.save(target=target, weight=weight, total_weight=total_weight)
+        if spatial:
+            ctx.grad_fn_name = "NllLoss2DBackward0"
+        if not reduce:
+            return losses.reshape(rows, *x.shape[2:])
+        return K.binary(K.DIV, losses, total_weight) if ctx.mean else losses
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        saved = ctx.saved
+        total_weight = saved["total_weight"] if ctx.mean else None
+        grad_x = K.nll_loss_backward(grad, saved["target"], saved["weight"], ctx.ignore_index, ctx.shape, total_weight)
+        return (grad_x.reshape(ctx.input_shape),)
+
+
+@register
+class LeakyRelu(Op):
+    """x where x > 0, else negative_slope * x."""
+
+    torch = "torch.nn.functional.leaky_relu"
+    formulas = ("d(leaky_relu)/dx = grad where x > 0, else negative_slope * grad",)
+    saves = ("x",)
+    domain = (AWAY_FROM_KINK,)
+    promotion = Promotion.NONE
+
+    @staticmethod
+    def check(dtypes: list[np.dtype]) -> None:
+        _refuse_non_float("leaky_relu_cpu", dtypes[0])
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, negative_slope: float = 0.01) -> np.ndarray:
+        ctx.save(x=x)
+        ctx.slope = negative_slope
+        return _where_positive(x, x, negative_slope)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (_where_positive(ctx.saved["x"], grad, ctx.slope),)
+
+
+def _where_positive(x: np.ndarray, value: np.ndarray, slope: float) -> np.ndarray:
+    """value where x > 0, else value * slope (slope rounded to the dtype first, as PyTorch's scalar)."""
+    scaled = K.binary(K.MUL, value, K.scalar(slope, value.dtype))
+    return K.where(K.compare(K.GT, x, K.scalar(0, x.dtype)), value, scaled)
+
+
+@register
+class Softplus(Op):
+    """log(1 + exp(beta x)) / beta, a smooth relu; x itself where beta x > threshold (they agree there)."""
+
+    torch = "torch.nn.functional.softplus"
+    formulas = ("d(softplus)/dx = grad * sigmoid(beta x), or grad where beta x > threshold",)
+    saves = ("x",)
+    promotion = Promotion.NONE
+
+    @staticmethod
+    def check(dtypes: list[np.dtype]) -> None:
+        _refuse_non_float("softplus_cpu", dtypes[0])
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, beta: float = 1.0, threshold: float = 20.0) -> np.ndarray:
+        ctx.save(x=x)
+        ctx.beta, ctx.threshold = beta, threshold
+        return K.softplus(x, beta, threshold)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (K.softplus_grad(ctx.saved["x"], grad, ctx.beta, ctx.threshold),)
