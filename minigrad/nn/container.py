@@ -73,11 +73,7 @@ class ModuleList(Module):
         return self._modules[self._absolute(index)]
 
     def __setitem__(self, index: int, module: Module) -> None:
-        key = self._absolute(index)
-        if isinstance(module, Module):
-            self._modules[key] = module  # in place: Module.__setattr__ would move the key to the end
-        else:
-            setattr(self, key, module)  # None, or PyTorch's TypeError
+        setattr(self, self._absolute(index), module)  # a Module keeps its place; anything else: PyTorch's TypeError
 
     def __delitem__(self, index: int | slice) -> None:
         for key in [str(k) for k in range(len(self))[index]] if isinstance(index, slice) else [self._absolute(index)]:

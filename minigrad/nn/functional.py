@@ -14,6 +14,7 @@ from ..dtypes import dtype as DType
 from ..ops import classification, linalg, loss
 from ..ops.registry import c_type_name
 from ..tensor import Tensor, apply
+from .dropout import dropout as dropout  # F.dropout, defined with its module
 
 REDUCTIONS = ("none", "mean", "sum")
 

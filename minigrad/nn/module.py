@@ -55,10 +55,10 @@ class Module:
             kind = "parameters" if isinstance(value, Parameter) else "modules"
             raise AttributeError(f"cannot assign {kind} before Module.__init__() call")
         if isinstance(value, Parameter):
-            self._forget(name)
+            self._forget(name, keep=self._parameters)
             self._parameters[name] = value
         elif isinstance(value, Module):
-            self._forget(name)
+            self._forget(name, keep=self._modules)
             self._modules[name] = value
         elif name in self.__dict__.get("_parameters", {}):
             if value is not None:
@@ -81,11 +81,13 @@ class Module:
         else:
             object.__setattr__(self, name, value)
 
-    def _forget(self, name: str) -> None:
-        """Remove ``name`` from wherever it was registered, before registering it anew."""
+    def _forget(self, name: str, keep: dict[str, Any] | None = None) -> None:
+        """Remove ``name`` from wherever it was registered, before registering it anew (in ``keep``, the entry
+        stays where it is, so that re-assigning a layer keeps its place in the repr and the state_dict)."""
         self.__dict__.pop(name, None)
         for registry in (self._parameters, self._buffers, self._modules):
-            registry.pop(name, None)
+            if registry is not keep:
+                registry.pop(name, None)
 
     def __getattr__(self, name: str) -> Any:
         for registry in ("_parameters", "_buffers", "_modules"):
