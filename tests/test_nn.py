@@ -368,3 +368,13 @@ def test_linear_forward_on_any_torch_device(device: str) -> None:
     torch.manual_seed(5)
     theirs = torch.nn.Linear(2, 3).to(device)
     assert_close(ours(minigrad.tensor(x)), theirs(torch.tensor(x, device=device)))
+
+
+def test_reassigning_a_layer_keeps_its_place() -> None:
+    orders = []
+    for fw in FRAMEWORKS:
+        model = TwoLayer.make(fw)
+        model.hidden = fw.nn.Linear(3, 4)
+        model.scale = fw.nn.Parameter(fw.zeros(2))
+        orders.append((list(model.state_dict()), repr(model)))
+    assert orders[0] == orders[1]
