@@ -120,6 +120,32 @@ class Optimizer:
         return text + ")"
 
 
+_LABELS = {"lr": "learning rate", "eps": "epsilon value"}
+
+
+def check_nonnegative(**hyperparameters: float) -> None:
+    """PyTorch's error for the first negative hyperparameter, in the order given: ``Invalid learning rate: -1``."""
+    for name, value in hyperparameters.items():
+        if not 0.0 <= value:
+            raise ValueError(f"Invalid {_LABELS.get(name, name + ' value')}: {value}")
+
+
+def check_betas(betas: tuple[float, float]) -> None:
+    """PyTorch's error for a beta outside [0, 1)."""
+    for index, beta in enumerate(betas):
+        if not 0.0 <= beta < 1.0:
+            raise ValueError(f"Invalid beta parameter at index {index}: {beta}")
+
+
+def check_fused(fused: bool | None, differentiable: bool, foreach: bool | None) -> None:
+    """PyTorch's errors for option combinations its fused implementation refuses."""
+    if fused:
+        if differentiable:
+            raise RuntimeError("`fused` does not support `differentiable`")
+        if foreach:
+            raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+
+
 def count_step(state: dict[str, Any]) -> float:
     """Add one to ``state['step']``, a 0-d tensor (float32, as PyTorch keeps it), and return the new count."""
     step = state["step"]._data
