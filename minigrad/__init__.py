@@ -6,10 +6,11 @@
     z.backward()                  # w.grad is tensor(8.)
 """
 
-from . import autograd, cuda, nn, optim, utils
+from . import autograd, cuda, nn, optim, utils, viz
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .device import device
 from .dtypes import bool, dtype, float32, float64, get_default_dtype, int32, int64, promote_types, uint8  # noqa: A004
+from .explain import explain
 from .factories import (
     BoolTensor,
     ByteTensor,
@@ -67,12 +68,12 @@ clone, reshape, transpose, t, permute, squeeze, unsqueeze = (
 __all__ = [
     "BoolTensor", "ByteTensor", "DoubleTensor", "FloatTensor", "Generator", "LongTensor", "Size", "Tensor", "abs",
     "add", "all", "any", "arange", "argmax", "argmin", "autograd", "bool", "cat", "chunk", "clamp", "clone", "cuda",
-    "cumsum", "device", "div", "double", "dtype", "empty", "enable_grad", "eq", "exp", "flatten", "float", "float32",
-    "float64", "from_numpy", "full", "gather", "ge", "get_default_dtype", "get_rng_state", "gt", "initial_seed",
-    "int", "int32", "int64", "is_grad_enabled", "le", "log", "long", "lt", "manual_seed", "masked_fill", "matmul",
-    "max", "maximum", "mean", "min", "minimum", "mul", "ne", "neg", "nn", "no_grad", "ones", "ones_like", "optim",
-    "permute", "pow", "prod", "promote_types", "rand", "randint", "randn", "randperm", "relu", "reshape", "rsub",
-    "scatter", "seed", "set_grad_enabled", "set_rng_state", "sigmoid", "split", "sqrt", "squeeze", "stack", "std",
-    "sub", "sum", "t", "tanh", "tensor", "transpose", "uint8", "unsqueeze", "utils", "var", "where", "zeros",
-    "zeros_like",
+    "cumsum", "device", "div", "double", "dtype", "empty", "enable_grad", "eq", "exp", "explain", "flatten", "float",
+    "float32", "float64", "from_numpy", "full", "gather", "ge", "get_default_dtype", "get_rng_state", "gt",
+    "initial_seed", "int", "int32", "int64", "is_grad_enabled", "le", "log", "long", "lt", "manual_seed",
+    "masked_fill", "matmul", "max", "maximum", "mean", "min", "minimum", "mul", "ne", "neg", "nn", "no_grad", "ones",
+    "ones_like", "optim", "permute", "pow", "prod", "promote_types", "rand", "randint", "randn", "randperm", "relu",
+    "reshape", "rsub", "scatter", "seed", "set_grad_enabled", "set_rng_state", "sigmoid", "split", "sqrt", "squeeze",
+    "stack", "std", "sub", "sum", "t", "tanh", "tensor", "transpose", "uint8", "unsqueeze", "utils", "var", "viz",
+    "where", "zeros", "zeros_like",
 ]

@@ -93,6 +93,7 @@ def apply(op: type[Op], *inputs: Tensor | Number, scalars: tuple[Any, ...] = (),
         metas = [(a.shape, x._data.dtype if isinstance(x, Tensor) else a.dtype) for x, a in zip(inputs, arrays)]
         grad_fn = engine.Node(op, ctx, edges, metas)
         _describe_saved(ctx, grad_fn, first, list(zip(inputs, arrays)))
+        ctx.replay = (arrays, params)
     result = Tensor._make(first, grad_fn=grad_fn)
     if not rest:
         return result
@@ -154,6 +155,7 @@ class Tensor:
     """An n-dimensional array that can record the ops applied to it and compute their gradients."""
 
     __array_ufunc__ = None  # numpy scalars defer to Tensor's operators: np.float32(2) * t is a Tensor
+    html_renderer: Callable[[Tensor], str | None] | None = None  # set by minigrad.viz: notebooks draw graphs
 
     def __init__(self, data: Any = (), dtype: DType | None = None) -> None:
         """PyTorch's legacy ``Tensor(data)`` constructor: the data as a default-float tensor."""
@@ -503,6 +505,10 @@ class Tensor:
         elif self.requires_grad:
             suffixes.append("requires_grad=True")
         return tensor_repr(self._data, suffixes)
+
+    def _repr_html_(self) -> str | None:
+        """Jupyter's rich display: the tensor's graph (see ``minigrad.viz``); None shows the plain repr."""
+        return None if Tensor.html_renderer is None else Tensor.html_renderer(self)
 
     def __format__(self, format_spec: str) -> str:
         """A 0-d tensor formats as its number (``f"{loss:.4f}"``); others only without a format spec."""

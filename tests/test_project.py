@@ -53,6 +53,8 @@ LAYERS = {
     "nn": _TENSOR | {"functions"},
     "optim": _TENSOR,
     "utils": _TENSOR | {"functions"},
+    "explain": _TENSOR,
+    "viz": _TENSOR | {"explain"},
 }
 
 

@@ -45,6 +45,7 @@ class Context:
         self._versions: dict[str, int] = {}
         self.describe: dict[str, Callable[[], str]] = {}  # how the error below names each saved array
         self.needs_input_grad: tuple[bool, ...] = ()  # set before forward when the graph is recorded
+        self.replay: tuple[list[np.ndarray], dict[str, Any]] | None = None  # forward's inputs, for teaching tools
         self.freed = False
 
     def needs(self, i: int) -> bool:
@@ -81,6 +82,7 @@ class Context:
 
     def release(self) -> None:
         """Free the saved arrays (backward without ``retain_graph``). Ops that saved nothing stay usable."""
+        self.replay = None
         if self._saved:
             self._saved = None
             self._versions = {}
@@ -156,12 +158,20 @@ def to_input(grad: np.ndarray, shape: tuple[int, ...], dtype: np.dtype) -> np.nd
     return K.cast(K.sum_to_shape(grad, shape), dtype)
 
 
+Observer = Callable[[Node, np.ndarray, tuple[np.ndarray | None, ...]], None]
+
+
 def backward(
     roots: Sequence[Node],
     grads: Sequence[np.ndarray],
     retain_graph: bool = False,
+    observe: Observer | None = None,
 ) -> None:
-    """Run backward from each root node with its output gradient."""
+    """Run backward from each root node with its output gradient.
+
+    ``observe(node, grad, grads_in)``, if given, sees each node as it runs (before its saved arrays are
+    freed): the gradient it received and the gradients it sends to its inputs (the teaching tools' view).
+    """
     pending = _reach(roots)
     buffers: dict[Node, np.ndarray] = {}
     for root, grad in zip(roots, grads):
@@ -177,6 +187,8 @@ def backward(
             for hook in node.pre_hooks:
                 hook(grad)
             grads_in = node.apply(grad)
+            if observe is not None:
+                observe(node, grad, grads_in)
             if not retain_graph:
                 node.ctx.release()
         for nxt, (shape, dtype), g in zip(node.next_nodes, node.inputs, grads_in):
