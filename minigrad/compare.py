@@ -19,6 +19,8 @@ import numpy as np
 from reference.programs import PROGRAMS, Program, autograd_cell
 from reference.runner import Epoch, train
 
+from .progress import progress
+
 CHOICES = ["autograd_cell", *PROGRAMS]
 
 
@@ -66,7 +68,8 @@ def compare_program(program: Program, torch: ModuleType, device: str, out: list[
     largest = {"loss": 0.0, "gradients": 0.0, "parameters": 0.0}
     curves: list[tuple[float, float]] = []
     last: tuple[Epoch, Epoch] | None = None
-    for ours, theirs in zip(train(program, minigrad), train(program, torch, device)):
+    lockstep = zip(train(program, minigrad), train(program, torch, device))
+    for ours, theirs in progress(lockstep, program.epochs + 1, f"training {program.name} on both"):
         gap = _difference(ours.loss, theirs.loss)
         largest["loss"] = max(largest["loss"], gap)
         for kind in ("gradients", "parameters"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from minigrad import compare
+from minigrad.progress import progress
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,3 +63,29 @@ def test_module_and_console_script_run() -> None:
     assert result.returncode == 0 and "linear_regression" in result.stdout
     script = Path(sys.executable).parent / "minigrad-compare"
     assert script.exists(), "the minigrad-compare console script is not installed (pip install -e .)"
+
+
+class _Stream(io.StringIO):
+    def __init__(self, terminal: bool) -> None:
+        super().__init__()
+        self.terminal = terminal
+
+    def isatty(self) -> bool:
+        return self.terminal
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_progress_is_a_bar_on_a_terminal_and_log_lines_elsewhere(terminal: bool) -> None:
+    stream = _Stream(terminal)
+    assert list(progress(range(8), 8, "training", stream)) == list(range(8))
+    text = stream.getvalue()
+    if terminal:
+        assert text.count("\r") == 8 and "[" + "#" * 30 + "] 8/8" in text and text.endswith("s\n")
+    else:
+        assert "\r" not in text and text.splitlines()[-1].startswith("training: 8/8 (100%")
+        assert len(text.splitlines()) == 4  # a line at each quarter
+
+
+def test_compare_reports_progress_on_stderr(capsys) -> None:
+    compare.main(["logistic_regression"])
+    assert "training logistic_regression on both: 1001/1001 (100%" in capsys.readouterr().err

@@ -54,6 +54,7 @@ LAYERS = {
     "optim": _TENSOR,
     "utils": _TENSOR | {"functions"},
     "explain": _TENSOR,
+    "progress": set(),
     "viz": _TENSOR | {"explain"},
 }
 
