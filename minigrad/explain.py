@@ -105,10 +105,16 @@ def _check_with_torch(torch: Any, node: engine.Node, grad: np.ndarray,
     fn: Any = torch
     for part in node.op.torch.split(".")[1:]:
         fn = getattr(fn, part)
+    def to_torch(value: Any) -> Any:
+        if isinstance(value, np.ndarray):
+            return torch.tensor(value)
+        return type(value)(to_torch(v) for v in value) if isinstance(value, (tuple, list)) else value
+
     try:
         inputs = [torch.tensor(a, requires_grad=g is not None) for a, g in zip(arrays, sent)]
-        kwargs = {k: torch.tensor(v) if isinstance(v, np.ndarray) else v for k, v in params.items()}
-        out = fn(*inputs, **kwargs)
+        given = {k: to_torch(v) for k, v in params.items() if v is not None}  # torch spells "not given" by omission
+        args, kwargs = node.op.torch_arguments(inputs, given)
+        out = fn(*args, **kwargs)
         out = out[0] if isinstance(out, tuple) else out
         wanted = [t for t in inputs if t.requires_grad]
         theirs = iter(torch.autograd.grad(out, wanted, torch.tensor(grad), allow_unused=True))

@@ -5,11 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from op_cases import CASES, Case, resolve, sample
 
 import minigrad
 from minigrad import viz
 from minigrad.autograd import gradcheck
 from minigrad.explain import describe
+from minigrad.ops.registry import REGISTRY
 
 
 def _seed_cell():
@@ -114,3 +116,22 @@ def test_gradcheck_report_lists_analytic_and_numeric(capsys) -> None:
     assert gradcheck(lambda t: t.sigmoid() * t, [x], report=True)
     out = capsys.readouterr().out
     assert "3 of 3 elements agree" in out and out.count(" ok") == 3
+
+
+CHECKABLE = [case for case in CASES if REGISTRY[case.op].differentiable and case.gradcheck and not case.discrete
+             and all(np.prod(s) > 0 for s in case.shapes)]
+
+
+@pytest.mark.parametrize("case", CHECKABLE, ids=lambda c: c.id)
+def test_explain_check_agrees_with_torch_on_every_op_case(case: Case) -> None:
+    """explain(check=True) replays each step of every registry op in PyTorch: no step may differ."""
+    fn = resolve(REGISTRY[case.op].torch, minigrad)
+    inputs = [minigrad.tensor(x, requires_grad=True) for x in sample(case, "float64")]
+    out = case.call(fn, inputs, minigrad)
+    out = out[0] if isinstance(out, tuple) else out
+    if not out.requires_grad:
+        pytest.skip(f"{case.id}: the output does not require grad (integer result)")
+    steps = minigrad.explain((out * 1.5).sum(), show=False, check=True)
+    op_steps = [s for s in steps if s.leaf is None]
+    assert not [s.torch_note for s in op_steps if s.torch_agrees is False]
+    assert op_steps[0].torch_agrees and op_steps[1].torch_agrees  # the sum and the scaling always replay

@@ -5,6 +5,7 @@ output's gradient.
 """
 
 import itertools
+from typing import Any
 
 import numpy as np
 
@@ -30,6 +31,10 @@ class Cat(Op):
 
     torch = "torch.cat"
     formulas = ("d(cat)/dx_k = the slice of grad where x_k was placed",)
+
+    @staticmethod
+    def torch_arguments(inputs: list[Any], params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+        return [inputs], params  # the tensors as one list
 
     @staticmethod
     def forward(ctx: Context, *xs: np.ndarray, dim: int = 0) -> np.ndarray:
@@ -75,6 +80,10 @@ class Stack(Op):
 
     torch = "torch.stack"
     formulas = ("d(stack)/dx_k = grad[..., k, ...] (index k along the new dim)",)
+
+    @staticmethod
+    def torch_arguments(inputs: list[Any], params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+        return [inputs], params  # the tensors as one list
 
     @staticmethod
     def forward(ctx: Context, *xs: np.ndarray, dim: int = 0) -> np.ndarray:

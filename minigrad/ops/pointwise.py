@@ -5,6 +5,7 @@ backward here returns gradients shaped like the output.
 """
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -484,6 +485,10 @@ class Where(Op):
     torch = "torch.where"
     formulas = ("d(where(c, x, y))/dx = grad where c, else 0", "d(where(c, x, y))/dy = grad where not c, else 0")
     domain = (REAL, REAL)
+
+    @staticmethod
+    def torch_arguments(inputs: list[Any], params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+        return [params["condition"], *inputs], {}
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, y: np.ndarray, condition: np.ndarray) -> np.ndarray:

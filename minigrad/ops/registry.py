@@ -67,6 +67,11 @@ class Op:
         """Raise PyTorch's error for input dtypes the op refuses (given before promotion; numbers too)."""
 
     @staticmethod
+    def torch_arguments(inputs: list[Any], params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+        """How the ``torch`` callable takes forward's inputs and params (for replaying a step in PyTorch)."""
+        return inputs, params
+
+    @staticmethod
     def forward(ctx: Context, *inputs: np.ndarray, **params: Any) -> np.ndarray | tuple[np.ndarray, ...]:
         raise NotImplementedError
 

@@ -49,6 +49,10 @@ class View(Op):
     promotion = Promotion.NONE
 
     @staticmethod
+    def torch_arguments(inputs: list[Any], params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+        return [*inputs, tuple(params["shape"])], {}
+
+    @staticmethod
     def forward(ctx: Context, x: np.ndarray, shape: Sequence[int]) -> np.ndarray:
         ctx.shape = x.shape
         try:
@@ -274,6 +278,10 @@ class Expand(Op):
     promotion = Promotion.NONE
 
     @staticmethod
+    def torch_arguments(inputs: list[Any], params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+        return [*inputs, *params["sizes"]], {}
+
+    @staticmethod
     def forward(ctx: Context, x: np.ndarray, sizes: tuple[int, ...], type_name: str) -> np.ndarray:
         return np.broadcast_to(x, _expanded_shape(x.shape, sizes, type_name))
 
@@ -317,6 +325,10 @@ class Index(Op):
     torch = "torch.Tensor.__getitem__"
     formulas = ("d(x[key])/dx = zeros like x, with grad added at the indexed positions (repeats add up)",)
     promotion = Promotion.NONE
+
+    @staticmethod
+    def torch_arguments(inputs: list[Any], params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+        return [*inputs, params["key"]], {}  # x[key] is x.__getitem__(key)
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, key: tuple[Any, ...]) -> np.ndarray:
