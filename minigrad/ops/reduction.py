@@ -1,6 +1,7 @@
 """Reductions: sum, mean, prod, var, std, max and min (over everything or along a dim), argmax, argmin; cumsum."""
 
 import warnings
+from typing import Any
 
 import numpy as np
 
@@ -17,6 +18,11 @@ def _expand_back(grad: np.ndarray, shape: tuple[int, ...], axes: tuple[int, ...]
     return K.expand(grad, shape)
 
 
+def _reduction_arguments(inputs: list[Any], params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+    """PyTorch's reductions over everything take no keepdim: torch.sum(x), torch.sum(x, dim, keepdim)."""
+    return inputs, params if "dim" in params else {}
+
+
 @register
 class Sum(Op):
     """The sum over ``dim`` (all elements when None); bools and integers sum to int64."""
@@ -24,6 +30,8 @@ class Sum(Op):
     torch = "torch.sum"
     formulas = ("d(sum x)/dx_i = grad (copied to every summed element)",)
     promotion = Promotion.NONE
+
+    torch_arguments = staticmethod(_reduction_arguments)
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, dim: int | tuple[int, ...] | None = None,
@@ -46,6 +54,8 @@ class Mean(Op):
     torch = "torch.mean"
     formulas = ("d(mean x)/dx_i = grad / N",)
     promotion = Promotion.NONE
+
+    torch_arguments = staticmethod(_reduction_arguments)
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, dim: int | tuple[int, ...] | None = None,
@@ -217,6 +227,8 @@ class Prod(Op):
     formulas = ("d(prod x)/dx_i = grad * (the product of all x_j with j != i)",)
     saves = ("x",)
     promotion = Promotion.NONE
+
+    torch_arguments = staticmethod(_reduction_arguments)
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, dim: int | None = None, keepdim: bool = False) -> np.ndarray:
