@@ -53,7 +53,10 @@ def describe(values: np.ndarray | None) -> str:
         return "none (no gradient needed)"
     values = np.asarray(values)
     if values.size <= SMALL:
-        text = np.array2string(values, precision=4, separator=", ", suppress_small=True)
+        flat = values.reshape(-1) if values.ndim > 1 else values  # one line: printed after a label
+        text = np.array2string(flat, precision=4, separator=", ", suppress_small=True, max_line_width=10**6)
+        if values.ndim > 1:
+            text += f" (shape {tuple(values.shape)})"
         return text if values.ndim else text.rstrip(".") + ("." if float(values).is_integer() else "")
     as_float = values.astype(np.float64)
     return (f"shape {tuple(values.shape)}, mean {as_float.mean():.4g}, min {as_float.min():.4g}, "
