@@ -35,6 +35,7 @@ from .factories import (
 )
 from .functions import cat, stack, where
 from .random import Generator, initial_seed, manual_seed, seed
+from .serialization import load, save
 from .size import Size
 from .tensor import Tensor
 
@@ -70,10 +71,10 @@ __all__ = [
     "add", "all", "any", "arange", "argmax", "argmin", "autograd", "bool", "cat", "chunk", "clamp", "clone", "cuda",
     "cumsum", "device", "div", "double", "dtype", "empty", "enable_grad", "eq", "exp", "explain", "flatten", "float",
     "float32", "float64", "from_numpy", "full", "gather", "ge", "get_default_dtype", "get_rng_state", "gt",
-    "initial_seed", "int", "int32", "int64", "is_grad_enabled", "le", "log", "long", "lt", "manual_seed",
+    "initial_seed", "int", "int32", "int64", "is_grad_enabled", "le", "load", "log", "long", "lt", "manual_seed",
     "masked_fill", "matmul", "max", "maximum", "mean", "min", "minimum", "mul", "ne", "neg", "nn", "no_grad", "ones",
     "ones_like", "optim", "permute", "pow", "prod", "promote_types", "rand", "randint", "randn", "randperm", "relu",
-    "reshape", "rsub", "scatter", "seed", "set_grad_enabled", "set_rng_state", "sigmoid", "split", "sqrt", "squeeze",
-    "stack", "std", "sub", "sum", "t", "tanh", "tensor", "transpose", "uint8", "unsqueeze", "utils", "var", "viz",
-    "where", "zeros", "zeros_like",
+    "reshape", "rsub", "save", "scatter", "seed", "set_grad_enabled", "set_rng_state", "sigmoid", "split", "sqrt",
+    "squeeze", "stack", "std", "sub", "sum", "t", "tanh", "tensor", "transpose", "uint8", "unsqueeze", "utils", "var",
+    "viz", "where", "zeros", "zeros_like",
 ]

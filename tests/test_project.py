@@ -55,6 +55,7 @@ LAYERS = {
     "utils": _TENSOR | {"functions"},
     "explain": _TENSOR,
     "progress": set(),
+    "serialization": _TENSOR,
     "viz": _TENSOR | {"explain"},
 }
 
