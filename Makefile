@@ -16,7 +16,7 @@ test: setup
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q
 
 lint: setup
-	$(BIN)/ruff check minigrad reference tests examples
+	$(BIN)/ruff check minigrad reference tests examples benchmarks
 
 compare: setup
 	$(BIN)/minigrad-compare autograd_cell

@@ -1,0 +1,164 @@
+"""Timing utilities: a minigrad callable and its torch twin timed in one process, interleaved.
+
+Absolute times drift on a shared machine (another tenant, frequency scaling, a noisy neighbour's cache);
+the minigrad/torch ratio holds when both are sampled under the same conditions. So every figure here is a
+median over repetitions in which the two frameworks take turns (the one that goes first alternates), after
+a warm-up that runs each callable a few times (numba loads its cached kernels on a first call; torch
+allocates its pools). A sample times ``number`` back-to-back calls with ``time.perf_counter`` and divides,
+with ``number`` chosen so one sample lasts at least ``min_sample_s`` (timer resolution and call overhead
+then vanish). The garbage collector stays on, as it is in a training loop.
+
+Thread counts: ``threads(n)`` sets torch's intra-op threads (``torch.set_num_threads``) and numba's
+(``numba.set_num_threads``) to ``n``, and numpy's BLAS through ``threadpoolctl`` when it is installed; without
+it BLAS keeps its default (``BLAS_CONTROL`` says which, and the label reads "1 (BLAS default)"). That matters
+where minigrad calls numpy's matmul (the MLP): OpenBLAS's idle workers spin for a while after each product, on
+the core torch's next sample needs, so both frameworks' "1 thread" figures are disturbed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import statistics
+import subprocess
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numba
+import numpy as np
+import torch
+
+try:
+    from threadpoolctl import threadpool_limits
+except ImportError:  # optional: without it numpy's BLAS keeps its own thread count
+    threadpool_limits = None
+
+BLAS_CONTROL = "set with the others (threadpoolctl)" if threadpool_limits else "default (threadpoolctl not installed)"
+
+# The process's own defaults, read before anything changes them: what "default" threads means.
+DEFAULT_TORCH_THREADS = torch.get_num_threads()
+DEFAULT_NUMBA_THREADS = numba.config.NUMBA_NUM_THREADS
+
+Sampler = Callable[[], float]  # takes one timing sample: seconds per call
+
+
+@dataclass(frozen=True)
+class Result:
+    """One workload's figures at one thread setting: medians in seconds per call, and the target's verdict."""
+
+    workload: str
+    group: str
+    threads: str
+    minigrad_s: float
+    torch_s: float
+    target: str  # the target in words, "—" where the issue sets none
+    met: bool | None  # None where there is no target
+    note: str = ""  # e.g. GB/s against the measured memory bandwidth
+
+    @property
+    def ratio(self) -> float:
+        """minigrad's median over torch's: below 1 means minigrad is faster."""
+        return self.minigrad_s / self.torch_s
+
+
+@contextlib.contextmanager
+def threads(count: int | None) -> Iterator[str]:
+    """Run the block with ``count`` threads in torch, numba (and BLAS, see ``BLAS_CONTROL``); None: the defaults.
+
+    Yields the label the table shows; restores the previous counts on the way out.
+    """
+    n_torch, n_numba = (count, count) if count else (DEFAULT_TORCH_THREADS, DEFAULT_NUMBA_THREADS)
+    before = torch.get_num_threads(), numba.get_num_threads()
+    torch.set_num_threads(n_torch)
+    numba.set_num_threads(n_numba)
+    blas = threadpool_limits(limits=count, user_api="blas") if threadpool_limits and count else contextlib.nullcontext()
+    try:
+        with blas:
+            yield (f"{count}{'' if threadpool_limits else ' (BLAS default)'}" if count
+                   else f"default (torch {n_torch}, numba {n_numba})")
+    finally:
+        torch.set_num_threads(before[0])
+        numba.set_num_threads(before[1])
+
+
+def thread_env(count: int | None) -> dict[str, str]:
+    """The environment for a child process with ``count`` threads everywhere (None: the inherited defaults)."""
+    env = dict(os.environ)
+    if count:
+        for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMBA_NUM_THREADS"):
+            env[name] = str(count)
+    return env
+
+
+def _elapsed(fn: Callable[[], Any], number: int) -> float:
+    start = time.perf_counter()
+    for _ in range(number):
+        fn()
+    return time.perf_counter() - start
+
+
+def calibrate(fn: Callable[[], Any], min_sample_s: float) -> int:
+    """How many back-to-back calls of ``fn`` last at least ``min_sample_s`` (doubling from 1)."""
+    number = 1
+    while _elapsed(fn, number) < min_sample_s:
+        number *= 2
+    return number
+
+
+def per_call(fn: Callable[[], Any], number: int) -> Sampler:
+    """A sampler: the time of ``number`` calls of ``fn`` in a row, divided by ``number``."""
+    return lambda: _elapsed(fn, number) / number
+
+
+def interleaved(samplers: Sequence[Sampler], reps: int) -> list[float]:
+    """The median of ``reps`` samples from each sampler, taken in turns; repetition r starts with sampler r mod k."""
+    samples: list[list[float]] = [[] for _ in samplers]
+    for rep in range(reps):
+        for k in range(len(samplers)):
+            i = (rep + k) % len(samplers)
+            samples[i].append(samplers[i]())
+    return [statistics.median(s) for s in samples]
+
+
+def compare(minigrad_fn: Callable[[], Any], torch_fn: Callable[[], Any], reps: int, min_sample_s: float,
+            warmup: int = 3) -> tuple[float, float]:
+    """Median seconds per call of ``minigrad_fn`` and of ``torch_fn``: ``warmup`` calls each, then interleaved."""
+    samplers = []
+    for fn in (minigrad_fn, torch_fn):
+        for _ in range(warmup):
+            fn()
+        samplers.append(per_call(fn, calibrate(fn, min_sample_s)))
+    minigrad_s, torch_s = interleaved(samplers, reps)
+    return minigrad_s, torch_s
+
+
+def process_sampler(args: Sequence[str], env: dict[str, str] | Callable[[], dict[str, str]], cwd: str) -> Sampler:
+    """A sampler: the wall time of running ``args`` as a child process to its exit (output captured, discarded).
+
+    ``env`` may be a function, called before each run (for a fresh directory per run); the call is not timed.
+    """
+    def sample() -> float:
+        environment = env() if callable(env) else env
+        start = time.perf_counter()
+        subprocess.run(args, env=environment, cwd=cwd, check=True, capture_output=True)
+        return time.perf_counter() - start
+
+    return sample
+
+
+def memory_bandwidth(n_floats: int, reps: int) -> tuple[float, float]:
+    """The machine's memory bandwidth in GB/s, two ways, medians of ``reps`` interleaved samples on float32 arrays
+    of ``n_floats``, counting 8 bytes an element (one read, one write):
+
+    - copy (the reference the targets use): ``np.copyto(dst, src)``, STREAM's copy;
+    - in place: ``np.negative(a, out=a)``. A copy's destination is read into cache before it is written
+      (write-allocate), a traffic the count leaves out; an in-place update has none, so kernels that update
+      in place (the optimizers) can pass the copy figure, up to about this one.
+    """
+    src, dst = np.ones(n_floats, np.float32), np.empty(n_floats, np.float32)
+    np.copyto(dst, src)  # touch the pages before timing
+    copy_s, in_place_s = interleaved([per_call(lambda: np.copyto(dst, src), 1),
+                                      per_call(lambda: np.negative(src, out=src), 1)], reps)
+    return 8 * n_floats / copy_s / 1e9, 8 * n_floats / in_place_s / 1e9

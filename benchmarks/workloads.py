@@ -1,0 +1,264 @@
+"""The benchmark's workloads, each written once as a function of the framework module ``fw``.
+
+As in ``reference/programs.py``, ``fw`` is ``minigrad`` or ``torch`` (their APIs are the same), so one
+definition gives the timed callable and its twin. A workload's ``build(fw, sizes)`` sets up the data, model
+and optimizer (untimed) and returns the callable whose calls are timed. Groups:
+
+- ``seed``: one training step of the seed tutorial's linear and logistic regression (forward, loss,
+  ``zero_grad``, backward, ``step``), from ``reference.programs``.
+- ``ops``: per-op overhead on 3×3 tensors (add, mul, matmul, sigmoid; with and without ``requires_grad``, which
+  records a graph node) and a small backward.
+- ``mlp``: one training step (same five parts, SGD) of a 784-256-10 MLP, sigmoid or ReLU, MSE or cross-entropy.
+- ``large``: elementwise ops, their backward, and SGD-momentum and Adam steps on ``sizes.big`` float32 elements
+  (10M in the full run), judged in GB/s from the least traffic each must make (``bytes_per_element``).
+- ``startup``: the whole process of ``examples/linear_regression.py`` against its torch twin (``startup_samplers``).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from reference.programs import LINEAR_REGRESSION, LOGISTIC_REGRESSION, Program
+
+from .harness import Sampler, process_sampler
+
+ROOT = Path(__file__).resolve().parent.parent
+STARTUP_SCRIPT = ROOT / "examples" / "linear_regression.py"
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """How big the workloads are: the full run's sizes, or the quick mode's smaller ones."""
+
+    big: int  # elements of each tensor in the ``large`` group
+    batch: int  # the MLP's batch
+
+
+@dataclass(frozen=True)
+class Target:
+    """A target from the issue: minigrad/torch at most ``max_ratio``, minigrad under ``max_minigrad_s`` seconds,
+    and/or minigrad's GB/s at least ``min_bandwidth`` of the measured copy bandwidth. None of them: no target."""
+
+    text: str
+    max_ratio: float | None = None
+    max_minigrad_s: float | None = None
+    min_bandwidth: float | None = None
+
+    def met(self, minigrad_s: float, torch_s: float, bandwidth_fraction: float | None) -> bool | None:
+        """Whether every stated bound holds; None when the target states none."""
+        checks = []
+        if self.max_ratio is not None:
+            checks.append(minigrad_s / torch_s <= self.max_ratio)
+        if self.max_minigrad_s is not None:
+            checks.append(minigrad_s < self.max_minigrad_s)
+        if self.min_bandwidth is not None:
+            checks.append(bandwidth_fraction is not None and bandwidth_fraction >= self.min_bandwidth)
+        return all(checks) if checks else None
+
+
+NO_TARGET = Target("—")
+SEED_TARGET = Target("≤ 0.2, < 50 µs", max_ratio=0.2, max_minigrad_s=50e-6)  # micrograd's step: ~50 µs
+MLP_TARGET = Target("≤ 1.0", max_ratio=1.0)
+BANDWIDTH_TARGET = Target("≥ 80% of copy GB/s", min_bandwidth=0.8)
+STARTUP_WARM_TARGET = Target("≤ 0.5", max_ratio=0.5)
+STARTUP_EMPTY_TARGET = Target("≤ 1.5", max_ratio=1.5)
+
+Build = Callable[[ModuleType, Sizes], Callable[[], Any]]
+
+
+@dataclass(frozen=True)
+class Workload:
+    """A timed callable, defined once for both frameworks (``build``), or a whole process (``build`` None: timed
+    through ``startup_samplers``). ``title`` may name ``{n}`` and ``{batch}``, filled in from the sizes."""
+
+    key: str  # what ``--only`` selects (as does the group's name)
+    group: str
+    title: str
+    build: Build | None
+    target: Target = NO_TARGET
+    bytes_per_element: int = 0  # large group: the least bytes each element must move (reads + writes, float32)
+
+    def label(self, sizes: Sizes) -> str:
+        """The title with the sizes filled in (10M written as "10M")."""
+        n = f"{sizes.big // 1_000_000}M" if sizes.big % 1_000_000 == 0 else f"{sizes.big:,}"
+        return self.title.format(n=n, batch=sizes.batch)
+
+
+def _training_step(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any, x: Any, y: Any) -> Callable[[], Any]:
+    """One training step as the seed writes it: forward, loss, zero_grad, backward, step."""
+    def step() -> Any:
+        loss = loss_fn(model(x), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        return loss
+
+    return step
+
+
+def _seed_step(program: Program) -> Build:
+    """A step of one of the seed's programs, set up as the tutorial does (seed, data, model, optimizer)."""
+    def build(fw: ModuleType, sizes: Sizes) -> Callable[[], Any]:
+        fw.manual_seed(program.seed)
+        x, y = program.data(fw)
+        model = program.model(fw)
+        return _training_step(model, program.loss(fw), program.optimizer(fw, model.parameters()), x, y)
+
+    return build
+
+
+def _pair(fw: ModuleType, shape: tuple[int, ...], requires_grad: bool) -> tuple[Any, Any]:
+    """Two standard-normal float32 tensors of ``shape``."""
+    fw.manual_seed(0)
+    return fw.randn(*shape, requires_grad=requires_grad), fw.randn(*shape, requires_grad=requires_grad)
+
+
+Op = Callable[[ModuleType, Any, Any], Any]
+OPS: dict[str, Op] = {
+    "add": lambda fw, a, b: a + b,
+    "mul": lambda fw, a, b: a * b,
+    "matmul": lambda fw, a, b: a @ b,
+    "sigmoid": lambda fw, a, b: fw.sigmoid(a),
+}
+
+
+def _tiny_op(op: Op, requires_grad: bool) -> Build:
+    """One op on 3×3 tensors: dispatch, promotion, allocation, and with ``requires_grad`` the graph node."""
+    def build(fw: ModuleType, sizes: Sizes) -> Callable[[], Any]:
+        a, b = _pair(fw, (3, 3), requires_grad)
+        return lambda: op(fw, a, b)
+
+    return build
+
+
+def _backward(op: Op, tiny: bool) -> Build:
+    """The backward pass alone, of ``op`` on two leaves: 3×3 and summed to a scalar when ``tiny``, else of
+    ``sizes.big`` elements and seeded with a random gradient. The graph is built once and kept (``retain_graph``);
+    each call clears the leaves' ``.grad`` (as ``zero_grad`` does) and runs backward, so what is timed is the
+    engine, the gradient kernels and the leaves' gradient accumulation."""
+    def build(fw: ModuleType, sizes: Sizes) -> Callable[[], Any]:
+        shape = (3, 3) if tiny else (sizes.big,)
+        a, b = _pair(fw, shape, requires_grad=True)
+        out = op(fw, a, b).sum() if tiny else op(fw, a, b)
+        seed = None if tiny else fw.randn(*shape)
+
+        def step() -> None:
+            a.grad = b.grad = None
+            out.backward(seed, retain_graph=True)
+
+        return step
+
+    return build
+
+
+def _mlp_step(activation: str, loss: str) -> Build:
+    """A training step of Linear(784, 256) → ``activation`` → Linear(256, 10) on a random batch, SGD(lr=0.01);
+    ``loss`` is ``mse`` (against random targets) or ``cross_entropy`` (against random class labels)."""
+    def build(fw: ModuleType, sizes: Sizes) -> Callable[[], Any]:
+        nn = fw.nn
+        fw.manual_seed(0)
+        model = nn.Sequential(nn.Linear(784, 256), getattr(nn, activation)(), nn.Linear(256, 10))
+        x = fw.randn(sizes.batch, 784)
+        if loss == "mse":
+            y, loss_fn = fw.randn(sizes.batch, 10), nn.functional.mse_loss
+        else:
+            y, loss_fn = fw.randint(0, 10, (sizes.batch,)), nn.functional.cross_entropy
+        return _training_step(model, loss_fn, fw.optim.SGD(model.parameters(), lr=0.01), x, y)
+
+    return build
+
+
+def _big_op(op: Op) -> Build:
+    """``op`` on two tensors of ``sizes.big`` float32 elements (no graph recorded)."""
+    def build(fw: ModuleType, sizes: Sizes) -> Callable[[], Any]:
+        a, b = _pair(fw, (sizes.big,), requires_grad=False)
+        return lambda: op(fw, a, b)
+
+    return build
+
+
+def _optimizer_step(make: Callable[[ModuleType, list[Any]], Any]) -> Build:
+    """``optimizer.step()`` over one parameter of ``sizes.big`` elements with a fixed gradient (after the warm-up,
+    the state exists: the timed step is the steady-state update)."""
+    def build(fw: ModuleType, sizes: Sizes) -> Callable[[], Any]:
+        fw.manual_seed(0)
+        param = fw.nn.Parameter(fw.randn(sizes.big))
+        param.grad = fw.randn(sizes.big)
+        return make(fw, [param]).step
+
+    return build
+
+
+WORKLOADS: list[Workload] = [
+    Workload("linear", "seed", "seed linear regression: training step", _seed_step(LINEAR_REGRESSION), SEED_TARGET),
+    Workload("logistic", "seed", "seed logistic regression: training step", _seed_step(LOGISTIC_REGRESSION),
+             SEED_TARGET),
+    *(
+        Workload(f"{name}{'-grad' if grad else ''}", "ops", f"{name} 3×3{', requires_grad' if grad else ''}",
+                 _tiny_op(op, grad))
+        for name, op in OPS.items() for grad in (False, True)
+    ),
+    Workload("backward", "ops", "backward of (a * b).sum(), 3×3", _backward(OPS["mul"], tiny=True)),
+    *(
+        Workload(f"mlp-{activation.lower()}-{loss}", "mlp",
+                 f"MLP 784-256-10 {activation}, {loss}, batch {{batch}}: step", _mlp_step(activation, loss), MLP_TARGET)
+        for activation in ("Sigmoid", "ReLU") for loss in ("mse", "cross_entropy")
+    ),
+    # Least traffic per element, float32 (4 bytes): each input read once, each output written once.
+    # a + b, a * b: read a, b; write the result: 12 bytes.
+    Workload("big-add", "large", "add, {n} floats", _big_op(OPS["add"]), BANDWIDTH_TARGET, 12),
+    Workload("big-mul", "large", "mul, {n} floats", _big_op(OPS["mul"]), BANDWIDTH_TARGET, 12),
+    # sigmoid(a): read a; write the result: 8 bytes.
+    Workload("big-sigmoid", "large", "sigmoid, {n} floats", _big_op(OPS["sigmoid"]), BANDWIDTH_TARGET, 8),
+    # backward of a * b: read the incoming gradient g, a and b; write a.grad = g * b and b.grad = g * a: 20 bytes.
+    Workload("big-mul-backward", "large", "mul backward, {n} floats", _backward(OPS["mul"], tiny=False),
+             BANDWIDTH_TARGET, 20),
+    # backward of y = sigmoid(a): read g and the saved y; write a.grad = g * y * (1 - y): 12 bytes.
+    Workload("big-sigmoid-backward", "large", "sigmoid backward, {n} floats",
+             _backward(OPS["sigmoid"], tiny=False), BANDWIDTH_TARGET, 12),
+    # SGD with momentum: read param, grad, momentum buffer; write param, buffer: 20 bytes.
+    Workload("sgd-momentum", "large", "SGD-momentum step, {n} params",
+             _optimizer_step(lambda fw, params: fw.optim.SGD(params, lr=0.01, momentum=0.9)), BANDWIDTH_TARGET, 20),
+    # Adam: read param, grad, exp_avg, exp_avg_sq; write param, exp_avg, exp_avg_sq: 28 bytes.
+    Workload("adam", "large", "Adam step, {n} params", _optimizer_step(lambda fw, params: fw.optim.Adam(params)),
+             BANDWIDTH_TARGET, 28),
+    Workload("startup-warm", "startup", "whole process, warm numba cache", None, STARTUP_WARM_TARGET),
+    Workload("startup-empty", "startup", "whole process, empty numba cache", None, STARTUP_EMPTY_TARGET),
+]
+
+
+def torch_twin(source: str) -> str:
+    """The same program on PyTorch: every ``minigrad`` name becomes ``torch`` (as ``tests/test_examples.py``)."""
+    return re.sub(r"\bminigrad\b", "torch", source)
+
+
+def startup_samplers(workdir: Path, env: dict[str, str]) -> tuple[Sampler, Sampler, Sampler]:
+    """Samplers of ``python examples/linear_regression.py``'s wall time with an empty numba cache and with a warm
+    one, and of its torch twin's (written under ``workdir``), each a child process with ``env``.
+
+    The empty sampler gives each run a fresh ``NUMBA_CACHE_DIR``, so the run compiles every kernel it uses and
+    fills that directory; the warm sampler runs with the directory the latest empty run filled, so it needs one
+    empty run before its first (the "run once before timing" that warms the cache)."""
+    twin = workdir / "linear_regression_torch.py"
+    twin.write_text(torch_twin(STARTUP_SCRIPT.read_text()))
+    caches: list[str] = []
+
+    def empty_env() -> dict[str, str]:
+        caches.append(tempfile.mkdtemp(prefix="numba-cache-", dir=workdir))
+        return {**env, "NUMBA_CACHE_DIR": caches[-1]}
+
+    def warm_env() -> dict[str, str]:
+        return {**env, "NUMBA_CACHE_DIR": caches[-1]}
+
+    return (
+        process_sampler([sys.executable, str(STARTUP_SCRIPT)], empty_env, str(ROOT)),
+        process_sampler([sys.executable, str(STARTUP_SCRIPT)], warm_env, str(ROOT)),
+        process_sampler([sys.executable, str(twin)], env, str(ROOT)),
+    )
