@@ -88,9 +88,19 @@ def copy(x: np.ndarray, dtype: np.dtype | None = None) -> np.ndarray:
     return out
 
 
+@njit(cache=True)
+def _copy_flat(src, dst):
+    """dst[i] = src[i] for two flat buffers of one length (cast to dst's dtype)."""
+    for i in range(dst.size):
+        dst[i] = src[i]
+
+
 def write(dst: np.ndarray, src: np.ndarray) -> None:
     """dst[...] = src in place: ``src`` broadcast to dst's shape and cast to its dtype; dst may be any view."""
     if dst.size == 0:
+        return
+    if src.shape == dst.shape and src.flags.c_contiguous and dst.flags.c_contiguous:  # the common case, fast
+        _copy_flat(src.reshape(-1), dst.reshape(-1))
         return
     src = np.broadcast_to(src, dst.shape)
     src_buf, src_strides = strided_buffer(src)
