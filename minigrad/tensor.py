@@ -40,6 +40,11 @@ NON_LEAF_GRAD_WARNING = (
 )
 
 
+# PyTorch's C++ names of the dtypes, as some of its messages print them ("double", "long int").
+_CPP_TYPE_NAMES = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int",
+                   "uint8": "unsigned char", "bool": "bool"}
+
+
 class ReductionResult(NamedTuple):
     """What ``max``/``min`` along a dim return: ``values`` and the ``indices`` they came from."""
 
@@ -129,8 +134,9 @@ def _saved_text(array: np.ndarray, maker: engine.Node | None) -> str:
     return f"{kind}, which is output 0 of {op_name},"
 
 
-def _index_key(key: Any) -> tuple[Any, ...]:
-    """An indexing key as a tuple of ints, slices, None, Ellipsis and numpy index arrays."""
+def _index_key(key: Any, ndim: int) -> tuple[Any, ...]:
+    """An indexing key as a tuple of ints, slices, None, Ellipsis and numpy index arrays, checked against a
+    tensor of ``ndim`` dims with PyTorch's errors (too many indices, indexing a 0-d tensor, a float index)."""
     items = key if isinstance(key, tuple) else (key,)
     out = []
     for k in items:
@@ -143,6 +149,20 @@ def _index_key(key: Any) -> tuple[Any, ...]:
         elif isinstance(k, np.integer):
             k = int(k)
         out.append(k)
+    # Dims the key indexes: None, Ellipsis and Python bools add or keep dims; a bool mask covers its own dims.
+    used = sum(0 if k is None or k is Ellipsis or isinstance(k, (bool, np.bool_)) else
+               k.ndim if isinstance(k, np.ndarray) and k.dtype == np.bool_ else 1 for k in out)
+    if used > ndim:
+        if ndim == 0 and len(out) == 1 and isinstance(out[0], int):
+            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` "
+                             "in C++ to convert a 0-dim tensor to a number")
+        if ndim == 0 and len(out) == 1 and isinstance(out[0], slice):
+            raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+        raise IndexError(f"too many indices for tensor of dimension {ndim}")
+    for k in out:
+        if not (k is None or k is Ellipsis or isinstance(k, (int, slice, str, np.ndarray, np.bool_))):
+            raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
+                             f"valid indices (got {type(k).__name__})")
     return tuple(out)
 
 
@@ -167,7 +187,7 @@ class Tensor:
         self._requires_grad = requires_grad
         self._grad: Tensor | None = None
         self.grad_fn = grad_fn
-        self._accumulator: engine.AccumulateGrad | None = None
+        self._accumulator: weakref.ref[engine.AccumulateGrad] | None = None
         self._retains_grad = False
 
     @classmethod
@@ -214,9 +234,23 @@ class Tensor:
 
     @grad.setter
     def grad(self, value: Tensor | None) -> None:
+        """Assign ``.grad``: None, or a tensor of this tensor's dtype and shape (PyTorch's checks and errors)."""
+        if value is not None and not isinstance(value, Tensor):
+            raise TypeError(
+                f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}"
+            )
+        if value is not None and value.dtype is not self.dtype:
+            raise RuntimeError(
+                f"attempting to assign a gradient with dtype '{_CPP_TYPE_NAMES[value.dtype.name]}' to a tensor with "
+                f"grad_dtype '{c_type_name(self._data.dtype)}'. The gradient must match the tensor's grad_dtype "
+                "(defaults to the tensor's dtype). You can set the tensor's grad_dtype attribute with a specific "
+                "dtype, or None to allow any dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and "
+                "its gradient may break downstream systems that assume they match."
+            )
         if value is not None and value.shape != self.shape:
             raise RuntimeError(
-                f"assigned grad has data of a different size: expected {list(self.shape)}, got {list(value.shape)}"
+                f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of size "
+                f"'{list(self.shape)}'. Please ensure that the gradient and the tensor are the same size"
             )
         self._grad = value
 
@@ -232,7 +266,16 @@ class Tensor:
         if self.is_leaf or self._retains_grad:
             return
         self._retains_grad = True
-        self.grad_fn.pre_hooks.append(self._accumulate_grad)
+        # The hook holds the tensor weakly: a strong one would make a cycle (tensor -> grad_fn -> hook -> tensor)
+        # that keeps the graph alive until the cycle collector runs. A tensor that is gone has no .grad to fill.
+        ref = weakref.ref(self)
+
+        def retain(grad: np.ndarray) -> None:
+            tensor = ref()
+            if tensor is not None:
+                tensor._accumulate_grad(grad)
+
+        self.grad_fn.pre_hooks.append(retain)
 
     def _accumulate_grad(self, grad: np.ndarray) -> None:
         """Add ``grad`` into ``.grad`` (in place once it exists, as PyTorch's AccumulateGrad does)."""
@@ -247,9 +290,13 @@ class Tensor:
             return self.grad_fn
         if not self._requires_grad:
             return None
-        if self._accumulator is None:
-            self._accumulator = engine.AccumulateGrad(self)
-        return self._accumulator
+        # The accumulator holds this tensor; the tensor holds it weakly (as PyTorch's grad_accumulator_), so the
+        # pair is no cycle: it lives while some graph points at it, and a later graph gets a new one.
+        accumulator = self._accumulator() if self._accumulator is not None else None
+        if accumulator is None:
+            accumulator = engine.AccumulateGrad(self)
+            self._accumulator = weakref.ref(accumulator)
+        return accumulator
 
     def backward(self, gradient: Tensor | None = None, retain_graph: bool = False) -> None:
         """Compute the gradient of this tensor with respect to every leaf that requires grad.
@@ -334,6 +381,11 @@ class Tensor:
                     f"minigrad does not rewrite the graph for in-place ops on a view ({self.grad_fn.name()}); "
                     "use an out-of-place op instead (y = y + 1 rather than y += 1)"
                 )
+        if any(size > 1 and stride == 0 for size, stride in zip(self._data.shape, self._data.strides)):
+            raise RuntimeError(  # an expanded view: one memory location stands for several elements
+                "unsupported operation: more than one element of the written-to tensor refers to a single memory "
+                "location. Please clone() the tensor before performing the operation."
+            )
 
     def _write(self, values: np.ndarray) -> Tensor:
         """Overwrite this tensor's memory with ``values`` (broadcast, cast) and count the write."""
@@ -391,8 +443,11 @@ class Tensor:
         self._check_inplace()
         return self._write(src._data if isinstance(src, Tensor) else K.scalar(src, self._data.dtype))
 
-    def fill_(self, value: Number) -> Tensor:
-        """Set every element to ``value``."""
+    def fill_(self, value: Number | Tensor) -> Tensor:
+        """Set every element to ``value`` (a number or a 0-d tensor)."""
+        if isinstance(value, Tensor) and value.dim() != 0:
+            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} "
+                               "dimensions.")
         return self.copy_(value)
 
     def zero_(self) -> Tensor:
@@ -432,10 +487,16 @@ class Tensor:
         return self._data
 
     def __float__(self) -> float:
-        return float(self.item())
+        return float(self._scalar())
 
     def __int__(self) -> int:
-        return int(self.item())
+        return int(self._scalar())
+
+    def _scalar(self) -> Number:
+        """The single value, for ``float()`` and ``int()``: PyTorch raises ValueError there, not ``item``'s error."""
+        if self.numel() != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return self.item()
 
     def __bool__(self) -> bool:
         if self.numel() != 1:
@@ -780,7 +841,7 @@ class Tensor:
         return apply(shape_ops.Unsqueeze, self, dim=dim)
 
     def __getitem__(self, key: Any) -> Tensor:
-        return apply(shape_ops.Index, self, key=_index_key(key))
+        return apply(shape_ops.Index, self, key=_index_key(key, self.dim()))
 
     def __iter__(self):
         return (self[i] for i in range(len(self)))

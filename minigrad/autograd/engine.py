@@ -171,6 +171,10 @@ def backward(
 
     ``observe(node, grad, grads_in)``, if given, sees each node as it runs (before its saved arrays are
     freed): the gradient it received and the gradients it sends to its inputs (the teaching tools' view).
+
+    Backward either completes or changes nothing: every node's gradient is computed first (which is where
+    the errors are: a freed graph, a saved array modified in place), and only then are the leaves' ``.grad``
+    written, the ``retain_grad`` hooks run and the saved arrays freed, in the order the nodes ran.
     """
     pending = _reach(roots)
     buffers: dict[Node, np.ndarray] = {}
@@ -178,19 +182,17 @@ def backward(
         buffers[root] = grad if root not in buffers else K.binary(K.ADD, buffers[root], grad)
     ready = [(-root.sequence, id(root), root) for root in buffers if pending[root] == 0]
     heapq.heapify(ready)
+    ran: list[tuple[Node, np.ndarray | None, tuple[np.ndarray | None, ...] | None]] = []  # what to apply at the end
     while ready:
         _, _, node = heapq.heappop(ready)
         grad = buffers.pop(node, None)
         if grad is None:  # nothing flowed here (e.g. only through integer outputs): pass on nothing
             grads_in: tuple[np.ndarray | None, ...] = (None,) * len(node.next_nodes)
         else:
-            for hook in node.pre_hooks:
-                hook(grad)
-            grads_in = node.apply(grad)
-            if observe is not None:
-                observe(node, grad, grads_in)
-            if not retain_graph:
-                node.ctx.release()
+            grads_in = () if isinstance(node, AccumulateGrad) else node.apply(grad)
+            # Keep the gradient only where the end needs it (a leaf, a hook, an observer): memory stays as low.
+            keep = isinstance(node, AccumulateGrad) or node.pre_hooks or observe is not None
+            ran.append((node, grad if keep else None, grads_in if observe is not None else None))
         for nxt, (shape, dtype), g in zip(node.next_nodes, node.inputs, grads_in):
             if nxt is None:
                 continue
@@ -200,3 +202,13 @@ def backward(
             pending[nxt] -= 1
             if pending[nxt] == 0:
                 heapq.heappush(ready, (-nxt.sequence, id(nxt), nxt))
+    for node, grad, grads_in in ran:
+        for hook in node.pre_hooks:
+            hook(grad)
+        if isinstance(node, AccumulateGrad):
+            node.apply(grad)
+        if observe is not None:
+            observe(node, grad, grads_in)
+    if not retain_graph:
+        for node, _, _ in ran:
+            node.ctx.release()

@@ -7,10 +7,11 @@ so ``parameters()``, ``state_dict()``, ``zero_grad()`` and ``repr`` find everyth
 from __future__ import annotations
 
 from collections import OrderedDict, namedtuple
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from ..autograd.grad_mode import no_grad
+from ..dtypes import dtype as DType
 from ..dtypes import float32, float64
 from ..size import Size
 from ..tensor import Tensor
@@ -208,7 +209,16 @@ class Module:
         return self
 
     def to(self, *args: Any, **kwargs: Any) -> Module:
-        """Convert every parameter and buffer in place to a dtype (``.to(minigrad.float64)``); 'cpu' is a no-op."""
+        """Convert every parameter and buffer in place to a dtype (``.to(minigrad.float64)``); 'cpu' is a no-op.
+
+        A dtype that is not floating point is refused before anything changes (PyTorch's TypeError).
+        """
+        for arg in [*args, kwargs.get("dtype")]:
+            target = arg.dtype if isinstance(arg, Tensor) else arg
+            if isinstance(target, DType) and not target.is_floating_point:
+                raise TypeError(
+                    f"nn.Module.to only accepts floating point or complex dtypes, but got desired dtype={target!r}"
+                )
         with no_grad():
             for module in self.modules():
                 for registry in (module._parameters, module._buffers):
@@ -244,6 +254,8 @@ class Module:
         Everything is checked before anything is copied: with ``strict``, missing or unexpected keys are
         an error; a shape mismatch is always one.
         """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
         own = self.state_dict(keep_vars=True)
         missing = [key for key in own if key not in state_dict]
         unexpected = [key for key in state_dict if key not in own]
@@ -254,7 +266,10 @@ class Module:
             if unexpected:
                 errors.append("Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected) + ". ")
         for key, value in own.items():
-            if key in state_dict and tuple(state_dict[key].shape) != tuple(value.shape):
+            if key in state_dict and not isinstance(state_dict[key], Tensor):
+                errors.append(f'While copying the parameter named "{key}", expected minigrad.Tensor or Tensor-like '
+                              f"object from checkpoint but received {type(state_dict[key])}")
+            elif key in state_dict and tuple(state_dict[key].shape) != tuple(value.shape):
                 errors.append(
                     f"size mismatch for {key}: copying a param with shape {Size(state_dict[key].shape)} from "
                     f"checkpoint, the shape in current model is {Size(value.shape)}."

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from .. import kernels as K
 from ..autograd import versions
 from ..autograd.grad_mode import enable_grad, no_grad
 from ..tensor import Tensor
@@ -68,12 +69,31 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
+        self._check_state()
         with no_grad():
             for group in self.param_groups:
                 for param in group["params"]:
                     if param.grad is not None:
                         self._update(param, group, self.state[param])
         return loss
+
+    def _check_state(self) -> None:
+        """Refuse a step before it changes anything: every state tensor of a parameter to update (a momentum or
+        average buffer, perhaps loaded from another model's optimizer) must have the parameter's shape.
+
+        PyTorch finds the mismatch in the middle of its update (after earlier parameters, or part of this one,
+        have changed) and raises its broadcasting error; this raises the same error before any update.
+        """
+        for group in self.param_groups:
+            for param in group["params"]:
+                if param.grad is None or param not in self.state:
+                    continue
+                for value in self.state[param].values():
+                    if isinstance(value, Tensor) and value.dim() > 0 and value.shape != param.shape:
+                        shape = K.broadcast_shapes(tuple(value.shape), tuple(param.shape))  # may raise torch's error
+                        out = value if shape != tuple(value.shape) else param
+                        raise RuntimeError(f"output with shape {list(out.shape)} doesn't match the broadcast shape "
+                                           f"{list(shape)}")
 
     def _update(self, param: Tensor, group: dict[str, Any], state: dict[str, Any]) -> None:
         """One step of ``param`` from its ``.grad``, with ``group``'s hyperparameters and its ``state`` (empty at
