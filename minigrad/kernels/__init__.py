@@ -31,6 +31,7 @@ from .elementwise import (
     SQRT,
     SUB,
     TANH,
+    TANH_GRAD,
     binary,
     compare,
     unary,
@@ -52,7 +53,7 @@ from .random import (
     uniform_float32,
     uniform_float64,
 )
-from .reduce import extreme, sum, sum_to_shape  # noqa: A004
+from .reduce import extreme, sum, sum_to_shape, variance  # noqa: A004
 from .scan import cumsum, leave_one_out_products, prod
 from .softmax import nll_loss, nll_loss_backward, one_hot, softmax, softmax_backward, softplus, softplus_grad
 
@@ -81,6 +82,7 @@ __all__ = [
     "SQRT",
     "SUB",
     "TANH",
+    "TANH_GRAD",
     "adadelta",
     "adagrad",
     "adam",
@@ -128,6 +130,7 @@ __all__ = [
     "unary",
     "uniform_float32",
     "uniform_float64",
+    "variance",
     "where",
     "write",
 ]

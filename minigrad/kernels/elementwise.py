@@ -21,8 +21,9 @@ from .layout import broadcast_shapes, copy, flat, flat_broadcast, reorder_dimens
 
 # Unary op codes.
 NEG, EXP, LOG, SQRT, ABS, SIGN, SIGMOID, RELU, TANH, RECIPROCAL = range(10)
-# Binary op codes (operands and result share one dtype).
-ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, LOGICAL_AND = range(8)
+# Binary op codes (operands and result share one dtype). TANH_GRAD: a * (1 - b * b) with 1 - b * b fused (one
+# rounding), as PyTorch's tanh_backward kernel computes it.
+ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, LOGICAL_AND, TANH_GRAD = range(9)
 # Comparison codes (bool result).
 EQ, NE, LT, LE, GT, GE = range(6)
 
@@ -161,12 +162,48 @@ def _binary_scalar(op, a, b):
     if op == DIV:
         return like(a / b, a)
     if op == POW:
-        return like(a**b, a)
+        return _pow(a, b)
     if op == MAXIMUM:
         return a if (a > b or a != a) else b
     if op == MINIMUM:
         return a if (a < b or a != a) else b
+    if op == TANH_GRAD:
+        return a * fma(-b, b, like(1, b))
     return a and b  # LOGICAL_AND
+
+
+def _pow(a, b):
+    """a ** b in a's type: floats through ``**``; integers as PyTorch's powi (pure-Python form, used without the
+    JIT)."""
+    if isinstance(a, (int, np.integer)) and not isinstance(a, (bool, np.bool_)):
+        return _powi(a, b)
+    return like(a**b, a)
+
+
+@overload(_pow)
+def _pow_jit(a, b):
+    if isinstance(a, types.Integer):
+        return lambda a, b: _powi(a, b)
+    return lambda a, b: like(a**b, a)
+
+
+@njit(cache=True)
+def _powi(a, b):
+    """PyTorch's integer pow: a negative exponent gives 1 for a == 1, +-1 for a == -1 and 0 otherwise; else
+    repeated squaring, wrapping around on overflow as its C++ does."""
+    if b < 0:
+        if a == 1:
+            return like(1, a)
+        if a == -1:
+            return like(-1, a) if (-b) % 2 else like(1, a)
+        return like(0, a)
+    result = like(1, a)
+    while b:
+        if b & 1:
+            result = like(result * a, a)
+        b //= 2
+        a = like(a * a, a)
+    return result
 
 
 @njit(cache=True, error_model="numpy")

@@ -151,9 +151,11 @@ def cast(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
 def scalar(value: float, dtype: np.dtype) -> np.ndarray:
     """A 0-d array holding ``value`` in ``dtype``: how Python numbers enter kernels (f32(value) for float32).
 
-    Integers wrap as C casts do (-2 as uint8 is 254), as PyTorch's scalars do.
+    Integers wrap as C casts do (-2 as uint8 is 254), as PyTorch's scalars do; a float beyond float32's range
+    becomes inf, as a C cast makes it, without numpy's overflow warning (ops that refuse it check first).
     """
-    return np.asarray(value).astype(dtype)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.asarray(value).astype(dtype)
 
 
 def expand(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:

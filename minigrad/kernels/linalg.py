@@ -43,7 +43,8 @@ def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     m, k, n = a2.shape[-2], a2.shape[-1], b2.shape[-1]
     sequential = k <= SEQUENTIAL_K or (m == 1 and b2.flags.c_contiguous)
     if not sequential or a.dtype.kind != "f":
-        return np.matmul(a, b)
+        with np.errstate(all="ignore"):  # inf * 0 is NaN, as in PyTorch: no RuntimeWarning for the user
+            return np.matmul(a, b)
     batch = np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
     a3, b3 = _batches(a2, batch, m, k), _batches(b2, batch, k, n)
     out = np.empty((a3.shape[0], m, n), a.dtype)

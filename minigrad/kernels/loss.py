@@ -14,6 +14,8 @@ from numba import njit
 from ._scalar import like
 from .layout import flat, flat_broadcast
 
+_EPSILON = np.float32(1e-12)  # Loss.cpp's ``constexpr float EPSILON``: float64 inputs get 1e-12 rounded to float32
+
 
 @njit(cache=True, inline="always")
 def _clamped_log(v):
@@ -21,12 +23,28 @@ def _clamped_log(v):
     return like(-100, v) if v < -100 else v
 
 
+@njit(cache=True, inline="always")
+def _log(v):
+    """log v in v's type: -inf at 0 and NaN below it, as libm (Python's math.log raises there, without the JIT)."""
+    if v == 0:
+        return like(-math.inf, v)
+    return like(math.log(v), v) if v > 0 else like(math.nan, v)
+
+
+@njit(cache=True, inline="always")
+def _log1p(v):
+    """log(1 + v) in v's type: -inf at -1 and NaN below it (Python's math.log1p raises there, without the JIT)."""
+    if v == -1:
+        return like(-math.inf, v)
+    return like(math.log1p(v), v) if v > -1 else like(math.nan, v)
+
+
 @njit(cache=True, error_model="numpy")
 def _bce_loop(p, y, out):
     for i in range(out.size):
         one = like(1, p[i])
-        log_p = _clamped_log(math.log(p[i]))
-        log_q = _clamped_log(math.log1p(-p[i]))
+        log_p = _clamped_log(_log(p[i]))
+        log_q = _clamped_log(_log1p(-p[i]))
         out[i] = (y[i] - one) * log_q - y[i] * log_p
 
 
@@ -35,24 +53,24 @@ def _bce_grad_loop(p, y, g, step_g, out):
     for i in range(out.size):
         one = like(1, p[i])
         denominator = (one - p[i]) * p[i]
-        floor = like(1e-12, p[i])
+        floor = like(_EPSILON, p[i])
         out[i] = (g[i * step_g] * (p[i] - y[i])) / (floor if denominator < floor else denominator)
 
 
 @njit(cache=True, error_model="numpy")
 def _bce_target_grad_loop(p, g, step_g, out):
     for i in range(out.size):
-        log_p = _clamped_log(math.log(p[i]))
-        log_q = _clamped_log(math.log1p(-p[i]))
-        out[i] = g[i * step_g] * (log_q - log_p)
+        one = like(1, p[i])
+        logit = like(math.inf, p[i]) if p[i] == one else _log(p[i] / (one - p[i]))
+        out[i] = -logit * g[i * step_g]
 
 
 @njit(cache=True, error_model="numpy")
 def _log_sigmoid_loop(x, out):
     for i in range(out.size):
-        zero = like(0, x[i])
-        m = -x[i] if -x[i] > zero else zero
-        out[i] = -(m + like(math.log(like(math.exp(-m), m) + like(math.exp(-x[i] - m), m)), m))
+        v = x[i]
+        low = v if (v < 0 or v != v) else like(0, v)  # min(x, 0), NaN kept (vec::minimum)
+        out[i] = low - like(math.log1p(like(math.exp(-abs(v)), v)), v)
 
 
 def bce(p: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -71,7 +89,8 @@ def bce_grad(p: np.ndarray, y: np.ndarray, grad: np.ndarray) -> np.ndarray:
 
 
 def bce_target_grad(p: np.ndarray, grad: np.ndarray) -> np.ndarray:
-    """d bce / dy times grad: grad * (max(log(1 - p), -100) - max(log p, -100))."""
+    """d bce / dy times grad, as PyTorch computes it: -logit(p) * grad = -log(p / (1 - p)) * grad, unclamped
+    (inf at p = 0, -inf at p = 1)."""
     out = np.empty(p.shape, p.dtype)
     fg, step = flat_broadcast(grad, p.shape)
     _bce_target_grad_loop(flat(p), fg, step, out.reshape(-1))
@@ -79,7 +98,8 @@ def bce_target_grad(p: np.ndarray, grad: np.ndarray) -> np.ndarray:
 
 
 def log_sigmoid(x: np.ndarray) -> np.ndarray:
-    """log(sigmoid x) = -(m + log(e^-m + e^(-x-m))) with m = max(0, -x), which never overflows."""
+    """log(sigmoid x) = min(x, 0) - log1p(exp(-|x|)), PyTorch's formula: it never overflows, keeps the tiny
+    log(1 + e^-x) for large x, and gives -inf at -inf."""
     out = np.empty(x.shape, x.dtype)
     _log_sigmoid_loop(flat(x), out.reshape(-1))
     return out

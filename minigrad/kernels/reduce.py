@@ -10,6 +10,8 @@ Integer and bool sums, and max/min, use ``_rows``: the reduced axes last, copied
 (rows, row_length) buffer, so each kernel reduces one contiguous row per output element.
 """
 
+import math
+
 import numpy as np
 from numba import njit
 
@@ -177,6 +179,65 @@ def _extreme_rows(x, pick_min, values, indices):
                 at = j
         values[i] = best
         indices[i] = at
+
+
+@njit(cache=True, error_model="numpy")
+def _welford_rows(x, correction, take_sqrt, out):
+    """PyTorch's WelfordOps per row, in float64: mean += delta / n, m2 += delta * (v - mean); then
+    m2 / (n - correction) (/ 0 when n <= correction), and its square root for ``take_sqrt``."""
+    for i in range(x.shape[0]):
+        mean = 0.0
+        m2 = 0.0
+        for j in range(x.shape[1]):
+            v = np.float64(x[i, j])
+            delta = v - mean
+            mean = mean + delta / np.float64(j + 1)
+            m2 = m2 + delta * (v - mean)
+        n = np.float64(x.shape[1])
+        out[i] = _finish(m2, n - correction if n > correction else 0.0, take_sqrt)
+
+
+@njit(cache=True, error_model="numpy")
+def _squared_deviations(x, mean, divisor, take_sqrt):
+    """PyTorch's std_var_all_cpu: the sum of (v - mean)^2 over x in float64, in order, / divisor (maybe 0)."""
+    total = 0.0
+    for i in range(x.size):
+        dx = np.float64(x[i]) - mean
+        total += dx * dx
+    return _finish(total, divisor, take_sqrt)
+
+
+@njit(cache=True, inline="always")
+def _finish(total, divisor, take_sqrt):
+    """total / divisor (inf or NaN for a 0 divisor, as C++ divides: Python's float division raises without the
+    JIT), and its square root for ``take_sqrt`` (NaN for NaN)."""
+    if divisor == 0:
+        var = math.inf if total > 0 else (-math.inf if total < 0 else math.nan)
+    else:
+        var = total / divisor
+    if not take_sqrt:
+        return var
+    return math.sqrt(var) if var >= 0 else math.nan
+
+
+def variance(x: np.ndarray, axes: tuple[int, ...], correction: float, take_sqrt: bool,
+             mean: np.ndarray | None = None) -> np.ndarray:
+    """The variance (or with ``take_sqrt`` the standard deviation) of float ``x`` over ``axes``, dividing by
+    N - ``correction``, as PyTorch's CPU kernels compute it, rounded once to x's dtype.
+
+    With ``mean`` (x's mean in its own dtype, 0-d) it is PyTorch's all-reduce path (one output): the squared
+    deviations from that mean summed in float64, in memory order. Otherwise Welford's update per output, in
+    float64, over the reduced elements in order.
+    """
+    if mean is not None:
+        order = x if x.flags.c_contiguous else copy(x.transpose(np.argsort(x.strides)[::-1]))
+        divisor = max(0.0, x.size - correction)
+        result = _squared_deviations(order.reshape(-1), np.float64(mean), divisor, take_sqrt)
+        return cast(np.asarray(result, np.float64), x.dtype).reshape(())
+    rows, kept_shape = as_rows(x, axes)
+    out = np.empty(rows.shape[0], np.float64)
+    _welford_rows(rows, float(correction), take_sqrt, out)
+    return cast(out, x.dtype).reshape(kept_shape)
 
 
 def as_rows(x: np.ndarray, axes: tuple[int, ...]) -> tuple[np.ndarray, tuple[int, ...]]:

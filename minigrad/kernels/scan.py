@@ -23,7 +23,11 @@ def _prod_rows(x, out):
 
 @njit(cache=True)
 def _leave_one_out_rows(x, one, out):
-    """out[i, j] = the product of row i without x[i, j]: prefix product times suffix product (zeros work)."""
+    """out[i, j] = the product of row i without x[i, j]: prefix product times suffix product (zeros work).
+
+    As PyTorch's prod_safe_zeros_backward: each exclusive running product accumulates in ``one``'s type (float64
+    for floats: its CPU cumprod) and is rounded to out's dtype; the two are then multiplied in out's dtype.
+    """
     for i in range(x.shape[0]):
         acc = one
         for j in range(x.shape[1]):
@@ -31,7 +35,7 @@ def _leave_one_out_rows(x, one, out):
             acc *= x[i, j]
         acc = one
         for j in range(x.shape[1] - 1, -1, -1):
-            out[i, j] *= acc
+            out[i, j] = out[i, j] * like(acc, out[i, j])
             acc *= x[i, j]
 
 
@@ -60,7 +64,7 @@ def leave_one_out_products(x: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
     """For each element, the product of the other elements of its slice over ``axes``: d(prod)/dx."""
     rows, _ = as_rows(x, axes)
     out = np.empty(rows.shape, x.dtype)
-    _leave_one_out_rows(rows, x.dtype.type(1), out)
+    _leave_one_out_rows(rows, np.float64(1) if x.dtype.kind == "f" else x.dtype.type(1), out)
     return _from_rows(out, x.shape, axes)
 
 

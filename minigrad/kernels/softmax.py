@@ -199,7 +199,7 @@ def _max(m, v):
 
 
 # ----- softmax, log_softmax --------------------------------------------------------------------------------------
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _softmax_rows(x, out, n, lanes, tree, sleef, log):
     """Along contiguous rows of n: max, e_i = exp(x_i - max), s = ``_row_sum`` of the e_i; then
     softmax = e_i * (1 / s), log_softmax = (x_i - max) - log s."""
@@ -221,7 +221,7 @@ def _softmax_rows(x, out, n, lanes, tree, sleef, log):
                 out[i] *= scale
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _softmax_columns(x, out, outer, dim, inner, lanes, chunk, sleef, log):
     """Down the columns of x seen as (outer, dim, inner): max, then s = e_0 + e_1 + ... in order.
 
@@ -413,7 +413,7 @@ def _nll_total(x, target, weight, ignore_index, classes, spatial, power, sums):
         sums[1] = kept
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _nll_backward_loop(grad, step, target, weight, ignore_index, classes, spatial, total_weight, mean, out):
     """out[n, t, s] = weight[t] * -g at each kept position p, g = grad[p * step] (``step`` 0: one gradient for
     all), or g = grad / total_weight for a mean."""

@@ -33,6 +33,14 @@ def _warn_if_broadcast(input: Tensor, target: Tensor) -> None:
         )
 
 
+def _broadcast_dtypes(input: Tensor, target: Tensor) -> tuple[Tensor, Tensor]:
+    """Both converted to their promoted dtype as PyTorch's mse_loss and l1_loss promote them: after
+    ``broadcast_tensors``, so a 0-d operand counts as a tensor with dims (float32 (3,) and float64 () give float64)."""
+    ndim = len(K.broadcast_shapes(tuple(input.shape), tuple(target.shape)))
+    common = dtypes.result_type([(input.dtype, ndim), (target.dtype, ndim)])
+    return input.to(common), target.to(common)
+
+
 def _check_weight(weight: Tensor, input: Tensor) -> None:
     if weight.shape != input.shape:
         raise ValueError("Weights and input must have the same size.")
@@ -49,12 +57,19 @@ def _weighted_reduction(losses: Tensor, weight: Tensor, reduction: str) -> Tenso
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """y = x W^T + b over the last dim of ``input``; W is (out_features, in_features)."""
+    if input.dim() == 0 or weight.dim() == 0:
+        raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are {input.dim()}D and "
+                           f"{weight.dim()}D")
+    if weight.dim() != 2:  # PyTorch's general case, matmul(x, W.t()): a 1-D W is a vector, t() refuses 3-D
+        out = input.matmul(weight.t())
+        return out if bias is None else out + bias
     if input.dim() == 2:
         return apply(linalg.Linear, input, weight, *([] if bias is None else [bias]))
     if input.dim() == 1:
         out = input.matmul(weight.t())
         return out if bias is None else out + bias
-    rows = apply(linalg.Linear, input.reshape(-1, input.shape[-1]), weight, *([] if bias is None else [bias]))
+    flat = input.reshape(math.prod(input.shape[:-1]), input.shape[-1])  # not -1: the last dim may be 0
+    rows = apply(linalg.Linear, flat, weight, *([] if bias is None else [bias]))
     return rows.view(*input.shape[:-1], weight.shape[0])
 
 
@@ -80,6 +95,7 @@ def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean", weight: Ten
     """
     _check_reduction(reduction)
     _warn_if_broadcast(input, target)
+    input, target = _broadcast_dtypes(input, target)
     if weight is None:
         return apply(loss.MseLoss, input, target, reduction=reduction)
     _check_weight(weight, input)
@@ -93,6 +109,7 @@ def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean", weight: Tens
     """
     _check_reduction(reduction)
     _warn_if_broadcast(input, target)
+    input, target = _broadcast_dtypes(input, target)
     losses = (input - target).abs()
     if weight is not None:
         _check_weight(weight, input)

@@ -10,7 +10,7 @@ import numpy as np
 from .. import kernels as K
 from ..autograd.engine import Context
 from .dims import normalize_dim
-from .registry import AWAY_FROM_KINK, Op, Promotion, c_type_name, register
+from .registry import AWAY_FROM_KINK, Op, Promotion, c_type_name, check_scalar, register
 
 
 def _refuse_non_float(kernel: str, dtype: np.dtype) -> None:
@@ -30,7 +30,8 @@ class _Softmax(Op):
     def forward(cls, ctx: Context, x: np.ndarray, dim: int) -> np.ndarray:
         axis = normalize_dim(dim, x.ndim)
         name = "log_softmax" if cls.log else "softmax"
-        _refuse_non_float(f"{name}_lastdim_kernel_impl" if axis >= x.ndim - 1 else f"{name}_kernel_impl", x.dtype)
+        if x.size:  # PyTorch returns an empty input (of any dtype) before choosing a kernel
+            _refuse_non_float(f"{name}_lastdim_kernel_impl" if axis >= x.ndim - 1 else f"{name}_kernel_impl", x.dtype)
         result = K.softmax(x, axis, cls.log)
         ctx.axis = axis
         ctx.save(result=result)
@@ -129,6 +130,7 @@ class LeakyRelu(Op):
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, negative_slope: float = 0.01) -> np.ndarray:
+        check_scalar(negative_slope, x.dtype)
         ctx.save(x=x)
         ctx.slope = negative_slope
         return _where_positive(x, x, negative_slope)

@@ -28,6 +28,11 @@ def _positions(index: np.ndarray, axis: int, shape: tuple[int, ...], name: str) 
     return np.ravel_multi_index(np.broadcast_arrays(*coords), shape) if index.size else np.zeros(index.shape, int)
 
 
+def _nonempty(a: np.ndarray) -> np.ndarray:
+    """A 0-d array as 1-d: PyTorch's gather and scatter treat a 0-d input or index as one element along dim 0."""
+    return a.reshape(a.shape or (1,))
+
+
 def _check_sizes(index: np.ndarray, axis: int, shape: tuple[int, ...], other: str) -> None:
     for d, (i, s) in enumerate(zip(index.shape, shape)):
         if d != axis and i > s:
@@ -46,8 +51,9 @@ class Gather(Op):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, dim: int, index: np.ndarray) -> np.ndarray:
         axis = normalize_dim(dim, x.ndim)
-        _check_sizes(index, axis, x.shape, "self")
-        ctx.positions, ctx.shape = _positions(index, axis, x.shape, "gather"), x.shape
+        _check_sizes(_nonempty(index), axis, _nonempty(x).shape, "self")
+        ctx.positions = _positions(_nonempty(index), axis, _nonempty(x).shape, "gather").reshape(index.shape)
+        ctx.shape = x.shape
         return K.gather(x, ctx.positions)
 
     @staticmethod
@@ -66,16 +72,18 @@ class Scatter(Op):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, src: np.ndarray, dim: int, index: np.ndarray) -> np.ndarray:
         axis = normalize_dim(dim, x.ndim)
-        _check_sizes(index, axis, x.shape, "self")
-        if src.ndim:
+        _check_sizes(_nonempty(index), axis, _nonempty(x).shape, "self")
+        tensor_src = src.ndim or ctx.needs(1)  # a number (``value``) comes as a 0-d array that needs no gradient
+        if tensor_src:
             if src.dtype != x.dtype:
                 raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
-            _check_sizes(index, -1, src.shape, "src")
-        ctx.grad_fn_name = "ScatterBackward0" if src.ndim else "ScatterBackward1"
-        ctx.targets = _positions(index, axis, x.shape, "scatter")
-        ctx.sources = np.ravel_multi_index(np.indices(index.shape), src.shape) if src.ndim else None
+            _check_sizes(_nonempty(index), -1, _nonempty(src).shape, "src")
+        ctx.grad_fn_name = "ScatterBackward0" if tensor_src else "ScatterBackward1"
+        ctx.targets = _positions(_nonempty(index), axis, _nonempty(x).shape, "scatter").reshape(index.shape)
+        ctx.sources = (np.ravel_multi_index(np.indices(_nonempty(index).shape), _nonempty(src).shape).reshape(
+            index.shape) if tensor_src else None)
         out = K.copy(x)
-        values = K.gather(src, ctx.sources) if src.ndim else K.expand(K.cast(src, x.dtype), index.shape)
+        values = K.gather(src, ctx.sources) if tensor_src else K.expand(K.cast(src, x.dtype), index.shape)
         K.put(out, ctx.targets, K.cast(values, x.dtype))
         ctx.src_shape = src.shape
         return out

@@ -42,7 +42,8 @@ class Cat(Op):
             if x.ndim == 0:
                 raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
         kept = [x for x in xs if x.shape != (0,)]  # PyTorch skips legacy empty 1-D tensors
-        if not kept:
+        if not kept:  # only legacy empty tensors: an empty result, and empty gradients
+            ctx.axis, ctx.sizes, ctx.skipped = 0, [0] * len(xs), [True] * len(xs)
             return K.copy(xs[0])
         first = kept[0]
         axis = normalize_dim(dim, first.ndim)

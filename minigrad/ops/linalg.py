@@ -24,6 +24,10 @@ def _check(a: np.ndarray, b: np.ndarray) -> None:
     if k_a == k_b:
         if a.ndim > 2 or b.ndim > 2:
             K.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+        if a.dtype == np.bool_ and (a.ndim == b.ndim == 1 or (k_a and _result_size(a, b))):
+            # the BLAS kernel matmul dispatches to is not built for bools (an empty product never dispatches)
+            kernel = "dot" if a.ndim == b.ndim == 1 else {1: "addmv_impl_cpu", 2: "addmm_impl_cpu_"}.get(b.ndim, "bmm")
+            raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
         return
     if a.ndim == 1 and b.ndim == 1:
         raise RuntimeError(
@@ -39,6 +43,12 @@ def _check(a: np.ndarray, b: np.ndarray) -> None:
         f"Expected size for first two dimensions of batch2 tensor to be: [{np.prod(a.shape[:-2], dtype=int)}, "
         f"{k_a}] but got: [{np.prod(b.shape[:-2], dtype=int)}, {k_b}]."
     )
+
+
+def _result_size(a: np.ndarray, b: np.ndarray) -> int:
+    """The number of elements in a @ b (shapes already checked)."""
+    batch = K.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    return int(np.prod(batch)) * (a.shape[-2] if a.ndim > 1 else 1) * (b.shape[-1] if b.ndim > 1 else 1)
 
 
 @register
@@ -97,6 +107,8 @@ def _check_linear(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None) ->
             f"non-singleton dimension 1.  Target sizes: [{out_shape[0]}, {out_shape[1]}].  "
             f"Tensor sizes: [{', '.join(map(str, bias.shape))}]"
         )
+    if x.dtype == np.bool_ and x.size and weight.size:
+        raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
 
 
 @register

@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import kernels as K
 from ..autograd.engine import Context
-from .registry import REAL, Domain, Op, register
+from .registry import REAL, Domain, Op, Promotion, c_type_name, register
 
 PROBABILITY = Domain("0 < p < 1", 0.05, 0.95)
 TARGET = Domain("0 <= y <= 1", 0.0, 1.0)
@@ -46,6 +46,8 @@ class MseLoss(Op):
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, y: np.ndarray, reduction: str = "mean") -> np.ndarray:
+        if x.dtype.kind != "f":  # the promoted dtype: PyTorch's kernel is built for floats only
+            raise NotImplementedError(f"\"mse_cpu\" not implemented for '{c_type_name(x.dtype)}'")
         difference = K.binary(K.SUB, x, y)
         ctx.save(difference=difference)
         return _reduce(ctx, K.binary(K.MUL, difference, difference), reduction)
@@ -53,7 +55,8 @@ class MseLoss(Op):
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         difference = ctx.saved["difference"]
-        norm = 2.0 / ctx.count if ctx.reduction == "mean" else 2.0  # in double, then rounded: PyTorch's order
+        # in double, then rounded: PyTorch's order (2 / 0 is inf there, for an empty input's empty gradient)
+        norm = (2.0 / ctx.count if ctx.count else np.inf) if ctx.reduction == "mean" else 2.0
         grad_x = K.binary(K.MUL, K.binary(K.MUL, difference, K.scalar(norm, grad.dtype)), grad)
         return grad_x, K.unary(K.NEG, grad_x)
 
@@ -65,7 +68,7 @@ class BinaryCrossEntropy(Op):
     torch = "torch.nn.functional.binary_cross_entropy"
     formulas = (
         "d(bce)/dp = (p - y) / max(p (1 - p), 1e-12) * weight / N * grad",
-        "d(bce)/dy = (log(1 - p) - log p) * weight / N * grad",
+        "d(bce)/dy = -log(p / (1 - p)) * weight / N * grad",
     )
     saves = ("p", "y", "weight")
     domain = (PROBABILITY, TARGET)
@@ -98,10 +101,30 @@ class BinaryCrossEntropyWithLogits(Op):
     )
     saves = ("x", "y")
     domain = (REAL, TARGET)
+    # PyTorch computes log_sigmoid(x), then (1 - y).mul_(x).sub_(...) in place: the loss has the target's dtype,
+    # and it refuses what those steps refuse (integer x, bool y, an integer y that a float result cannot go into).
+    promotion = Promotion.NONE
+
+    @staticmethod
+    def check(dtypes: list[np.dtype]) -> None:
+        x, y = dtypes
+        if x.kind != "f":
+            raise NotImplementedError(f"\"log_sigmoid_cpu\" not implemented for '{c_type_name(x)}'")
+        if y.kind == "b":
+            raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                               "Use the `^` or `logical_xor()` operator instead.")  # 1 - y, with 1 as a bool
+        if y.kind != "f":
+            raise RuntimeError(f"result type {c_type_name(x)} can't be cast to the desired output type "
+                               f"{c_type_name(y)}")
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None,
                 pos_weight: np.ndarray | None = None, reduction: str = "mean") -> np.ndarray:
+        if x.dtype != y.dtype:  # computed in the wider dtype, the loss rounded to the target's
+            common = np.promote_types(x.dtype, y.dtype)
+            loss = BinaryCrossEntropyWithLogits.forward(ctx, K.cast(x, common), K.cast(y, common), weight,
+                                                        pos_weight, reduction)
+            return K.cast(loss, y.dtype)
         one = K.scalar(1, x.dtype)
         log_sigmoid = K.log_sigmoid(x)
         if pos_weight is not None:
@@ -122,9 +145,9 @@ class BinaryCrossEntropyWithLogits(Op):
             t = K.binary(K.MUL, pos_weight, y)
             one = K.scalar(1, x.dtype)
             grad_x = K.binary(K.SUB, K.binary(K.MUL, K.binary(K.SUB, K.binary(K.ADD, t, one), y), sigmoid), t)
-            # d/dy of (1 - y) x - ((pw - 1) y + 1) log sigmoid(x) = -x - (pw - 1) log sigmoid(x)
-            grad_y = K.binary(K.SUB, K.unary(K.NEG, x), K.binary(
-                K.MUL, K.binary(K.SUB, pos_weight, one), K.log_sigmoid(x)))
+            # d/dy of (1 - y) x - ((pw - 1) y + 1) log sigmoid(x) = -x - (pw - 1) log sigmoid(x), in PyTorch's
+            # form log sigmoid(-x) - pw log sigmoid(x), which has no 0 * inf at x = -inf
+            grad_y = K.binary(K.SUB, K.log_sigmoid(K.unary(K.NEG, x)), K.binary(K.MUL, K.log_sigmoid(x), pos_weight))
         grad_x = _mean_scale(ctx, _weighted(K.binary(K.MUL, grad_x, grad), weight))
         grad_y = _mean_scale(ctx, _weighted(K.binary(K.MUL, grad_y, grad), weight))
         return grad_x, grad_y

@@ -11,7 +11,18 @@ import numpy as np
 
 from .. import kernels as K
 from ..autograd.engine import Context
-from .registry import AWAY_FROM_KINK, NONZERO, POSITIVE, REAL, Domain, Op, Promotion, c_type_name, register
+from .registry import (
+    AWAY_FROM_KINK,
+    NONZERO,
+    POSITIVE,
+    REAL,
+    Domain,
+    Op,
+    Promotion,
+    c_type_name,
+    check_scalar,
+    register,
+)
 
 
 def _mul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -228,13 +239,14 @@ class PowTensor(Op):
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         a, b, result = ctx.saved["a"], ctx.saved["b"], ctx.saved["result"]
         one = K.scalar(1, b.dtype)
+        # PyTorch's order: 0 where b == 0, even where grad is inf or NaN ...
         da = _zero_where(K.compare(K.EQ, b, K.scalar(0, b.dtype)),
-                          _mul(b, K.binary(K.POW, a, K.binary(K.SUB, b, one))))
-        # PyTorch sends 0 (not nan) to the exponent where a == 0 and b >= 0.
+                         _mul(grad, _mul(b, K.binary(K.POW, a, K.binary(K.SUB, b, one)))))
+        # ... but grad * 0 for the exponent where a == 0 and b >= 0 (0, not the NaN of 0 * log 0; NaN for a NaN grad)
         at_zero = K.binary(K.LOGICAL_AND, K.compare(K.EQ, a, K.scalar(0, a.dtype)),
                            K.compare(K.GE, b, K.scalar(0, b.dtype)))
-        db = _zero_where(at_zero, _mul(grad, _mul(result, K.unary(K.LOG, a))))
-        return _mul(grad, da), db
+        db = _mul(grad, _zero_where(at_zero, _mul(result, K.unary(K.LOG, a))))
+        return da, db
 
 
 class _Unary(Op):
@@ -355,8 +367,8 @@ class Relu(_Unary):
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
-        y = ctx.saved["result"]
-        return (_keep_where(K.compare(K.GT, y, K.scalar(0, y.dtype)), grad),)
+        y = ctx.saved["result"]  # PyTorch's threshold_backward: 0 where y <= 0, so NaN passes the gradient on
+        return (_zero_where(K.compare(K.LE, y, K.scalar(0, y.dtype)), grad),)
 
 
 @register
@@ -371,8 +383,7 @@ class Tanh(_Unary):
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
-        y = ctx.saved["result"]
-        return (_mul(grad, K.binary(K.SUB, K.scalar(1, y.dtype), _mul(y, y))),)
+        return (K.binary(K.TANH_GRAD, grad, ctx.saved["result"]),)  # grad * fma(-y, y, 1): PyTorch's rounding
 
 
 @register
@@ -386,13 +397,17 @@ class Clamp(Op):
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, min: float | None, max: float | None) -> np.ndarray:  # noqa: A002
+        for bound in (min, max):
+            if bound is not None:
+                check_scalar(bound, x.dtype)
         ctx.save(x=x)
         ctx.bounds = (min, max)
         y = x
-        if min is not None:
-            y = K.binary(K.MAXIMUM, y, K.scalar(min, x.dtype))
-        if max is not None:
-            y = K.binary(K.MINIMUM, y, K.scalar(max, x.dtype))
+        # PyTorch's min(max(x, low), high), x kept where it ties with a bound (so -0.0 stays); a NaN bound gives NaN
+        for code, bound in ((K.LT, min), (K.GT, max)):
+            if bound is not None:
+                b = K.scalar(bound, x.dtype)
+                y = K.binary(K.MAXIMUM, y, b) if bound != bound else K.where(K.compare(code, y, b), b, y)
         return y
 
     @staticmethod
@@ -519,6 +534,7 @@ class MaskedFill(Op):
         shape = K.broadcast_shapes(mask.shape, x.shape)
         if shape != x.shape:  # PyTorch fills a copy of x in place, hence its in-place error
             raise RuntimeError(f"output with shape {list(x.shape)} doesn't match the broadcast shape {list(shape)}")
+        check_scalar(value, x.dtype)
         ctx.mask = mask
         return K.where(mask, K.scalar(value, x.dtype), x)
 

@@ -225,7 +225,7 @@ class Prod(Op):
 
     torch = "torch.prod"
     formulas = ("d(prod x)/dx_i = grad * (the product of all x_j with j != i)",)
-    saves = ("x",)
+    saves = ("x", "result")
     promotion = Promotion.NONE
 
     torch_arguments = staticmethod(_reduction_arguments)
@@ -233,17 +233,29 @@ class Prod(Op):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, dim: int | None = None, keepdim: bool = False) -> np.ndarray:
         axes = normalize_dims(dim, x.ndim)
-        ctx.save(x=x)
-        ctx.axes, ctx.keepdim = axes, keepdim
+        ctx.axes, ctx.keepdim, ctx.whole = axes, keepdim, dim is None
         ctx.grad_fn_name = "ProdBackward0" if dim is None else "ProdBackward1"
         out = K.prod(x, axes)
-        return np.expand_dims(out, axes) if keepdim else out
+        out = np.expand_dims(out, axes) if keepdim else out
+        ctx.save(x=x, result=out)
+        return out
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
-        x = ctx.saved["x"]
-        others = K.leave_one_out_products(x, ctx.axes)
-        return (K.binary(K.MUL, _expand_back(grad, x.shape, ctx.axes, ctx.keepdim), others),)
+        """PyTorch's prod_backward: grad * (result / x) when x has no zero at all (so an inf factor, or a product
+        that overflowed, gives what that division gives); otherwise grad * (the product of the others), except
+        that over the whole tensor two zeros or more give zeros outright."""
+        x, result = ctx.saved["x"], ctx.saved["result"]
+        if x.ndim == 0:
+            return (grad,)
+        if not ctx.keepdim:
+            grad, result = np.expand_dims(grad, ctx.axes), np.expand_dims(result, ctx.axes)
+        zeros = int(K.sum(K.compare(K.EQ, x, K.scalar(0, x.dtype)), tuple(range(x.ndim))))
+        if zeros == 0:
+            return (K.binary(K.MUL, grad, K.binary(K.DIV, result, x)),)
+        if ctx.whole and zeros > 1:
+            return (np.zeros(x.shape, grad.dtype),)
+        return (K.binary(K.MUL, grad, K.leave_one_out_products(x, ctx.axes)),)
 
 
 def _correction(unbiased: bool | None, correction: float | None) -> float:
@@ -255,59 +267,84 @@ def _correction(unbiased: bool | None, correction: float | None) -> float:
 
 @register
 class Var(Op):
-    """The variance over ``dim``: sum((x - mean)^2) / (N - correction), computed in float64, then rounded."""
+    """The variance over ``dim``: sum((x - mean)^2) / (N - correction), as PyTorch's CPU kernels compute it.
+
+    One output (everything reduced): the squared deviations from x's mean (in x's dtype) summed in float64;
+    several: Welford's running mean and sum of squares, in float64 (exact 0 for constant rows, however large).
+    Either is rounded once to x's dtype.
+    """
 
     torch = "torch.var"
     formulas = ("d(var x)/dx_i = grad * 2 (x_i - mean) / (N - correction)",)
-    saves = ("centred",)
+    saves = ("x",)
     promotion = Promotion.NONE
+    take_sqrt = False
 
-    @staticmethod
-    def forward(ctx: Context, x: np.ndarray, dim: int | tuple[int, ...] | None = None, unbiased: bool | None = None,
-                keepdim: bool = False, correction: float | None = None) -> np.ndarray:
+    @classmethod
+    def forward(cls, ctx: Context, x: np.ndarray, dim: int | tuple[int, ...] | None = None,
+                unbiased: bool | None = None, keepdim: bool = False, correction: float | None = None) -> np.ndarray:
         if x.dtype.kind != "f":
             raise RuntimeError("std and var only support floating point and complex dtypes")
         axes = normalize_dims(dim, x.ndim)
         count = int(np.prod([x.shape[a] for a in axes]))
-        divisor = count - _correction(unbiased, correction)
-        if divisor <= 0:
+        ctx.correction = _correction(unbiased, correction)
+        if count - ctx.correction <= 0:
             warnings.warn("var(): degrees of freedom is <= 0. Correction should be strictly less than the reduction "
                           "factor (input numel divided by output numel).", stacklevel=4)
-        wide = K.cast(x, np.dtype(np.float64))
-        mean = K.binary(K.DIV, np.expand_dims(K.sum(wide, axes), axes), K.scalar(count, wide.dtype))
-        centred = K.binary(K.SUB, wide, mean)
-        ctx.save(centred=centred)
-        ctx.shape, ctx.axes, ctx.keepdim, ctx.divisor = x.shape, axes, keepdim, max(divisor, 0)
-        squares = K.sum(K.binary(K.MUL, centred, centred), axes)
-        out = K.cast(K.binary(K.DIV, squares, K.scalar(ctx.divisor, wide.dtype)), x.dtype)
-        return np.expand_dims(out, axes) if keepdim else out
+        ctx.save(x=x)
+        ctx.shape, ctx.axes, ctx.keepdim, ctx.count = x.shape, axes, keepdim, count
+        ctx.whole = dim is None or x.ndim == 0  # backward's formula: PyTorch's var_backward without a dim
+        outputs = int(np.prod([x.shape[d] for d in range(x.ndim) if d not in axes]))
+        mean = _mean(x, tuple(range(x.ndim)), x.size) if outputs == 1 else None
+        out = K.variance(x, axes, ctx.correction, cls.take_sqrt, mean)
+        return out.reshape([1 if d in axes else n for d, n in enumerate(x.shape) if keepdim or d not in axes])
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
-        centred = K.cast(ctx.saved["centred"], grad.dtype)
-        scale = K.binary(K.DIV, centred, K.scalar(ctx.divisor / 2, grad.dtype))
-        return (K.binary(K.MUL, _expand_back(grad, ctx.shape, ctx.axes, ctx.keepdim), scale),)
+        """PyTorch's var_backward: (2 / (N - correction)) * grad * (x - x.mean(dim, keepdim=True)), in x's dtype;
+        without a dim and N <= correction, grad * (NaN where x == its mean, else inf)."""
+        x = ctx.saved["x"]
+        axes = tuple(range(x.ndim)) if ctx.whole else ctx.axes
+        count = x.size if ctx.whole else ctx.count
+        mean = np.expand_dims(_mean(x, axes, count), axes)
+        if not ctx.keepdim:
+            grad = np.expand_dims(grad, axes)
+        dof = count - ctx.correction
+        if ctx.whole and dof <= 0:
+            at_mean = K.compare(K.EQ, x, mean)
+            return (K.binary(K.MUL, grad, K.where(at_mean, K.scalar(np.nan, x.dtype), K.scalar(np.inf, x.dtype))),)
+        scale = 2.0 / dof if dof else np.inf  # in double, as PyTorch's SymFloat: 2 / 0 is inf, 2 / -1 is -2
+        return (K.binary(K.MUL, K.binary(K.MUL, K.scalar(scale, x.dtype), grad), K.binary(K.SUB, x, mean)),)
+
+
+def _mean(x: np.ndarray, axes: tuple[int, ...], count: int) -> np.ndarray:
+    """x's mean over ``axes`` in x's dtype, as ``Mean`` computes it (the cascade sum, divided by the count)."""
+    return K.binary(K.DIV, K.sum(x, axes), K.scalar(count, x.dtype))
 
 
 @register
 class Std(Var):
-    """The standard deviation over ``dim``: sqrt(var)."""
+    """The standard deviation over ``dim``: sqrt(var), the square root taken before rounding to x's dtype."""
 
     torch = "torch.std"
-    formulas = ("d(std x)/dx_i = grad * (x_i - mean) / ((N - correction) std)",)
-    saves = ("centred", "std")
+    formulas = ("d(std x)/dx_i = grad * (x_i - mean) / ((N - correction) std), 0 where std = 0",)
+    saves = ("x", "std")
+    take_sqrt = True
 
-    @staticmethod
-    def forward(ctx: Context, x: np.ndarray, dim: int | tuple[int, ...] | None = None, unbiased: bool | None = None,
-                keepdim: bool = False, correction: float | None = None) -> np.ndarray:
-        std = K.unary(K.SQRT, Var.forward(ctx, x, dim, unbiased, keepdim, correction))
+    @classmethod
+    def forward(cls, ctx: Context, x: np.ndarray, dim: int | tuple[int, ...] | None = None,
+                unbiased: bool | None = None, keepdim: bool = False, correction: float | None = None) -> np.ndarray:
+        std = super().forward(ctx, x, dim, unbiased, keepdim, correction)
         ctx.save(std=std)
         return std
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
-        twice_std = K.binary(K.MUL, ctx.saved["std"], K.scalar(2, grad.dtype))
-        return Var.backward(ctx, K.binary(K.DIV, grad, twice_std))
+        """PyTorch's std_backward: var_backward of (grad / (std * 2)), with 0 where std == 0."""
+        std = ctx.saved["std"]
+        grad_var = K.binary(K.DIV, grad, K.binary(K.MUL, std, K.scalar(2, std.dtype)))
+        grad_var = K.where(K.compare(K.EQ, std, K.scalar(0, std.dtype)), K.scalar(0, std.dtype), grad_var)
+        return Var.backward(ctx, grad_var)
 
 
 @register
@@ -322,8 +359,12 @@ class Cumsum(Op):
     def forward(ctx: Context, x: np.ndarray, dim: int) -> np.ndarray:
         ctx.axis = normalize_dim(dim, x.ndim)
         dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.int64)
-        return K.cumsum(x.reshape(x.shape or (1,)), ctx.axis, dtype).reshape(x.shape)
+        if x.ndim == 0:  # PyTorch copies a 0-d input (keeping -0.0, which 0 + x would not)
+            return K.copy(x, dtype)
+        return K.cumsum(x, ctx.axis, dtype)
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
-        return (K.cumsum(grad.reshape(grad.shape or (1,)), ctx.axis, grad.dtype, reverse=True).reshape(grad.shape),)
+        if grad.size <= 1 or grad.shape[ctx.axis] == 1:  # PyTorch's cumsum_backward passes grad on as it is
+            return (grad,)
+        return (K.cumsum(grad, ctx.axis, grad.dtype, reverse=True),)

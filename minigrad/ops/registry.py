@@ -17,6 +17,7 @@ output's gradient in, one gradient per input out), plus data for people and for 
 from __future__ import annotations
 
 import enum
+import math
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -84,6 +85,32 @@ def c_type_name(dtype: np.dtype) -> str:
     """PyTorch's C++ name of a dtype, as its error messages print it: Float, Double, Long, Int, Byte, Bool."""
     return {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int", "bool": "Bool",
             "uint8": "Byte"}.get(dtype.name, dtype.name)
+
+
+_CPP_NAMES = {"float32": "float", "float64": "double", "int64": "int64_t", "int32": "int32_t", "int16": "int16_t",
+              "int8": "int8_t", "uint8": "uint8_t"}
+
+
+def check_scalar(value: Any, dtype: np.dtype) -> None:
+    """PyTorch's ``checked_convert`` of a Python number to a tensor's dtype (fill values, clamp bounds, slopes):
+    its RuntimeError where the number overflows the dtype. Floats may be inf or NaN in float dtypes but not in
+    integer ones; negative integers wrap into unsigned ones down to -max; bools, and bool tensors, pass."""
+    if dtype.kind == "b" or isinstance(value, (bool, np.bool_)):
+        return
+    if dtype.kind == "f":
+        largest = float(np.finfo(dtype).max)
+        bad = isinstance(value, (float, np.floating)) and math.isfinite(value) and abs(value) > largest
+    else:
+        info = np.iinfo(dtype)
+        if isinstance(value, (float, np.floating)):
+            bad = not float(info.min) <= value <= float(info.max)  # NaN too
+        elif info.min == 0:
+            bad = value > info.max or -value > info.max
+        else:
+            bad = not info.min <= value <= info.max
+    if bad:
+        raise RuntimeError(f"value cannot be converted to type {_CPP_NAMES.get(dtype.name, dtype.name)} without "
+                           "overflow")
 
 
 REGISTRY: dict[str, type[Op]] = {}

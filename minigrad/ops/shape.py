@@ -332,6 +332,9 @@ class Index(Op):
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, key: tuple[Any, ...]) -> np.ndarray:
+        # an empty list ([] reaches here as an empty float64 array) indexes as an empty long tensor, as in PyTorch
+        key = tuple(k.astype(np.int64) if isinstance(k, np.ndarray) and k.size == 0 and k.dtype.kind == "f" else k
+                    for k in key)
         for k in key:
             if isinstance(k, slice) and k.step is not None and k.step <= 0:
                 raise ValueError("step must be greater than zero")
