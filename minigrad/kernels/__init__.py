@@ -40,7 +40,7 @@ from .elementwise import (
 from .index import arange, gather, positions, put, scatter_add
 from .layout import broadcast_shapes, cast, copy, expand, scalar, write
 from .linalg import matmul
-from .loss import bce, bce_grad, bce_target_grad, log_sigmoid
+from .loss import bce, bce_grad, bce_target_grad, in_unit_interval, log_sigmoid
 from .optim import adadelta, adagrad, adam, nadam, rmsprop, sgd
 from .random import (
     normal_blocks_float32,
@@ -100,6 +100,7 @@ __all__ = [
     "expand",
     "extreme",
     "gather",
+    "in_unit_interval",
     "leave_one_out_products",
     "log_sigmoid",
     "matmul",

@@ -66,10 +66,14 @@ def _copy_strided(src, src_strides, dst, dst_strides, shape):
 
 def strided_buffer(x: np.ndarray, writeable: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """The flat memory under the view ``x`` (from its first element) and its strides in elements."""
-    strides = np.array([s // x.itemsize for s in x.strides] or [0], np.int64)
-    if (strides < 0).any():
+    steps = [s // x.itemsize for s in x.strides] or [0]
+    if any(step < 0 for step in steps):
         raise ValueError("negative strides are not supported")
-    extent = 1 + int(((np.array(x.shape or (1,)) - 1) * strides).sum())
+    strides = np.array(steps, np.int64)
+    if x.flags.c_contiguous:  # the memory is the array itself, flattened
+        flattened = x.reshape(-1)
+        return (flattened if writeable else _readonly(flattened)), strides
+    extent = 1 + sum((n - 1) * step for n, step in zip(x.shape or (1,), steps))
     buf = np.lib.stride_tricks.as_strided(x, shape=(extent,), strides=(x.itemsize,), writeable=writeable)
     return buf, strides
 

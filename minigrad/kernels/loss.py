@@ -73,6 +73,19 @@ def _log_sigmoid_loop(x, out):
         out[i] = low - like(math.log1p(like(math.exp(-abs(v)), v)), v)
 
 
+@njit(cache=True)
+def _in_unit_interval(x):
+    for i in range(x.size):
+        if not (0 <= x[i] <= 1):  # NaN fails too
+            return False
+    return True
+
+
+def in_unit_interval(x: np.ndarray) -> bool:
+    """Whether every element of ``x`` lies in [0, 1] (what BCE requires of probabilities and targets)."""
+    return bool(_in_unit_interval(flat(x)))
+
+
 def bce(p: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Elementwise (y - 1) * max(log(1 - p), -100) - y * max(log p, -100)."""
     out = np.empty(p.shape, p.dtype)

@@ -120,8 +120,7 @@ def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean", weight: Tens
 
 
 def _check_probabilities(name: str, values: Tensor) -> None:
-    data = values.detach()
-    if (data.clamp(0, 1) == data).sum().item() != data.numel():  # NaN fails too, as in PyTorch
+    if not K.in_unit_interval(values._data):  # NaN fails too, as in PyTorch
         raise RuntimeError(f"all elements of {name} should be between 0 and 1")
 
 

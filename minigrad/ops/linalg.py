@@ -91,8 +91,8 @@ class Matmul(Op):
 
 def _check_linear(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None) -> None:
     """PyTorch's errors for ``linear`` (its ``addmm`` names x "mat1" and weight^T "mat2")."""
-    names = [c_type_name(a.dtype) for a in (x, weight)]
     if x.dtype != weight.dtype:
+        names = [c_type_name(a.dtype) for a in (x, weight)]
         raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {names[0]} and {names[1]}")
     if x.shape[1] != weight.shape[1]:
         raise RuntimeError(
