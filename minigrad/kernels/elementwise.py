@@ -55,14 +55,14 @@ def _unary_scalar(op, x):
     return like(like(1, x) / x, x)  # RECIPROCAL
 
 
-def _sleef_exp(x):
+def sleef_exp(x):
     """e^x as SLEEF's 1-ulp vector exp computes it in PyTorch (Sleef_expf8_u10 / Sleef_expd4_u10 for AVX2; the
     AVX512 builds give the same values). Pure-Python form (used without the JIT): picks the port by x's type.
     """
     return _sleef_expf(x) if isinstance(x, np.float32) else _sleef_expd(x)
 
 
-@overload(_sleef_exp)
+@overload(sleef_exp)
 def _sleef_exp_jit(x):
     return (lambda x: _sleef_expf(x)) if x == types.float32 else (lambda x: _sleef_expd(x))
 
@@ -138,7 +138,7 @@ def _sigmoid_loop(x, out, row, block):
     """PyTorch's sigmoid of floats laid out in the order it walks them, in rows of ``row`` elements (0: none).
 
     As its vectorized loop: in each row, whole blocks of ``block`` elements (two vectors; 0: no SLEEF) give
-    1 / (exp(0 - x) + 1) with SLEEF's exp (``_sleef_exp``), the rest of the row 1 / (1 + exp(-x)) with libm's.
+    1 / (exp(0 - x) + 1) with SLEEF's exp (``sleef_exp``), the rest of the row 1 / (1 + exp(-x)) with libm's.
     """
     length = row if row else out.size
     vector = row // block * block if block else 0
@@ -146,7 +146,7 @@ def _sigmoid_loop(x, out, row, block):
         v = x[i]
         one = like(1, v)
         if i % length < vector:
-            out[i] = one / (_sleef_exp(like(0, v) - v) + one)
+            out[i] = one / (sleef_exp(like(0, v) - v) + one)
         else:
             out[i] = one / (one + like(math.exp(-v), v))
 
@@ -266,7 +266,7 @@ def _walk(x: np.ndarray) -> tuple[list[int], int]:
 
 
 @functools.cache
-def _vector_bytes() -> int:
+def vector_bytes() -> int:
     """The bytes in a vector of PyTorch's CPU kernels built per capability (sigmoid's is; its sum is AVX2 only).
 
     64 with AVX512 (the host has AVX512 VL, BW, DQ and FMA), 32 with AVX2 (AVX2 and FMA), else 0: the generic
@@ -282,7 +282,7 @@ def _vector_bytes() -> int:
         hardware = "avx2"
     else:
         hardware = "default"
-    return {"avx512": 64, "avx2": 32}.get(os.environ.get("ATEN_CPU_CAPABILITY", hardware), 0)
+    return {"avx512": 64, "avx2": 32}.get(os.environ.get("ATEN_CPU_CAPABILITY") or hardware, 0)  # empty: unset
 
 
 def unary(op: int, x: np.ndarray) -> np.ndarray:
@@ -291,7 +291,7 @@ def unary(op: int, x: np.ndarray) -> np.ndarray:
         perm, row = _walk(x)
         walked = x.transpose(perm)
         out = np.empty(walked.shape, x.dtype)
-        _sigmoid_loop(flat(walked), out.reshape(-1), row, 2 * _vector_bytes() // x.itemsize)
+        _sigmoid_loop(flat(walked), out.reshape(-1), row, 2 * vector_bytes() // x.itemsize)
         return out if perm == sorted(perm) else copy(out.transpose(np.argsort(perm)))
     out = np.empty(x.shape, x.dtype)
     _unary_loop(op, flat(x), out.reshape(-1))

@@ -8,7 +8,7 @@ PyTorch runs on a contiguous copy of the input, in two shapes:
 - along another dim (the input seen as (outer, dim, inner)), column by column: the sums run down each
   column in order. softmax divides e_i / s; log_softmax works in chunks of columns (``_chunk``).
 
-Every vector lane computes exp and log with SLEEF (``_sleef_exp``, ``_sleef_log``); columns left over
+Every vector lane computes exp and log with SLEEF (``sleef_exp``, ``_sleef_log``); columns left over
 after whole vectors use libm. Elementwise steps the compiler fuses into an FMA are fused here too. With one
 thread this reproduces PyTorch bit for bit (checked with its AVX512, AVX2 and default builds, float32 and
 float64).
@@ -23,7 +23,7 @@ from numba import njit, types
 from numba.extending import overload
 
 from ._scalar import fma, like
-from .elementwise import _sleef_exp, _vector_bytes
+from .elementwise import sleef_exp, vector_bytes
 from .layout import flat
 
 _BLOCK_BYTES = 128 * 1024  # SoftMaxKernel.cpp's BLOCK_SIZE: a chunk of columns fits in L2
@@ -127,7 +127,7 @@ def _sleef_logd(d):
 @njit(cache=True, inline="always")
 def _exp(x, sleef):
     """e^x from SLEEF (a vector lane) or from libm (a scalar loop, or a build without SLEEF)."""
-    return _sleef_exp(x) if sleef else like(math.exp(x), x)
+    return sleef_exp(x) if sleef else like(math.exp(x), x)
 
 
 @njit(cache=True, inline="always")
@@ -303,9 +303,9 @@ def _layout(x: np.ndarray, axis: int) -> tuple[int, int, int, int, bool, bool]:
     shape = x.shape or (1,)
     outer = math.prod(shape[:axis])
     inner = math.prod(shape[axis + 1:])
-    vector_bytes = _vector_bytes()
-    lanes = (vector_bytes or 32) // x.itemsize
-    return outer, shape[axis], inner, lanes, bool(vector_bytes) and x.dtype == np.float32, bool(vector_bytes)
+    width = vector_bytes()
+    lanes = (width or 32) // x.itemsize
+    return outer, shape[axis], inner, lanes, bool(width) and x.dtype == np.float32, bool(width)
 
 
 def _chunk(dim: int, itemsize: int, lanes: int) -> int:

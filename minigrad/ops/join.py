@@ -25,6 +25,11 @@ def _pieces(grad: np.ndarray, axis: int, sizes: list[int]) -> tuple[np.ndarray, 
     return tuple(pieces)
 
 
+def _as_one_list(inputs: list[Any], params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+    """cat and stack take their tensors as one list."""
+    return [inputs], params
+
+
 @register
 class Cat(Op):
     """The tensors joined end to end along ``dim``; all other dims must match."""
@@ -32,9 +37,7 @@ class Cat(Op):
     torch = "torch.cat"
     formulas = ("d(cat)/dx_k = the slice of grad where x_k was placed",)
 
-    @staticmethod
-    def torch_arguments(inputs: list[Any], params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
-        return [inputs], params  # the tensors as one list
+    torch_arguments = staticmethod(_as_one_list)
 
     @staticmethod
     def forward(ctx: Context, *xs: np.ndarray, dim: int = 0) -> np.ndarray:
@@ -80,11 +83,9 @@ class Stack(Op):
     """The tensors, all of one shape, stacked along a new dim ``dim``."""
 
     torch = "torch.stack"
-    formulas = ("d(stack)/dx_k = grad[..., k, ...] (index k along the new dim)",)
+    formulas = ("d(stack)/dx_k = grad[..., k, ...] (index k along the new dim)",)  # cat of the unsqueezed tensors
 
-    @staticmethod
-    def torch_arguments(inputs: list[Any], params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
-        return [inputs], params  # the tensors as one list
+    torch_arguments = staticmethod(_as_one_list)
 
     @staticmethod
     def forward(ctx: Context, *xs: np.ndarray, dim: int = 0) -> np.ndarray:
@@ -95,13 +96,9 @@ class Stack(Op):
                     f"stack expects each tensor to be equal size, but got {list(first.shape)} at entry 0 and "
                     f"{list(x.shape)} at entry {i}"
                 )
-        ctx.axis = normalize_dim(dim, first.ndim + 1)
-        shape = (*first.shape[: ctx.axis], len(xs), *first.shape[ctx.axis:])
-        out = np.empty(shape, first.dtype)
-        for piece, x in zip(_pieces(out, ctx.axis, [1] * len(xs)), xs):
-            K.write(piece, np.expand_dims(x, ctx.axis))
-        return out
+        axis = normalize_dim(dim, first.ndim + 1)
+        return Cat.forward(ctx, *(np.expand_dims(x, axis) for x in xs), dim=axis)
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, ...]:
-        return tuple(np.squeeze(piece, ctx.axis) for piece in _pieces(grad, ctx.axis, [1] * grad.shape[ctx.axis]))
+        return tuple(np.squeeze(piece, ctx.axis) for piece in Cat.backward(ctx, grad))
