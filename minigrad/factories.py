@@ -13,7 +13,7 @@ from . import dtypes, random
 from . import kernels as K
 from .device import check_device
 from .dtypes import dtype as DType
-from .tensor import Tensor
+from .tensor import FACTORY_INTEGER_ERROR, Tensor
 
 Size = int | Sequence[int]
 
@@ -38,7 +38,7 @@ def _infer_dtype(data: Any) -> DType:
 def _leaf(array: np.ndarray, requires_grad: bool) -> Tensor:
     t = Tensor._make(array)
     if requires_grad:
-        t.requires_grad_()  # raises for integer dtypes before anything is returned
+        t._set_requires_grad(True, FACTORY_INTEGER_ERROR)  # raises for integer dtypes before anything is returned
     return t
 
 

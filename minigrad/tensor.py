@@ -32,6 +32,8 @@ from .size import Size
 Number = int | float | bool
 Operand = "Tensor | Number"
 
+FACTORY_INTEGER_ERROR = "Only Tensors of floating point and complex dtype can require gradients"
+
 NON_LEAF_GRAD_WARNING = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be "
     "populated during autograd.backward(). If you indeed want the .grad field to be populated for a non-leaf "
@@ -206,19 +208,24 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, flag: bool) -> None:
+        self._set_requires_grad(flag, "only Tensors of floating point and complex dtype can require gradients")
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set ``requires_grad`` in place; returns self."""
+        self._set_requires_grad(requires_grad, "only Tensors of floating point dtype can require gradients")
+        return self
+
+    def _set_requires_grad(self, flag: bool, integer_error: str) -> None:
+        """Set the flag on a leaf; ``integer_error`` is PyTorch's wording for a non-float tensor, which differs
+        between the setter, ``requires_grad_()`` and the factories (``tensor(..., requires_grad=True)``)."""
         if not self.is_leaf:
             raise RuntimeError(
                 "you can only change requires_grad flags of leaf variables. If you want to use a computed "
                 "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
             )
         if flag and not self.dtype.is_floating_point:
-            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+            raise RuntimeError(integer_error)
         self._requires_grad = bool(flag)
-
-    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
-        """Set ``requires_grad`` in place; returns self."""
-        self.requires_grad = requires_grad
-        return self
 
     @property
     def is_leaf(self) -> bool:

@@ -11,15 +11,25 @@ def _dims(shape: tuple[int, ...]) -> str:
     return "x".join(map(str, shape))
 
 
+_CPP_NAMES = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int", "uint8": "unsigned char",
+              "bool": "bool"}  # the C++ types mm's dtype error names
+
+
 def _check(a: np.ndarray, b: np.ndarray) -> None:
     """PyTorch's errors for operands that cannot be multiplied."""
     if a.ndim == 0 or b.ndim == 0:
         raise RuntimeError(
             f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D"
         )
-    if a.dtype != b.dtype:
-        names = (c_type_name(a.dtype).lower(), c_type_name(b.dtype).lower())
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {names[0]} != {names[1]}")
+    if a.dtype != b.dtype:  # worded by the kernel matmul dispatches to: dot, addmv, or mm/bmm
+        if a.ndim == b.ndim == 1:
+            raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {c_type_name(a.dtype)} and "
+                               f"{c_type_name(b.dtype)}")
+        if a.ndim == 2 and b.ndim == 1:
+            vec, mat = c_type_name(b.dtype), c_type_name(a.dtype)
+            raise RuntimeError(f"addmv input tensors must have the same dtype, but got {vec}, {mat}, and {vec}")
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_CPP_NAMES.get(a.dtype.name)} != "
+                           f"{_CPP_NAMES.get(b.dtype.name)}")
     k_a, k_b = a.shape[-1], b.shape[0] if b.ndim == 1 else b.shape[-2]
     if k_a == k_b:
         if a.ndim > 2 or b.ndim > 2:

@@ -510,6 +510,7 @@ class Where(Op):
         if condition.dtype != _BOOL:
             raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor with dtype "
                                f"{c_type_name(condition.dtype)}")
+        K.broadcast_shapes(K.broadcast_shapes(condition.shape, x.shape), y.shape)  # PyTorch's order, for its errors
         ctx.condition = condition
         return K.where(condition, x, y)
 
