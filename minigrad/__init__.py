@@ -8,6 +8,7 @@
 
 from . import autograd, cuda, nn, optim, utils, viz
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .compile import compile  # noqa: A004  (PyTorch's name)
 from .device import device
 from .dtypes import bool, dtype, float32, float64, get_default_dtype, int32, int64, promote_types, uint8  # noqa: A004
 from .explain import explain
@@ -68,8 +69,9 @@ clone, reshape, transpose, t, permute, squeeze, unsqueeze = (
 
 __all__ = [
     "BoolTensor", "ByteTensor", "DoubleTensor", "FloatTensor", "Generator", "LongTensor", "Size", "Tensor", "abs",
-    "add", "all", "any", "arange", "argmax", "argmin", "autograd", "bool", "cat", "chunk", "clamp", "clone", "cuda",
-    "cumsum", "device", "div", "double", "dtype", "empty", "enable_grad", "eq", "exp", "explain", "flatten", "float",
+    "add", "all", "any", "arange", "argmax", "argmin", "autograd", "bool", "cat", "chunk", "clamp", "clone", "compile",
+    "cuda", "cumsum", "device", "div", "double", "dtype", "empty", "enable_grad", "eq", "exp", "explain", "flatten",
+    "float",
     "float32", "float64", "from_numpy", "full", "gather", "ge", "get_default_dtype", "get_rng_state", "gt",
     "initial_seed", "int", "int32", "int64", "is_grad_enabled", "le", "load", "log", "long", "lt", "manual_seed",
     "masked_fill", "matmul", "max", "maximum", "mean", "min", "minimum", "mul", "ne", "neg", "nn", "no_grad", "ones",

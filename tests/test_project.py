@@ -42,7 +42,7 @@ def test_import_compiles_no_kernel() -> None:
     assert kernels >= 8 and compiled == 0
 
 
-# Which minigrad modules each layer may import: kernels -> autograd -> ops -> tensor -> nn, optim -> compare.
+# Which minigrad modules each layer may import: kernels -> autograd -> ops -> tensor -> nn, optim -> compile, compare.
 _TENSOR = {"kernels", "autograd", "ops", "dtypes", "device", "size", "printing", "random", "tensor", "factories"}
 LAYERS = {
     "kernels": set(),
@@ -57,6 +57,7 @@ LAYERS = {
     "progress": set(),
     "serialization": _TENSOR,
     "viz": _TENSOR | {"explain"},
+    "compile": _TENSOR | {"nn", "optim"},
 }
 
 

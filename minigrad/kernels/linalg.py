@@ -36,22 +36,25 @@ def _batches(x: np.ndarray, batch: tuple[int, ...], rows: int, cols: int) -> np.
     return flat(x).reshape(math.prod(batch), rows, cols)
 
 
+def blas_matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
+    """out = a @ b through numpy's BLAS: not a numba kernel (``minigrad.compile`` calls it in object mode)."""
+    with np.errstate(all="ignore"):  # inf * 0 is NaN, as in PyTorch: no RuntimeWarning for the user
+        np.matmul(a, b, out=out)
+
+
 def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """a @ b with numpy's rules for 1-D and batched operands (shapes already checked by the caller)."""
     a2 = a[None, :] if a.ndim == 1 else a
     b2 = b[:, None] if b.ndim == 1 else b
     m, k, n = a2.shape[-2], a2.shape[-1], b2.shape[-1]
+    batch = np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
+    shape = (*batch, *((m,) if a.ndim > 1 else ()), *((n,) if b.ndim > 1 else ()))
     sequential = k <= SEQUENTIAL_K or (m == 1 and b2.flags.c_contiguous)
     if not sequential or a.dtype.kind != "f":
-        with np.errstate(all="ignore"):  # inf * 0 is NaN, as in PyTorch: no RuntimeWarning for the user
-            return np.matmul(a, b)
-    batch = np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
+        out = np.empty(shape, a.dtype)
+        blas_matmul(a, b, out)
+        return out
     a3, b3 = _batches(a2, batch, m, k), _batches(b2, batch, k, n)
     out = np.empty((a3.shape[0], m, n), a.dtype)
     _sequential_matmul(a3, b3, out)
-    out = out.reshape(*batch, m, n)
-    if a.ndim == 1:
-        out = out[..., 0, :]
-    if b.ndim == 1:
-        out = out[..., 0]
-    return out
+    return out.reshape(shape)

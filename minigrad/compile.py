@@ -1,0 +1,688 @@
+"""``minigrad.compile``: a training step traced once into one numba function (``torch.compile``, shown small).
+
+    step = minigrad.compile(train_step)   # train_step: forward, loss, zero_grad, backward, optimizer.step()
+    loss = step()                          # a call is one step; step(steps=100) runs 100 steps in one call
+    print(step.source)                     # the generated function, readable like hand-written numpy
+
+A call of the step runs kernels on arrays; everything else (tensors, graph, optimizer bookkeeping) is Python
+deciding which kernels to run on which arrays. When those decisions repeat, the kernel calls can be written
+down once and replayed. The first three calls run eagerly, each doing one more stage:
+
+1. **Warm-up**: kernels compile, optimizers create their state (momentum buffers, step counts).
+2. **Trace**: every kernel call is recorded (``_Tracer``): the kernel, its numbers, and for each array the
+   memory (*buffer*) it views and how. Buffers still referenced when the step returns (parameters, gradients,
+   optimizer state, data, the loss) are the step's *state*; the others were temporaries, kept from now on as
+   preallocated scratch. A probe finds the temporaries whose contents at allocation are read (a sum's zeroed
+   accumulator): the generated step resets those. From the calls comes the source of one function
+   (``source``), with a loop for ``steps=N``, which numba compiles.
+3. **Verify**: the step runs eagerly, then compiled from the same starting state; the two must agree bit for
+   bit. Work the trace cannot see (a number that changes every step, like Adam's bias correction, or data
+   computed outside the kernels) makes them differ, and the step then stays eager.
+
+Later calls check guards (the arguments' shapes, dtypes and requires_grad, grad mode, and the tensors, modules
+and optimizer settings the step refers to) and run the compiled function; a failed guard runs that call
+eagerly, with a warning saying why. A compiled step returns its loss as a plain tensor (no ``grad_fn``).
+"""
+
+from __future__ import annotations
+
+import builtins
+import gc
+import inspect
+import math
+import re
+import sys
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+import numba
+import numpy as np
+from numba.core.dispatcher import Dispatcher
+
+from . import kernels
+from .autograd.grad_mode import is_grad_enabled
+from .nn.module import Module
+from .ops.registry import REGISTRY
+from .optim.optimizer import Optimizer
+from .tensor import Tensor
+
+# Functions the tracer records besides numba kernels: they run in numba's object mode in the compiled step.
+HOST_KERNELS = {(kernels.linalg, "blas_matmul")}
+# The op-code argument of the elementwise loops, printed by name in the source.
+_OP_CODES = {
+    "_unary_loop": ("NEG", "EXP", "LOG", "SQRT", "ABS", "SIGN", "SIGMOID", "RELU", "TANH", "RECIPROCAL"),
+    "_binary_loop": ("ADD", "SUB", "MUL", "DIV", "POW", "MAXIMUM", "MINIMUM", "LOGICAL_AND", "TANH_GRAD"),
+    "_compare_loop": ("EQ", "NE", "LT", "LE", "GT", "GE"),
+}
+
+
+class CompileError(Exception):
+    """Why a step cannot be compiled (it then runs eagerly)."""
+
+
+# ----- tracing ---------------------------------------------------------------------------------------------------
+
+def _owner(array: np.ndarray) -> np.ndarray:
+    """The array that owns the memory ``array`` views (walking ``.base``, through as_strided's wrapper too)."""
+    while True:
+        parent = array.base
+        if parent is not None and not isinstance(parent, np.ndarray) and hasattr(parent, "__array_interface__"):
+            parent = getattr(parent, "base", None)  # numpy's stride_tricks wrapper
+        if not isinstance(parent, np.ndarray):
+            return array
+        array = parent
+
+
+def _address(array: np.ndarray) -> int:
+    return array.__array_interface__["data"][0]
+
+
+@dataclass(frozen=True)
+class View:
+    """How an array a kernel got views a buffer: at ``offset`` bytes, with this shape, strides and dtype."""
+
+    buffer: int
+    offset: int
+    shape: tuple[int, ...]
+    strides: tuple[int, ...]
+    dtype: np.dtype
+    writeable: bool
+
+    def on(self, owner: np.ndarray) -> np.ndarray:
+        """This view of ``owner`` (the buffer itself when the view is all of it)."""
+        if self.offset == 0 and self.shape == owner.shape and self.strides == owner.strides and \
+                self.dtype == owner.dtype and self.writeable == owner.flags.writeable:
+            return owner
+        view = np.ndarray(self.shape, self.dtype, buffer=owner, offset=self.offset, strides=self.strides)
+        view.flags.writeable = self.writeable
+        return view
+
+
+@dataclass
+class Call:
+    """One recorded kernel call: arguments are ``View``s or numbers; ``returned``: the views of the arrays it
+    returned, or the number it returned (which the compiled step checks, as eager code may branch on it)."""
+
+    module: str
+    name: str
+    kernel: Callable[..., Any]
+    args: tuple[Any, ...]
+    returned: tuple[View, ...] | Any
+    label: str
+
+
+@dataclass
+class Tracer:
+    """Records kernel calls while a step runs eagerly (``recording`` swaps itself in for the kernels)."""
+
+    buffers: list[np.ndarray] = field(default_factory=list)  # owners, held so their memory is not reused
+    first: dict[int, np.ndarray] = field(default_factory=dict)  # each buffer's contents when first seen
+    read_first: set[int] = field(default_factory=set)  # buffers whose contents at first use are read
+    written: set[int] = field(default_factory=set)
+    calls: list[Call] = field(default_factory=list)
+    failure: str | None = None  # why the calls cannot be replayed (the step itself runs on regardless)
+    _index: dict[int, int] = field(default_factory=dict)
+
+    def view(self, array: np.ndarray) -> View:
+        owner = _owner(array)
+        if id(owner) not in self._index:
+            self._index[id(owner)] = len(self.buffers)
+            self.buffers.append(owner)
+            self.first[len(self.buffers) - 1] = owner.copy(order="K")
+        return View(self._index[id(owner)], _address(array) - _address(owner), array.shape, array.strides,
+                    array.dtype, bool(array.flags.writeable))
+
+    def record(self, module: str, name: str, kernel: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+        """Run ``kernel(*args)``, recording it (calls on numbers only are constants, not recorded)."""
+        if not any(isinstance(a, np.ndarray) for a in args):
+            return kernel(*args)
+        new = {id(_owner(a)) for a in args if isinstance(a, np.ndarray)} - set(self._index)
+        spec = tuple(self.view(a) if isinstance(a, np.ndarray) else self._number(a, name) for a in args)
+        involved = sorted({v.buffer for v in spec if isinstance(v, View)})
+        fresh = [i for i in involved if id(self.buffers[i]) in new]
+        self.read_first.update(i for i in fresh if self._is_read(kernel, spec, involved, i))
+        before = {i: self.buffers[i].tobytes() for i in involved}
+        result = kernel(*args)
+        self.written.update(i for i in involved if self.buffers[i].tobytes() != before[i])
+        arrays = result if isinstance(result, tuple) else (result,)
+        if all(isinstance(r, np.ndarray) for r in arrays):
+            returned = tuple(self.view(r) for r in arrays)
+            self.written.update(v.buffer for v in returned)
+        else:
+            returned = self._number(result, name)
+        self.calls.append(Call(module, name, kernel, spec, returned, _label()))
+        return result
+
+    def _is_read(self, kernel: Callable[..., Any], spec: tuple[Any, ...], involved: list[int], i: int) -> bool:
+        """Whether the kernel reads buffer ``i``'s present contents: it is run on copies of its arrays twice,
+        as they are and with buffer ``i`` filled with NaN, and the results compared. Non-float buffers count as
+        read (filling an index array with junk could make the kernel write out of bounds)."""
+        if self.buffers[i].dtype.kind != "f" or self.buffers[i].size == 0:
+            return True
+
+        def run(poison: bool) -> list[bytes]:
+            copies = {j: self.buffers[j].copy(order="K") for j in involved}
+            if poison:
+                copies[i].fill(np.nan)
+            returned = kernel(*(a.on(copies[a.buffer]) if isinstance(a, View) else a for a in spec))
+            returned = returned if isinstance(returned, tuple) else (returned,)
+            return [c.tobytes() for c in copies.values()] + [np.asarray(r).tobytes() for r in returned]
+
+        return run(False) != run(True)
+
+    def _number(self, value: Any, kernel: str) -> Any:
+        """``value`` if the source can spell it (numbers, None, tuples of them); else the trace fails."""
+        if not _spellable(value):
+            self.failure = f"kernel {kernel} got or returned a {type(value).__name__}, which the source cannot spell"
+        return value
+
+    @classmethod
+    def recording(cls) -> _Recording:
+        return _Recording(cls())
+
+
+def _spellable(value: Any) -> bool:
+    if value is None or isinstance(value, (bool, int, float, np.bool_, np.integer, np.floating)):
+        return True
+    return isinstance(value, tuple) and all(_spellable(v) for v in value)
+
+
+def _label() -> str:
+    """The caller outside the kernels of the kernel being recorded, e.g. ``Mul.backward`` or ``SGD._update``."""
+    frame = sys._getframe(3)
+    while frame is not None and frame.f_globals.get("__name__", "").startswith(kernels.__name__):
+        frame = frame.f_back
+    if frame is None:
+        return "?"
+    return getattr(frame.f_code, "co_qualname", frame.f_code.co_name)
+
+
+class _Recording:
+    """Context manager: while active, every kernel called from Python (through its module) is recorded."""
+
+    def __init__(self, tracer: Tracer) -> None:
+        self.tracer = tracer
+        self._saved: list[tuple[ModuleType, str, Any]] = []
+
+    def __enter__(self) -> Tracer:
+        for module in _kernel_modules():
+            for name, value in list(vars(module).items()):
+                if isinstance(value, Dispatcher) or (module, name) in HOST_KERNELS:
+                    self._saved.append((module, name, value))
+                    setattr(module, name, self._proxy(module.__name__.rsplit(".", 1)[-1], name, value))
+        return self.tracer
+
+    def _proxy(self, module: str, name: str, kernel: Callable[..., Any]) -> Callable[..., Any]:
+        def proxy(*args: Any) -> Any:
+            return self.tracer.record(module, name, kernel, args)
+        return proxy
+
+    def __exit__(self, *exc: object) -> None:
+        for module, name, value in self._saved:
+            setattr(module, name, value)
+
+
+def _kernel_modules() -> list[ModuleType]:
+    prefix = kernels.__name__ + "."
+    return [m for m in vars(kernels).values() if isinstance(m, ModuleType) and m.__name__.startswith(prefix)]
+
+
+# ----- what the step refers to: named tensors, modules and optimizers, for names and guards --------------------
+
+def _referenced(step_fn: Callable[..., Any], args: tuple[Any, ...]) -> dict[str, Any]:
+    """The objects ``step_fn`` refers to (closure variables, globals it names) and its arguments, by name."""
+    found: dict[str, Any] = {}
+    try:
+        refs = inspect.getclosurevars(step_fn)
+        found.update(refs.globals)
+        found.update(refs.nonlocals)
+    except TypeError:  # not a Python function (a callable object)
+        pass
+    try:
+        names = list(inspect.signature(step_fn).parameters)
+    except (TypeError, ValueError):
+        names = []
+    for i, arg in enumerate(args):
+        found[names[i] if i < len(names) else f"arg{i}"] = arg
+    return found
+
+
+def _named_tensors(objects: dict[str, Any]) -> Iterator[tuple[str, Tensor]]:
+    """Tensors reachable from ``objects``: themselves, a module's parameters and buffers, an optimizer's
+    parameters and state (named after their parameter), and inside lists, tuples and dicts."""
+    names: dict[int, str] = {}
+    for name, obj in objects.items():
+        if isinstance(obj, Module):
+            for sub, t in [*obj.named_parameters(), *obj.named_buffers()]:
+                names.setdefault(id(t), f"{name}.{sub}")
+                yield names[id(t)], t
+    for name, obj in objects.items():
+        if isinstance(obj, Tensor):
+            names.setdefault(id(obj), name)
+            yield names[id(obj)], obj
+        elif isinstance(obj, (list, tuple)):
+            yield from _named_tensors({f"{name}{i}": v for i, v in enumerate(obj)})
+        elif isinstance(obj, dict):
+            yield from _named_tensors({f"{name}_{k}": v for k, v in obj.items() if isinstance(k, (str, int))})
+        elif isinstance(obj, Optimizer):
+            for group in obj.param_groups:
+                for i, p in enumerate(group["params"]):
+                    base = names.setdefault(id(p), f"{name}.param{i}")
+                    yield base, p
+                    for key, value in obj.state.get(p, {}).items():
+                        if isinstance(value, Tensor):
+                            yield f"{base}.{key}", value
+
+
+def _identifier(name: str, taken: set[str]) -> str:
+    """``name`` as a fresh Python identifier (model.0.weight -> model_0_weight)."""
+    base = re.sub(r"\W", "_", name)
+    base = base if base and not base[0].isdigit() else "_" + base
+    unique, n = base, 1
+    while unique in taken:
+        n += 1
+        unique = f"{base}_{n}"
+    taken.add(unique)
+    return unique
+
+
+# ----- guards ------------------------------------------------------------------------------------------------------
+
+@dataclass
+class Guards:
+    """What must hold for the compiled step to do what the eager one would; ``check`` names the first failure."""
+
+    grad_mode: bool
+    arguments: list[tuple[Any, ...]]  # per argument: ("tensor", shape, dtype, requires_grad) or ("value", v)
+    bindings: list[tuple[str, Callable[[], Any], Any]]  # (name, read the name now, object traced)
+    tensors: list[tuple[str, Tensor, np.ndarray, bool]]  # (name, tensor, its array, requires_grad)
+    settings: list[tuple[str, dict[str, Any], dict[str, Any]]]  # optimizer groups and their hyperparameters
+    modes: list[tuple[str, Module, bool]]  # modules and their training flag
+
+    def check(self, args: tuple[Any, ...]) -> str | None:
+        if is_grad_enabled() != self.grad_mode:
+            return f"grad mode is {'on' if is_grad_enabled() else 'off'}; it was {'on' if self.grad_mode else 'off'}"
+        if len(args) != len(self.arguments):
+            return f"the step got {len(args)} arguments; it was traced with {len(self.arguments)}"
+        for i, (arg, traced) in enumerate(zip(args, self.arguments)):
+            now = _argument_spec(arg)
+            if now != traced:
+                return f"argument {i} is {_describe(now)}; it was {_describe(traced)}"
+        for name, read, obj in self.bindings:
+            if read() is not obj:
+                return f"{name} now refers to another object"
+        for name, tensor, array, requires_grad in self.tensors:
+            if tensor._data is not array:
+                return f"{name} has new data (assigned to .data, or loaded)"
+            if tensor.requires_grad != requires_grad:
+                return f"{name}.requires_grad is {tensor.requires_grad}; it was {requires_grad}"
+        for name, group, settings in self.settings:
+            for key, value in settings.items():
+                if group.get(key) != value:
+                    return f"{name}'s {key} is {group.get(key)}; it was {value}"
+        for name, module, training in self.modes:
+            if module.training != training:
+                return f"{name} is in {'training' if module.training else 'eval'} mode; it was traced in the other"
+        return None
+
+
+def _argument_spec(arg: Any) -> tuple[Any, ...]:
+    if isinstance(arg, Tensor):
+        return ("tensor", tuple(arg.shape), arg._data.dtype, arg.requires_grad)
+    return ("value", arg)
+
+
+def _describe(spec: tuple[Any, ...]) -> str:
+    if spec[0] == "tensor":
+        return f"a {spec[2]} tensor of shape {list(spec[1])}" + (" requiring grad" if spec[3] else "")
+    return repr(spec[1])
+
+
+def _guards(step_fn: Callable[..., Any], args: tuple[Any, ...]) -> Guards:
+    bindings = []
+    closure = getattr(step_fn, "__closure__", None) or ()
+    for name, cell in zip(getattr(getattr(step_fn, "__code__", None), "co_freevars", ()), closure):
+        bindings.append((name, lambda cell=cell: cell.cell_contents, cell.cell_contents))
+    referenced = _referenced(step_fn, ())
+    for name in getattr(getattr(step_fn, "__code__", None), "co_names", ()):
+        if name in referenced and name in step_fn.__globals__ and isinstance(referenced[name], (Tensor, Module,
+                                                                                                 Optimizer)):
+            bindings.append((name, lambda name=name: step_fn.__globals__.get(name), referenced[name]))
+    objects = _referenced(step_fn, args)
+    tensors = [(name, t, t._data, t.requires_grad) for name, t in _named_tensors(objects)]
+    settings = []
+    modes = []
+    for name, obj in objects.items():
+        if isinstance(obj, Optimizer):
+            settings += [(name, g, {k: v for k, v in g.items() if k != "params"}) for g in obj.param_groups]
+        if isinstance(obj, Module):
+            modes += [(f"{name}.{sub}" if sub else name, m, m.training) for sub, m in obj.named_modules()]
+    return Guards(is_grad_enabled(), [_argument_spec(a) for a in args], bindings, tensors, settings, modes)
+
+
+# ----- the compiled step -------------------------------------------------------------------------------------------
+
+class Compiled:
+    """A step function that runs eagerly for three calls (warm-up, trace, verify), then as one numba function.
+
+    Call it as the step itself: ``step(*args)`` runs one step and returns what the step returns (a tensor, a
+    tuple of tensors, or None); ``step(*args, steps=N)`` runs N steps and returns the last one's.
+    """
+
+    def __init__(self, step_fn: Callable[..., Any]) -> None:
+        self.step_fn = step_fn
+        self.calls = 0  # eager calls so far, while not compiled
+        self.refused: str | None = None  # why the step stays eager
+        self.source: str | None = None  # the generated function, once traced
+        self._function: Callable[..., None] | None = None
+        self._arguments: tuple[np.ndarray, ...] = ()
+        self._guards: Guards | None = None
+        self._warned: set[str] = set()
+
+    def __call__(self, *args: Any, steps: int = 1) -> Any:
+        if not isinstance(steps, int) or steps < 1:
+            raise ValueError(f"steps must be a positive integer, but got {steps!r}")
+        result = None
+        while steps:
+            if self._function is None or self.refused is not None:
+                result = self._eager_stage(args)
+                steps -= 1
+                continue
+            reason = self._guards.check(args)
+            if reason is not None:
+                self._warn(f"running {self._name()} eagerly this call: {reason}")
+                result = self.step_fn(*args)
+                steps -= 1
+                continue
+            result = self._replay(args, steps)
+            steps = 0
+        return result
+
+    def _eager_stage(self, args: tuple[Any, ...]) -> Any:
+        stage = self.calls if self.refused is None else -1
+        self.calls += 1
+        return self._trace(args) if stage == 1 else self.step_fn(*args)
+
+    def _name(self) -> str:
+        return getattr(self.step_fn, "__name__", "the step")
+
+    def _warn(self, message: str) -> None:
+        if message not in self._warned:
+            self._warned.add(message)
+            warnings.warn(f"minigrad.compile: {message}", UserWarning, stacklevel=4)
+
+    def _refuse(self, reason: str) -> None:
+        self.refused = reason
+        self._function = None
+        self._warn(f"{self._name()} stays eager: {reason}")
+
+    # --- stage 2: trace and generate
+    def _trace(self, args: tuple[Any, ...]) -> Any:
+        """Run the step eagerly, recording it; compile the recording (or refuse, saying why)."""
+        guards = _guards(self.step_fn, args)
+        with Tracer.recording() as tracer:
+            result = self.step_fn(*args)
+        try:
+            self._program = Program(tracer, result, args, self.step_fn)
+            self._function, self._arguments = self._program.compile()
+        except CompileError as error:
+            self._refuse(str(error))
+            return result
+        self._guards = guards
+        self.source = self._program.source
+        self._verify_next = True
+        return result
+
+    # --- stage 3 and after: replay
+    def _replay(self, args: tuple[Any, ...], steps: int) -> Any:
+        program = self._program
+        if self._verify_next:
+            self._verify_next = False
+            try:
+                return program.verify(self._function, self._arguments, args)
+            except CompileError as error:
+                self._refuse(str(error))
+                return program.eager_result
+        program.load_arguments(args)
+        self._function(steps, *self._arguments)
+        program.rebind_grads()
+        return program.result()
+
+
+def _still_referenced(buffers: list[np.ndarray]) -> set[int]:
+    """Indices of the buffers something besides the tracer refers to: the step's state, which outlives it."""
+    gc.collect()
+    buffers.append(np.empty(0))  # referred to by the list alone: the count to beat
+    counts = [sys.getrefcount(b) for b in buffers]
+    buffers.pop()
+    return {i for i, c in enumerate(counts[:-1]) if c > counts[-1]}
+
+
+class Program:
+    """A traced step as numba source over fixed buffers, and the Python around it (arguments in, results out)."""
+
+    def __init__(self, tracer: Tracer, result: Any, args: tuple[Any, ...], step_fn: Callable[..., Any]) -> None:
+        if numba.config.DISABLE_JIT:
+            raise CompileError("the JIT is off (NUMBA_DISABLE_JIT=1)")
+        if tracer.failure is not None:
+            raise CompileError(tracer.failure)
+        if not tracer.calls:
+            raise CompileError("the step ran no kernel")
+        self.as_tuple = isinstance(result, (tuple, list))
+        outputs = result if self.as_tuple else (result,)
+        if result is not None and not all(isinstance(t, Tensor) for t in outputs):
+            raise CompileError(f"the step returned a {type(result).__name__}; a compiled step returns tensors")
+        self.outputs = None if result is None else [tracer.view(t._data) for t in outputs]
+        state = _still_referenced(tracer.buffers)
+        self.tracer, self.state, self.step_fn = tracer, state, step_fn
+        self.buffers = list(tracer.buffers)
+        objects = _referenced(step_fn, args)
+        named = list(_named_tensors(objects))
+        # Arguments get private buffers: later calls copy their data in, never writing the caller's arrays.
+        self.inputs: list[tuple[int, View]] = []
+        for i, arg in enumerate(args):
+            if isinstance(arg, Tensor):
+                if arg.requires_grad:
+                    raise CompileError(f"argument {i} requires grad; pass parameters through a module or closure")
+                view = tracer.view(arg._data)
+                self.buffers[view.buffer] = self.buffers[view.buffer].copy(order="K")
+                self.inputs.append((i, view))
+        self.grads: list[tuple[Tensor, View]] = []
+        names: dict[int, str] = {}
+        seen: set[int] = set()
+        for name, t in named:
+            if id(t) in seen:
+                continue
+            seen.add(id(t))
+            for array, suffix in ((t._data, ""), (t._grad._data if t._grad is not None else None, ".grad")):
+                if array is None or id(_owner(array)) not in tracer._index:
+                    continue
+                view = tracer.view(array)
+                names.setdefault(view.buffer, name + suffix)
+                if suffix:
+                    self.grads.append((t, view))
+        for n, view in enumerate(self.outputs or []):
+            names.setdefault(view.buffer, "loss" if n == 0 else f"output{n}")
+        taken = {"steps", "np", "math", "numba", *(c.module for c in tracer.calls)}
+        self.names = {}
+        for i in range(len(self.buffers)):
+            label = names.get(i, f"state{i}" if i in state else f"t{i}")
+            self.names[i] = _identifier(label, taken)
+        self.taken = taken
+        self.resets = sorted(i for i in tracer.read_first & tracer.written if i not in state)
+        self.source, self.parameters = self._generate()
+
+    def _generate(self) -> tuple[str, list[tuple[str, Callable[[], np.ndarray]]]]:
+        """The source of ``step(steps, ...)`` and, for each parameter after ``steps``, how to make its array."""
+        parameters: list[tuple[str, Callable[[], np.ndarray]]] = []
+        view_names: dict[View, str] = {}
+        comments = []
+        per_buffer: dict[int, int] = {}
+        used: set[int] = set()
+
+        def name_of(view: View) -> str:
+            if view not in view_names:
+                used.add(view.buffer)
+                owner = self.buffers[view.buffer]
+                base = self.names[view.buffer]
+                made = view.on(owner)
+                if made is owner:
+                    view_names[view] = base
+                else:
+                    per_buffer[view.buffer] = per_buffer.get(view.buffer, 0) + 1
+                    view_names[view] = _identifier(f"{base}_{per_buffer[view.buffer]}", self.taken)
+                    comments.append(f"#   {view_names[view]}: {base} viewed as {_shape(view)}"
+                                    f"{'' if view.writeable else ', read-only'}")
+                parameters.append((view_names[view], lambda view=view: view.on(self.buffers[view.buffer])))
+            return view_names[view]
+
+        body = []
+        label = None
+        for call in self.tracer.calls:
+            if call.label != label:
+                label = call.label
+                body.append(f"        # {label}{_formulas(label)}")
+            spelled = [name_of(a) if isinstance(a, View) else _literal(a) for a in call.args]
+            if call.name in _OP_CODES and isinstance(call.args[0], int):
+                spelled[0] = f"{call.module}.{_OP_CODES[call.name][call.args[0]]}"
+            line = f"{call.module}.{call.name}({', '.join(spelled)})"
+            if (self._module(call), call.name) in HOST_KERNELS:
+                body += ["        with numba.objmode():", f"            {line}"]
+            elif isinstance(call.returned, tuple) and call.returned and isinstance(call.returned[0], View):
+                body.append(f"        returned = {line}")
+                for k, view in enumerate(call.returned):
+                    item = "returned" if len(call.returned) == 1 else f"returned[{k}]"
+                    body.append(f"        {name_of(view)}[...] = {item}")
+            elif isinstance(call.returned, (bool, np.bool_, int, np.integer)):
+                body += [f"        if {line} != {_literal(call.returned)}:",
+                         f"            raise ValueError('{call.name} returned another value than when traced: "
+                         "eager minigrad would take another path here (run the step eagerly for its error)')"]
+            else:
+                body.append(f"        {line}")
+        resets = []
+        for i in self.resets:
+            first = self.tracer.first[i]
+            if not self.buffers[i].flags.c_contiguous:
+                raise CompileError(f"scratch buffer {self.names[i]} is not C-contiguous")
+            flat = _identifier(f"{self.names[i]}_flat", self.taken)
+            parameters.append((flat, lambda i=i: self.buffers[i].reshape(-1)))
+            if not first.any():
+                resets.append(f"        {flat}[:] = 0")
+            else:
+                initial = _identifier(f"{self.names[i]}_initial", self.taken)
+                parameters.append((initial, lambda first=first: first.reshape(-1)))
+                resets.append(f"        {flat}[:] = {initial}")
+        buffers = [f"#   {self.names[i]}: {_shape_of(b)}{'' if i in self.state else ' (scratch)'}"
+                   for i, b in enumerate(self.buffers) if i in used or i in self.resets]
+        header = ["# One training step as the kernel calls the eager step made, on fixed buffers:", *buffers]
+        if comments:
+            header += ["# and views of them:", *comments]
+        if resets:
+            header.append("# Scratch buffers whose first contents are read are reset at the start of each step.")
+        signature = ", ".join(["steps", *(p[0] for p in parameters)])
+        lines = [*header, f"def step({signature}):", "    for _ in range(steps):",
+                 *(["        # reset scratch", *resets] if resets else []), *body]
+        return "\n".join(lines) + "\n", parameters
+
+    def _module(self, call: Call) -> ModuleType:
+        return getattr(kernels, call.module)
+
+    def compile(self) -> tuple[Callable[..., None], tuple[np.ndarray, ...]]:
+        namespace: dict[str, Any] = {"np": np, "math": math, "numba": numba}
+        namespace.update({c.module: self._module(c) for c in self.tracer.calls})
+        exec(builtins.compile(self.source, "<minigrad.compile>", "exec"), namespace)
+        arguments = tuple(make() for _, make in self.parameters)
+        function = numba.njit(namespace["step"])
+        try:
+            function(0, *arguments)  # compiles; runs no step
+        except Exception as error:
+            raise CompileError(f"numba cannot compile the generated step: {str(error).splitlines()[0]}") from error
+        return function, arguments
+
+    def load_arguments(self, args: tuple[Any, ...]) -> None:
+        for i, view in self.inputs:
+            np.copyto(view.on(self.buffers[view.buffer]), args[i]._data)
+
+    def rebind_grads(self) -> None:
+        """Point each ``.grad`` back at the buffer the compiled step writes (eager code may have replaced it)."""
+        for tensor, view in self.grads:
+            grad = tensor._grad
+            if grad is None or _owner(grad._data) is not self.buffers[view.buffer]:
+                tensor._grad = Tensor._make(view.on(self.buffers[view.buffer]))
+
+    def result(self) -> Any:
+        if self.outputs is None:
+            return None
+        tensors = [Tensor._make(v.on(self.buffers[v.buffer]).copy()) for v in self.outputs]
+        return tuple(tensors) if self.as_tuple else tensors[0]
+
+    def verify(self, function: Callable[..., None], arguments: tuple[np.ndarray, ...], args: tuple[Any, ...]) -> Any:
+        """Run one step eagerly, then compiled from the same start: CompileError if they differ anywhere."""
+        grad_buffers = {v.buffer for _, v in self.grads}
+        output_buffers = {v.buffer for v in self.outputs or []}
+        input_buffers = {v.buffer for _, v in self.inputs}
+        state = [i for i in sorted(self.state) if i not in grad_buffers | output_buffers | input_buffers]
+        start = {i: self.buffers[i].copy(order="K") for i in state}
+        self.eager_result = result = self.step_fn(*args)
+        eager = {i: self.buffers[i].copy(order="K") for i in state}
+        eager_grads = [(t, t._grad) for t, _ in self.grads]
+        for i in state:
+            np.copyto(self.buffers[i], start[i])
+        self.load_arguments(args)
+        function(1, *arguments)
+        mismatch = [self.names[i] for i in state if self.buffers[i].tobytes() != eager[i].tobytes()]
+        mismatch += [self.names[v.buffer] for (t, v), (_, g) in zip(self.grads, eager_grads)
+                     if g is None or v.on(self.buffers[v.buffer]).tobytes() != g._data.tobytes()]
+        outputs = result if isinstance(result, (tuple, list)) else (result,)
+        if self.outputs is not None:
+            mismatch += [self.names[v.buffer] for v, t in zip(self.outputs, outputs)
+                         if v.on(self.buffers[v.buffer]).tobytes() != t._data.tobytes()]
+        if mismatch:
+            for i in state:  # leave the eager step's outcome in place
+                np.copyto(self.buffers[i], eager[i])
+            raise CompileError(f"replayed, the step computes another {', '.join(sorted(set(mismatch)))} than eagerly "
+                               "(a number or array that changes from step to step outside the kernels, such as "
+                               "Adam's step count)")
+        self.rebind_grads()
+        return self.result()
+
+
+def _shape(view: View) -> str:
+    return f"shape {list(view.shape)}, strides {[s // view.dtype.itemsize for s in view.strides]}" + (
+        f", from element {view.offset // view.dtype.itemsize}" if view.offset else "")
+
+
+def _shape_of(array: np.ndarray) -> str:
+    return f"{array.dtype} {list(array.shape)}"
+
+
+def _formulas(label: str) -> str:
+    """`` (d(a*b)/da = grad * b; ...)`` for an op's backward, from the registry."""
+    op, _, method = label.partition(".")
+    if method == "backward" and op in REGISTRY:
+        return ": " + "; ".join(REGISTRY[op].formulas)
+    return ""
+
+
+def _literal(value: Any) -> str:
+    """``value`` as source numba reads with the same type: 0.01, np.float32(0.5), math.nan, True."""
+    if isinstance(value, tuple):
+        return "(" + "".join(f"{_literal(v)}, " for v in value) + ")"
+    if value is None or isinstance(value, (bool, np.bool_)):
+        return repr(None if value is None else bool(value))
+    if isinstance(value, np.generic):
+        inner = _literal(value.item())
+        return f"np.{value.dtype.name}({inner})"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "math.nan" if math.isnan(value) else ("math.inf" if value > 0 else "-math.inf")
+    return repr(value)
+
+
+def compile(step_fn: Callable[..., Any]) -> Compiled:  # noqa: A001  (PyTorch's name)
+    """``step_fn`` (a training step: forward, loss, backward, optimizer step) as a ``Compiled`` step."""
+    if not callable(step_fn):
+        raise TypeError(f"compile expects a function, but got {type(step_fn).__name__}")
+    return Compiled(step_fn)
