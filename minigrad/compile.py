@@ -157,21 +157,25 @@ class Tracer:
         return result
 
     def _is_read(self, kernel: Callable[..., Any], spec: tuple[Any, ...], involved: list[int], i: int) -> bool:
-        """Whether the kernel reads buffer ``i``'s present contents: it is run on copies of its arrays twice,
-        as they are and with buffer ``i`` filled with NaN, and the results compared. Non-float buffers count as
-        read (filling an index array with junk could make the kernel write out of bounds)."""
+        """Whether the kernel reads buffer ``i``'s present contents. It is run on copies of its arrays twice, with
+        buffer ``i`` filled with NaN and then with 1.0: if it reads them, some result differs (elements of
+        buffer ``i`` it left alone are set aside). Non-float buffers count as read: filling an index array with
+        junk could make a kernel write out of bounds."""
         if self.buffers[i].dtype.kind != "f" or self.buffers[i].size == 0:
             return True
 
-        def run(poison: bool) -> list[bytes]:
+        def run(poison: float) -> tuple[list[bytes], np.ndarray]:
             copies = {j: self.buffers[j].copy(order="K") for j in involved}
-            if poison:
-                copies[i].fill(np.nan)
+            copies[i].fill(poison)
             returned = kernel(*(a.on(copies[a.buffer]) if isinstance(a, View) else a for a in spec))
             returned = returned if isinstance(returned, tuple) else (returned,)
-            return [c.tobytes() for c in copies.values()] + [np.asarray(r).tobytes() for r in returned]
+            others = [c.tobytes() for j, c in copies.items() if j != i] + [np.asarray(r).tobytes() for r in returned]
+            return others, copies[i].reshape(-1)
 
-        return run(False) != run(True)
+        others_nan, nan = run(np.nan)
+        others_one, one = run(1.0)
+        untouched = np.isnan(nan) & (one == 1.0)
+        return others_nan != others_one or not np.array_equal(nan[~untouched], one[~untouched], equal_nan=True)
 
     def _number(self, value: Any, kernel: str) -> Any:
         """``value`` if the source can spell it (numbers, None, tuples of them); else the trace fails."""
@@ -293,40 +297,70 @@ def _identifier(name: str, taken: set[str]) -> str:
 
 @dataclass
 class Guards:
-    """What must hold for the compiled step to do what the eager one would; ``check`` names the first failure."""
+    """What must hold for the compiled step to do what the eager one would. ``holds`` is the quick test made on
+    every call; ``failure`` says in words what failed."""
 
     grad_mode: bool
     arguments: list[tuple[Any, ...]]  # per argument: ("tensor", shape, dtype, requires_grad) or ("value", v)
-    bindings: list[tuple[str, Callable[[], Any], Any]]  # (name, read the name now, object traced)
+    cells: list[tuple[str, Any, Any]]  # (name, closure cell, object it held)
+    globals: list[tuple[str, dict[str, Any], Any]]  # (name, the step's globals, object it named)
     tensors: list[tuple[str, Tensor, np.ndarray, bool]]  # (name, tensor, its array, requires_grad)
-    settings: list[tuple[str, dict[str, Any], dict[str, Any]]]  # optimizer groups and their hyperparameters
-    modes: list[tuple[str, Module, bool]]  # modules and their training flag
+    groups: list[tuple[str, dict[str, Any], dict[str, Any]]]  # (optimizer, a group, the group's items then)
+    modes: list[tuple[str, Module, bool]]  # (name, module, training flag)
 
-    def check(self, args: tuple[Any, ...]) -> str | None:
+    def holds(self, args: tuple[Any, ...]) -> bool:
+        if is_grad_enabled() != self.grad_mode or len(args) != len(self.arguments):
+            return False
+        for arg, traced in zip(args, self.arguments):
+            if _argument_spec(arg) != traced:
+                return False
+        for _, cell, obj in self.cells:
+            if cell.cell_contents is not obj:
+                return False
+        for name, namespace, obj in self.globals:
+            if namespace.get(name) is not obj:
+                return False
+        for _, tensor, array, requires_grad in self.tensors:
+            if tensor._data is not array or tensor._requires_grad != requires_grad:
+                return False
+        for _, group, items in self.groups:
+            if group != items or len(group["params"]) != len(items["params"]):  # the params list is shared
+                return False
+        for _, module, training in self.modes:
+            if module.training != training:
+                return False
+        return True
+
+    def failure(self, args: tuple[Any, ...]) -> str:
+        """What ``holds`` found false, in words."""
         if is_grad_enabled() != self.grad_mode:
             return f"grad mode is {'on' if is_grad_enabled() else 'off'}; it was {'on' if self.grad_mode else 'off'}"
         if len(args) != len(self.arguments):
             return f"the step got {len(args)} arguments; it was traced with {len(self.arguments)}"
         for i, (arg, traced) in enumerate(zip(args, self.arguments)):
-            now = _argument_spec(arg)
-            if now != traced:
-                return f"argument {i} is {_describe(now)}; it was {_describe(traced)}"
-        for name, read, obj in self.bindings:
-            if read() is not obj:
+            if _argument_spec(arg) != traced:
+                return f"argument {i} is {_describe(_argument_spec(arg))}; it was {_describe(traced)}"
+        for name, cell, obj in self.cells:
+            if cell.cell_contents is not obj:
+                return f"{name} now refers to another object"
+        for name, namespace, obj in self.globals:
+            if namespace.get(name) is not obj:
                 return f"{name} now refers to another object"
         for name, tensor, array, requires_grad in self.tensors:
             if tensor._data is not array:
                 return f"{name} has new data (assigned to .data, or loaded)"
-            if tensor.requires_grad != requires_grad:
-                return f"{name}.requires_grad is {tensor.requires_grad}; it was {requires_grad}"
-        for name, group, settings in self.settings:
-            for key, value in settings.items():
-                if group.get(key) != value:
-                    return f"{name}'s {key} is {group.get(key)}; it was {value}"
+            if tensor._requires_grad != requires_grad:
+                return f"{name}.requires_grad is {tensor._requires_grad}; it was {requires_grad}"
+        for name, group, items in self.groups:
+            for key in sorted(set(group) | set(items)):
+                if key == "params" and len(group["params"]) != len(items["params"]):
+                    return f"{name} has {len(group['params'])} parameters; it had {len(items['params'])}"
+                if key != "params" and group.get(key) != items.get(key):
+                    return f"{name}'s {key} is {group.get(key)}; it was {items.get(key)}"
         for name, module, training in self.modes:
             if module.training != training:
                 return f"{name} is in {'training' if module.training else 'eval'} mode; it was traced in the other"
-        return None
+        return "the guards changed"
 
 
 def _argument_spec(arg: Any) -> tuple[Any, ...]:
@@ -342,25 +376,26 @@ def _describe(spec: tuple[Any, ...]) -> str:
 
 
 def _guards(step_fn: Callable[..., Any], args: tuple[Any, ...]) -> Guards:
-    bindings = []
-    closure = getattr(step_fn, "__closure__", None) or ()
-    for name, cell in zip(getattr(getattr(step_fn, "__code__", None), "co_freevars", ()), closure):
-        bindings.append((name, lambda cell=cell: cell.cell_contents, cell.cell_contents))
-    referenced = _referenced(step_fn, ())
-    for name in getattr(getattr(step_fn, "__code__", None), "co_names", ()):
-        if name in referenced and name in step_fn.__globals__ and isinstance(referenced[name], (Tensor, Module,
-                                                                                                 Optimizer)):
-            bindings.append((name, lambda name=name: step_fn.__globals__.get(name), referenced[name]))
+    code = getattr(step_fn, "__code__", None)
+    cells = [(name, cell, cell.cell_contents) for name, cell in
+             zip(getattr(code, "co_freevars", ()), getattr(step_fn, "__closure__", None) or ())]
+    namespace = getattr(step_fn, "__globals__", {})
+    watched = (Tensor, Module, Optimizer)
+    globals_ = [(name, namespace, namespace[name]) for name in getattr(code, "co_names", ())
+                if isinstance(namespace.get(name), watched)]
     objects = _referenced(step_fn, args)
-    tensors = [(name, t, t._data, t.requires_grad) for name, t in _named_tensors(objects)]
-    settings = []
-    modes = []
+    tensors, seen = [], set()
+    for name, t in _named_tensors(objects):
+        if id(t) not in seen:
+            seen.add(id(t))
+            tensors.append((name, t, t._data, t._requires_grad))
+    groups, modes = [], []
     for name, obj in objects.items():
         if isinstance(obj, Optimizer):
-            settings += [(name, g, {k: v for k, v in g.items() if k != "params"}) for g in obj.param_groups]
+            groups += [(name, group, dict(group)) for group in obj.param_groups]
         if isinstance(obj, Module):
             modes += [(f"{name}.{sub}" if sub else name, m, m.training) for sub, m in obj.named_modules()]
-    return Guards(is_grad_enabled(), [_argument_spec(a) for a in args], bindings, tensors, settings, modes)
+    return Guards(is_grad_enabled(), [_argument_spec(a) for a in args], cells, globals_, tensors, groups, modes)
 
 
 # ----- the compiled step -------------------------------------------------------------------------------------------
@@ -381,30 +416,42 @@ class Compiled:
         self._arguments: tuple[np.ndarray, ...] = ()
         self._guards: Guards | None = None
         self._warned: set[str] = set()
+        self._verified = False  # the compiled function agreed with the eager step: later calls replay it
 
     def __call__(self, *args: Any, steps: int = 1) -> Any:
+        if self._verified and type(steps) is int and steps > 0 and self._guards.holds(args):  # the fast path
+            return self._replay(args, steps)
         if not isinstance(steps, int) or steps < 1:
             raise ValueError(f"steps must be a positive integer, but got {steps!r}")
         result = None
         while steps:
-            if self._function is None or self.refused is not None:
-                result = self._eager_stage(args)
-                steps -= 1
-                continue
-            reason = self._guards.check(args)
-            if reason is not None:
-                self._warn(f"running {self._name()} eagerly this call: {reason}")
-                result = self.step_fn(*args)
-                steps -= 1
-                continue
-            result = self._replay(args, steps)
-            steps = 0
+            if self._verified and self._guards.holds(args):
+                return self._replay(args, steps)
+            if self._verified:
+                self._warn(f"running {self._name()} eagerly this call: {self._guards.failure(args)}")
+            result = self._eager_stage(args)
+            steps -= 1
         return result
 
     def _eager_stage(self, args: tuple[Any, ...]) -> Any:
-        stage = self.calls if self.refused is None else -1
+        """One step before the compiled function can be trusted: warm-up, trace, then verify (eagerly too)."""
+        if self.refused is not None or self._verified:
+            return self.step_fn(*args)
         self.calls += 1
-        return self._trace(args) if stage == 1 else self.step_fn(*args)
+        if self.calls == 1:
+            return self.step_fn(*args)
+        if self.calls == 2:
+            return self._trace(args)
+        if not self._guards.holds(args):
+            self.calls -= 1  # verify at the next call that passes the guards
+            return self.step_fn(*args)
+        try:
+            result = self._program.verify(self._function, self._arguments, args)
+        except CompileError as error:
+            self._refuse(str(error))
+            return self._program.eager_result
+        self._verified = True
+        return result
 
     def _name(self) -> str:
         return getattr(self.step_fn, "__name__", "the step")
@@ -433,20 +480,13 @@ class Compiled:
             return result
         self._guards = guards
         self.source = self._program.source
-        self._verify_next = True
         return result
 
     # --- stage 3 and after: replay
     def _replay(self, args: tuple[Any, ...], steps: int) -> Any:
         program = self._program
-        if self._verify_next:
-            self._verify_next = False
-            try:
-                return program.verify(self._function, self._arguments, args)
-            except CompileError as error:
-                self._refuse(str(error))
-                return program.eager_result
-        program.load_arguments(args)
+        if program.inputs:
+            program.load_arguments(args)
         self._function(steps, *self._arguments)
         program.rebind_grads()
         return program.result()
@@ -512,31 +552,75 @@ class Program:
             label = names.get(i, f"state{i}" if i in state else f"t{i}")
             self.names[i] = _identifier(label, taken)
         self.taken = taken
-        self.resets = sorted(i for i in tracer.read_first & tracer.written if i not in state)
-        self.source, self.parameters = self._generate()
+        self.source, self.parameters, self.constants = self._generate()
+        self.grad_arrays = [(t, v.on(self.buffers[v.buffer])) for t, v in self.grads]
+        self.output_arrays = [v.on(self.buffers[v.buffer]) for v in self.outputs or []]
 
-    def _generate(self) -> tuple[str, list[tuple[str, Callable[[], np.ndarray]]]]:
-        """The source of ``step(steps, ...)`` and, for each parameter after ``steps``, how to make its array."""
+    def _kinds(self) -> dict[int, str]:
+        """How the compiled step gets each buffer: "argument" (state, or laid out as numba cannot make it),
+        "constant" (read, never written: a global numba freezes into the code) or "scratch" (a piece of one
+        block per dtype, allocated once)."""
+        views: dict[int, list[View]] = {}
+        for call in self.tracer.calls:
+            for view in [*call.args, *(call.returned if isinstance(call.returned, tuple) else ())]:
+                if isinstance(view, View):
+                    views.setdefault(view.buffer, []).append(view)
+        kinds = {}
+        for i, used in views.items():
+            owner = self.buffers[i]
+            if i in self.state or not owner.flags.c_contiguous or any(_view_expression("b", v, owner) is None
+                                                                      for v in used):
+                kinds[i] = "argument"
+            elif i in self.tracer.read_first and i not in self.tracer.written:
+                kinds[i] = "constant"
+            else:
+                kinds[i] = "scratch"
+        return kinds
+
+    def _generate(self) -> tuple[str, list[tuple[str, Callable[[], np.ndarray]]], dict[str, np.ndarray]]:
+        """The source of ``step(steps, ...)``; for each parameter after ``steps``, how to make its array; and
+        the constants the source names."""
+        kinds = self._kinds()
         parameters: list[tuple[str, Callable[[], np.ndarray]]] = []
+        constants: dict[str, np.ndarray] = {}
+        scratch, views, resets = [], [], []
+        blocks: dict[str, tuple[np.dtype, int]] = {}  # scratch block name: (dtype, elements)
+        for i, kind in kinds.items():
+            name, owner = self.names[i], self.buffers[i]
+            if kind == "argument":
+                parameters.append((name, lambda owner=owner: owner))
+            elif kind == "constant":
+                constants[name] = owner
+            else:
+                block = f"scratch_{owner.dtype.name}"
+                start = blocks.get(block, (owner.dtype, 0))[1]
+                blocks[block] = owner.dtype, start + -(-max(owner.size, 1) // 16) * 16  # pieces start on 64-byte lines
+                scratch.append(f"    {name} = {block}[{start}:{start + owner.size}].reshape({owner.shape})")
+            if i in self.tracer.read_first and i in self.tracer.written and i not in self.state:
+                if not self.tracer.first[i].any():
+                    resets.append(f"        {name}.fill(0)")
+                else:
+                    initial = _identifier(f"{name}_initial", self.taken)
+                    constants[initial] = self.tracer.first[i]
+                    resets.append(f"        {name}[...] = {initial}")
         view_names: dict[View, str] = {}
-        comments = []
-        per_buffer: dict[int, int] = {}
-        used: set[int] = set()
+        expressions: dict[str, str] = {}  # numba makes its views writeable: views differing in that alone are one
+        count: dict[int, int] = {}
 
         def name_of(view: View) -> str:
             if view not in view_names:
-                used.add(view.buffer)
-                owner = self.buffers[view.buffer]
-                base = self.names[view.buffer]
-                made = view.on(owner)
-                if made is owner:
-                    view_names[view] = base
+                owner, base = self.buffers[view.buffer], self.names[view.buffer]
+                expression = _view_expression(base, view, owner)
+                if expression == base or expression in expressions:
+                    view_names[view] = expressions.get(expression, base)
+                    return view_names[view]
+                count[view.buffer] = count.get(view.buffer, 0) + 1
+                view_names[view] = _identifier(f"{base}_{count[view.buffer]}", self.taken)
+                if expression is None:  # made by Python, passed in
+                    parameters.append((view_names[view], lambda view=view: view.on(self.buffers[view.buffer])))
                 else:
-                    per_buffer[view.buffer] = per_buffer.get(view.buffer, 0) + 1
-                    view_names[view] = _identifier(f"{base}_{per_buffer[view.buffer]}", self.taken)
-                    comments.append(f"#   {view_names[view]}: {base} viewed as {_shape(view)}"
-                                    f"{'' if view.writeable else ', read-only'}")
-                parameters.append((view_names[view], lambda view=view: view.on(self.buffers[view.buffer])))
+                    expressions[expression] = view_names[view]
+                    views.append(f"    {view_names[view]} = {expression}")
             return view_names[view]
 
         body = []
@@ -562,36 +646,31 @@ class Program:
                          "eager minigrad would take another path here (run the step eagerly for its error)')"]
             else:
                 body.append(f"        {line}")
-        resets = []
-        for i in self.resets:
-            first = self.tracer.first[i]
-            if not self.buffers[i].flags.c_contiguous:
-                raise CompileError(f"scratch buffer {self.names[i]} is not C-contiguous")
-            flat = _identifier(f"{self.names[i]}_flat", self.taken)
-            parameters.append((flat, lambda i=i: self.buffers[i].reshape(-1)))
-            if not first.any():
-                resets.append(f"        {flat}[:] = 0")
-            else:
-                initial = _identifier(f"{self.names[i]}_initial", self.taken)
-                parameters.append((initial, lambda first=first: first.reshape(-1)))
-                resets.append(f"        {flat}[:] = {initial}")
-        buffers = [f"#   {self.names[i]}: {_shape_of(b)}{'' if i in self.state else ' (scratch)'}"
-                   for i, b in enumerate(self.buffers) if i in used or i in self.resets]
-        header = ["# One training step as the kernel calls the eager step made, on fixed buffers:", *buffers]
-        if comments:
-            header += ["# and views of them:", *comments]
+        header = ["# One training step: the kernel calls the eager step made, in its order, on fixed buffers.",
+                  "# Arguments: the step's state (parameters, gradients, optimizer state, data, loss), updated in",
+                  "# place, and views of it that numba cannot make."]
+        if constants:
+            header.append("# Constants (arrays the eager step computed from shapes and numbers alone):")
+            header += [f"#   {name} = {np.array2string(value, separator=', ', threshold=8, max_line_width=10**6)}"
+                       for name, value in constants.items()]
+        for block, (dtype, size) in blocks.items():
+            parameters.append((block, lambda size=size, dtype=dtype: np.empty(size, dtype)))
+        lines = [*header, f"def step({', '.join(['steps', *(p[0] for p in parameters)])}):"]
+        if scratch:
+            lines += ["    # scratch: the eager step's temporaries, as pieces of one block per dtype", *scratch]
+        if views:
+            lines += ["    # views of the buffers, as the kernels were given them", *views]
+        lines.append("    for _ in range(steps):")
         if resets:
-            header.append("# Scratch buffers whose first contents are read are reset at the start of each step.")
-        signature = ", ".join(["steps", *(p[0] for p in parameters)])
-        lines = [*header, f"def step({signature}):", "    for _ in range(steps):",
-                 *(["        # reset scratch", *resets] if resets else []), *body]
-        return "\n".join(lines) + "\n", parameters
+            lines += ["        # scratch whose first contents are read: a sum's accumulator starts at zero", *resets]
+        lines += body
+        return "\n".join(lines) + "\n", parameters, constants
 
     def _module(self, call: Call) -> ModuleType:
         return getattr(kernels, call.module)
 
     def compile(self) -> tuple[Callable[..., None], tuple[np.ndarray, ...]]:
-        namespace: dict[str, Any] = {"np": np, "math": math, "numba": numba}
+        namespace: dict[str, Any] = {"np": np, "math": math, "numba": numba, **self.constants}
         namespace.update({c.module: self._module(c) for c in self.tracer.calls})
         exec(builtins.compile(self.source, "<minigrad.compile>", "exec"), namespace)
         arguments = tuple(make() for _, make in self.parameters)
@@ -608,16 +687,17 @@ class Program:
 
     def rebind_grads(self) -> None:
         """Point each ``.grad`` back at the buffer the compiled step writes (eager code may have replaced it)."""
-        for tensor, view in self.grads:
+        for tensor, array in self.grad_arrays:
             grad = tensor._grad
-            if grad is None or _owner(grad._data) is not self.buffers[view.buffer]:
-                tensor._grad = Tensor._make(view.on(self.buffers[view.buffer]))
+            if grad is None or grad._data is not array:
+                tensor._grad = Tensor._make(array)
 
     def result(self) -> Any:
         if self.outputs is None:
             return None
-        tensors = [Tensor._make(v.on(self.buffers[v.buffer]).copy()) for v in self.outputs]
-        return tuple(tensors) if self.as_tuple else tensors[0]
+        if not self.as_tuple:
+            return Tensor._make(self.output_arrays[0].copy())
+        return tuple(Tensor._make(a.copy()) for a in self.output_arrays)
 
     def verify(self, function: Callable[..., None], arguments: tuple[np.ndarray, ...], args: tuple[Any, ...]) -> Any:
         """Run one step eagerly, then compiled from the same start: CompileError if they differ anywhere."""
@@ -650,9 +730,19 @@ class Program:
         return self.result()
 
 
-def _shape(view: View) -> str:
-    return f"shape {list(view.shape)}, strides {[s // view.dtype.itemsize for s in view.strides]}" + (
-        f", from element {view.offset // view.dtype.itemsize}" if view.offset else "")
+def _view_expression(name: str, view: View, owner: np.ndarray) -> str | None:
+    """How numba makes ``view`` of the C-contiguous buffer ``owner`` called ``name``: the buffer itself, a
+    reshape or a transpose of it; None when it cannot (an offset, a broadcast, a slice)."""
+    if view.offset or view.dtype != owner.dtype or math.prod(view.shape) != owner.size:
+        return None
+    if view.shape == owner.shape and view.strides == owner.strides:
+        return name
+    contiguous = [view.dtype.itemsize * math.prod(view.shape[d + 1:]) for d in range(len(view.shape))]
+    if view.shape and all(n == 1 or s == c for n, s, c in zip(view.shape, view.strides, contiguous)):
+        return f"{name}.reshape({view.shape})"
+    if owner.ndim == 2 and view.shape == owner.shape[::-1] and view.strides == owner.strides[::-1]:
+        return f"{name}.T"
+    return None
 
 
 def _shape_of(array: np.ndarray) -> str:

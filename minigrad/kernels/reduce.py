@@ -122,11 +122,13 @@ def _loop2d(x, start, size0, step0, size1, step1, lanes, out, at, out_step, acc,
 
 
 @njit(cache=True)
-def _cascade_sum(x, sizes, steps, reduced, lanes, out):
+def _cascade_sum(x, sizes, steps, reduced, lanes, out, acc, sums, idx):
     """cascade_sum over TensorIterator's dims (``sizes``/``steps`` fastest first, the first ``reduced`` summed).
 
     ``out`` (the kept dims in C order) starts at 0; one ``_loop2d`` call per index of the outer dims (dim 2
-    fastest) adds its sums into it. Dim 1's positions are consecutive outputs when dim 1 is kept.
+    fastest) adds its sums into it. Dim 1's positions are consecutive outputs when dim 1 is kept. The caller
+    gives the scratch: ``acc`` (4, 4 lanes) and ``sums`` (4 lanes) in out's dtype, ``idx`` (ndim) int64, so a
+    compiled step that sums in a loop allocates nothing.
     """
     ndim = sizes.size
     size1 = sizes[1] if ndim > 1 else 1
@@ -138,9 +140,7 @@ def _cascade_sum(x, sizes, steps, reduced, lanes, out):
     slabs = 1
     for d in range(2, ndim):
         slabs *= sizes[d]
-    acc = np.zeros((4, 4 * lanes), out.dtype)
-    sums = np.zeros(4 * lanes, out.dtype)
-    idx = np.zeros(ndim, np.int64)
+    idx[:] = 0
     start = 0
     for s in range(slabs):
         at = s // repeats * size1 if out_step else s // repeats
@@ -315,8 +315,9 @@ def sum(x: np.ndarray, axes: tuple[int, ...], dtype: np.dtype | None = None) -> 
     out = np.zeros(int(np.prod(kept_shape)), dtype)
     if x.size:
         buf, _ = strided_buffer(x)
-        _cascade_sum(buf, np.array(sizes, np.int64), np.array(steps, np.int64), reduced, _VECTOR_BYTES // x.itemsize,
-                     out)
+        lanes = _VECTOR_BYTES // x.itemsize
+        _cascade_sum(buf, np.array(sizes, np.int64), np.array(steps, np.int64), reduced, lanes, out,
+                     np.empty((4, 4 * lanes), dtype), np.empty(4 * lanes, dtype), np.empty(len(sizes), np.int64))
     return out.reshape(kept_shape)
 
 
