@@ -1,16 +1,20 @@
-"""``python -m benchmarks.run [--quick] [--threads 1,default] [--only NAME,...] [--markdown]``
+"""``python -m benchmarks.run [--quick] [--threads 1,default] [--only NAME,...] [--markdown] [--save FILE]``
 
 Times every workload of ``benchmarks.workloads`` on minigrad and on torch in this one process, interleaved
 (``benchmarks.harness``), at each thread setting, and prints one table: workload, threads, minigrad's median,
 torch's median, their ratio, the issue's target and whether it is met. ``--markdown`` prints the table as
 Markdown (for README.md); ``--quick`` uses small sizes and few repetitions (what the suite runs: it checks that
-the harness works, not how fast anything is); ``--only`` keeps the workloads with these keys or group names.
+the harness works, not how fast anything is); ``--only`` keeps the workloads with these keys or group names;
+``--save`` writes the results and the environment as JSON (``python -m benchmarks.chart`` draws them).
 Progress goes to stderr, a row per workload as it finishes.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import datetime
+import json
 import os
 import platform
 import sys
@@ -79,6 +83,7 @@ def measure(workload: Workload, config: Config, label: str, bandwidth: float) ->
     reps = config.big_reps if workload.group in ("mlp", "large") else config.reps
     minigrad_s, torch_s = compare(workload.build(minigrad, config.sizes), workload.build(torch, config.sizes), reps,
                                   config.min_sample_s)
+    minigrad_s /= workload.steps
     fraction, note = None, ""
     if workload.bytes_per_element:
         moved = workload.bytes_per_element * config.sizes.big
@@ -167,6 +172,7 @@ def main(argv: Sequence[str] | None = None) -> list[Result]:
                         help="comma-separated thread counts, 'default' for the process's own (default: 1,default)")
     parser.add_argument("--only", help=f"workload keys or groups, comma-separated (groups: {', '.join(GROUPS)})")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    parser.add_argument("--save", type=Path, help="write the results as JSON to this file")
     args = parser.parse_args(argv)
     config = QUICK if args.quick else FULL
     workloads = select(args.only)
@@ -186,12 +192,16 @@ def main(argv: Sequence[str] | None = None) -> list[Result]:
                 results.extend(measure_startup(startup, config, count, label))
                 progress(results[-len(startup):])
     print(markdown_table(results) if args.markdown else plain_table(results))
-    print(f"\n{'quick mode (sizes and repetitions cut: not figures to quote); ' if args.quick else ''}"
-          f"{environment()}; load average {load_before} before, {os.getloadavg()[0]:.2f} after.\n"
-          f"Memory bandwidth ({config.bandwidth_floats * 4 // 1_000_000} MB float32 arrays, read + write counted; "
-          f"the targets use the copy): {'; '.join(bandwidths)}. Medians of interleaved repetitions "
-          f"({config.reps} per workload, {config.big_reps} for the mlp and large groups, "
-          f"{config.startup_reps} for whole processes).")
+    footer = (f"{'quick mode (sizes and repetitions cut: not figures to quote); ' if args.quick else ''}"
+              f"{environment()}; load average {load_before} before, {os.getloadavg()[0]:.2f} after.\n"
+              f"Memory bandwidth ({config.bandwidth_floats * 4 // 1_000_000} MB float32 arrays, read + write "
+              f"counted; the targets use the copy): {'; '.join(bandwidths)}. Medians of interleaved repetitions "
+              f"({config.reps} per workload, {config.big_reps} for the mlp and large groups, "
+              f"{config.startup_reps} for whole processes).")
+    print("\n" + footer)
+    if args.save is not None:
+        args.save.write_text(json.dumps({"date": datetime.date.today().isoformat(), "environment": footer,
+                                         "results": [dataclasses.asdict(r) for r in results]}, indent=1))
     return results
 
 

@@ -6,6 +6,8 @@ and optimizer (untimed) and returns the callable whose calls are timed. Groups:
 
 - ``seed``: one training step of the seed tutorial's linear and logistic regression (forward, loss,
   ``zero_grad``, backward, ``step``), from ``reference.programs``.
+- ``compiled``: the same steps through ``minigrad.compile`` (against torch's eager step): one step per call, and
+  ``steps=1000`` per call (time per step).
 - ``ops``: per-op overhead on 3×3 tensors (add, mul, matmul, sigmoid; with and without ``requires_grad``, which
   records a graph node) and a small backward.
 - ``mlp``: one training step (same five parts, SGD) of a 784-256-10 MLP, sigmoid or ReLU, MSE or cross-entropy.
@@ -69,6 +71,9 @@ MLP_TARGET = Target("≤ 1.0", max_ratio=1.0)
 BANDWIDTH_TARGET = Target("≥ 80% of copy GB/s", min_bandwidth=0.8)
 STARTUP_WARM_TARGET = Target("≤ 0.5", max_ratio=0.5)
 STARTUP_EMPTY_TARGET = Target("≤ 1.5", max_ratio=1.5)
+COMPILED_TARGET = Target("≤ 0.01", max_ratio=0.01)
+COMPILED_LOOP_TARGET = Target("≤ 0.001", max_ratio=0.001)
+LOOP_STEPS = 1000  # steps per call of the compiled loop workloads
 
 Build = Callable[[ModuleType, Sizes], Callable[[], Any]]
 
@@ -84,6 +89,7 @@ class Workload:
     build: Build | None
     target: Target = NO_TARGET
     bytes_per_element: int = 0  # large group: the least bytes each element must move (reads + writes, float32)
+    steps: int = 1  # training steps in one call of minigrad's callable (its time is reported per step)
 
     def label(self, sizes: Sizes) -> str:
         """The title with the sizes filled in (10M written as "10M")."""
@@ -110,6 +116,23 @@ def _seed_step(program: Program) -> Build:
         x, y = program.data(fw)
         model = program.model(fw)
         return _training_step(model, program.loss(fw), program.optimizer(fw, model.parameters()), x, y)
+
+    return build
+
+
+def _compiled_seed_step(program: Program, steps: int) -> Build:
+    """The seed step, through ``minigrad.compile`` on minigrad (warmed up: traced, compiled and verified), running
+    ``steps`` steps a call; torch's eager step as it is."""
+    eager = _seed_step(program)
+
+    def build(fw: ModuleType, sizes: Sizes) -> Callable[[], Any]:
+        step = eager(fw, sizes)
+        if fw.__name__ != "minigrad":
+            return step
+        compiled = fw.compile(step)
+        for _ in range(3):
+            compiled()
+        return (lambda: compiled(steps=steps)) if steps > 1 else compiled
 
     return build
 
@@ -200,6 +223,14 @@ WORKLOADS: list[Workload] = [
     Workload("linear", "seed", "seed linear regression: training step", _seed_step(LINEAR_REGRESSION), SEED_TARGET),
     Workload("logistic", "seed", "seed logistic regression: training step", _seed_step(LOGISTIC_REGRESSION),
              SEED_TARGET),
+    *(
+        Workload(f"{program.name.split('_')[0]}-compiled{'-loop' if steps > 1 else ''}", "compiled",
+                 f"seed {program.name.replace('_', ' ')}: compiled step" + (f", steps={steps} (per step)" if steps > 1
+                                                                             else ""),
+                 _compiled_seed_step(program, steps), COMPILED_LOOP_TARGET if steps > 1 else COMPILED_TARGET,
+                 steps=steps)
+        for program in (LINEAR_REGRESSION, LOGISTIC_REGRESSION) for steps in (1, LOOP_STEPS)
+    ),
     *(
         Workload(f"{name}{'-grad' if grad else ''}", "ops", f"{name} 3×3{', requires_grad' if grad else ''}",
                  _tiny_op(op, grad))

@@ -124,6 +124,7 @@ class Tracer:
     written: set[int] = field(default_factory=set)
     calls: list[Call] = field(default_factory=list)
     failure: str | None = None  # why the calls cannot be replayed (the step itself runs on regardless)
+    leaves: list[Tensor] = field(default_factory=list)  # tensors whose .grad the step set (its parameters)
     _index: dict[int, int] = field(default_factory=dict)
 
     def view(self, array: np.ndarray) -> View:
@@ -209,9 +210,19 @@ class _Recording:
 
     def __init__(self, tracer: Tracer) -> None:
         self.tracer = tracer
-        self._saved: list[tuple[ModuleType, str, Any]] = []
+        self._saved: list[tuple[Any, str, Any]] = []
 
     def __enter__(self) -> Tracer:
+        accumulate = Tensor._accumulate_grad
+        leaves = self.tracer.leaves
+
+        def accumulate_and_note(tensor: Tensor, grad: np.ndarray) -> None:  # the leaves that get gradients
+            if all(leaf is not tensor for leaf in leaves):
+                leaves.append(tensor)
+            accumulate(tensor, grad)
+
+        self._saved.append((Tensor, "_accumulate_grad", accumulate))
+        Tensor._accumulate_grad = accumulate_and_note
         for module in _kernel_modules():
             for name, value in list(vars(module).items()):
                 if isinstance(value, Dispatcher) or (module, name) in HOST_KERNELS:
@@ -245,6 +256,9 @@ def _referenced(step_fn: Callable[..., Any], args: tuple[Any, ...]) -> dict[str,
         found.update(refs.nonlocals)
     except TypeError:  # not a Python function (a callable object)
         pass
+    owner = getattr(step_fn, "__self__", None)  # a bound method: its object's attributes
+    if owner is not None and hasattr(owner, "__dict__"):
+        found.update(vars(owner))
     try:
         names = list(inspect.signature(step_fn).parameters)
     except (TypeError, ValueError):
@@ -478,6 +492,9 @@ class Compiled:
         except CompileError as error:
             self._refuse(str(error))
             return result
+        known = {id(t) for _, t, _, _ in guards.tensors}
+        guards.tensors += [(f"param{k}", t, t._data, t._requires_grad) for k, t in enumerate(tracer.leaves)
+                           if id(t) not in known]
         self._guards = guards
         self.source = self._program.source
         return result
@@ -521,6 +538,7 @@ class Program:
         self.buffers = list(tracer.buffers)
         objects = _referenced(step_fn, args)
         named = list(_named_tensors(objects))
+        named += [(f"param{k}", leaf) for k, leaf in enumerate(tracer.leaves)]  # those not found by name
         # Arguments get private buffers: later calls copy their data in, never writing the caller's arrays.
         self.inputs: list[tuple[int, View]] = []
         for i, arg in enumerate(args):
@@ -545,81 +563,76 @@ class Program:
                 if suffix:
                     self.grads.append((t, view))
         for n, view in enumerate(self.outputs or []):
-            names.setdefault(view.buffer, "loss" if n == 0 else f"output{n}")
-        taken = {"steps", "np", "math", "numba", *(c.module for c in tracer.calls)}
+            if view.buffer not in names:  # a result of its own (not a parameter): the traced call's tensor keeps it
+                names[view.buffer] = "loss" if n == 0 else f"output{n}"
+                self.buffers[view.buffer] = self.buffers[view.buffer].copy(order="K")
+        taken = {"steps", "np", "math", "numba", "layout", "returned", "strided_view",
+                 *(c.module for c in tracer.calls)}
         self.names = {}
         for i in range(len(self.buffers)):
             label = names.get(i, f"state{i}" if i in state else f"t{i}")
             self.names[i] = _identifier(label, taken)
         self.taken = taken
-        self.source, self.parameters, self.constants = self._generate()
+        self.source, self.parameters = self._generate()
         self.grad_arrays = [(t, v.on(self.buffers[v.buffer])) for t, v in self.grads]
         self.output_arrays = [v.on(self.buffers[v.buffer]) for v in self.outputs or []]
 
-    def _kinds(self) -> dict[int, str]:
-        """How the compiled step gets each buffer: "argument" (state, or laid out as numba cannot make it),
-        "constant" (read, never written: a global numba freezes into the code) or "scratch" (a piece of one
-        block per dtype, allocated once)."""
-        views: dict[int, list[View]] = {}
-        for call in self.tracer.calls:
-            for view in [*call.args, *(call.returned if isinstance(call.returned, tuple) else ())]:
-                if isinstance(view, View):
-                    views.setdefault(view.buffer, []).append(view)
-        kinds = {}
-        for i, used in views.items():
-            owner = self.buffers[i]
-            if i in self.state or not owner.flags.c_contiguous or any(_view_expression("b", v, owner) is None
-                                                                      for v in used):
-                kinds[i] = "argument"
-            elif i in self.tracer.read_first and i not in self.tracer.written:
-                kinds[i] = "constant"
-            else:
-                kinds[i] = "scratch"
-        return kinds
+    def _generate(self) -> tuple[str, list[tuple[str, Callable[[], np.ndarray]]]]:
+        """The source of ``step(steps, ...)`` and, for each parameter after ``steps``, how to make its array.
 
-    def _generate(self) -> tuple[str, list[tuple[str, Callable[[], np.ndarray]]], dict[str, np.ndarray]]:
-        """The source of ``step(steps, ...)``; for each parameter after ``steps``, how to make its array; and
-        the constants the source names."""
-        kinds = self._kinds()
+        The parameters are few, as each costs the call time: the state buffers, and one block per dtype holding
+        the scratch (the eager step's temporaries) and constants in pieces. Every array a kernel got is rebuilt
+        inside as a view (``strided_view``) with the numba type it had: a kernel meeting a new type is compiled
+        anew, which takes seconds."""
         parameters: list[tuple[str, Callable[[], np.ndarray]]] = []
-        constants: dict[str, np.ndarray] = {}
-        scratch, views, resets = [], [], []
-        blocks: dict[str, tuple[np.dtype, int]] = {}  # scratch block name: (dtype, elements)
-        for i, kind in kinds.items():
-            name, owner = self.names[i], self.buffers[i]
-            if kind == "argument":
+        blocks: dict[str, list[tuple[int, np.ndarray | None]]] = {}  # block name: (buffer or -1, contents) pieces
+        placed: dict[int, tuple[str, int]] = {}  # buffer -> (block, first element)
+        described: list[str] = []
+
+        def place(name: str, array: np.ndarray, buffer: int, contents: np.ndarray | None) -> tuple[str, int]:
+            block = f"scratch_{array.dtype.name}"
+            pieces = blocks.setdefault(block, [])
+            start = sum(-(-max(a.size, 1) // 16) * 16 for _, a in pieces)  # pieces start on 64-byte lines
+            pieces.append((buffer, contents if contents is not None else array))
+            if contents is None:
+                pieces[-1] = (buffer, np.empty_like(array))
+            described.append(f"#   {name}: {_shape_of(array)}, {block} from element {start}")
+            return block, start
+
+        for i in sorted({v.buffer for c in self.tracer.calls for v in _views(c)}):
+            owner, name = self.buffers[i], self.names[i]
+            if i in self.state or not owner.flags.c_contiguous:
                 parameters.append((name, lambda owner=owner: owner))
-            elif kind == "constant":
-                constants[name] = owner
+                described.append(f"#   {name}: {_shape_of(owner)}{' (state)' if i in self.state else ''}")
             else:
-                block = f"scratch_{owner.dtype.name}"
-                start = blocks.get(block, (owner.dtype, 0))[1]
-                blocks[block] = owner.dtype, start + -(-max(owner.size, 1) // 16) * 16  # pieces start on 64-byte lines
-                scratch.append(f"    {name} = {block}[{start}:{start + owner.size}].reshape({owner.shape})")
-            if i in self.tracer.read_first and i in self.tracer.written and i not in self.state:
-                if not self.tracer.first[i].any():
-                    resets.append(f"        {name}.fill(0)")
-                else:
-                    initial = _identifier(f"{name}_initial", self.taken)
-                    constants[initial] = self.tracer.first[i]
-                    resets.append(f"        {name}[...] = {initial}")
+                constant = i in self.tracer.read_first and i not in self.tracer.written
+                placed[i] = place(name + (f" (constant: {_summary(owner)})" if constant else ""), owner, i,
+                                  owner if constant else None)
         view_names: dict[View, str] = {}
-        expressions: dict[str, str] = {}  # numba makes its views writeable: views differing in that alone are one
+        views: list[str] = []
         count: dict[int, int] = {}
+
+        def view_of(buffer: int, view: View) -> str:
+            """The source making ``view`` of ``buffer``: its name when it is an argument as it is."""
+            owner, name = self.buffers[buffer], self.names[buffer]
+            traced = numba.typeof(view.on(owner))
+            if buffer not in placed and view.on(owner) is owner and traced == numba.typeof(owner):
+                return name
+            base, start = placed.get(buffer, (name, 0))
+            return (f"strided_view({base}, {start + view.offset // view.dtype.itemsize}, {view.shape}, "
+                    f"{view.strides}, {traced.layout!r}, {not traced.mutable})")
 
         def name_of(view: View) -> str:
             if view not in view_names:
-                owner, base = self.buffers[view.buffer], self.names[view.buffer]
-                expression = _view_expression(base, view, owner)
-                if expression == base or expression in expressions:
-                    view_names[view] = expressions.get(expression, base)
-                    return view_names[view]
-                count[view.buffer] = count.get(view.buffer, 0) + 1
-                view_names[view] = _identifier(f"{base}_{count[view.buffer]}", self.taken)
-                if expression is None:  # made by Python, passed in
-                    parameters.append((view_names[view], lambda view=view: view.on(self.buffers[view.buffer])))
+                expression, base = view_of(view.buffer, view), self.names[view.buffer]
+                if expression == base:
+                    view_names[view] = base
                 else:
-                    expressions[expression] = view_names[view]
+                    count[view.buffer] = count.get(view.buffer, 0) + 1
+                    if count[view.buffer] == 1 and view.buffer in placed:  # a piece of a block: its name is free
+                        view_names[view] = base
+                    else:
+                        view_names[view] = _identifier(f"{base}_{count[view.buffer]}", self.taken)
                     views.append(f"    {view_names[view]} = {expression}")
             return view_names[view]
 
@@ -646,31 +659,36 @@ class Program:
                          "eager minigrad would take another path here (run the step eagerly for its error)')"]
             else:
                 body.append(f"        {line}")
-        header = ["# One training step: the kernel calls the eager step made, in its order, on fixed buffers.",
-                  "# Arguments: the step's state (parameters, gradients, optimizer state, data, loss), updated in",
-                  "# place, and views of it that numba cannot make."]
-        if constants:
-            header.append("# Constants (arrays the eager step computed from shapes and numbers alone):")
-            header += [f"#   {name} = {np.array2string(value, separator=', ', threshold=8, max_line_width=10**6)}"
-                       for name, value in constants.items()]
-        for block, (dtype, size) in blocks.items():
-            parameters.append((block, lambda size=size, dtype=dtype: np.empty(size, dtype)))
-        lines = [*header, f"def step({', '.join(['steps', *(p[0] for p in parameters)])}):"]
-        if scratch:
-            lines += ["    # scratch: the eager step's temporaries, as pieces of one block per dtype", *scratch]
+        resets = []
+        for i in sorted(self.tracer.read_first & self.tracer.written - self.state):
+            owner, first = self.buffers[i], self.tracer.first[i]
+            flat = View(i, 0, (owner.size,), (owner.itemsize,), owner.dtype, True)
+            if i not in placed:
+                raise CompileError(f"scratch buffer {self.names[i]} is not C-contiguous")
+            if not first.any():
+                resets.append(f"        {name_of(flat)}.fill(0)")
+            else:
+                initial = place(f"{self.names[i]}_initial ({_summary(first)})", first, -1, first)
+                resets.append(f"        layout._copy_flat(strided_view({initial[0]}, {initial[1]}, ({first.size},), "
+                              f"({first.itemsize},), 'C', True), {name_of(flat)})")
+        for block, pieces in blocks.items():
+            parameters.append((block, lambda pieces=pieces: _pack(pieces)))
+        lines = ["# One training step: the kernel calls of the eager step, in its order, on buffers made once:",
+                 *described,
+                 f"def step({', '.join(['steps', *(p[0] for p in parameters)])}):"]
         if views:
-            lines += ["    # views of the buffers, as the kernels were given them", *views]
+            lines += ["    # the arrays the kernels were given: views (first element, shape, strides in bytes)", *views]
         lines.append("    for _ in range(steps):")
         if resets:
-            lines += ["        # scratch whose first contents are read: a sum's accumulator starts at zero", *resets]
-        lines += body
-        return "\n".join(lines) + "\n", parameters, constants
+            lines += ["        # scratch whose first contents are read (a sum's accumulator starts at zero)", *resets]
+        return "\n".join(lines + body) + "\n", parameters
 
     def _module(self, call: Call) -> ModuleType:
         return getattr(kernels, call.module)
 
     def compile(self) -> tuple[Callable[..., None], tuple[np.ndarray, ...]]:
-        namespace: dict[str, Any] = {"np": np, "math": math, "numba": numba, **self.constants}
+        namespace: dict[str, Any] = {"np": np, "math": math, "numba": numba, "layout": kernels.layout,
+                                     "strided_view": kernels.layout.strided_view}
         namespace.update({c.module: self._module(c) for c in self.tracer.calls})
         exec(builtins.compile(self.source, "<minigrad.compile>", "exec"), namespace)
         arguments = tuple(make() for _, make in self.parameters)
@@ -730,19 +748,35 @@ class Program:
         return self.result()
 
 
-def _view_expression(name: str, view: View, owner: np.ndarray) -> str | None:
-    """How numba makes ``view`` of the C-contiguous buffer ``owner`` called ``name``: the buffer itself, a
-    reshape or a transpose of it; None when it cannot (an offset, a broadcast, a slice)."""
-    if view.offset or view.dtype != owner.dtype or math.prod(view.shape) != owner.size:
-        return None
-    if view.shape == owner.shape and view.strides == owner.strides:
-        return name
-    contiguous = [view.dtype.itemsize * math.prod(view.shape[d + 1:]) for d in range(len(view.shape))]
-    if view.shape and all(n == 1 or s == c for n, s, c in zip(view.shape, view.strides, contiguous)):
-        return f"{name}.reshape({view.shape})"
-    if owner.ndim == 2 and view.shape == owner.shape[::-1] and view.strides == owner.strides[::-1]:
-        return f"{name}.T"
-    return None
+def _geometry(view: View) -> str:
+    """``shape [3], strides [1]`` (in elements), with the offset and read-only flag when there are."""
+    text = f"shape {list(view.shape)}, strides {[st // view.dtype.itemsize for st in view.strides]}"
+    if view.offset:
+        text += f", from element {view.offset // view.dtype.itemsize}"
+    return text + ("" if view.writeable else ", read-only")
+
+
+def _views(call: Call) -> list[View]:
+    returned = call.returned if isinstance(call.returned, tuple) else ()
+    return [v for v in (*call.args, *returned) if isinstance(v, View)]
+
+
+def _pack(pieces: list[tuple[int, np.ndarray]]) -> np.ndarray:
+    """One flat block holding the arrays one after the other, each from a multiple of 16 elements."""
+    sizes = [-(-max(a.size, 1) // 16) * 16 for _, a in pieces]
+    block = np.empty(sum(sizes), pieces[0][1].dtype)
+    start = 0
+    for (_, array), size in zip(pieces, sizes):
+        block[start:start + array.size] = array.reshape(-1)
+        start += size
+    return block
+
+
+def _summary(array: np.ndarray) -> str:
+    """``array``'s dtype, shape and first values on one line: ``int64 [2] [3, 1]``."""
+    values = array.reshape(-1).tolist()
+    shown = ", ".join(repr(v) for v in values[:8]) + (", ..." if len(values) > 8 else "")
+    return f"{array.dtype} {list(array.shape)} [{shown}]"
 
 
 def _shape_of(array: np.ndarray) -> str:
@@ -758,16 +792,20 @@ def _formulas(label: str) -> str:
 
 
 def _literal(value: Any) -> str:
-    """``value`` as source numba reads with the same type: 0.01, np.float32(0.5), math.nan, True."""
+    """``value`` as source numba types as the eager call's value: 0.01, np.float32(0.5), np.int64(1), math.nan."""
     if isinstance(value, tuple):
         return "(" + "".join(f"{_literal(v)}, " for v in value) + ")"
-    if value is None or isinstance(value, (bool, np.bool_)):
-        return repr(None if value is None else bool(value))
+    if value is None:
+        return "None"
+    if isinstance(value, (bool, np.bool_)):  # as for ints below: np.bool_ is typed bool, not Literal[bool]
+        return f"np.bool_({bool(value)})"
     if isinstance(value, np.generic):
         inner = _literal(value.item())
         return f"np.{value.dtype.name}({inner})"
     if isinstance(value, float) and not math.isfinite(value):
         return "math.nan" if math.isnan(value) else ("math.inf" if value > 0 else "-math.inf")
+    if isinstance(value, int):  # a bare 1 would be typed Literal[int](1), and the kernel compiled again for it
+        return f"np.int64({value})"
     return repr(value)
 
 

@@ -14,12 +14,15 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_quick_run_times_every_workload(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_quick_run_times_every_workload(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                                        tmp_path: Path) -> None:
     monkeypatch.syspath_prepend(str(ROOT))  # benchmarks/ is not an installed package
-    from benchmarks import run
+    from benchmarks import chart, run
     from benchmarks.workloads import WORKLOADS
 
-    results = run.main(["--quick", "--threads", "1", "--markdown"])
+    results = run.main(["--quick", "--threads", "1", "--markdown", "--save", str(tmp_path / "results.json")])
+    chart.main([str(tmp_path / "results.json"), str(tmp_path / "chart.png")])
+    assert (tmp_path / "chart.png").read_bytes().startswith(b"\x89PNG")
 
     assert [r.group for r in results] == [w.group for w in WORKLOADS]
     for r in results:

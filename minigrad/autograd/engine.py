@@ -86,6 +86,7 @@ class Context:
         if self._saved:
             self._saved = None
             self._versions = {}
+            self.describe = {}  # its closures may hold the saved arrays
             self.freed = True
 
 

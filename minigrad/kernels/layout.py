@@ -9,7 +9,11 @@ kernel writes values into a view in place (``write``).
 from collections.abc import Callable
 
 import numpy as np
-from numba import njit
+from numba import njit, types
+from numba.core import cgutils
+from numba.core.imputils import impl_ret_borrowed
+from numba.extending import intrinsic
+from numba.np.arrayobj import make_array, populate_array
 
 
 def broadcast_shapes(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
@@ -165,3 +169,24 @@ def scalar(value: float, dtype: np.dtype) -> np.ndarray:
 def expand(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     """A fresh array of ``shape`` holding ``x`` broadcast to it."""
     return copy(np.broadcast_to(x, shape))
+
+
+@intrinsic
+def strided_view(typingctx, base, offset, shape, strides, layout, readonly):
+    """Inside numba, the view of ``base``'s memory that starts ``offset`` elements in, with ``shape`` and ``strides``
+    (bytes) and numba's ``layout`` ("C", "F" or "A") and ``readonly`` flag (literals): what
+    ``np.lib.stride_tricks.as_strided`` makes outside. Nothing is checked: the caller knows the view fits (the
+    compiled training step rebuilds views the eager kernels were given)."""
+    if not isinstance(layout, types.StringLiteral) or not isinstance(readonly, types.BooleanLiteral):
+        return None  # numba asks again with the literal values
+    view_type = types.Array(base.dtype, len(shape), layout.literal_value, readonly=readonly.literal_value)
+
+    def codegen(context, builder, signature, args):
+        source = make_array(signature.args[0])(context, builder, args[0])
+        view = make_array(view_type)(context, builder)
+        populate_array(view, data=builder.gep(source.data, [args[1]]), shape=cgutils.unpack_tuple(builder, args[2]),
+                       strides=cgutils.unpack_tuple(builder, args[3]), itemsize=source.itemsize,
+                       meminfo=source.meminfo, parent=source.parent)
+        return impl_ret_borrowed(context, builder, view_type, view._getvalue())
+
+    return view_type(base, offset, shape, strides, layout, readonly), codegen

@@ -1,0 +1,322 @@
+"""``minigrad.compile``: compiled training steps against eager minigrad (bit for bit) and PyTorch, and its guards."""
+
+from __future__ import annotations
+
+import ast
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from conftest import DEVICES
+from test_training import RandomModel
+
+import minigrad
+from reference.programs import PROGRAMS
+from reference.runner import train
+
+
+def _compiled_epochs(program, steps_per_call: int = 1):
+    """The seed program trained with a compiled step (returning loss and hypothesis), as ``train`` records it."""
+    minigrad.manual_seed(program.seed)
+    x, y = program.data(minigrad)
+    model = program.model(minigrad)
+    loss_fn = program.loss(minigrad)
+    optimizer = program.optimizer(minigrad, model.parameters())
+
+    def train_step():
+        hypothesis = model(x)
+        loss = loss_fn(hypothesis, y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        return loss, hypothesis
+
+    step = minigrad.compile(train_step)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the seed's steps compile: no fallback warning
+        for epoch in range(program.epochs + 1):
+            loss, hypothesis = step()
+            accuracy = None
+            if program.classification:
+                correct = (hypothesis >= minigrad.FloatTensor([0.5])).float() == y
+                accuracy = correct.sum().item() / len(correct)
+            yield (epoch, loss.item(), accuracy, {n: p.grad.numpy().copy() for n, p in model.named_parameters()},
+                   {n: p.detach().numpy().copy() for n, p in model.named_parameters()})
+    assert step.refused is None and step.source is not None
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("name", PROGRAMS)
+def test_compiled_seed_program_matches_torch_at_every_epoch(name: str, device: str) -> None:
+    """The compiled step replays eager minigrad's kernels, so it is as exact: bit for bit against PyTorch on the
+    CPU (every loss, gradient, parameter and accuracy of every epoch), to float32 rounding on a GPU."""
+    program = PROGRAMS[name]
+    compare = np.testing.assert_array_equal if device == "cpu" else (
+        lambda a, b, err_msg: np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6, err_msg=err_msg))
+    count = 0
+    for (epoch, loss, accuracy, grads, params), theirs in zip(_compiled_epochs(program), train(program, torch, device)):
+        compare(loss, theirs.loss, err_msg=f"loss at epoch {epoch}")
+        assert accuracy == theirs.accuracy, f"accuracy at epoch {epoch}"
+        for name_, value in grads.items():
+            compare(value, theirs.gradients[name_], err_msg=f"gradient {name_} at epoch {epoch}")
+        for name_, value in params.items():
+            compare(value, theirs.parameters[name_], err_msg=f"parameter {name_} at epoch {epoch}")
+        count += 1
+    assert count == program.epochs + 1
+
+
+def _random_model_run(problem: RandomModel, compiled: bool, steps: int = 50, per_call: int = 1):
+    """``problem.run`` for minigrad, its step compiled or not; ``per_call`` steps per call of the compiled step."""
+    spec = problem.spec()
+    nn = minigrad.nn
+    minigrad.manual_seed(problem.seed)
+    layers = []
+    widths = spec["widths"]
+    for i in range(len(widths) - 1):
+        layers.append(nn.Linear(widths[i], widths[i + 1]))
+        if i < len(widths) - 2:
+            layers.append(getattr(nn, spec["activation"])())
+    model = nn.Sequential(*layers)
+    x = minigrad.randn(spec["batch"], widths[0])
+    if spec["loss"] == "bce":
+        y = (minigrad.rand(spec["batch"], widths[-1]) > 0.5).float()
+        loss_fn = lambda h, t: nn.functional.binary_cross_entropy(h.sigmoid(), t)  # noqa: E731
+    else:
+        y = minigrad.randn(spec["batch"], widths[-1])
+        loss_fn = nn.functional.mse_loss
+    optimizer = minigrad.optim.SGD(model.parameters(), lr=spec["lr"], momentum=spec["momentum"],
+                                   weight_decay=spec["weight_decay"])
+
+    def train_step():
+        loss = loss_fn(model(x), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        return loss
+
+    step = minigrad.compile(train_step) if compiled else train_step
+    trajectory = []
+    for _ in range(steps // per_call):
+        loss = step(steps=per_call) if per_call > 1 else step()
+        trajectory.append((loss.item(), [p.detach().numpy().copy() for p in model.parameters()]))
+    if compiled:
+        assert step.refused is None, step.refused
+    return trajectory
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_compiled_random_model_trajectory_equals_eager(seed: int) -> None:
+    """50 SGD steps of a random MLP (sigmoid, relu or tanh; MSE or BCE; momentum, weight decay), compiled: every
+    loss and parameter equals eager minigrad's bit for bit (so PyTorch's, as test_training checks)."""
+    problem = RandomModel(seed)
+    eager, compiled = _random_model_run(problem, False), _random_model_run(problem, True)
+    for step, ((loss_a, params_a), (loss_b, params_b)) in enumerate(zip(compiled, eager)):
+        assert loss_a == loss_b, f"{problem.spec()}: loss at step {step}"
+        for a, b in zip(params_a, params_b):
+            np.testing.assert_array_equal(a, b, err_msg=f"{problem.spec()} step {step}")
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("seed", range(0, 40, 8))
+def test_compiled_random_model_trajectory_matches_torch(seed: int, device: str) -> None:
+    """Compiled, 10 steps per call: at every 10th step, losses and parameters equal PyTorch's to float32
+    rounding (rtol 1e-5), as eager minigrad's do (test_training)."""
+    problem = RandomModel(seed)
+    ours = _random_model_run(problem, True, per_call=10)
+    torch.manual_seed(seed)
+    theirs = problem.run(torch)[9::10]
+    assert len(ours) == len(theirs) == 5
+    for step, ((loss_a, params_a), (loss_b, params_b)) in enumerate(zip(ours, theirs)):
+        np.testing.assert_allclose(loss_a, loss_b, rtol=1e-5, atol=1e-6, err_msg=f"loss at step {10 * step + 9}")
+        for a, b in zip(params_a, params_b):
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6, err_msg=f"{problem.spec()} step {10 * step + 9}")
+
+
+def test_steps_n_equals_n_calls() -> None:
+    """step(steps=N) runs the loop inside the compiled function: the same bits as N calls of one step."""
+    problem = RandomModel(3)
+    one_at_a_time = _random_model_run(problem, True, steps=60)[4::5]
+    five_at_a_time = _random_model_run(problem, True, steps=60, per_call=5)
+    assert len(one_at_a_time) == len(five_at_a_time) == 12
+    for (loss_a, params_a), (loss_b, params_b) in zip(one_at_a_time, five_at_a_time):
+        assert loss_a == loss_b
+        for a, b in zip(params_a, params_b):
+            np.testing.assert_array_equal(a, b)
+
+
+class _Seed:
+    """The seed's linear regression, its step compiled: what the guard tests change."""
+
+    def __init__(self, optimizer: str = "SGD") -> None:
+        minigrad.manual_seed(777)
+        self.x = minigrad.FloatTensor([[1], [2], [3]])
+        self.y = minigrad.FloatTensor([[2], [4], [6]])
+        self.model = minigrad.nn.Linear(1, 1)
+        self.optimizer = getattr(minigrad.optim, optimizer)(self.model.parameters(), lr=0.01)
+
+    def step(self, x=None):
+        loss = minigrad.nn.functional.mse_loss(self.model(self.x if x is None else x), self.y)
+        self.optimizer.zero_grad()
+        loss.backward()
+        self.optimizer.step()
+        return loss
+
+    def parameters(self) -> list[np.ndarray]:
+        return [p.detach().numpy().copy() for p in self.model.parameters()]
+
+
+def _twins(optimizer: str = "SGD") -> tuple[_Seed, _Seed, minigrad.compile.__class__]:
+    eager, compiled = _Seed(optimizer), _Seed(optimizer)
+    return eager, compiled, minigrad.compile(compiled.step)
+
+
+def _same(a: _Seed, b: _Seed) -> None:
+    for p, q in zip(a.parameters(), b.parameters()):
+        np.testing.assert_array_equal(p, q)
+
+
+def test_source_is_a_readable_python_function() -> None:
+    _, _, step = _twins()
+    assert step.source is None
+    for _ in range(3):
+        step()
+    tree = ast.parse(step.source)
+    (function,) = [node for node in tree.body if isinstance(node, ast.FunctionDef)]
+    assert function.name == "step" and function.args.args[0].arg == "steps"
+    for text in ("# Linear.forward", "# MseLoss.backward: d(mse)/dx", "elementwise.SUB", "optim._sgd_loop",
+                 "reduce._cascade_sum", "for _ in range(steps):", "model_weight_grad", "fill(0)"):
+        assert text in step.source, text
+
+
+@pytest.mark.parametrize("change", ["lr", "grad mode", "arguments", "data", "requires_grad", "eval"])
+def test_a_failed_guard_runs_the_step_eagerly_with_a_warning(change: str) -> None:
+    """After the change, the compiled step warns once, names the guard, and steps as eager minigrad does."""
+    eager, compiled, step = _twins()
+    for _ in range(4):
+        eager.step()
+        step()
+    _same(eager, compiled)
+    args: tuple = ()
+    expected = {"lr": "lr is 0.1; it was 0.01", "grad mode": "grad mode is off",
+                "arguments": "the step got 1 arguments; it was traced with 0", "data": "has new data",
+                "requires_grad": "requires_grad is False", "eval": "eval mode"}[change]
+    for seed in (eager, compiled):
+        if change == "lr":
+            seed.optimizer.param_groups[0]["lr"] = 0.1
+        elif change == "data":
+            seed.model.bias.data = minigrad.tensor([0.5])
+        elif change == "requires_grad":
+            seed.model.bias.requires_grad_(False)
+        elif change == "eval":
+            seed.model.eval()
+    if change == "arguments":
+        args = (minigrad.FloatTensor([[1], [2], [3]]),)
+    if change == "grad mode":
+        with minigrad.no_grad(), pytest.raises(RuntimeError), pytest.warns(UserWarning, match=expected):
+            step()  # eagerly, backward without a graph fails as it does eagerly
+        return
+    with pytest.warns(UserWarning, match=expected):
+        step(*args)
+    eager.step(*args)
+    _same(eager, compiled)
+
+
+def test_guards_pass_again_after_the_change_is_undone() -> None:
+    eager, compiled, step = _twins()
+    for _ in range(4):
+        eager.step()
+        step()
+    for seed in (eager, compiled):
+        seed.optimizer.param_groups[0]["lr"] = 0.1
+    with pytest.warns(UserWarning):
+        step()
+    eager.step()
+    for seed in (eager, compiled):
+        seed.optimizer.param_groups[0]["lr"] = 0.01
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for _ in range(3):
+            step()
+            eager.step()
+    _same(eager, compiled)
+    assert eager.model.weight.grad.numpy() == compiled.model.weight.grad.numpy()
+
+
+def test_adam_is_refused_at_verification_and_stays_exact() -> None:
+    """Adam's bias correction changes every step, so the replay differs from the eager step: compile refuses,
+    says why, and the trajectory is eager minigrad's (no step run twice, none skipped)."""
+    eager, compiled, step = _twins("Adam")
+    with pytest.warns(UserWarning, match="stays eager: replayed, the step computes another"):
+        for _ in range(3):
+            step()
+            eager.step()
+    assert step.refused is not None
+    for _ in range(5):
+        step()
+        eager.step()
+    _same(eager, compiled)
+    assert compiled.optimizer.state[compiled.model.weight]["step"].item() == 8
+
+
+def test_compiled_step_keeps_grad_attributes_live() -> None:
+    """zero_grad outside the step (set_to_none) is undone by the next compiled step, as by an eager one."""
+    eager, compiled, step = _twins()
+    for _ in range(4):
+        eager.step()
+        step()
+    compiled.optimizer.zero_grad()
+    assert compiled.model.weight.grad is None
+    step()
+    eager.step()
+    np.testing.assert_array_equal(compiled.model.weight.grad.numpy(), eager.model.weight.grad.numpy())
+
+
+def test_returned_losses_are_not_overwritten_by_later_steps() -> None:
+    _, _, step = _twins()
+    losses = [step() for _ in range(6)]
+    values = [loss.item() for loss in losses]
+    assert len(set(values)) == 6 and values == sorted(values, reverse=True)
+
+
+def test_arguments_are_copied_in_not_written() -> None:
+    eager, compiled, step = _twins()
+    x = minigrad.FloatTensor([[1], [2], [3]])
+    for i in range(6):
+        batch = x * (1 + 0.1 * i)
+        kept = batch.numpy().copy()
+        step(batch)
+        eager.step(batch)
+        np.testing.assert_array_equal(batch.numpy(), kept)
+    _same(eager, compiled)
+
+
+def test_bad_steps_and_non_functions_are_refused() -> None:
+    with pytest.raises(TypeError, match="compile expects a function"):
+        minigrad.compile(3)
+    _, _, step = _twins()
+    with pytest.raises(ValueError, match="steps must be a positive integer, but got 0"):
+        step(steps=0)
+
+
+def test_a_step_returning_a_number_stays_eager() -> None:
+    seed = _Seed()
+    step = minigrad.compile(lambda: seed.step().item())
+    with pytest.warns(UserWarning, match="returned a float"):
+        values = [step() for _ in range(3)]
+    assert step.refused is not None and all(isinstance(v, float) for v in values)
+
+
+def test_an_argument_of_another_shape_runs_eagerly() -> None:
+    eager, compiled, step = _twins()
+    x = minigrad.FloatTensor([[1], [2], [3]])
+    for _ in range(4):
+        step(x)
+        eager.step(x)
+    wide = minigrad.FloatTensor([[1], [2], [3], [4]])
+    eager.y = compiled.y = minigrad.FloatTensor([[2], [4], [6], [8]])
+    with pytest.warns(UserWarning, match=r"argument 0 is a float32 tensor of shape \[4, 1\]; it was a float32 tensor "
+                                         r"of shape \[3, 1\]"):
+        step(wide)
+    eager.step(wide)
+    _same(eager, compiled)
