@@ -112,6 +112,7 @@ class Call:
     args: tuple[Any, ...]
     returned: tuple[View, ...] | Any
     label: str
+    writes: frozenset[int]  # the buffers it may write: those it got writeable (numba cannot write the others)
 
 
 @dataclass
@@ -147,14 +148,16 @@ class Tracer:
         self.read_first.update(i for i in fresh if self._is_read(kernel, spec, involved, i))
         before = {i: self.buffers[i].tobytes() for i in involved}
         result = kernel(*args)
-        self.written.update(i for i in involved if self.buffers[i].tobytes() != before[i])
+        writes = {i for i in involved if self.buffers[i].tobytes() != before[i]}
+        writes.update(v.buffer for v in spec if isinstance(v, View) and v.writeable)
         arrays = result if isinstance(result, tuple) else (result,)
         if all(isinstance(r, np.ndarray) for r in arrays):
             returned = tuple(self.view(r) for r in arrays)
-            self.written.update(v.buffer for v in returned)
+            writes.update(v.buffer for v in returned)
         else:
             returned = self._number(result, name)
-        self.calls.append(Call(module, name, kernel, spec, returned, _label()))
+        self.written.update(writes)
+        self.calls.append(Call(module, name, kernel, spec, returned, _label(), frozenset(writes)))
         return result
 
     def _is_read(self, kernel: Callable[..., Any], spec: tuple[Any, ...], involved: list[int], i: int) -> bool:
@@ -638,10 +641,14 @@ class Program:
 
         body = []
         label = None
+        live = self._live_calls()
         for call in self.tracer.calls:
             if call.label != label:
                 label = call.label
                 body.append(f"        # {label}{_formulas(label)}")
+            if id(call) not in live:
+                body.append(f"        # (dead code, left out: nothing reads what {call.module}.{call.name} writes)")
+                continue
             spelled = [name_of(a) if isinstance(a, View) else _literal(a) for a in call.args]
             if call.name in _OP_CODES and isinstance(call.args[0], int):
                 spelled[0] = f"{call.module}.{_OP_CODES[call.name][call.args[0]]}"
@@ -682,6 +689,19 @@ class Program:
         if resets:
             lines += ["        # scratch whose first contents are read (a sum's accumulator starts at zero)", *resets]
         return "\n".join(lines + body) + "\n", parameters
+
+    def _live_calls(self) -> set[int]:
+        """Dead-code elimination (the ids of the live calls): walking back from the end, a call is live if it may
+        write a buffer that is state (or the result) or that a later live call reads, or if it returns a number the
+        step checks. Scratch holds nothing from one step to the next (what is read first is reset), so the rest
+        cannot matter: the gradient of a target that needs none, say."""
+        needed = set(self.state) | {v.buffer for v in self.outputs or []}
+        live = set()
+        for call in reversed(self.tracer.calls):
+            if call.writes & needed or (call.returned is not None and not isinstance(call.returned, tuple)):
+                live.add(id(call))
+                needed.update(v.buffer for v in _views(call))
+        return live
 
     def _module(self, call: Call) -> ModuleType:
         return getattr(kernels, call.module)
