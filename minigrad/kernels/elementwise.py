@@ -67,6 +67,12 @@ def _sleef_exp_jit(x):
     return (lambda x: _sleef_expf(x)) if x == types.float32 else (lambda x: _sleef_expd(x))
 
 
+# 2^k for k = -1024 ... 1023, exact (subnormal at the low end), at _POW2[k + _POW2_ZERO]: SLEEF's scaling by 2^k
+# as a table lookup (numba freezes the array into the code) rather than two libm ldexp calls per element.
+_POW2_ZERO = 1024
+_POW2 = np.array([math.ldexp(1.0, k) for k in range(-_POW2_ZERO, _POW2_ZERO)])
+
+
 @njit(cache=True)
 def _sleef_expf(d):
     """SLEEF's xexpf on a float32, in float32 with its multiply-adds fused (FMA builds).
@@ -92,7 +98,7 @@ def _sleef_expf(d):
     u = fma(u, s, like(0.5, d))
     u = like(1, d) + fma(s * s, u, s)
     half = int(q) >> 1
-    return u * like(math.ldexp(1.0, half), d) * like(math.ldexp(1.0, int(q) - half), d)
+    return u * like(_POW2[half + _POW2_ZERO], d) * like(_POW2[int(q) - half + _POW2_ZERO], d)
 
 
 @njit(cache=True)
@@ -124,7 +130,7 @@ def _sleef_expd(d):
     u = fma(u, s, 1.0)
     u = fma(u, s, 1.0)
     half = int(q) >> 1
-    return u * math.ldexp(1.0, half) * math.ldexp(1.0, int(q) - half)
+    return u * _POW2[half + _POW2_ZERO] * _POW2[int(q) - half + _POW2_ZERO]
 
 
 @njit(cache=True, error_model="numpy")
@@ -140,15 +146,15 @@ def _sigmoid_loop(x, out, row, block):
     As its vectorized loop: in each row, whole blocks of ``block`` elements (two vectors; 0: no SLEEF) give
     1 / (exp(0 - x) + 1) with SLEEF's exp (``sleef_exp``), the rest of the row 1 / (1 + exp(-x)) with libm's.
     """
-    length = row if row else out.size
+    length = row if row else max(out.size, 1)
     vector = row // block * block if block else 0
-    for i in range(out.size):
-        v = x[i]
-        one = like(1, v)
-        if i % length < vector:
-            out[i] = one / (sleef_exp(like(0, v) - v) + one)
-        else:
-            out[i] = one / (one + like(math.exp(-v), v))
+    for start in range(0, out.size, length):
+        for i in range(start, start + vector):
+            v = x[i]
+            out[i] = like(1, v) / (sleef_exp(like(0, v) - v) + like(1, v))
+        for i in range(start + vector, min(start + length, out.size)):
+            v = x[i]
+            out[i] = like(1, v) / (like(1, v) + like(math.exp(-v), v))
 
 
 @njit(cache=True, inline="always", error_model="numpy")
