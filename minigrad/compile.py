@@ -432,13 +432,14 @@ class Compiled:
         self._function: Callable[..., None] | None = None
         self._arguments: tuple[np.ndarray, ...] = ()
         self._guards: Guards | None = None
+        self._program: Program | None = None
         self._warned: set[str] = set()
         self._verified = False  # the compiled function agreed with the eager step: later calls replay it
 
     def __call__(self, *args: Any, steps: int = 1) -> Any:
         if self._verified and type(steps) is int and steps > 0 and self._guards.holds(args):  # the fast path
             return self._replay(args, steps)
-        if not isinstance(steps, int) or steps < 1:
+        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
             raise ValueError(f"steps must be a positive integer, but got {steps!r}")
         result = None
         while steps:

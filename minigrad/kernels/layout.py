@@ -15,6 +15,8 @@ from numba.core.imputils import impl_ret_borrowed
 from numba.extending import intrinsic
 from numba.np.arrayobj import make_array, populate_array
 
+from ._scalar import convert
+
 
 def broadcast_shapes(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
     """The shape of ``a`` and ``b`` broadcast together, with PyTorch's error when they cannot be."""
@@ -52,7 +54,7 @@ def _copy_strided(src, src_strides, dst, dst_strides, shape):
     for _ in range(n // inner):
         s, t = src_offset, dst_offset
         for _j in range(inner):
-            dst[t] = src[s]
+            dst[t] = convert(src[s], dst[t])
             s += src_step
             t += dst_step
         d = ndim - 2
@@ -76,13 +78,13 @@ def strided_buffer(x: np.ndarray, writeable: bool = False) -> tuple[np.ndarray, 
     strides = np.array(steps, np.int64)
     if x.flags.c_contiguous:  # the memory is the array itself, flattened
         flattened = x.reshape(-1)
-        return (flattened if writeable else _readonly(flattened)), strides
+        return (flattened if writeable else readonly(flattened)), strides
     extent = 1 + sum((n - 1) * step for n, step in zip(x.shape or (1,), steps))
     buf = np.lib.stride_tricks.as_strided(x, shape=(extent,), strides=(x.itemsize,), writeable=writeable)
     return buf, strides
 
 
-def _readonly(x: np.ndarray) -> np.ndarray:
+def readonly(x: np.ndarray) -> np.ndarray:
     """A read-only view: kernels see one array type whatever the caller's flags (fewer compilations)."""
     view = x.view()
     view.flags.writeable = False
@@ -100,7 +102,7 @@ def copy(x: np.ndarray, dtype: np.dtype | None = None) -> np.ndarray:
 def _copy_flat(src, dst):
     """dst[i] = src[i] for two flat buffers of one length (cast to dst's dtype)."""
     for i in range(dst.size):
-        dst[i] = src[i]
+        dst[i] = convert(src[i], dst[i])
 
 
 def write(dst: np.ndarray, src: np.ndarray) -> None:
@@ -120,13 +122,13 @@ def flat(x: np.ndarray) -> np.ndarray:
     """``x`` as a read-only flat C-contiguous buffer: a view when possible, else a copy."""
     if not x.flags.c_contiguous:
         x = copy(x)
-    return _readonly(x.reshape(-1))
+    return readonly(x.reshape(-1))
 
 
 def flat_broadcast(x: np.ndarray, shape: tuple[int, ...]) -> tuple[np.ndarray, int]:
     """``x`` as a flat buffer read with a step: step 1 over ``shape``'s elements, or step 0 for one value."""
     if x.size == 1:
-        return _readonly(x.reshape(1)) if x.flags.c_contiguous else flat(x), 0
+        return readonly(x.reshape(1)) if x.flags.c_contiguous else flat(x), 0
     if x.shape != shape:
         x = np.broadcast_to(x, shape)
     return flat(x), 1

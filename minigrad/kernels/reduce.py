@@ -17,7 +17,7 @@ from numba import njit
 
 from ._scalar import like
 from .elementwise import ADD, binary
-from .layout import cast, copy, reorder_dimensions, scalar, strided_buffer
+from .layout import cast, copy, readonly, reorder_dimensions, scalar, strided_buffer
 
 _VECTOR_BYTES = 32  # one AVX2 register: PyTorch's sum kernel has no AVX512 build, even on AVX512 hosts
 
@@ -316,8 +316,8 @@ def sum(x: np.ndarray, axes: tuple[int, ...], dtype: np.dtype | None = None) -> 
     if x.size:
         buf, _ = strided_buffer(x)
         lanes = _VECTOR_BYTES // x.itemsize
-        _cascade_sum(buf, np.array(sizes, np.int64), np.array(steps, np.int64), reduced, lanes, out,
-                     np.empty((4, 4 * lanes), dtype), np.empty(4 * lanes, dtype), np.empty(len(sizes), np.int64))
+        _cascade_sum(buf, readonly(np.array(sizes, np.int64)), readonly(np.array(steps, np.int64)), reduced, lanes,
+                     out, np.empty((4, 4 * lanes), dtype), np.empty(4 * lanes, dtype), np.empty(len(sizes), np.int64))
     return out.reshape(kept_shape)
 
 
