@@ -26,28 +26,35 @@ def target_ratio(target: str) -> float | None:
 
 
 def draw(saved: dict, path: Path) -> None:
-    """Write the chart of ``saved`` (the JSON's contents) to ``path``."""
+    """Write the chart of ``saved`` (the JSON's contents) to ``path``: one panel per thread setting."""
     results = saved["results"]
-    labels = [f"{r['workload']} ({r['threads']} thr.)" for r in results]
-    ratios = [r["minigrad_s"] / r["torch_s"] for r in results]
+    settings = list(dict.fromkeys(r["threads"] for r in results))
+    workloads = list(dict.fromkeys(r["workload"] for r in results))
     colors = {True: "tab:green", False: "tab:red", None: "tab:gray"}
-    figure, axes = plt.subplots(figsize=(11, 0.32 * len(results) + 1.8))
-    y = range(len(results))
-    axes.barh(y, ratios, color=[colors[r["met"]] for r in results])
-    for i, r in enumerate(results):
-        bound = target_ratio(r["target"])
-        if bound is not None:
-            axes.plot([bound, bound], [i - 0.4, i + 0.4], color="black", linewidth=2)
-    axes.set_xscale("log")
-    axes.axvline(1.0, color="black", linewidth=0.8, linestyle="--")
-    axes.set_yticks(list(y), labels, fontsize=7)
-    axes.invert_yaxis()
-    axes.set_xlabel("minigrad time / PyTorch time (log scale; < 1: minigrad faster). Black tick: the target. "
-                    "Green: target met, red: missed, grey: no ratio target")
+    figure, panels = plt.subplots(1, len(settings), figsize=(6.5 + 3.2 * len(settings), 0.26 * len(workloads) + 1.6),
+                                  sharey=True, squeeze=False)
+    for panel, setting in zip(panels[0], settings):
+        rows = {r["workload"]: r for r in results if r["threads"] == setting}
+        for y, name in enumerate(workloads):
+            r = rows.get(name)
+            if r is None:
+                continue
+            panel.barh(y, r["minigrad_s"] / r["torch_s"], color=colors[r["met"]])
+            bound = target_ratio(r["target"])
+            if bound is not None:
+                panel.plot([bound, bound], [y - 0.45, y + 0.45], color="black", linewidth=2)
+        panel.set_xscale("log")
+        panel.axvline(1.0, color="black", linewidth=0.8, linestyle="--")
+        panel.set_title(f"threads: {setting}", fontsize=9)
+        panel.set_xlabel("minigrad / PyTorch time (log)", fontsize=8)
+    panels[0][0].set_yticks(range(len(workloads)), workloads, fontsize=7)
+    panels[0][0].invert_yaxis()
     machine = saved["environment"].split(";")[1].strip() if ";" in saved["environment"] else ""
-    axes.set_title(f"minigrad vs PyTorch 2.13 (CPU), {saved['date']}, {machine}", fontsize=9)
+    figure.suptitle(f"minigrad vs PyTorch 2.13 (CPU), {saved['date']}, {machine}. Below 1: minigrad faster. "
+                    "Black tick: the target; green: met, red: missed, grey: no target", fontsize=8)
     figure.tight_layout()
-    figure.savefig(path, dpi=110)
+    figure.subplots_adjust(left=0.32)  # room for the longest workload names
+    figure.savefig(path, dpi=90)
     plt.close(figure)
 
 
