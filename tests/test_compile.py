@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import warnings
 
+import numba
 import numpy as np
 import pytest
 import torch
@@ -325,3 +326,18 @@ def test_an_argument_of_another_shape_runs_eagerly() -> None:
         step(wide)
     eager.step(wide)
     _same(eager, compiled)
+
+
+def test_a_compiled_step_is_kept_in_numba_cache(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The source is written once, as a file named by its hash, so numba caches the machine code: the same step
+    compiled again (here, or in a later process) loads it instead of compiling for seconds."""
+    monkeypatch.setattr(numba.config, "CACHE_DIR", str(tmp_path))
+    steps = []
+    for _ in range(2):
+        _, _, step = _twins()
+        for _ in range(3):
+            step()
+        steps.append(step)
+    assert steps[0].source == steps[1].source
+    assert len(list((tmp_path / "minigrad-compile").glob("step_*.py"))) == 1
+    assert sum(steps[1]._function.stats.cache_hits.values()) == 1

@@ -181,7 +181,8 @@ def backward(
     buffers: dict[Node, np.ndarray] = {}
     for root, grad in zip(roots, grads):
         buffers[root] = grad if root not in buffers else K.binary(K.ADD, buffers[root], grad)
-    ready = [(-root.sequence, id(root), root) for root in buffers if pending[root] == 0]
+    arrival = itertools.count()  # among equals (leaves' accumulators), the first ready runs first: a fixed order
+    ready = [(-root.sequence, next(arrival), root) for root in buffers if pending[root] == 0]
     heapq.heapify(ready)
     ran: list[tuple[Node, np.ndarray | None, tuple[np.ndarray | None, ...] | None]] = []  # what to apply at the end
     while ready:
@@ -202,7 +203,7 @@ def backward(
                 buffers[nxt] = g if nxt not in buffers else K.binary(K.ADD, buffers[nxt], g)
             pending[nxt] -= 1
             if pending[nxt] == 0:
-                heapq.heappush(ready, (-nxt.sequence, id(nxt), nxt))
+                heapq.heappush(ready, (-nxt.sequence, next(arrival), nxt))
     for node, grad, grads_in in ran:
         for hook in node.pre_hooks:
             hook(grad)
