@@ -319,8 +319,8 @@ def _identifier(name: str, taken: set[str]) -> str:
 
 @dataclass
 class Guards:
-    """What must hold for the compiled step to do what the eager one would. ``holds`` is the quick test made on
-    every call; ``failure`` says in words what failed."""
+    """What must hold for the compiled step to do what the eager one would. ``holds(args)``, made by ``compile``,
+    is the quick test made on every call; ``failure`` says in words what failed."""
 
     grad_mode: bool
     arguments: list[tuple[Any, ...]]  # per argument: ("tensor", shape, dtype, requires_grad) or ("value", v)
@@ -330,28 +330,40 @@ class Guards:
     groups: list[tuple[str, dict[str, Any], dict[str, Any]]]  # (optimizer, a group, the group's items then)
     modes: list[tuple[str, Module, bool]]  # (name, module, training flag)
 
-    def holds(self, args: tuple[Any, ...]) -> bool:
-        if is_grad_enabled() != self.grad_mode or len(args) != len(self.arguments):
-            return False
-        for arg, traced in zip(args, self.arguments):
-            if _argument_spec(arg) != traced:
-                return False
-        for _, cell, obj in self.cells:
-            if cell.cell_contents is not obj:
-                return False
+    def source(self) -> tuple[str, dict[str, Any]]:
+        """The guards as one Python expression, the function ``holds`` (as ``torch.compile`` generates its guard
+        code: a call's checks are one pass through it, with no loop), and the objects it names."""
+        taken: set[str] = {"args", "is_grad_enabled", "argument_spec"}
+        bound = {"is_grad_enabled": is_grad_enabled, "argument_spec": _argument_spec}
+        names: dict[int, str] = {}  # one name per object
+
+        def bind(name: str, obj: Any) -> str:
+            if id(obj) not in names:
+                names[id(obj)] = _identifier(name, taken)
+                bound[names[id(obj)]] = obj
+            return names[id(obj)]
+
+        checks = [f"is_grad_enabled() == {self.grad_mode}", f"len(args) == {len(self.arguments)}"]
+        checks += [f"argument_spec(args[{i}]) == {bind(f'argument{i}', spec)}" for i, spec in enumerate(self.arguments)]
+        for name, cell, obj in self.cells:
+            checks.append(f"{bind(name + '_cell', cell)}.cell_contents is {bind(name, obj)}")
         for name, namespace, obj in self.globals:
-            if namespace.get(name) is not obj:
-                return False
-        for _, tensor, array, requires_grad in self.tensors:
-            if tensor._data is not array or tensor._requires_grad != requires_grad:
-                return False
-        for _, group, items in self.groups:
-            if group != items or len(group["params"]) != len(items["params"]):  # the params list is shared
-                return False
-        for _, module, training in self.modes:
-            if module.training != training:
-                return False
-        return True
+            checks.append(f"{bind('step_globals', namespace)}.get({name!r}) is {bind(name, obj)}")
+        for name, tensor, array, requires_grad in self.tensors:
+            t = bind(name, tensor)
+            checks.append(f"{t}._data is {bind(name + '_data', array)} and {t}._requires_grad == {requires_grad}")
+        for name, group, items in self.groups:  # the params list is shared: its length tells a change
+            g = bind(name + "_group", group)
+            checks.append(f"{g} == {bind(name + '_group_then', items)} and len({g}['params']) == "
+                          f"{len(items['params'])}")
+        checks += [f"{bind(name, module)}.training == {training}" for name, module, training in self.modes]
+        return "def holds(args):\n    return (" + "\n            and ".join(checks) + ")\n", bound
+
+    def compile(self) -> None:
+        """Make ``holds`` from ``source``."""
+        source, namespace = self.source()
+        exec(builtins.compile(source, "<minigrad.compile guards>", "exec"), namespace)
+        self.holds = namespace["holds"]
 
     def failure(self, args: tuple[Any, ...]) -> str:
         """What ``holds`` found false, in words."""
@@ -417,7 +429,9 @@ def _guards(step_fn: Callable[..., Any], args: tuple[Any, ...]) -> Guards:
             groups += [(name, group, dict(group)) for group in obj.param_groups]
         if isinstance(obj, Module):
             modes += [(f"{name}.{sub}" if sub else name, m, m.training) for sub, m in obj.named_modules()]
-    return Guards(is_grad_enabled(), [_argument_spec(a) for a in args], cells, globals_, tensors, groups, modes)
+    guards = Guards(is_grad_enabled(), [_argument_spec(a) for a in args], cells, globals_, tensors, groups, modes)
+    guards.compile()
+    return guards
 
 
 # ----- the compiled step -------------------------------------------------------------------------------------------
@@ -434,6 +448,7 @@ class Compiled:
         self.calls = 0  # eager calls so far, while not compiled
         self.refused: str | None = None  # why the step stays eager
         self.source: str | None = None  # the generated function, once traced
+        self.guards: str | None = None  # the generated guard function, once traced
         self._function: Callable[..., None] | None = None
         self._arguments: tuple[np.ndarray, ...] = ()
         self._guards: Guards | None = None
@@ -504,8 +519,10 @@ class Compiled:
         known = {id(t) for _, t, _, _ in guards.tensors}
         guards.tensors += [(f"param{k}", t, t._data, t._requires_grad) for k, t in enumerate(tracer.leaves)
                            if id(t) not in known]
+        guards.compile()
         self._guards = guards
         self.source = self._program.source
+        self.guards = guards.source()[0]
         return result
 
     # --- stage 3 and after: replay

@@ -193,6 +193,7 @@ def test_source_is_a_readable_python_function() -> None:
     for text in ("# Linear.forward", "# MseLoss.backward: d(mse)/dx", "elementwise.SUB", "optim._sgd_loop",
                  "reduce._cascade_sum", "for _ in range(steps):", "model_weight_grad", "fill(0)"):
         assert text in step.source, text
+    assert "and model.training == True)" in step.guards and "model_weight._data is model_weight_data" in step.guards
 
 
 @pytest.mark.parametrize("change", ["lr", "grad mode", "arguments", "data", "requires_grad", "eval"])
