@@ -43,7 +43,9 @@ def get_default_dtype() -> dtype:
 
 def from_numpy(np_dtype: Any) -> dtype:
     """The minigrad dtype for a numpy dtype; an error naming it if minigrad has none."""
-    found = _BY_NUMPY.get(np.dtype(np_dtype))
+    found = _BY_NUMPY.get(np_dtype)  # an array's dtype is found as it is: every op's result comes here
+    if found is None:
+        found = _BY_NUMPY.get(np.dtype(np_dtype))
     if found is None:
         raise TypeError(
             f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype).name}. The only supported types are: "
