@@ -568,7 +568,7 @@ class Program:
         # Arguments get private buffers: later calls copy their data in, never writing the caller's arrays.
         self.inputs: list[tuple[int, View]] = []
         for i, arg in enumerate(args):
-            if isinstance(arg, Tensor):
+            if isinstance(arg, Tensor) and id(_owner(arg._data)) in tracer._index:  # an argument the kernels read
                 if arg.requires_grad:
                     raise CompileError(f"argument {i} requires grad; pass parameters through a module or closure")
                 view = tracer.view(arg._data)
