@@ -13,6 +13,7 @@ from conftest import DEVICES
 from test_training import RandomModel
 
 import minigrad
+from minigrad.compile import Compiled
 from reference.programs import PROGRAMS
 from reference.runner import train
 
@@ -172,7 +173,7 @@ class _Seed:
         return [p.detach().numpy().copy() for p in self.model.parameters()]
 
 
-def _twins(optimizer: str = "SGD") -> tuple[_Seed, _Seed, minigrad.compile.__class__]:
+def _twins(optimizer: str = "SGD") -> tuple[_Seed, _Seed, Compiled]:
     eager, compiled = _Seed(optimizer), _Seed(optimizer)
     return eager, compiled, minigrad.compile(compiled.step)
 

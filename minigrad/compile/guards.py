@@ -1,0 +1,198 @@
+"""Guards: what must still hold for the compiled step to do what the eager step would.
+
+The objects a step refers to (closure variables, the globals it names, its arguments, a bound method's object)
+are found once; their tensors, modules and optimizers are checked on every call by a generated function.
+"""
+
+from __future__ import annotations
+
+import builtins
+import inspect
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..autograd.grad_mode import is_grad_enabled
+from ..nn.module import Module
+from ..optim.optimizer import Optimizer
+from ..tensor import Tensor
+
+
+def referenced(step_fn: Callable[..., Any], args: tuple[Any, ...]) -> dict[str, Any]:
+    """The objects ``step_fn`` refers to (closure variables, globals it names) and its arguments, by name."""
+    found: dict[str, Any] = {}
+    try:
+        refs = inspect.getclosurevars(step_fn)
+        found.update(refs.globals)
+        found.update(refs.nonlocals)
+    except TypeError:  # not a Python function (a callable object)
+        pass
+    owner = getattr(step_fn, "__self__", None)  # a bound method: its object's attributes
+    if owner is not None and hasattr(owner, "__dict__"):
+        found.update(vars(owner))
+    try:
+        names = list(inspect.signature(step_fn).parameters)
+    except (TypeError, ValueError):
+        names = []
+    for i, arg in enumerate(args):
+        found[names[i] if i < len(names) else f"arg{i}"] = arg
+    return found
+
+
+def named_tensors(objects: dict[str, Any]) -> Iterator[tuple[str, Tensor]]:
+    """Tensors reachable from ``objects``: themselves, a module's parameters and buffers, an optimizer's
+    parameters and state (named after their parameter), and inside lists, tuples and dicts."""
+    names: dict[int, str] = {}
+    for name, obj in objects.items():
+        if isinstance(obj, Module):
+            for sub, t in [*obj.named_parameters(), *obj.named_buffers()]:
+                names.setdefault(id(t), f"{name}.{sub}")
+                yield names[id(t)], t
+    for name, obj in objects.items():
+        if isinstance(obj, Tensor):
+            names.setdefault(id(obj), name)
+            yield names[id(obj)], obj
+        elif isinstance(obj, (list, tuple)):
+            yield from named_tensors({f"{name}{i}": v for i, v in enumerate(obj)})
+        elif isinstance(obj, dict):
+            yield from named_tensors({f"{name}_{k}": v for k, v in obj.items() if isinstance(k, (str, int))})
+        elif isinstance(obj, Optimizer):
+            for group in obj.param_groups:
+                for i, p in enumerate(group["params"]):
+                    base = names.setdefault(id(p), f"{name}.param{i}")
+                    yield base, p
+                    for key, value in obj.state.get(p, {}).items():
+                        if isinstance(value, Tensor):
+                            yield f"{base}.{key}", value
+
+
+def identifier(name: str, taken: set[str]) -> str:
+    """``name`` as a fresh Python identifier (model.0.weight -> model_0_weight)."""
+    base = re.sub(r"\W", "_", name)
+    base = base if base and not base[0].isdigit() else "_" + base
+    unique, n = base, 1
+    while unique in taken:
+        n += 1
+        unique = f"{base}_{n}"
+    taken.add(unique)
+    return unique
+
+
+@dataclass
+class Guards:
+    """What must hold for the compiled step to do what the eager one would. ``holds(args)``, made by ``compile``,
+    is the quick test made on every call; ``failure`` says in words what failed."""
+
+    grad_mode: bool
+    arguments: list[tuple[Any, ...]]  # per argument: ("tensor", shape, dtype, requires_grad) or ("value", v)
+    cells: list[tuple[str, Any, Any]]  # (name, closure cell, object it held)
+    globals: list[tuple[str, dict[str, Any], Any]]  # (name, the step's globals, object it named)
+    tensors: list[tuple[str, Tensor, np.ndarray, bool]]  # (name, tensor, its array, requires_grad)
+    groups: list[tuple[str, dict[str, Any], dict[str, Any]]]  # (optimizer, a group, the group's items then)
+    modes: list[tuple[str, Module, bool]]  # (name, module, training flag)
+
+    def source(self) -> tuple[str, dict[str, Any]]:
+        """The guards as one Python expression, the function ``holds`` (as ``torch.compile`` generates its guard
+        code: a call's checks are one pass through it, with no loop), and the objects it names."""
+        taken: set[str] = {"args", "is_grad_enabled", "argument_spec"}
+        bound = {"is_grad_enabled": is_grad_enabled, "argument_spec": _argument_spec}
+        names: dict[int, str] = {}  # one name per object
+
+        def bind(name: str, obj: Any) -> str:
+            if id(obj) not in names:
+                names[id(obj)] = identifier(name, taken)
+                bound[names[id(obj)]] = obj
+            return names[id(obj)]
+
+        checks = [f"is_grad_enabled() == {self.grad_mode}", f"len(args) == {len(self.arguments)}"]
+        checks += [f"argument_spec(args[{i}]) == {bind(f'argument{i}', spec)}" for i, spec in enumerate(self.arguments)]
+        for name, cell, obj in self.cells:
+            checks.append(f"{bind(name + '_cell', cell)}.cell_contents is {bind(name, obj)}")
+        for name, namespace, obj in self.globals:
+            checks.append(f"{bind('step_globals', namespace)}.get({name!r}) is {bind(name, obj)}")
+        for name, tensor, array, requires_grad in self.tensors:
+            t = bind(name, tensor)
+            checks.append(f"{t}._data is {bind(name + '_data', array)} and {t}._requires_grad == {requires_grad}")
+        for name, group, items in self.groups:  # the params list is shared: its length tells a change
+            g = bind(name + "_group", group)
+            checks.append(f"{g} == {bind(name + '_group_then', items)} and len({g}['params']) == "
+                          f"{len(items['params'])}")
+        checks += [f"{bind(name, module)}.training == {training}" for name, module, training in self.modes]
+        return "def holds(args):\n    return (" + "\n            and ".join(checks) + ")\n", bound
+
+    def compile(self) -> None:
+        """Make ``holds`` from ``source``."""
+        source, namespace = self.source()
+        exec(builtins.compile(source, "<minigrad.compile guards>", "exec"), namespace)
+        self.holds = namespace["holds"]
+
+    def failure(self, args: tuple[Any, ...]) -> str:
+        """What ``holds`` found false, in words."""
+        if is_grad_enabled() != self.grad_mode:
+            return f"grad mode is {'on' if is_grad_enabled() else 'off'}; it was {'on' if self.grad_mode else 'off'}"
+        if len(args) != len(self.arguments):
+            return f"the step got {len(args)} arguments; it was traced with {len(self.arguments)}"
+        for i, (arg, traced) in enumerate(zip(args, self.arguments)):
+            if _argument_spec(arg) != traced:
+                return f"argument {i} is {_describe(_argument_spec(arg))}; it was {_describe(traced)}"
+        for name, cell, obj in self.cells:
+            if cell.cell_contents is not obj:
+                return f"{name} now refers to another object"
+        for name, namespace, obj in self.globals:
+            if namespace.get(name) is not obj:
+                return f"{name} now refers to another object"
+        for name, tensor, array, requires_grad in self.tensors:
+            if tensor._data is not array:
+                return f"{name} has new data (assigned to .data, or loaded)"
+            if tensor._requires_grad != requires_grad:
+                return f"{name}.requires_grad is {tensor._requires_grad}; it was {requires_grad}"
+        for name, group, items in self.groups:
+            for key in sorted(set(group) | set(items)):
+                if key == "params" and len(group["params"]) != len(items["params"]):
+                    return f"{name} has {len(group['params'])} parameters; it had {len(items['params'])}"
+                if key != "params" and group.get(key) != items.get(key):
+                    return f"{name}'s {key} is {group.get(key)}; it was {items.get(key)}"
+        for name, module, training in self.modes:
+            if module.training != training:
+                return f"{name} is in {'training' if module.training else 'eval'} mode; it was traced in the other"
+        return "the guards changed"
+
+
+def _argument_spec(arg: Any) -> tuple[Any, ...]:
+    if isinstance(arg, Tensor):
+        return ("tensor", tuple(arg.shape), arg._data.dtype, arg.requires_grad)
+    return ("value", arg)
+
+
+def _describe(spec: tuple[Any, ...]) -> str:
+    if spec[0] == "tensor":
+        return f"a {spec[2]} tensor of shape {list(spec[1])}" + (" requiring grad" if spec[3] else "")
+    return repr(spec[1])
+
+
+def make_guards(step_fn: Callable[..., Any], args: tuple[Any, ...]) -> Guards:
+    code = getattr(step_fn, "__code__", None)
+    cells = [(name, cell, cell.cell_contents) for name, cell in
+             zip(getattr(code, "co_freevars", ()), getattr(step_fn, "__closure__", None) or ())]
+    namespace = getattr(step_fn, "__globals__", {})
+    watched = (Tensor, Module, Optimizer)
+    globals_ = [(name, namespace, namespace[name]) for name in getattr(code, "co_names", ())
+                if isinstance(namespace.get(name), watched)]
+    objects = referenced(step_fn, args)
+    tensors, seen = [], set()
+    for name, t in named_tensors(objects):
+        if id(t) not in seen:
+            seen.add(id(t))
+            tensors.append((name, t, t._data, t._requires_grad))
+    groups, modes = [], []
+    for name, obj in objects.items():
+        if isinstance(obj, Optimizer):
+            groups += [(name, group, dict(group)) for group in obj.param_groups]
+        if isinstance(obj, Module):
+            modes += [(f"{name}.{sub}" if sub else name, m, m.training) for sub, m in obj.named_modules()]
+    guards = Guards(is_grad_enabled(), [_argument_spec(a) for a in args], cells, globals_, tensors, groups, modes)
+    guards.compile()
+    return guards
