@@ -343,3 +343,16 @@ def test_a_compiled_step_is_kept_in_numba_cache(tmp_path, monkeypatch: pytest.Mo
     assert steps[0].source == steps[1].source
     assert len(list((tmp_path / "minigrad-compile").glob("step_*.py"))) == 1
     assert sum(steps[1]._function.stats.cache_hits.values()) == 1
+
+
+def test_a_step_that_raises_while_traced_is_traced_again() -> None:
+    eager, compiled, step = _twins()
+    step()
+    eager.step()
+    with pytest.raises(RuntimeError, match="size of tensor a"):
+        step(minigrad.FloatTensor([[1], [2]]))  # 2 samples against 3 targets: the eager error, during the trace
+    for _ in range(5):
+        step()
+        eager.step()
+    assert step.refused is None and step.source is not None
+    _same(eager, compiled)

@@ -112,7 +112,11 @@ class Compiled:
         """Run the step eagerly, recording it; compile the recording (or refuse, saying why)."""
         guards = make_guards(self.step_fn, args)
         with Tracer.recording() as tracer:
-            result = self.step_fn(*args)
+            try:
+                result = self.step_fn(*args)
+            except BaseException:
+                self.calls -= 1  # the step raised (as it would eagerly): trace the next call instead
+                raise
         try:
             self._program = Program(tracer, result, args, self.step_fn)
             self._function, self._arguments = self._program.compile()
