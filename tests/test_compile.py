@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import sys
 import warnings
 
 import numba
@@ -352,6 +353,16 @@ def test_a_step_that_raises_while_traced_is_traced_again() -> None:
     with pytest.raises(RuntimeError, match="size of tensor a"):
         step(minigrad.FloatTensor([[1], [2]]))  # 2 samples against 3 targets: the eager error, during the trace
     for _ in range(5):
+        step()
+        eager.step()
+    assert step.refused is None and step.source is not None
+    _same(eager, compiled)
+
+
+def test_without_a_writable_cache_the_step_compiles_in_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys.modules["minigrad.compile.program"], "_cache_file", lambda source: None)
+    eager, compiled, step = _twins()
+    for _ in range(6):
         step()
         eager.step()
     assert step.refused is None and step.source is not None

@@ -117,15 +117,15 @@ class Compiled:
             except BaseException:
                 self.calls -= 1  # the step raised (as it would eagerly): trace the next call instead
                 raise
+        known = {id(t) for _, t, _, _ in guards.tensors}  # the leaves that got gradients, if not found by name
+        guards.tensors += [(f"param{k}", t, t._data, t._requires_grad) for k, t in enumerate(tracer.leaves)
+                           if id(t) not in known]
         try:
-            self._program = Program(tracer, result, args, self.step_fn)
+            self._program = Program(tracer, result, args, self.step_fn, [(n, t) for n, t, _, _ in guards.tensors])
             self._function, self._arguments = self._program.compile()
         except CompileError as error:
             self._refuse(str(error))
             return result
-        known = {id(t) for _, t, _, _ in guards.tensors}
-        guards.tensors += [(f"param{k}", t, t._data, t._requires_grad) for k, t in enumerate(tracer.leaves)
-                           if id(t) not in known]
         guards.compile()
         self._guards = guards
         self.source = self._program.source

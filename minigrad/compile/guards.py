@@ -42,10 +42,16 @@ def referenced(step_fn: Callable[..., Any], args: tuple[Any, ...]) -> dict[str, 
     return found
 
 
-def named_tensors(objects: dict[str, Any]) -> Iterator[tuple[str, Tensor]]:
-    """Tensors reachable from ``objects``: themselves, a module's parameters and buffers, an optimizer's
-    parameters and state (named after their parameter), and inside lists, tuples and dicts."""
-    names: dict[int, str] = {}
+def named_tensors(objects: dict[str, Any]) -> list[tuple[str, Tensor]]:
+    """Each tensor reachable from ``objects`` once, named: the tensors themselves, a module's parameters and
+    buffers, an optimizer's parameters and state (named after their parameter), inside lists, tuples and dicts."""
+    found: dict[int, tuple[str, Tensor]] = {}
+    for name, t in _reachable(objects, {}):
+        found.setdefault(id(t), (name, t))
+    return list(found.values())
+
+
+def _reachable(objects: dict[str, Any], names: dict[int, str]) -> Iterator[tuple[str, Tensor]]:
     for name, obj in objects.items():
         if isinstance(obj, Module):
             for sub, t in [*obj.named_parameters(), *obj.named_buffers()]:
@@ -56,9 +62,9 @@ def named_tensors(objects: dict[str, Any]) -> Iterator[tuple[str, Tensor]]:
             names.setdefault(id(obj), name)
             yield names[id(obj)], obj
         elif isinstance(obj, (list, tuple)):
-            yield from named_tensors({f"{name}{i}": v for i, v in enumerate(obj)})
+            yield from _reachable({f"{name}{i}": v for i, v in enumerate(obj)}, names)
         elif isinstance(obj, dict):
-            yield from named_tensors({f"{name}_{k}": v for k, v in obj.items() if isinstance(k, (str, int))})
+            yield from _reachable({f"{name}_{k}": v for k, v in obj.items() if isinstance(k, (str, int))}, names)
         elif isinstance(obj, Optimizer):
             for group in obj.param_groups:
                 for i, p in enumerate(group["params"]):
@@ -174,6 +180,7 @@ def _describe(spec: tuple[Any, ...]) -> str:
 
 
 def make_guards(step_fn: Callable[..., Any], args: tuple[Any, ...]) -> Guards:
+    """The guards of ``step_fn`` called with ``args`` (``compile`` them once the trace has added its leaves)."""
     code = getattr(step_fn, "__code__", None)
     cells = [(name, cell, cell.cell_contents) for name, cell in
              zip(getattr(code, "co_freevars", ()), getattr(step_fn, "__closure__", None) or ())]
@@ -182,17 +189,11 @@ def make_guards(step_fn: Callable[..., Any], args: tuple[Any, ...]) -> Guards:
     globals_ = [(name, namespace, namespace[name]) for name in getattr(code, "co_names", ())
                 if isinstance(namespace.get(name), watched)]
     objects = referenced(step_fn, args)
-    tensors, seen = [], set()
-    for name, t in named_tensors(objects):
-        if id(t) not in seen:
-            seen.add(id(t))
-            tensors.append((name, t, t._data, t._requires_grad))
+    tensors = [(name, t, t._data, t._requires_grad) for name, t in named_tensors(objects)]
     groups, modes = [], []
     for name, obj in objects.items():
         if isinstance(obj, Optimizer):
             groups += [(name, group, dict(group)) for group in obj.param_groups]
         if isinstance(obj, Module):
             modes += [(f"{name}.{sub}" if sub else name, m, m.training) for sub, m in obj.named_modules()]
-    guards = Guards(is_grad_enabled(), [_argument_spec(a) for a in args], cells, globals_, tensors, groups, modes)
-    guards.compile()
-    return guards
+    return Guards(is_grad_enabled(), [_argument_spec(a) for a in args], cells, globals_, tensors, groups, modes)

@@ -26,7 +26,7 @@ import numpy as np
 from .. import kernels
 from ..ops.registry import REGISTRY
 from ..tensor import Tensor
-from .guards import identifier, named_tensors, referenced
+from .guards import identifier
 from .trace import HOST_KERNELS, Call, CompileError, Tracer, View, kernel_modules, owner_of, views_of
 
 # The op-code argument of the elementwise loops, printed by name in the source.
@@ -37,7 +37,7 @@ _OP_CODES = {
 }
 
 
-def still_referenced(buffers: list[np.ndarray]) -> set[int]:
+def _still_referenced(buffers: list[np.ndarray]) -> set[int]:
     """Indices of the buffers something besides the tracer refers to: the step's state, which outlives it."""
     gc.collect()
     buffers.append(np.empty(0))  # referred to by the list alone: the count to beat
@@ -49,7 +49,9 @@ def still_referenced(buffers: list[np.ndarray]) -> set[int]:
 class Program:
     """A traced step as numba source over fixed buffers, and the Python around it (arguments in, results out)."""
 
-    def __init__(self, tracer: Tracer, result: Any, args: tuple[Any, ...], step_fn: Callable[..., Any]) -> None:
+    def __init__(self, tracer: Tracer, result: Any, args: tuple[Any, ...], step_fn: Callable[..., Any],
+                 named: list[tuple[str, Tensor]]) -> None:
+        """``named``: the tensors the step refers to (parameters, data, optimizer state), to name buffers by."""
         if numba.config.DISABLE_JIT:
             raise CompileError("the JIT is off (NUMBA_DISABLE_JIT=1)")
         if tracer.failure is not None:
@@ -61,12 +63,9 @@ class Program:
         if result is not None and not all(isinstance(t, Tensor) for t in outputs):
             raise CompileError(f"the step returned a {type(result).__name__}; a compiled step returns tensors")
         self.outputs = None if result is None else [tracer.view(t._data) for t in outputs]
-        state = still_referenced(tracer.buffers)
+        state = _still_referenced(tracer.buffers)
         self.tracer, self.state, self.step_fn = tracer, state, step_fn
         self.buffers = list(tracer.buffers)
-        objects = referenced(step_fn, args)
-        named = list(named_tensors(objects))
-        named += [(f"param{k}", leaf) for k, leaf in enumerate(tracer.leaves)]  # those not found by name
         # Arguments get private buffers: later calls copy their data in, never writing the caller's arrays.
         self.inputs: list[tuple[int, View]] = []
         for i, arg in enumerate(args):
@@ -78,11 +77,7 @@ class Program:
                 self.inputs.append((i, view))
         self.grads: list[tuple[Tensor, View]] = []
         names: dict[int, str] = {}
-        seen: set[int] = set()
         for name, t in named:
-            if id(t) in seen:
-                continue
-            seen.add(id(t))
             for array, suffix in ((t._data, ""), (t._grad._data if t._grad is not None else None, ".grad")):
                 if array is None or id(owner_of(array)) not in tracer._index:
                     continue
@@ -113,18 +108,16 @@ class Program:
         inside as a view (``strided_view``) with the numba type it had: a kernel meeting a new type is compiled
         anew, which takes seconds."""
         parameters: list[tuple[str, Callable[[], np.ndarray]]] = []
-        blocks: dict[str, list[tuple[int, np.ndarray | None]]] = {}  # block name: (buffer or -1, contents) pieces
+        blocks: dict[str, list[np.ndarray]] = {}  # block name: its pieces' first contents
         placed: dict[int, tuple[str, int]] = {}  # buffer -> (block, first element)
         described: list[str] = []
 
-        def place(name: str, array: np.ndarray, buffer: int, contents: np.ndarray | None) -> tuple[str, int]:
-            block = f"scratch_{array.dtype.name}"
+        def place(name: str, contents: np.ndarray) -> tuple[str, int]:
+            block = f"scratch_{contents.dtype.name}"
             pieces = blocks.setdefault(block, [])
-            start = sum(-(-max(a.size, 1) // 16) * 16 for _, a in pieces)  # pieces start on 64-byte lines
-            pieces.append((buffer, contents if contents is not None else array))
-            if contents is None:
-                pieces[-1] = (buffer, np.empty_like(array))
-            described.append(f"#   {name}: {_shape_of(array)}, {block} from element {start}")
+            start = sum(_padded(piece.size) for piece in pieces)
+            pieces.append(contents)
+            described.append(f"#   {name}: {_shape_of(contents)}, {block} from element {start}")
             return block, start
 
         for i in sorted({v.buffer for c in self.tracer.calls for v in views_of(c)}):
@@ -133,9 +126,8 @@ class Program:
                 parameters.append((name, lambda owner=owner: owner))
                 described.append(f"#   {name}: {_shape_of(owner)}{' (state)' if i in self.state else ''}")
             else:
-                constant = i in self.tracer.read_first and i not in self.tracer.written
-                placed[i] = place(name + (f" (constant: {_summary(owner)})" if constant else ""), owner, i,
-                                  owner if constant else None)
+                constant = i in self.tracer.read_first and i not in self.tracer.written  # else any contents do
+                placed[i] = place(name + (f" (constant: {_summary(owner)})" if constant else ""), owner)
         view_names: dict[View, str] = {}
         views: list[str] = []
         count: dict[int, int] = {}
@@ -200,7 +192,7 @@ class Program:
             if not first.any():
                 resets.append(f"        {name_of(flat)}.fill(0)")
             else:
-                initial = place(f"{self.names[i]}_initial ({_summary(first)})", first, -1, first)
+                initial = place(f"{self.names[i]}_initial ({_summary(first)})", first)
                 resets.append(f"        layout._copy_flat(strided_view({initial[0]}, {initial[1]}, ({first.size},), "
                               f"({first.itemsize},), 'C', True), {name_of(flat)})")
         for block, pieces in blocks.items():
@@ -247,10 +239,11 @@ class Program:
             module = sys.modules.setdefault(path.stem, importlib.util.module_from_spec(spec))  # numba's cache
             spec.loader.exec_module(module)  # looks the module up by name
             function = module.step
-        else:  # no writable cache: compiled in this process only
+        else:  # no writable cache: compiled in this process only (numba cannot cache a function without a file)
             namespace: dict[str, Any] = {}
-            exec(builtins.compile(self.source, "<minigrad.compile>", "exec"), namespace)
-            function = numba.njit(namespace["step"].py_func)
+            source = self.source.replace("@numba.njit(cache=True)", "@numba.njit")
+            exec(builtins.compile(source, "<minigrad.compile>", "exec"), namespace)
+            function = namespace["step"]
         try:
             function(0, *arguments)  # compiles (or loads from the cache); runs no step
         except Exception as error:
@@ -333,14 +326,18 @@ def _kernels_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _pack(pieces: list[tuple[int, np.ndarray]]) -> np.ndarray:
+def _padded(size: int) -> int:
+    """The elements a piece of ``size`` takes in a block: a multiple of 16, so pieces start on 64-byte lines."""
+    return -(-max(size, 1) // 16) * 16
+
+
+def _pack(pieces: list[np.ndarray]) -> np.ndarray:
     """One flat block holding the arrays one after the other, each from a multiple of 16 elements."""
-    sizes = [-(-max(a.size, 1) // 16) * 16 for _, a in pieces]
-    block = np.empty(sum(sizes), pieces[0][1].dtype)
+    block = np.empty(sum(_padded(piece.size) for piece in pieces), pieces[0].dtype)
     start = 0
-    for (_, array), size in zip(pieces, sizes):
-        block[start:start + array.size] = array.reshape(-1)
-        start += size
+    for piece in pieces:
+        block[start:start + piece.size] = piece.reshape(-1)
+        start += _padded(piece.size)
     return block
 
 

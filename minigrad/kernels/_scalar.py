@@ -15,29 +15,18 @@ from numba.extending import intrinsic, overload
 
 
 def like(value, ref):
-    """``value`` converted to the type of the scalar ``ref`` (pure-Python form, used without the JIT)."""
-    return type(ref)(value)
+    """``value`` converted to the type of the scalar ``ref`` (pure-Python form, used without the JIT).
 
-
-@overload(like)
-def _like_jit(value, ref):
-    if isinstance(ref, (types.Float, types.Integer, types.Boolean)):
-        target = ref
-        return lambda value, ref: target(value)
-    return None
-
-
-def convert(value, ref):
-    """``value`` converted to the type of the scalar ``ref`` as PyTorch's C++ casts compile on x86: a float goes to
-    an unsigned integer through int64, so -2.5 becomes 254 as uint8 (LLVM's direct conversion is undefined for
-    negative values, and vectorized it gives 0). Pure-Python form, used without the JIT."""
+    As PyTorch's C++ casts compile on x86, a float goes to an unsigned integer through int64, so -2.5 becomes 254
+    as uint8 (LLVM's direct conversion is undefined for negative values, and vectorized it gives 0).
+    """
     if isinstance(value, (float, np.floating)) and np.dtype(type(ref)).kind == "u":
         return np.array(np.int64(value)).astype(type(ref))[()]
     return type(ref)(value)
 
 
-@overload(convert)
-def _convert_jit(value, ref):
+@overload(like)
+def _like_jit(value, ref):
     if isinstance(ref, types.Integer) and not ref.signed and isinstance(value, types.Float):
         target = ref
         return lambda value, ref: target(np.int64(value))

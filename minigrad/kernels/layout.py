@@ -15,7 +15,7 @@ from numba.core.imputils import impl_ret_borrowed
 from numba.extending import intrinsic
 from numba.np.arrayobj import make_array, populate_array
 
-from ._scalar import convert
+from ._scalar import like
 
 
 def broadcast_shapes(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
@@ -54,7 +54,7 @@ def _copy_strided(src, src_strides, dst, dst_strides, shape):
     for _ in range(n // inner):
         s, t = src_offset, dst_offset
         for _j in range(inner):
-            dst[t] = convert(src[s], dst[t])
+            dst[t] = like(src[s], dst[t])
             s += src_step
             t += dst_step
         d = ndim - 2
@@ -102,7 +102,7 @@ def copy(x: np.ndarray, dtype: np.dtype | None = None) -> np.ndarray:
 def _copy_flat(src, dst):
     """dst[i] = src[i] for two flat buffers of one length (cast to dst's dtype)."""
     for i in range(dst.size):
-        dst[i] = convert(src[i], dst[i])
+        dst[i] = like(src[i], dst[i])
 
 
 def write(dst: np.ndarray, src: np.ndarray) -> None:
