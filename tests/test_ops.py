@@ -42,7 +42,7 @@ def run(fw: Any, case: Case, values: list[np.ndarray], layout: str, device: str 
     fn = resolve(op.torch, fw)
     leaves, inputs = zip(*(make_leaf(fw, v, layout, device) for v in values)) if values else ((), ())
     try:
-        out = case.call(fn, inputs, fw)
+        out = case.call(fn, inputs, fw, device)
     except (RuntimeError, IndexError, ValueError, TypeError) as error:
         return None, list(leaves), error
     outs = list(out) if isinstance(out, tuple) else [out]
@@ -57,6 +57,9 @@ def run(fw: Any, case: Case, values: list[np.ndarray], layout: str, device: str 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_op_matches_torch(case: Case, dtype: str, layout: str, device: str) -> None:
+    if device == "cuda" and case.checked_in_kernel:
+        pytest.skip("torch checks these index values in its CUDA kernel: a device-side assert, after which no CUDA "
+                    "call in the process works; the cpu case compares the error")
     values = sample(case, dtype)
     seed = case.seed
     expected, torch_leaves, torch_error = run(torch, case, values, layout, device, seed + 1)
