@@ -268,6 +268,34 @@ def test_adam_is_refused_at_verification_and_stays_exact() -> None:
     assert compiled.optimizer.state[compiled.model.weight]["step"].item() == 8
 
 
+class _Toggling(_Seed):
+    """A step that flips its model between training and eval mode each call: a guarded setting it changes itself."""
+
+    def step(self, x=None):
+        loss = super().step(x)
+        self.model.train(not self.model.training)
+        return loss
+
+
+def test_a_step_that_changes_what_its_guards_check_is_refused_and_stays_exact() -> None:
+    """Verification replays from the state before the eager step, whose guards no longer hold after it: compile
+    refuses, says why, and leaves the eager step's outcome (parameters and gradients) in place."""
+    eager, compiled = _Toggling(), _Toggling()
+    step = minigrad.compile(compiled.step)
+    with pytest.warns(UserWarning, match="stays eager: the step changes what its guards check"):
+        for _ in range(4):
+            step()
+            eager.step()
+    assert step.refused is not None
+    for _ in range(3):
+        step()
+        eager.step()
+    _same(eager, compiled)
+    for p, q in zip(eager.model.parameters(), compiled.model.parameters()):
+        np.testing.assert_array_equal(p.grad.numpy(), q.grad.numpy())
+    assert compiled.model.training == eager.model.training
+
+
 def test_compiled_step_keeps_grad_attributes_live() -> None:
     """zero_grad outside the step (set_to_none) is undone by the next compiled step, as by an eager one."""
     eager, compiled, step = _twins()
@@ -343,7 +371,7 @@ def test_a_compiled_step_is_kept_in_numba_cache(tmp_path, monkeypatch: pytest.Mo
         steps.append(step)
     assert steps[0].source == steps[1].source
     assert len(list((tmp_path / "minigrad-compile").glob("step_*.py"))) == 1
-    assert sum(steps[1]._function.stats.cache_hits.values()) == 1
+    assert sum(steps[1]._program.function.stats.cache_hits.values()) == 1
 
 
 def test_a_step_that_raises_while_traced_is_traced_again() -> None:

@@ -5,13 +5,20 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-_state = threading.local()
+
+class _GradState(threading.local):
+    """Each thread's grad mode: on until that thread turns it off."""
+
+    enabled = True
+
+
+grad_state = _GradState()
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def is_grad_enabled() -> bool:
     """True when new ops record a graph for backward (the default)."""
-    return getattr(_state, "enabled", True)
+    return grad_state.enabled
 
 
 class set_grad_enabled:
@@ -19,13 +26,13 @@ class set_grad_enabled:
 
     def __init__(self, mode: bool) -> None:
         self.prev = is_grad_enabled()
-        _state.enabled = bool(mode)
+        grad_state.enabled = bool(mode)
 
     def __enter__(self) -> None:
         return None
 
     def __exit__(self, *exc: object) -> None:
-        _state.enabled = self.prev
+        grad_state.enabled = self.prev
 
 
 class _GradModeContext:
@@ -35,10 +42,10 @@ class _GradModeContext:
 
     def __enter__(self) -> None:
         self.prev = is_grad_enabled()
-        _state.enabled = self.mode
+        grad_state.enabled = self.mode
 
     def __exit__(self, *exc: object) -> None:
-        _state.enabled = self.prev
+        grad_state.enabled = self.prev
 
     def __call__(self, fn: F) -> F:
         @functools.wraps(fn)

@@ -19,9 +19,10 @@ down once and replayed. The first three calls run eagerly, each doing one more s
    bit. Work the trace cannot see (a number that changes every step, like Adam's bias correction, or data
    computed outside the kernels) makes them differ, and the step then stays eager.
 
-Later calls check guards (``guards.py``: the arguments' shapes, dtypes and requires_grad, grad mode, and the
-tensors, modules and optimizer settings the step refers to) and run the compiled function; a failed guard runs
-that call eagerly, with a warning saying why. A compiled step returns its loss as a plain tensor (no ``grad_fn``).
+Later calls run generated Python (``guards``): the guards (``guards.py``: the arguments' shapes, dtypes and
+requires_grad, grad mode, and the tensors, modules and optimizer settings the step refers to), then the compiled
+function; a failed guard runs that call eagerly, with a warning saying why. A compiled step returns its loss as a
+plain tensor (no ``grad_fn``).
 """
 
 from __future__ import annotations
@@ -30,10 +31,8 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
-
 from .guards import Guards, make_guards
-from .program import Program
+from .program import GUARD_FAILED, Program
 from .trace import CompileError, Tracer
 
 __all__ = ["CompileError", "Compiled", "compile"]
@@ -51,24 +50,25 @@ class Compiled:
         self.calls = 0  # eager calls so far, while not compiled
         self.refused: str | None = None  # why the step stays eager
         self.source: str | None = None  # the generated function, once traced
-        self.guards: str | None = None  # the generated guard function, once traced
-        self._function: Callable[..., None] | None = None
-        self._arguments: tuple[np.ndarray, ...] = ()
+        self.guards: str | None = None  # the generated Python of a call (its guards, then the function), once traced
         self._guards: Guards | None = None
         self._program: Program | None = None
+        self._call: Callable[[tuple[Any, ...], int], Any] | None = None  # once verified: the compiled call
         self._warned: set[str] = set()
-        self._verified = False  # the compiled function agreed with the eager step: later calls replay it
 
     def __call__(self, *args: Any, steps: int = 1) -> Any:
-        if self._verified and type(steps) is int and steps > 0 and self._guards.holds(args):  # the fast path
-            return self._replay(args, steps)
+        if self._call is not None and type(steps) is int and steps > 0:  # the fast path
+            result = self._call(args, steps)
+            if result is not GUARD_FAILED:
+                return result
         if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
             raise ValueError(f"steps must be a positive integer, but got {steps!r}")
         result = None
         while steps:
-            if self._verified and self._guards.holds(args):
-                return self._replay(args, steps)
-            if self._verified:
+            if self._call is not None:
+                result = self._call(args, steps)
+                if result is not GUARD_FAILED:
+                    return result
                 self._warn(f"running {self._name()} eagerly this call: {self._guards.failure(args)}")
             result = self._eager_stage(args)
             steps -= 1
@@ -76,7 +76,7 @@ class Compiled:
 
     def _eager_stage(self, args: tuple[Any, ...]) -> Any:
         """One step before the compiled function can be trusted: warm-up, trace, then verify (eagerly too)."""
-        if self.refused is not None or self._verified:
+        if self.refused is not None or self._call is not None:
             return self.step_fn(*args)
         self.calls += 1
         if self.calls == 1:
@@ -87,11 +87,11 @@ class Compiled:
             self.calls -= 1  # verify at the next call that passes the guards
             return self.step_fn(*args)
         try:
-            result = self._program.verify(self._function, self._arguments, args)
+            result = self._program.verify(args)
         except CompileError as error:
             self._refuse(str(error))
             return self._program.eager_result
-        self._verified = True
+        self._call = self._program.call
         return result
 
     def _name(self) -> str:
@@ -104,7 +104,6 @@ class Compiled:
 
     def _refuse(self, reason: str) -> None:
         self.refused = reason
-        self._function = None
         self._warn(f"{self._name()} stays eager: {reason}")
 
     # --- stage 2: trace and generate
@@ -122,24 +121,15 @@ class Compiled:
                            if id(t) not in known]
         try:
             self._program = Program(tracer, result, args, self.step_fn, [(n, t) for n, t, _, _ in guards.tensors])
-            self._function, self._arguments = self._program.compile()
+            self._program.compile(guards)
         except CompileError as error:
             self._refuse(str(error))
             return result
         guards.compile()
         self._guards = guards
         self.source = self._program.source
-        self.guards = guards.source()[0]
+        self.guards = self._program.call_source
         return result
-
-    # --- stage 3 and after: replay
-    def _replay(self, args: tuple[Any, ...], steps: int) -> Any:
-        program = self._program
-        if program.inputs:
-            program.load_arguments(args)
-        self._function(steps, *self._arguments)
-        program.rebind_grads()
-        return program.result()
 
 
 def compile(step_fn: Callable[..., Any]) -> Compiled:  # noqa: A001  (PyTorch's name)

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd.grad_mode import is_grad_enabled
+from ..autograd.grad_mode import grad_state, is_grad_enabled
 from ..nn.module import Module
 from ..optim.optimizer import Optimizer
 from ..tensor import Tensor
@@ -87,6 +87,21 @@ def identifier(name: str, taken: set[str]) -> str:
     return unique
 
 
+class Names:
+    """The objects generated code refers to, each under one identifier: ``bound`` is the code's namespace."""
+
+    def __init__(self, taken: set[str], bound: dict[str, Any]) -> None:
+        self.taken, self.bound = taken, bound
+        self._by_id: dict[int, str] = {}
+
+    def bind(self, name: str, obj: Any) -> str:
+        """The identifier of ``obj`` (``name``, made unique, the first time it is bound)."""
+        if id(obj) not in self._by_id:
+            self._by_id[id(obj)] = identifier(name, self.taken)
+            self.bound[self._by_id[id(obj)]] = obj
+        return self._by_id[id(obj)]
+
+
 @dataclass
 class Guards:
     """What must hold for the compiled step to do what the eager one would. ``holds(args)``, made by ``compile``,
@@ -100,21 +115,14 @@ class Guards:
     groups: list[tuple[str, dict[str, Any], dict[str, Any]]]  # (optimizer, a group, the group's items then)
     modes: list[tuple[str, Module, bool]]  # (name, module, training flag)
 
-    def source(self) -> tuple[str, dict[str, Any]]:
-        """The guards as one Python expression, the function ``holds`` (as ``torch.compile`` generates its guard
-        code: a call's checks are one pass through it, with no loop), and the objects it names."""
-        taken: set[str] = {"args", "is_grad_enabled", "argument_spec"}
-        bound = {"is_grad_enabled": is_grad_enabled, "argument_spec": _argument_spec}
-        names: dict[int, str] = {}  # one name per object
-
-        def bind(name: str, obj: Any) -> str:
-            if id(obj) not in names:
-                names[id(obj)] = identifier(name, taken)
-                bound[names[id(obj)]] = obj
-            return names[id(obj)]
-
-        checks = [f"is_grad_enabled() == {self.grad_mode}", f"len(args) == {len(self.arguments)}"]
-        checks += [f"argument_spec(args[{i}]) == {bind(f'argument{i}', spec)}" for i, spec in enumerate(self.arguments)]
+    def expression(self, names: Names) -> str:
+        """The guards as one Python expression over ``args`` and the objects it binds in ``names`` (as
+        ``torch.compile`` generates its guard code: a call's checks are one pass through it, with no loop)."""
+        bind = names.bind
+        checks = [f"{bind('grad_state', grad_state)}.enabled == {self.grad_mode}",
+                  f"len(args) == {len(self.arguments)}"]
+        spec_of = bind("argument_spec", _argument_spec)
+        checks += [f"{spec_of}(args[{i}]) == {bind(f'argument{i}', spec)}" for i, spec in enumerate(self.arguments)]
         for name, cell, obj in self.cells:
             checks.append(f"{bind(name + '_cell', cell)}.cell_contents is {bind(name, obj)}")
         for name, namespace, obj in self.globals:
@@ -127,13 +135,14 @@ class Guards:
             checks.append(f"{g} == {bind(name + '_group_then', items)} and len({g}['params']) == "
                           f"{len(items['params'])}")
         checks += [f"{bind(name, module)}.training == {training}" for name, module, training in self.modes]
-        return "def holds(args):\n    return (" + "\n            and ".join(checks) + ")\n", bound
+        return "(" + "\n            and ".join(checks) + ")"
 
     def compile(self) -> None:
-        """Make ``holds`` from ``source``."""
-        source, namespace = self.source()
-        exec(builtins.compile(source, "<minigrad.compile guards>", "exec"), namespace)
-        self.holds = namespace["holds"]
+        """Make ``holds(args)``, the guards as a function."""
+        names = Names({"args"}, {})
+        source = f"def holds(args):\n    return {self.expression(names)}\n"
+        exec(builtins.compile(source, "<minigrad.compile guards>", "exec"), names.bound)
+        self.holds = names.bound["holds"]
 
     def failure(self, args: tuple[Any, ...]) -> str:
         """What ``holds`` found false, in words."""

@@ -26,8 +26,10 @@ import numpy as np
 from .. import kernels
 from ..ops.registry import REGISTRY
 from ..tensor import Tensor
-from .guards import identifier
+from .guards import Guards, Names, identifier
 from .trace import HOST_KERNELS, Call, CompileError, Tracer, View, kernel_modules, owner_of, views_of
+
+GUARD_FAILED = object()  # what a compiled call returns when a guard fails (it then runs nothing)
 
 # The op-code argument of the elementwise loops, printed by name in the source.
 _OP_CODES = {
@@ -66,7 +68,10 @@ class Program:
         state = _still_referenced(tracer.buffers)
         self.tracer, self.state, self.step_fn = tracer, state, step_fn
         self.buffers = list(tracer.buffers)
-        # Arguments get private buffers: later calls copy their data in, never writing the caller's arrays.
+        # Arguments get private buffers: later calls copy their data in, never writing the caller's arrays. Those,
+        # the gradients (their tensors are pointed back at them after each call) and the result are the state the
+        # program owns: in the blocks with the scratch, so that the compiled function takes fewer arguments.
+        self.private: set[int] = set()
         self.inputs: list[tuple[int, View]] = []
         for i, arg in enumerate(args):
             if isinstance(arg, Tensor) and id(owner_of(arg._data)) in tracer._index:  # an argument the kernels read
@@ -75,7 +80,8 @@ class Program:
                 view = tracer.view(arg._data)
                 self.buffers[view.buffer] = self.buffers[view.buffer].copy(order="K")
                 self.inputs.append((i, view))
-        self.grads: list[tuple[Tensor, View]] = []
+                self.private.add(view.buffer)
+        self.grads: list[tuple[str, Tensor, View]] = []
         names: dict[int, str] = {}
         for name, t in named:
             for array, suffix in ((t._data, ""), (t._grad._data if t._grad is not None else None, ".grad")):
@@ -84,11 +90,13 @@ class Program:
                 view = tracer.view(array)
                 names.setdefault(view.buffer, name + suffix)
                 if suffix:
-                    self.grads.append((t, view))
+                    self.grads.append((name, t, view))
+                    self.private.add(view.buffer)
         for n, view in enumerate(self.outputs or []):
             if view.buffer not in names:  # a result of its own (not a parameter): the traced call's tensor keeps it
                 names[view.buffer] = "loss" if n == 0 else f"output{n}"
                 self.buffers[view.buffer] = self.buffers[view.buffer].copy(order="K")
+                self.private.add(view.buffer)
         taken = {"steps", "np", "math", "numba", "layout", "returned", "strided_view",
                  *(c.module for c in tracer.calls)}
         self.names = {}
@@ -96,20 +104,19 @@ class Program:
             label = names.get(i, f"state{i}" if i in state else f"t{i}")
             self.names[i] = identifier(label, taken)
         self.taken = taken
+        self.placed: dict[int, tuple[str, int]] = {}  # buffer -> (block, first element), filled by _generate
         self.source, self.parameters = self._generate()
-        self.grad_arrays = [(t, v.on(self.buffers[v.buffer])) for t, v in self.grads]
-        self.output_arrays = [v.on(self.buffers[v.buffer]) for v in self.outputs or []]
 
     def _generate(self) -> tuple[str, list[tuple[str, Callable[[], np.ndarray]]]]:
         """The source of ``step(steps, ...)`` and, for each parameter after ``steps``, how to make its array.
 
-        The parameters are few, as each costs the call time: the state buffers, and one block per dtype holding
-        the scratch (the eager step's temporaries) and constants in pieces. Every array a kernel got is rebuilt
-        inside as a view (``strided_view``) with the numba type it had: a kernel meeting a new type is compiled
+        The parameters are few, as each costs the call time: the state buffers the caller owns, and one block per
+        dtype holding the rest (scratch, constants, the program's own state) in pieces. Every array a kernel got is
+        rebuilt inside as a view (``strided_view``) with the numba type it had: a kernel meeting a new type is compiled
         anew, which takes seconds."""
         parameters: list[tuple[str, Callable[[], np.ndarray]]] = []
         blocks: dict[str, list[np.ndarray]] = {}  # block name: its pieces' first contents
-        placed: dict[int, tuple[str, int]] = {}  # buffer -> (block, first element)
+        placed = self.placed
         described: list[str] = []
 
         def place(name: str, contents: np.ndarray) -> tuple[str, int]:
@@ -122,9 +129,11 @@ class Program:
 
         for i in sorted({v.buffer for c in self.tracer.calls for v in views_of(c)}):
             owner, name = self.buffers[i], self.names[i]
-            if i in self.state or not owner.flags.c_contiguous:
+            if i in self.state - self.private or not owner.flags.c_contiguous:
                 parameters.append((name, lambda owner=owner: owner))
                 described.append(f"#   {name}: {_shape_of(owner)}{' (state)' if i in self.state else ''}")
+            elif i in self.state:
+                placed[i] = place(f"{name} (state)", owner)
             else:
                 constant = i in self.tracer.read_first and i not in self.tracer.written  # else any contents do
                 placed[i] = place(name + (f" (constant: {_summary(owner)})" if constant else ""), owner)
@@ -229,74 +238,94 @@ class Program:
     def _module(self, call: Call) -> ModuleType:
         return getattr(kernels, call.module)
 
-    def compile(self) -> tuple[Callable[..., None], tuple[np.ndarray, ...]]:
-        """The compiled step and its arguments. The source is a module in the cache (``_cache_file``), so numba's
-        cache keeps the machine code: the same step in a later process loads in milliseconds, not seconds."""
-        arguments = tuple(make() for _, make in self.parameters)
+    def compile(self, guards: Guards) -> None:
+        """Compile the step and generate the Python that calls it (``call``). The source is a module in the cache
+        (``_cache_file``), so numba's cache keeps the machine code: the same step in a later process loads in
+        milliseconds, not seconds."""
+        arguments = [make() for _, make in self.parameters]
         path = _cache_file(self.source)
         if path is not None:
             spec = importlib.util.spec_from_file_location(path.stem, path)
             module = sys.modules.setdefault(path.stem, importlib.util.module_from_spec(spec))  # numba's cache
             spec.loader.exec_module(module)  # looks the module up by name
-            function = module.step
+            self.function = module.step
         else:  # no writable cache: compiled in this process only (numba cannot cache a function without a file)
             namespace: dict[str, Any] = {}
             source = self.source.replace("@numba.njit(cache=True)", "@numba.njit")
             exec(builtins.compile(source, "<minigrad.compile>", "exec"), namespace)
-            function = namespace["step"]
+            self.function = namespace["step"]
         try:
-            function(0, *arguments)  # compiles (or loads from the cache); runs no step
+            self.function(0, *arguments)  # compiles (or loads from the cache); runs no step
         except Exception as error:
             raise CompileError(f"numba cannot compile the generated step: {str(error).splitlines()[0]}") from error
-        return function, arguments
+        blocks = {name: array for (name, _), array in zip(self.parameters, arguments)}
+        for i in self.private & self.placed.keys():  # the program's own state lives in its block from now on
+            block, start = self.placed[i]
+            self.buffers[i] = blocks[block][start:start + self.buffers[i].size].reshape(self.buffers[i].shape)
+        self.call_source, self.call = self._caller(guards, arguments)
 
-    def load_arguments(self, args: tuple[Any, ...]) -> None:
+    def _caller(self, guards: Guards, arguments: list[np.ndarray]) -> tuple[str, Callable[..., Any]]:
+        """The Python of a compiled call, as source and function ``call(args, steps)``: the guards (or
+        ``GUARD_FAILED``), the arguments copied in, the compiled function, each ``.grad`` pointed back at the
+        buffer the function writes (eager code may have replaced it), and the result as new tensors."""
+        # The function's own entry point, past numba's dispatcher: its arguments' types never change.
+        entry = self.function.overloads[self.function.signatures[0]].entry_point
+        names = Names({"args", "steps"}, {})
+        bind = names.bind
+        lines = ["def call(args, steps):", f"    if not {guards.expression(names)}:",
+                 f"        return {bind('GUARD_FAILED', GUARD_FAILED)}"]
         for i, view in self.inputs:
-            np.copyto(view.on(self.buffers[view.buffer]), args[i]._data)
+            array = bind(self.names[view.buffer], view.on(self.buffers[view.buffer]))
+            lines.append(f"    {bind('copyto', np.copyto)}({array}, args[{i}]._data)")
+        spelled = [bind(name, array) for (name, _), array in zip(self.parameters, arguments)]
+        lines.append(f"    {bind('step', entry)}(steps, {', '.join(spelled)})")
+        tensor = bind("tensor", Tensor._make)
+        for name, t, view in self.grads:
+            t, grad = bind(name, t), bind(self.names[view.buffer], view.on(self.buffers[view.buffer]))
+            lines += [f"    if {t}._grad is None or {t}._grad._data is not {grad}:",
+                      f"        {t}._grad = {tensor}({grad})"]
+        results = [f"{tensor}({bind(self.names[v.buffer], v.on(self.buffers[v.buffer]))}.copy())"
+                   for v in self.outputs or []]
+        returned = "None" if self.outputs is None else (f"({', '.join(results)},)" if self.as_tuple else results[0])
+        source = "\n".join([*lines, f"    return {returned}"]) + "\n"
+        exec(builtins.compile(source, "<minigrad.compile call>", "exec"), names.bound)
+        return source, names.bound["call"]
 
-    def rebind_grads(self) -> None:
-        """Point each ``.grad`` back at the buffer the compiled step writes (eager code may have replaced it)."""
-        for tensor, array in self.grad_arrays:
-            grad = tensor._grad
-            if grad is None or grad._data is not array:
-                tensor._grad = Tensor._make(array)
-
-    def result(self) -> Any:
-        if self.outputs is None:
-            return None
-        if not self.as_tuple:
-            return Tensor._make(self.output_arrays[0].copy())
-        return tuple(Tensor._make(a.copy()) for a in self.output_arrays)
-
-    def verify(self, function: Callable[..., None], arguments: tuple[np.ndarray, ...], args: tuple[Any, ...]) -> Any:
-        """Run one step eagerly, then compiled from the same start: CompileError if they differ anywhere."""
-        grad_buffers = {v.buffer for _, v in self.grads}
+    def verify(self, args: tuple[Any, ...]) -> Any:
+        """Run one step eagerly, then compiled from the same start: CompileError if they differ anywhere (the
+        eager step's outcome is then left in place)."""
+        grad_buffers = {v.buffer for _, _, v in self.grads}
         output_buffers = {v.buffer for v in self.outputs or []}
         input_buffers = {v.buffer for _, v in self.inputs}
         state = [i for i in sorted(self.state) if i not in grad_buffers | output_buffers | input_buffers]
         start = {i: self.buffers[i].copy(order="K") for i in state}
         self.eager_result = result = self.step_fn(*args)
         eager = {i: self.buffers[i].copy(order="K") for i in state}
-        eager_grads = [(t, t._grad) for t, _ in self.grads]
+        eager_grads = [(t, t._grad) for _, t, _ in self.grads]
         for i in state:
             np.copyto(self.buffers[i], start[i])
-        self.load_arguments(args)
-        function(1, *arguments)
-        mismatch = [self.names[i] for i in state if self.buffers[i].tobytes() != eager[i].tobytes()]
-        mismatch += [self.names[v.buffer] for (t, v), (_, g) in zip(self.grads, eager_grads)
-                     if g is None or v.on(self.buffers[v.buffer]).tobytes() != g._data.tobytes()]
-        outputs = result if isinstance(result, (tuple, list)) else (result,)
-        if self.outputs is not None:
-            mismatch += [self.names[v.buffer] for v, t in zip(self.outputs, outputs)
-                         if v.on(self.buffers[v.buffer]).tobytes() != t._data.tobytes()]
-        if mismatch:
+        replayed = self.call(args, 1)
+        if replayed is GUARD_FAILED:
+            failure = "the step changes what its guards check (a module's mode, a tensor's data, an optimizer setting)"
+        else:
+            mismatch = [self.names[i] for i in state if self.buffers[i].tobytes() != eager[i].tobytes()]
+            mismatch += [self.names[v.buffer] for (_, t, v), (_, g) in zip(self.grads, eager_grads)
+                         if g is None or t._grad._data.tobytes() != g._data.tobytes()]
+            outputs = result if isinstance(result, (tuple, list)) else (result,)
+            if self.outputs is not None:
+                mismatch += [self.names[v.buffer] for v, t, r in zip(self.outputs, outputs, replayed if self.as_tuple
+                                                                       else (replayed,))
+                             if r._data.tobytes() != t._data.tobytes()]
+            failure = mismatch and (f"replayed, the step computes another {', '.join(sorted(set(mismatch)))} than "
+                                    "eagerly (a number or array that changes from step to step outside the kernels, "
+                                    "such as Adam's step count)")
+        if failure:
             for i in state:  # leave the eager step's outcome in place
                 np.copyto(self.buffers[i], eager[i])
-            raise CompileError(f"replayed, the step computes another {', '.join(sorted(set(mismatch)))} than eagerly "
-                               "(a number or array that changes from step to step outside the kernels, such as "
-                               "Adam's step count)")
-        self.rebind_grads()
-        return self.result()
+            for t, grad in eager_grads:
+                t._grad = grad
+            raise CompileError(failure)
+        return replayed
 
 
 def _cache_file(source: str) -> Path | None:
