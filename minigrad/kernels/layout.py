@@ -11,7 +11,6 @@ from collections.abc import Callable
 import numpy as np
 from numba import njit, types
 from numba.core import cgutils
-from numba.core.imputils import impl_ret_borrowed
 from numba.extending import intrinsic
 from numba.np.arrayobj import make_array, populate_array
 
@@ -178,7 +177,9 @@ def strided_view(typingctx, base, offset, shape, strides, layout, readonly):
     """Inside numba, the view of ``base``'s memory that starts ``offset`` elements in, with ``shape`` and ``strides``
     (bytes) and numba's ``layout`` ("C", "F" or "A") and ``readonly`` flag (literals): what
     ``np.lib.stride_tricks.as_strided`` makes outside. Nothing is checked: the caller knows the view fits (the
-    compiled training step rebuilds views the eager kernels were given)."""
+    compiled training step rebuilds views the eager kernels were given). The view holds no reference to ``base``
+    (no NRT meminfo: making and dropping it costs no atomic reference-count updates), so it must not outlive
+    ``base``: the step's views live inside the call that gets the buffers as arguments."""
     if not isinstance(layout, types.StringLiteral) or not isinstance(readonly, types.BooleanLiteral):
         return None  # numba asks again with the literal values
     view_type = types.Array(base.dtype, len(shape), layout.literal_value, readonly=readonly.literal_value)
@@ -188,7 +189,7 @@ def strided_view(typingctx, base, offset, shape, strides, layout, readonly):
         view = make_array(view_type)(context, builder)
         populate_array(view, data=builder.gep(source.data, [args[1]]), shape=cgutils.unpack_tuple(builder, args[2]),
                        strides=cgutils.unpack_tuple(builder, args[3]), itemsize=source.itemsize,
-                       meminfo=source.meminfo, parent=source.parent)
-        return impl_ret_borrowed(context, builder, view_type, view._getvalue())
+                       meminfo=None, parent=source.parent)
+        return view._getvalue()
 
     return view_type(base, offset, shape, strides, layout, readonly), codegen
