@@ -16,6 +16,7 @@ import numpy as np
 from numba import njit, types
 from numba.extending import overload
 
+from . import memory
 from ._scalar import fma, like
 from .layout import broadcast_shapes, copy, flat, flat_broadcast, reorder_dimensions
 
@@ -212,10 +213,31 @@ def _powi(a, b):
     return result
 
 
-@njit(cache=True, error_model="numpy")
-def _binary_loop(op, a, step_a, b, step_b, out):
+@njit(cache=True, inline="always", error_model="numpy")
+def _binary_elements(op, a, step_a, b, step_b, out):
     for i in range(out.size):
         out[i] = _binary_scalar(op, a[i * step_a], b[i * step_b])
+
+
+@njit(cache=True, error_model="numpy")
+def _binary_loop(op, a, step_a, b, step_b, out):
+    """out[i] = op(a[i * step_a], b[i * step_b])."""
+    _binary_elements(op, a, step_a, b, step_b, out)
+
+
+@njit(cache=True, error_model="numpy")
+def _arithmetic_loop(op, a, b, out):
+    """``_binary_loop`` for ADD, SUB, MUL or DIV on two contiguous operands: a loop per op, with the op and the steps
+    fixed, which LLVM vectorizes (same bits: each element is one IEEE operation either way). Its four loops take
+    about a second to compile, so ``binary`` calls it for large arrays only."""
+    if op == ADD:
+        _binary_elements(ADD, a, 1, b, 1, out)
+    elif op == SUB:
+        _binary_elements(SUB, a, 1, b, 1, out)
+    elif op == MUL:
+        _binary_elements(MUL, a, 1, b, 1, out)
+    else:
+        _binary_elements(DIV, a, 1, b, 1, out)
 
 
 @njit(cache=True)
@@ -291,15 +313,18 @@ def vector_bytes() -> int:
     return {"avx512": 64, "avx2": 32}.get(os.environ.get("ATEN_CPU_CAPABILITY") or hardware, 0)  # empty: unset
 
 
+_VECTORIZED_SIZE = 1 << 16  # elements from which ``binary`` uses ``_arithmetic_loop``
+
+
 def unary(op: int, x: np.ndarray) -> np.ndarray:
     """A new array holding f(x) elementwise, for the unary op code ``op`` (sigmoid: float ``x`` only)."""
     if op == SIGMOID:  # position-dependent: walk x in PyTorch's order
         perm, row = _walk(x)
         walked = x.transpose(perm)
-        out = np.empty(walked.shape, x.dtype)
+        out = memory.empty(walked.shape, x.dtype)
         _sigmoid_loop(flat(walked), out.reshape(-1), row, 2 * vector_bytes() // x.itemsize)
         return out if perm == sorted(perm) else copy(out.transpose(np.argsort(perm)))
-    out = np.empty(x.shape, x.dtype)
+    out = memory.empty(x.shape, x.dtype)
     _unary_loop(op, flat(x), out.reshape(-1))
     return out
 
@@ -308,17 +333,20 @@ def binary(op: int, a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None)
     """f(a, b) elementwise with broadcasting; ``a`` and ``b`` share a dtype. Writes into ``out`` if given."""
     shape = broadcast_shapes(a.shape, b.shape)
     if out is None:
-        out = np.empty(shape, a.dtype)
+        out = memory.empty(shape, a.dtype)
     fa, sa = flat_broadcast(a, shape)
     fb, sb = flat_broadcast(b, shape)
-    _binary_loop(op, fa, sa, fb, sb, out.reshape(-1))
+    if sa == sb == 1 and op in (ADD, SUB, MUL, DIV) and out.size >= _VECTORIZED_SIZE:
+        _arithmetic_loop(op, fa, fb, out.reshape(-1))
+    else:
+        _binary_loop(op, fa, sa, fb, sb, out.reshape(-1))
     return out
 
 
 def compare(op: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """The bool array a <op> b, with broadcasting; ``a`` and ``b`` share a dtype."""
     shape = broadcast_shapes(a.shape, b.shape)
-    out = np.empty(shape, np.bool_)
+    out = memory.empty(shape, np.bool_)
     fa, sa = flat_broadcast(a, shape)
     fb, sb = flat_broadcast(b, shape)
     _compare_loop(op, fa, sa, fb, sb, out.reshape(-1))
@@ -328,7 +356,7 @@ def compare(op: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def where(cond: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """a where cond is true, else b, with broadcasting of all three."""
     shape = broadcast_shapes(cond.shape, broadcast_shapes(a.shape, b.shape))
-    out = np.empty(shape, a.dtype)
+    out = memory.empty(shape, a.dtype)
     fc, sc = flat_broadcast(cond, shape)
     fa, sa = flat_broadcast(a, shape)
     fb, sb = flat_broadcast(b, shape)

@@ -14,6 +14,7 @@ from numba.core import cgutils
 from numba.extending import intrinsic
 from numba.np.arrayobj import make_array, populate_array
 
+from . import memory
 from ._scalar import like
 
 
@@ -92,7 +93,7 @@ def readonly(x: np.ndarray) -> np.ndarray:
 
 def copy(x: np.ndarray, dtype: np.dtype | None = None) -> np.ndarray:
     """A fresh C-contiguous copy of the view ``x``, converted to ``dtype`` if given."""
-    out = np.empty(x.shape, dtype=dtype or x.dtype)
+    out = memory.empty(x.shape, dtype or x.dtype)
     write(out, x)
     return out
 
