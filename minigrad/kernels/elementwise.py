@@ -23,8 +23,9 @@ from .layout import broadcast_shapes, copy, flat, flat_broadcast, reorder_dimens
 # Unary op codes.
 NEG, EXP, LOG, SQRT, ABS, SIGN, SIGMOID, RELU, TANH, RECIPROCAL = range(10)
 # Binary op codes (operands and result share one dtype). TANH_GRAD: a * (1 - b * b) with 1 - b * b fused (one
-# rounding), as PyTorch's tanh_backward kernel computes it.
-ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, LOGICAL_AND, TANH_GRAD = range(9)
+# rounding), as PyTorch's tanh_backward kernel computes it; SIGMOID_GRAD: a * (1 - b) * b, rounded after each
+# operation, as its sigmoid_backward does.
+ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, LOGICAL_AND, TANH_GRAD, SIGMOID_GRAD = range(10)
 # Comparison codes (bool result).
 EQ, NE, LT, LE, GT, GE = range(6)
 
@@ -176,6 +177,8 @@ def _binary_scalar(op, a, b):
         return a if (a < b or a != a) else b
     if op == TANH_GRAD:
         return a * fma(-b, b, like(1, b))
+    if op == SIGMOID_GRAD:
+        return a * (like(1, b) - b) * b
     return a and b  # LOGICAL_AND
 
 
@@ -227,17 +230,19 @@ def _binary_loop(op, a, step_a, b, step_b, out):
 
 @njit(cache=True, error_model="numpy")
 def _arithmetic_loop(op, a, b, out):
-    """``_binary_loop`` for ADD, SUB, MUL or DIV on two contiguous operands: a loop per op, with the op and the steps
-    fixed, which LLVM vectorizes (same bits: each element is one IEEE operation either way). Its four loops take
-    about a second to compile, so ``binary`` calls it for large arrays only."""
+    """``_binary_loop`` for one of ``ARITHMETIC`` on two contiguous operands: a loop per op, with the op and the
+    steps fixed, which LLVM vectorizes (same bits: the same IEEE operations on each element either way). Its loops
+    take about a second to compile, so ``binary`` calls it for large arrays only."""
     if op == ADD:
         _binary_elements(ADD, a, 1, b, 1, out)
     elif op == SUB:
         _binary_elements(SUB, a, 1, b, 1, out)
     elif op == MUL:
         _binary_elements(MUL, a, 1, b, 1, out)
-    else:
+    elif op == DIV:
         _binary_elements(DIV, a, 1, b, 1, out)
+    else:
+        _binary_elements(SIGMOID_GRAD, a, 1, b, 1, out)
 
 
 @njit(cache=True)
@@ -314,6 +319,7 @@ def vector_bytes() -> int:
 
 
 _VECTORIZED_SIZE = 1 << 16  # elements from which ``binary`` uses ``_arithmetic_loop``
+ARITHMETIC = (ADD, SUB, MUL, DIV, SIGMOID_GRAD)  # the ops ``_arithmetic_loop`` has loops for
 
 
 def unary(op: int, x: np.ndarray) -> np.ndarray:
@@ -336,7 +342,7 @@ def binary(op: int, a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None)
         out = memory.empty(shape, a.dtype)
     fa, sa = flat_broadcast(a, shape)
     fb, sb = flat_broadcast(b, shape)
-    if sa == sb == 1 and op in (ADD, SUB, MUL, DIV) and out.size >= _VECTORIZED_SIZE:
+    if sa == sb == 1 and op in ARITHMETIC and out.size >= _VECTORIZED_SIZE:
         _arithmetic_loop(op, fa, fb, out.reshape(-1))
     else:
         _binary_loop(op, fa, sa, fb, sb, out.reshape(-1))
