@@ -284,10 +284,12 @@ class Tensor:
 
         self.grad_fn.pre_hooks.append(retain)
 
-    def _accumulate_grad(self, grad: np.ndarray) -> None:
-        """Add ``grad`` into ``.grad`` (in place once it exists, as PyTorch's AccumulateGrad does)."""
+    def _accumulate_grad(self, grad: np.ndarray, sole: bool = False) -> None:
+        """Add ``grad`` into ``.grad`` (in place once it exists, as PyTorch's AccumulateGrad does). A first gradient
+        is copied, unless ``sole`` (only the engine refers to it) and its memory is its own: then it is taken."""
         if self._grad is None:
-            self._grad = Tensor._make(K.copy(grad))
+            taken = sole and grad.flags.c_contiguous and grad.flags.writeable and K.private(grad)
+            self._grad = Tensor._make(grad if taken else K.copy(grad))
         else:
             K.binary(K.ADD, self._grad._data, grad, out=self._grad._data)
 

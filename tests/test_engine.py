@@ -44,6 +44,42 @@ def test_accumulation_is_in_place_on_the_grad_tensor() -> None:
     assert w.grad is grad and grad.tolist() == [6.0, 6.0]
 
 
+@pytest.mark.parametrize("size", [4, 1 << 19], ids=["small", "cached"])  # 2 MB: from kernels/memory.py's cache
+def test_a_leaf_takes_its_first_gradient_only_when_nothing_else_holds_it(size: int,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """As PyTorch's AccumulateGrad: ``.grad`` takes the engine's array without a copy when only the engine refers to
+    it (``a * b``), and copies it when anything else does: the other leaf of an add (one array for both), the caller's
+    seed, a non-leaf's retained gradient. Each ``.grad`` is its own memory; later accumulation changes nothing else."""
+    copied = []
+    copy = minigrad.kernels.copy
+    monkeypatch.setattr(minigrad.kernels, "copy", lambda array, *rest: copied.append(array.shape) or copy(array, *rest))
+    rng = np.random.default_rng(0)
+    x, y, seed = (rng.standard_normal(size).astype(np.float32) for _ in range(3))
+    a, b = minigrad.tensor(x, requires_grad=True), minigrad.tensor(y, requires_grad=True)
+    out = a * b
+    out.retain_grad()
+    c, d, e = (minigrad.tensor(v, requires_grad=True) for v in (x, y, x))
+    seeds = [minigrad.tensor(seed) for _ in range(3)]
+    given = seeds[1]
+    copied.clear()
+    out.backward(seeds[0], retain_graph=True)
+    assert len(copied) == 1  # out's retained gradient (a hook's copy); a and b took theirs
+    (c + d).backward(given)
+    e.backward(given)
+    assert len(copied) == 4
+    arrays = [t.grad.numpy() for t in (a, b, c, d, e, out)] + [given.numpy(), x, y]
+    for i, first in enumerate(arrays):
+        for second in arrays[i + 1:]:
+            assert not np.shares_memory(first, second)
+    out.backward(seeds[2])  # accumulates in place into a.grad and b.grad
+    np.testing.assert_array_equal(a.grad.numpy(), 2 * (seed * y))
+    np.testing.assert_array_equal(b.grad.numpy(), 2 * (seed * x))
+    np.testing.assert_array_equal(given.numpy(), seed)
+    np.testing.assert_array_equal(out.grad.numpy(), 2 * seed)
+    for t in (c, d, e):
+        np.testing.assert_array_equal(t.grad.numpy(), seed)
+
+
 def test_second_backward_through_freed_graph_raises_torch_error() -> None:
     def twice(fw):
         x = fw.tensor([1.0, 2.0], requires_grad=True)

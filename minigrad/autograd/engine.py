@@ -14,6 +14,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -132,8 +133,9 @@ class AccumulateGrad(Node):
     def name(self) -> str:
         return "AccumulateGrad"
 
-    def apply(self, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
-        self.variable._accumulate_grad(grad)
+    def apply(self, grad: np.ndarray, sole: bool = False) -> tuple[np.ndarray | None, ...]:
+        """``sole``: nothing but the engine refers to ``grad``, so ``.grad`` may take it without a copy."""
+        self.variable._accumulate_grad(grad, sole)
         return ()
 
 
@@ -162,21 +164,10 @@ def to_input(grad: np.ndarray, shape: tuple[int, ...], dtype: np.dtype) -> np.nd
 Observer = Callable[[Node, np.ndarray, tuple[np.ndarray | None, ...]], None]
 
 
-def backward(
-    roots: Sequence[Node],
-    grads: Sequence[np.ndarray],
-    retain_graph: bool = False,
-    observe: Observer | None = None,
-) -> None:
-    """Run backward from each root node with its output gradient.
-
-    ``observe(node, grad, grads_in)``, if given, sees each node as it runs (before its saved arrays are
-    freed): the gradient it received and the gradients it sends to its inputs (the teaching tools' view).
-
-    Backward either completes or changes nothing: every node's gradient is computed first (which is where
-    the errors are: a freed graph, a saved array modified in place), and only then are the leaves' ``.grad``
-    written, the ``retain_grad`` hooks run and the saved arrays freed, in the order the nodes ran.
-    """
+def _compute(roots: Sequence[Node], grads: Sequence[np.ndarray],
+             observe: Observer | None) -> list[tuple[Node, np.ndarray | None, tuple[np.ndarray | None, ...] | None]]:
+    """Every node's gradient, nodes in the order they run (a node runs once all its inputs have arrived): for each,
+    (node, the gradient it got if the end needs it, what it sent on if observed). Nothing is written yet."""
     pending = _reach(roots)
     buffers: dict[Node, np.ndarray] = {}
     for root, grad in zip(roots, grads):
@@ -204,11 +195,44 @@ def backward(
             pending[nxt] -= 1
             if pending[nxt] == 0:
                 heapq.heappush(ready, (-nxt.sequence, next(arrival), nxt))
+    return ran
+
+
+def _refs_while_applied() -> int:
+    """The references ``backward``'s last loop holds to a gradient it applies (its entry in ``ran``, the loop's
+    name, getrefcount's argument): one more, and someone else holds it too (a hook, the caller, another leaf),
+    so a leaf must copy it (PyTorch's AccumulateGrad counts the same way: ``use_count() <= num_expected_refs``)."""
+    ran = [(None, np.empty(0), None)]
+    for _, grad, _ in ran:
+        count = sys.getrefcount(grad)
+    return count
+
+
+_REFS_WHILE_APPLIED = _refs_while_applied()
+
+
+def backward(
+    roots: Sequence[Node],
+    grads: Sequence[np.ndarray],
+    retain_graph: bool = False,
+    observe: Observer | None = None,
+) -> None:
+    """Run backward from each root node with its output gradient.
+
+    ``observe(node, grad, grads_in)``, if given, sees each node as it runs (before its saved arrays are
+    freed): the gradient it received and the gradients it sends to its inputs (the teaching tools' view).
+
+    Backward either completes or changes nothing: every node's gradient is computed first (which is where
+    the errors are: a freed graph, a saved array modified in place), and only then are the leaves' ``.grad``
+    written, the ``retain_grad`` hooks run and the saved arrays freed, in the order the nodes ran.
+    """
+    ran = _compute(roots, grads, observe)
     for node, grad, grads_in in ran:
         for hook in node.pre_hooks:
             hook(grad)
         if isinstance(node, AccumulateGrad):
-            node.apply(grad)
+            sole = sys.getrefcount(grad) == _REFS_WHILE_APPLIED
+            node.apply(grad, sole)
         if observe is not None:
             observe(node, grad, grads_in)
     if not retain_graph:

@@ -182,7 +182,9 @@ class Recording:
         accumulate = Tensor._accumulate_grad
         leaves = self.tracer.leaves
 
-        def accumulate_and_note(tensor: Tensor, grad: np.ndarray) -> None:  # the leaves that get gradients
+        def accumulate_and_note(tensor: Tensor, grad: np.ndarray, sole: bool = False) -> None:
+            """Note the leaves that get gradients; copy every first gradient (a gradient taken without a copy
+            would be a buffer made in the step, yet state)."""
             if all(leaf is not tensor for leaf in leaves):
                 leaves.append(tensor)
             accumulate(tensor, grad)

@@ -42,6 +42,7 @@ from .index import arange, gather, positions, put, scatter_add
 from .layout import broadcast_shapes, cast, copy, expand, scalar, write
 from .linalg import matmul
 from .loss import bce, bce_grad, bce_target_grad, in_unit_interval, log_sigmoid
+from .memory import private
 from .optim import adadelta, adagrad, adam, nadam, rmsprop, sgd
 from .random import (
     normal_blocks_float32,
@@ -114,6 +115,7 @@ __all__ = [
     "normal_box_muller",
     "one_hot",
     "positions",
+    "private",
     "prod",
     "put",
     "random64",

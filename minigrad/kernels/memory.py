@@ -72,6 +72,21 @@ def _release(keep: int) -> None:
                 del _blocks[size]
 
 
+def _base_refs(array: np.ndarray) -> int:
+    return sys.getrefcount(array.base)
+
+
+_ONE_VIEW = _base_refs(np.frombuffer(memoryview(np.empty(1, np.uint8)), np.uint8).reshape(1))
+
+
+def private(array: np.ndarray) -> bool:
+    """Whether ``array`` is the only way to its memory: it owns it, or it is the one view of an array ``empty``
+    made over a cache block."""
+    if array.base is None:
+        return True
+    return type(array.base.base) is memoryview and _base_refs(array) == _ONE_VIEW
+
+
 def empty_cache() -> None:
     """Give every free block back to the system (``torch.cuda.empty_cache``'s counterpart)."""
     with _lock:
