@@ -280,12 +280,11 @@ def test_guards_pass_again_after_the_change_is_undone() -> None:
     assert eager.model.weight.grad.numpy() == compiled.model.weight.grad.numpy()
 
 
-def test_adam_is_refused_at_verification_and_stays_exact() -> None:
-    """Adam's bias correction changes every step, so the replay differs from the eager step: compile refuses,
-    says why, and the trajectory is eager minigrad's (no step run twice, none skipped)."""
-    eager, compiled, step = _twins("Adam")
-    with pytest.warns(UserWarning, match="stays eager: replayed, the step computes another"):
-        for _ in range(3):
+def _refused_and_exact(eager: _Seed, compiled: _Seed, step: Compiled, reason: str, calls: int) -> None:
+    """The first ``calls`` calls warn that the step stays eager (``reason``); with five more, the trajectory is
+    eager minigrad's (no step run twice, none skipped)."""
+    with pytest.warns(UserWarning, match=f"stays eager: {reason}"):
+        for _ in range(calls):
             step()
             eager.step()
     assert step.refused is not None
@@ -293,6 +292,13 @@ def test_adam_is_refused_at_verification_and_stays_exact() -> None:
         step()
         eager.step()
     _same(eager, compiled)
+
+
+def test_adam_is_refused_at_verification_and_stays_exact() -> None:
+    """Adam's bias correction changes every step, so the replay differs from the eager step: compile refuses,
+    says why, and the trajectory is eager minigrad's (no step run twice, none skipped)."""
+    eager, compiled, step = _twins("Adam")
+    _refused_and_exact(eager, compiled, step, "replayed, the step computes another", calls=3)
     assert compiled.optimizer.state[compiled.model.weight]["step"].item() == 8
 
 
@@ -310,15 +316,7 @@ def test_a_step_that_changes_what_its_guards_check_is_refused_and_stays_exact() 
     refuses, says why, and leaves the eager step's outcome (parameters and gradients) in place."""
     eager, compiled = _Toggling(), _Toggling()
     step = minigrad.compile(compiled.step)
-    with pytest.warns(UserWarning, match="stays eager: the step changes what its guards check"):
-        for _ in range(4):
-            step()
-            eager.step()
-    assert step.refused is not None
-    for _ in range(3):
-        step()
-        eager.step()
-    _same(eager, compiled)
+    _refused_and_exact(eager, compiled, step, "the step changes what its guards check", calls=4)
     for p, q in zip(eager.model.parameters(), compiled.model.parameters()):
         np.testing.assert_array_equal(p.grad.numpy(), q.grad.numpy())
     assert compiled.model.training == eager.model.training
