@@ -7,18 +7,21 @@ Every comparison is ``np.array_equal`` (NaNs equal), not a tolerance.
 
 from __future__ import annotations
 
+import math
 import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import numba
 import numpy as np
 import pytest
 import torch
 
 import minigrad
 from minigrad import kernels as K
+from minigrad.kernels._scalar import pow2
 
 DTYPES = ["float32", "float64"]
 SIZES = [*range(1, 71), 100, 1003, 4099, 32768, 100003]
@@ -192,6 +195,24 @@ def test_sigmoid_backward(shape: tuple[int, ...], dtype: str) -> None:
         leaf.sigmoid().backward(fw.tensor(g))
         grads.append(leaf.grad.numpy())
     assert_same(*grads)
+
+
+@numba.njit
+def _fill_powers(ks: np.ndarray, out: np.ndarray) -> None:
+    for i in range(ks.size):
+        out[i] = pow2(ks[i], out[0])
+
+
+@pytest.mark.parametrize("dtype, low, high", [("float32", -126, 127), ("float64", -1022, 1023)])
+def test_pow2_sets_exponent_bits_exactly(dtype: str, low: int, high: int) -> None:
+    """SLEEF's scaling by 2^k in sigmoid's exp (``kernels._scalar.pow2``): compiled, it writes the exponent bits;
+    over every normal power of the dtype it equals ``ldexp``, as its pure-Python form does."""
+    ks = np.arange(low, high + 1)
+    expected = np.array([math.ldexp(1.0, int(k)) for k in ks], dtype)
+    out = np.zeros(ks.size, dtype)
+    _fill_powers(ks, out)
+    assert np.array_equal(out, expected)
+    assert all(pow2(k, out[0]) == e for k, e in zip(ks, expected))
 
 
 def test_sigmoid_follows_aten_cpu_capability() -> None:

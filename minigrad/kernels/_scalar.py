@@ -1,10 +1,11 @@
-"""Scalar helpers for kernels: typed constants (``like``) and fused multiply-add (``fma``).
+"""Scalar helpers for kernels: typed constants (``like``), fused multiply-add (``fma``) and powers of two (``pow2``).
 
 A float literal inside a numba kernel is float64, so ``1.0 - x`` silently computes a float32 ``x`` in
 double precision. ``like(1.0, x)`` is the constant 1 in ``x``'s own type, so kernels do their arithmetic
 in the tensor's dtype, as PyTorch's kernels do.
 """
 
+import math
 from fractions import Fraction
 
 import numpy as np
@@ -89,3 +90,39 @@ def _fma_jit(a, b, c):
     if all(t == types.float32 for t in (a, b, c)):
         return lambda a, b, c: _fma_f32(a, b, c)
     return lambda a, b, c: _fma_f64(a, b, c)
+
+
+def pow2(k, ref):
+    """2^k in the float type of the scalar ``ref``, for an integer k whose power is a normal number of that type
+    (pure-Python form, used without the JIT). Compiled, the float is built from its exponent bits: no table and
+    no libm call, so loops using it can be vectorized."""
+    return type(ref)(math.ldexp(1.0, int(k)))
+
+
+def _pow2_intrinsic(bits: int):
+    """(k + bias) << mantissa bits, read as a float32/float64: exactly 2^k for a normal power."""
+    numba_type, mantissa, bias = (types.float32, 23, 127) if bits == 32 else (types.float64, 52, 1023)
+
+    @intrinsic
+    def power(typingctx, k):
+        def codegen(context, builder, signature, args):
+            integer = ir.IntType(bits)
+            k64 = context.cast(builder, args[0], signature.args[0], types.int64)
+            exponent = builder.trunc(k64, integer) if bits == 32 else k64
+            pattern = builder.shl(builder.add(exponent, ir.Constant(integer, bias)), ir.Constant(integer, mantissa))
+            return builder.bitcast(pattern, ir.FloatType() if bits == 32 else ir.DoubleType())
+
+        return numba_type(k), codegen
+
+    return power
+
+
+_pow2_f32 = _pow2_intrinsic(32)
+_pow2_f64 = _pow2_intrinsic(64)
+
+
+@overload(pow2)
+def _pow2_jit(k, ref):
+    if ref == types.float32:
+        return lambda k, ref: _pow2_f32(k)
+    return lambda k, ref: _pow2_f64(k)

@@ -17,7 +17,7 @@ from numba import njit, types
 from numba.extending import overload
 
 from . import memory
-from ._scalar import fma, like
+from ._scalar import fma, like, pow2
 from .layout import broadcast_shapes, copy, flat, flat_broadcast, reorder_dimensions
 
 # Unary op codes.
@@ -69,12 +69,6 @@ def _sleef_exp_jit(x):
     return (lambda x: _sleef_expf(x)) if x == types.float32 else (lambda x: _sleef_expd(x))
 
 
-# 2^k for k = -1024 ... 1023, exact (subnormal at the low end), at _POW2[k + _POW2_ZERO]: SLEEF's scaling by 2^k
-# as a table lookup (numba freezes the array into the code) rather than two libm ldexp calls per element.
-_POW2_ZERO = 1024
-_POW2 = np.array([math.ldexp(1.0, k) for k in range(-_POW2_ZERO, _POW2_ZERO)])
-
-
 @njit(cache=True)
 def _sleef_expf(d):
     """SLEEF's xexpf on a float32, in float32 with its multiply-adds fused (FMA builds).
@@ -100,7 +94,7 @@ def _sleef_expf(d):
     u = fma(u, s, like(0.5, d))
     u = like(1, d) + fma(s * s, u, s)
     half = int(q) >> 1
-    return u * like(_POW2[half + _POW2_ZERO], d) * like(_POW2[int(q) - half + _POW2_ZERO], d)
+    return u * pow2(half, d) * pow2(int(q) - half, d)
 
 
 @njit(cache=True)
@@ -132,7 +126,7 @@ def _sleef_expd(d):
     u = fma(u, s, 1.0)
     u = fma(u, s, 1.0)
     half = int(q) >> 1
-    return u * _POW2[half + _POW2_ZERO] * _POW2[int(q) - half + _POW2_ZERO]
+    return u * pow2(half, d) * pow2(int(q) - half, d)
 
 
 @njit(cache=True, error_model="numpy")
