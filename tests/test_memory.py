@@ -124,17 +124,43 @@ def test_large_arithmetic_matches_torch_bit_for_bit(op: str, dtype: str, device:
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
-def test_large_sigmoid_backward_matches_torch_bit_for_bit(dtype: str, device: str) -> None:
-    """Sigmoid's gradient, (grad * (1 - s)) * s in one pass (SIGMOID_GRAD), vectorized on large arrays."""
+@pytest.mark.parametrize("activation", ["sigmoid", "relu"])
+def test_large_activation_backward_matches_torch_bit_for_bit(activation: str, dtype: str, device: str) -> None:
+    """The activations' gradients in one pass, vectorized on large arrays: sigmoid's (grad * (1 - s)) * s
+    (SIGMOID_GRAD), relu's grad where the result is > 0, else 0 (RELU_GRAD; zeros, -0.0 and NaN included)."""
     rng = np.random.default_rng(4)
     x, grad = rng.standard_normal((2, elementwise._VECTORIZED_SIZE + 5)).astype(dtype) * 4
+    x[:4] = [0.0, -0.0, np.nan, -np.nan]
+    grad[4:6] = [np.nan, -0.0]
     results = []
     for fw, kwargs in ((minigrad, {}), (torch, {"device": device})):
         leaf = fw.tensor(x, requires_grad=True, **kwargs)
-        leaf.sigmoid().backward(fw.tensor(grad, **kwargs))
+        getattr(leaf, activation)().backward(fw.tensor(grad, **kwargs))
         results.append(leaf.grad)
     ours, theirs = results
     if device == "cpu":
-        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+        a, b = ours.numpy(), theirs.numpy()
+        np.testing.assert_array_equal(a, b)
+        assert np.array_equal(np.signbit(a[~np.isnan(a)]), np.signbit(b[~np.isnan(b)]))  # -0.0 where torch has it
     else:
         assert_close(ours, theirs)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("op", ["neg", "abs", "relu"])
+def test_large_simple_unary_ops_match_torch_bit_for_bit(op: str, dtype: str, device: str) -> None:
+    """neg, abs and relu on large contiguous arrays (their vectorized loops), zeros of both signs, infinities and
+    NaN included, and on a transposed view (the strided loop)."""
+    x = np.random.default_rng(5).standard_normal((2, elementwise._VECTORIZED_SIZE)).astype(dtype)
+    x[0, :5] = [0.0, -0.0, np.inf, -np.inf, np.nan]
+    results = []
+    for fw, kwargs in ((minigrad, {}), (torch, {"device": device})):
+        t = fw.tensor(x, **kwargs)
+        results.append([getattr(t, op)(), getattr(t.t(), op)()])
+    for ours, theirs in zip(*results):
+        if device == "cpu":
+            a, b = ours.numpy(), theirs.numpy()
+            np.testing.assert_array_equal(a, b)
+            assert np.array_equal(np.signbit(a[~np.isnan(a)]), np.signbit(b[~np.isnan(b)]))
+        else:
+            assert_close(ours, theirs)

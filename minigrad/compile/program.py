@@ -32,9 +32,12 @@ from .trace import HOST_KERNELS, Call, CompileError, Tracer, View, kernel_module
 GUARD_FAILED = object()  # what a compiled call returns when a guard fails (it then runs nothing)
 
 # The op-code argument of the elementwise loops, printed by name in the source.
-_BINARY_OPS = ("ADD", "SUB", "MUL", "DIV", "POW", "MAXIMUM", "MINIMUM", "LOGICAL_AND", "TANH_GRAD", "SIGMOID_GRAD")
+_BINARY_OPS = ("ADD", "SUB", "MUL", "DIV", "POW", "MAXIMUM", "MINIMUM", "LOGICAL_AND", "TANH_GRAD", "SIGMOID_GRAD",
+               "RELU_GRAD")
+_UNARY_OPS = ("NEG", "EXP", "LOG", "SQRT", "ABS", "SIGN", "SIGMOID", "RELU", "TANH", "RECIPROCAL")
 _OP_CODES = {
-    "_unary_loop": ("NEG", "EXP", "LOG", "SQRT", "ABS", "SIGN", "SIGMOID", "RELU", "TANH", "RECIPROCAL"),
+    "_unary_loop": _UNARY_OPS,
+    "_simple_unary_loop": _UNARY_OPS,
     "_binary_loop": _BINARY_OPS,
     "_arithmetic_loop": _BINARY_OPS,
     "_compare_loop": ("EQ", "NE", "LT", "LE", "GT", "GE"),

@@ -24,8 +24,8 @@ from .layout import broadcast_shapes, copy, flat, flat_broadcast, reorder_dimens
 NEG, EXP, LOG, SQRT, ABS, SIGN, SIGMOID, RELU, TANH, RECIPROCAL = range(10)
 # Binary op codes (operands and result share one dtype). TANH_GRAD: a * (1 - b * b) with 1 - b * b fused (one
 # rounding), as PyTorch's tanh_backward kernel computes it; SIGMOID_GRAD: a * (1 - b) * b, rounded after each
-# operation, as its sigmoid_backward does.
-ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, LOGICAL_AND, TANH_GRAD, SIGMOID_GRAD = range(10)
+# operation, as its sigmoid_backward does; RELU_GRAD: 0 where b <= 0, else a (its threshold_backward: NaN passes a).
+ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, LOGICAL_AND, TANH_GRAD, SIGMOID_GRAD, RELU_GRAD = range(11)
 # Comparison codes (bool result).
 EQ, NE, LT, LE, GT, GE = range(6)
 
@@ -129,10 +129,29 @@ def _sleef_expd(d):
     return u * pow2(half, d) * pow2(int(q) - half, d)
 
 
-@njit(cache=True, error_model="numpy")
-def _unary_loop(op, x, out):
+@njit(cache=True, inline="always", error_model="numpy")
+def _unary_elements(op, x, out):
     for i in range(out.size):
         out[i] = _unary_scalar(op, x[i])
+
+
+@njit(cache=True, error_model="numpy")
+def _unary_loop(op, x, out):
+    """out[i] = op(x[i])."""
+    _unary_elements(op, x, out)
+
+
+@njit(cache=True, error_model="numpy")
+def _simple_unary_loop(op, x, out):
+    """``_unary_loop`` for one of ``SIMPLE_UNARY`` on a contiguous array: a loop per op, with the op fixed, which
+    LLVM vectorizes (the same negation, absolute value or select on each element). ``unary`` calls it for large
+    arrays only."""
+    if op == NEG:
+        _unary_elements(NEG, x, out)
+    elif op == ABS:
+        _unary_elements(ABS, x, out)
+    else:
+        _unary_elements(RELU, x, out)
 
 
 @njit(cache=True, error_model="numpy")
@@ -173,6 +192,8 @@ def _binary_scalar(op, a, b):
         return a * fma(-b, b, like(1, b))
     if op == SIGMOID_GRAD:
         return a * (like(1, b) - b) * b
+    if op == RELU_GRAD:
+        return like(0, a) if b <= like(0, b) else a
     return a and b  # LOGICAL_AND
 
 
@@ -235,8 +256,10 @@ def _arithmetic_loop(op, a, b, out):
         _binary_elements(MUL, a, 1, b, 1, out)
     elif op == DIV:
         _binary_elements(DIV, a, 1, b, 1, out)
-    else:
+    elif op == SIGMOID_GRAD:
         _binary_elements(SIGMOID_GRAD, a, 1, b, 1, out)
+    else:
+        _binary_elements(RELU_GRAD, a, 1, b, 1, out)
 
 
 @njit(cache=True)
@@ -312,8 +335,9 @@ def vector_bytes() -> int:
     return {"avx512": 64, "avx2": 32}.get(os.environ.get("ATEN_CPU_CAPABILITY") or hardware, 0)  # empty: unset
 
 
-_VECTORIZED_SIZE = 1 << 16  # elements from which ``binary`` uses ``_arithmetic_loop``
-ARITHMETIC = (ADD, SUB, MUL, DIV, SIGMOID_GRAD)  # the ops ``_arithmetic_loop`` has loops for
+_VECTORIZED_SIZE = 1 << 16  # elements from which ``unary`` and ``binary`` use their vectorized loops
+SIMPLE_UNARY = (NEG, ABS, RELU)  # the ops ``_simple_unary_loop`` has loops for
+ARITHMETIC = (ADD, SUB, MUL, DIV, SIGMOID_GRAD, RELU_GRAD)  # the ops ``_arithmetic_loop`` has loops for
 
 
 def unary(op: int, x: np.ndarray) -> np.ndarray:
@@ -325,7 +349,10 @@ def unary(op: int, x: np.ndarray) -> np.ndarray:
         _sigmoid_loop(flat(walked), out.reshape(-1), row, 2 * vector_bytes() // x.itemsize)
         return out if perm == sorted(perm) else copy(out.transpose(np.argsort(perm)))
     out = memory.empty(x.shape, x.dtype)
-    _unary_loop(op, flat(x), out.reshape(-1))
+    if op in SIMPLE_UNARY and x.flags.c_contiguous and out.size >= _VECTORIZED_SIZE:
+        _simple_unary_loop(op, x.reshape(-1), out.reshape(-1))
+    else:
+        _unary_loop(op, flat(x), out.reshape(-1))
     return out
 
 

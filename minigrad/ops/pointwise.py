@@ -367,8 +367,8 @@ class Relu(_Unary):
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
-        y = ctx.saved["result"]  # PyTorch's threshold_backward: 0 where y <= 0, so NaN passes the gradient on
-        return (_zero_where(K.compare(K.LE, y, K.scalar(0, y.dtype)), grad),)
+        # PyTorch's threshold_backward: 0 where y <= 0, so NaN passes the gradient on
+        return (K.binary(K.RELU_GRAD, grad, ctx.saved["result"]),)
 
 
 @register
