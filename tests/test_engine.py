@@ -80,6 +80,19 @@ def test_a_leaf_takes_its_first_gradient_only_when_nothing_else_holds_it(size: i
         np.testing.assert_array_equal(t.grad.numpy(), seed)
 
 
+def test_gradient_accumulates_into_a_non_contiguous_grad_as_torch() -> None:
+    """A ``.grad`` set to a transposed tensor: backward adds into it in place (it was written to a temporary copy)."""
+    grads = []
+    for fw in (minigrad, torch):
+        p = fw.ones(2, 3, requires_grad=True)
+        p.grad = fw.arange(6.0).reshape(3, 2).t()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch: "grad and param do not obey the gradient layout contract"
+            (p * 2).sum().backward()
+        grads.append(p.grad.tolist())
+    assert grads[0] == grads[1] == [[2.0, 4.0, 6.0], [3.0, 5.0, 7.0]]
+
+
 def test_second_backward_through_freed_graph_raises_torch_error() -> None:
     def twice(fw):
         x = fw.tensor([1.0, 2.0], requires_grad=True)

@@ -18,7 +18,7 @@ from numba.extending import overload
 
 from . import memory
 from ._scalar import fma, like, pow2
-from .layout import broadcast_shapes, copy, flat, flat_broadcast, reorder_dimensions
+from .layout import broadcast_shapes, copy, flat, flat_broadcast, reorder_dimensions, write
 
 # Unary op codes.
 NEG, EXP, LOG, SQRT, ABS, SIGN, SIGMOID, RELU, TANH, RECIPROCAL = range(10)
@@ -361,10 +361,14 @@ def unary(op: int, x: np.ndarray) -> np.ndarray:
 
 
 def binary(op: int, a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """f(a, b) elementwise with broadcasting; ``a`` and ``b`` share a dtype. Writes into ``out`` if given."""
+    """f(a, b) elementwise with broadcasting; ``a`` and ``b`` share a dtype. Writes into ``out`` if given (any
+    view of the result's shape: a strided one gets the result written through it)."""
     shape = broadcast_shapes(a.shape, b.shape)
     if out is None:
         out = memory.empty(shape, a.dtype)
+    elif not out.flags.c_contiguous:
+        write(out, binary(op, a, b))
+        return out
     fa, sa = flat_broadcast(a, shape)
     fb, sb = flat_broadcast(b, shape)
     if sa == sb == 1 and op in ARITHMETIC and out.size >= _VECTORIZED_SIZE:
