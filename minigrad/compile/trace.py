@@ -71,7 +71,6 @@ class Call:
 
     module: str
     name: str
-    kernel: Callable[..., Any]
     args: tuple[Any, ...]
     returned: tuple[View, ...] | Any
     label: str
@@ -120,7 +119,7 @@ class Tracer:
         else:
             returned = self._number(result, name)
         self.written.update(writes)
-        self.calls.append(Call(module, name, kernel, spec, returned, _label(), frozenset(writes)))
+        self.calls.append(Call(module, name, spec, returned, _label(), frozenset(writes)))
         return result
 
     def _is_read(self, kernel: Callable[..., Any], spec: tuple[Any, ...], involved: list[int], i: int) -> bool:

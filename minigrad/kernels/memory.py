@@ -40,11 +40,11 @@ def _free(blocks: list[np.ndarray]) -> list[np.ndarray]:
 
 def empty(shape: tuple[int, ...], dtype: np.dtype | type) -> np.ndarray:
     """A new C-contiguous array of ``shape`` and ``dtype``, its contents arbitrary (as ``np.empty``)."""
-    dtype = np.dtype(dtype)
-    count = math.prod(shape)
-    nbytes = count * dtype.itemsize
-    if nbytes < CACHED_BYTES:
-        return np.empty(shape, dtype)
+    array = np.empty(shape, dtype)  # every op allocates: the small case, taken most, costs one numpy call
+    if array.nbytes < CACHED_BYTES:
+        return array
+    nbytes, dtype, count = array.nbytes, array.dtype, array.size
+    del array  # untouched, so only address space: no page was faulted in
     with _lock:
         blocks = _blocks.setdefault(nbytes, [])
         free = _free(blocks)
