@@ -177,6 +177,22 @@ def test_sigmoid_on_a_grid_with_specials(dtype: str) -> None:
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
+def test_sigmoid_at_the_edges_of_exp_and_on_any_bits(dtype: str) -> None:
+    """SLEEF's exp selects 0 below its range and inf above it (exp(-x): x > 104 or x < -100 in float32, x > 1000
+    or x < -log(DBL_MAX) in float64; also SLEEF's own 709.7827111495574 cut, which torch's exp does not apply):
+    the edges and their neighbours, then 200,000 random bit patterns (subnormals, infinities, NaNs, huge values),
+    each in the vector blocks and in the libm tail."""
+    edges = [104.0, -100.0, -88.72283] if dtype == "float32" else [1000.0, -709.782712893384, -709.7827111495574]
+    edges = np.array(edges, dtype)
+    near = np.concatenate([edges, np.nextafter(edges, np.inf), np.nextafter(edges, -np.inf)])
+    bits = np.random.default_rng(0).integers(0, 2**63, 200_000, dtype=np.int64)
+    anything = (bits.astype(np.uint32).view(np.int32) if dtype == "float32" else bits).view(dtype)
+    x = np.concatenate([np.repeat(near, 5), anything])
+    compare(lambda t: t.sigmoid(), x)
+    compare(lambda t: t.sigmoid(), x[:37])
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
 def test_sigmoid_of_views(dtype: str) -> None:
     """Blocks count in the order torch walks a view: memory order, restarting at each contiguous row."""
     x = data((40, 33, 5), dtype, scale=8.0)
