@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import torch
-from conftest import assert_close
+from conftest import assert_close, numpy_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import mutually_broadcastable_shapes
@@ -42,3 +43,25 @@ def test_broadcast_binary_matches_torch(shapes, dtypes, op, seed) -> None:
         results[fw.__name__] = (out, a.grad, b.grad)
     for name, got, want in zip(("output", "grad a", "grad b"), results["minigrad"], results["torch"]):
         assert_close(got, want, name)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("op", ["add", "sub", "mul", "div"])
+@pytest.mark.parametrize("shapes", [((512, 256), (256,)), ((256,), (512, 256)), ((1, 300), (400, 300)),
+                                    ((8, 64, 130), (64, 130)), ((70000,), (1, 70000)), ((512, 256), (512, 256))],
+                         ids=str)
+def test_large_rows_broadcast_match_torch(shapes, op: str, dtype: str, device: str) -> None:
+    """Past 65536 elements, an operand repeating whole rows (a bias over a batch) is read in place, row by row, in
+    the vectorized loop: values and both gradients as torch's, bit for bit in the values (one IEEE operation)."""
+    rng = np.random.default_rng(len(shapes[0]) + len(op))
+    arrays = [(rng.uniform(0.5, 2.0, s) * rng.choice([-1, 1], s)).astype(dtype) for s in shapes]
+    results = {}
+    for fw, kwargs in ((minigrad, {}), (torch, {"device": device})):
+        a, b = (fw.tensor(x, requires_grad=True, **kwargs) for x in arrays)
+        out = OPS[op](a, b)
+        out.sum().backward()
+        results[fw.__name__] = (out, a.grad, b.grad)
+    got, want = results["minigrad"], results["torch"]
+    np.testing.assert_array_equal(numpy_of(got[0]), numpy_of(want[0]))
+    for name, g, w in zip(("grad a", "grad b"), got[1:], want[1:]):
+        assert_close(g, w, name)

@@ -18,7 +18,7 @@ from numba.extending import overload
 
 from . import memory
 from ._scalar import fma, like, pow2
-from .layout import broadcast_shapes, copy, flat, flat_broadcast, reorder_dimensions, write
+from .layout import broadcast_shapes, copy, flat, flat_broadcast, readonly, reorder_dimensions, write
 
 # Unary op codes.
 NEG, EXP, LOG, SQRT, ABS, SIGN, SIGMOID, RELU, TANH, RECIPROCAL = range(10)
@@ -261,21 +261,27 @@ def _binary_loop(op, a, step_a, b, step_b, out):
 
 @njit(cache=True, error_model="numpy")
 def _arithmetic_loop(op, a, b, out):
-    """``_binary_loop`` for one of ``ARITHMETIC`` on two contiguous operands: a loop per op, with the op and the
-    steps fixed, which LLVM vectorizes (same bits: the same IEEE operations on each element either way). Its loops
-    take about a second to compile, so ``binary`` calls it for large arrays only."""
-    if op == ADD:
-        _binary_elements(ADD, a, 1, b, 1, out)
-    elif op == SUB:
-        _binary_elements(SUB, a, 1, b, 1, out)
-    elif op == MUL:
-        _binary_elements(MUL, a, 1, b, 1, out)
-    elif op == DIV:
-        _binary_elements(DIV, a, 1, b, 1, out)
-    elif op == SIGMOID_GRAD:
-        _binary_elements(SIGMOID_GRAD, a, 1, b, 1, out)
-    else:
-        _binary_elements(RELU_GRAD, a, 1, b, 1, out)
+    """``_binary_loop`` for one of ``ARITHMETIC`` on contiguous operands: a loop per op, with the op and the steps
+    fixed, which LLVM vectorizes (same bits: the same IEEE operations on each element either way). ``a`` and ``b``
+    each hold all of out's elements or one row of them, repeated (a bias added to a batch): the loop runs row by
+    row. Its loops take about a second to compile, so ``binary`` calls it for large arrays only."""
+    row = min(a.size, b.size)
+    for start in range(0, out.size, row):
+        ra = a[start % a.size:start % a.size + row]
+        rb = b[start % b.size:start % b.size + row]
+        ro = out[start:start + row]
+        if op == ADD:
+            _binary_elements(ADD, ra, 1, rb, 1, ro)
+        elif op == SUB:
+            _binary_elements(SUB, ra, 1, rb, 1, ro)
+        elif op == MUL:
+            _binary_elements(MUL, ra, 1, rb, 1, ro)
+        elif op == DIV:
+            _binary_elements(DIV, ra, 1, rb, 1, ro)
+        elif op == SIGMOID_GRAD:
+            _binary_elements(SIGMOID_GRAD, ra, 1, rb, 1, ro)
+        else:
+            _binary_elements(RELU_GRAD, ra, 1, rb, 1, ro)
 
 
 @njit(cache=True)
@@ -381,13 +387,24 @@ def binary(op: int, a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None)
     elif not out.flags.c_contiguous:
         write(out, binary(op, a, b))
         return out
+    if op in ARITHMETIC and out.size >= _VECTORIZED_SIZE and _rows(a, shape) and _rows(b, shape):
+        _arithmetic_loop(op, readonly(a.reshape(-1)), readonly(b.reshape(-1)), out.reshape(-1))
+        return out
     fa, sa = flat_broadcast(a, shape)
     fb, sb = flat_broadcast(b, shape)
-    if sa == sb == 1 and op in ARITHMETIC and out.size >= _VECTORIZED_SIZE:
-        _arithmetic_loop(op, fa, fb, out.reshape(-1))
-    else:
-        _binary_loop(op, fa, sa, fb, sb, out.reshape(-1))
+    _binary_loop(op, fa, sa, fb, sb, out.reshape(-1))
     return out
+
+
+def _rows(x: np.ndarray, shape: tuple[int, ...]) -> bool:
+    """Whether ``x`` is C-contiguous and holds all of ``shape``'s elements or whole rows of at least 64 of them,
+    repeated: its shape, less leading 1s, is a trailing part of ``shape`` (a bias (C,) against (N, C))."""
+    if not x.flags.c_contiguous:
+        return False
+    if x.shape == shape:
+        return True
+    dims = x.shape[next((i for i, n in enumerate(x.shape) if n != 1), x.ndim):]
+    return x.size >= 64 and shape[len(shape) - len(dims):] == dims
 
 
 def compare(op: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
