@@ -357,7 +357,7 @@ def vector_bytes() -> int:
     return {"avx512": 64, "avx2": 32}.get(os.environ.get("ATEN_CPU_CAPABILITY") or hardware, 0)  # empty: unset
 
 
-_VECTORIZED_SIZE = 1 << 16  # elements from which ``unary`` and ``binary`` use their vectorized loops
+_VECTORIZED_SIZE = 1 << 12  # elements from which ``unary`` and ``binary`` use their vectorized loops
 SIMPLE_UNARY = (NEG, ABS, RELU)  # the ops ``_simple_unary_loop`` has loops for
 ARITHMETIC = (ADD, SUB, MUL, DIV, SIGMOID_GRAD, RELU_GRAD)  # the ops ``_arithmetic_loop`` has loops for
 
@@ -397,14 +397,14 @@ def binary(op: int, a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None)
 
 
 def _rows(x: np.ndarray, shape: tuple[int, ...]) -> bool:
-    """Whether ``x`` is C-contiguous and holds all of ``shape``'s elements or whole rows of at least 64 of them,
+    """Whether ``x`` is C-contiguous and holds all of ``shape``'s elements or whole rows of them (2 or more),
     repeated: its shape, less leading 1s, is a trailing part of ``shape`` (a bias (C,) against (N, C))."""
     if not x.flags.c_contiguous:
         return False
     if x.shape == shape:
         return True
     dims = x.shape[next((i for i, n in enumerate(x.shape) if n != 1), x.ndim):]
-    return x.size >= 64 and shape[len(shape) - len(dims):] == dims
+    return x.size >= 2 and shape[len(shape) - len(dims):] == dims
 
 
 def compare(op: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:

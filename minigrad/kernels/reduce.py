@@ -23,6 +23,13 @@ _VECTOR_BYTES = 32  # one AVX2 register: PyTorch's sum kernel has no AVX512 buil
 
 
 @njit(cache=True, inline="always")
+def _add_into(total, row):
+    """total[c] += row[c]: a loop from 0 over 1-D arrays, which LLVM vectorizes."""
+    for c in range(row.size):
+        total[c] += row[c]
+
+
+@njit(cache=True, inline="always")
 def _cascade(x, start, rows, row_step, k_step, nl, l_step, acc):
     """multi_row_sum's levels for 4 x nl columns: column k * nl + l sums the elements
     x[start + i * row_step + k * k_step + l * l_step] for i < rows, in x's dtype, into acc[0..3, k * nl + l].
@@ -40,11 +47,16 @@ def _cascade(x, start, rows, row_step, k_step, nl, l_step, acc):
         bits += 1
     power = max(4, bits // 4)
     mask = (1 << power) - 1
+    side_by_side = l_step == 1 and k_step == nl  # the 4 nl columns lie side by side in x
     for i in range(rows):
-        for k in range(4):
-            base = start + i * row_step + k * k_step
-            for lane in range(nl):
-                acc[0, k * nl + lane] += x[base + lane * l_step]
+        if side_by_side:
+            base = start + i * row_step
+            _add_into(acc[0], x[base:base + columns])
+        else:
+            for k in range(4):
+                base = start + i * row_step + k * k_step
+                for lane in range(nl):
+                    acc[0, k * nl + lane] += x[base + lane * l_step]
         if (i + 1) & mask == 0:
             for j in range(1, 4):
                 for c in range(columns):
@@ -247,8 +259,8 @@ def as_rows(x: np.ndarray, axes: tuple[int, ...]) -> tuple[np.ndarray, tuple[int
     if not view.flags.c_contiguous:
         view = copy(view)
     kept_shape = tuple(x.shape[d] for d in kept)
-    row_length = int(np.prod([x.shape[d] for d in axes]))
-    return view.reshape(int(np.prod(kept_shape)), row_length), kept_shape
+    row_length = math.prod([x.shape[d] for d in axes])
+    return view.reshape(math.prod(kept_shape), row_length), kept_shape
 
 
 def _iteration(x: np.ndarray, axes: tuple[int, ...]) -> tuple[list[int], list[int], int]:
@@ -259,6 +271,8 @@ def _iteration(x: np.ndarray, axes: tuple[int, ...]) -> tuple[list[int], list[in
     input stride (equal strides: the smaller dim first; a zero stride leaves the order open). Neighbours
     then merge where the input's and the output's strides both allow (coalesce_dimensions).
     """
+    if x.flags.c_contiguous and len(axes) == x.ndim and x.size > 1:  # the common case: what the rest gives, fast
+        return [x.size], [1], 1
     steps = [s // x.itemsize for s in x.strides]
     out_steps, n = [0] * x.ndim, 1
     for d in reversed(range(x.ndim)):
@@ -312,9 +326,9 @@ def sum(x: np.ndarray, axes: tuple[int, ...], dtype: np.dtype | None = None) -> 
     sizes, steps, reduced = _iteration(x, axes)
     if x.size and not reduced:  # only dims of size 1 are summed: PyTorch adds x to zeros
         return binary(ADD, scalar(0, dtype), x).reshape(kept_shape)
-    out = np.zeros(int(np.prod(kept_shape)), dtype)
+    out = np.zeros(math.prod(kept_shape), dtype)
     if x.size:
-        buf, _ = strided_buffer(x)
+        buf = readonly(x.reshape(-1)) if x.flags.c_contiguous else strided_buffer(x)[0]
         lanes = _VECTOR_BYTES // x.itemsize
         _cascade_sum(buf, readonly(np.array(sizes, np.int64)), readonly(np.array(steps, np.int64)), reduced, lanes,
                      out, np.empty((4, 4 * lanes), dtype), np.empty(4 * lanes, dtype), np.empty(len(sizes), np.int64))

@@ -1,5 +1,7 @@
 """Matrix multiplication, with PyTorch's rules for 1-D, 2-D and batched operands."""
 
+import math
+
 import numpy as np
 
 from .. import kernels as K
@@ -58,7 +60,7 @@ def _check(a: np.ndarray, b: np.ndarray) -> None:
 def _result_size(a: np.ndarray, b: np.ndarray) -> int:
     """The number of elements in a @ b (shapes already checked)."""
     batch = K.broadcast_shapes(a.shape[:-2], b.shape[:-2])
-    return int(np.prod(batch)) * (a.shape[-2] if a.ndim > 1 else 1) * (b.shape[-1] if b.ndim > 1 else 1)
+    return math.prod(batch) * (a.shape[-2] if a.ndim > 1 else 1) * (b.shape[-1] if b.ndim > 1 else 1)
 
 
 @register

@@ -1,5 +1,6 @@
 """Reductions: sum, mean, prod, var, std, max and min (over everything or along a dim), argmax, argmin; cumsum."""
 
+import math
 import warnings
 from typing import Any
 
@@ -67,7 +68,7 @@ class Mean(Op):
             )
         total = Sum.forward(ctx, x, dim, keepdim)
         ctx.grad_fn_name = "MeanBackward0" if dim is None else "MeanBackward1"
-        ctx.count = int(np.prod([x.shape[a] for a in ctx.axes]))
+        ctx.count = math.prod([x.shape[a] for a in ctx.axes])
         return K.binary(K.DIV, total, K.scalar(ctx.count, x.dtype))
 
     @staticmethod
@@ -286,7 +287,7 @@ class Var(Op):
         if x.dtype.kind != "f":
             raise RuntimeError("std and var only support floating point and complex dtypes")
         axes = normalize_dims(dim, x.ndim)
-        count = int(np.prod([x.shape[a] for a in axes]))
+        count = math.prod([x.shape[a] for a in axes])
         ctx.correction = _correction(unbiased, correction)
         if count - ctx.correction <= 0:
             warnings.warn("var(): degrees of freedom is <= 0. Correction should be strictly less than the reduction "
@@ -294,7 +295,7 @@ class Var(Op):
         ctx.save(x=x)
         ctx.shape, ctx.axes, ctx.keepdim, ctx.count = x.shape, axes, keepdim, count
         ctx.whole = dim is None or x.ndim == 0  # backward's formula: PyTorch's var_backward without a dim
-        outputs = int(np.prod([x.shape[d] for d in range(x.ndim) if d not in axes]))
+        outputs = math.prod([x.shape[d] for d in range(x.ndim) if d not in axes])
         mean = _mean(x, tuple(range(x.ndim)), x.size) if outputs == 1 else None
         out = K.variance(x, axes, ctx.correction, cls.take_sqrt, mean)
         return out.reshape([1 if d in axes else n for d, n in enumerate(x.shape) if keepdim or d not in axes])
