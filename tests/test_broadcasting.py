@@ -50,11 +50,12 @@ def test_broadcast_binary_matches_torch(shapes, dtypes, op, seed) -> None:
 @pytest.mark.parametrize("shapes", [
     ((512, 256), (256,)), ((256,), (512, 256)), ((1, 300), (400, 300)), ((8, 64, 130), (64, 130)),
     ((70000,), (1, 70000)), ((512, 256), (512, 256)), ((2048, 3), (3,)), ((2, 4096), (1, 2, 4096)),
-    ((4096, 1), (4096, 1)),
+    ((4096, 1), (4096, 1)), ((4096, 16), ()), ((), (64, 128)), ((1,), (8192,)), ((4096, 1), (1, 1)),
 ], ids=str)
 def test_large_rows_broadcast_match_torch(shapes, op: str, dtype: str, device: str) -> None:
     """From ``_VECTORIZED_SIZE`` (4096) elements, an operand repeating whole rows (a bias over a batch) is read in
-    place, row by row, in the vectorized loop: values and both gradients as torch's, the values bit for bit."""
+    place, row by row, in the vectorized loop (a single value as a row of copies): values and both gradients as
+    torch's, the values bit for bit."""
     rng = np.random.default_rng(len(shapes[0]) + len(op))
     arrays = [(rng.uniform(0.5, 2.0, s) * rng.choice([-1, 1], s)).astype(dtype) for s in shapes]
     results = {}

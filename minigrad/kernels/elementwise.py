@@ -387,24 +387,27 @@ def binary(op: int, a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None)
     elif not out.flags.c_contiguous:
         write(out, binary(op, a, b))
         return out
-    if op in ARITHMETIC and out.size >= _VECTORIZED_SIZE and _rows(a, shape) and _rows(b, shape):
-        _arithmetic_loop(op, readonly(a.reshape(-1)), readonly(b.reshape(-1)), out.reshape(-1))
-        return out
+    if op in ARITHMETIC and out.size >= _VECTORIZED_SIZE:
+        ra, rb = _as_rows(a, shape), _as_rows(b, shape)
+        if ra is not None and rb is not None:
+            _arithmetic_loop(op, ra, rb, out.reshape(-1))
+            return out
     fa, sa = flat_broadcast(a, shape)
     fb, sb = flat_broadcast(b, shape)
     _binary_loop(op, fa, sa, fb, sb, out.reshape(-1))
     return out
 
 
-def _rows(x: np.ndarray, shape: tuple[int, ...]) -> bool:
-    """Whether ``x`` is C-contiguous and holds all of ``shape``'s elements or whole rows of them (2 or more),
-    repeated: its shape, less leading 1s, is a trailing part of ``shape`` (a bias (C,) against (N, C))."""
+def _as_rows(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray | None:
+    """``x`` as a flat buffer holding all of ``shape``'s elements or whole rows of them, repeated (a bias (C,)
+    against (N, C): its shape, less leading 1s, is a trailing part of ``shape``; a single value becomes a row of
+    shape[-1] copies of it), for ``_arithmetic_loop``; None if it is neither."""
+    if x.size == 1:
+        return readonly(np.full(shape[-1], x.reshape(-1)[0], x.dtype)) if shape[-1] > 1 else None
     if not x.flags.c_contiguous:
-        return False
-    if x.shape == shape:
-        return True
+        return None
     dims = x.shape[next((i for i, n in enumerate(x.shape) if n != 1), x.ndim):]
-    return x.size >= 2 and shape[len(shape) - len(dims):] == dims
+    return readonly(x.reshape(-1)) if shape[len(shape) - len(dims):] == dims else None
 
 
 def compare(op: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -53,12 +53,12 @@ class MseLoss(Op):
         return _reduce(ctx, K.binary(K.MUL, difference, difference), reduction)
 
     @staticmethod
-    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
         difference = ctx.saved["difference"]
         # in double, then rounded: PyTorch's order (2 / 0 is inf there, for an empty input's empty gradient)
         norm = (2.0 / ctx.count if ctx.count else np.inf) if ctx.reduction == "mean" else 2.0
         grad_x = K.binary(K.MUL, K.binary(K.MUL, difference, K.scalar(norm, grad.dtype)), grad)
-        return grad_x, K.unary(K.NEG, grad_x)
+        return grad_x, K.unary(K.NEG, grad_x) if ctx.needs(1) else None
 
 
 @register
@@ -81,10 +81,11 @@ class BinaryCrossEntropy(Op):
         return _reduce(ctx, _weighted(losses, weight), reduction)
 
     @staticmethod
-    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
         p, y, weight = ctx.saved["p"], ctx.saved["y"], ctx.saved["weight"]
         grad_p = _mean_scale(ctx, _weighted(K.bce_grad(p, y, grad), weight))
-        return grad_p, _mean_scale(ctx, _weighted(K.bce_target_grad(p, grad), weight))
+        grad_y = _mean_scale(ctx, _weighted(K.bce_target_grad(p, grad), weight)) if ctx.needs(1) else None
+        return grad_p, grad_y
 
 
 @register

@@ -104,8 +104,8 @@ class Sub(Op):
         return K.binary(K.SUB, a, b)
 
     @staticmethod
-    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return grad, K.unary(K.NEG, grad)
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        return grad, K.unary(K.NEG, grad) if ctx.needs(1) else None
 
 
 @register
@@ -123,8 +123,8 @@ class Rsub(Op):
         return K.binary(K.SUB, b, a)
 
     @staticmethod
-    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return K.unary(K.NEG, grad), grad
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        return K.unary(K.NEG, grad) if ctx.needs(0) else None, grad
 
 
 @register
