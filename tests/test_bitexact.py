@@ -112,6 +112,18 @@ def test_sums_start_from_positive_zero(dtype: str) -> None:
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
+def test_short_sums_add_in_torchs_order(dtype: str) -> None:
+    """Fewer elements than a vector (the seed's losses take a short path): values whose sum depends on the order
+    of the additions (1e8 absorbs 1 in float32, not 3; in float64 1e17 and 3e17), -0.0 among them."""
+    big = 1e8 if dtype == "float32" else 1e17
+    values = np.array([big, -big, 3 * big, 1.0, 3.0, 0.5, -0.0, -1.5], dtype)
+    rng = np.random.default_rng(0)
+    for n in range(1, 17):
+        for _ in range(40):
+            compare(lambda t: t.sum(), rng.choice(values, n), f"n={n}")
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
 def test_sum_with_inf_nan_and_empty_dims(dtype: str) -> None:
     compare(lambda t: t.sum(), np.array([np.inf, -np.inf, 1.0], dtype))
     compare(lambda t: t.sum(0), np.array([[np.nan, 1.0], *[[1.0, 2.0]] * 20], dtype))

@@ -369,7 +369,8 @@ def unary(op: int, x: np.ndarray) -> np.ndarray:
         walked = x.transpose(perm)
         out = memory.empty(walked.shape, x.dtype)
         _sigmoid_loop(flat(walked), out.reshape(-1), row, 2 * vector_bytes() // x.itemsize)
-        return out if perm == sorted(perm) else copy(out.transpose(np.argsort(perm)))
+        result = out.transpose(np.argsort(perm))
+        return result if result.flags.c_contiguous else copy(result)  # (moving size-1 dims copies nothing)
     out = memory.empty(x.shape, x.dtype)
     if op in SIMPLE_UNARY and x.flags.c_contiguous and out.size >= _VECTORIZED_SIZE:
         _simple_unary_loop(op, x.reshape(-1), out.reshape(-1))

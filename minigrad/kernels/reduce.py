@@ -133,6 +133,25 @@ def _loop2d(x, start, size0, step0, size1, step1, lanes, out, at, out_step, acc,
         j += count
 
 
+@njit(cache=True, inline="always")
+def _short_sum(x, n):
+    """The sum of x[0..n) for n < lanes, as ``_loop2d``'s one-column row_sum computes it: partial k = 0 + x[k] +
+    x[k + 4] + ... (n // 4 rows: no level of the cascade fills), then partial 0, the n % 4 elements left over and
+    partials 1, 2, 3 added in that order. (A level adds +0, which changes nothing: a partial is never -0.)"""
+    rows = n // 4
+    total = like(0, x[0])
+    for i in range(rows):
+        total += x[4 * i]
+    for e in range(4 * rows, n):
+        total += x[e]
+    for k in range(1, 4):
+        partial = like(0, x[0])
+        for i in range(rows):
+            partial += x[4 * i + k]
+        total += partial
+    return total
+
+
 @njit(cache=True)
 def _cascade_sum(x, sizes, steps, reduced, lanes, out, acc, sums, idx):
     """cascade_sum over TensorIterator's dims (``sizes``/``steps`` fastest first, the first ``reduced`` summed).
@@ -143,6 +162,9 @@ def _cascade_sum(x, sizes, steps, reduced, lanes, out, acc, sums, idx):
     compiled step that sums in a loop allocates nothing.
     """
     ndim = sizes.size
+    if ndim == 1 and steps[0] == 1 and sizes[0] < lanes:  # a few contiguous elements (the seed's losses): fast
+        out[0] += _short_sum(x, sizes[0])
+        return
     size1 = sizes[1] if ndim > 1 else 1
     step1 = steps[1] if ndim > 1 else 0
     out_step = 1 if reduced == 1 else 0
