@@ -165,8 +165,9 @@ def _row_sum(x, start, n, lanes, tree, acc):
         return total
     for k in range(lanes):
         acc[k] = x[start + k]
-    for i in range(lanes, n):
-        acc[i % lanes] += x[start + i]
+    for i in range(start + lanes, start + n, lanes):  # whole vectors, then the leftovers into the first lanes
+        for k in range(min(lanes, start + n - i)):
+            acc[k] += x[i + k]
     return _reduce_lanes(acc, lanes, tree)
 
 
@@ -181,14 +182,15 @@ def _row_dot(a, b, start, n, lanes, tree, fused_tail, acc):
         for i in range(1, n):
             total += a[start + i] * b[start + i]
         return total
-    whole = n - n % lanes
+    whole = start + n - n % lanes
     for k in range(lanes):
         acc[k] = a[start + k] * b[start + k]
-    for i in range(lanes, n):
-        if fused_tail and i >= whole:
-            acc[i % lanes] = fma(a[start + i], b[start + i], acc[i % lanes])
-        else:
-            acc[i % lanes] += a[start + i] * b[start + i]
+    for i in range(start + lanes, start + n, lanes):  # whole vectors, then the leftovers into the first lanes
+        for k in range(min(lanes, start + n - i)):
+            if fused_tail and i >= whole:
+                acc[k] = fma(a[i + k], b[i + k], acc[k])
+            else:
+                acc[k] += a[i + k] * b[i + k]
     return _reduce_lanes(acc, lanes, tree)
 
 
@@ -200,6 +202,20 @@ def _max(m, v):
 
 # ----- softmax, log_softmax --------------------------------------------------------------------------------------
 @njit(cache=True, error_model="numpy")
+def _sleef_exp_shifted(x, top, out):
+    """out[i] = exp(x[i] - top) with SLEEF's exp: a loop from 0 of its own, which LLVM vectorizes."""
+    for i in range(out.size):
+        out[i] = sleef_exp(x[i] - top)
+
+
+@njit(cache=True, error_model="numpy")
+def _log_softmax_grad_fused(grad, y, total, out):
+    """out[i] = g_i - exp(y_i) * sum(g) as one fma, exp from SLEEF: a loop of its own, which LLVM vectorizes."""
+    for i in range(out.size):
+        out[i] = fma(-sleef_exp(y[i]), total, grad[i])
+
+
+@njit(cache=True, error_model="numpy")
 def _softmax_rows(x, out, n, lanes, tree, sleef, log):
     """Along contiguous rows of n: max, e_i = exp(x_i - max), s = ``_row_sum`` of the e_i; then
     softmax = e_i * (1 / s), log_softmax = (x_i - max) - log s."""
@@ -208,8 +224,11 @@ def _softmax_rows(x, out, n, lanes, tree, sleef, log):
         top = x[start]
         for i in range(start + 1, start + n):
             top = _max(top, x[i])
-        for i in range(start, start + n):
-            out[i] = _exp(x[i] - top, sleef)
+        if sleef:
+            _sleef_exp_shifted(x[start:start + n], top, out[start:start + n])
+        else:
+            for i in range(start, start + n):
+                out[i] = like(math.exp(x[i] - top), top)
         total = _row_sum(out, start, n, lanes, tree, acc)
         if log:
             log_total = _log(total, sleef)
@@ -259,11 +278,13 @@ def _softmax_backward_rows(grad, y, out, n, lanes, tree, fused, fused_tail, log)
     * sum(g), as one fma in FMA builds."""
     acc = np.empty(lanes, y.dtype)
     for start in range(0, y.size, n):
-        if log:
+        if log and fused:
+            total = _row_sum(grad, start, n, lanes, tree, acc)
+            _log_softmax_grad_fused(grad[start:start + n], y[start:start + n], total, out[start:start + n])
+        elif log:
             total = _row_sum(grad, start, n, lanes, tree, acc)
             for i in range(start, start + n):
-                e = _exp(y[i], fused)
-                out[i] = fma(-e, total, grad[i]) if fused else grad[i] - e * total
+                out[i] = grad[i] - like(math.exp(y[i]), total) * total
         else:
             total = _row_dot(grad, y, start, n, lanes, tree, fused_tail, acc)
             for i in range(start, start + n):
