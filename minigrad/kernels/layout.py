@@ -20,6 +20,8 @@ from ._scalar import like
 
 def broadcast_shapes(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
     """The shape of ``a`` and ``b`` broadcast together, with PyTorch's error when they cannot be."""
+    if a == b:
+        return a
     ndim = max(len(a), len(b))
     out = []
     for i in range(ndim):

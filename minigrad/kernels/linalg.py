@@ -32,7 +32,8 @@ def _sequential_matmul(a, b, out):
 
 def _batches(x: np.ndarray, batch: tuple[int, ...], rows: int, cols: int) -> np.ndarray:
     """``x`` broadcast over ``batch`` as one read-only C-contiguous (count, rows, cols) array (one kernel type)."""
-    x = np.broadcast_to(x, (*batch, rows, cols))
+    if x.shape != (*batch, rows, cols):
+        x = np.broadcast_to(x, (*batch, rows, cols))
     return flat(x).reshape(math.prod(batch), rows, cols)
 
 
