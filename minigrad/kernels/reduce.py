@@ -133,23 +133,26 @@ def _loop2d(x, start, size0, step0, size1, step1, lanes, out, at, out_step, acc,
         j += count
 
 
-@njit(cache=True, inline="always")
-def _short_sum(x, n):
-    """The sum of x[0..n) for n < lanes, as ``_loop2d``'s one-column row_sum computes it: partial k = 0 + x[k] +
-    x[k + 4] + ... (n // 4 rows: no level of the cascade fills), then partial 0, the n % 4 elements left over and
-    partials 1, 2, 3 added in that order. (A level adds +0, which changes nothing: a partial is never -0.)"""
+@njit(cache=True)
+def _short_sum(x, out):
+    """out[0] += the sum of the n < lanes elements of x, as ``_cascade_sum``'s one-column row_sum computes it:
+    partial k = 0 + x[k] + x[k + 4] + ... (n // 4 rows: no level of the cascade fills), then partial 0, the n % 4
+    elements left over and partials 1, 2, 3 added in that order. (A level adds +0, which changes nothing: a
+    partial is never -0.) A kernel of its own: the seed's sums take it, and it compiles in a fraction of the time
+    ``_cascade_sum`` takes."""
+    n = x.size
     rows = n // 4
-    total = like(0, x[0])
+    total = like(0, out[0])
     for i in range(rows):
         total += x[4 * i]
     for e in range(4 * rows, n):
         total += x[e]
     for k in range(1, 4):
-        partial = like(0, x[0])
+        partial = like(0, out[0])
         for i in range(rows):
             partial += x[4 * i + k]
         total += partial
-    return total
+    out[0] += total
 
 
 @njit(cache=True)
@@ -162,9 +165,6 @@ def _cascade_sum(x, sizes, steps, reduced, lanes, out, acc, sums, idx):
     compiled step that sums in a loop allocates nothing.
     """
     ndim = sizes.size
-    if ndim == 1 and steps[0] == 1 and sizes[0] < lanes:  # a few contiguous elements (the seed's losses): fast
-        out[0] += _short_sum(x, sizes[0])
-        return
     size1 = sizes[1] if ndim > 1 else 1
     step1 = steps[1] if ndim > 1 else 0
     out_step = 1 if reduced == 1 else 0
@@ -349,9 +349,11 @@ def sum(x: np.ndarray, axes: tuple[int, ...], dtype: np.dtype | None = None) -> 
     if x.size and not reduced:  # only dims of size 1 are summed: PyTorch adds x to zeros
         return binary(ADD, scalar(0, dtype), x).reshape(kept_shape)
     out = np.zeros(math.prod(kept_shape), dtype)
-    if x.size:
+    lanes = _VECTOR_BYTES // x.itemsize
+    if x.size and len(sizes) == 1 and steps[0] == 1 and sizes[0] < lanes:  # a few contiguous elements (the seed's)
+        _short_sum(readonly(x.reshape(-1)) if x.flags.c_contiguous else strided_buffer(x)[0][:sizes[0]], out)
+    elif x.size:
         buf = readonly(x.reshape(-1)) if x.flags.c_contiguous else strided_buffer(x)[0]
-        lanes = _VECTOR_BYTES // x.itemsize
         _cascade_sum(buf, readonly(np.array(sizes, np.int64)), readonly(np.array(steps, np.int64)), reduced, lanes,
                      out, np.empty((4, 4 * lanes), dtype), np.empty(4 * lanes, dtype), np.empty(len(sizes), np.int64))
     return out.reshape(kept_shape)
