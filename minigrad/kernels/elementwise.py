@@ -364,7 +364,11 @@ ARITHMETIC = (ADD, SUB, MUL, DIV, SIGMOID_GRAD, RELU_GRAD)  # the ops ``_arithme
 
 def unary(op: int, x: np.ndarray) -> np.ndarray:
     """A new array holding f(x) elementwise, for the unary op code ``op`` (sigmoid: float ``x`` only)."""
-    if op == SIGMOID:  # position-dependent: walk x in PyTorch's order
+    if op == SIGMOID and x.flags.c_contiguous:  # position-dependent, but PyTorch walks this in memory order
+        out = memory.empty(x.shape, x.dtype)
+        _sigmoid_loop(flat(x), out.reshape(-1), x.size, 2 * vector_bytes() // x.itemsize)
+        return out
+    if op == SIGMOID:  # walk x in PyTorch's order
         perm, row = _walk(x)
         walked = x.transpose(perm)
         out = memory.empty(walked.shape, x.dtype)
