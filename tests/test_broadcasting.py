@@ -54,8 +54,8 @@ def test_broadcast_binary_matches_torch(shapes, dtypes, op, seed) -> None:
 ], ids=str)
 def test_large_rows_broadcast_match_torch(shapes, op: str, dtype: str, device: str) -> None:
     """From ``_VECTORIZED_SIZE`` (4096) elements, an operand repeating whole rows (a bias over a batch) is read in
-    place, row by row, in the vectorized loop (a single value as a row of copies): values and both gradients as
-    torch's, the values bit for bit."""
+    place, row by row, in the vectorized loop (a single value goes to the strided loop): values and both
+    gradients as torch's, the values bit for bit."""
     rng = np.random.default_rng(len(shapes[0]) + len(op))
     arrays = [(rng.uniform(0.5, 2.0, s) * rng.choice([-1, 1], s)).astype(dtype) for s in shapes]
     results = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import sys
 import warnings
+from typing import Any
 
 import numba
 import numpy as np
@@ -179,6 +180,35 @@ def test_compiled_step_with_cached_large_temporaries_equals_eager() -> None:
         assert loss_a == loss_b
         for a, b in zip(params_a, params_b):
             np.testing.assert_array_equal(a, b)
+
+
+def _scaled_run(compiled: bool, steps: int = 6) -> tuple[Any, list[tuple[float, list[np.ndarray]]]]:
+    """A 0-d parameter that SGD changes every step scales a 64 x 128 one: the kernels must read the scale's
+    memory at every step, not its value at the trace."""
+    minigrad.manual_seed(6)
+    weight, scale = minigrad.nn.Parameter(minigrad.randn(64, 128)), minigrad.nn.Parameter(minigrad.tensor(0.5))
+    optimizer = minigrad.optim.SGD([weight, scale], lr=0.01)
+
+    def train_step():
+        scaled = weight * scale
+        loss = (scaled * scaled).mean()
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        return loss
+
+    step = minigrad.compile(train_step) if compiled else train_step
+    return step, [(step().item(), [weight.detach().numpy().copy(), scale.item()]) for _ in range(steps)]
+
+
+def test_a_scale_that_changes_every_step_is_read_every_step() -> None:
+    step, compiled = _scaled_run(True)
+    _, eager = _scaled_run(False)
+    assert step.refused is None, step.refused
+    for (loss_a, params_a), (loss_b, params_b) in zip(compiled, eager):
+        assert loss_a == loss_b
+        np.testing.assert_array_equal(params_a[0], params_b[0])
+        assert params_a[1] == params_b[1]
 
 
 class _Seed:

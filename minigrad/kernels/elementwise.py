@@ -405,12 +405,11 @@ def binary(op: int, a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None)
 
 
 def _as_rows(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray | None:
-    """``x`` as a flat buffer holding all of ``shape``'s elements or whole rows of them, repeated (a bias (C,)
-    against (N, C): its shape, less leading 1s, is a trailing part of ``shape``; a single value becomes a row of
-    shape[-1] copies of it), for ``_arithmetic_loop``; None if it is neither."""
-    if x.size == 1:
-        return readonly(np.full(shape[-1], x.reshape(-1)[0], x.dtype)) if shape[-1] > 1 else None
-    if not x.flags.c_contiguous:
+    """``x`` as a flat buffer holding all of ``shape``'s elements or whole rows of them (2 or more), repeated (a
+    bias (C,) against (N, C): its shape, less leading 1s, is a trailing part of ``shape``), for
+    ``_arithmetic_loop``; None if it is neither. (A single value is not spread into a row: that copy would not be
+    a kernel, and ``minigrad.compile`` replays kernels only, so it would keep the value of its trace.)"""
+    if x.size == 1 or not x.flags.c_contiguous:
         return None
     dims = x.shape[next((i for i, n in enumerate(x.shape) if n != 1), x.ndim):]
     return readonly(x.reshape(-1)) if shape[len(shape) - len(dims):] == dims else None
