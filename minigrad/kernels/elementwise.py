@@ -316,8 +316,12 @@ def _walk(x: np.ndarray) -> tuple[list[int], int]:
 
     Dims of size 1 drop out; the rest are insertion-sorted by stride, fastest last (reorder_dimensions: equal
     strides put the smaller dim inside; a zero stride leaves the order open). A row is the innermost dim, if
-    its step is 1 (or 0: a broadcast value), merged with the next dims while they continue it in memory.
+    its step is 1 (or 0: a broadcast value), merged with the next dims while they continue it in memory. So a
+    C-contiguous ``x`` is walked in memory order, as one row (what the rest gives, without the sort).
     """
+    if x.flags.c_contiguous and x.size > 1:
+        return list(range(x.ndim)), x.size
+
     def after(d0: int, d1: int) -> int:  # 1 if d0 is walked faster than d1 should be, -1 if slower, 0 if open
         s0, s1 = x.strides[d0], x.strides[d1]
         if s0 == 0 or s1 == 0:
@@ -365,16 +369,12 @@ ARITHMETIC = (ADD, SUB, MUL, DIV, SIGMOID_GRAD, RELU_GRAD)  # the ops ``_arithme
 
 def unary(op: int, x: np.ndarray) -> np.ndarray:
     """A new array holding f(x) elementwise, for the unary op code ``op`` (sigmoid: float ``x`` only)."""
-    if op == SIGMOID and x.flags.c_contiguous:  # position-dependent, but PyTorch walks this in memory order
-        out = memory.empty(x.shape, x.dtype)
-        _sigmoid_loop(flat(x), out.reshape(-1), x.size, 2 * vector_bytes() // x.itemsize)
-        return out
-    if op == SIGMOID:  # walk x in PyTorch's order
+    if op == SIGMOID:  # position-dependent: walk x in PyTorch's order
         perm, row = _walk(x)
         walked = x.transpose(perm)
         out = memory.empty(walked.shape, x.dtype)
         _sigmoid_loop(flat(walked), out.reshape(-1), row, 2 * vector_bytes() // x.itemsize)
-        result = out.transpose(np.argsort(perm))
+        result = out.transpose(sorted(range(x.ndim), key=perm.__getitem__))  # perm undone
         return result if result.flags.c_contiguous else copy(result)  # (moving size-1 dims copies nothing)
     out = memory.empty(x.shape, x.dtype)
     if op in SIMPLE_UNARY and x.flags.c_contiguous and out.size >= _VECTORIZED_SIZE:
@@ -394,7 +394,7 @@ def binary(op: int, a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None)
         write(out, binary(op, a, b))
         return out
     if op in ARITHMETIC and out.size >= _VECTORIZED_SIZE:
-        ra, rb = _as_rows(a, shape), _as_rows(b, shape)
+        ra, rb = _repeated_rows(a, shape), _repeated_rows(b, shape)
         if ra is not None and rb is not None:
             _arithmetic_loop(op, ra, rb, out.reshape(-1))
             return out
@@ -404,7 +404,7 @@ def binary(op: int, a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None)
     return out
 
 
-def _as_rows(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray | None:
+def _repeated_rows(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray | None:
     """``x`` as a flat buffer holding all of ``shape``'s elements or whole rows of them (2 or more), repeated (a
     bias (C,) against (N, C): its shape, less leading 1s, is a trailing part of ``shape``), for
     ``_arithmetic_loop``; None if it is neither. (A single value is not spread into a row: that copy would not be

@@ -350,10 +350,12 @@ def sum(x: np.ndarray, axes: tuple[int, ...], dtype: np.dtype | None = None) -> 
         return binary(ADD, scalar(0, dtype), x).reshape(kept_shape)
     out = np.zeros(math.prod(kept_shape), dtype)
     lanes = _VECTOR_BYTES // x.itemsize
-    if x.size and len(sizes) == 1 and steps[0] == 1 and sizes[0] < lanes:  # a few contiguous elements (the seed's)
-        _short_sum(readonly(x.reshape(-1)) if x.flags.c_contiguous else strided_buffer(x)[0][:sizes[0]], out)
-    elif x.size:
-        buf = readonly(x.reshape(-1)) if x.flags.c_contiguous else strided_buffer(x)[0]
+    if not x.size:
+        return out.reshape(kept_shape)
+    buf = readonly(x.reshape(-1)) if x.flags.c_contiguous else strided_buffer(x)[0]
+    if len(sizes) == 1 and steps[0] == 1 and sizes[0] < lanes:  # a few contiguous elements (the seed's sums)
+        _short_sum(buf[:sizes[0]], out)
+    else:
         _cascade_sum(buf, readonly(np.array(sizes, np.int64)), readonly(np.array(steps, np.int64)), reduced, lanes,
                      out, np.empty((4, 4 * lanes), dtype), np.empty(4 * lanes, dtype), np.empty(len(sizes), np.int64))
     return out.reshape(kept_shape)

@@ -278,13 +278,13 @@ def _softmax_backward_rows(grad, y, out, n, lanes, tree, fused, fused_tail, log)
     * sum(g), as one fma in FMA builds."""
     acc = np.empty(lanes, y.dtype)
     for start in range(0, y.size, n):
-        if log and fused:
+        if log:
             total = _row_sum(grad, start, n, lanes, tree, acc)
-            _log_softmax_grad_fused(grad[start:start + n], y[start:start + n], total, out[start:start + n])
-        elif log:
-            total = _row_sum(grad, start, n, lanes, tree, acc)
-            for i in range(start, start + n):
-                out[i] = grad[i] - like(math.exp(y[i]), total) * total
+            if fused:
+                _log_softmax_grad_fused(grad[start:start + n], y[start:start + n], total, out[start:start + n])
+            else:
+                for i in range(start, start + n):
+                    out[i] = grad[i] - like(math.exp(y[i]), total) * total
         else:
             total = _row_dot(grad, y, start, n, lanes, tree, fused_tail, acc)
             for i in range(start, start + n):
