@@ -72,7 +72,10 @@ def _promote(op: type[Op], inputs: Sequence[Tensor | Number], scalars: tuple[Any
     op.check([x._data.dtype if isinstance(x, Tensor) else dtypes.scalar_dtype(x).np for x in inputs])
     if op.promotion in (Promotion.NONE, Promotion.SAME):  # numbers take the first tensor's dtype
         return [x._data if isinstance(x, Tensor) else K.scalar(x, tensors[0]._data.dtype) for x in inputs]
-    target = dtypes.result_type([(t.dtype, t._data.ndim) for t in tensors], numbers + scalars)
+    if not numbers and not scalars and all(t._data.dtype == tensors[0]._data.dtype for t in tensors):
+        target = tensors[0].dtype  # one dtype throughout: nothing to promote
+    else:
+        target = dtypes.result_type([(t.dtype, t._data.ndim) for t in tensors], numbers + scalars)
     if op.promotion is Promotion.FLOAT and not target.is_floating_point:
         target = dtypes.get_default_dtype()
     return [K.cast(x._data, target.np) if isinstance(x, Tensor) else K.scalar(x, target.np) for x in inputs]
@@ -88,7 +91,7 @@ def apply(op: type[Op], *inputs: Tensor | Number, scalars: tuple[Any, ...] = (),
     arrays = _promote(op, inputs, scalars)
     params = {k: v._data if isinstance(v, Tensor) else v for k, v in params.items()}
     ctx = engine.Context()
-    ctx.needs_input_grad = tuple(isinstance(x, Tensor) and x.requires_grad for x in inputs)
+    ctx.needs_input_grad = tuple(isinstance(x, Tensor) and x._requires_grad for x in inputs)
     recording = op.differentiable and is_grad_enabled() and any(ctx.needs_input_grad)
     if not recording:
         ctx.needs_input_grad = (False,) * len(inputs)
@@ -317,7 +320,7 @@ class Tensor:
         if gradient is None:
             if self.numel() != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            seed = np.ones(self.shape, self._data.dtype)
+            seed = K.scalar(1, self._data.dtype).reshape(self._data.shape)
         else:
             if tuple(gradient.shape) != self.shape:
                 raise RuntimeError(

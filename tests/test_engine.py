@@ -80,6 +80,35 @@ def test_a_leaf_takes_its_first_gradient_only_when_nothing_else_holds_it(size: i
         np.testing.assert_array_equal(t.grad.numpy(), seed)
 
 
+def test_a_gradient_reshaped_on_its_way_out_is_taken_unless_its_array_is_held(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The seed's Linear(1, 1) gets its weight's gradient as a reshaped view of the product and its bias's as a view
+    of the sum: only the engine holds the arrays under them, so both are taken (no copy). The same view of an array
+    a retained gradient holds is copied. Values as torch's; each ``.grad`` its own memory, accumulating in place."""
+    copied = []
+    copy = minigrad.kernels.copy
+    monkeypatch.setattr(minigrad.kernels, "copy", lambda array, *rest: copied.append(array.shape) or copy(array, *rest))
+    grads = {}
+    for fw in (minigrad, torch):
+        fw.manual_seed(777)
+        layer = fw.nn.Linear(1, 1)
+        x = fw.tensor([[1.0], [2.0], [3.0]])
+        copied.clear()
+        for _ in range(2):
+            fw.nn.functional.mse_loss(layer(x), 2 * x).backward()
+        grads[fw.__name__] = [layer.weight.grad.tolist(), layer.bias.grad.tolist()]
+        if fw is minigrad:
+            assert copied == []
+            assert not np.shares_memory(layer.weight.grad.numpy(), layer.bias.grad.numpy())
+            a = minigrad.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+            flat = a.reshape(4)
+            flat.retain_grad()
+            copied.clear()
+            (flat * 3).sum().backward()
+            assert copied == [(4,), (2, 2)]  # the hook's copy; then a's gradient, a view of the array the hook got
+            assert not np.shares_memory(a.grad.numpy(), flat.grad.numpy())
+    assert grads["minigrad"] == grads["torch"]
+
+
 def test_gradient_accumulates_into_a_non_contiguous_grad_as_torch() -> None:
     """A ``.grad`` set to a transposed tensor: backward adds into it in place (it was written to a temporary copy)."""
     grads = []

@@ -119,6 +119,11 @@ UNARY = {
     "1 ** x": lambda fw, nnf, x: 1.0**x,
     "x * 1e300": lambda fw, nnf, x: x * 1e300,  # float32: the number is inf there (numpy used to warn converting it)
     "x + 1e300": lambda fw, nnf, x: x + 1e300,
+    "x * 3.4028234e38": lambda fw, nnf, x: x * 3.4028234e38,  # numbers at float32's largest, and just beyond
+    "x * 3.4028236e38": lambda fw, nnf, x: x * 3.4028236e38,
+    "x * 3.5e38": lambda fw, nnf, x: x * 3.5e38,
+    "x * 1e-46": lambda fw, nnf, x: x * 1e-46,  # a number below float32's smallest subnormal
+    "x - 5e-324": lambda fw, nnf, x: x - 5e-324,
 }
 EXPONENTS = [2, 3, 0, 1, -1, -2, 0.5, -0.5, 2.5, -1.5, 4, 1e-3]
 

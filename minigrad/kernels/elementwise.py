@@ -412,7 +412,7 @@ def _repeated_rows(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray | None:
     if x.size == 1 or not x.flags.c_contiguous:
         return None
     dims = x.shape[next((i for i, n in enumerate(x.shape) if n != 1), x.ndim):]
-    return readonly(x.reshape(-1)) if shape[len(shape) - len(dims):] == dims else None
+    return readonly(x, -1) if shape[len(shape) - len(dims):] == dims else None
 
 
 def compare(op: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -22,6 +22,8 @@ def broadcast_shapes(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
     """The shape of ``a`` and ``b`` broadcast together, with PyTorch's error when they cannot be."""
     if a == b:
         return a
+    if len(a) != len(b) and (a[len(a) - len(b):] == b if len(a) > len(b) else b[len(b) - len(a):] == a):
+        return a if len(a) > len(b) else b  # the shorter one is the end of the longer: a bias, or a single value
     ndim = max(len(a), len(b))
     out = []
     for i in range(ndim):
@@ -79,17 +81,17 @@ def strided_buffer(x: np.ndarray, writeable: bool = False) -> tuple[np.ndarray, 
         raise ValueError("negative strides are not supported")
     strides = np.array(steps, np.int64)
     if x.flags.c_contiguous:  # the memory is the array itself, flattened
-        flattened = x.reshape(-1)
-        return (flattened if writeable else readonly(flattened)), strides
+        return (x.reshape(-1) if writeable else readonly(x, -1)), strides
     extent = 1 + sum((n - 1) * step for n, step in zip(x.shape or (1,), steps))
     buf = np.lib.stride_tricks.as_strided(x, shape=(extent,), strides=(x.itemsize,), writeable=writeable)
     return buf, strides
 
 
-def readonly(x: np.ndarray) -> np.ndarray:
-    """A read-only view: kernels see one array type whatever the caller's flags (fewer compilations)."""
-    view = x.view()
-    view.flags.writeable = False
+def readonly(x: np.ndarray, shape: int | tuple[int, ...] | None = None) -> np.ndarray:
+    """A read-only view of ``x`` (C-contiguous when ``shape`` is given), reshaped to ``shape`` if given: kernels
+    see one array type whatever the caller's flags (fewer compilations)."""
+    view = x.view() if shape is None else x.reshape(shape)
+    view.setflags(write=False)
     return view
 
 
@@ -122,15 +124,13 @@ def write(dst: np.ndarray, src: np.ndarray) -> None:
 
 def flat(x: np.ndarray) -> np.ndarray:
     """``x`` as a read-only flat C-contiguous buffer: a view when possible, else a copy."""
-    if not x.flags.c_contiguous:
-        x = copy(x)
-    return readonly(x.reshape(-1))
+    return readonly(x if x.flags.c_contiguous else copy(x), -1)
 
 
 def flat_broadcast(x: np.ndarray, shape: tuple[int, ...]) -> tuple[np.ndarray, int]:
     """``x`` as a flat buffer read with a step: step 1 over ``shape``'s elements, or step 0 for one value."""
     if x.size == 1:
-        return readonly(x.reshape(1)) if x.flags.c_contiguous else flat(x), 0
+        return flat(x), 0
     if x.shape != shape:
         x = np.broadcast_to(x, shape)
     return flat(x), 1
@@ -160,12 +160,17 @@ def cast(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
     return x if x.dtype == dtype else copy(x, dtype)
 
 
+_FLOAT_MAX = {np.dtype(t): float(np.finfo(t).max) for t in (np.float32, np.float64)}
+
+
 def scalar(value: float, dtype: np.dtype) -> np.ndarray:
     """A 0-d array holding ``value`` in ``dtype``: how Python numbers enter kernels (f32(value) for float32).
 
     Integers wrap as C casts do (-2 as uint8 is 254), as PyTorch's scalars do; a float beyond float32's range
     becomes inf, as a C cast makes it, without numpy's overflow warning (ops that refuse it check first).
     """
+    if isinstance(value, (int, float)) and abs(value) <= _FLOAT_MAX.get(dtype, -1.0):  # nothing to wrap or overflow
+        return np.array(value, dtype)
     with np.errstate(over="ignore", invalid="ignore"):
         return np.asarray(value).astype(dtype)
 

@@ -13,7 +13,7 @@ import numpy as np
 from numba import njit
 
 from ._scalar import like
-from .layout import flat
+from .layout import broadcast_shapes, copy, readonly
 
 SEQUENTIAL_K = 3  # inner sizes up to which PyTorch's products are sequential dots, whatever the layout
 
@@ -34,7 +34,7 @@ def _batches(x: np.ndarray, batch: tuple[int, ...], rows: int, cols: int) -> np.
     """``x`` broadcast over ``batch`` as one read-only C-contiguous (count, rows, cols) array (one kernel type)."""
     if x.shape != (*batch, rows, cols):
         x = np.broadcast_to(x, (*batch, rows, cols))
-    return flat(x).reshape(math.prod(batch), rows, cols)
+    return readonly(x if x.flags.c_contiguous else copy(x), (math.prod(batch), rows, cols))
 
 
 def blas_matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
@@ -48,7 +48,7 @@ def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     a2 = a[None, :] if a.ndim == 1 else a
     b2 = b[:, None] if b.ndim == 1 else b
     m, k, n = a2.shape[-2], a2.shape[-1], b2.shape[-1]
-    batch = np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
+    batch = broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
     shape = (*batch, *((m,) if a.ndim > 1 else ()), *((n,) if b.ndim > 1 else ()))
     sequential = k <= SEQUENTIAL_K or (m == 1 and b2.flags.c_contiguous)
     if not sequential or a.dtype.kind != "f":

@@ -80,11 +80,12 @@ _ONE_VIEW = _base_refs(np.frombuffer(memoryview(np.empty(1, np.uint8)), np.uint8
 
 
 def private(array: np.ndarray) -> bool:
-    """Whether ``array`` is the only way to its memory: it owns it, or it is the one view of an array ``empty``
-    made over a cache block."""
+    """Whether ``array`` is the only way to its memory: it owns it, or it is the one view of an array that owns
+    it (a result reshaped on its way out) or of an array ``empty`` made over a cache block."""
     if array.base is None:
         return True
-    return type(array.base.base) is memoryview and _base_refs(array) == _ONE_VIEW
+    owner = array.base.base
+    return (owner is None or type(owner) is memoryview) and _base_refs(array) == _ONE_VIEW
 
 
 def empty_cache() -> None:

@@ -293,8 +293,8 @@ def _iteration(x: np.ndarray, axes: tuple[int, ...]) -> tuple[list[int], list[in
     input stride (equal strides: the smaller dim first; a zero stride leaves the order open). Neighbours
     then merge where the input's and the output's strides both allow (coalesce_dimensions).
     """
-    if x.flags.c_contiguous and len(axes) == x.ndim and x.size > 1:  # the common case: what the rest gives, fast
-        return [x.size], [1], 1
+    if x.flags.c_contiguous and x.size > 1 and all(d in axes or n == 1 for d, n in enumerate(x.shape)):
+        return [x.size], [1], 1  # the common case, a whole contiguous tensor: what the rest gives, fast
     steps = [s // x.itemsize for s in x.strides]
     out_steps, n = [0] * x.ndim, 1
     for d in reversed(range(x.ndim)):
@@ -343,7 +343,7 @@ def sum(x: np.ndarray, axes: tuple[int, ...], dtype: np.dtype | None = None) -> 
         _sum_rows(rows, total)
         return cast(total, dtype).reshape(kept_shape)
     x = cast(x, dtype)
-    if any(s < 0 for s in x.strides):
+    if not x.flags.c_contiguous and any(s < 0 for s in x.strides):
         x = copy(x)
     sizes, steps, reduced = _iteration(x, axes)
     if x.size and not reduced:  # only dims of size 1 are summed: PyTorch adds x to zeros
@@ -352,7 +352,7 @@ def sum(x: np.ndarray, axes: tuple[int, ...], dtype: np.dtype | None = None) -> 
     lanes = _VECTOR_BYTES // x.itemsize
     if not x.size:
         return out.reshape(kept_shape)
-    buf = readonly(x.reshape(-1)) if x.flags.c_contiguous else strided_buffer(x)[0]
+    buf = readonly(x, -1) if x.flags.c_contiguous else strided_buffer(x)[0]
     if len(sizes) == 1 and steps[0] == 1 and sizes[0] < lanes:  # a few contiguous elements (the seed's sums)
         _short_sum(buf[:sizes[0]], out)
     else:

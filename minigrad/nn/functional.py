@@ -36,6 +36,8 @@ def _warn_if_broadcast(input: Tensor, target: Tensor) -> None:
 def _broadcast_dtypes(input: Tensor, target: Tensor) -> tuple[Tensor, Tensor]:
     """Both converted to their promoted dtype as PyTorch's mse_loss and l1_loss promote them: after
     ``broadcast_tensors``, so a 0-d operand counts as a tensor with dims (float32 (3,) and float64 () give float64)."""
+    if input.dtype is target.dtype:
+        return input, target
     ndim = len(K.broadcast_shapes(tuple(input.shape), tuple(target.shape)))
     common = dtypes.result_type([(input.dtype, ndim), (target.dtype, ndim)])
     return input.to(common), target.to(common)
