@@ -243,6 +243,28 @@ def test_pow2_sets_exponent_bits_exactly(dtype: str, low: int, high: int) -> Non
     assert all(pow2(k, out[0]) == e for k, e in zip(ks, expected))
 
 
+@pytest.mark.parametrize("capability", ["avx2", "default"])
+def test_softmax_rows_follow_aten_cpu_capability(capability: str) -> None:
+    """softmax and log_softmax along rows, bit for bit, with AVX2's vectors and with the build without vectors (libm's
+    exp and log): short rows in blocks, a partial last block, rows longer than a block."""
+    code = (
+        "import numpy as np, torch, minigrad\n"
+        "torch.set_num_threads(1)\n"
+        "rng = np.random.default_rng(0)\n"
+        "for shape in [(512, 10), (300, 7), (2, 3000), (3, 17)]:\n"
+        "    for dtype in (np.float32, np.float64):\n"
+        "        x = (rng.standard_normal(shape) * 4).astype(dtype)\n"
+        "        for name in ('softmax', 'log_softmax'):\n"
+        "            a = getattr(minigrad.nn.functional, name)(minigrad.tensor(x), 1).numpy()\n"
+        "            b = getattr(torch.nn.functional, name)(torch.from_numpy(x), 1).numpy()\n"
+        "            assert np.array_equal(a.view(np.uint8), b.view(np.uint8)), (name, shape, dtype)\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "ATEN_CPU_CAPABILITY": capability})
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
 def test_sigmoid_follows_aten_cpu_capability() -> None:
     """The block of SLEEF lanes is two vectors of the capability torch runs (AVX2 here, whatever the host)."""
     code = (

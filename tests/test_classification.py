@@ -162,7 +162,8 @@ def test_nll_loss_of_1d_input_with_a_one_element_target_matches_torch_forward() 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize(("shape", "dim", "scale"), [
     ((6,), 0, 3.0), ((4, 10), 1, 3.0), ((4, 10), 0, 3.0), ((2, 33, 3), 1, 3.0), ((2, 3, 33), -1, 3.0),
-    ((3, 1000), 1, 3.0), ((1000, 3), 0, 3.0), ((5, 6), 1, 1e4), ((6, 5), 0, 1e4), ((), 0, 1.0)])
+    ((3, 1000), 1, 3.0), ((1000, 3), 0, 3.0), ((5, 6), 1, 1e4), ((6, 5), 0, 1e4), ((), 0, 1.0),
+    ((300, 10), 1, 3.0), ((2, 3000), 1, 3.0)])  # rows in blocks of 2048 elements: a partial last block; one row each
 def test_softmax_and_log_softmax_match_torch_bit_for_bit(shape: tuple[int, ...], dim: int, scale: float, dtype: str,
                                                          log: bool, device: str) -> None:
     x = (np.random.default_rng(len(shape) + dim).uniform(-1, 1, shape) * scale).astype(dtype)

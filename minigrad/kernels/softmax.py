@@ -28,6 +28,7 @@ from .layout import flat
 
 _BLOCK_BYTES = 128 * 1024  # SoftMaxKernel.cpp's BLOCK_SIZE: a chunk of columns fits in L2
 _LEVELS = 8  # nll_loss's cascade_sum_num_levels
+_ROW_BLOCK = 2048  # elements in a block of rows (at least one row) in ``_softmax_rows``: in L1 with its output
 
 
 # ----- SLEEF's log, 1-ulp (xlogf_u1 / xlog_u1, FMA build) ----------------------------------------------------
@@ -202,10 +203,11 @@ def _max(m, v):
 
 # ----- softmax, log_softmax --------------------------------------------------------------------------------------
 @njit(cache=True, error_model="numpy")
-def _sleef_exp_shifted(x, top, out):
-    """out[i] = exp(x[i] - top) with SLEEF's exp: a loop from 0 of its own, which LLVM vectorizes."""
-    for i in range(out.size):
-        out[i] = sleef_exp(x[i] - top)
+def _exp_in_place(x, sleef):
+    """x[i] = exp(x[i]), SLEEF's in a loop of its own from 0 (which LLVM vectorizes, however short the rows the
+    values came from), or libm's."""
+    for i in range(x.size):
+        x[i] = _exp(x[i], sleef)
 
 
 @njit(cache=True, error_model="numpy")
@@ -218,26 +220,37 @@ def _log_softmax_grad_fused(grad, y, total, out):
 @njit(cache=True, error_model="numpy")
 def _softmax_rows(x, out, n, lanes, tree, sleef, log):
     """Along contiguous rows of n: max, e_i = exp(x_i - max), s = ``_row_sum`` of the e_i; then
-    softmax = e_i * (1 / s), log_softmax = (x_i - max) - log s."""
+    softmax = e_i * (1 / s), log_softmax = (x_i - max) - log s.
+
+    Rows go in blocks of about ``_ROW_BLOCK`` elements, so that exp runs over a whole block at once; each row's
+    loops run over a slice from 0 (loops from an offset LLVM leaves scalar).
+    """
     acc = np.empty(lanes, x.dtype)
-    for start in range(0, x.size, n):
-        top = x[start]
-        for i in range(start + 1, start + n):
-            top = _max(top, x[i])
-        if sleef:
-            _sleef_exp_shifted(x[start:start + n], top, out[start:start + n])
-        else:
-            for i in range(start, start + n):
-                out[i] = like(math.exp(x[i] - top), top)
-        total = _row_sum(out, start, n, lanes, tree, acc)
-        if log:
-            log_total = _log(total, sleef)
-            for i in range(start, start + n):
-                out[i] = (x[i] - top) - log_total
-        else:
-            scale = like(1, total) / total
-            for i in range(start, start + n):
-                out[i] *= scale
+    block = max(1, _ROW_BLOCK // n) * n
+    tops = np.empty(block // n, x.dtype)
+    for first in range(0, x.size, block):
+        xs, outs = x[first:first + block], out[first:first + block]
+        for r in range(xs.size // n):
+            row, e = xs[r * n:(r + 1) * n], outs[r * n:(r + 1) * n]
+            top = row[0]
+            for i in range(1, n):
+                top = _max(top, row[i])
+            tops[r] = top
+            for i in range(n):
+                e[i] = row[i] - top
+        _exp_in_place(outs, sleef)
+        for r in range(xs.size // n):
+            row, e = xs[r * n:(r + 1) * n], outs[r * n:(r + 1) * n]
+            total = _row_sum(e, 0, n, lanes, tree, acc)
+            if log:
+                log_total = _log(total, sleef)
+                top = tops[r]
+                for i in range(n):
+                    e[i] = (row[i] - top) - log_total
+            else:
+                scale = like(1, total) / total
+                for i in range(n):
+                    e[i] *= scale
 
 
 @njit(cache=True, error_model="numpy")
