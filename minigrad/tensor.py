@@ -65,15 +65,17 @@ def _promote(op: type[Op], inputs: Sequence[Tensor | Number], scalars: tuple[Any
     the kernel as their value in the computation dtype (so uint8 / -2 divides by -2.0, not by 254).
     """
     tensors = [x for x in inputs if isinstance(x, Tensor)]
-    numbers = tuple(x for x in inputs if not isinstance(x, Tensor))
+    numbers = tuple(x for x in inputs if not isinstance(x, Tensor)) if len(tensors) < len(inputs) else ()
     for value in numbers:
         if not _is_number(value):
             raise TypeError(f"unsupported operand type(s) for {op.__name__}: 'Tensor' and '{type(value).__name__}'")
-    op.check([x._data.dtype if isinstance(x, Tensor) else dtypes.scalar_dtype(x).np for x in inputs])
-    if op.promotion in (Promotion.NONE, Promotion.SAME):  # numbers take the first tensor's dtype
+    if op.check is not Op.check:  # the op refuses some dtypes
+        op.check([x._data.dtype if isinstance(x, Tensor) else dtypes.scalar_dtype(x).np for x in inputs])
+    if op.promotion is Promotion.NONE or op.promotion is Promotion.SAME:  # numbers take the first tensor's dtype
         return [x._data if isinstance(x, Tensor) else K.scalar(x, tensors[0]._data.dtype) for x in inputs]
-    if not numbers and not scalars and all(t._data.dtype == tensors[0]._data.dtype for t in tensors):
-        target = tensors[0].dtype  # one dtype throughout: nothing to promote
+    first = tensors[0]._data.dtype
+    if not numbers and not scalars and all(t._data.dtype == first for t in tensors):
+        target = dtypes.from_numpy(first)  # one dtype throughout: nothing to promote
     else:
         target = dtypes.result_type([(t.dtype, t._data.ndim) for t in tensors], numbers + scalars)
     if op.promotion is Promotion.FLOAT and not target.is_floating_point:
@@ -89,12 +91,12 @@ def apply(op: type[Op], *inputs: Tensor | Number, scalars: tuple[Any, ...] = (),
     no gradient flows to it (as for a loss's ``weight``).
     """
     arrays = _promote(op, inputs, scalars)
-    params = {k: v._data if isinstance(v, Tensor) else v for k, v in params.items()}
+    if params:
+        params = {k: v._data if isinstance(v, Tensor) else v for k, v in params.items()}
     ctx = engine.Context()
-    ctx.needs_input_grad = tuple(isinstance(x, Tensor) and x._requires_grad for x in inputs)
-    recording = op.differentiable and is_grad_enabled() and any(ctx.needs_input_grad)
-    if not recording:
-        ctx.needs_input_grad = (False,) * len(inputs)
+    needs = tuple(isinstance(x, Tensor) and x._requires_grad for x in inputs)
+    recording = op.differentiable and True in needs and is_grad_enabled()
+    ctx.needs_input_grad = needs if recording else (False,) * len(inputs)
     out = op.forward(ctx, *arrays, **params)
     first, rest = (out[0], out[1:]) if isinstance(out, tuple) else (out, ())
     grad_fn = None
