@@ -73,9 +73,8 @@ def _promote(op: type[Op], inputs: Sequence[Tensor | Number], scalars: tuple[Any
         op.check([x._data.dtype if isinstance(x, Tensor) else dtypes.scalar_dtype(x).np for x in inputs])
     if op.promotion is Promotion.NONE or op.promotion is Promotion.SAME:  # numbers take the first tensor's dtype
         return [x._data if isinstance(x, Tensor) else K.scalar(x, tensors[0]._data.dtype) for x in inputs]
-    first = tensors[0]._data.dtype
-    if not numbers and not scalars and all(t._data.dtype == first for t in tensors):
-        target = dtypes.from_numpy(first)  # one dtype throughout: nothing to promote
+    if tensors and not numbers and not scalars and all(t._data.dtype == tensors[0]._data.dtype for t in tensors):
+        target = tensors[0].dtype  # one dtype throughout: nothing to promote
     else:
         target = dtypes.result_type([(t.dtype, t._data.ndim) for t in tensors], numbers + scalars)
     if op.promotion is Promotion.FLOAT and not target.is_floating_point:
