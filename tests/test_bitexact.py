@@ -243,6 +243,14 @@ def test_pow2_sets_exponent_bits_exactly(dtype: str, low: int, high: int) -> Non
     assert all(pow2(k, out[0]) == e for k, e in zip(ks, expected))
 
 
+def _run_with_capability(code: str, capability: str) -> None:
+    """Run ``code`` in a fresh process whose torch and minigrad both take ``ATEN_CPU_CAPABILITY=capability``."""
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "ATEN_CPU_CAPABILITY": capability})
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
 @pytest.mark.parametrize("capability", ["avx2", "default"])
 def test_softmax_rows_follow_aten_cpu_capability(capability: str) -> None:
     """softmax and log_softmax along rows, bit for bit, with AVX2's vectors and with the build without vectors (libm's
@@ -259,10 +267,7 @@ def test_softmax_rows_follow_aten_cpu_capability(capability: str) -> None:
         "            b = getattr(torch.nn.functional, name)(torch.from_numpy(x), 1).numpy()\n"
         "            assert np.array_equal(a.view(np.uint8), b.view(np.uint8)), (name, shape, dtype)\n"
     )
-    root = Path(__file__).resolve().parent.parent
-    result = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=300,
-                            env={**os.environ, "ATEN_CPU_CAPABILITY": capability})
-    assert result.returncode == 0, result.stderr[-2000:]
+    _run_with_capability(code, capability)
 
 
 def test_sigmoid_follows_aten_cpu_capability() -> None:
@@ -274,7 +279,4 @@ def test_sigmoid_follows_aten_cpu_capability() -> None:
         "    a, b = minigrad.tensor(y).sigmoid().numpy(), torch.from_numpy(y).sigmoid().numpy()\n"
         "    assert np.array_equal(a, b), np.count_nonzero(a != b)\n"
     )
-    root = Path(__file__).resolve().parent.parent
-    result = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=300,
-                            env={**os.environ, "ATEN_CPU_CAPABILITY": "avx2"})
-    assert result.returncode == 0, result.stderr[-2000:]
+    _run_with_capability(code, "avx2")
