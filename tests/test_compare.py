@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import needs_exact_small_products
 
 from minigrad import compare
 from minigrad.progress import progress
@@ -15,6 +16,7 @@ from minigrad.progress import progress
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@needs_exact_small_products
 @pytest.mark.parametrize("program", ["linear_regression", "logistic_regression"])
 def test_table_shows_logged_epochs_final_parameters_and_verdict(program: str, capsys) -> None:
     assert compare.main([program]) == 0

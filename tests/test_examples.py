@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import needs_exact_small_products
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
@@ -28,6 +29,7 @@ def torch_twin(source: str) -> str:
     return re.sub(r"\bminigrad\b", "torch", source)
 
 
+@needs_exact_small_products
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_example_prints_what_torch_prints(example: Path) -> None:
     source = example.read_text()

@@ -21,6 +21,7 @@ nbformat = pytest.importorskip("nbformat", reason=NEEDS.format("nbformat"))
 nbclient = pytest.importorskip("nbclient", reason=NEEDS.format("nbclient"))
 kernelspec = pytest.importorskip("ipykernel.kernelspec", reason=NEEDS.format("ipykernel"))
 
+from conftest import needs_exact_small_products  # noqa: E402
 from jupyter_client.kernelspec import KernelSpecManager  # noqa: E402 (nbclient's dependency: import after the skip)
 from jupyter_client.manager import AsyncKernelManager  # noqa: E402
 
@@ -101,6 +102,7 @@ def test_explain_shows_the_chain_rule(executed: tuple[nbformat.NotebookNode, flo
     assert "DIFFERS" not in text
 
 
+@needs_exact_small_products
 def test_every_comparison_holds(executed: tuple[nbformat.NotebookNode, float]) -> None:
     comparisons = cells_tagged(executed[0], "compare")
     assert len(comparisons) >= 15
@@ -109,6 +111,7 @@ def test_every_comparison_holds(executed: tuple[nbformat.NotebookNode, float]) -
         assert "True" in text and "False" not in text, f"{cell.source}\nprinted\n{text}"
 
 
+@needs_exact_small_products
 def test_comparison_table_is_bit_identical(executed: tuple[nbformat.NotebookNode, float]) -> None:
     text = all_text(executed[0])
     assert "verdict: bit-identical" in text
