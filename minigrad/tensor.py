@@ -64,19 +64,20 @@ def _promote(op: type[Op], inputs: Sequence[Tensor | Number], scalars: tuple[Any
     Python numbers among the inputs take part in type promotion as PyTorch's "wrapped numbers" and enter
     the kernel as their value in the computation dtype (so uint8 / -2 divides by -2.0, not by 254).
     """
-    tensors = [x for x in inputs if isinstance(x, Tensor)]
-    numbers = tuple(x for x in inputs if not isinstance(x, Tensor)) if len(tensors) < len(inputs) else ()
+    arrays = [x._data for x in inputs if isinstance(x, Tensor)]
+    if arrays and len(arrays) == len(inputs) and not scalars and op.check is Op.check:
+        dtype = arrays[0].dtype
+        if all(a.dtype == dtype for a in arrays) and (op.promotion is not Promotion.FLOAT or dtype.kind == "f"):
+            return arrays  # one dtype throughout: nothing to promote
+    numbers = tuple(x for x in inputs if not isinstance(x, Tensor))
     for value in numbers:
         if not _is_number(value):
             raise TypeError(f"unsupported operand type(s) for {op.__name__}: 'Tensor' and '{type(value).__name__}'")
     if op.check is not Op.check:  # the op refuses some dtypes
         op.check([x._data.dtype if isinstance(x, Tensor) else dtypes.scalar_dtype(x).np for x in inputs])
     if op.promotion is Promotion.NONE or op.promotion is Promotion.SAME:  # numbers take the first tensor's dtype
-        return [x._data if isinstance(x, Tensor) else K.scalar(x, tensors[0]._data.dtype) for x in inputs]
-    if tensors and not numbers and not scalars and all(t._data.dtype == tensors[0]._data.dtype for t in tensors):
-        target = tensors[0].dtype  # one dtype throughout: nothing to promote
-    else:
-        target = dtypes.result_type([(t.dtype, t._data.ndim) for t in tensors], numbers + scalars)
+        return [x._data if isinstance(x, Tensor) else K.scalar(x, arrays[0].dtype) for x in inputs]
+    target = dtypes.result_type([(dtypes.from_numpy(a.dtype), a.ndim) for a in arrays], numbers + scalars)
     if op.promotion is Promotion.FLOAT and not target.is_floating_point:
         target = dtypes.get_default_dtype()
     return [K.cast(x._data, target.np) if isinstance(x, Tensor) else K.scalar(x, target.np) for x in inputs]
@@ -93,7 +94,7 @@ def apply(op: type[Op], *inputs: Tensor | Number, scalars: tuple[Any, ...] = (),
     if params:
         params = {k: v._data if isinstance(v, Tensor) else v for k, v in params.items()}
     ctx = engine.Context()
-    needs = tuple(isinstance(x, Tensor) and x._requires_grad for x in inputs)
+    needs = tuple([isinstance(x, Tensor) and x._requires_grad for x in inputs])
     recording = op.differentiable and True in needs and is_grad_enabled()
     ctx.needs_input_grad = needs if recording else (False,) * len(inputs)
     out = op.forward(ctx, *arrays, **params)

@@ -63,6 +63,9 @@ def _result_size(a: np.ndarray, b: np.ndarray) -> int:
     return math.prod(batch) * (a.shape[-2] if a.ndim > 1 else 1) * (b.shape[-1] if b.ndim > 1 else 1)
 
 
+_GRAD_FN_NAMES = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (2, 2): "MmBackward0"}  # by (a.ndim, b.ndim)
+
+
 @register
 class Matmul(Op):
     """a @ b: a 1-D a is a row vector and a 1-D b a column vector (then dropped); batch dims broadcast."""
@@ -78,9 +81,7 @@ class Matmul(Op):
         _check(a, b)
         ctx.save(a=a if ctx.needs(1) else None, b=b if ctx.needs(0) else None)
         ctx.ndims = (a.ndim, b.ndim)
-        ctx.grad_fn_name = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (2, 2): "MmBackward0"}.get(
-            (a.ndim, b.ndim), "MatmulBackward0"
-        )
+        ctx.grad_fn_name = _GRAD_FN_NAMES.get((a.ndim, b.ndim), "MatmulBackward0")
         return K.matmul(a, b)
 
     @staticmethod
