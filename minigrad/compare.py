@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -22,6 +23,11 @@ from reference.runner import Epoch, train
 from .progress import progress
 
 CHOICES = ["autograd_cell", *PROGRAMS]
+
+MKL_HINT = (
+    "(PyTorch's MKL picks its kernels by CPU: on Intel hosts with AVX512 it fuses and reorders small matrix "
+    "products. `MKL_CBWR=COMPATIBLE minigrad-compare {program}` runs the sequential ones minigrad reproduces.)"
+)
 
 
 def _torch() -> ModuleType:
@@ -137,6 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         largest = compare_program(program, torch, args.device, out, args.plot)
     verdict = "bit-identical" if largest == 0 else f"agree within {largest:.3g}"
     out.append(f"verdict: {verdict}")
+    if largest and args.device == "cpu" and "MKL_CBWR" not in os.environ:
+        out.append(MKL_HINT.format(program=args.program))
     print("\n".join(out))
     return 0
 

@@ -91,3 +91,16 @@ def test_progress_is_a_bar_on_a_terminal_and_log_lines_elsewhere(terminal: bool)
 def test_compare_reports_progress_on_stderr(capsys) -> None:
     compare.main(["logistic_regression"])
     assert "training logistic_regression on both: 1001/1001 (100%" in capsys.readouterr().err
+
+
+def test_a_difference_on_the_cpu_names_mkls_reproducible_mode(monkeypatch, capsys) -> None:
+    """Where PyTorch's MKL fuses small products (Intel AVX512 hosts), the verdict says how to get its sequential
+    ones; not when MKL_CBWR is set already."""
+    monkeypatch.setattr(compare, "compare_program", lambda *args: 2.15e-06)
+    monkeypatch.delenv("MKL_CBWR")
+    compare.main(["linear_regression"])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-2:] == ["verdict: agree within 2.15e-06", compare.MKL_HINT.format(program="linear_regression")]
+    monkeypatch.setenv("MKL_CBWR", "AUTO")
+    compare.main(["linear_regression"])
+    assert capsys.readouterr().out.splitlines()[-1] == "verdict: agree within 2.15e-06"

@@ -2,9 +2,11 @@
 
 PyTorch's CPU matmul (MKL) computes some products as a plain sequential dot, each product rounded and
 then added (no fused multiply-add): 0 + a[i,0]*b[0,j] + a[i,1]*b[1,j] + ... . Measured against torch 2.13
-on this machine, that holds for inner sizes K <= 3 in every layout, and for a single row (M = 1) times a
-C-contiguous matrix; it is what makes the seed's Linear layers bit-exact. Other products agree to
-rounding: MKL's blocking and FMAs cannot be reproduced, so they go to BLAS (numpy), which is faster.
+on an AMD host, that holds for inner sizes K <= 3 in every layout, and for a single row (M = 1) times a
+C-contiguous matrix; it is what makes the seed's Linear layers bit-exact. On Intel hosts with AVX512 MKL
+fuses and reorders these too, except in its reproducible mode (MKL_CBWR=COMPATIBLE), where they are again
+these sequential dots. Other products agree to rounding: MKL's blocking and FMAs cannot be reproduced, so
+they go to BLAS (numpy), which is faster.
 """
 
 import math
