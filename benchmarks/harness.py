@@ -12,7 +12,9 @@ Thread counts: ``threads(n)`` sets torch's intra-op threads (``torch.set_num_thr
 (``numba.set_num_threads``) to ``n``, and numpy's BLAS through ``threadpoolctl`` when it is installed; without
 it BLAS keeps its default (``BLAS_CONTROL`` says which, and the label reads "1 (BLAS default)"). That matters
 where minigrad calls numpy's matmul (the MLP): OpenBLAS's idle workers spin for a while after each product, on
-the core torch's next sample needs, so both frameworks' "1 thread" figures are disturbed.
+the core torch's next sample needs, so both frameworks' "1 thread" figures are disturbed. With more threads the
+pools take turns on the same cores: ``benchmarks/__init__.py`` sends OpenBLAS's workers to sleep at once, and
+each sample starts with an untimed call.
 """
 
 from __future__ import annotations
@@ -108,8 +110,13 @@ def calibrate(fn: Callable[[], Any], min_sample_s: float) -> int:
 
 
 def per_call(fn: Callable[[], Any], number: int) -> Sampler:
-    """A sampler: the time of ``number`` calls of ``fn`` in a row, divided by ``number``."""
-    return lambda: _elapsed(fn, number) / number
+    """A sampler: the time of ``number`` calls of ``fn`` in a row, divided by ``number``, after one untimed call
+    (which pays for the turn change: the other framework's thread pools winding down, caches refilled)."""
+    def sample() -> float:
+        fn()
+        return _elapsed(fn, number) / number
+
+    return sample
 
 
 def interleaved(samplers: Sequence[Sampler], reps: int) -> list[float]:
