@@ -35,6 +35,7 @@ from .factories import (
     zeros_like,
 )
 from .functions import cat, stack, where
+from .functions import module_form as _module_form
 from .random import Generator, initial_seed, manual_seed, seed
 from .serialization import load, save
 from .size import Size
@@ -45,26 +46,28 @@ double = float64
 long = int64
 int = int32  # noqa: A001
 
-# The module-level forms of Tensor's methods: minigrad.exp(x) is x.exp().
-add, sub, mul, div, rsub, pow, neg, matmul = (  # noqa: A001
-    Tensor.add, Tensor.sub, Tensor.mul, Tensor.div, Tensor.rsub, Tensor.pow, Tensor.neg, Tensor.matmul
+# The module-level forms of Tensor's methods: minigrad.exp(x) is x.exp(), and minigrad.exp(2.0) a TypeError.
+add, sub, mul, div = Tensor.add, Tensor.sub, Tensor.mul, Tensor.div  # as in PyTorch, numbers too: add(2, 3) is 5
+pow = _module_form(Tensor.pow, number_input=True)  # noqa: A001  (pow(2, x) is 2 ** x; pow(2, 3) a TypeError)
+rsub, neg, matmul = map(_module_form, (Tensor.rsub, Tensor.neg, Tensor.matmul))
+exp, log, sqrt, abs, sigmoid, relu, tanh, clamp = map(  # noqa: A001
+    _module_form, (Tensor.exp, Tensor.log, Tensor.sqrt, Tensor.abs, Tensor.sigmoid, Tensor.relu, Tensor.tanh,
+                  Tensor.clamp)
 )
-exp, log, sqrt, abs, sigmoid, relu, tanh, clamp = (  # noqa: A001
-    Tensor.exp, Tensor.log, Tensor.sqrt, Tensor.abs, Tensor.sigmoid, Tensor.relu, Tensor.tanh, Tensor.clamp
+eq, ne, lt, le, gt, ge = map(_module_form, (Tensor.eq, Tensor.ne, Tensor.lt, Tensor.le, Tensor.gt, Tensor.ge))
+sum, mean, max, min, argmax, argmin = map(  # noqa: A001
+    _module_form, (Tensor.sum, Tensor.mean, Tensor.max, Tensor.min, Tensor.argmax, Tensor.argmin)
 )
-eq, ne, lt, le, gt, ge = Tensor.eq, Tensor.ne, Tensor.lt, Tensor.le, Tensor.gt, Tensor.ge
-sum, mean, max, min, argmax, argmin = (  # noqa: A001
-    Tensor.sum, Tensor.mean, Tensor.max, Tensor.min, Tensor.argmax, Tensor.argmin
+prod, var, std, cumsum, all, any = map(  # noqa: A001
+    _module_form, (Tensor.prod, Tensor.var, Tensor.std, Tensor.cumsum, Tensor.all, Tensor.any)
 )
-prod, var, std, cumsum, all, any = (  # noqa: A001
-    Tensor.prod, Tensor.var, Tensor.std, Tensor.cumsum, Tensor.all, Tensor.any
+maximum, minimum, masked_fill, gather, scatter = map(
+    _module_form, (Tensor.maximum, Tensor.minimum, Tensor.masked_fill, Tensor.gather, Tensor.scatter)
 )
-maximum, minimum, masked_fill, gather, scatter = (
-    Tensor.maximum, Tensor.minimum, Tensor.masked_fill, Tensor.gather, Tensor.scatter
-)
-flatten, split, chunk = Tensor.flatten, Tensor.split, Tensor.chunk
-clone, reshape, transpose, t, permute, squeeze, unsqueeze = (
-    Tensor.clone, Tensor.reshape, Tensor.transpose, Tensor.t, Tensor.permute, Tensor.squeeze, Tensor.unsqueeze
+flatten, split, chunk = map(_module_form, (Tensor.flatten, Tensor.split, Tensor.chunk))
+clone, reshape, transpose, t, permute, squeeze, unsqueeze = map(
+    _module_form, (Tensor.clone, Tensor.reshape, Tensor.transpose, Tensor.t, Tensor.permute, Tensor.squeeze,
+                  Tensor.unsqueeze)
 )
 
 __all__ = [

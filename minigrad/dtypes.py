@@ -33,6 +33,7 @@ uint8 = dtype("uint8", np.uint8, "ByteTensor")
 bool = dtype("bool", np.bool_, "BoolTensor")  # noqa: A001  (PyTorch's name)
 
 _BY_NUMPY = {d.np: d for d in (float32, float64, int64, int32, uint8, bool)}
+NUMPY_DTYPES = frozenset(_BY_NUMPY)  # the numpy dtypes minigrad has (an array's dtype is found in it as it is)
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
 
 

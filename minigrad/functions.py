@@ -1,9 +1,12 @@
-"""Tensor functions that take several tensors at once: ``minigrad.cat``, ``minigrad.stack``, ``minigrad.where``."""
+"""Tensor functions: those taking several tensors at once (``minigrad.cat``, ``stack``, ``where``), and the
+module-level forms of Tensor's methods (``minigrad.exp(x)`` is ``x.exp()``)."""
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from .ops import join, pointwise
-from .tensor import Number, Tensor, apply
+from .tensor import Number, Tensor, apply, expect_tensor, is_number
 
 
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
@@ -33,3 +36,19 @@ def _check_sequence(name: str, tensors: Sequence[Tensor]) -> None:
 def where(condition: Tensor, input: Tensor | Number, other: Tensor | Number) -> Tensor:  # noqa: A002
     """input where the bool ``condition`` holds, else other (all three broadcast together)."""
     return apply(pointwise.Where, input, other, condition=condition)
+
+
+def module_form(method: Callable[..., Any], number_input: bool = False) -> Callable[..., Any]:
+    """``minigrad.<name>(input, ...)``: ``input.<name>(...)`` for a tensor ``input``, PyTorch's TypeError for
+    anything else (a method called on the class would take a number as ``self`` and make it a tensor). With
+    ``number_input``, a number ``input`` is taken when the second argument is a tensor: ``pow(2, x)``."""
+    name = method.__name__
+
+    @functools.wraps(method)
+    def function(input: Tensor, *args: Any, **kwargs: Any) -> Any:  # noqa: A002  (PyTorch's name)
+        second = args[0] if args else next(iter(kwargs.values()), None)
+        if not (number_input and is_number(input) and isinstance(second, Tensor)):
+            expect_tensor(input, name)
+        return method(input, *args, **kwargs)
+
+    return function

@@ -54,7 +54,14 @@ class ReductionResult(NamedTuple):
     indices: Tensor
 
 
-def _is_number(x: Any) -> bool:
+def expect_tensor(value: Any, function: str, name: str = "input", position: int = 1) -> None:
+    """PyTorch's TypeError when a function taking a tensor gets something else: nothing is turned into one."""
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{function}(): argument '{name}' (position {position}) must be Tensor, not "
+                        f"{type(value).__name__}")
+
+
+def is_number(x: Any) -> bool:
     return isinstance(x, (int, float, np.number, np.bool_))
 
 
@@ -71,7 +78,7 @@ def _promote(op: type[Op], inputs: Sequence[Tensor | Number], scalars: tuple[Any
             return arrays  # one dtype throughout: nothing to promote
     numbers = tuple(x for x in inputs if not isinstance(x, Tensor))
     for value in numbers:
-        if not _is_number(value):
+        if not is_number(value):
             raise TypeError(f"unsupported operand type(s) for {op.__name__}: 'Tensor' and '{type(value).__name__}'")
     if op.check is not Op.check:  # the op refuses some dtypes
         op.check([x._data.dtype if isinstance(x, Tensor) else dtypes.scalar_dtype(x).np for x in inputs])
@@ -200,7 +207,8 @@ class Tensor:
     @classmethod
     def _make(cls, array: np.ndarray, requires_grad: bool = False, grad_fn: engine.Node | None = None) -> Tensor:
         """A tensor around ``array`` (no copy): how ops and factories build their results."""
-        dtypes.from_numpy(array.dtype)
+        if array.dtype not in dtypes.NUMPY_DTYPES:
+            dtypes.from_numpy(array.dtype)  # raises, naming the dtype
         t = cls.__new__(cls)
         t._init(array, requires_grad or grad_fn is not None, grad_fn)
         return t
@@ -616,7 +624,7 @@ class Tensor:
         """self ** exponent, for a number or a tensor exponent."""
         if isinstance(exponent, Tensor):
             return apply(pointwise.PowTensor, self, exponent)
-        if not _is_number(exponent):
+        if not is_number(exponent):
             raise TypeError(f"unsupported exponent type: {type(exponent).__name__}")
         return apply(pointwise.Pow, self, scalars=(exponent,), exponent=exponent)
 

@@ -400,18 +400,60 @@ def test_a_step_returning_a_number_stays_eager() -> None:
     assert step.refused is not None and all(isinstance(v, float) for v in values)
 
 
-def test_an_argument_of_another_shape_runs_eagerly() -> None:
+_ANOTHER_ARGUMENT = {
+    "shape": (lambda: minigrad.FloatTensor([[1], [2], [3], [4]]),
+              r"argument 0 is a float32 tensor of shape \[4, 1\]; it was a float32 tensor of shape \[3, 1\]"),
+    "dtype": (lambda: minigrad.DoubleTensor([[1], [2], [3]]),
+              r"argument 0 is a float64 tensor of shape \[3, 1\]; it was a float32 tensor of shape \[3, 1\]"),
+    "requires_grad": (lambda: minigrad.FloatTensor([[1], [2], [3]]).requires_grad_(),
+                      r"argument 0 is a float32 tensor of shape \[3, 1\] requiring grad; it was a float32 tensor"),
+    "a number": (lambda: 2.0, r"argument 0 is 2.0; it was a float32 tensor of shape \[3, 1\]"),
+}
+
+
+@pytest.mark.parametrize("change", list(_ANOTHER_ARGUMENT))
+def test_another_kind_of_argument_runs_eagerly(change: str) -> None:
+    """The arguments' guards (shape, dtype, requires_grad, being a tensor) each send the call to eager minigrad."""
     eager, compiled, step = _twins()
     x = minigrad.FloatTensor([[1], [2], [3]])
     for _ in range(4):
         step(x)
         eager.step(x)
-    wide = minigrad.FloatTensor([[1], [2], [3], [4]])
-    eager.y = compiled.y = minigrad.FloatTensor([[2], [4], [6], [8]])
-    with pytest.warns(UserWarning, match=r"argument 0 is a float32 tensor of shape \[4, 1\]; it was a float32 tensor "
-                                         r"of shape \[3, 1\]"):
-        step(wide)
-    eager.step(wide)
+    make, message = _ANOTHER_ARGUMENT[change]
+    if change == "shape":
+        eager.y = compiled.y = minigrad.FloatTensor([[2], [4], [6], [8]])
+    with pytest.warns(UserWarning, match=message):
+        compiled_outcome = _outcome(step, make())
+    eager_outcome = _outcome(eager.step, make())
+    if isinstance(eager_outcome, str):  # the step fails eagerly too (a float64 batch for float32 weights, say)
+        assert compiled_outcome == eager_outcome
+    else:
+        np.testing.assert_array_equal(compiled_outcome, eager_outcome)
+    _same(eager, compiled)
+
+
+def _outcome(step: Any, argument: Any) -> np.ndarray | str:
+    """The loss ``step(argument)`` returns, or the error it raises, in words."""
+    try:
+        return step(argument).detach().numpy()
+    except (RuntimeError, TypeError) as error:
+        return f"{type(error).__name__}: {error}"
+
+
+def test_a_strided_argument_of_the_traced_shape_runs_compiled() -> None:
+    """A view with other strides passes the guards (shape and dtype) and is copied in element by element."""
+    eager, compiled, step = _twins()
+    x = minigrad.FloatTensor([[1], [2], [3]])
+    for _ in range(4):
+        step(x)
+        eager.step(x)
+    strided = minigrad.FloatTensor([[1, 0], [2, 0], [3, 0]])[:, :1] * 1.5
+    every_other = minigrad.FloatTensor([[1.5], [9], [3], [9], [4.5]])[::2]
+    for batch in (strided, every_other):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # no guard fails: the compiled function runs
+            compiled_loss = step(batch)
+        np.testing.assert_array_equal(compiled_loss.numpy(), eager.step(batch).detach().numpy())
     _same(eager, compiled)
 
 

@@ -21,7 +21,9 @@
 
 from __future__ import annotations
 
+import functools
 import gc
+import re
 import sys
 import threading
 import time
@@ -242,6 +244,72 @@ MISUSES = [
 def test_misuse_raises_torch_error(bad) -> None:
     """torch raises; minigrad raises the same exception type with the same message."""
     assert_same_error(bad)
+
+
+def _index(fw):
+    return fw.zeros(2, dtype=fw.int64)
+
+
+def _function(path: str):
+    """fw -> fw.<path>: ``nn.functional.relu`` is fw.nn.functional.relu."""
+    return lambda fw: functools.reduce(getattr, path.split("."), fw)
+
+
+# A number where a function takes a tensor: (name, fw -> the function, fw -> its other arguments).
+_SECOND = {name: lambda fw: (fw.ones(2),) for name in ("rsub", "matmul", "maximum", "minimum", "eq", "ne", "lt", "le",
+                                                         "gt", "ge")}
+_NUMBER_AS_TENSOR = [
+    *[(name, _function(name), _SECOND.get(name, lambda fw: ())) for name in (
+        "rsub", "neg", "matmul", "exp", "log", "sqrt", "abs", "sigmoid", "relu", "tanh", "eq", "ne", "lt", "le", "gt",
+        "ge", "sum", "mean", "max", "min", "argmax", "argmin", "prod", "var", "std", "all", "any", "maximum", "minimum",
+        "flatten", "clone", "t", "squeeze")],
+    *[(name, _function(name), others) for name, others in (
+        ("clamp", lambda fw: (0.0, 1.0)), ("cumsum", lambda fw: (0,)),
+        ("masked_fill", lambda fw: (fw.ones(2) > 0, 0.0)),
+        ("gather", lambda fw: (0, _index(fw))), ("scatter", lambda fw: (0, _index(fw), fw.ones(2))),
+        ("split", lambda fw: (1,)), ("chunk", lambda fw: (2,)), ("reshape", lambda fw: ((2,),)),
+        ("transpose", lambda fw: (0, 0)), ("permute", lambda fw: ((0,),)), ("unsqueeze", lambda fw: (0,)),
+        ("pow", lambda fw: (3.0,)),
+        ("nn.functional.linear", lambda fw: (fw.ones(1, 1),)),
+        ("nn.functional.cross_entropy", lambda fw: (_index(fw),)),
+        ("nn.functional.nll_loss", lambda fw: (_index(fw),)), ("nn.functional.batch_norm", lambda fw: (None, None)),
+        *[(f"nn.functional.{name}", lambda fw: ()) for name in ("relu", "sigmoid", "tanh", "leaky_relu", "softplus",
+                                                                 "dropout", "one_hot")])],
+    ("nn.Linear", lambda fw: fw.nn.Linear(1, 1), lambda fw: ()),
+    ("nn.Sigmoid", lambda fw: fw.nn.Sigmoid(), lambda fw: ()),
+    ("nn.ReLU", lambda fw: fw.nn.ReLU(), lambda fw: ()),
+]
+
+
+@pytest.mark.parametrize("function,others", [case[1:] for case in _NUMBER_AS_TENSOR],
+                         ids=[case[0] for case in _NUMBER_AS_TENSOR])
+def test_a_number_where_a_tensor_goes_is_a_type_error(function, others) -> None:
+    """Nothing makes a number a tensor: minigrad raises PyTorch's TypeError, with its message where PyTorch's
+    argument parser gives the same one ("must be Tensor"). Where PyTorch's message is another (overloads: "invalid
+    combination of arguments") or it fails later (an AttributeError in Python code), minigrad still names the
+    function and the argument."""
+    _, expected = outcome(lambda fw: function(fw)(2.0, *others(fw)), torch)
+    _, actual = outcome(lambda fw: function(fw)(2.0, *others(fw)), minigrad)
+    assert isinstance(expected, (TypeError, AttributeError)), f"torch: {expected!r}"
+    assert type(actual) is TypeError, f"minigrad: {actual!r}"
+    if "must be Tensor, not float" in str(expected):
+        assert str(actual) == str(expected)
+    else:
+        assert re.fullmatch(r"\w+\(\): argument 'input' \(position 1\) must be Tensor, not float", str(actual))
+
+
+@pytest.mark.parametrize("call", [
+    lambda fw: fw.add(2, 3), lambda fw: fw.add(2.0, fw.ones(2)), lambda fw: fw.sub(2.0, 3.0),
+    lambda fw: fw.sub(2, fw.arange(3)), lambda fw: fw.mul(True, fw.ones(2)), lambda fw: fw.div(1, 3),
+    lambda fw: fw.div(2, fw.arange(1, 4)), lambda fw: fw.pow(2.0, fw.ones(3)), lambda fw: fw.pow(2, fw.arange(3)),
+    lambda fw: fw.pow(2.0, exponent=fw.ones(2)),
+], ids=["add-numbers", "add-number-tensor", "sub-numbers", "sub-int-tensor", "mul-bool", "div-ints", "div-int-tensor",
+        "pow-number-tensor", "pow-int-tensor", "pow-exponent-keyword"])
+def test_numbers_pytorch_takes_as_input_give_its_result(call) -> None:
+    """add, sub, mul and div take numbers in either place, pow a number base: the result's values and dtype."""
+    expected, actual = call(torch), call(minigrad)
+    assert str(actual.dtype).split(".")[-1] == str(expected.dtype).split(".")[-1]
+    np.testing.assert_array_equal(actual.numpy(), expected.numpy())
 
 
 def test_empty_loader_without_shuffle_yields_nothing_like_torch() -> None:

@@ -121,8 +121,15 @@ class Guards:
         bind = names.bind
         checks = [f"{bind('grad_state', grad_state)}.enabled == {self.grad_mode}",
                   f"len(args) == {len(self.arguments)}"]
-        spec_of = bind("argument_spec", _argument_spec)
-        checks += [f"{spec_of}(args[{i}]) == {bind(f'argument{i}', spec)}" for i, spec in enumerate(self.arguments)]
+        for i, spec in enumerate(self.arguments):
+            if spec[0] == "tensor":  # checked inline: a call to _argument_spec costs more than the step's arithmetic
+                _, shape, dtype, requires_grad = spec
+                arg = identifier(f"arg{i}", names.taken)
+                checks.append(f"isinstance({arg} := args[{i}], {bind('Tensor', Tensor)}) and {arg}._data.shape == "
+                              f"{shape} and {arg}._data.dtype == {bind(dtype.name, dtype)} and {arg}._requires_grad "
+                              f"== {requires_grad}")
+            else:
+                checks.append(f"{bind('argument_spec', _argument_spec)}(args[{i}]) == {bind(f'argument{i}', spec)}")
         for name, cell, obj in self.cells:
             checks.append(f"{bind(name + '_cell', cell)}.cell_contents is {bind(name, obj)}")
         for name, namespace, obj in self.globals:

@@ -281,7 +281,7 @@ class Program:
                  f"        return {bind('GUARD_FAILED', GUARD_FAILED)}"]
         for i, view in self.inputs:
             array = bind(self.names[view.buffer], view.on(self.buffers[view.buffer]))
-            lines.append(f"    {bind('copyto', np.copyto)}({array}, args[{i}]._data)")
+            lines.append(f"    {array}[...] = args[{i}]._data")
         spelled = [bind(name, array) for (name, _), array in zip(self.parameters, arguments)]
         lines.append(f"    {bind('step', entry)}(steps, {', '.join(spelled)})")
         tensor = bind("tensor", Tensor._make)

@@ -12,7 +12,7 @@ import numpy as np
 from .. import kernels as K
 from .. import random
 from ..autograd.grad_mode import is_grad_enabled
-from ..tensor import Tensor
+from ..tensor import Tensor, expect_tensor
 from .module import Module
 
 
@@ -35,6 +35,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     (``input`` unchanged; the result and its gradient are PyTorch's).
     """
     _check_probability(p)
+    expect_tensor(input, "dropout")
     if p == 0 or not training or input.numel() == 0:
         return input
     array = input._data

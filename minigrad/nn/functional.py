@@ -13,7 +13,7 @@ from ..autograd.grad_mode import is_grad_enabled, no_grad
 from ..dtypes import dtype as DType
 from ..ops import classification, linalg, loss
 from ..ops.registry import c_type_name
-from ..tensor import Tensor, apply
+from ..tensor import Tensor, apply, expect_tensor
 from .dropout import dropout as dropout  # F.dropout, defined with its module
 
 REDUCTIONS = ("none", "mean", "sum")
@@ -59,6 +59,8 @@ def _weighted_reduction(losses: Tensor, weight: Tensor, reduction: str) -> Tenso
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """y = x W^T + b over the last dim of ``input``; W is (out_features, in_features)."""
+    expect_tensor(input, "linear")
+    expect_tensor(weight, "linear", "weight", 2)
     if input.dim() == 0 or weight.dim() == 0:
         raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are {input.dim()}D and "
                            f"{weight.dim()}D")
@@ -77,16 +79,19 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 
 def sigmoid(input: Tensor) -> Tensor:
     """1 / (1 + e^-x), elementwise."""
+    expect_tensor(input, "sigmoid")
     return input.sigmoid()
 
 
 def relu(input: Tensor) -> Tensor:
     """max(x, 0), elementwise."""
+    expect_tensor(input, "relu")
     return input.relu()
 
 
 def tanh(input: Tensor) -> Tensor:
     """(e^x - e^-x) / (e^x + e^-x), elementwise."""
+    expect_tensor(input, "tanh")
     return input.tanh()
 
 
@@ -231,6 +236,8 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, ignore
     'mean', else 1), 0 elsewhere.
     """
     _check_reduction(reduction)
+    expect_tensor(input, "nll_loss_nd")
+    expect_tensor(target, "nll_loss_nd", "target", 2)
     _check_nll_arguments(input, target, weight)
     if input.dim() in (1, 2, 4):
         return apply(classification.NllLoss, input, target=target, weight=weight, ignore_index=ignore_index,
@@ -255,6 +262,8 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, i
     smoothing: dL/dx = (softmax(x) - onehot(t)) / N.
     """
     _check_reduction(reduction)
+    expect_tensor(input, "cross_entropy_loss")
+    expect_tensor(target, "cross_entropy_loss", "target", 2)
     class_dim = 0 if input.dim() == 1 else 1
     if input.shape == target.shape:
         return _cross_entropy_with_probabilities(input, target, weight, reduction, ignore_index, label_smoothing,
@@ -323,6 +332,7 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
 
     ``num_classes`` -1 means one more than the largest class index. Not differentiable.
     """
+    expect_tensor(tensor, "one_hot")
     if tensor.dtype != dtypes.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     if tensor.numel() == 0:
@@ -341,6 +351,7 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
     """x where x > 0, else negative_slope * x. Gradient, by hand: 1 where x > 0, else negative_slope."""
+    expect_tensor(input, "leaky_relu")
     return apply(classification.LeakyRelu, input, negative_slope=negative_slope)
 
 
@@ -349,6 +360,7 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 
     Gradient, by hand: sigmoid(beta x) (1 past the threshold).
     """
+    expect_tensor(input, "softplus")
     return apply(classification.Softplus, input, beta=beta, threshold=threshold)
 
 
@@ -384,6 +396,10 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     (n / (n - 1) times the biased one). Otherwise the running statistics normalize. Composed from tensor ops,
     so autograd differentiates through the batch statistics too.
     """
+    expect_tensor(input, "batch_norm")
+    for name, position, statistic in (("running_mean", 4, running_mean), ("running_var", 5, running_var)):
+        if statistic is not None:
+            expect_tensor(statistic, "batch_norm", name, position)
     _check_batch_norm_arguments(input, running_mean, running_var, weight, bias, training, eps)
     dims = (0, *range(2, input.dim()))
     stat_shape = _class_shape(input.dim(), 1, input.shape[1])
