@@ -8,12 +8,13 @@ allocates its pools). A sample times ``number`` back-to-back calls with ``time.p
 with ``number`` chosen so one sample lasts at least ``min_sample_s`` (timer resolution and call overhead
 then vanish). The garbage collector stays on, as it is in a training loop.
 
-Thread counts: ``threads(n)`` sets torch's intra-op threads (``torch.set_num_threads``) and numba's
-(``numba.set_num_threads``) to ``n``, and numpy's BLAS through ``threadpoolctl`` when it is installed; without
-it BLAS keeps its default (``BLAS_CONTROL`` says which, and the label reads "1 (BLAS default)"). That matters
-where minigrad calls numpy's matmul (the MLP): OpenBLAS's idle workers spin for a while after each product, on
-the core torch's next sample needs, so both frameworks' "1 thread" figures are disturbed. With more threads the
-pools take turns on the same cores: ``benchmarks/__init__.py`` sends OpenBLAS's workers to sleep at once, and
+Thread counts: ``threads(n)`` sets torch's intra-op threads (``torch.set_num_threads``) and minigrad's
+(``minigrad.set_num_threads``: the threads its large kernels split over) to ``n``, and numpy's BLAS through
+``threadpoolctl`` when it is installed; without it BLAS keeps its default (``BLAS_CONTROL`` says which, and the
+label reads "1 (BLAS default)"). That matters where minigrad calls numpy's matmul (the MLP): OpenBLAS's idle
+workers spin for a while after each product, on the core torch's next sample needs, so both frameworks' "1 thread"
+figures are disturbed. With more threads the pools take turns on the same cores: ``benchmarks/__init__.py`` sends
+OpenBLAS's workers to sleep at once, and
 each sample starts with an untimed call.
 """
 
@@ -28,9 +29,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numba
 import numpy as np
 import torch
+
+import minigrad
 
 try:
     from threadpoolctl import threadpool_limits
@@ -41,7 +43,7 @@ BLAS_CONTROL = "set with the others (threadpoolctl)" if threadpool_limits else "
 
 # The process's own defaults, read before anything changes them: what "default" threads means.
 DEFAULT_TORCH_THREADS = torch.get_num_threads()
-DEFAULT_NUMBA_THREADS = numba.config.NUMBA_NUM_THREADS
+DEFAULT_MINIGRAD_THREADS = minigrad.get_num_threads()
 
 Sampler = Callable[[], float]  # takes one timing sample: seconds per call
 
@@ -67,22 +69,22 @@ class Result:
 
 @contextlib.contextmanager
 def threads(count: int | None) -> Iterator[str]:
-    """Run the block with ``count`` threads in torch, numba (and BLAS, see ``BLAS_CONTROL``); None: the defaults.
+    """Run the block with ``count`` threads in torch, minigrad (and BLAS, see ``BLAS_CONTROL``); None: the defaults.
 
     Yields the label the table shows; restores the previous counts on the way out.
     """
-    n_torch, n_numba = (count, count) if count else (DEFAULT_TORCH_THREADS, DEFAULT_NUMBA_THREADS)
-    before = torch.get_num_threads(), numba.get_num_threads()
+    n_torch, n_minigrad = (count, count) if count else (DEFAULT_TORCH_THREADS, DEFAULT_MINIGRAD_THREADS)
+    before = torch.get_num_threads(), minigrad.get_num_threads()
     torch.set_num_threads(n_torch)
-    numba.set_num_threads(n_numba)
+    minigrad.set_num_threads(n_minigrad)
     blas = threadpool_limits(limits=count, user_api="blas") if threadpool_limits and count else contextlib.nullcontext()
     try:
         with blas:
             yield (f"{count}{'' if threadpool_limits else ' (BLAS default)'}" if count
-                   else f"default (torch {n_torch}, numba {n_numba})")
+                   else f"default (torch {n_torch}, minigrad {n_minigrad})")
     finally:
         torch.set_num_threads(before[0])
-        numba.set_num_threads(before[1])
+        minigrad.set_num_threads(before[1])
 
 
 def thread_env(count: int | None) -> dict[str, str]:

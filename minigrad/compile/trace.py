@@ -18,6 +18,7 @@ import numpy as np
 from numba.core.dispatcher import Dispatcher
 
 from .. import kernels
+from ..kernels import threads
 from ..tensor import Tensor
 
 # Functions the tracer records besides numba kernels: they run in numba's object mode in the compiled step.
@@ -171,13 +172,17 @@ def _label() -> str:
 
 
 class Recording:
-    """Context manager: while active, every kernel called from Python (through its module) is recorded."""
+    """Context manager: while active, every kernel called from Python (through its module) is recorded, each call
+    whole, on this thread (large kernels are not split across threads meanwhile: the trace is one sequence)."""
 
     def __init__(self, tracer: Tracer) -> None:
         self.tracer = tracer
         self._saved: list[tuple[Any, str, Any]] = []
+        self._threads = 1  # the thread count to restore, noted on entry
 
     def __enter__(self) -> Tracer:
+        self._threads = threads.get_num_threads()
+        threads.set_num_threads(1)
         accumulate = Tensor._accumulate_grad
         leaves = self.tracer.leaves
 
@@ -205,6 +210,7 @@ class Recording:
     def __exit__(self, *exc: object) -> None:
         for module, name, value in self._saved:
             setattr(module, name, value)
+        threads.set_num_threads(self._threads)
 
 
 def kernel_modules() -> list[ModuleType]:

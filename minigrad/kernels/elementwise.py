@@ -16,7 +16,7 @@ import numpy as np
 from numba import njit, types
 from numba.extending import overload
 
-from . import memory
+from . import memory, threads
 from ._scalar import fma, like, pow2
 from .layout import broadcast_shapes, copy, flat, flat_broadcast, readonly, reorder_dimensions, write
 
@@ -141,7 +141,7 @@ def _unary_elements(op, x, out):
         out[i] = _unary_scalar(op, x[i])
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy")
 def _unary_loop(op, x, out):
     """out[i] = op(x[i]). Written out, not through ``_unary_elements``: numba's inlining costs compile time, and
     every program compiles this loop."""
@@ -171,7 +171,7 @@ def _sigmoid_sleef(x, out):
         out[i] = like(1, v) / (sleef_exp(like(0, v) - v) + like(1, v))
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy")
 def _sigmoid_loop(x, out, row, block):
     """PyTorch's sigmoid of floats laid out in the order it walks them, in rows of ``row`` elements (0: none).
 
@@ -373,12 +373,20 @@ def unary(op: int, x: np.ndarray) -> np.ndarray:
         perm, row = _walk(x)
         walked = x.transpose(perm)
         out = memory.empty(walked.shape, x.dtype)
-        _sigmoid_loop(flat(walked), out.reshape(-1), row, 2 * vector_bytes() // x.itemsize)
+        source, target, block = flat(walked), out.reshape(-1), 2 * vector_bytes() // x.itemsize
+        if row == x.size and threads.worth_splitting(row):  # one row: pieces of whole blocks compute what it does
+            threads.in_pieces(lambda start, stop: _sigmoid_loop(source[start:stop], target[start:stop], stop - start,
+                                                                block), x.size, block or 1)
+        else:
+            _sigmoid_loop(source, target, row, block)
         result = out.transpose(sorted(range(x.ndim), key=perm.__getitem__))  # perm undone
         return result if result.flags.c_contiguous else copy(result)  # (moving size-1 dims copies nothing)
     out = memory.empty(x.shape, x.dtype)
     if op in SIMPLE_UNARY and x.flags.c_contiguous and out.size >= _VECTORIZED_SIZE:
         _simple_unary_loop(op, x.reshape(-1), out.reshape(-1))
+    elif threads.worth_splitting(out.size):
+        source, target = flat(x), out.reshape(-1)
+        threads.in_pieces(lambda start, stop: _unary_loop(op, source[start:stop], target[start:stop]), out.size)
     else:
         _unary_loop(op, flat(x), out.reshape(-1))
     return out

@@ -1,0 +1,160 @@
+"""Large kernels on several threads (``minigrad.set_num_threads``): the same bits at any thread count, PyTorch's
+API and errors, safe from several Python threads at once and after ``fork``, and one thread while a step is traced.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import threading
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+import torch
+
+import minigrad
+from minigrad.compile.trace import Tracer
+from minigrad.kernels import threads
+
+LARGE = 3 * threads.PIECE + 37  # three pieces and a tail that is not a whole SLEEF block
+
+
+@pytest.fixture(autouse=True)
+def restore_threads() -> Iterator[None]:
+    count = minigrad.get_num_threads()
+    yield
+    minigrad.set_num_threads(count)
+
+
+def _data(dtype: str, size: int = LARGE) -> np.ndarray:
+    return (np.random.default_rng(size).standard_normal(size) * 8).astype(dtype)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("op", ["sigmoid", "exp", "tanh", "log"])
+def test_a_large_op_gives_the_same_bits_on_any_number_of_threads(op: str, dtype: str) -> None:
+    x = minigrad.tensor(np.abs(_data(dtype)) if op == "log" else _data(dtype))
+    results = []
+    for count in (1, 2, 3, 4):
+        minigrad.set_num_threads(count)
+        results.append(getattr(x, op)().numpy())
+    for result in results[1:]:
+        np.testing.assert_array_equal(result, results[0])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_a_large_sigmoid_on_two_threads_is_pytorchs_on_one_bit_for_bit(dtype: str) -> None:
+    """Pieces start at whole SLEEF blocks, so each is computed as in the one pass PyTorch makes on one thread."""
+    x = _data(dtype)
+    minigrad.set_num_threads(2)
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        expected = torch.from_numpy(x).sigmoid().numpy()
+    finally:
+        torch.set_num_threads(before)
+    np.testing.assert_array_equal(minigrad.tensor(x).sigmoid().numpy(), expected)
+
+
+@pytest.mark.parametrize("size,block,count", [(LARGE, 32, 2), (LARGE, 32, 3), (LARGE, 1, 4), (2 * threads.PIECE, 16, 2),
+                                              (2 * threads.PIECE - 1, 32, 2), (10, 32, 2)])
+def test_pieces_cover_the_range_once_from_whole_blocks(size: int, block: int, count: int) -> None:
+    minigrad.set_num_threads(count)
+    seen: list[tuple[int, int]] = []
+    lock = threading.Lock()
+
+    def task(start: int, stop: int) -> None:
+        with lock:
+            seen.append((start, stop))
+
+    threads.in_pieces(task, size, block)
+    seen.sort()
+    assert seen[0][0] == 0 and seen[-1][1] == size
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(seen))
+    assert all(start % block == 0 for start, _ in seen)
+    assert len(seen) == (min(count, size // threads.PIECE) or 1)
+    assert len(seen) == 1 or all(stop - start >= threads.PIECE for start, stop in seen[:-1])
+
+
+def test_an_error_in_a_piece_is_raised_after_every_piece_is_done() -> None:
+    minigrad.set_num_threads(3)
+    finished = []
+
+    def task(start: int, stop: int) -> None:
+        if start == 0:
+            raise ValueError("piece 0")
+        finished.append(start)
+
+    with pytest.raises(ValueError, match="piece 0"):
+        threads.in_pieces(task, LARGE)
+    assert len(finished) == 2
+
+
+def test_set_num_threads_takes_pytorchs_arguments_with_its_errors() -> None:
+    for fw in (torch, minigrad):
+        before = fw.get_num_threads()
+        fw.set_num_threads(1)
+        assert fw.get_num_threads() == 1
+        fw.set_num_threads(before)
+    for bad in (0, -1, 1.5, True, "2"):
+        with pytest.raises(RuntimeError) as expected:
+            torch.set_num_threads(bad)
+        with pytest.raises(RuntimeError) as actual:
+            minigrad.set_num_threads(bad)
+        assert str(actual.value) == str(expected.value)
+
+
+def test_omp_num_threads_sets_the_default_as_in_pytorch(monkeypatch: pytest.MonkeyPatch) -> None:
+    cpus = threads._default_threads()
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    assert threads._default_threads() == 1
+    monkeypatch.setenv("OMP_NUM_THREADS", str(cpus + 5))  # no more than the CPUs (PyTorch: 2 for 7 on 2 CPUs)
+    assert threads._default_threads() == cpus
+    monkeypatch.setenv("OMP_NUM_THREADS", "x")
+    assert threads._default_threads() == cpus
+
+
+def test_python_threads_running_large_kernels_at_once_get_their_own_results() -> None:
+    minigrad.set_num_threads(2)
+    inputs = [minigrad.tensor(_data("float32", LARGE + k)) for k in range(4)]
+    expected = [torch.from_numpy(x.numpy()).sigmoid().numpy() for x in inputs]
+    results: list[np.ndarray | None] = [None] * 4
+
+    def run(k: int) -> None:
+        for _ in range(3):
+            results[k] = inputs[k].sigmoid().numpy()
+
+    workers = [threading.Thread(target=run, args=(k,)) for k in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    for result, want in zip(results, expected):
+        np.testing.assert_array_equal(result, want)
+
+
+def _sigmoid_sum(x: np.ndarray, queue: multiprocessing.Queue) -> None:
+    queue.put(minigrad.tensor(x).sigmoid().numpy().astype(np.float64).sum())
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="no fork on this platform")
+def test_a_forked_child_runs_large_kernels_on_threads_of_its_own() -> None:
+    """The parent's pool threads do not exist in a child made by fork: the child starts its own, and does not hang."""
+    minigrad.set_num_threads(2)
+    x = _data("float32")
+    expected = minigrad.tensor(x).sigmoid().numpy().astype(np.float64).sum()  # the parent's pool now exists
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_sigmoid_sum, args=(x, queue))
+    child.start()
+    child.join(timeout=120)
+    assert child.exitcode == 0
+    assert queue.get(timeout=10) == expected
+
+
+def test_a_step_is_traced_on_one_thread() -> None:
+    minigrad.set_num_threads(3)
+    with Tracer.recording():
+        assert minigrad.get_num_threads() == 1
+    assert minigrad.get_num_threads() == 3
