@@ -253,10 +253,10 @@ def test_source_is_a_readable_python_function() -> None:
     for text in ("# Linear.forward", "# MseLoss.backward: d(mse)/dx", "elementwise.SUB", "optim._sgd_loop",
                  "reduce._short_sum", "for _ in range(steps):", "model_weight_grad", "fill(0)"):
         assert text in step.source, text
-    assert "and model.training == True)" in step.guards and "model_weight._data is model_weight_data" in step.guards
+    assert "and model.training is True)" in step.guards and "model_weight._data is model_weight_data" in step.guards
 
 
-@pytest.mark.parametrize("change", ["lr", "grad mode", "arguments", "data", "requires_grad", "eval"])
+@pytest.mark.parametrize("change", ["lr", "grad mode", "arguments", "data", "requires_grad", "eval", "training = 1"])
 def test_a_failed_guard_runs_the_step_eagerly_with_a_warning(change: str) -> None:
     """After the change, the compiled step warns once, names the guard, and steps as eager minigrad does."""
     eager, compiled, step = _twins()
@@ -267,7 +267,8 @@ def test_a_failed_guard_runs_the_step_eagerly_with_a_warning(change: str) -> Non
     args: tuple = ()
     expected = {"lr": "lr is 0.1; it was 0.01", "grad mode": "grad mode is off",
                 "arguments": "the step got 1 arguments; it was traced with 0", "data": "has new data",
-                "requires_grad": "requires_grad is False", "eval": "eval mode"}[change]
+                "requires_grad": "requires_grad is False", "eval": "model.training is False; it was True",
+                "training = 1": "model.training is 1; it was True"}[change]
     for seed in (eager, compiled):
         if change == "lr":
             seed.optimizer.param_groups[0]["lr"] = 0.1
@@ -277,6 +278,8 @@ def test_a_failed_guard_runs_the_step_eagerly_with_a_warning(change: str) -> Non
             seed.model.bias.requires_grad_(False)
         elif change == "eval":
             seed.model.eval()
+        elif change == "training = 1":  # not a bool (nn.Module allows it): the guard compares by identity
+            seed.model.training = 1
     if change == "arguments":
         args = (minigrad.FloatTensor([[1], [2], [3]]),)
     if change == "grad mode":

@@ -110,7 +110,7 @@ class Guards:
     grad_mode: bool
     arguments: list[tuple[Any, ...]]  # per argument: ("tensor", shape, dtype, requires_grad) or ("value", v)
     cells: list[tuple[str, Any, Any]]  # (name, closure cell, object it held)
-    globals: list[tuple[str, dict[str, Any], Any]]  # (name, the step's globals, object it named)
+    globals: list[tuple[str, Callable[[str], Any], Any]]  # (name, the step's globals' get, object it named)
     tensors: list[tuple[str, Tensor, np.ndarray, bool]]  # (name, tensor, its array, requires_grad)
     groups: list[tuple[str, dict[str, Any], dict[str, Any]]]  # (optimizer, a group, the group's items then)
     modes: list[tuple[str, Module, bool]]  # (name, module, training flag)
@@ -119,7 +119,7 @@ class Guards:
         """The guards as one Python expression over ``args`` and the objects it binds in ``names`` (as
         ``torch.compile`` generates its guard code: a call's checks are one pass through it, with no loop)."""
         bind = names.bind
-        checks = [f"{bind('grad_state', grad_state)}.enabled == {self.grad_mode}",
+        checks = [f"{bind('grad_state', grad_state)}.enabled {_same(self.grad_mode)}",
                   f"len(args) == {len(self.arguments)}"]
         for i, spec in enumerate(self.arguments):
             if spec[0] == "tensor":  # checked inline: a call to _argument_spec costs more than the step's arithmetic
@@ -127,21 +127,21 @@ class Guards:
                 arg = identifier(f"arg{i}", names.taken)
                 checks.append(f"isinstance({arg} := args[{i}], {bind('Tensor', Tensor)}) and {arg}._data.shape == "
                               f"{shape} and {arg}._data.dtype == {bind(dtype.name, dtype)} and {arg}._requires_grad "
-                              f"== {requires_grad}")
+                              f"{_same(requires_grad)}")
             else:
                 checks.append(f"{bind('argument_spec', _argument_spec)}(args[{i}]) == {bind(f'argument{i}', spec)}")
         for name, cell, obj in self.cells:
             checks.append(f"{bind(name + '_cell', cell)}.cell_contents is {bind(name, obj)}")
-        for name, namespace, obj in self.globals:
-            checks.append(f"{bind('step_globals', namespace)}.get({name!r}) is {bind(name, obj)}")
+        for name, lookup, obj in self.globals:  # lookup: the globals' bound get (one attribute lookup less)
+            checks.append(f"{bind('step_globals_get', lookup)}({name!r}) is {bind(name, obj)}")
         for name, tensor, array, requires_grad in self.tensors:
             t = bind(name, tensor)
-            checks.append(f"{t}._data is {bind(name + '_data', array)} and {t}._requires_grad == {requires_grad}")
+            checks.append(f"{t}._data is {bind(name + '_data', array)} and {t}._requires_grad {_same(requires_grad)}")
         for name, group, items in self.groups:  # the params list is shared: its length tells a change
             g = bind(name + "_group", group)
             checks.append(f"{g} == {bind(name + '_group_then', items)} and len({g}['params']) == "
                           f"{len(items['params'])}")
-        checks += [f"{bind(name, module)}.training == {training}" for name, module, training in self.modes]
+        checks += [f"{bind(name, module)}.training {_same(training)}" for name, module, training in self.modes]
         return "(" + "\n            and ".join(checks) + ")"
 
     def compile(self) -> None:
@@ -153,7 +153,7 @@ class Guards:
 
     def failure(self, args: tuple[Any, ...]) -> str:
         """What ``holds`` found false, in words."""
-        if is_grad_enabled() != self.grad_mode:
+        if _changed(is_grad_enabled(), self.grad_mode):
             return f"grad mode is {'on' if is_grad_enabled() else 'off'}; it was {'on' if self.grad_mode else 'off'}"
         if len(args) != len(self.arguments):
             return f"the step got {len(args)} arguments; it was traced with {len(self.arguments)}"
@@ -163,13 +163,13 @@ class Guards:
         for name, cell, obj in self.cells:
             if cell.cell_contents is not obj:
                 return f"{name} now refers to another object"
-        for name, namespace, obj in self.globals:
-            if namespace.get(name) is not obj:
+        for name, lookup, obj in self.globals:
+            if lookup(name) is not obj:
                 return f"{name} now refers to another object"
         for name, tensor, array, requires_grad in self.tensors:
             if tensor._data is not array:
                 return f"{name} has new data (assigned to .data, or loaded)"
-            if tensor._requires_grad != requires_grad:
+            if _changed(tensor._requires_grad, requires_grad):
                 return f"{name}.requires_grad is {tensor._requires_grad}; it was {requires_grad}"
         for name, group, items in self.groups:
             for key in sorted(set(group) | set(items)):
@@ -178,9 +178,19 @@ class Guards:
                 if key != "params" and group.get(key) != items.get(key):
                     return f"{name}'s {key} is {group.get(key)}; it was {items.get(key)}"
         for name, module, training in self.modes:
-            if module.training != training:
-                return f"{name} is in {'training' if module.training else 'eval'} mode; it was traced in the other"
+            if _changed(module.training, training):
+                return f"{name}.training is {module.training!r}; it was {training!r}"
         return "the guards changed"
+
+
+def _same(flag: Any) -> str:
+    """How the guards compare a flag with its traced value: ``is`` for a bool (20 ns less than ``==``)."""
+    return f"is {flag}" if isinstance(flag, bool) else f"== {flag!r}"
+
+
+def _changed(now: Any, then: Any) -> bool:
+    """Whether a flag fails its guard (``_same``)."""
+    return now is not then if isinstance(then, bool) else now != then
 
 
 def _argument_spec(arg: Any) -> tuple[Any, ...]:
@@ -202,7 +212,8 @@ def make_guards(step_fn: Callable[..., Any], args: tuple[Any, ...]) -> Guards:
              zip(getattr(code, "co_freevars", ()), getattr(step_fn, "__closure__", None) or ())]
     namespace = getattr(step_fn, "__globals__", {})
     watched = (Tensor, Module, Optimizer)
-    globals_ = [(name, namespace, namespace[name]) for name in getattr(code, "co_names", ())
+    lookup = namespace.get  # one bound method for every global: the guards bind it once
+    globals_ = [(name, lookup, namespace[name]) for name in getattr(code, "co_names", ())
                 if isinstance(namespace.get(name), watched)]
     objects = referenced(step_fn, args)
     tensors = [(name, t, t._data, t._requires_grad) for name, t in named_tensors(objects)]
