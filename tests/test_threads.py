@@ -5,6 +5,7 @@ API and errors, safe from several Python threads at once and after ``fork``, and
 from __future__ import annotations
 
 import itertools
+import math
 import multiprocessing
 import threading
 from collections.abc import Iterator
@@ -41,6 +42,63 @@ def test_a_large_op_gives_the_same_bits_on_any_number_of_threads(op: str, dtype:
         results.append(getattr(x, op)().numpy())
     for result in results[1:]:
         np.testing.assert_array_equal(result, results[0])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape", [(LARGE,), (1571, 1000), (224_699, 7)])
+def test_large_arithmetic_and_its_backward_give_numpys_bits_on_any_number_of_threads(shape: tuple[int, ...],
+                                                                                   dtype: str) -> None:
+    """Pieces of add, sub, mul, div, relu and the sigmoid and relu gradients cut a broadcast row only at its ends
+    (a prime count of rows: an even split into 2, 3 or 4 pieces would cut rows)."""
+    columns = None if len(shape) == 1 else shape[1]  # None: operands of one shape; else a bias row, broadcast
+    x_data, w_data = _data(dtype)[:math.prod(shape)].reshape(shape), np.roll(_data(dtype), 1)
+    w_data = w_data[:math.prod(shape)].reshape(shape) if columns is None else w_data[:columns]
+    expected_forward = [x_data + w_data, x_data - w_data, x_data * w_data, x_data / w_data, np.maximum(x_data, 0)]
+    runs = []
+    for count in (1, 2, 3, 4):
+        minigrad.set_num_threads(count)
+        x, w = minigrad.tensor(x_data, requires_grad=True), minigrad.tensor(w_data, requires_grad=True)
+        forward = [x + w, x - w, x * w, x / w, x.relu()]
+        for result, want in zip(forward, expected_forward):
+            np.testing.assert_array_equal(result.detach().numpy(), want)
+        ((x * w).sigmoid() * x.relu()).sum().backward()
+        runs.append((x.grad.numpy(), w.grad.numpy()))
+    for grads in runs[1:]:
+        for grad, first in zip(grads, runs[0]):
+            np.testing.assert_array_equal(grad, first)
+
+
+@pytest.mark.parametrize("optimizer,settings", [("SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True}),
+                                                ("SGD", {"lr": 0.1, "weight_decay": 0.01}),
+                                                ("Adam", {"lr": 0.01, "amsgrad": True}), ("AdamW", {"lr": 0.01}),
+                                                ("RMSprop", {"lr": 0.01, "momentum": 0.5, "centered": True}),
+                                                ("Adagrad", {"lr": 0.1}), ("Adadelta", {}), ("NAdam", {})])
+def test_a_large_optimizer_step_gives_the_same_bits_on_any_number_of_threads(optimizer: str,
+                                                                            settings: dict) -> None:
+    results = []
+    for count in (1, 2, 3):
+        minigrad.set_num_threads(count)
+        param = minigrad.nn.Parameter(minigrad.tensor(_data("float32")))
+        step = getattr(minigrad.optim, optimizer)([param], **settings)
+        for k in range(2):
+            param.grad = minigrad.tensor(np.roll(_data("float32"), k + 1))
+            step.step()
+        results.append(param.detach().numpy())
+    for result in results[1:]:
+        np.testing.assert_array_equal(result, results[0])
+
+
+def test_a_large_sgd_momentum_step_on_two_threads_is_pytorchs_bit_for_bit() -> None:
+    minigrad.set_num_threads(2)
+    params = [minigrad.nn.Parameter(minigrad.tensor(_data("float32"))),
+              torch.nn.Parameter(torch.from_numpy(_data("float32")))]
+    steps = [minigrad.optim.SGD(params[:1], lr=0.1, momentum=0.9), torch.optim.SGD(params[1:], lr=0.1, momentum=0.9)]
+    for k in range(3):
+        params[0].grad = minigrad.tensor(np.roll(_data("float32"), k + 1))
+        params[1].grad = torch.from_numpy(np.roll(_data("float32"), k + 1))
+        for step in steps:
+            step.step()
+    np.testing.assert_array_equal(params[0].detach().numpy(), params[1].detach().numpy())
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])

@@ -149,7 +149,7 @@ def _unary_loop(op, x, out):
         out[i] = _unary_scalar(op, x[i])
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy")
 def _simple_unary_loop(op, x, out):
     """``_unary_loop`` for one of ``SIMPLE_UNARY`` on a contiguous array: a loop per op, with the op fixed, which
     LLVM vectorizes (the same negation, absolute value or select on each element). ``unary`` calls it for large
@@ -260,7 +260,7 @@ def _binary_loop(op, a, step_a, b, step_b, out):
         out[i] = _binary_scalar(op, a[i * step_a], b[i * step_b])
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy")
 def _arithmetic_loop(op, a, b, out):
     """``_binary_loop`` for one of ``ARITHMETIC`` on contiguous operands: a loop per op, with the op and the steps
     fixed, which LLVM vectorizes (same bits: the same IEEE operations on each element either way). ``a`` and ``b``
@@ -382,13 +382,8 @@ def unary(op: int, x: np.ndarray) -> np.ndarray:
         result = out.transpose(sorted(range(x.ndim), key=perm.__getitem__))  # perm undone
         return result if result.flags.c_contiguous else copy(result)  # (moving size-1 dims copies nothing)
     out = memory.empty(x.shape, x.dtype)
-    if op in SIMPLE_UNARY and x.flags.c_contiguous and out.size >= _VECTORIZED_SIZE:
-        _simple_unary_loop(op, x.reshape(-1), out.reshape(-1))
-    elif threads.worth_splitting(out.size):
-        source, target = flat(x), out.reshape(-1)
-        threads.in_pieces(lambda start, stop: _unary_loop(op, source[start:stop], target[start:stop]), out.size)
-    else:
-        _unary_loop(op, flat(x), out.reshape(-1))
+    simple = op in SIMPLE_UNARY and x.flags.c_contiguous and out.size >= _VECTORIZED_SIZE
+    threads.split(out.size, _simple_unary_loop if simple else _unary_loop, op, flat(x), out.reshape(-1))
     return out
 
 
@@ -404,7 +399,8 @@ def binary(op: int, a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None)
     if op in ARITHMETIC and out.size >= _VECTORIZED_SIZE:
         ra, rb = _repeated_rows(a, shape), _repeated_rows(b, shape)
         if ra is not None and rb is not None:
-            _arithmetic_loop(op, ra, rb, out.reshape(-1))
+            row = min(ra.size, rb.size)  # pieces of whole rows (of any length if neither operand is a row)
+            threads.split(out.size, _arithmetic_loop, op, ra, rb, out.reshape(-1), block=row if row < out.size else 1)
             return out
     fa, sa = flat_broadcast(a, shape)
     fb, sb = flat_broadcast(b, shape)

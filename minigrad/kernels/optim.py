@@ -18,6 +18,7 @@ from collections.abc import Callable
 import numpy as np
 from numba import njit
 
+from . import threads
 from ._scalar import fma, like
 from .layout import copy, flat, write
 
@@ -32,7 +33,7 @@ def _in_place(loop: Callable[..., None], param: np.ndarray, grad: np.ndarray, bu
     contiguous = param.flags.c_contiguous
     target = param.reshape(-1) if contiguous else copy(param).reshape(-1)
     numbers = [h if isinstance(h, bool) else float(h) for h in hyperparameters]
-    loop(target, flat(grad), *(b.reshape(-1) for b in buffers), *numbers)
+    threads.split(target.size, loop, target, flat(grad), *(b.reshape(-1) for b in buffers), *numbers)
     if not contiguous:
         write(param, target.reshape(param.shape))
 
@@ -58,7 +59,7 @@ def _lerp(start, end, weight):
     return fma(weight - like(1, weight), end - start, end)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _sgd_loop(param, grad, buf, lr, weight_decay, momentum, dampening, nesterov, maximize, first_step):
     for i in range(param.size):
         p, g = _decay(param[i], grad[i], lr, weight_decay, False, maximize)
@@ -82,7 +83,7 @@ def sgd(param: np.ndarray, grad: np.ndarray, buf: np.ndarray, lr: float, weight_
     _in_place(_sgd_loop, param, grad, (buf,), lr, weight_decay, momentum, dampening, nesterov, maximize, first_step)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy")
 def _adagrad_loop(param, grad, state_sum, lr, weight_decay, eps, maximize):
     for i in range(param.size):
         p, g = _decay(param[i], grad[i], lr, weight_decay, False, maximize)
@@ -99,7 +100,7 @@ def adagrad(param: np.ndarray, grad: np.ndarray, state_sum: np.ndarray, lr: floa
     _in_place(_adagrad_loop, param, grad, (state_sum,), lr, weight_decay, eps, maximize)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy")
 def _adadelta_loop(param, grad, square_avg, acc_delta, lr, rho, eps, weight_decay, maximize):
     for i in range(param.size):
         p, g = _decay(param[i], grad[i], lr, weight_decay, False, maximize)
@@ -120,7 +121,7 @@ def adadelta(param: np.ndarray, grad: np.ndarray, square_avg: np.ndarray, acc_de
     _in_place(_adadelta_loop, param, grad, (square_avg, acc_delta), lr, rho, eps, weight_decay, maximize)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy")
 def _rmsprop_loop(param, grad, square_avg, grad_avg, momentum_buffer, lr, alpha, eps, weight_decay, momentum,
                   centered, maximize):
     for i in range(param.size):
@@ -153,7 +154,7 @@ def rmsprop(param: np.ndarray, grad: np.ndarray, square_avg: np.ndarray, grad_av
               momentum, centered, maximize)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy")
 def _adam_loop(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, lr, beta1, beta2, eps, weight_decay, decoupled,
                amsgrad, maximize, step_size, bias_correction2_sqrt):
     for i in range(param.size):
@@ -181,7 +182,7 @@ def adam(param: np.ndarray, grad: np.ndarray, exp_avg: np.ndarray, exp_avg_sq: n
               decoupled, amsgrad, maximize, step_size, bias_correction2_sqrt)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy")
 def _nadam_loop(param, grad, exp_avg, exp_avg_sq, lr, beta1, beta2, eps, weight_decay, decoupled, maximize,
                 bias_correction2, grad_step, avg_step):
     for i in range(param.size):

@@ -13,6 +13,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import numpy as np
 
 PIECE = 1 << 19  # the fewest elements worth a thread of their own (waking one costs ~10-70 µs; sigmoid: ~0.5 ms)
 
@@ -63,6 +66,17 @@ def in_pieces(task: Callable[[int, int], None], size: int, block: int = 1) -> No
     finally:
         for piece in others:  # every piece finishes before this returns (or raises the first error)
             piece.result()
+
+
+def split(size: int, kernel: Callable[..., None], *args: Any, block: int = 1) -> None:
+    """``kernel(*args)`` for a kernel that treats each of ``size`` elements on its own: on large arrays, in pieces
+    over the threads (``in_pieces``), each piece given elements start:stop of every array argument of ``size``
+    elements (a shorter one, a row repeated or an unused buffer, whole; ``block``: the row's length)."""
+    if _threads == 1 or size < 2 * PIECE:  # worth_splitting, inline: every elementwise kernel call passes here
+        kernel(*args)
+        return
+    in_pieces(lambda start, stop: kernel(*(a[start:stop] if isinstance(a, np.ndarray) and a.size == size else a
+                                           for a in args)), size, block)
 
 
 def _executor() -> ThreadPoolExecutor:
