@@ -162,7 +162,7 @@ def memory_bandwidth(n_floats: int, reps: int) -> tuple[float, float]:
     """The machine's memory bandwidth in GB/s, two ways, medians of ``reps`` interleaved samples on float32 arrays
     of ``n_floats``, counting 8 bytes an element (one read, one write), on as many threads as minigrad's large
     kernels use (``minigrad.get_num_threads()``, in the same pieces: one core alone does not reach the memory's
-    speed, two here reach about 2.5 times it):
+    speed; two here reach about twice one core's figure):
 
     - copy (the reference the targets use): ``np.copyto(dst, src)``, STREAM's copy;
     - in place: ``np.negative(a, out=a)``. A copy's destination is read into cache before it is written
