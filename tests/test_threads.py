@@ -46,8 +46,8 @@ def test_a_large_op_gives_the_same_bits_on_any_number_of_threads(op: str, dtype:
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("shape", [(LARGE,), (1571, 1000), (224_699, 7)])
-def test_large_arithmetic_and_its_backward_give_numpys_bits_on_any_number_of_threads(shape: tuple[int, ...],
-                                                                                   dtype: str) -> None:
+def test_large_arithmetic_and_its_backward_give_numpys_and_pytorchs_bits_on_any_number_of_threads(
+        shape: tuple[int, ...], dtype: str) -> None:
     """Pieces of add, sub, mul, div, relu and the sigmoid and relu gradients cut a broadcast row only at its ends
     (a prime count of rows: an even split into 2, 3 or 4 pieces would cut rows)."""
     columns = None if len(shape) == 1 else shape[1]  # None: operands of one shape; else a bias row, broadcast
@@ -63,9 +63,16 @@ def test_large_arithmetic_and_its_backward_give_numpys_bits_on_any_number_of_thr
             np.testing.assert_array_equal(result.detach().numpy(), want)
         ((x * w).sigmoid() * x.relu()).sum().backward()
         runs.append((x.grad.numpy(), w.grad.numpy()))
-    for grads in runs[1:]:
-        for grad, first in zip(grads, runs[0]):
-            np.testing.assert_array_equal(grad, first)
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        x, w = (torch.tensor(data, requires_grad=True) for data in (x_data, w_data))
+        ((x * w).sigmoid() * x.relu()).sum().backward()
+    finally:
+        torch.set_num_threads(before)
+    for grads in runs:
+        for grad, expected in zip(grads, (x.grad.numpy(), w.grad.numpy())):
+            np.testing.assert_array_equal(grad, expected)
 
 
 @pytest.mark.parametrize("optimizer,settings", [("SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True}),

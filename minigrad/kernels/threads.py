@@ -72,7 +72,7 @@ def split(size: int, kernel: Callable[..., None], *args: Any, block: int = 1) ->
     """``kernel(*args)`` for a kernel that treats each of ``size`` elements on its own: on large arrays, in pieces
     over the threads (``in_pieces``), each piece given elements start:stop of every array argument of ``size``
     elements (a shorter one, a row repeated or an unused buffer, whole; ``block``: the row's length)."""
-    if _threads == 1 or size < 2 * PIECE:  # worth_splitting, inline: every elementwise kernel call passes here
+    if not worth_splitting(size):
         kernel(*args)
         return
     in_pieces(lambda start, stop: kernel(*(a[start:stop] if isinstance(a, np.ndarray) and a.size == size else a
