@@ -109,13 +109,25 @@ def _copy_flat(src, dst):
         dst[i] = like(src[i], dst[i])
 
 
+@njit(cache=True)
+def _fill_flat(src, dst):
+    """dst[i] = src[0] for every i of a flat buffer (cast to dst's dtype)."""
+    value = like(src[0], dst[0])
+    for i in range(dst.size):
+        dst[i] = value
+
+
 def write(dst: np.ndarray, src: np.ndarray) -> None:
     """dst[...] = src in place: ``src`` broadcast to dst's shape and cast to its dtype; dst may be any view."""
     if dst.size == 0:
         return
-    if src.shape == dst.shape and src.flags.c_contiguous and dst.flags.c_contiguous:  # the common case, fast
-        _copy_flat(src.reshape(-1), dst.reshape(-1))
-        return
+    if dst.flags.c_contiguous:  # the common cases, fast: a copy of the same shape, or one value everywhere
+        if src.shape == dst.shape and src.flags.c_contiguous:
+            _copy_flat(src.reshape(-1), dst.reshape(-1))
+            return
+        if src.size == 1:
+            _fill_flat(src.reshape(-1), dst.reshape(-1))
+            return
     src = np.broadcast_to(src, dst.shape)
     src_buf, src_strides = strided_buffer(src)
     dst_buf, dst_strides = strided_buffer(dst, writeable=True)
@@ -177,7 +189,9 @@ def scalar(value: float, dtype: np.dtype) -> np.ndarray:
 
 def expand(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     """A fresh array of ``shape`` holding ``x`` broadcast to it."""
-    return copy(np.broadcast_to(x, shape))
+    out = memory.empty(shape, x.dtype)
+    write(out, x)
+    return out
 
 
 @intrinsic

@@ -336,6 +336,10 @@ def sum(x: np.ndarray, axes: tuple[int, ...], dtype: np.dtype | None = None) -> 
     if dtype is None:
         dtype = x.dtype if x.dtype.kind == "f" else np.int64
     dtype = np.dtype(dtype)
+    if len(axes) == x.ndim and dtype == x.dtype and x.flags.c_contiguous and 1 < x.size < _VECTOR_BYTES // x.itemsize:
+        out = np.zeros(1, dtype)  # a few values summed to one (the seed's losses and bias gradients): the path
+        _short_sum(readonly(x, -1), out)  # below would take, without working it out
+        return out.reshape(())
     kept_shape = tuple(n for d, n in enumerate(x.shape) if d not in axes)
     if dtype.kind != "f":
         rows, _ = as_rows(x, axes)
@@ -375,7 +379,5 @@ def sum_to_shape(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     if grad.shape == shape:
         return grad
     lead = grad.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        lead + d for d, n in enumerate(shape) if n == 1 and grad.shape[lead + d] != 1
-    )
+    axes = tuple(range(lead)) + tuple([lead + d for d, n in enumerate(shape) if n == 1])  # (summing a 1 is no work)
     return sum(grad, axes).reshape(shape)

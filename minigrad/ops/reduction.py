@@ -12,11 +12,9 @@ from .dims import normalize_dim, normalize_dims
 from .registry import Op, Promotion, c_type_name, register
 
 
-def _expand_back(grad: np.ndarray, shape: tuple[int, ...], axes: tuple[int, ...], keepdim: bool) -> np.ndarray:
-    """The gradient of a reduction over ``axes``, copied back over every reduced element."""
-    if not keepdim:
-        grad = np.expand_dims(grad, axes)
-    return K.expand(grad, shape)
+def _expand_back(grad: np.ndarray, shape: tuple[int, ...], axes: tuple[int, ...]) -> np.ndarray:
+    """The gradient of a reduction over ``axes`` (kept or not), copied back over every reduced element."""
+    return K.expand(grad.reshape([1 if d in axes else n for d, n in enumerate(shape)]), shape)
 
 
 def _reduction_arguments(inputs: list[Any], params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
@@ -38,14 +36,14 @@ class Sum(Op):
     def forward(ctx: Context, x: np.ndarray, dim: int | tuple[int, ...] | None = None,
                 keepdim: bool = False) -> np.ndarray:
         axes = normalize_dims(dim, x.ndim)
-        ctx.shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
+        ctx.shape, ctx.axes = x.shape, axes
         ctx.grad_fn_name = "SumBackward0" if dim is None else "SumBackward1"
         out = K.sum(x, axes)
         return np.expand_dims(out, axes) if keepdim else out
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
-        return (_expand_back(grad, ctx.shape, ctx.axes, ctx.keepdim),)
+        return (_expand_back(grad, ctx.shape, ctx.axes),)
 
 
 @register
@@ -74,7 +72,7 @@ class Mean(Op):
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
         grad = K.binary(K.DIV, grad, K.scalar(ctx.count, grad.dtype))
-        return (_expand_back(grad, ctx.shape, ctx.axes, ctx.keepdim),)
+        return (_expand_back(grad, ctx.shape, ctx.axes),)
 
 
 def _check_nonempty(op: type[Op], x: np.ndarray) -> None:
