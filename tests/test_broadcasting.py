@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import mutually_broadcastable_shapes
 
 import minigrad
+from minigrad import kernels as K
 
 OPS = {
     "add": lambda a, b: a + b,
@@ -68,3 +69,20 @@ def test_large_rows_broadcast_match_torch(shapes, op: str, dtype: str, device: s
     np.testing.assert_array_equal(numpy_of(got[0]), numpy_of(want[0]))
     for name, g, w in zip(("grad a", "grad b"), got[1:], want[1:]):
         assert_close(g, w, name)
+
+
+@pytest.mark.parametrize("src_shape, shape", [((), (3, 4)), ((1,), (5,)), ((1, 1), (2, 3)), ((1,), (2, 1, 3)),
+                                              ((1, 1), (1, 1))])
+def test_one_value_written_everywhere_is_numpys_broadcast(src_shape: tuple[int, ...], shape: tuple[int, ...]) -> None:
+    """The kernels' layout contract (``write``'s one-value fill, which ``expand`` and sum's gradient take):
+    numpy's broadcast, cast to the destination's dtype."""
+    src = np.full(src_shape, 1 / 3)  # float64: float32(1/3) is a rounding of it
+    np.testing.assert_array_equal(K.expand(src, shape), np.broadcast_to(src, shape))
+    out = np.empty(shape, np.float32)
+    K.write(out, src)
+    np.testing.assert_array_equal(out, np.broadcast_to(src, shape).astype(np.float32))
+
+
+def test_one_value_of_more_dims_than_its_destination_is_refused_as_numpy_refuses() -> None:
+    with pytest.raises(ValueError, match="more dimensions"):
+        K.write(np.empty(3), np.ones((1, 1)))

@@ -125,7 +125,7 @@ def write(dst: np.ndarray, src: np.ndarray) -> None:
         if src.shape == dst.shape and src.flags.c_contiguous:
             _copy_flat(src.reshape(-1), dst.reshape(-1))
             return
-        if src.size == 1:
+        if src.size == 1 and src.ndim <= dst.ndim:  # (a 1-element src broadcasts to any shape of as many dims)
             _fill_flat(src.reshape(-1), dst.reshape(-1))
             return
     src = np.broadcast_to(src, dst.shape)
