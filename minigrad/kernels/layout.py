@@ -111,7 +111,8 @@ def _copy_flat(src, dst):
 
 @njit(cache=True)
 def _fill_flat(src, dst):
-    """dst[i] = src[0] for every i of a flat buffer (cast to dst's dtype)."""
+    """dst[i] = src[0] for every i of a flat buffer (cast to dst's dtype). Not ``_copy_flat`` with a step of 0: a
+    step stops LLVM vectorizing that copy (10M floats: 3.9 -> 8.5 ms)."""
     value = like(src[0], dst[0])
     for i in range(dst.size):
         dst[i] = value
