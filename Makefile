@@ -3,14 +3,19 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Stamp of the last install: `make test` reinstalls only when pyproject.toml is newer (or .venv is new).
+INSTALLED := $(VENV)/.installed
 
 .PHONY: setup test lint compare
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-setup: $(BIN)/python
+$(INSTALLED): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(INSTALLED)
 
 test: setup
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q

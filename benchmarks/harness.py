@@ -33,7 +33,7 @@ import numpy as np
 import torch
 
 import minigrad
-from minigrad.kernels.threads import in_pieces
+from minigrad.kernels.fast.threads import in_pieces
 
 try:
     from threadpoolctl import threadpool_limits
@@ -59,8 +59,9 @@ class Result:
     minigrad_s: float
     torch_s: float
     target: str  # the target in words, "—" where the issue sets none
-    met: bool | None  # None where there is no target
+    met: bool | None  # None where there is no target, or where it was not judged
     note: str = ""  # e.g. GB/s against the measured memory bandwidth
+    judged: bool = True  # False where the run's sizes are not the ones the target is defined for (quick mode)
 
     @property
     def ratio(self) -> float:

@@ -1,12 +1,14 @@
-"""``python -m benchmarks.run [--quick] [--threads 1,default] [--only NAME,...] [--markdown] [--save FILE]``
+"""``python -m benchmarks.run [--quick] [--threads 1,default] [--only NAME,...] [--markdown] [--save FILE] [--readme]``
 
 Times every workload of ``benchmarks.workloads`` on minigrad and on torch in this one process, interleaved
 (``benchmarks.harness``), at each thread setting, and prints one table: workload, threads, minigrad's median,
-torch's median, their ratio, the issue's target and whether it is met. ``--markdown`` prints the table as
-Markdown (for README.md); ``--quick`` uses small sizes and few repetitions (what the suite runs: it checks that
-the harness works, not how fast anything is); ``--only`` keeps the workloads with these keys or group names;
-``--save`` writes the results and the environment as JSON (``python -m benchmarks.chart`` draws them).
-Progress goes to stderr, a row per workload as it finishes.
+torch's median, their ratio, the target and whether it is met. ``--markdown`` prints the table as Markdown;
+``--quick`` uses small sizes and few repetitions (what the suite runs: it checks that the harness works, not how
+fast anything is, and judges no target defined for the full sizes); ``--only`` keeps the workloads with these
+keys or group names; ``--save`` writes the results and the environment as JSON (``python -m benchmarks.chart``
+draws them); ``--readme`` makes the run the published one: ``benchmarks/results.json``, its chart
+``results.png`` and the page ``benchmarks/README.md`` (``benchmarks.report``). Progress goes to stderr: a bar on
+a terminal, a line each quarter of the way elsewhere.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ import datetime
 import json
 import os
 import platform
-import sys
+import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,9 +30,11 @@ import numpy as np
 import torch
 
 import minigrad
+from minigrad.progress import progress
 
+from . import report
 from .harness import BLAS_CONTROL, Result, compare, interleaved, memory_bandwidth, thread_env, threads
-from .workloads import WORKLOADS, Sizes, Workload, startup_samplers
+from .workloads import ROOT, WORKLOADS, Sizes, Workload, startup_samplers
 
 
 @dataclass(frozen=True)
@@ -43,12 +47,13 @@ class Config:
     startup_reps: int  # for whole processes (seconds each)
     min_sample_s: float  # a sample repeats the call until it lasts this long
     bandwidth_floats: int  # size of the arrays the memory-bandwidth measurement uses
+    quick: bool = False  # sizes cut: the targets of workloads sized by ``sizes`` are not judged
 
 
 FULL = Config(Sizes(big=10_000_000, batch=512), reps=21, big_reps=7, startup_reps=3, min_sample_s=0.02,
               bandwidth_floats=20_000_000)  # 80 MB an array
 QUICK = Config(Sizes(big=10_000, batch=16), reps=3, big_reps=3, startup_reps=1, min_sample_s=0.0005,
-               bandwidth_floats=1_000_000)
+               bandwidth_floats=1_000_000, quick=True)
 GROUPS = tuple(dict.fromkeys(w.group for w in WORKLOADS))
 
 
@@ -79,19 +84,23 @@ def select(only: str | None) -> list[Workload]:
 
 
 def measure(workload: Workload, config: Config, label: str, bandwidth: float) -> Result:
-    """One in-process workload: build it on each framework, time both interleaved, judge against its target."""
+    """One in-process workload: build it on each framework, time both interleaved, judge against its target
+    (unless the run's sizes are not the ones the target is defined for)."""
     reps = config.big_reps if workload.group in ("mlp", "large") else config.reps
     minigrad_s, torch_s = compare(workload.build(minigrad, config.sizes), workload.build(torch, config.sizes), reps,
                                   config.min_sample_s)
     minigrad_s /= workload.steps
+    judged = not (config.quick and workload.sized)
     fraction, note = None, ""
     if workload.bytes_per_element:
         moved = workload.bytes_per_element * config.sizes.big
         fraction = moved / minigrad_s / 1e9 / bandwidth
-        note = (f"minigrad {moved / minigrad_s / 1e9:.1f} GB/s = {fraction:.0%} of copy, torch "
+        share = f" = {fraction:.0%} of copy" if judged else ""
+        note = (f"minigrad {moved / minigrad_s / 1e9:.1f} GB/s{share}, torch "
                 f"{moved / torch_s / 1e9:.1f} GB/s ({workload.bytes_per_element} B/element)")
+    met = workload.target.met(minigrad_s, torch_s, fraction) if judged else None
     return Result(workload.label(config.sizes), workload.group, label, minigrad_s, torch_s, workload.target.text,
-                  workload.target.met(minigrad_s, torch_s, fraction), note)
+                  met, note, judged)
 
 
 def measure_startup(workloads: list[Workload], config: Config, count: int | None, label: str) -> list[Result]:
@@ -114,42 +123,57 @@ def measure_startup(workloads: list[Workload], config: Config, count: int | None
     ]
 
 
-def format_time(seconds: float) -> str:
-    """Seconds with a readable unit, three significant figures."""
-    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):
-        if seconds >= scale:
-            return f"{seconds / scale:.3g} {unit}"
-    return f"{seconds / 1e-9:.3g} ns"
-
-
-HEADER = ["workload", "threads", "minigrad", "torch", "minigrad/torch", "target", "met?", "note"]
-
-
 def row(result: Result) -> list[str]:
-    """A result as the table's cells."""
-    met = {True: "yes", False: "no", None: "—"}[result.met]
-    return [result.workload, result.threads, format_time(result.minigrad_s), format_time(result.torch_s),
-            f"{result.ratio:.3g}", result.target, met, result.note]
+    """A result as the table's cells (``report.HEADER``)."""
+    return report.cells(dataclasses.asdict(result))
 
 
 def plain_table(results: Sequence[Result]) -> str:
     """The results as an aligned text table."""
-    cells = [HEADER, *(row(r) for r in results)]
-    widths = [max(len(line[i]) for line in cells) for i in range(len(HEADER))]
-    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in cells)
+    lines = [report.HEADER, *(row(r) for r in results)]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(report.HEADER))]
+    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in lines)
 
 
 def markdown_table(results: Sequence[Result]) -> str:
     """The results as a Markdown table."""
-    lines = [HEADER, ["---"] * len(HEADER), *(row(r) for r in results)]
-    return "\n".join("| " + " | ".join(cell.replace("|", "\\|") for cell in line) + " |" for line in lines)
+    return report.markdown_table(report.HEADER, [row(r) for r in results])
 
 
-def progress(results: Sequence[Result]) -> None:
-    """Print finished rows to stderr, so a long run shows where it is."""
-    for r in results:
-        print(f"threads {r.threads}: {r.workload}: minigrad {format_time(r.minigrad_s)}, "
-              f"torch {format_time(r.torch_s)}, ratio {r.ratio:.3g}", file=sys.stderr, flush=True)
+def quick_note(config: Config) -> str:
+    """What a quick run is, printed above its table."""
+    return report.wrap(f"Quick mode: large arrays of {config.sizes.big:,} elements (the full run: {FULL.sizes.big:,}), "
+                       f"the MLP's batch {config.sizes.batch} ({FULL.sizes.batch}), {config.reps} repetitions. It "
+                       f"checks that every workload runs; its figures are not to quote, and targets defined for the "
+                       f"full sizes are {report.NOT_JUDGED}.")
+
+
+def commit() -> str:
+    """The checkout's commit, "with uncommitted changes" when the tracked files differ from it ("unknown" without
+    git)."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+
+    try:
+        head, changed = git("rev-parse", "--short", "HEAD"), git("status", "--porcelain", "--untracked-files=no")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + (" with uncommitted changes" if changed else "")
+
+
+def run_setting(count: int | None, workloads: list[Workload], config: Config,
+                bandwidths: list[str]) -> Iterator[list[Result]]:
+    """Time ``workloads`` with ``count`` threads (None: the defaults): the memory bandwidth first (into
+    ``bandwidths``), then one list of results per in-process workload, then one for the whole processes."""
+    with threads(count) as label:
+        bandwidth, in_place = memory_bandwidth(config.bandwidth_floats, config.big_reps)
+        bandwidths.append(f"threads {label}: copy {bandwidth:.1f} GB/s, in place {in_place:.1f} GB/s")
+        for workload in workloads:
+            if workload.build is not None:
+                yield [measure(workload, config, label, bandwidth)]
+        startup = [w for w in workloads if w.build is None]
+        if startup:
+            yield measure_startup(startup, config, count, label)
 
 
 def environment() -> str:
@@ -173,35 +197,37 @@ def main(argv: Sequence[str] | None = None) -> list[Result]:
     parser.add_argument("--only", help=f"workload keys or groups, comma-separated (groups: {', '.join(GROUPS)})")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     parser.add_argument("--save", type=Path, help="write the results as JSON to this file")
+    parser.add_argument("--readme", action="store_true",
+                        help="write benchmarks/results.json, results.png and README.md from this run")
     args = parser.parse_args(argv)
+    if args.readme and (args.quick or args.only):
+        parser.error("--readme publishes a full run of every workload: not with --quick or --only")
     config = QUICK if args.quick else FULL
     workloads = select(args.only)
-    results: list[Result] = []
     bandwidths: list[str] = []
     load_before = f"{os.getloadavg()[0]:.2f}"  # other processes on the machine: 2-thread figures suffer most
-    for count in args.threads:
-        with threads(count) as label:
-            bandwidth, in_place = memory_bandwidth(config.bandwidth_floats, config.big_reps)
-            bandwidths.append(f"threads {label}: copy {bandwidth:.1f} GB/s, in place {in_place:.1f} GB/s")
-            for workload in workloads:
-                if workload.build is not None:
-                    results.append(measure(workload, config, label, bandwidth))
-                    progress(results[-1:])
-            startup = [w for w in workloads if w.build is None]
-            if startup:
-                results.extend(measure_startup(startup, config, count, label))
-                progress(results[-len(startup):])
+    per_setting = sum(w.build is not None for w in workloads) + any(w.build is None for w in workloads)
+    timed = (result for count in args.threads for result in run_setting(count, workloads, config, bandwidths))
+    results = [r for done in progress(timed, per_setting * len(args.threads), "timing") for r in done]
+    if args.quick:
+        print(quick_note(config) + "\n")
     print(markdown_table(results) if args.markdown else plain_table(results))
-    footer = (f"{'quick mode (sizes and repetitions cut: not figures to quote); ' if args.quick else ''}"
-              f"{environment()}; load average {load_before} before, {os.getloadavg()[0]:.2f} after.\n"
+    footer = (f"{environment()}; load average {load_before} before, {os.getloadavg()[0]:.2f} after.\n"
               f"Memory bandwidth ({config.bandwidth_floats * 4 // 1_000_000} MB float32 arrays, read + write "
               f"counted; the targets use the copy): {'; '.join(bandwidths)}. Medians of interleaved repetitions "
               f"({config.reps} per workload, {config.big_reps} for the mlp and large groups, "
               f"{config.startup_reps} for whole processes).")
     print("\n" + footer)
-    if args.save is not None:
-        args.save.write_text(json.dumps({"date": datetime.date.today().isoformat(), "environment": footer,
-                                         "results": [dataclasses.asdict(r) for r in results]}, indent=1))
+    saved = {"date": datetime.date.today().isoformat(), "commit": commit(), "quick": args.quick,
+             "environment": footer, "results": [dataclasses.asdict(r) for r in results]}
+    for path in [args.save, report.RESULTS if args.readme else None]:
+        if path is not None:
+            path.write_text(json.dumps(saved, indent=1) + "\n")
+    if args.readme:
+        from . import chart  # needs matplotlib
+
+        chart.draw(saved, report.CHART)
+        report.README.write_text(report.render(saved))
     return results
 
 

@@ -91,6 +91,12 @@ class Workload:
     bytes_per_element: int = 0  # large group: the least bytes each element must move (reads + writes, float32)
     steps: int = 1  # training steps in one call of minigrad's callable (its time is reported per step)
 
+    @property
+    def sized(self) -> bool:
+        """Whether ``Sizes`` sets how big the workload is (its title names ``{n}`` or ``{batch}``): quick mode
+        shrinks these, so their targets, defined for the full sizes, cannot be judged there."""
+        return "{n}" in self.title or "{batch}" in self.title
+
     def label(self, sizes: Sizes) -> str:
         """The title with the sizes filled in (10M written as "10M")."""
         n = f"{sizes.big // 1_000_000}M" if sizes.big % 1_000_000 == 0 else f"{sizes.big:,}"

@@ -41,5 +41,5 @@ for epoch in range(nb_epochs + 1):
 
 new_var = minigrad.FloatTensor([[73, 80, 75]])
 pred_y = model(new_var)
-print("훈련 후 입력이 73, 80, 75일 때의 예측값 :", pred_y)
+print("훈련 후 입력이 73, 80, 75일 때의 예측값 :", pred_y)  # 예측값 출력 / print the prediction after training
 print(model.state_dict())

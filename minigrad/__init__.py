@@ -7,7 +7,8 @@
 """
 
 from . import autograd, cuda, nn, optim, utils, viz
-from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd import enable_grad, no_grad, set_grad_enabled
+from .autograd.grad_mode import is_grad_enabled
 from .compile import compile  # noqa: A004  (PyTorch's name)
 from .device import device
 from .dtypes import bool, dtype, float32, float64, get_default_dtype, int32, int64, promote_types, uint8  # noqa: A004
@@ -36,7 +37,8 @@ from .factories import (
 )
 from .functions import cat, stack, where
 from .functions import module_form as _module_form
-from .kernels.threads import get_num_threads, set_num_threads
+from .kernels import are_exact_kernels_enabled, use_exact_kernels
+from .kernels.fast.threads import get_num_threads, set_num_threads
 from .random import Generator, initial_seed, manual_seed, seed
 from .serialization import load, save
 from .size import Size
@@ -72,14 +74,118 @@ clone, reshape, transpose, t, permute, squeeze, unsqueeze = map(
 )
 
 __all__ = [
-    "BoolTensor", "ByteTensor", "DoubleTensor", "FloatTensor", "Generator", "LongTensor", "Size", "Tensor", "abs",
-    "add", "all", "any", "arange", "argmax", "argmin", "autograd", "bool", "cat", "chunk", "clamp", "clone", "compile",
-    "cuda", "cumsum", "device", "div", "double", "dtype", "empty", "enable_grad", "eq", "exp", "explain", "flatten",
-    "float", "float32", "float64", "from_numpy", "full", "gather", "ge", "get_default_dtype", "get_num_threads",
-    "get_rng_state", "gt", "initial_seed", "int", "int32", "int64", "is_grad_enabled", "le", "load", "log", "long",
-    "lt", "manual_seed", "masked_fill", "matmul", "max", "maximum", "mean", "min", "minimum", "mul", "ne", "neg", "nn",
-    "no_grad", "ones", "ones_like", "optim", "permute", "pow", "prod", "promote_types", "rand", "randint", "randn",
-    "randperm", "relu", "reshape", "rsub", "save", "scatter", "seed", "set_grad_enabled", "set_num_threads",
-    "set_rng_state", "sigmoid", "split", "sqrt", "squeeze", "stack", "std", "sub", "sum", "t", "tanh", "tensor",
-    "transpose", "uint8", "unsqueeze", "utils", "var", "viz", "where", "zeros", "zeros_like",
+    "BoolTensor",
+    "ByteTensor",
+    "DoubleTensor",
+    "FloatTensor",
+    "Generator",
+    "LongTensor",
+    "Size",
+    "Tensor",
+    "abs",
+    "add",
+    "all",
+    "any",
+    "arange",
+    "are_exact_kernels_enabled",
+    "argmax",
+    "argmin",
+    "autograd",
+    "bool",
+    "cat",
+    "chunk",
+    "clamp",
+    "clone",
+    "compile",
+    "cuda",
+    "cumsum",
+    "device",
+    "div",
+    "double",
+    "dtype",
+    "empty",
+    "enable_grad",
+    "eq",
+    "exp",
+    "explain",
+    "flatten",
+    "float",
+    "float32",
+    "float64",
+    "from_numpy",
+    "full",
+    "gather",
+    "ge",
+    "get_default_dtype",
+    "get_num_threads",
+    "get_rng_state",
+    "gt",
+    "initial_seed",
+    "int",
+    "int32",
+    "int64",
+    "is_grad_enabled",
+    "le",
+    "load",
+    "log",
+    "long",
+    "lt",
+    "manual_seed",
+    "masked_fill",
+    "matmul",
+    "max",
+    "maximum",
+    "mean",
+    "min",
+    "minimum",
+    "mul",
+    "ne",
+    "neg",
+    "nn",
+    "no_grad",
+    "ones",
+    "ones_like",
+    "optim",
+    "permute",
+    "pow",
+    "prod",
+    "promote_types",
+    "rand",
+    "randint",
+    "randn",
+    "randperm",
+    "relu",
+    "reshape",
+    "rsub",
+    "save",
+    "scatter",
+    "seed",
+    "set_grad_enabled",
+    "set_num_threads",
+    "set_rng_state",
+    "sigmoid",
+    "split",
+    "sqrt",
+    "squeeze",
+    "stack",
+    "std",
+    "sub",
+    "sum",
+    "t",
+    "tanh",
+    "tensor",
+    "transpose",
+    "uint8",
+    "unsqueeze",
+    "use_exact_kernels",
+    "utils",
+    "var",
+    "viz",
+    "where",
+    "zeros",
+    "zeros_like",
 ]
+
+
+def __dir__() -> list[str]:  # dir() and tab completion: the names above, not the files this package is built from
+    return __all__

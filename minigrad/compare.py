@@ -3,7 +3,8 @@
 Both frameworks start from the same seed, so they draw the same initial weights; then every epoch's loss,
 gradients and parameters are compared. The table shows the epochs the tutorial prints; the summary gives
 the largest difference over *every* epoch. PROGRAM is one of ``reference.programs.PROGRAMS`` or
-``autograd_cell``. PyTorch comes from the ``reference`` package (minigrad itself never imports it).
+``autograd_cell``. PyTorch comes from the ``reference`` package (minigrad itself never imports it). ``--plain``
+runs minigrad on its plain kernels, to show what PyTorch-exactness is: the same math, other last digits.
 """
 
 from __future__ import annotations
@@ -27,6 +28,13 @@ CHOICES = ["autograd_cell", *PROGRAMS]
 MKL_HINT = (
     "(PyTorch's MKL picks its kernels by CPU: on Intel hosts with AVX512 it fuses and reorders small matrix "
     "products. `MKL_CBWR=COMPATIBLE minigrad-compare {program}` runs the sequential ones minigrad reproduces.)"
+)
+
+PLAIN_NOTE = (
+    "(plain kernels: each op's textbook loop, sums added in order, exp and log from the C library. PyTorch's CPU "
+    "kernels sum in a cascade, in vector lanes, and take exp and log from SLEEF: the same math, rounded "
+    "elsewhere, so the last digits differ and the differences grow with training. Without --plain minigrad runs "
+    "PyTorch's own order.)"
 )
 
 
@@ -126,27 +134,45 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("program", choices=CHOICES, help="which seed program to run")
     parser.add_argument("--device", default="cpu", help="where PyTorch runs: cpu (default) or cuda")
     parser.add_argument("--plot", metavar="FILE.png", help="save both loss curves (needs matplotlib)")
+    parser.add_argument("--plain", action="store_true", help="minigrad on its plain kernels, not PyTorch-exact ones")
     args = parser.parse_args(argv)
     torch = _torch()
     if args.device != "cpu" and not torch.cuda.is_available():
         parser.error(f"--device {args.device}: PyTorch sees no GPU here (torch.cuda.is_available() is False)")
     torch.set_num_threads(1)
-    out: list[str] = []
-    if args.program == "autograd_cell":
-        out.append(f"minigrad vs PyTorch {torch.__version__}: the seed's autograd cell, y = w**2, z = 2*y + 5 at w = 2")
-        largest = compare_cell(torch, out)
-    else:
-        program = PROGRAMS[args.program]
-        out.append(f"minigrad vs PyTorch {torch.__version__} ({args.device}): {program.title}")
-        out.append(f"seed {program.seed}, epochs 0..{program.epochs}, every {program.log_every}th shown")
-        out.append("")
-        largest = compare_program(program, torch, args.device, out, args.plot)
-    verdict = "bit-identical" if largest == 0 else f"agree within {largest:.3g}"
-    out.append(f"verdict: {verdict}")
-    if largest and args.device == "cpu" and "MKL_CBWR" not in os.environ:
-        out.append(MKL_HINT.format(program=args.program))
+    import minigrad
+
+    exact = minigrad.are_exact_kernels_enabled()
+    minigrad.use_exact_kernels(not args.plain)
+    try:
+        out = _run(args.program, args.device, args.plot, torch, args.plain)
+    finally:
+        minigrad.use_exact_kernels(exact)
+    if args.plain:
+        out.append(PLAIN_NOTE)
     print("\n".join(out))
     return 0
+
+
+def _run(name: str, device: str, plot: str | None, torch: ModuleType, plain: bool) -> list[str]:
+    """The comparison's lines: the table, the summary and the verdict."""
+    kernels = ", minigrad on plain kernels" if plain else ""
+    out: list[str] = []
+    if name == "autograd_cell":
+        out.append(f"minigrad vs PyTorch {torch.__version__}{kernels}: the seed's autograd cell, y = w**2, z = 2*y + 5 "
+                   "at w = 2")
+        largest = compare_cell(torch, out)
+    else:
+        program = PROGRAMS[name]
+        out.append(f"minigrad vs PyTorch {torch.__version__} ({device}{kernels}): {program.title}")
+        out.append(f"seed {program.seed}, epochs 0..{program.epochs}, every {program.log_every}th shown")
+        out.append("")
+        largest = compare_program(program, torch, device, out, plot)
+    verdict = "bit-identical" if largest == 0 else f"agree within {largest:.3g}"
+    out.append(f"verdict: {verdict}")
+    if largest and device == "cpu" and not plain and "MKL_CBWR" not in os.environ:
+        out.append(MKL_HINT.format(program=name))
+    return out
 
 
 if __name__ == "__main__":

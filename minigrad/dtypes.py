@@ -9,12 +9,25 @@ import numpy as np
 
 
 class dtype:
-    """A tensor element type: ``minigrad.float32``, ``minigrad.int64``, ..."""
+    """A tensor element type: ``minigrad.float32``, ``minigrad.int64``, ...
 
-    def __init__(self, name: str, np_dtype: type, legacy_name: str) -> None:
+    Each carries the names PyTorch's messages give it (all in the table below):
+
+    - ``scalar_name``: c10's ScalarType, as dtype errors print it: ``Float``, ``Long``;
+    - ``legacy_name``: the old tensor type, as ``x.type()`` gives it: ``FloatTensor``;
+    - ``cpp_name``: the C++ type as its ``typeid`` prints it (mm's dtype error, ``from is out of bounds for
+      long int``): ``float``, ``long int``, ``unsigned char``;
+    - ``cpp_source_name``: the C++ type as PyTorch's source spells it (``value cannot be converted to type
+      int64_t without overflow``): ``float``, ``int64_t``, ``uint8_t``.
+    """
+
+    def __init__(self, name: str, np_dtype: type, scalar_name: str, cpp_name: str, cpp_source_name: str) -> None:
         self.name = name
         self.np = np.dtype(np_dtype)
-        self.legacy_name = legacy_name  # the tensor type's old name, as ``x.type()`` gives it
+        self.scalar_name = scalar_name
+        self.legacy_name = f"{scalar_name}Tensor"
+        self.cpp_name = cpp_name
+        self.cpp_source_name = cpp_source_name
         self.is_floating_point = self.np.kind == "f"
         self.itemsize = self.np.itemsize
 
@@ -25,12 +38,13 @@ class dtype:
         return self.name
 
 
-float32 = dtype("float32", np.float32, "FloatTensor")
-float64 = dtype("float64", np.float64, "DoubleTensor")
-int64 = dtype("int64", np.int64, "LongTensor")
-int32 = dtype("int32", np.int32, "IntTensor")
-uint8 = dtype("uint8", np.uint8, "ByteTensor")
-bool = dtype("bool", np.bool_, "BoolTensor")  # noqa: A001  (PyTorch's name)
+#               name       numpy       ScalarType  C++ (typeid)     C++ (source)
+float32 = dtype("float32", np.float32, "Float",    "float",         "float")
+float64 = dtype("float64", np.float64, "Double",   "double",        "double")
+int64 = dtype("int64",     np.int64,   "Long",     "long int",      "int64_t")
+int32 = dtype("int32",     np.int32,   "Int",      "int",           "int32_t")
+uint8 = dtype("uint8",     np.uint8,   "Byte",     "unsigned char", "uint8_t")
+bool = dtype("bool",       np.bool_,   "Bool",     "bool",          "bool")  # noqa: A001  (PyTorch's name)
 
 _BY_NUMPY = {d.np: d for d in (float32, float64, int64, int32, uint8, bool)}
 NUMPY_DTYPES = frozenset(_BY_NUMPY)  # the numpy dtypes minigrad has (an array's dtype is found in it as it is)

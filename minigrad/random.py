@@ -73,13 +73,6 @@ _STATE = np.dtype({
     "itemsize": 5056,
 })
 
-# PyTorch's names for dtypes: ScalarType (in dispatch errors) and the C++ type (in bounds errors).
-_SCALAR_TYPE = {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int", "uint8": "Byte",
-                "bool": "Bool"}
-_C_TYPE = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int", "uint8": "unsigned char",
-           "bool": "bool"}
-
-
 class Generator:
     """PyTorch's CPU generator: an mt19937 stream, its 64-bit initial seed and the cached scalar normal."""
 
@@ -334,8 +327,7 @@ def _float_dtype(dtype: DTypeLike, kernel: str, empty: bool = False) -> np.dtype
     tensor when ``empty``: normal_ returns before it dispatches)."""
     dtype = _np_dtype(dtype)
     if dtype.name not in ("float32", "float64") and not empty:
-        name = _SCALAR_TYPE.get(dtype.name, dtype.name)
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{name}\'')
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{dtypes.from_numpy(dtype).scalar_name}\'')
     return dtype
 
 
@@ -363,15 +355,15 @@ def _uniform_bounds(low: float, high: float, dtype: np.dtype) -> tuple[float, fl
     """PyTorch's checks on uniform_'s bounds (as doubles, against the dtype's finite range)."""
     low, high = float(low), float(high)
     limit = float(np.finfo(dtype).max)
-    c_type = _C_TYPE[dtype.name]
+    names = dtypes.from_numpy(dtype)
     if not -limit <= low <= limit:
-        raise RuntimeError(f"from is out of bounds for {c_type}")
+        raise RuntimeError(f"from is out of bounds for {names.cpp_name}")
     if not -limit <= high <= limit:
-        raise RuntimeError(f"to is out of bounds for {c_type}")
+        raise RuntimeError(f"to is out of bounds for {names.cpp_name}")
     if not low <= high:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={low:g} > to={high:g}")
     if not high - low <= limit:
-        raise RuntimeError(f"uniform_ expects to-from <= std::numeric_limits<{_SCALAR_TYPE[dtype.name]}>::max(), "
+        raise RuntimeError(f"uniform_ expects to-from <= std::numeric_limits<{names.scalar_name}>::max(), "
                            f"but found to={high:g} and from={low:g} which result in to-from to exceed the limit")
     return low, high
 
@@ -394,15 +386,14 @@ def _update_to(high: int, dtype: np.dtype) -> int:
 
 def _check_from_to_in_range(low: int, high_inclusive: int, dtype: np.dtype) -> None:
     """PyTorch's ``check_from_to_in_range``: both ends fit the dtype (float dtypes warn past 2^digits)."""
-    c_type = _C_TYPE.get(dtype.name, dtype.name)
     if dtype.kind == "f":
         digits = np.finfo(dtype).nmant + 1
         for value, name in ((low, "from"), (high_inclusive, "to - 1")):
             if not -(1 << digits) <= value <= 1 << digits:
                 warnings.warn(f"{name} is out of bounds [-(2^{digits}), 2^{digits}]. Due to precision limitations "
-                              f"{c_type} can support discrete uniform distribution only within this range. This "
-                              "warning will become an error in version 1.7 release, please fix the code in advance",
-                              UserWarning, stacklevel=3)
+                              f"{dtypes.from_numpy(dtype).cpp_name} can support discrete uniform distribution only "
+                              "within this range. This warning will become an error in version 1.7 release, please "
+                              "fix the code in advance", UserWarning, stacklevel=3)
         return
     if dtype.kind == "b":
         lowest, highest = 0, 1
@@ -410,7 +401,7 @@ def _check_from_to_in_range(low: int, high_inclusive: int, dtype: np.dtype) -> N
         lowest, highest = int(np.iinfo(dtype).min), int(np.iinfo(dtype).max)
     for value, name in ((low, "from"), (high_inclusive, "to - 1")):
         if not lowest <= value <= highest:
-            raise RuntimeError(f"{name} is out of bounds for {c_type}")
+            raise RuntimeError(f"{name} is out of bounds for {dtypes.from_numpy(dtype).cpp_name}")
 
 
 def _check_randperm(n: int, dtype: np.dtype) -> None:
@@ -418,8 +409,10 @@ def _check_randperm(n: int, dtype: np.dtype) -> None:
     if dtype.kind == "b":
         raise NotImplementedError("\"randperm\" not implemented for 'Bool'")
     if dtype.kind in "iu" and max(n - 1, 0) > np.iinfo(dtype).max:
-        raise RuntimeError(f"value cannot be converted to type {dtype.name}_t without overflow")
+        raise RuntimeError(f"value cannot be converted to type {dtypes.from_numpy(dtype).cpp_source_name} without "
+                           "overflow")
     if dtype.kind == "f":
         digits = np.finfo(dtype).nmant + 1
         if n > (1 << digits) + 1:
-            raise RuntimeError(f"n cannot be greater than 2^{digits}+1 for {_SCALAR_TYPE[dtype.name]} type.")
+            raise RuntimeError(f"n cannot be greater than 2^{digits}+1 for {dtypes.from_numpy(dtype).scalar_name} "
+                               "type.")

@@ -7,7 +7,6 @@ arrays and, when grad mode is on and an input requires grad, records the op in t
 from __future__ import annotations
 
 import math
-import re
 import warnings
 import weakref
 from collections.abc import Callable, Sequence
@@ -25,7 +24,7 @@ from .ops import comparison, linalg, pointwise, reduction
 from .ops import gather as gather_ops
 from .ops import shape as shape_ops
 from .ops.dims import normalize_dim
-from .ops.registry import Op, Promotion, c_type_name
+from .ops.registry import Op, Promotion
 from .printing import tensor_repr
 from .size import Size
 
@@ -40,11 +39,6 @@ NON_LEAF_GRAD_WARNING = (
     "Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure "
     "you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more information."
 )
-
-
-# PyTorch's C++ names of the dtypes, as some of its messages print them ("double", "long int").
-_CPP_TYPE_NAMES = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int",
-                   "uint8": "unsigned char", "bool": "bool"}
 
 
 class ReductionResult(NamedTuple):
@@ -110,42 +104,13 @@ def apply(op: type[Op], *inputs: Tensor | Number, scalars: tuple[Any, ...] = (),
     if recording:
         edges = [x._grad_edge() if isinstance(x, Tensor) else None for x in inputs]
         metas = [(a.shape, x._data.dtype if isinstance(x, Tensor) else a.dtype) for x, a in zip(inputs, arrays)]
-        grad_fn = engine.Node(op, ctx, edges, metas)
-        _describe_saved(ctx, grad_fn, first, list(zip(inputs, arrays)))
+        name = None if op.grad_fn_name is Op.grad_fn_name else op.grad_fn_name(ctx, *arrays, **params)
+        grad_fn = engine.Node(op, ctx, edges, metas, name=name)
         ctx.replay = (arrays, params)
     result = Tensor._make(first, grad_fn=grad_fn)
     if not rest:
         return result
     return (result, *(Tensor._make(r) for r in rest))
-
-
-def _describe_saved(ctx: engine.Context, node: engine.Node, output: np.ndarray,
-                    inputs: list[tuple[Tensor | Number, np.ndarray]]) -> None:
-    """Tell ``ctx`` how to name each saved array in the modified-in-place error, as PyTorch does:
-    ``[torch.FloatTensor [2]], which is output 0 of Exp`` (the op that made it, if any)."""
-    for name, array in ctx._saved.items():
-        if array is output:
-            ctx.describe[name] = _describer(array, weakref.ref(node), of_tensor=False)
-        for x, used in inputs:
-            if isinstance(x, Tensor) and array is used:
-                ctx.describe[name] = _describer(array, weakref.ref(x), of_tensor=True)
-
-
-def _describer(array: np.ndarray, ref: weakref.ref, of_tensor: bool) -> Callable[[], str]:
-    """The text naming ``array``: made by the node ``ref`` points at, or by that tensor's grad_fn at the time."""
-    def text() -> str:
-        target = ref()
-        return _saved_text(array, target.grad_fn if of_tensor and target is not None else target)
-
-    return text
-
-
-def _saved_text(array: np.ndarray, maker: engine.Node | None) -> str:
-    kind = f"[minigrad.{dtypes.from_numpy(array.dtype).legacy_name} [{', '.join(map(str, array.shape))}]]"
-    if maker is None or isinstance(maker, engine.AccumulateGrad):
-        return kind
-    op_name = re.sub(r"Backward\d*$", "", maker.name())
-    return f"{kind}, which is output 0 of {op_name},"
 
 
 def _index_key(key: Any, ndim: int) -> tuple[Any, ...]:
@@ -261,8 +226,8 @@ class Tensor:
             )
         if value is not None and value.dtype is not self.dtype:
             raise RuntimeError(
-                f"attempting to assign a gradient with dtype '{_CPP_TYPE_NAMES[value.dtype.name]}' to a tensor with "
-                f"grad_dtype '{c_type_name(self._data.dtype)}'. The gradient must match the tensor's grad_dtype "
+                f"attempting to assign a gradient with dtype '{value.dtype.cpp_name}' to a tensor with "
+                f"grad_dtype '{self.dtype.scalar_name}'. The gradient must match the tensor's grad_dtype "
                 "(defaults to the tensor's dtype). You can set the tensor's grad_dtype attribute with a specific "
                 "dtype, or None to allow any dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and "
                 "its gradient may break downstream systems that assume they match."
@@ -293,18 +258,19 @@ class Tensor:
         def retain(grad: np.ndarray) -> None:
             tensor = ref()
             if tensor is not None:
-                tensor._accumulate_grad(grad)
+                tensor._accumulate_grad([grad])
 
         self.grad_fn.pre_hooks.append(retain)
 
-    def _accumulate_grad(self, grad: np.ndarray, sole: bool = False) -> None:
-        """Add ``grad`` into ``.grad`` (in place once it exists, as PyTorch's AccumulateGrad does). A first gradient
-        is copied, unless ``sole`` (only the engine refers to it) and its memory is its own: then it is taken."""
+    def _accumulate_grad(self, handed: list[np.ndarray]) -> None:
+        """Add the gradient handed over in a one-element list into ``.grad`` (in place once it exists, as PyTorch's
+        AccumulateGrad does). A first gradient becomes ``.grad``: the array itself if nothing else holds it, else a
+        copy."""
         if self._grad is None:
-            taken = sole and grad.flags.c_contiguous and grad.flags.writeable and K.private(grad)
-            self._grad = Tensor._make(grad if taken else K.copy(grad))
+            kept = K.take(handed)
+            self._grad = Tensor._make(kept if kept is not None else K.copy(handed[0]))
         else:
-            K.binary(K.ADD, self._grad._data, grad, out=self._grad._data)
+            K.add(self._grad._data, handed[0], out=self._grad._data)
 
     def _grad_edge(self) -> engine.Node | None:
         """The node a gradient for this tensor flows into: its grad_fn, or its leaf accumulator."""
@@ -316,7 +282,8 @@ class Tensor:
         # pair is no cycle: it lives while some graph points at it, and a later graph gets a new one.
         accumulator = self._accumulator() if self._accumulator is not None else None
         if accumulator is None:
-            accumulator = engine.AccumulateGrad(self)
+            # (the method looked up at each call: minigrad.compile's tracer replaces it while it records)
+            accumulator = engine.AccumulateGrad(self, lambda handed: self._accumulate_grad(handed))
             self._accumulator = weakref.ref(accumulator)
         return accumulator
 
@@ -409,13 +376,14 @@ class Tensor:
                 "location. Please clone() the tensor before performing the operation."
             )
 
-    def _write(self, values: np.ndarray) -> Tensor:
-        """Overwrite this tensor's memory with ``values`` (broadcast, cast) and count the write."""
+    def _write(self, values: np.ndarray, writer: engine.Node | None = None) -> Tensor:
+        """Overwrite this tensor's memory with ``values`` (broadcast, cast) and count the write (recorded in the graph
+        by the node ``writer``, if any)."""
         shape = K.broadcast_shapes(self.shape, values.shape)
         if shape != self.shape:
             raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape {list(shape)}")
         K.write(self._data, values)
-        versions.bump(self._data)
+        versions.bump(self._data, writer)
         return self
 
     def _inplace(self, op: type[Op], *others: Tensor | Number, **params: Any) -> Tensor:
@@ -427,11 +395,11 @@ class Tensor:
         self._check_inplace()
         result = apply(op, self, *others, **params)
         if not dtypes.can_cast(result.dtype, self.dtype):
-            raise RuntimeError(f"result type {c_type_name(result._data.dtype)} can't be cast to the desired output "
-                               f"type {c_type_name(self._data.dtype)}")
+            raise RuntimeError(f"result type {result.dtype.scalar_name} can't be cast to the desired output "
+                               f"type {self.dtype.scalar_name}")
         if result.grad_fn is not None:
             result.grad_fn.ctx.keep_own_copy(self._data)
-        self._write(result._data)
+        self._write(result._data, result.grad_fn)
         if result.grad_fn is not None:
             self.grad_fn = result.grad_fn
             self._requires_grad = True

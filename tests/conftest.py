@@ -13,6 +13,7 @@ os.environ.setdefault("MKL_CBWR", "COMPATIBLE")
 
 import functools
 import itertools
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -42,6 +43,14 @@ DEVICES = [
 def device(request: pytest.FixtureRequest) -> str:
     """The device torch's side runs on; minigrad always runs on the CPU."""
     return request.param
+
+
+@pytest.fixture(params=["exact", "plain"])
+def kernels(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The kernels minigrad runs on (``minigrad.use_exact_kernels``): PyTorch-exact ones, then the plain ones."""
+    minigrad.use_exact_kernels(request.param == "exact")
+    yield request.param
+    minigrad.use_exact_kernels(True)
 
 
 def numpy_of(t: minigrad.Tensor | torch.Tensor) -> np.ndarray:

@@ -250,8 +250,8 @@ def test_source_is_a_readable_python_function() -> None:
     tree = ast.parse(step.source)
     (function,) = [node for node in tree.body if isinstance(node, ast.FunctionDef)]
     assert function.name == "step" and function.args.args[0].arg == "steps"
-    for text in ("# Linear.forward", "# MseLoss.backward: d(mse)/dx", "elementwise.SUB", "optim._sgd_loop",
-                 "reduce._short_sum", "for _ in range(steps):", "model_weight_grad", "fill(0)"):
+    for text in ("# Linear.forward", "# MseLoss.backward: d(mse)/dx", "pointwise.SUB", "optim._sgd_loop",
+                 "exact_cascade._short_sum", "for _ in range(steps):", "model_weight_grad", "fill(0)"):
         assert text in step.source, text
     assert "and model.training is True)" in step.guards and "model_weight._data is model_weight_data" in step.guards
 
@@ -289,6 +289,22 @@ def test_a_failed_guard_runs_the_step_eagerly_with_a_warning(change: str) -> Non
     with pytest.warns(UserWarning, match=expected):
         step(*args)
     eager.step(*args)
+    _same(eager, compiled)
+
+
+def test_a_step_compiles_on_either_kernels_and_runs_eagerly_when_they_change(kernels: str) -> None:
+    """Traced on the plain kernels or the exact ones, the compiled step replays what it traced; the kernel mode is a
+    guard: after ``use_exact_kernels`` changes it, the step runs eagerly (on the other kernels) with a warning."""
+    eager, compiled, step = _twins()
+    for _ in range(4):
+        eager.step()
+        step()
+    _same(eager, compiled)
+    assert ("exact_cascade._short_sum" in step.source) == (kernels == "exact")
+    minigrad.use_exact_kernels(kernels != "exact")
+    with pytest.warns(UserWarning, match=f"exact kernels are {'off' if kernels == 'exact' else 'on'}"):
+        step()
+    eager.step()
     _same(eager, compiled)
 
 

@@ -1,4 +1,4 @@
-"""The cache of large blocks (``minigrad/kernels/memory.py``): reuse only of memory nothing refers to, fresh version
+"""The cache of large blocks (``minigrad/kernels/fast/cache.py``): reuse only of memory nothing refers to, fresh version
 counters, threads, the limit on free blocks; and large arithmetic (its vectorized loops) against PyTorch."""
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from conftest import assert_close
 
 import minigrad
 from minigrad.autograd import versions
-from minigrad.kernels import elementwise, memory
+from minigrad.kernels.fast import cache as memory
+from minigrad.kernels.fast import vectorized
 
 N = memory.CACHED_BYTES // 4 + 1  # float32 elements: just over the size the cache serves
 
@@ -106,7 +107,7 @@ def test_large_arithmetic_matches_torch_bit_for_bit(op: str, dtype: str, device:
     on a broadcast operand, against PyTorch; gradients too. Bit for bit on the CPU (one IEEE operation per
     element); on CUDA within conftest's tolerance."""
     rng = np.random.default_rng(3)
-    n = elementwise._VECTORIZED_SIZE + 3
+    n = vectorized.VECTORIZED_SIZE + 3
     a, b, c = rng.standard_normal((3, n)).astype(dtype)
     rows = rng.standard_normal((2, n)).astype(dtype)
     results = []
@@ -129,7 +130,7 @@ def test_large_activation_backward_matches_torch_bit_for_bit(activation: str, dt
     """The activations' gradients in one pass, vectorized on large arrays: sigmoid's (grad * (1 - s)) * s
     (SIGMOID_GRAD), relu's grad where the result is > 0, else 0 (RELU_GRAD; zeros, -0.0 and NaN included)."""
     rng = np.random.default_rng(4)
-    x, grad = rng.standard_normal((2, elementwise._VECTORIZED_SIZE + 5)).astype(dtype) * 4
+    x, grad = rng.standard_normal((2, vectorized.VECTORIZED_SIZE + 5)).astype(dtype) * 4
     x[:4] = [0.0, -0.0, np.nan, -np.nan]
     grad[4:6] = [np.nan, -0.0]
     results = []
@@ -151,7 +152,7 @@ def test_large_activation_backward_matches_torch_bit_for_bit(activation: str, dt
 def test_large_simple_unary_ops_match_torch_bit_for_bit(op: str, dtype: str, device: str) -> None:
     """neg, abs and relu on large contiguous arrays (their vectorized loops), zeros of both signs, infinities and
     NaN included, and on a transposed view (the strided loop)."""
-    x = np.random.default_rng(5).standard_normal((2, elementwise._VECTORIZED_SIZE)).astype(dtype)
+    x = np.random.default_rng(5).standard_normal((2, vectorized.VECTORIZED_SIZE)).astype(dtype)
     x[0, :5] = [0.0, -0.0, np.inf, -np.inf, np.nan]
     results = []
     for fw, kwargs in ((minigrad, {}), (torch, {"device": device})):

@@ -46,8 +46,9 @@ def test_import_compiles_no_kernel() -> None:
 _TENSOR = {"kernels", "autograd", "ops", "dtypes", "device", "size", "printing", "random", "tensor", "factories"}
 LAYERS = {
     "kernels": set(),
-    "autograd": {"kernels"},
-    "ops": {"kernels", "autograd"},
+    "dtypes": set(),
+    "autograd": {"kernels", "dtypes"},
+    "ops": {"kernels", "autograd", "dtypes"},
     "random": {"kernels", "dtypes"},
     "tensor": _TENSOR - {"factories"},
     "nn": _TENSOR | {"functions"},
@@ -98,12 +99,14 @@ def test_kernels_are_cached_njit_functions() -> None:
 
 @pytest.mark.slow
 def test_suite_subset_passes_without_the_jit() -> None:
-    """NUMBA_DISABLE_JIT=1 runs every kernel as plain Python: the cross-checks must still pass."""
+    """NUMBA_DISABLE_JIT=1 runs every kernel as plain Python, exact and plain ones: the cross-checks must still
+    pass."""
     cases = ["Mul[3x4,4]", "Sigmoid[3x4]", "Sum[3x4x5;dim=0]", "Matmul[2x3,3x4]", "Index[4x5;[0, 2, 2]]",
              "MaxDim[3x4x5;dim=1,keepdim=False]", "Div[2x1x4,3x1]", "Log[2x3x4]", "Linear[6x2,1x2,1]",
              "MseLoss[4x5,4x5;reduction='mean']", "BinaryCrossEntropy[17,17;reduction='mean']"]
-    ids = [f"tests/test_ops.py::test_op_matches_torch[cpu-{case}-{dtype}-{layout}]"
-           for case in cases for dtype in ("float32", "float64") for layout in ("contiguous", "noncontiguous")]
+    ids = [f"tests/test_ops.py::test_op_matches_torch[cpu-{kernels}-{case}-{dtype}-{layout}]" for kernels in
+           ("exact", "plain") for case in cases for dtype in ("float32", "float64")
+           for layout in ("contiguous", "noncontiguous")]
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:xdist", "-p", "no:cacheprovider", *ids,
          "tests/test_engine.py::test_seed_autograd_cell", "tests/test_engine.py::test_retain_grad_matches_torch"],

@@ -16,7 +16,7 @@ import torch
 
 import minigrad
 from minigrad.compile.trace import Tracer
-from minigrad.kernels import threads
+from minigrad.kernels.fast import threads
 
 LARGE = 3 * threads.PIECE + 37  # three pieces and a tail that is not a whole SLEEF block
 

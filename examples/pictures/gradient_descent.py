@@ -47,9 +47,9 @@ curve = [F.mse_loss(w * x_train, y_train).item() for w in ws]
 
 figure, axes = plt.subplots(figsize=(8, 5))
 axes.plot(ws, curve, color="0.3", label="L(W) = mean((Wx - y)²)")
-for path, colour, rule, side in [
-    (sgd_path(), "tab:blue", "gradient < 0  →  W increases", "right"),
-    (sgd_path(init=4.5), "tab:red", "gradient > 0  →  W decreases", "left"),
+for path, colour, rule, corner in [  # each path's label goes in the bottom corner on its side, clear of the curve
+    (sgd_path(), "tab:blue", "gradient < 0  →  W increases", "left"),
+    (sgd_path(init=4.5), "tab:red", "gradient > 0  →  W decreases", "right"),
 ]:
     w, loss, gradient = np.array(path).T
     axes.plot(w, loss, "o", color=colour, label=f"SGD from W = {w[0]:.4g} (lr = 0.01)")
@@ -58,8 +58,9 @@ for path, colour, rule, side in [
                       arrowprops={"arrowstyle": "->", "color": colour})
     tangent = w[0] + np.array([-0.7, 0.7])  # the gradient is the slope of the curve where W stands
     axes.plot(tangent, loss[0] + gradient[0] * (tangent - w[0]), "--", color=colour)
-    axes.text(2 + (0.15 if side == "left" else -0.15), 30, f"{rule}\nW := W - α·gradient\n"
-              f"first gradient (dashed slope): {gradient[0]:+.2f}", ha=side, color=colour)
+    axes.text(0.015 if corner == "left" else 0.985, 0.03, f"{rule}\nW := W - α·gradient\n"
+              f"first gradient (dashed): {gradient[0]:+.2f}", ha=corner, va="bottom", color=colour,
+              transform=axes.transAxes)
 axes.axvline(2, color="0.6", linestyle=":", label="minimum: W = 2")
 axes.set(xlabel="W", ylabel="loss L(W)", title="Gradient descent: each step moves W against the gradient",
          ylim=(-2, max(curve)))

@@ -14,12 +14,13 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
-import sys
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
+from .. import dtypes
 from .. import kernels as K
 from . import versions
 
@@ -35,6 +36,7 @@ MODIFIED_ERROR = (
     "at version {now}; expected version {saved} instead."
 )
 
+_BACKWARD_SUFFIX = re.compile(r"Backward\d*$")
 _sequence = itertools.count()
 
 
@@ -44,7 +46,6 @@ class Context:
     def __init__(self) -> None:
         self._saved: dict[str, np.ndarray] | None = {}
         self._versions: dict[str, int] = {}
-        self.describe: dict[str, Callable[[], str]] = {}  # how the error below names each saved array
         self.needs_input_grad: tuple[bool, ...] = ()  # set before forward when the graph is recorded
         self.replay: tuple[list[np.ndarray], dict[str, Any]] | None = None  # forward's inputs, for teaching tools
         self.freed = False
@@ -72,22 +73,12 @@ class Context:
                 self._saved[name] = K.copy(array)
                 self._versions[name] = 0
 
-    def check_versions(self) -> None:
-        """PyTorch's error if a saved array has been overwritten in place since it was saved."""
-        for name, saved_version in self._versions.items():
-            now = versions.version(self._saved[name])
-            if now != saved_version:
-                array = self._saved[name]
-                what = self.describe[name]() if name in self.describe else f"[{array.dtype} {list(array.shape)}]"
-                raise RuntimeError(MODIFIED_ERROR.format(what=what, now=now, saved=saved_version))
-
     def release(self) -> None:
         """Free the saved arrays (backward without ``retain_graph``). Ops that saved nothing stay usable."""
         self.replay = None
         if self._saved:
             self._saved = None
             self._versions = {}
-            self.describe = {}  # its closures may hold the saved arrays
             self.freed = True
 
 
@@ -100,8 +91,10 @@ class Node:
         ctx: Context,
         next_nodes: Sequence[Node | None],
         inputs: Sequence[tuple[tuple[int, ...], np.dtype]],
+        name: str | None = None,
     ) -> None:
         self.op = op
+        self._name = name  # PyTorch's name for this node when the op's varies with its inputs (else op.grad_fn)
         self.ctx = ctx
         self.next_nodes = tuple(next_nodes)
         self.inputs = tuple(inputs)  # (shape, dtype) of each input, to shape the gradients sent back
@@ -110,33 +103,50 @@ class Node:
 
     def name(self) -> str:
         """PyTorch's name for this node, e.g. ``MulBackward0``."""
-        return getattr(self.ctx, "grad_fn_name", None) or self.op.grad_fn
+        return self._name or self.op.grad_fn
 
     def apply(self, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
         """The gradient for each input, given the gradient of the output."""
         if not self.ctx.freed:
-            self.ctx.check_versions()
+            self._check_saved_versions()
         return tuple(self.op.backward(self.ctx, grad))
+
+    def _check_saved_versions(self) -> None:
+        """PyTorch's error if a saved array has been overwritten in place since it was saved."""
+        for name, saved_version in self.ctx._versions.items():
+            array = self.ctx._saved[name]
+            now = versions.version(array)
+            if now != saved_version:
+                raise RuntimeError(MODIFIED_ERROR.format(what=self._describe(array), now=now, saved=saved_version))
+
+    def _describe(self, array: np.ndarray) -> str:
+        """How PyTorch names a saved array in that error: ``[torch.FloatTensor [2]], which is output 0 of Exp,``: for
+        an input, the node that made it (or last wrote it in place, as that tensor's grad_fn is now); else this
+        node, whose output it is."""
+        kind = f"[minigrad.{dtypes.from_numpy(array.dtype).legacy_name} [{', '.join(map(str, array.shape))}]]"
+        inputs = self.ctx.replay[0] if self.ctx.replay is not None else ()
+        maker = next((versions.writer(array) or nxt for nxt, x in zip(self.next_nodes, inputs)
+                      if versions.shared(x, array)), self)
+        if maker is None or isinstance(maker, AccumulateGrad):
+            return kind
+        return f"{kind}, which is output 0 of {re.sub(_BACKWARD_SUFFIX, '', maker.name())},"
 
     def __repr__(self) -> str:
         return f"<{self.name()} object at {id(self):#x}>"
 
 
 class AccumulateGrad(Node):
-    """The node behind a leaf that requires grad: adds the incoming gradient into ``variable.grad``."""
+    """The node behind a leaf that requires grad: hands each gradient that reaches it to ``accumulate``, the leaf's
+    way of adding it into ``.grad``, given when the node is built. ``variable`` is the leaf (as PyTorch shows it)."""
 
-    def __init__(self, variable: Any) -> None:
+    def __init__(self, variable: Any, accumulate: Callable[[list[np.ndarray]], None]) -> None:
         super().__init__(op=None, ctx=Context(), next_nodes=(), inputs=())
         self.variable = variable
+        self.accumulate = accumulate  # takes the gradient in a one-element list: see ``backward``
         self.sequence = math.inf  # runs as soon as it is ready, as in PyTorch
 
     def name(self) -> str:
         return "AccumulateGrad"
-
-    def apply(self, grad: np.ndarray, sole: bool = False) -> tuple[np.ndarray | None, ...]:
-        """``sole``: nothing but the engine refers to ``grad``, so ``.grad`` may take it without a copy."""
-        self.variable._accumulate_grad(grad, sole)
-        return ()
 
 
 def _reach(roots: Sequence[Node]) -> dict[Node, int]:
@@ -171,7 +181,7 @@ def _compute(roots: Sequence[Node], grads: Sequence[np.ndarray],
     pending = _reach(roots)
     buffers: dict[Node, np.ndarray] = {}
     for root, grad in zip(roots, grads):
-        buffers[root] = grad if root not in buffers else K.binary(K.ADD, buffers[root], grad)
+        buffers[root] = grad if root not in buffers else K.add(buffers[root], grad)
     arrival = itertools.count()  # among equals (leaves' accumulators), the first ready runs first: a fixed order
     ready = [(-root.sequence, next(arrival), root) for root in buffers if pending[root] == 0]
     heapq.heapify(ready)
@@ -191,24 +201,11 @@ def _compute(roots: Sequence[Node], grads: Sequence[np.ndarray],
                 continue
             if g is not None:
                 g = to_input(g, shape, dtype)
-                buffers[nxt] = g if nxt not in buffers else K.binary(K.ADD, buffers[nxt], g)
+                buffers[nxt] = g if nxt not in buffers else K.add(buffers[nxt], g)
             pending[nxt] -= 1
             if pending[nxt] == 0:
                 heapq.heappush(ready, (-nxt.sequence, next(arrival), nxt))
     return ran
-
-
-def _refs_while_applied() -> int:
-    """The references ``backward``'s last loop holds to a gradient it applies (its entry in ``ran``, the loop's
-    name, getrefcount's argument): one more, and someone else holds it too (a hook, the caller, another leaf),
-    so a leaf must copy it (PyTorch's AccumulateGrad counts the same way: ``use_count() <= num_expected_refs``)."""
-    ran = [(None, np.empty(0), None)]
-    for _, grad, _ in ran:
-        count = sys.getrefcount(grad)
-    return count
-
-
-_REFS_WHILE_APPLIED = _refs_while_applied()
 
 
 def backward(
@@ -224,15 +221,21 @@ def backward(
 
     Backward either completes or changes nothing: every node's gradient is computed first (which is where
     the errors are: a freed graph, a saved array modified in place), and only then are the leaves' ``.grad``
-    written, the ``retain_grad`` hooks run and the saved arrays freed, in the order the nodes ran.
+    written, the hooks run and the saved arrays freed, in the order the nodes ran. A leaf's gradient is handed
+    over in a one-element list that the engine no longer holds otherwise, so the leaf may keep it without a copy
+    when nobody else holds it either (``kernels.take``).
     """
     ran = _compute(roots, grads, observe)
-    for node, grad, grads_in in ran:
+    for step in range(len(ran)):
+        node, grad, grads_in = ran[step]
+        ran[step] = (node, None, None)  # from here on ``grad`` is the engine's only hold on the gradient
         for hook in node.pre_hooks:
             hook(grad)
         if isinstance(node, AccumulateGrad):
-            sole = sys.getrefcount(grad) == _REFS_WHILE_APPLIED
-            node.apply(grad, sole)
+            handed = [grad]
+            if observe is None:
+                del grad  # the gradient moves into ``handed`` (an observer, below, still sees it)
+            node.accumulate(handed)
         if observe is not None:
             observe(node, grad, grads_in)
     if not retain_graph:

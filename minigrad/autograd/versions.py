@@ -7,10 +7,12 @@ wrong gradient.
 """
 
 import weakref
+from typing import Any
 
 import numpy as np
 
-# id(owner) -> [weak reference to the owner, count]; an entry leaves when its owner is freed.
+# id(owner) -> [weak reference to the owner, count, the node of its last recorded in-place write (weakly) or None];
+# an entry leaves when its owner is freed.
 _versions: dict[int, list] = {}
 
 
@@ -28,11 +30,26 @@ def version(array: np.ndarray) -> int:
     return entry[1] if entry is not None and entry[0]() is owner else 0
 
 
-def bump(array: np.ndarray) -> None:
-    """Record one more in-place write to the memory under ``array``."""
+def bump(array: np.ndarray, writer: Any = None) -> None:
+    """Record one more in-place write to the memory under ``array``; ``writer``: the graph node that recorded it, if
+    any (the error for a saved array modified in place names it)."""
     owner = _owner(array)
     key = id(owner)
     entry = _versions.get(key)
     if entry is None or entry[0]() is not owner:
-        entry = _versions[key] = [weakref.ref(owner, lambda _, key=key: _versions.pop(key, None)), 0]
+        entry = _versions[key] = [weakref.ref(owner, lambda _, key=key: _versions.pop(key, None)), 0, None]
     entry[1] += 1
+    if writer is not None:
+        entry[2] = weakref.ref(writer)
+
+
+def writer(array: np.ndarray) -> Any:
+    """The node of the last recorded in-place write to the memory under ``array``, if it is still alive."""
+    owner = _owner(array)
+    entry = _versions.get(id(owner))
+    return entry[2]() if entry is not None and entry[0]() is owner and entry[2] is not None else None
+
+
+def shared(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether ``a`` and ``b`` look at the same memory (one counter)."""
+    return _owner(a) is _owner(b)

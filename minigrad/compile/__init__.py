@@ -22,7 +22,7 @@ down once and replayed. The first three calls run eagerly, each doing one more s
 Later calls run generated Python (``guards``): the guards (``guards.py``: the arguments' shapes, dtypes and
 requires_grad, grad mode, and the tensors, modules and optimizer settings the step refers to), then the compiled
 function; a failed guard runs that call eagerly, with a warning saying why. A compiled step returns its loss as a
-plain tensor (no ``grad_fn``).
+plain tensor (no ``grad_fn``). ``README.md`` in this folder shows the generated code of the seed's step.
 """
 
 from __future__ import annotations

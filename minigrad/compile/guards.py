@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.grad_mode import grad_state, is_grad_enabled
+from ..kernels import mode as kernel_mode
 from ..nn.module import Module
 from ..optim.optimizer import Optimizer
 from ..tensor import Tensor
@@ -108,6 +109,7 @@ class Guards:
     is the quick test made on every call; ``failure`` says in words what failed."""
 
     grad_mode: bool
+    exact_kernels: bool  # the kernel mode: the step replays the kernels it traced
     arguments: list[tuple[Any, ...]]  # per argument: ("tensor", shape, dtype, requires_grad) or ("value", v)
     cells: list[tuple[str, Any, Any]]  # (name, closure cell, object it held)
     globals: list[tuple[str, Callable[[str], Any], Any]]  # (name, the step's globals' get, object it named)
@@ -120,6 +122,7 @@ class Guards:
         ``torch.compile`` generates its guard code: a call's checks are one pass through it, with no loop)."""
         bind = names.bind
         checks = [f"{bind('grad_state', grad_state)}.enabled {_same(self.grad_mode)}",
+                  f"{bind('kernel_mode', kernel_mode)}.exact {_same(self.exact_kernels)}",
                   f"len(args) == {len(self.arguments)}"]
         for i, spec in enumerate(self.arguments):
             if spec[0] == "tensor":  # checked inline: a call to _argument_spec costs more than the step's arithmetic
@@ -155,6 +158,9 @@ class Guards:
         """What ``holds`` found false, in words."""
         if _changed(is_grad_enabled(), self.grad_mode):
             return f"grad mode is {'on' if is_grad_enabled() else 'off'}; it was {'on' if self.grad_mode else 'off'}"
+        if _changed(kernel_mode.exact, self.exact_kernels):
+            state = {True: "on", False: "off"}
+            return f"exact kernels are {state[kernel_mode.exact]}; they were {state[self.exact_kernels]}"
         if len(args) != len(self.arguments):
             return f"the step got {len(args)} arguments; it was traced with {len(self.arguments)}"
         for i, (arg, traced) in enumerate(zip(args, self.arguments)):
@@ -184,7 +190,7 @@ class Guards:
 
 
 def _same(flag: Any) -> str:
-    """How the guards compare a flag with its traced value: ``is`` for a bool (20 ns less than ``==``)."""
+    """How the guards compare a flag with its traced value: ``is`` for a bool (an identity test, no ``__eq__`` call)."""
     return f"is {flag}" if isinstance(flag, bool) else f"== {flag!r}"
 
 
@@ -223,4 +229,5 @@ def make_guards(step_fn: Callable[..., Any], args: tuple[Any, ...]) -> Guards:
             groups += [(name, group, dict(group)) for group in obj.param_groups]
         if isinstance(obj, Module):
             modes += [(f"{name}.{sub}" if sub else name, m, m.training) for sub, m in obj.named_modules()]
-    return Guards(is_grad_enabled(), [_argument_spec(a) for a in args], cells, globals_, tensors, groups, modes)
+    return Guards(is_grad_enabled(), kernel_mode.exact, [_argument_spec(a) for a in args], cells, globals_, tensors,
+                  groups, modes)

@@ -18,7 +18,7 @@ import numpy as np
 from numba.core.dispatcher import Dispatcher
 
 from .. import kernels
-from ..kernels import threads
+from ..kernels.fast import threads
 from ..tensor import Tensor
 
 # Functions the tracer records besides numba kernels: they run in numba's object mode in the compiled step.
@@ -186,20 +186,20 @@ class Recording:
         accumulate = Tensor._accumulate_grad
         leaves = self.tracer.leaves
 
-        def accumulate_and_note(tensor: Tensor, grad: np.ndarray, sole: bool = False) -> None:
+        def accumulate_and_note(tensor: Tensor, handed: list[np.ndarray]) -> None:
             """Note the leaves that get gradients; copy every first gradient (a gradient taken without a copy
             would be a buffer made in the step, yet state)."""
             if all(leaf is not tensor for leaf in leaves):
                 leaves.append(tensor)
-            accumulate(tensor, grad)
+            accumulate(tensor, list(handed))  # a second holder: the first gradient is copied
 
         self._saved.append((Tensor, "_accumulate_grad", accumulate))
         Tensor._accumulate_grad = accumulate_and_note
-        for module in kernel_modules():
+        for alias, module in kernel_modules().items():
             for name, value in list(vars(module).items()):
                 if isinstance(value, Dispatcher) or (module, name) in HOST_KERNELS:
                     self._saved.append((module, name, value))
-                    setattr(module, name, self._proxy(module.__name__.rsplit(".", 1)[-1], name, value))
+                    setattr(module, name, self._proxy(alias, name, value))
         return self.tracer
 
     def _proxy(self, module: str, name: str, kernel: Callable[..., Any]) -> Callable[..., Any]:
@@ -213,9 +213,12 @@ class Recording:
         threads.set_num_threads(self._threads)
 
 
-def kernel_modules() -> list[ModuleType]:
+def kernel_modules() -> dict[str, ModuleType]:
+    """Every loaded module of the kernel layer, by the name the generated source gives it (``fast.threads``:
+    ``fast_threads``)."""
     prefix = kernels.__name__ + "."
-    return [m for m in vars(kernels).values() if isinstance(m, ModuleType) and m.__name__.startswith(prefix)]
+    return {name[len(prefix):].replace(".", "_"): module for name, module in sorted(sys.modules.items())
+            if name.startswith(prefix) and isinstance(module, ModuleType)}
 
 
 def views_of(call: Call) -> list[View]:

@@ -10,7 +10,7 @@ import numpy as np
 from numba import njit
 
 from ._scalar import like
-from .layout import reorder_dimensions
+from .exact.order import reorder_dimensions
 from .random import _MASK53, _TWO_POW_M53
 
 

@@ -6,13 +6,8 @@ slice with a step, a broadcast with zero strides) are first copied into a fresh 
 kernel writes values into a view in place (``write``).
 """
 
-from collections.abc import Callable
-
 import numpy as np
-from numba import njit, types
-from numba.core import cgutils
-from numba.extending import intrinsic
-from numba.np.arrayobj import make_array, populate_array
+from numba import njit
 
 from . import memory
 from ._scalar import like
@@ -91,7 +86,7 @@ def readonly(x: np.ndarray, shape: int | tuple[int, ...] | None = None) -> np.nd
     """A read-only view of ``x`` (C-contiguous when ``shape`` is given), reshaped to ``shape`` if given (-1: flat):
     kernels see one array type whatever the caller's flags (fewer compilations)."""
     view = x.view() if shape is None else x.ravel() if shape == -1 else x.reshape(shape)
-    view.setflags(False)  # write=False, by position: the keyword costs twice as much, and this runs ~20 times a step
+    view.setflags(False)  # write=False (by position: the faster call)
     return view
 
 
@@ -112,7 +107,7 @@ def _copy_flat(src, dst):
 @njit(cache=True)
 def _fill_flat(src, dst):
     """dst[i] = src[0] for every i of a flat buffer (cast to dst's dtype). Not ``_copy_flat`` with a step of 0: a
-    step stops LLVM vectorizing that copy (10M floats: 3.9 -> 8.5 ms)."""
+    step stops LLVM vectorizing that copy."""
     value = like(src[0], dst[0])
     for i in range(dst.size):
         dst[i] = value
@@ -149,25 +144,6 @@ def flat_broadcast(x: np.ndarray, shape: tuple[int, ...]) -> tuple[np.ndarray, i
     return flat(x), 1
 
 
-def reorder_dimensions(shape: tuple[int, ...], after: Callable[[int, int], int]) -> list[int]:
-    """PyTorch's TensorIterator order of walking dims: those of size > 1, fastest first, insertion-sorted.
-
-    ``after(d0, d1)`` is 1 when d0 must be walked outside d1, -1 when inside, 0 when either will do
-    (reorder_dimensions' should_swap, whose rule depends on the op).
-    """
-    order = [d for d in reversed(range(len(shape))) if shape[d] != 1]
-    for i in range(1, len(order)):
-        moving = i
-        for j in reversed(range(i)):
-            c = after(order[j], order[moving])
-            if c > 0:
-                order[j], order[moving] = order[moving], order[j]
-                moving = j
-            elif c < 0:
-                break
-    return order
-
-
 def cast(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
     """``x`` converted to ``dtype`` (x itself when it already has it)."""
     return x if x.dtype == dtype else copy(x, dtype)
@@ -193,26 +169,3 @@ def expand(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     out = memory.empty(shape, x.dtype)
     write(out, x)
     return out
-
-
-@intrinsic
-def strided_view(typingctx, base, offset, shape, strides, layout, readonly):
-    """Inside numba, the view of ``base``'s memory that starts ``offset`` elements in, with ``shape`` and ``strides``
-    (bytes) and numba's ``layout`` ("C", "F" or "A") and ``readonly`` flag (literals): what
-    ``np.lib.stride_tricks.as_strided`` makes outside. Nothing is checked: the caller knows the view fits (the
-    compiled training step rebuilds views the eager kernels were given). The view holds no reference to ``base``
-    (no NRT meminfo: making and dropping it costs no atomic reference-count updates), so it must not outlive
-    ``base``: the step's views live inside the call that gets the buffers as arguments."""
-    if not isinstance(layout, types.StringLiteral) or not isinstance(readonly, types.BooleanLiteral):
-        return None  # numba asks again with the literal values
-    view_type = types.Array(base.dtype, len(shape), layout.literal_value, readonly=readonly.literal_value)
-
-    def codegen(context, builder, signature, args):
-        source = make_array(signature.args[0])(context, builder, args[0])
-        view = make_array(view_type)(context, builder)
-        populate_array(view, data=builder.gep(source.data, [args[1]]), shape=cgutils.unpack_tuple(builder, args[2]),
-                       strides=cgutils.unpack_tuple(builder, args[3]), itemsize=source.itemsize,
-                       meminfo=None, parent=source.parent)
-        return view._getvalue()
-
-    return view_type(base, offset, shape, strides, layout, readonly), codegen

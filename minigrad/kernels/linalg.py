@@ -1,12 +1,7 @@
-"""Matrix products: where PyTorch's order is known, a sequential dot in the operands' dtype; else BLAS.
+"""Matrix products: the textbook loop, each output a dot product summed in order in the operands' dtype.
 
-PyTorch's CPU matmul (MKL) computes some products as a plain sequential dot, each product rounded and
-then added (no fused multiply-add): 0 + a[i,0]*b[0,j] + a[i,1]*b[1,j] + ... . Measured against torch 2.13
-on an AMD host, that holds for inner sizes K <= 3 in every layout, and for a single row (M = 1) times a
-C-contiguous matrix; it is what makes the seed's Linear layers bit-exact. On Intel hosts with AVX512 MKL
-fuses and reorders these too, except in its reproducible mode (MKL_CBWR=COMPATIBLE), where they are again
-these sequential dots. Other products agree to rounding: MKL's blocking and FMAs cannot be reproduced, so
-they go to BLAS (numpy), which is faster.
+Exact mode keeps that loop where PyTorch's MKL sums in order too (``exact.products``) and hands the other products
+to BLAS (numpy), which agrees with MKL to rounding and is faster.
 """
 
 import math
@@ -14,14 +9,14 @@ import math
 import numpy as np
 from numba import njit
 
+from . import mode
 from ._scalar import like
+from .exact import products
 from .layout import broadcast_shapes, copy, readonly
-
-SEQUENTIAL_K = 3  # inner sizes up to which PyTorch's products are sequential dots, whatever the layout
 
 
 @njit(cache=True)
-def _sequential_matmul(a, b, out):
+def _matmul_loop(a, b, out):
     """out[..., i, j] = sum_k a[..., i, k] * b[..., k, j], summed in order, in the operands' dtype."""
     for p in range(out.shape[0]):
         for i in range(out.shape[1]):
@@ -52,12 +47,11 @@ def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     m, k, n = a2.shape[-2], a2.shape[-1], b2.shape[-1]
     batch = broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
     shape = (*batch, *((m,) if a.ndim > 1 else ()), *((n,) if b.ndim > 1 else ()))
-    sequential = k <= SEQUENTIAL_K or (m == 1 and b2.flags.c_contiguous)
-    if not sequential or a.dtype.kind != "f":
+    if a.dtype.kind != "f" or (mode.exact and not products.in_sequence(m, k, b2)):  # BLAS, as PyTorch's MKL
         out = np.empty(shape, a.dtype)
         blas_matmul(a, b, out)
         return out
     a3, b3 = _batches(a2, batch, m, k), _batches(b2, batch, k, n)
     out = np.empty((a3.shape[0], m, n), a.dtype)
-    _sequential_matmul(a3, b3, out)
+    _matmul_loop(a3, b3, out)
     return out.reshape(shape)

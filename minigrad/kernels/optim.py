@@ -18,8 +18,9 @@ from collections.abc import Callable
 import numpy as np
 from numba import njit
 
-from . import threads
+from . import mode
 from ._scalar import fma, like
+from .fast import threads
 from .layout import copy, flat, write
 
 
@@ -33,7 +34,11 @@ def _in_place(loop: Callable[..., None], param: np.ndarray, grad: np.ndarray, bu
     contiguous = param.flags.c_contiguous
     target = param.reshape(-1) if contiguous else copy(param).reshape(-1)
     numbers = [h if isinstance(h, bool) else float(h) for h in hyperparameters]
-    threads.split(target.size, loop, target, flat(grad), *(b.reshape(-1) for b in buffers), *numbers)
+    arrays = (target, flat(grad), *(b.reshape(-1) for b in buffers))
+    if mode.exact:  # large parameters in pieces, on several threads (the same bits)
+        threads.split(target.size, loop, *arrays, *numbers)
+    else:
+        loop(*arrays, *numbers)
     if not contiguous:
         write(param, target.reshape(param.shape))
 

@@ -1,367 +1,72 @@
 """Kernels for classification: softmax and log_softmax (and their backward), nll_loss, one_hot, softplus.
 
-softmax and log_softmax follow PyTorch's CPU kernels (aten/src/ATen/native/cpu/SoftMaxKernel.cpp), which
-PyTorch runs on a contiguous copy of the input, in two shapes:
-
-- along the last dim, row by row: max, e_i = exp(x_i - max), their sum ``s`` in the order of its vector
-  reduction (``_row_sum``), then softmax e_i * (1 / s) and log_softmax (x_i - max) - log(s);
-- along another dim (the input seen as (outer, dim, inner)), column by column: the sums run down each
-  column in order. softmax divides e_i / s; log_softmax works in chunks of columns (``_chunk``).
-
-Every vector lane computes exp and log with SLEEF (``sleef_exp``, ``_sleef_log``); columns left over
-after whole vectors use libm. Elementwise steps the compiler fuses into an FMA are fused here too. With one
-thread this reproduces PyTorch bit for bit (checked with its AVX512, AVX2 and default builds, float32 and
-float64).
-
-nll_loss follows LossNLL.cpp and LossNLL2d.cpp: a cascade of 8 partial sums in the input's dtype.
+softmax along an axis: m = the max, e_i = exp(x_i - m), s = the sum of the e_i; softmax_i = e_i / s and
+log_softmax_i = (x_i - m) - log(s). Subtracting the max changes nothing in exact arithmetic and keeps exp from
+overflowing. Exact mode runs PyTorch's kernels (``exact.softmax``: SLEEF's exp and log, its vector order).
 """
 
 import math
 
 import numpy as np
-from numba import njit, types
-from numba.extending import overload
+from numba import njit
 
-from ._scalar import fma, like
-from .elementwise import sleef_exp, vector_bytes
+from . import mode
+from ._scalar import like
+from .exact import softmax as exact
 from .layout import flat
 
-_BLOCK_BYTES = 128 * 1024  # SoftMaxKernel.cpp's BLOCK_SIZE: a chunk of columns fits in L2
-_LEVELS = 8  # nll_loss's cascade_sum_num_levels
-_ROW_BLOCK = 2048  # elements in a block of rows (at least one row) in ``_softmax_rows``: in L1 with its output
 
-
-# ----- SLEEF's log, 1-ulp (xlogf_u1 / xlog_u1, FMA build) ----------------------------------------------------
-def _sleef_log(x):
-    """log x as SLEEF's 1-ulp vector log computes it in PyTorch (Sleef_logf8_u10 / Sleef_logd4_u10 for AVX2;
-    AVX512 gives the same values). Pure-Python form (used without the JIT): picks the port by x's type.
-    """
-    return _sleef_logf(x) if isinstance(x, np.float32) else _sleef_logd(x)
-
-
-@overload(_sleef_log)
-def _sleef_log_jit(x):
-    return (lambda x: _sleef_logf(x)) if x == types.float32 else (lambda x: _sleef_logd(x))
-
-
-@njit(cache=True, inline="always")
-def _add2(x, y):
-    """(s, e) with s = x + y rounded and e its exact error (SLEEF's dfadd2_vf2_vf_vf)."""
-    s = x + y
-    v = s - x
-    return s, (x - (s - v)) + (y - v)
-
-
-@njit(cache=True, inline="always")
-def _log_reduce(d, tiny):
-    """SLEEF's log, first half, for a positive finite d of either width: d = m 2^e with m in [0.75, 1.5)
-    (d below ``tiny`` is scaled by 2^64 first), and x = (m - 1) / (m + 1) as a double-word (x_hi, x_lo).
-    """
-    one = like(1, d)
-    shift = 0
-    if d < tiny:
-        d = d * like(18446744073709551616.0, d)
-        shift = 64
-    e = math.frexp(d * like(1.0 / 0.75, d))[1] - 1
-    m = like(math.ldexp(d, -e), d)
-    n_hi, n_lo = _add2(-one, m)
-    d_hi, d_lo = _add2(one, m)
-    t = one / d_hi
-    x_hi = n_hi * t
-    u = fma(t, n_hi, -x_hi)
-    v = fma(-d_lo, t, fma(-d_hi, t, one))
-    return e - shift, x_hi, fma(x_hi, v, fma(n_lo, t, u))
-
-
-@njit(cache=True, inline="always")
-def _log_finish(e, x_hi, x_lo, poly, ln2_hi, ln2_lo):
-    """SLEEF's log, second half: e ln2 + 2x + x^3 P(x^2) summed in double-words, ``poly`` = P(x_hi^2)."""
-    ef = like(e, x_hi)
-    s_hi = ln2_hi * ef
-    s_lo = fma(ln2_lo, ef, fma(ln2_hi, ef, -s_hi))
-    two = like(2, x_hi)
-    a_hi, a_lo = x_hi * two, x_lo * two
-    total = s_hi + a_hi
-    s_lo = (((s_hi - total) + a_hi) + s_lo) + a_lo
-    s_hi = total
-    w = (x_hi * x_hi * x_hi) * poly
-    total = s_hi + w
-    s_lo = ((s_hi - total) + w) + s_lo
-    return total + s_lo
-
-
-@njit(cache=True, inline="always")
-def _log_special(d):
-    """SLEEF's results outside the positive finite range: NaN for NaN or d < 0, -inf at 0, inf at inf."""
-    if d != d or d < 0:
-        return like(math.nan, d)
-    if d == 0:
-        return like(-math.inf, d)
-    return d
-
-
-@njit(cache=True)
-def _sleef_logf(d):
-    """SLEEF's xlogf_u1 on a float32: P(x^2) = (0.3027294874 x^2 + 0.3996108174) x^2 + 0.6666694880."""
-    if not 0 < d < math.inf:
-        return _log_special(d)
-    e, x_hi, x_lo = _log_reduce(d, like(1.1754943508222875e-38, d))
-    x2 = x_hi * x_hi
-    poly = fma(fma(like(0.3027294874, d), x2, like(0.3996108174, d)), x2, like(0.6666694880, d))
-    return _log_finish(e, x_hi, x_lo, poly, like(0.69314718246459960938, d), like(-1.904654323148236017e-09, d))
-
-
-@njit(cache=True)
-def _sleef_logd(d):
-    """SLEEF's xlog_u1 on a float64: P(x^2) of degree 6, evaluated Estrin-style in x^2, x^4, x^8."""
-    if not 0 < d < math.inf:
-        return _log_special(d)
-    e, x_hi, x_lo = _log_reduce(d, 2.2250738585072014e-308)
-    x2 = x_hi * x_hi
-    x4 = x2 * x2
-    poly = fma(x4 * x4, fma(x4, 0.1532076988502701353, fma(x2, 0.1525629051003428716, 0.1818605932937785996)),
-               fma(x4, fma(x2, 0.2222214519839380009, 0.2857142932794299317),
-                   fma(x2, 0.3999999999635251990, 0.6666666666667333541)))
-    return _log_finish(e, x_hi, x_lo, poly, 0.693147180559945286226764, 2.319046813846299558417771e-17)
-
-
-@njit(cache=True, inline="always")
-def _exp(x, sleef):
-    """e^x from SLEEF (a vector lane) or from libm (a scalar loop, or a build without SLEEF)."""
-    return sleef_exp(x) if sleef else like(math.exp(x), x)
-
-
-@njit(cache=True, inline="always")
-def _log(x, sleef):
-    return _sleef_log(x) if sleef else like(math.log(x), x)
-
-
-# ----- reductions in PyTorch's vector order ------------------------------------------------------------------
-@njit(cache=True, inline="always")
-def _reduce_lanes(acc, lanes, tree):
-    """vec_reduce_all of one vector: with ``tree`` (the float shuffles of AVX2/AVX512) lane k adds lane
-    k + lanes/2, then lane k + lanes/4, ... down to lane 0; otherwise (double, no vectors) lanes add in order."""
-    if tree:
-        step = lanes // 2
-        while step:
-            for k in range(step):
-                acc[k] += acc[k + step]
-            step //= 2
-        return acc[0]
-    total = acc[0]
-    for k in range(1, lanes):
-        total += acc[k]
-    return total
-
-
-@njit(cache=True, inline="always")
-def _row_sum(x, start, n, lanes, tree, acc):
-    """vec::reduce_all(+) of x[start:start + n]: fewer than ``lanes`` values add in order; otherwise each
-    lane of ``acc`` sums every ``lanes``-th value (the leftovers go to the first lanes), then ``_reduce_lanes``.
-    """
-    if n < lanes:
-        total = x[start]
-        for i in range(1, n):
-            total += x[start + i]
-        return total
-    for k in range(lanes):
-        acc[k] = x[start + k]
-    for i in range(start + lanes, start + n, lanes):  # whole vectors, then the leftovers into the first lanes
-        for k in range(min(lanes, start + n - i)):
-            acc[k] += x[i + k]
-    return _reduce_lanes(acc, lanes, tree)
-
-
-@njit(cache=True, inline="always")
-def _row_dot(a, b, start, n, lanes, tree, fused_tail, acc):
-    """vec::map2_reduce_all(x * y, +) of two rows: as ``_row_sum`` over the rounded products a_i b_i, except
-    that with ``fused_tail`` the leftovers after whole vectors go into their lanes by fma (PyTorch's float32
-    vector builds fuse that step; its float64 ones do not).
-    """
-    if n < lanes:
-        total = a[start] * b[start]
-        for i in range(1, n):
-            total += a[start + i] * b[start + i]
-        return total
-    whole = start + n - n % lanes
-    for k in range(lanes):
-        acc[k] = a[start + k] * b[start + k]
-    for i in range(start + lanes, start + n, lanes):  # whole vectors, then the leftovers into the first lanes
-        for k in range(min(lanes, start + n - i)):
-            if fused_tail and i >= whole:
-                acc[k] = fma(a[i + k], b[i + k], acc[k])
-            else:
-                acc[k] += a[i + k] * b[i + k]
-    return _reduce_lanes(acc, lanes, tree)
-
-
-@njit(cache=True, inline="always")
-def _max(m, v):
-    """max with NaN winning (vec::maximum)."""
-    return v if (v > m or v != v) else m
-
-
-# ----- softmax, log_softmax --------------------------------------------------------------------------------------
-@njit(cache=True, error_model="numpy")
-def _exp_in_place(x, sleef):
-    """x[i] = exp(x[i]), SLEEF's in a loop of its own from 0 (which LLVM vectorizes, however short the rows the
-    values came from), or libm's."""
-    for i in range(x.size):
-        x[i] = _exp(x[i], sleef)
+def _around(shape: tuple[int, ...], axis: int) -> tuple[int, int, int]:
+    """(outer, dim, inner): an array of ``shape`` seen as (outer, dim, inner) with ``axis`` in the middle."""
+    shape = shape or (1,)
+    return math.prod(shape[:axis]), shape[axis], math.prod(shape[axis + 1:])
 
 
 @njit(cache=True, error_model="numpy")
-def _log_softmax_grad_fused(grad, y, total, out):
-    """out[i] = g_i - exp(y_i) * sum(g) as one fma, exp from SLEEF: a loop of its own, which LLVM vectorizes."""
-    for i in range(out.size):
-        out[i] = fma(-sleef_exp(y[i]), total, grad[i])
-
-
-@njit(cache=True, error_model="numpy")
-def _softmax_rows(x, out, n, lanes, tree, sleef, log):
-    """Along contiguous rows of n: max, e_i = exp(x_i - max), s = ``_row_sum`` of the e_i; then
-    softmax = e_i * (1 / s), log_softmax = (x_i - max) - log s.
-
-    Rows go in blocks of about ``_ROW_BLOCK`` elements, so that exp runs over a whole block at once; each row's
-    loops run over a slice from 0 (loops from an offset LLVM leaves scalar).
-    """
-    acc = np.empty(lanes, x.dtype)
-    block = max(1, _ROW_BLOCK // n) * n
-    tops = np.empty(block // n, x.dtype)
-    for first in range(0, x.size, block):
-        xs, outs = x[first:first + block], out[first:first + block]
-        for r in range(xs.size // n):
-            row, e = xs[r * n:(r + 1) * n], outs[r * n:(r + 1) * n]
-            top = row[0]
-            for i in range(1, n):
-                top = _max(top, row[i])
-            tops[r] = top
-            for i in range(n):
-                e[i] = row[i] - top
-        _exp_in_place(outs, sleef)
-        for r in range(xs.size // n):
-            row, e = xs[r * n:(r + 1) * n], outs[r * n:(r + 1) * n]
-            total = _row_sum(e, 0, n, lanes, tree, acc)
-            if log:
-                log_total = _log(total, sleef)
-                top = tops[r]
-                for i in range(n):
-                    e[i] = (row[i] - top) - log_total
-            else:
-                scale = like(1, total) / total
-                for i in range(n):
-                    e[i] *= scale
-
-
-@njit(cache=True, error_model="numpy")
-def _softmax_columns(x, out, outer, dim, inner, lanes, chunk, sleef, log):
-    """Down the columns of x seen as (outer, dim, inner): max, then s = e_0 + e_1 + ... in order.
-
-    softmax: e_i / s; log_softmax: (x_i - max) - log s, log from SLEEF. Columns go in chunks of ``chunk``
-    (softmax: one chunk per row); in each chunk the columns in whole vectors take exp from SLEEF, the rest
-    from libm.
-    """
+def _softmax_loop(x, out, outer, dim, inner, log):
+    """softmax (or log_softmax) of x, seen as (outer, dim, inner), along dim; as the module says."""
     for o in range(outer):
-        for first in range(0, inner, chunk):
-            size = min(chunk, inner - first)
-            vector_end = first + size - size % lanes
-            for j in range(first, first + size):
-                vector = sleef and j < vector_end
-                base = o * dim * inner + j
-                top = x[base]
-                for d in range(1, dim):
-                    top = _max(top, x[base + d * inner])
-                total = like(0, top)
-                for d in range(dim):
-                    e = _exp(x[base + d * inner] - top, vector)
-                    out[base + d * inner] = e
-                    total += e
+        for j in range(inner):
+            start = o * dim * inner + j
+            m = x[start]
+            for i in range(1, dim):
+                v = x[start + i * inner]
+                m = v if (v > m or v != v) else m
+            total = like(0, m)
+            for i in range(dim):
+                total += like(math.exp(x[start + i * inner] - m), m)
+            for i in range(dim):
+                shifted = x[start + i * inner] - m
                 if log:
-                    log_total = _log(total, sleef)
-                    for d in range(dim):
-                        out[base + d * inner] = (x[base + d * inner] - top) - log_total
+                    out[start + i * inner] = shifted - like(math.log(total), m)
                 else:
-                    for d in range(dim):
-                        out[base + d * inner] /= total
+                    out[start + i * inner] = like(math.exp(shifted), m) / total
 
 
-@njit(cache=True)
-def _softmax_backward_rows(grad, y, out, n, lanes, tree, fused, fused_tail, log):
-    """Along rows: softmax: (g_i - sum(g * y)) * y_i (the sum by ``_row_dot``); log_softmax: g_i - exp(y_i)
-    * sum(g), as one fma in FMA builds."""
-    acc = np.empty(lanes, y.dtype)
-    for start in range(0, y.size, n):
-        if log:
-            total = _row_sum(grad, start, n, lanes, tree, acc)
-            if fused:
-                _log_softmax_grad_fused(grad[start:start + n], y[start:start + n], total, out[start:start + n])
-            else:
-                for i in range(start, start + n):
-                    out[i] = grad[i] - like(math.exp(y[i]), total) * total
-        else:
-            total = _row_dot(grad, y, start, n, lanes, tree, fused_tail, acc)
-            for i in range(start, start + n):
-                out[i] = (grad[i] - total) * y[i]
-
-
-@njit(cache=True)
-def _softmax_backward_columns(grad, y, out, outer, dim, inner, lanes, chunk, fused, log):
-    """Down the columns, in chunks (as ``_softmax_columns``): softmax: y_i (g_i - sum(g * y)), the sum by fmas
-    in FMA builds; log_softmax: g_i - exp(y_i) sum(g), as one fma in FMA builds."""
+@njit(cache=True, error_model="numpy")
+def _softmax_backward_loop(grad, y, out, outer, dim, inner, log):
+    """softmax: dL/dx_i = y_i (g_i - sum_k g_k y_k); log_softmax: dL/dx_i = g_i - exp(y_i) sum_k g_k."""
     for o in range(outer):
-        for first in range(0, inner, chunk):
-            size = min(chunk, inner - first)
-            vector_end = first + size - size % lanes
-            for j in range(first, first + size):
-                vector = fused and j < vector_end
-                base = o * dim * inner + j
-                total = like(0, y[base])
-                for d in range(dim):
-                    i = base + d * inner
-                    total = total + grad[i] if log else fma(grad[i], y[i], total) if fused else total + grad[i] * y[i]
-                for d in range(dim):
-                    i = base + d * inner
-                    if log:
-                        e = _exp(y[i], vector)
-                        out[i] = fma(-e, total, grad[i]) if fused else grad[i] - e * total
-                    else:
-                        out[i] = y[i] * (grad[i] - total)
-
-
-def _layout(x: np.ndarray, axis: int) -> tuple[int, int, int, int, bool, bool]:
-    """(outer, dim, inner, lanes, tree, sleef) for a softmax of ``x`` along ``axis``.
-
-    lanes: elements in one of PyTorch's vectors (AVX512: 64 bytes; AVX2 and builds without vectors: 32);
-    tree: vector sums end in shuffles (float32 with AVX2/AVX512); sleef: the build has SLEEF and FMA.
-    """
-    shape = x.shape or (1,)
-    outer = math.prod(shape[:axis])
-    inner = math.prod(shape[axis + 1:])
-    width = vector_bytes()
-    lanes = (width or 32) // x.itemsize
-    return outer, shape[axis], inner, lanes, bool(width) and x.dtype == np.float32, bool(width)
-
-
-def _chunk(dim: int, itemsize: int, lanes: int) -> int:
-    """Columns per chunk in the column kernels: a (dim, chunk) block of about 128 KiB, in whole vectors (one at
-    least)."""
-    return max(_BLOCK_BYTES // dim // itemsize, lanes) // lanes * lanes
+        for j in range(inner):
+            start = o * dim * inner + j
+            total = like(0, y[start])
+            for i in range(dim):
+                p = start + i * inner
+                total += grad[p] if log else grad[p] * y[p]
+            for i in range(dim):
+                p = start + i * inner
+                out[p] = grad[p] - like(math.exp(y[p]), y[p]) * total if log else y[p] * (grad[p] - total)
 
 
 def softmax(x: np.ndarray, axis: int, log: bool) -> np.ndarray:
     """softmax(x) = exp(x - max) / sum(exp(x - max)) along ``axis`` (a non-negative axis; 0 for a 0-d x),
     or with ``log`` log_softmax(x) = (x - max) - log(sum(exp(x - max))): a new C-contiguous array.
     """
+    if mode.exact:
+        return exact.softmax(x, axis, log)
     out = np.empty(x.shape, x.dtype)
-    if x.size == 0:
-        return out
-    outer, dim, inner, lanes, tree, sleef = _layout(x, axis)
-    source, target = flat(x), out.reshape(-1)
-    if axis >= x.ndim - 1:
-        _softmax_rows(source, target, dim, lanes, tree, sleef, log)
-    else:
-        chunk = _chunk(dim, x.itemsize, lanes) if log else inner
-        _softmax_columns(source, target, outer, dim, inner, lanes, chunk, sleef, log)
+    if x.size:
+        _softmax_loop(flat(x), out.reshape(-1), *_around(x.shape, axis), log)
     return out
 
 
@@ -370,16 +75,11 @@ def softmax_backward(grad: np.ndarray, y: np.ndarray, axis: int, log: bool) -> n
 
     softmax: dL/dx = y * (g - sum(g * y)); log_softmax: dL/dx = g - exp(y) * sum(g), sums along ``axis``.
     """
+    if mode.exact:
+        return exact.softmax_backward(grad, y, axis, log)
     out = np.empty(y.shape, y.dtype)
-    if y.size == 0:
-        return out
-    outer, dim, inner, lanes, tree, fused = _layout(y, axis)
-    g, source, target = flat(grad), flat(y), out.reshape(-1)
-    if axis >= y.ndim - 1:
-        _softmax_backward_rows(g, source, target, dim, lanes, tree, fused, fused and y.dtype == np.float32, log)
-    else:
-        _softmax_backward_columns(g, source, target, outer, dim, inner, lanes, _chunk(dim, y.itemsize, lanes),
-                                  fused, log)
+    if y.size:
+        _softmax_backward_loop(flat(grad), flat(y), out.reshape(-1), *_around(y.shape, axis), log)
     return out
 
 
@@ -408,43 +108,19 @@ def _nll_each(x, target, weight, ignore_index, classes, spatial, out):
 
 
 @njit(cache=True)
-def _nll_total(x, target, weight, ignore_index, classes, spatial, power, sums):
-    """sums[0] = the sum of -x[n, t, s] * weight[t] over the kept positions; sums[1] = the sum of their
-    weights (their count without ``weight``).
-
-    Both add into level 0 of 8 partial sums; after position p, level j moves into level j + 1 for each j in
-    turn while p's bits j*power .. (j+1)*power - 1 are all 0. The levels are then added in order.
-    """
-    loss = np.zeros(_LEVELS, sums.dtype)
-    total_weight = np.zeros(_LEVELS, sums.dtype)
-    mask = (1 << power) - 1
-    kept = 0
+def _nll_sum(x, target, weight, ignore_index, classes, spatial, sums):
+    """sums[0] = the sum, in order, of -x[n, t, s] * weight[t] over the kept positions; sums[1] = the sum of their
+    weights (their count without ``weight``)."""
+    sums[0] = 0
+    sums[1] = 0
     for p in range(target.size):
         t = target[p]
         if t == ignore_index:
             continue
-        kept += 1
         n, s = divmod(p, spatial)
-        value = x[(n * classes + t) * spatial + s]
-        if weight.size:
-            loss[0] -= value * weight[t]
-            total_weight[0] += weight[t]
-        else:
-            loss[0] -= value
-        for j in range(_LEVELS - 1):
-            if p & (mask << (j * power)):
-                break
-            loss[j + 1] += loss[j]
-            total_weight[j + 1] += total_weight[j]
-            loss[j] = 0
-            total_weight[j] = 0
-    sums[0] = 0
-    sums[1] = 0
-    for j in range(_LEVELS):
-        sums[0] += loss[j]
-        sums[1] += total_weight[j]
-    if not weight.size:
-        sums[1] = kept
+        w = weight[t] if weight.size else like(1, sums[0])
+        sums[0] -= x[(n * classes + t) * spatial + s] * w
+        sums[1] += w
 
 
 @njit(cache=True, error_model="numpy")
@@ -465,18 +141,13 @@ def _weights(weight: np.ndarray | None, dtype: np.dtype) -> np.ndarray:
     return np.empty(0, dtype) if weight is None else flat(weight)
 
 
-def _ceil_log2(n: int) -> int:
-    """PyTorch's utils::CeilLog2 (1 for n <= 2)."""
-    return 1 if n <= 2 else (n - 1).bit_length()
-
-
 def nll_loss(x: np.ndarray, target: np.ndarray, weight: np.ndarray | None, ignore_index: int,
              reduce: bool) -> tuple[np.ndarray, np.ndarray]:
     """PyTorch's nll_loss of log-probabilities ``x`` (N, C, S) at the int64 class indices ``target`` (N, S).
 
     Each kept position (target != ``ignore_index``) gives -x[n, t, s] * weight[t] (weight 1 if None).
     Returns (the losses, shaped (N, S), with 0 where ignored; 0) or, with ``reduce``, (their sum, the sum
-    of their weights), both 0-d, added up by ``_nll_total``'s cascade. Raises PyTorch's IndexError for the
+    of their weights), both 0-d (exact mode: added up in PyTorch's cascade). Raises PyTorch's IndexError for the
     first target outside [0, C) that is not ignored.
     """
     classes, spatial = x.shape[1], x.shape[2]
@@ -489,9 +160,10 @@ def nll_loss(x: np.ndarray, target: np.ndarray, weight: np.ndarray | None, ignor
         out = np.empty(target.size, x.dtype)
         _nll_each(flat(x), target, w, ignore_index, classes, spatial, out)
         return out.reshape(x.shape[0], spatial), np.zeros((), x.dtype)
+    if mode.exact:
+        return exact.nll_sums(x, target, w, ignore_index)
     sums = np.empty(2, x.dtype)
-    power = max(4, _ceil_log2(target.size) // _LEVELS)
-    _nll_total(flat(x), target, w, ignore_index, classes, spatial, power, sums)
+    _nll_sum(flat(x), target, w, ignore_index, classes, spatial, sums)
     return sums[0].reshape(()), sums[1].reshape(())
 
 

@@ -16,3 +16,7 @@ __all__ = [
     "LeakyReLU", "Linear", "LogSoftmax", "MSELoss", "Module", "ModuleList", "NLLLoss", "Parameter", "ReLU",
     "Sequential", "Sigmoid", "Softmax", "Softplus", "Tanh", "functional", "init",
 ]
+
+
+def __dir__() -> list[str]:  # dir() and tab completion: the names above, not the files this package is built from
+    return __all__

@@ -45,7 +45,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         r64 = random.default_generator.random64(array.size)
         if not input.is_floating_point():
             raise RuntimeError(f"result type Float can't be cast to the desired output type "
-                               f"{input.dtype.legacy_name.removesuffix('Tensor')}")
+                               f"{input.dtype.scalar_name}")
         noise = K.dropout_noise(r64, p, array)
     out = input * Tensor._make(noise)
     if not inplace or (input.requires_grad and is_grad_enabled() and not input.is_leaf):

@@ -12,15 +12,26 @@ from .. import kernels as K
 from ..autograd.grad_mode import is_grad_enabled, no_grad
 from ..dtypes import dtype as DType
 from ..ops import classification, linalg, loss
-from ..ops.registry import c_type_name
 from ..tensor import Tensor, apply, expect_tensor
 from .dropout import dropout as dropout  # F.dropout, defined with its module
 
-REDUCTIONS = ("none", "mean", "sum")
+# PyTorch's names: what `from minigrad.nn.functional import *`, dir() and tab completion show (not the imports above).
+__all__ = [
+    "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "dropout", "l1_loss",
+    "leaky_relu", "linear", "log_softmax", "mse_loss", "nll_loss", "one_hot", "relu", "sigmoid", "softmax",
+    "softplus", "tanh",
+]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+_REDUCTIONS = ("none", "mean", "sum")
 
 
 def _check_reduction(reduction: str) -> None:
-    if reduction not in REDUCTIONS:
+    if reduction not in _REDUCTIONS:
         raise ValueError(f"{reduction} is not a valid value for reduction")
 
 
@@ -145,7 +156,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
             "deprecated. Please ensure they have the same size."
         )
     if target.dtype != input.dtype:
-        found, expected = c_type_name(target._data.dtype), c_type_name(input._data.dtype)
+        found, expected = target.dtype.scalar_name, input.dtype.scalar_name
         raise RuntimeError(f"Found dtype {found} but expected {expected}")
     _check_probabilities("input", input)
     _check_probabilities("target", target)
@@ -213,7 +224,7 @@ def _check_nll_arguments(input: Tensor, target: Tensor, weight: Tensor | None) -
     if input.dim() <= 2 and target.dim() > 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
     if target.dtype not in (dtypes.int64, dtypes.uint8):
-        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {c_type_name(target._data.dtype)}")
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {target.dtype.scalar_name}")
     classes = input.shape[1] if input.dim() > 1 else input.shape[0]
     if input.dim() == 1 and target.dim() == 1 and target.shape[0] != 1:
         raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]}")
@@ -307,7 +318,7 @@ def _cross_entropy_with_probabilities(input: Tensor, target: Tensor, weight: Ten
     """-sum_c w_c y_c log_softmax(x)_c per sample, reduced ('mean': over the samples, N d1 d2 ...)."""
     if not target.is_floating_point():
         raise RuntimeError("Expected floating point type for target with class probabilities, "
-                           f"got {c_type_name(target._data.dtype)}")
+                           f"got {target.dtype.scalar_name}")
     if ignore_index >= 0:
         raise RuntimeError("ignore_index is not supported for floating point target")
     classes = input.shape[class_dim]
@@ -381,7 +392,7 @@ def _check_batch_norm_arguments(input: Tensor, running_mean: Tensor | None, runn
         if value is not None and value.numel() != features:
             raise RuntimeError(f"{name} should contain {features} elements not {value.numel()}")
     if not input.is_floating_point():
-        raise NotImplementedError(f"\"batch_norm\" not implemented for '{c_type_name(input._data.dtype)}'")
+        raise NotImplementedError(f"\"batch_norm\" not implemented for '{input.dtype.scalar_name}'")
     if any(t is not None and t.dtype != input.dtype for t in (running_mean, running_var, weight, bias)):
         raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
 

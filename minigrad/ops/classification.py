@@ -9,21 +9,21 @@ import numpy as np
 
 from .. import kernels as K
 from ..autograd.engine import Context
+from ..dtypes import from_numpy
 from .dims import normalize_dim
-from .registry import AWAY_FROM_KINK, Op, Promotion, c_type_name, check_scalar, register
+from .registry import Op, Promotion, check_scalar, register
 
 
 def _refuse_non_float(kernel: str, dtype: np.dtype) -> None:
     """PyTorch's error for a kernel that is only built for floating dtypes."""
     if dtype.kind != "f":
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{c_type_name(dtype)}'")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{from_numpy(dtype).scalar_name}'")
 
 
 class _Softmax(Op):
     """softmax or (``log``) log_softmax along ``dim``, from the max-shifted input, so large inputs cannot overflow."""
 
     log = False
-    saves = ("result",)
     promotion = Promotion.NONE
 
     @classmethod
@@ -79,8 +79,12 @@ class NllLoss(Op):
     torch = "torch.nn.functional.nll_loss"
     formulas = ("d(nll)/dx[n, c] = -weight[c] * grad / W where c = t_n (W: the weights' sum for 'mean', else 1), "
                 "else 0",)
-    saves = ("target", "weight", "total_weight")
     promotion = Promotion.NONE
+
+    @staticmethod
+    def grad_fn_name(ctx: Context, x: np.ndarray, target: np.ndarray, weight: np.ndarray | None = None,
+                     ignore_index: int = -100, reduction: str = "mean") -> str:
+        return "NllLoss2DBackward0" if x.ndim == 4 else "NllLossBackward0"
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, target: np.ndarray, weight: np.ndarray | None = None,
@@ -88,9 +92,10 @@ class NllLoss(Op):
         spatial = x.ndim == 4
         _refuse_non_float("nll_loss2d_forward_out_frame" if spatial else "nll_loss_out_frame", x.dtype)
         if weight is not None and weight.dtype != x.dtype:
-            raise RuntimeError(f"expected scalar type {c_type_name(x.dtype)} but found {c_type_name(weight.dtype)}")
+            raise RuntimeError(f"expected scalar type {from_numpy(x.dtype).scalar_name} but found "
+                               f"{from_numpy(weight.dtype).scalar_name}")
         if spatial and target.dtype != np.int64:
-            raise RuntimeError(f"expected scalar type Long but found {c_type_name(target.dtype)}")
+            raise RuntimeError(f"expected scalar type Long but found {from_numpy(target.dtype).scalar_name}")
         rows = x.shape[0] if x.ndim > 1 else 1
         shape = (rows, x.shape[-1] if x.ndim < 3 else x.shape[1], x.shape[2] * x.shape[3] if spatial else 1)
         x = x if x.flags.c_contiguous else K.copy(x)
@@ -100,11 +105,9 @@ class NllLoss(Op):
         ctx.shape, ctx.input_shape, ctx.ignore_index = shape, x.shape, ignore_index
         ctx.mean = reduction == "mean"
         ctx.save(target=target, weight=weight, total_weight=total_weight)
-        if spatial:
-            ctx.grad_fn_name = "NllLoss2DBackward0"
         if not reduce:
             return losses.reshape(rows, *x.shape[2:])
-        return K.binary(K.DIV, losses, total_weight) if ctx.mean else losses
+        return K.div(losses, total_weight) if ctx.mean else losses
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
@@ -120,8 +123,6 @@ class LeakyRelu(Op):
 
     torch = "torch.nn.functional.leaky_relu"
     formulas = ("d(leaky_relu)/dx = grad where x > 0, else negative_slope * grad",)
-    saves = ("x",)
-    domain = (AWAY_FROM_KINK,)
     promotion = Promotion.NONE
 
     @staticmethod
@@ -142,8 +143,8 @@ class LeakyRelu(Op):
 
 def _where_positive(x: np.ndarray, value: np.ndarray, slope: float) -> np.ndarray:
     """value where x > 0, else value * slope (slope rounded to the dtype first, as PyTorch's scalar)."""
-    scaled = K.binary(K.MUL, value, K.scalar(slope, value.dtype))
-    return K.where(K.compare(K.GT, x, K.scalar(0, x.dtype)), value, scaled)
+    scaled = K.mul(value, K.scalar(slope, value.dtype))
+    return K.where(K.gt(x, K.scalar(0, x.dtype)), value, scaled)
 
 
 @register
@@ -152,7 +153,6 @@ class Softplus(Op):
 
     torch = "torch.nn.functional.softplus"
     formulas = ("d(softplus)/dx = grad * sigmoid(beta x), or grad where beta x > threshold",)
-    saves = ("x",)
     promotion = Promotion.NONE
 
     @staticmethod

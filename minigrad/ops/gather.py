@@ -61,6 +61,11 @@ class Gather(Op):
         return (K.scatter_add(grad, ctx.positions, ctx.shape),)
 
 
+def _is_tensor(ctx: Context, src: np.ndarray) -> bool:
+    """Whether scatter's ``src`` is a tensor: a number (``value``) comes as a 0-d array that needs no gradient."""
+    return bool(src.ndim or ctx.needs(1))
+
+
 @register
 class Scatter(Op):
     """A copy of x with x[index[i][j]][j] = src[i][j] (for dim 0), or = ``value`` everywhere index points."""
@@ -70,15 +75,18 @@ class Scatter(Op):
     promotion = Promotion.NONE
 
     @staticmethod
+    def grad_fn_name(ctx: Context, x: np.ndarray, src: np.ndarray, dim: int, index: np.ndarray) -> str:
+        return "ScatterBackward0" if _is_tensor(ctx, src) else "ScatterBackward1"  # src, or value
+
+    @staticmethod
     def forward(ctx: Context, x: np.ndarray, src: np.ndarray, dim: int, index: np.ndarray) -> np.ndarray:
         axis = normalize_dim(dim, x.ndim)
         _check_sizes(_nonempty(index), axis, _nonempty(x).shape, "self")
-        tensor_src = src.ndim or ctx.needs(1)  # a number (``value``) comes as a 0-d array that needs no gradient
+        tensor_src = _is_tensor(ctx, src)
         if tensor_src:
             if src.dtype != x.dtype:
                 raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
             _check_sizes(_nonempty(index), -1, _nonempty(src).shape, "src")
-        ctx.grad_fn_name = "ScatterBackward0" if tensor_src else "ScatterBackward1"
         ctx.targets = _positions(_nonempty(index), axis, _nonempty(x).shape, "scatter").reshape(index.shape)
         ctx.sources = (np.ravel_multi_index(np.indices(_nonempty(index).shape), _nonempty(src).shape).reshape(
             index.shape) if tensor_src else None)

@@ -6,15 +6,12 @@ import numpy as np
 
 from .. import kernels as K
 from ..autograd.engine import Context
-from .registry import Op, Promotion, c_type_name, register
+from ..dtypes import from_numpy
+from .registry import Op, Promotion, register
 
 
 def _dims(shape: tuple[int, ...]) -> str:
     return "x".join(map(str, shape))
-
-
-_CPP_NAMES = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int", "uint8": "unsigned char",
-              "bool": "bool"}  # the C++ types mm's dtype error names
 
 
 def _check(a: np.ndarray, b: np.ndarray) -> None:
@@ -24,14 +21,14 @@ def _check(a: np.ndarray, b: np.ndarray) -> None:
             f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D"
         )
     if a.dtype != b.dtype:  # worded by the kernel matmul dispatches to: dot, addmv, or mm/bmm
+        da, db = from_numpy(a.dtype), from_numpy(b.dtype)
         if a.ndim == b.ndim == 1:
-            raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {c_type_name(a.dtype)} and "
-                               f"{c_type_name(b.dtype)}")
+            raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {da.scalar_name} and "
+                               f"{db.scalar_name}")
         if a.ndim == 2 and b.ndim == 1:
-            vec, mat = c_type_name(b.dtype), c_type_name(a.dtype)
+            vec, mat = db.scalar_name, da.scalar_name
             raise RuntimeError(f"addmv input tensors must have the same dtype, but got {vec}, {mat}, and {vec}")
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_CPP_NAMES.get(a.dtype.name)} != "
-                           f"{_CPP_NAMES.get(b.dtype.name)}")
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {da.cpp_name} != {db.cpp_name}")
     k_a, k_b = a.shape[-1], b.shape[0] if b.ndim == 1 else b.shape[-2]
     if k_a == k_b:
         if a.ndim > 2 or b.ndim > 2:
@@ -72,16 +69,17 @@ class Matmul(Op):
 
     torch = "torch.matmul"
     formulas = ("d(a@b)/da = grad @ b^T", "d(a@b)/db = a^T @ grad")
-    saves = ("a", "b")
-    domain = ()
     promotion = Promotion.SAME
+
+    @staticmethod
+    def grad_fn_name(ctx: Context, a: np.ndarray, b: np.ndarray) -> str:
+        return _GRAD_FN_NAMES.get((a.ndim, b.ndim), "MatmulBackward0")
 
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         _check(a, b)
         ctx.save(a=a if ctx.needs(1) else None, b=b if ctx.needs(0) else None)
         ctx.ndims = (a.ndim, b.ndim)
-        ctx.grad_fn_name = _GRAD_FN_NAMES.get((a.ndim, b.ndim), "MatmulBackward0")
         return K.matmul(a, b)
 
     @staticmethod
@@ -105,7 +103,7 @@ class Matmul(Op):
 def _check_linear(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None) -> None:
     """PyTorch's errors for ``linear`` (its ``addmm`` names x "mat1" and weight^T "mat2")."""
     if x.dtype != weight.dtype:
-        names = [c_type_name(a.dtype) for a in (x, weight)]
+        names = [from_numpy(a.dtype).scalar_name for a in (x, weight)]
         raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {names[0]} and {names[1]}")
     if x.shape[1] != weight.shape[1]:
         raise RuntimeError(
@@ -133,17 +131,18 @@ class Linear(Op):
 
     torch = "torch.nn.functional.linear"
     formulas = ("d(xW^T+b)/dx = grad @ W", "d(xW^T+b)/dW = grad^T @ x", "d(xW^T+b)/db = grad summed over the batch")
-    saves = ("x", "weight")
-    domain = ()
     promotion = Promotion.NONE
+
+    @staticmethod
+    def grad_fn_name(ctx: Context, x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None) -> str:
+        return "MmBackward0" if bias is None else "AddmmBackward0"
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None) -> np.ndarray:
         _check_linear(x, weight, bias)
         ctx.save(x=x if ctx.needs(1) else None, weight=weight if ctx.needs(0) else None)
-        ctx.grad_fn_name = "MmBackward0" if bias is None else "AddmmBackward0"
         product = K.matmul(x, weight.T)
-        return product if bias is None else K.binary(K.ADD, product, bias)
+        return product if bias is None else K.add(product, bias)
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, ...]:

@@ -11,31 +11,13 @@ import numpy as np
 
 from .. import kernels as K
 from ..autograd.engine import Context
-from .registry import (
-    AWAY_FROM_KINK,
-    NONZERO,
-    POSITIVE,
-    REAL,
-    Domain,
-    Op,
-    Promotion,
-    c_type_name,
-    check_scalar,
-    register,
-)
-
-
-def _mul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return K.binary(K.MUL, a, b)
-
-
-def _div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return K.binary(K.DIV, a, b)
+from ..dtypes import from_numpy
+from .registry import Op, Promotion, check_scalar, register
 
 
 def _times(value: float, x: np.ndarray) -> np.ndarray:
     """value * x for a Python number ``value``, rounded to x's dtype first (PyTorch's scalar rule)."""
-    return K.binary(K.MUL, K.scalar(value, x.dtype), x)
+    return K.mul(K.scalar(value, x.dtype), x)
 
 
 def _zero_where(cond: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -54,11 +36,10 @@ class Add(Op):
 
     torch = "torch.add"
     formulas = ("d(a+b)/da = grad", "d(a+b)/db = grad")
-    domain = (REAL, REAL)
 
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return K.binary(K.ADD, a, b)
+        return K.add(a, b)
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -96,16 +77,15 @@ class Sub(Op):
 
     torch = "torch.sub"
     formulas = ("d(a-b)/da = grad", "d(a-b)/db = -grad")
-    domain = (REAL, REAL)
     check = staticmethod(_refuse_bool_subtraction)
 
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return K.binary(K.SUB, a, b)
+        return K.sub(a, b)
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
-        return grad, K.unary(K.NEG, grad) if ctx.needs(1) else None
+        return grad, K.neg(grad) if ctx.needs(1) else None
 
 
 @register
@@ -114,17 +94,16 @@ class Rsub(Op):
 
     torch = "torch.rsub"
     formulas = ("d(b-a)/da = -grad", "d(b-a)/db = grad")
-    domain = (REAL, REAL)
     grad_fn = "RsubBackward1"
     check = staticmethod(_refuse_bool_subtraction)
 
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return K.binary(K.SUB, b, a)
+        return K.sub(b, a)
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
-        return K.unary(K.NEG, grad) if ctx.needs(0) else None, grad
+        return K.neg(grad) if ctx.needs(0) else None, grad
 
 
 @register
@@ -133,18 +112,16 @@ class Mul(Op):
 
     torch = "torch.mul"
     formulas = ("d(a*b)/da = grad * b", "d(a*b)/db = grad * a")
-    saves = ("a", "b")
-    domain = (REAL, REAL)
 
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         ctx.save(a=a if ctx.needs(1) else None, b=b if ctx.needs(0) else None)
-        return _mul(a, b)
+        return K.mul(a, b)
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
         a, b = ctx.saved["a"], ctx.saved["b"]
-        return _mul(grad, b) if ctx.needs(0) else None, _mul(grad, a) if ctx.needs(1) else None
+        return K.mul(grad, b) if ctx.needs(0) else None, K.mul(grad, a) if ctx.needs(1) else None
 
 
 @register
@@ -153,21 +130,19 @@ class Div(Op):
 
     torch = "torch.div"
     formulas = ("d(a/b)/da = grad / b", "d(a/b)/db = -grad * a / b^2")
-    saves = ("a", "b")
-    domain = (REAL, NONZERO)
     promotion = Promotion.FLOAT
 
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         ctx.save(a=a if ctx.needs(1) else None, b=b)
-        return _div(a, b)
+        return K.div(a, b)
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
         a, b = ctx.saved["a"], ctx.saved["b"]
-        grad_a = _div(grad, b) if ctx.needs(0) else None
+        grad_a = K.div(grad, b) if ctx.needs(0) else None
         # PyTorch's order of rounding: -grad * ((a / b) / b)
-        return grad_a, _mul(K.unary(K.NEG, grad), _div(_div(a, b), b)) if ctx.needs(1) else None
+        return grad_a, K.mul(K.neg(grad), K.div(K.div(a, b), b)) if ctx.needs(1) else None
 
 
 def _pow_scalar(x: np.ndarray, exponent: float) -> np.ndarray:
@@ -175,18 +150,18 @@ def _pow_scalar(x: np.ndarray, exponent: float) -> np.ndarray:
     if exponent == 1:
         return K.copy(x)
     if exponent == 2:
-        return _mul(x, x)
+        return K.mul(x, x)
     if exponent == 3:
-        return _mul(_mul(x, x), x)
+        return K.mul(K.mul(x, x), x)
     if exponent == 0.5:
-        return K.unary(K.SQRT, x)
+        return K.sqrt(x)
     if exponent == -0.5:
-        return K.unary(K.RECIPROCAL, K.unary(K.SQRT, x))
+        return K.reciprocal(K.sqrt(x))
     if exponent == -1:
-        return K.unary(K.RECIPROCAL, x)
+        return K.reciprocal(x)
     if exponent == -2:
-        return K.unary(K.RECIPROCAL, _mul(x, x))
-    return K.binary(K.POW, x, K.scalar(exponent, x.dtype))
+        return K.reciprocal(K.mul(x, x))
+    return K.pow(x, K.scalar(exponent, x.dtype))
 
 
 @register
@@ -195,8 +170,6 @@ class Pow(Op):
 
     torch = "torch.pow"
     formulas = ("d(x^n)/dx = grad * n * x^(n-1)",)
-    saves = ("x",)
-    domain = (Domain("x > 0 (any x for an integer exponent)", 0.5, 2.0),)
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, exponent: float) -> np.ndarray:
@@ -211,7 +184,7 @@ class Pow(Op):
         x, n = ctx.saved["x"], ctx.exponent
         if n == 0:
             return (K.expand(K.scalar(0, grad.dtype), grad.shape),)
-        return (_mul(grad, _times(n, _pow_scalar(x, n - 1))),)
+        return (K.mul(grad, _times(n, _pow_scalar(x, n - 1))),)
 
 
 @register
@@ -220,8 +193,6 @@ class PowTensor(Op):
 
     torch = "torch.pow"
     formulas = ("d(a^b)/da = grad * b * a^(b-1)", "d(a^b)/db = grad * a^b * log(a)")
-    saves = ("a", "b", "result")
-    domain = (POSITIVE, REAL)
     grad_fn = "PowBackward1"
 
     @staticmethod
@@ -231,7 +202,7 @@ class PowTensor(Op):
 
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        result = K.binary(K.POW, a, b)
+        result = K.pow(a, b)
         ctx.save(a=a, b=b, result=result)
         return result
 
@@ -240,150 +211,160 @@ class PowTensor(Op):
         a, b, result = ctx.saved["a"], ctx.saved["b"], ctx.saved["result"]
         one = K.scalar(1, b.dtype)
         # PyTorch's order: 0 where b == 0, even where grad is inf or NaN ...
-        da = _zero_where(K.compare(K.EQ, b, K.scalar(0, b.dtype)),
-                         _mul(grad, _mul(b, K.binary(K.POW, a, K.binary(K.SUB, b, one)))))
+        da = _zero_where(K.eq(b, K.scalar(0, b.dtype)), K.mul(grad, K.mul(b, K.pow(a, K.sub(b, one)))))
         # ... but grad * 0 for the exponent where a == 0 and b >= 0 (0, not the NaN of 0 * log 0; NaN for a NaN grad)
-        at_zero = K.binary(K.LOGICAL_AND, K.compare(K.EQ, a, K.scalar(0, a.dtype)),
-                           K.compare(K.GE, b, K.scalar(0, b.dtype)))
-        db = _mul(grad, _zero_where(at_zero, _mul(result, K.unary(K.LOG, a))))
+        at_zero = K.logical_and(K.eq(a, K.scalar(0, a.dtype)), K.ge(b, K.scalar(0, b.dtype)))
+        db = K.mul(grad, _zero_where(at_zero, K.mul(result, K.log(a))))
         return da, db
 
 
-class _Unary(Op):
-    """An elementwise function of one input computed by one unary kernel."""
-
-    code: int
-
-    @classmethod
-    def forward(cls, ctx: Context, x: np.ndarray) -> np.ndarray:
-        y = K.unary(cls.code, x)
-        ctx.save(**{name: value for name, value in (("x", x), ("result", y)) if name in cls.saves})
-        return y
-
-
 @register
-class Neg(_Unary):
+class Neg(Op):
     """-x."""
 
     torch = "torch.neg"
     formulas = ("d(-x)/dx = -grad",)
-    code = K.NEG
     check = staticmethod(_refuse_bool(f"Negation, the `-` operator, on a bool tensor is not supported. {_INVERT_HINT}"))
 
     @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        return K.neg(x)
+
+    @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
-        return (K.unary(K.NEG, grad),)
+        return (K.neg(grad),)
 
 
 @register
-class Exp(_Unary):
+class Exp(Op):
     """e ** x."""
 
     torch = "torch.exp"
     formulas = ("d(exp x)/dx = grad * exp(x)",)
-    saves = ("result",)
     promotion = Promotion.FLOAT
-    code = K.EXP
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        result = K.exp(x)
+        ctx.save(result=result)
+        return result
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
-        return (_mul(grad, ctx.saved["result"]),)
+        return (K.mul(grad, ctx.saved["result"]),)
 
 
 @register
-class Log(_Unary):
+class Log(Op):
     """The natural logarithm."""
 
     torch = "torch.log"
     formulas = ("d(log x)/dx = grad / x",)
-    saves = ("x",)
-    domain = (POSITIVE,)
     promotion = Promotion.FLOAT
-    code = K.LOG
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        ctx.save(x=x)
+        return K.log(x)
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
-        return (_div(grad, ctx.saved["x"]),)
+        return (K.div(grad, ctx.saved["x"]),)
 
 
 @register
-class Sqrt(_Unary):
+class Sqrt(Op):
     """The square root."""
 
     torch = "torch.sqrt"
     formulas = ("d(sqrt x)/dx = grad / (2 * sqrt(x))",)
-    saves = ("result",)
-    domain = (POSITIVE,)
     promotion = Promotion.FLOAT
-    code = K.SQRT
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        result = K.sqrt(x)
+        ctx.save(result=result)
+        return result
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
-        return (_div(grad, _times(2, ctx.saved["result"])),)
+        return (K.div(grad, _times(2, ctx.saved["result"])),)
 
 
 @register
-class Abs(_Unary):
+class Abs(Op):
     """|x|."""
 
     torch = "torch.abs"
     formulas = ("d|x|/dx = grad * sign(x)",)
-    saves = ("x",)
-    domain = (AWAY_FROM_KINK,)
-    code = K.ABS
     check = staticmethod(_refuse_bool('"abs_cpu" not implemented for \'Bool\'', NotImplementedError))
 
     @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        ctx.save(x=x)
+        return K.abs(x)
+
+    @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
-        return (_mul(grad, K.unary(K.SIGN, ctx.saved["x"])),)
+        return (K.mul(grad, K.sign(ctx.saved["x"])),)
 
 
 @register
-class Sigmoid(_Unary):
+class Sigmoid(Op):
     """1 / (1 + e^-x)."""
 
     torch = "torch.sigmoid"
     formulas = ("d(sigmoid x)/dx = grad * (1 - s) * s, s = sigmoid(x)",)
-    saves = ("result",)
     promotion = Promotion.FLOAT
-    code = K.SIGMOID
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        result = K.sigmoid(x)
+        ctx.save(result=result)
+        return result
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
-        s = ctx.saved["result"]
-        return (K.binary(K.SIGMOID_GRAD, grad, s),)  # (grad * (1 - s)) * s in one pass
+        return (K.sigmoid_grad(grad, ctx.saved["result"]),)  # (grad * (1 - s)) * s in one pass
 
 
 @register
-class Relu(_Unary):
+class Relu(Op):
     """max(x, 0)."""
 
     torch = "torch.relu"
     formulas = ("d(relu x)/dx = grad if x > 0 else 0",)
-    saves = ("result",)
-    domain = (AWAY_FROM_KINK,)
-    code = K.RELU
     check = staticmethod(_refuse_bool("Boolean inputs not supported for relu"))
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        result = K.relu(x)
+        ctx.save(result=result)
+        return result
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
         # PyTorch's threshold_backward: 0 where y <= 0, so NaN passes the gradient on
-        return (K.binary(K.RELU_GRAD, grad, ctx.saved["result"]),)
+        return (K.relu_grad(grad, ctx.saved["result"]),)
 
 
 @register
-class Tanh(_Unary):
+class Tanh(Op):
     """The hyperbolic tangent."""
 
     torch = "torch.tanh"
     formulas = ("d(tanh x)/dx = grad * (1 - tanh(x)^2)",)
-    saves = ("result",)
     promotion = Promotion.FLOAT
-    code = K.TANH
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        result = K.tanh(x)
+        ctx.save(result=result)
+        return result
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
-        return (K.binary(K.TANH_GRAD, grad, ctx.saved["result"]),)  # grad * fma(-y, y, 1): PyTorch's rounding
+        return (K.tanh_grad(grad, ctx.saved["result"]),)  # grad * fma(-y, y, 1): PyTorch's rounding
 
 
 @register
@@ -393,7 +374,6 @@ class Clamp(Op):
     torch = "torch.clamp"
     grad_fn = "ClampBackward1"  # PyTorch's name for clamp with number bounds
     formulas = ("d(clamp x)/dx = grad if min <= x <= max else 0",)
-    saves = ("x",)
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, min: float | None, max: float | None) -> np.ndarray:  # noqa: A002
@@ -404,19 +384,19 @@ class Clamp(Op):
         ctx.bounds = (min, max)
         y = x
         # PyTorch's min(max(x, low), high), x kept where it ties with a bound (so -0.0 stays); a NaN bound gives NaN
-        for code, bound in ((K.LT, min), (K.GT, max)):
+        for beyond, bound in ((K.lt, min), (K.gt, max)):
             if bound is not None:
                 b = K.scalar(bound, x.dtype)
-                y = K.binary(K.MAXIMUM, y, b) if bound != bound else K.where(K.compare(code, y, b), b, y)
+                y = K.maximum(y, b) if bound != bound else K.where(beyond(y, b), b, y)
         return y
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
         x = ctx.saved["x"]
         low, high = ctx.bounds
-        for code, bound in ((K.GE, low), (K.LE, high)):
+        for within, bound in ((K.ge, low), (K.le, high)):
             if bound is not None:
-                grad = _keep_where(K.compare(code, x, K.scalar(bound, x.dtype)), grad)
+                grad = _keep_where(within(x, K.scalar(bound, x.dtype)), grad)
         return (grad,)
 
 
@@ -457,22 +437,20 @@ class Clone(Op):
 class _Extremum(Op):
     """The elementwise larger (or smaller) of a and b; NaN wins. Ties split the gradient in half."""
 
-    saves = ("a", "b")
-    domain = (REAL, REAL)
-    code: int  # MAXIMUM or MINIMUM
-    loses: int  # the comparison under which a is not picked: LT for maximum, GT for minimum
+    kernel: Callable[[np.ndarray, np.ndarray], np.ndarray]  # K.maximum or K.minimum
+    a_loses: Callable[[np.ndarray, np.ndarray], np.ndarray]  # where b is picked: a < b for maximum
+    b_loses: Callable[[np.ndarray, np.ndarray], np.ndarray]  # where a is picked: a > b for maximum
 
     @classmethod
     def forward(cls, ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         ctx.save(a=a, b=b)
-        return K.binary(cls.code, a, b)
+        return cls.kernel(a, b)
 
     @classmethod
     def backward(cls, ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         a, b = ctx.saved["a"], ctx.saved["b"]
-        shared = K.where(K.compare(K.EQ, a, b), _div(grad, K.scalar(2, grad.dtype)), grad)
-        swapped = {K.LT: K.GT, K.GT: K.LT}[cls.loses]
-        return _zero_where(K.compare(cls.loses, a, b), shared), _zero_where(K.compare(swapped, a, b), shared)
+        shared = K.where(K.eq(a, b), K.div(grad, K.scalar(2, grad.dtype)), grad)
+        return _zero_where(cls.a_loses(a, b), shared), _zero_where(cls.b_loses(a, b), shared)
 
 
 @register
@@ -481,7 +459,8 @@ class Maximum(_Extremum):
 
     torch = "torch.maximum"
     formulas = ("d(max(a,b))/da = grad where a > b, grad/2 where a == b", "d(max(a,b))/db = grad where b > a, ...")
-    code, loses = K.MAXIMUM, K.LT
+    kernel = staticmethod(K.maximum)
+    a_loses, b_loses = staticmethod(K.lt), staticmethod(K.gt)
 
 
 @register
@@ -490,7 +469,8 @@ class Minimum(_Extremum):
 
     torch = "torch.minimum"
     formulas = ("d(min(a,b))/da = grad where a < b, grad/2 where a == b", "d(min(a,b))/db = grad where b < a, ...")
-    code, loses = K.MINIMUM, K.GT
+    kernel = staticmethod(K.minimum)
+    a_loses, b_loses = staticmethod(K.gt), staticmethod(K.lt)
 
 
 @register
@@ -499,7 +479,6 @@ class Where(Op):
 
     torch = "torch.where"
     formulas = ("d(where(c, x, y))/dx = grad where c, else 0", "d(where(c, x, y))/dy = grad where not c, else 0")
-    domain = (REAL, REAL)
 
     @staticmethod
     def torch_arguments(inputs: list[Any], params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
@@ -509,7 +488,7 @@ class Where(Op):
     def forward(ctx: Context, x: np.ndarray, y: np.ndarray, condition: np.ndarray) -> np.ndarray:
         if condition.dtype != _BOOL:
             raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor with dtype "
-                               f"{c_type_name(condition.dtype)}")
+                               f"{from_numpy(condition.dtype).scalar_name}")
         K.broadcast_shapes(K.broadcast_shapes(condition.shape, x.shape), y.shape)  # PyTorch's order, for its errors
         ctx.condition = condition
         return K.where(condition, x, y)
@@ -531,7 +510,7 @@ class MaskedFill(Op):
     def forward(ctx: Context, x: np.ndarray, mask: np.ndarray, value: float) -> np.ndarray:
         if mask.dtype != _BOOL:
             raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
-                               f"{c_type_name(mask.dtype).lower()}")
+                               f"{from_numpy(mask.dtype).scalar_name.lower()}")
         shape = K.broadcast_shapes(mask.shape, x.shape)
         if shape != x.shape:  # PyTorch fills a copy of x in place, hence its in-place error
             raise RuntimeError(f"output with shape {list(x.shape)} doesn't match the broadcast shape {list(shape)}")

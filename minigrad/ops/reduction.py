@@ -8,8 +8,9 @@ import numpy as np
 
 from .. import kernels as K
 from ..autograd.engine import Context
+from ..dtypes import from_numpy
 from .dims import normalize_dim, normalize_dims
-from .registry import Op, Promotion, c_type_name, register
+from .registry import Op, Promotion, register
 
 
 def _expand_back(grad: np.ndarray, shape: tuple[int, ...], axes: tuple[int, ...]) -> np.ndarray:
@@ -33,11 +34,15 @@ class Sum(Op):
     torch_arguments = staticmethod(_reduction_arguments)
 
     @staticmethod
+    def grad_fn_name(ctx: Context, x: np.ndarray, dim: int | tuple[int, ...] | None = None,
+                     keepdim: bool = False) -> str:
+        return "SumBackward0" if dim is None else "SumBackward1"
+
+    @staticmethod
     def forward(ctx: Context, x: np.ndarray, dim: int | tuple[int, ...] | None = None,
                 keepdim: bool = False) -> np.ndarray:
         axes = normalize_dims(dim, x.ndim)
         ctx.shape, ctx.axes = x.shape, axes
-        ctx.grad_fn_name = "SumBackward0" if dim is None else "SumBackward1"
         out = K.sum(x, axes)
         return np.expand_dims(out, axes) if keepdim else out
 
@@ -57,21 +62,25 @@ class Mean(Op):
     torch_arguments = staticmethod(_reduction_arguments)
 
     @staticmethod
+    def grad_fn_name(ctx: Context, x: np.ndarray, dim: int | tuple[int, ...] | None = None,
+                     keepdim: bool = False) -> str:
+        return "MeanBackward0" if dim is None else "MeanBackward1"
+
+    @staticmethod
     def forward(ctx: Context, x: np.ndarray, dim: int | tuple[int, ...] | None = None,
                 keepdim: bool = False) -> np.ndarray:
         if x.dtype.kind != "f":
             raise RuntimeError(
                 "mean(): could not infer output dtype. Input dtype must be either a floating point or "
-                f"complex dtype. Got: {c_type_name(x.dtype)}"
+                f"complex dtype. Got: {from_numpy(x.dtype).scalar_name}"
             )
         total = Sum.forward(ctx, x, dim, keepdim)
-        ctx.grad_fn_name = "MeanBackward0" if dim is None else "MeanBackward1"
         ctx.count = math.prod([x.shape[a] for a in ctx.axes])
-        return K.binary(K.DIV, total, K.scalar(ctx.count, x.dtype))
+        return K.div(total, K.scalar(ctx.count, x.dtype))
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
-        grad = K.binary(K.DIV, grad, K.scalar(ctx.count, grad.dtype))
+        grad = K.div(grad, K.scalar(ctx.count, grad.dtype))
         return (_expand_back(grad, ctx.shape, ctx.axes),)
 
 
@@ -101,8 +110,8 @@ class _Extreme(Op):
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
         x, value = ctx.saved["x"], ctx.saved["result"]
         # Ties share the gradient evenly, as in PyTorch's evenly_distribute_backward.
-        hit = K.compare(K.NE, x, x) if value != value else K.compare(K.EQ, x, value)
-        share = K.binary(K.DIV, grad, K.scalar(K.sum(hit, tuple(range(hit.ndim))), grad.dtype))
+        hit = K.ne(x, x) if value != value else K.eq(x, value)
+        share = K.div(grad, K.scalar(K.sum(hit, tuple(range(hit.ndim))), grad.dtype))
         return (K.where(hit, share, K.scalar(0, grad.dtype)),)
 
 
@@ -112,7 +121,6 @@ class Max(_Extreme):
 
     torch = "torch.max"
     formulas = ("d(max x)/dx_i = grad / k where x_i is one of the k maxima, else 0",)
-    saves = ("x", "result")
     grad_fn = "MaxBackward1"
 
 
@@ -122,7 +130,6 @@ class Min(_Extreme):
 
     torch = "torch.min"
     formulas = ("d(min x)/dx_i = grad / k where x_i is one of the k minima, else 0",)
-    saves = ("x", "result")
     pick_min = True
     grad_fn = "MinBackward1"
 
@@ -165,7 +172,6 @@ class MaxDim(_ExtremeDim):
 
     torch = "torch.max"
     formulas = ("d(max(x, dim))/dx = grad at each max's index, 0 elsewhere",)
-    saves = ("indices",)
     grad_fn = "MaxBackward0"
 
 
@@ -175,7 +181,6 @@ class MinDim(_ExtremeDim):
 
     torch = "torch.min"
     formulas = ("d(min(x, dim))/dx = grad at each min's index, 0 elsewhere",)
-    saves = ("indices",)
     pick_min = True
     grad_fn = "MinBackward0"
 
@@ -224,16 +229,18 @@ class Prod(Op):
 
     torch = "torch.prod"
     formulas = ("d(prod x)/dx_i = grad * (the product of all x_j with j != i)",)
-    saves = ("x", "result")
     promotion = Promotion.NONE
 
     torch_arguments = staticmethod(_reduction_arguments)
 
     @staticmethod
+    def grad_fn_name(ctx: Context, x: np.ndarray, dim: int | None = None, keepdim: bool = False) -> str:
+        return "ProdBackward0" if dim is None else "ProdBackward1"
+
+    @staticmethod
     def forward(ctx: Context, x: np.ndarray, dim: int | None = None, keepdim: bool = False) -> np.ndarray:
         axes = normalize_dims(dim, x.ndim)
         ctx.axes, ctx.keepdim, ctx.whole = axes, keepdim, dim is None
-        ctx.grad_fn_name = "ProdBackward0" if dim is None else "ProdBackward1"
         out = K.prod(x, axes)
         out = np.expand_dims(out, axes) if keepdim else out
         ctx.save(x=x, result=out)
@@ -249,12 +256,12 @@ class Prod(Op):
             return (grad,)
         if not ctx.keepdim:
             grad, result = np.expand_dims(grad, ctx.axes), np.expand_dims(result, ctx.axes)
-        zeros = int(K.sum(K.compare(K.EQ, x, K.scalar(0, x.dtype)), tuple(range(x.ndim))))
+        zeros = int(K.sum(K.eq(x, K.scalar(0, x.dtype)), tuple(range(x.ndim))))
         if zeros == 0:
-            return (K.binary(K.MUL, grad, K.binary(K.DIV, result, x)),)
+            return (K.mul(grad, K.div(result, x)),)
         if ctx.whole and zeros > 1:
             return (np.zeros(x.shape, grad.dtype),)
-        return (K.binary(K.MUL, grad, K.leave_one_out_products(x, ctx.axes)),)
+        return (K.mul(grad, K.leave_one_out_products(x, ctx.axes)),)
 
 
 def _correction(unbiased: bool | None, correction: float | None) -> float:
@@ -275,7 +282,6 @@ class Var(Op):
 
     torch = "torch.var"
     formulas = ("d(var x)/dx_i = grad * 2 (x_i - mean) / (N - correction)",)
-    saves = ("x",)
     promotion = Promotion.NONE
     take_sqrt = False
 
@@ -310,15 +316,15 @@ class Var(Op):
             grad = np.expand_dims(grad, axes)
         dof = count - ctx.correction
         if ctx.whole and dof <= 0:
-            at_mean = K.compare(K.EQ, x, mean)
-            return (K.binary(K.MUL, grad, K.where(at_mean, K.scalar(np.nan, x.dtype), K.scalar(np.inf, x.dtype))),)
+            at_mean = K.eq(x, mean)
+            return (K.mul(grad, K.where(at_mean, K.scalar(np.nan, x.dtype), K.scalar(np.inf, x.dtype))),)
         scale = 2.0 / dof if dof else np.inf  # in double, as PyTorch's SymFloat: 2 / 0 is inf, 2 / -1 is -2
-        return (K.binary(K.MUL, K.binary(K.MUL, K.scalar(scale, x.dtype), grad), K.binary(K.SUB, x, mean)),)
+        return (K.mul(K.mul(K.scalar(scale, x.dtype), grad), K.sub(x, mean)),)
 
 
 def _mean(x: np.ndarray, axes: tuple[int, ...], count: int) -> np.ndarray:
     """x's mean over ``axes`` in x's dtype, as ``Mean`` computes it (the cascade sum, divided by the count)."""
-    return K.binary(K.DIV, K.sum(x, axes), K.scalar(count, x.dtype))
+    return K.div(K.sum(x, axes), K.scalar(count, x.dtype))
 
 
 @register
@@ -327,7 +333,6 @@ class Std(Var):
 
     torch = "torch.std"
     formulas = ("d(std x)/dx_i = grad * (x_i - mean) / ((N - correction) std), 0 where std = 0",)
-    saves = ("x", "std")
     take_sqrt = True
 
     @classmethod
@@ -341,8 +346,8 @@ class Std(Var):
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
         """PyTorch's std_backward: var_backward of (grad / (std * 2)), with 0 where std == 0."""
         std = ctx.saved["std"]
-        grad_var = K.binary(K.DIV, grad, K.binary(K.MUL, std, K.scalar(2, std.dtype)))
-        grad_var = K.where(K.compare(K.EQ, std, K.scalar(0, std.dtype)), K.scalar(0, std.dtype), grad_var)
+        grad_var = K.div(grad, K.mul(std, K.scalar(2, std.dtype)))
+        grad_var = K.where(K.eq(std, K.scalar(0, std.dtype)), K.scalar(0, std.dtype), grad_var)
         return Var.backward(ctx, grad_var)
 
 

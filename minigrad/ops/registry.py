@@ -3,11 +3,12 @@
 An op is a class with a ``forward`` (arrays in, array out, through kernels) and a ``backward`` (the
 output's gradient in, one gradient per input out), plus data for people and for the tests:
 
-- ``formulas``: the derivative of each input, as a reader writes it on paper (printed by teaching tools);
-- ``saves``: the names of the arrays forward keeps for backward;
+- ``formulas``: the derivative of each input, as a reader writes it on paper (printed by teaching tools, and
+  gathered in ``docs/formulas.md``);
 - ``torch``: the PyTorch callable it mirrors (a dotted name: minigrad never imports torch); minigrad's
   twin is the same path under ``minigrad``, and the tests call both;
-- ``domain``: for each tensor input, the inputs on which the op is defined and differentiable;
+- ``grad_fn``: PyTorch's name for the recorded node (``MulBackward0``), or ``grad_fn_name`` for ops whose
+  name depends on the inputs (``SumBackward0`` over everything, ``SumBackward1`` over a dim);
 - ``promotion``: how input dtypes combine (see ``Promotion``), and ``check``: dtypes it refuses;
 - ``returns_view``: the output may be a view of the input's memory (reshaping, transposing, indexing).
 
@@ -18,28 +19,12 @@ from __future__ import annotations
 
 import enum
 import math
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
 
 from ..autograd.engine import Context
-
-
-@dataclass(frozen=True)
-class Domain:
-    """Where an op's input is valid, in words, and the interval the tests sample it from."""
-
-    text: str
-    low: float
-    high: float
-    symmetric: bool = False  # sample from [-high, -low] too
-
-
-REAL = Domain("any real x", -2.0, 2.0)
-POSITIVE = Domain("x > 0", 0.5, 2.0)
-NONZERO = Domain("x != 0", 0.5, 2.0, symmetric=True)
-AWAY_FROM_KINK = Domain("x != 0 (not differentiable at 0)", 0.1, 2.0, symmetric=True)
+from ..dtypes import from_numpy
 
 
 class Promotion(enum.Enum):
@@ -56,12 +41,16 @@ class Op:
 
     torch: ClassVar[str]
     formulas: ClassVar[tuple[str, ...]]
-    saves: ClassVar[tuple[str, ...]] = ()
-    domain: ClassVar[tuple[Domain, ...]] = (REAL,)
     promotion: ClassVar[Promotion] = Promotion.COMMON
     differentiable: ClassVar[bool] = True
     returns_view: ClassVar[bool] = False  # the output may share memory with the first input
     grad_fn: ClassVar[str]  # default: the class name + "Backward0"
+
+    @staticmethod
+    def grad_fn_name(ctx: Context, *inputs: np.ndarray, **params: Any) -> str:
+        """PyTorch's name for the node of this application, where it depends on the inputs or params (called with
+        forward's arguments, after forward, when the graph is recorded). Ops with one name set ``grad_fn`` only."""
+        raise NotImplementedError
 
     @staticmethod
     def check(dtypes: list[np.dtype]) -> None:
@@ -79,16 +68,6 @@ class Op:
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
         raise NotImplementedError
-
-
-def c_type_name(dtype: np.dtype) -> str:
-    """PyTorch's C++ name of a dtype, as its error messages print it: Float, Double, Long, Int, Byte, Bool."""
-    return {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int", "bool": "Bool",
-            "uint8": "Byte"}.get(dtype.name, dtype.name)
-
-
-_CPP_NAMES = {"float32": "float", "float64": "double", "int64": "int64_t", "int32": "int32_t", "int16": "int16_t",
-              "int8": "int8_t", "uint8": "uint8_t"}
 
 
 def check_scalar(value: Any, dtype: np.dtype) -> None:
@@ -109,15 +88,14 @@ def check_scalar(value: Any, dtype: np.dtype) -> None:
         else:
             bad = not info.min <= value <= info.max
     if bad:
-        raise RuntimeError(f"value cannot be converted to type {_CPP_NAMES.get(dtype.name, dtype.name)} without "
-                           "overflow")
+        raise RuntimeError(f"value cannot be converted to type {from_numpy(dtype).cpp_source_name} without overflow")
 
 
 REGISTRY: dict[str, type[Op]] = {}
 
 
 def register(op: type[Op]) -> type[Op]:
-    """Add ``op`` to the registry after checking it carries its formulas, torch name and domain."""
+    """Add ``op`` to the registry after checking it carries its formulas and torch name."""
     name = op.__name__
     if name in REGISTRY:
         raise ValueError(f"op {name} is registered twice")

@@ -156,11 +156,14 @@ class Squeeze(Op):
     promotion = Promotion.NONE
 
     @staticmethod
+    def grad_fn_name(ctx: Context, x: np.ndarray, dim: int | None = None) -> str:
+        return "SqueezeBackward0" if dim is None else "SqueezeBackward1"
+
+    @staticmethod
     def forward(ctx: Context, x: np.ndarray, dim: int | None = None) -> np.ndarray:
         ctx.shape = x.shape
         if dim is None:
             return np.squeeze(x)
-        ctx.grad_fn_name = "SqueezeBackward1"
         axis = normalize_dim(dim, x.ndim)
         return np.squeeze(x, axis) if x.ndim and x.shape[axis] == 1 else x.view()
 
@@ -226,21 +229,6 @@ def _index(x: np.ndarray, key: tuple[Any, ...]) -> np.ndarray:
 def _source_positions(shape: tuple[int, ...], key: tuple[Any, ...]) -> np.ndarray:
     """For each element of x[key], the flat position in x it comes from."""
     return _index(K.positions(shape), key)
-
-
-def _grad_fn_name(key: tuple[Any, ...]) -> str:
-    """PyTorch's node name for x[key]: that of the last view op the key applies, or of the gather."""
-    if any(_is_array(k) for k in key):
-        return "IndexBackward0"
-    name = "AliasBackward0"  # x[:] and x[...]
-    for k in key:
-        if k is None:
-            name = "UnsqueezeBackward0"
-        elif isinstance(k, int):
-            name = "SelectBackward0"
-        elif isinstance(k, slice) and k != slice(None):
-            name = "SliceBackward0"
-    return name
 
 
 def _expanded_shape(shape: tuple[int, ...], sizes: Sequence[int], type_name: str) -> tuple[int, ...]:
@@ -331,6 +319,21 @@ class Index(Op):
         return [*inputs, params["key"]], {}  # x[key] is x.__getitem__(key)
 
     @staticmethod
+    def grad_fn_name(ctx: Context, x: np.ndarray, key: tuple[Any, ...]) -> str:
+        """PyTorch's node name for x[key]: that of the last view op the key applies, or of the gather."""
+        if any(_is_array(k) for k in key):
+            return "IndexBackward0"
+        name = "AliasBackward0"  # x[:] and x[...]
+        for k in key:
+            if k is None:
+                name = "UnsqueezeBackward0"
+            elif isinstance(k, int):
+                name = "SelectBackward0"
+            elif isinstance(k, slice) and k != slice(None):
+                name = "SliceBackward0"
+        return name
+
+    @staticmethod
     def forward(ctx: Context, x: np.ndarray, key: tuple[Any, ...]) -> np.ndarray:
         # an empty list ([] reaches here as an empty float64 array) indexes as an empty long tensor, as in PyTorch
         key = tuple(k.astype(np.int64) if isinstance(k, np.ndarray) and k.size == 0 and k.dtype.kind == "f" else k
@@ -339,7 +342,6 @@ class Index(Op):
             if isinstance(k, slice) and k.step is not None and k.step <= 0:
                 raise ValueError("step must be greater than zero")
         ctx.shape, ctx.key = x.shape, key
-        ctx.grad_fn_name = _grad_fn_name(key)
         return _index(x, key) if _is_basic(key) else K.gather(x, _source_positions(x.shape, key))
 
     @staticmethod

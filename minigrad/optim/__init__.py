@@ -10,3 +10,7 @@ from .rmsprop import RMSprop
 from .sgd import SGD
 
 __all__ = ["SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "NAdam", "Optimizer", "RMSprop", "lr_scheduler"]
+
+
+def __dir__() -> list[str]:  # dir() and tab completion: the names above, not the files this package is built from
+    return __all__

@@ -15,3 +15,7 @@ __all__ = [
     "BatchSampler", "ConcatDataset", "DataLoader", "Dataset", "RandomSampler", "Sampler", "SequentialSampler",
     "Subset", "TensorDataset", "default_collate", "default_convert", "random_split",
 ]
+
+
+def __dir__() -> list[str]:  # dir() and tab completion: the names above, not the files this package is built from
+    return __all__

@@ -1,0 +1,111 @@
+"""Elementwise loops LLVM vectorizes, split over threads on large arrays: the same IEEE operations on each element
+as ``pointwise``'s loops, so the same bits, several times faster.
+
+``pointwise``'s loops branch on the op code inside the loop and read with a step; these have one loop per op, the
+op and the steps fixed, which LLVM turns into vector instructions. They take long to compile, so they are used
+from ``VECTORIZED_SIZE`` elements on.
+"""
+
+import numpy as np
+from numba import njit
+
+from .. import memory
+from ..layout import flat, readonly
+from ..pointwise import (
+    ABS,
+    ADD,
+    DIV,
+    MUL,
+    NEG,
+    RELU,
+    RELU_GRAD,
+    SIGMOID_GRAD,
+    SUB,
+    binary_scalar,
+    unary_loop,
+    unary_scalar,
+)
+from . import threads
+
+VECTORIZED_SIZE = 1 << 12  # elements from which the loops below are used
+SIMPLE_UNARY = (NEG, ABS, RELU)  # the ops ``_simple_unary_loop`` has loops for
+ARITHMETIC = (ADD, SUB, MUL, DIV, SIGMOID_GRAD, RELU_GRAD)  # the ops ``_arithmetic_loop`` has loops for
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _unary_elements(op, x, out):
+    for i in range(out.size):
+        out[i] = unary_scalar(op, x[i])
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _simple_unary_loop(op, x, out):
+    """``unary_loop`` for one of ``SIMPLE_UNARY`` on a contiguous array: a loop per op, with the op fixed."""
+    if op == NEG:
+        _unary_elements(NEG, x, out)
+    elif op == ABS:
+        _unary_elements(ABS, x, out)
+    else:
+        _unary_elements(RELU, x, out)
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _binary_elements(op, a, b, out):
+    for i in range(out.size):
+        out[i] = binary_scalar(op, a[i], b[i])
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _arithmetic_loop(op, a, b, out):
+    """``binary_loop`` for one of ``ARITHMETIC`` on contiguous operands: a loop per op, with the op and the steps
+    fixed. ``a`` and ``b`` each hold all of out's elements or one row of them, repeated (a bias added to a batch):
+    the loop runs row by row."""
+    row = min(a.size, b.size)
+    for start in range(0, out.size, row):
+        ra = a[start % a.size:start % a.size + row]
+        rb = b[start % b.size:start % b.size + row]
+        ro = out[start:start + row]
+        if op == ADD:
+            _binary_elements(ADD, ra, rb, ro)
+        elif op == SUB:
+            _binary_elements(SUB, ra, rb, ro)
+        elif op == MUL:
+            _binary_elements(MUL, ra, rb, ro)
+        elif op == DIV:
+            _binary_elements(DIV, ra, rb, ro)
+        elif op == SIGMOID_GRAD:
+            _binary_elements(SIGMOID_GRAD, ra, rb, ro)
+        else:
+            _binary_elements(RELU_GRAD, ra, rb, ro)
+
+
+def unary(op: int, x: np.ndarray) -> np.ndarray:
+    """A new array holding op(x) elementwise: vectorized for the simple ops, on several threads when large."""
+    out = memory.empty(x.shape, x.dtype)
+    simple = op in SIMPLE_UNARY and x.flags.c_contiguous and out.size >= VECTORIZED_SIZE
+    threads.split(out.size, _simple_unary_loop if simple else unary_loop, op, flat(x), out.reshape(-1))
+    return out
+
+
+def arithmetic(op: int, a: np.ndarray, b: np.ndarray, out: np.ndarray) -> bool:
+    """out = op(a, b), if a vectorized loop can compute it (a large contiguous ``out``, operands each all of out's
+    elements or its rows repeated): on several threads, pieces of whole rows. False, and nothing done, otherwise."""
+    if op not in ARITHMETIC or out.size < VECTORIZED_SIZE:
+        return False
+    ra, rb = _repeated_rows(a, out.shape), _repeated_rows(b, out.shape)
+    if ra is None or rb is None:
+        return False
+    row = min(ra.size, rb.size)  # pieces of whole rows (of any length if neither operand is a row)
+    threads.split(out.size, _arithmetic_loop, op, ra, rb, out.reshape(-1), block=row if row < out.size else 1)
+    return True
+
+
+def _repeated_rows(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray | None:
+    """``x`` as a flat buffer holding all of ``shape``'s elements or whole rows of them (2 or more), repeated (a
+    bias (C,) against (N, C): its shape, less leading 1s, is a trailing part of ``shape``); None if it is neither.
+    (A single value is not spread into a row: that copy would not be a kernel, and ``minigrad.compile`` replays
+    kernels only, so it would keep the value of its trace.)"""
+    if x.size == 1 or not x.flags.c_contiguous:
+        return None
+    dims = x.shape[next((i for i, n in enumerate(x.shape) if n != 1), x.ndim):]
+    return readonly(x, -1) if shape[len(shape) - len(dims):] == dims else None
