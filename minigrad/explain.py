@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from . import errors
 from .autograd import engine
 from .tensor import Tensor
 
@@ -165,9 +166,9 @@ def explain(output: Tensor, gradient: Tensor | None = None, names: Mapping[str, 
     installed) and marks steps that differ; ``show=False`` only returns the records.
     """
     if output.grad_fn is None:
-        raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+        raise errors.backward_without_graph()
     if gradient is None and output.numel() != 1:
-        raise RuntimeError("grad can be implicitly created only for scalar outputs")
+        raise errors.implicit_grad_not_scalar()
     dtype = output._data.dtype
     seed = np.ones(output.shape, dtype) if gradient is None else gradient._data.astype(dtype)
     recorder = _Recorder({id(t): name for name, t in (names or {}).items()}, check)

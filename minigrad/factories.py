@@ -9,11 +9,11 @@ from typing import Any
 
 import numpy as np
 
-from . import dtypes, random
+from . import dtypes, errors, random
 from . import kernels as K
 from .device import check_device
 from .dtypes import dtype as DType
-from .tensor import FACTORY_INTEGER_ERROR, Tensor
+from .tensor import Tensor
 
 Size = int | Sequence[int]
 
@@ -32,13 +32,13 @@ def _infer_dtype(data: Any) -> DType:
     try:
         return dtypes.scalar_dtype(data)
     except TypeError:
-        raise TypeError(f"Could not infer dtype of {type(data).__name__}") from None
+        raise errors.cannot_infer_dtype(data) from None
 
 
 def _leaf(array: np.ndarray, requires_grad: bool) -> Tensor:
     t = Tensor._make(array)
     if requires_grad:
-        t._set_requires_grad(True, FACTORY_INTEGER_ERROR)  # raises for integer dtypes before anything is returned
+        t._set_requires_grad(True, "factory")  # raises for integer dtypes before anything is returned
     return t
 
 
@@ -125,9 +125,9 @@ def arange(start: float, end: float | None = None, step: float = 1, dtype: DType
     if end is None:
         start, end = 0, start
     if step == 0:
-        raise RuntimeError("step must be nonzero")
+        raise errors.arange_zero_step()
     if (end - start) * step < 0:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+        raise errors.arange_step_sign()
     target = dtype or dtypes.result_type([], (start, end, step))
     count = max(0, math.ceil((end - start) / step))
     return _leaf(K.arange(count, start, step, target.np), requires_grad)
@@ -181,11 +181,7 @@ def set_rng_state(new_state: Tensor) -> None:
 def from_numpy(array: np.ndarray) -> Tensor:
     """A tensor sharing memory with ``array`` (changes to one show in the other)."""
     if not isinstance(array, np.ndarray):
-        raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
+        raise errors.not_an_ndarray(array)
     if any(s < 0 for s in array.strides):
-        raise ValueError(
-            "At least one stride in the given numpy array is negative, and tensors with negative strides are "
-            "not currently supported. (You can probably work around this by making a copy of your array  with "
-            "array.copy().) "
-        )
+        raise errors.negative_strides()
     return Tensor._make(array)

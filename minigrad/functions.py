@@ -5,6 +5,7 @@ import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from . import errors
 from .ops import join, pointwise
 from .tensor import Number, Tensor, apply, expect_tensor, is_number
 
@@ -13,7 +14,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """The tensors joined along ``dim`` (every other dim must match): ``cat([a, b])``."""
     _check_sequence("cat", tensors)
     if not tensors:
-        raise ValueError("minigrad.cat(): expected a non-empty list of Tensors")
+        raise errors.cat_empty()
     return apply(join.Cat, *tensors, dim=dim)
 
 
@@ -21,16 +22,16 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """The tensors (all of one shape) stacked along a new dim ``dim``."""
     _check_sequence("stack", tensors)
     if not tensors:
-        raise RuntimeError("stack expects a non-empty TensorList")
+        raise errors.stack_empty()
     return apply(join.Stack, *tensors, dim=dim)
 
 
 def _check_sequence(name: str, tensors: Sequence[Tensor]) -> None:
     if isinstance(tensors, Tensor):
-        raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
+        raise errors.tensors_not_a_sequence(name)
     for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
-            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
+            raise errors.not_a_tensor_element(i, t)
 
 
 def where(condition: Tensor, input: Tensor | Number, other: Tensor | Number) -> Tensor:  # noqa: A002

@@ -53,7 +53,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from . import dtypes
+from . import dtypes, errors
 from . import kernels as K
 
 DTypeLike = np.dtype | type | str | dtypes.dtype
@@ -86,10 +86,10 @@ class Generator:
     def manual_seed(self, seed: int) -> Generator:
         """Seeds mt19937 with the low 32 bits of ``seed`` (init_genrand) and keeps seed mod 2⁶⁴; returns self."""
         if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
-            raise RuntimeError(f"manual_seed expected a long, but got {type(seed).__name__}")
+            raise errors.manual_seed_type(seed)
         seed = int(seed)
         if not -(2**63) <= seed < 2**64:
-            raise ValueError("Overflow when unpacking long long")
+            raise errors.long_overflow()
         self._seed = seed % 2**64
         key = np.random.RandomState(self._seed & 0xFFFFFFFF).get_state()[1]
         self._bits.state = {"bit_generator": "MT19937", "state": {"key": key, "pos": _MT_N}}
@@ -130,17 +130,16 @@ class Generator:
         """
         array = new_state.numpy() if hasattr(new_state, "numpy") else new_state
         if not isinstance(array, np.ndarray) or array.dtype != np.uint8:
-            raise TypeError("RNG state must be a torch.ByteTensor")
+            raise errors.rng_state_type()
         if array.size != _STATE.itemsize:
-            raise RuntimeError(f"Expected a CPUGeneratorImplState of size {_STATE.itemsize} but found the input "
-                               f"RNG state size to be {array.size}")
+            raise errors.rng_state_size(_STATE.itemsize, array.size)
         record = np.ascontiguousarray(array).reshape(-1).view(_STATE)[0]
         left, next_ = int(record["left"]), int(record["next"])
         fresh = left == 1 and next_ == 0
         # torch's engine draws state[next] after regenerating the block when --left hits 0; numpy's holds
         # one position, so left must agree with next (as every state torch itself saves does).
         if not record["seeded"] or not (fresh or (1 <= next_ <= _MT_N and left == _MT_N + 1 - next_)):
-            raise RuntimeError("Invalid mt19937 state")
+            raise errors.rng_state_invalid()
         key = record["key"].astype(np.uint32)  # torch keeps the low 32 bits of each stored word
         self._bits.state = {"bit_generator": "MT19937", "state": {"key": key, "pos": _MT_N if left == 1 else next_}}
         self._seed = int(record["seed"])
@@ -176,12 +175,11 @@ class Generator:
         dtype = _np_dtype(dtype)
         low, high = _int64(low), _int64(high)
         if not low < high:
-            raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+            raise errors.randint_range(low, high)
         if dtype.kind == "f":
             low, high = _update_from(low, dtype), _update_to(high, dtype)
             if not low < high:
-                raise RuntimeError("random_ expects 'from' casted to dtype to be less than 'to' casted to dtype, "
-                                   f"but got from={low} >= to={high}")
+                raise errors.randint_cast_range(low, high)
         _check_from_to_in_range(low, high - 1, dtype)
         span = high - low
         out = np.empty(shape, dtype)
@@ -193,7 +191,7 @@ class Generator:
         """A random permutation of 0 .. n−1, as ``torch.randperm(n)`` gives it."""
         n = operator.index(n)
         if n < 0:
-            raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
+            raise errors.negative_dimension(n, [n])
         dtype = _np_dtype(dtype)
         _check_randperm(n, dtype)
         out = np.empty(n, dtype)
@@ -327,7 +325,7 @@ def _float_dtype(dtype: DTypeLike, kernel: str, empty: bool = False) -> np.dtype
     tensor when ``empty``: normal_ returns before it dispatches)."""
     dtype = _np_dtype(dtype)
     if dtype.name not in ("float32", "float64") and not empty:
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{dtypes.from_numpy(dtype).scalar_name}\'')
+        raise errors.not_implemented(kernel, dtype)
     return dtype
 
 
@@ -335,36 +333,34 @@ def _shape(shape: int | Sequence[int]) -> tuple[int, ...]:
     shape = (operator.index(shape),) if isinstance(shape, int | np.integer) else tuple(map(operator.index, shape))
     for size in shape:
         if size < 0:
-            raise RuntimeError(f"Trying to create tensor with negative dimension {size}: {list(shape)}")
+            raise errors.negative_dimension(size, shape)
     return shape
 
 
 def _int64(value: int) -> int:
     value = operator.index(value)
     if not -(2**63) <= value < 2**63:
-        raise ValueError("Overflow when unpacking long long")
+        raise errors.long_overflow()
     return value
 
 
 def _check_std(std: float) -> None:
     if not std >= 0.0:
-        raise RuntimeError(f"normal expects std >= 0.0, but found std {float(std):g}")
+        raise errors.normal_std(std)
 
 
 def _uniform_bounds(low: float, high: float, dtype: np.dtype) -> tuple[float, float]:
     """PyTorch's checks on uniform_'s bounds (as doubles, against the dtype's finite range)."""
     low, high = float(low), float(high)
     limit = float(np.finfo(dtype).max)
-    names = dtypes.from_numpy(dtype)
     if not -limit <= low <= limit:
-        raise RuntimeError(f"from is out of bounds for {names.cpp_name}")
+        raise errors.bound_out_of_range("from", dtype)
     if not -limit <= high <= limit:
-        raise RuntimeError(f"to is out of bounds for {names.cpp_name}")
+        raise errors.bound_out_of_range("to", dtype)
     if not low <= high:
-        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={low:g} > to={high:g}")
+        raise errors.uniform_range(low, high)
     if not high - low <= limit:
-        raise RuntimeError(f"uniform_ expects to-from <= std::numeric_limits<{names.scalar_name}>::max(), "
-                           f"but found to={high:g} and from={low:g} which result in to-from to exceed the limit")
+        raise errors.uniform_span(dtype, low, high)
     return low, high
 
 
@@ -390,10 +386,7 @@ def _check_from_to_in_range(low: int, high_inclusive: int, dtype: np.dtype) -> N
         digits = np.finfo(dtype).nmant + 1
         for value, name in ((low, "from"), (high_inclusive, "to - 1")):
             if not -(1 << digits) <= value <= 1 << digits:
-                warnings.warn(f"{name} is out of bounds [-(2^{digits}), 2^{digits}]. Due to precision limitations "
-                              f"{dtypes.from_numpy(dtype).cpp_name} can support discrete uniform distribution only "
-                              "within this range. This warning will become an error in version 1.7 release, please "
-                              "fix the code in advance", UserWarning, stacklevel=3)
+                warnings.warn(errors.randint_precision_warning(name, digits, dtype), UserWarning, stacklevel=3)
         return
     if dtype.kind == "b":
         lowest, highest = 0, 1
@@ -401,18 +394,16 @@ def _check_from_to_in_range(low: int, high_inclusive: int, dtype: np.dtype) -> N
         lowest, highest = int(np.iinfo(dtype).min), int(np.iinfo(dtype).max)
     for value, name in ((low, "from"), (high_inclusive, "to - 1")):
         if not lowest <= value <= highest:
-            raise RuntimeError(f"{name} is out of bounds for {dtypes.from_numpy(dtype).cpp_name}")
+            raise errors.bound_out_of_range(name, dtype)
 
 
 def _check_randperm(n: int, dtype: np.dtype) -> None:
     """PyTorch's checks that ``n`` values fit ``dtype`` (``check_supported_max_int_with_precision``)."""
     if dtype.kind == "b":
-        raise NotImplementedError("\"randperm\" not implemented for 'Bool'")
+        raise errors.not_implemented("randperm", dtype)
     if dtype.kind in "iu" and max(n - 1, 0) > np.iinfo(dtype).max:
-        raise RuntimeError(f"value cannot be converted to type {dtypes.from_numpy(dtype).cpp_source_name} without "
-                           "overflow")
+        raise errors.scalar_overflow(dtype)
     if dtype.kind == "f":
         digits = np.finfo(dtype).nmant + 1
         if n > (1 << digits) + 1:
-            raise RuntimeError(f"n cannot be greater than 2^{digits}+1 for {dtypes.from_numpy(dtype).scalar_name} "
-                               "type.")
+            raise errors.randperm_precision(digits, dtype)

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from . import dtypes, random
+from . import dtypes, errors, random
 from . import kernels as K
 from .autograd import engine, versions
 from .autograd.grad_mode import is_grad_enabled
@@ -31,16 +31,6 @@ from .size import Size
 Number = int | float | bool
 Operand = "Tensor | Number"
 
-FACTORY_INTEGER_ERROR = "Only Tensors of floating point and complex dtype can require gradients"
-
-NON_LEAF_GRAD_WARNING = (
-    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be "
-    "populated during autograd.backward(). If you indeed want the .grad field to be populated for a non-leaf "
-    "Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure "
-    "you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more information."
-)
-
-
 class ReductionResult(NamedTuple):
     """What ``max``/``min`` along a dim return: ``values`` and the ``indices`` they came from."""
 
@@ -51,8 +41,7 @@ class ReductionResult(NamedTuple):
 def expect_tensor(value: Any, function: str, name: str = "input", position: int = 1) -> None:
     """PyTorch's TypeError when a function taking a tensor gets something else: nothing is turned into one."""
     if not isinstance(value, Tensor):
-        raise TypeError(f"{function}(): argument '{name}' (position {position}) must be Tensor, not "
-                        f"{type(value).__name__}")
+        raise errors.not_a_tensor(value, function, name, position)
 
 
 def is_number(x: Any) -> bool:
@@ -121,7 +110,7 @@ def _index_key(key: Any, ndim: int) -> tuple[Any, ...]:
     for k in items:
         if isinstance(k, Tensor):
             if k.dtype not in (dtypes.int64, dtypes.int32, dtypes.uint8, dtypes.bool):
-                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+                raise errors.index_tensor_dtype()
             k = k._data
         elif isinstance(k, list):
             k = np.asarray(k)
@@ -133,15 +122,13 @@ def _index_key(key: Any, ndim: int) -> tuple[Any, ...]:
                k.ndim if isinstance(k, np.ndarray) and k.dtype == np.bool_ else 1 for k in out)
     if used > ndim:
         if ndim == 0 and len(out) == 1 and isinstance(out[0], int):
-            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` "
-                             "in C++ to convert a 0-dim tensor to a number")
+            raise errors.index_of_0d()
         if ndim == 0 and len(out) == 1 and isinstance(out[0], slice):
-            raise IndexError("slice() cannot be applied to a 0-dim tensor.")
-        raise IndexError(f"too many indices for tensor of dimension {ndim}")
+            raise errors.slice_of_0d()
+        raise errors.too_many_indices(ndim)
     for k in out:
         if not (k is None or k is Ellipsis or isinstance(k, (int, slice, str, np.ndarray, np.bool_))):
-            raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
-                             f"valid indices (got {type(k).__name__})")
+            raise errors.invalid_index(k)
     return tuple(out)
 
 
@@ -186,23 +173,20 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, flag: bool) -> None:
-        self._set_requires_grad(flag, "only Tensors of floating point and complex dtype can require gradients")
+        self._set_requires_grad(flag, "attribute")
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set ``requires_grad`` in place; returns self."""
-        self._set_requires_grad(requires_grad, "only Tensors of floating point dtype can require gradients")
+        self._set_requires_grad(requires_grad, "method")
         return self
 
-    def _set_requires_grad(self, flag: bool, integer_error: str) -> None:
-        """Set the flag on a leaf; ``integer_error`` is PyTorch's wording for a non-float tensor, which differs
-        between the setter, ``requires_grad_()`` and the factories (``tensor(..., requires_grad=True)``)."""
+    def _set_requires_grad(self, flag: bool, asked_by: str) -> None:
+        """Set the flag on a leaf; ``asked_by`` picks PyTorch's wording for a non-float tensor, which differs
+        between the setter, ``requires_grad_()`` and the factories (see ``errors.integer_requires_grad``)."""
         if not self.is_leaf:
-            raise RuntimeError(
-                "you can only change requires_grad flags of leaf variables. If you want to use a computed "
-                "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
-            )
+            raise errors.requires_grad_not_leaf()
         if flag and not self.dtype.is_floating_point:
-            raise RuntimeError(integer_error)
+            raise errors.integer_requires_grad(asked_by)
         self._requires_grad = bool(flag)
 
     @property
@@ -214,29 +198,18 @@ class Tensor:
     def grad(self) -> Tensor | None:
         """The accumulated gradient (leaves, and tensors that called ``retain_grad()``), else None."""
         if not self.is_leaf and not self._retains_grad and self._grad is None:
-            warnings.warn(NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+            warnings.warn(errors.non_leaf_grad_warning(), UserWarning, stacklevel=2)
         return self._grad
 
     @grad.setter
     def grad(self, value: Tensor | None) -> None:
         """Assign ``.grad``: None, or a tensor of this tensor's dtype and shape (PyTorch's checks and errors)."""
         if value is not None and not isinstance(value, Tensor):
-            raise TypeError(
-                f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}"
-            )
+            raise errors.grad_not_tensor(value)
         if value is not None and value.dtype is not self.dtype:
-            raise RuntimeError(
-                f"attempting to assign a gradient with dtype '{value.dtype.cpp_name}' to a tensor with "
-                f"grad_dtype '{self.dtype.scalar_name}'. The gradient must match the tensor's grad_dtype "
-                "(defaults to the tensor's dtype). You can set the tensor's grad_dtype attribute with a specific "
-                "dtype, or None to allow any dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and "
-                "its gradient may break downstream systems that assume they match."
-            )
+            raise errors.grad_dtype_mismatch(value.dtype, self.dtype)
         if value is not None and value.shape != self.shape:
-            raise RuntimeError(
-                f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of size "
-                f"'{list(self.shape)}'. Please ensure that the gradient and the tensor are the same size"
-            )
+            raise errors.grad_size_mismatch(value.shape, self.shape)
         self._grad = value
 
     def _reset_grad(self, set_to_none: bool) -> None:
@@ -247,7 +220,7 @@ class Tensor:
     def retain_grad(self) -> None:
         """Keep the gradient of this non-leaf tensor in ``.grad`` during backward."""
         if not self.requires_grad:
-            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+            raise errors.retain_grad_without_grad()
         if self.is_leaf or self._retains_grad:
             return
         self._retains_grad = True
@@ -293,17 +266,14 @@ class Tensor:
         ``gradient`` is d(something)/d(self), the same shape as self; it may be omitted for a scalar (1).
         """
         if not self.requires_grad:
-            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+            raise errors.backward_without_graph()
         if gradient is None:
             if self.numel() != 1:
-                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+                raise errors.implicit_grad_not_scalar()
             seed = K.scalar(1, self._data.dtype).reshape(self._data.shape)
         else:
             if tuple(gradient.shape) != self.shape:
-                raise RuntimeError(
-                    f"Mismatch in shape: grad_output[0] has a shape of {gradient.shape} and output[0] has a "
-                    f"shape of {self.shape}."
-                )
+                raise errors.grad_output_shape(gradient.shape, self.shape)
             seed = K.cast(gradient._data, self._data.dtype)
         engine.backward([self._grad_edge()], [seed], retain_graph=retain_graph)
 
@@ -350,7 +320,7 @@ class Tensor:
 
     def __len__(self) -> int:
         if self.dim() == 0:
-            raise TypeError("len() of a 0-d tensor")
+            raise errors.len_of_0d()
         return self.shape[0]
 
     def is_floating_point(self) -> bool:
@@ -361,27 +331,23 @@ class Tensor:
         """PyTorch's refusal to overwrite a leaf that requires grad (or a view of one) while grad mode is on."""
         if self.requires_grad and is_grad_enabled():
             if self.is_leaf:
-                raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+                raise errors.leaf_inplace()
             if self.grad_fn.op is not None and self.grad_fn.op.returns_view:
                 if isinstance(self.grad_fn.next_nodes[0], engine.AccumulateGrad):
-                    raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
-                                       "operation.")
+                    raise errors.leaf_view_inplace()
                 raise RuntimeError(
                     f"minigrad does not rewrite the graph for in-place ops on a view ({self.grad_fn.name()}); "
                     "use an out-of-place op instead (y = y + 1 rather than y += 1)"
                 )
         if any(size > 1 and stride == 0 for size, stride in zip(self._data.shape, self._data.strides)):
-            raise RuntimeError(  # an expanded view: one memory location stands for several elements
-                "unsupported operation: more than one element of the written-to tensor refers to a single memory "
-                "location. Please clone() the tensor before performing the operation."
-            )
+            raise errors.overlapping_write()  # an expanded view: one memory location stands for several elements
 
     def _write(self, values: np.ndarray, writer: engine.Node | None = None) -> Tensor:
         """Overwrite this tensor's memory with ``values`` (broadcast, cast) and count the write (recorded in the graph
         by the node ``writer``, if any)."""
         shape = K.broadcast_shapes(self.shape, values.shape)
         if shape != self.shape:
-            raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape {list(shape)}")
+            raise errors.output_shape_mismatch(self.shape, shape)
         K.write(self._data, values)
         versions.bump(self._data, writer)
         return self
@@ -395,8 +361,7 @@ class Tensor:
         self._check_inplace()
         result = apply(op, self, *others, **params)
         if not dtypes.can_cast(result.dtype, self.dtype):
-            raise RuntimeError(f"result type {result.dtype.scalar_name} can't be cast to the desired output "
-                               f"type {self.dtype.scalar_name}")
+            raise errors.result_type_cast(result.dtype, self.dtype)
         if result.grad_fn is not None:
             result.grad_fn.ctx.keep_own_copy(self._data)
         self._write(result._data, result.grad_fn)
@@ -419,7 +384,7 @@ class Tensor:
 
     def clamp_(self, min: Number | None = None, max: Number | None = None) -> Tensor:  # noqa: A002
         if min is None and max is None:
-            raise RuntimeError("minigrad.clamp: At least one of 'min' or 'max' must not be None")
+            raise errors.clamp_without_bounds()
         bounds = tuple(b for b in (min, max) if b is not None)
         return self._inplace(pointwise.Clamp, scalars=bounds, min=min, max=max)
 
@@ -436,8 +401,7 @@ class Tensor:
     def fill_(self, value: Number | Tensor) -> Tensor:
         """Set every element to ``value`` (a number or a 0-d tensor)."""
         if isinstance(value, Tensor) and value.dim() != 0:
-            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} "
-                               "dimensions.")
+            raise errors.fill_value_dims(value.dim())
         return self.copy_(value)
 
     def zero_(self) -> Tensor:
@@ -462,7 +426,7 @@ class Tensor:
     def item(self) -> Number:
         """The single value of a one-element tensor as a Python number."""
         if self.numel() != 1:
-            raise RuntimeError(f"a Tensor with {self.numel()} elements cannot be converted to Scalar")
+            raise errors.item_numel(self.numel())
         return self._data.reshape(-1)[0].item()
 
     def tolist(self) -> Any:
@@ -471,9 +435,7 @@ class Tensor:
     def numpy(self) -> np.ndarray:
         """The data as a numpy array sharing memory with this tensor."""
         if self.requires_grad:
-            raise RuntimeError(
-                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
-            )
+            raise errors.numpy_requires_grad()
         return self._data
 
     def __float__(self) -> float:
@@ -485,17 +447,17 @@ class Tensor:
     def _scalar(self) -> Number:
         """The single value, for ``float()`` and ``int()``: PyTorch raises ValueError there, not ``item``'s error."""
         if self.numel() != 1:
-            raise ValueError("only one element tensors can be converted to Python scalars")
+            raise errors.python_scalar_numel()
         return self.item()
 
     def __bool__(self) -> bool:
         if self.numel() != 1:
-            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+            raise errors.ambiguous_bool()
         return bool(self.item())
 
     def __index__(self) -> int:
         if self.dtype.is_floating_point or self.numel() != 1:
-            raise TypeError("only integer tensors of a single element can be converted to an index")
+            raise errors.not_an_index()
         return int(self.item())
 
     def to(self, *args: Any, **kwargs: Any) -> Tensor:
@@ -566,7 +528,7 @@ class Tensor:
         if self.dim() == 0 and type(self) is Tensor:
             return self.item().__format__(format_spec)
         if format_spec:
-            raise TypeError("unsupported format string passed to Tensor.__format__")
+            raise errors.format_spec_not_0d()
         return str(self)
 
     __hash__ = object.__hash__
@@ -652,7 +614,7 @@ class Tensor:
     def clamp(self, min: Number | None = None, max: Number | None = None) -> Tensor:  # noqa: A002
         """Each element limited to [min, max] (either bound may be None)."""
         if min is None and max is None:
-            raise RuntimeError("minigrad.clamp: At least one of 'min' or 'max' must not be None")
+            raise errors.clamp_without_bounds()
         bounds = tuple(b for b in (min, max) if b is not None)
         return apply(pointwise.Clamp, self, scalars=bounds, min=min, max=max)
 
@@ -776,7 +738,7 @@ class Tensor:
             return self.reshape(1)
         start, end = normalize_dim(start_dim, self.dim()), normalize_dim(end_dim, self.dim())
         if start > end:
-            raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+            raise errors.flatten_dims_order()
         if start == end:
             return self
         shape = self.shape
@@ -791,8 +753,7 @@ class Tensor:
         else:
             sizes = list(split_size)
             if sum(sizes) != length:
-                raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {length} (input tensor's "
-                                   f"size at dimension {axis}), but got split_sizes={sizes}")
+                raise errors.split_sizes_sum(length, axis, sizes)
         pieces, start = [], 0
         for size in sizes:
             pieces.append(self[(slice(None),) * axis + (slice(start, start + size),)])

@@ -72,7 +72,7 @@ def test_plain_sums_add_in_order_and_exact_ones_in_torchs_cascade(dtype: str) ->
 
 
 def _forbid(module: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make every kernel and public function of ``module`` raise."""
+    """Make every kernel and function of ``module`` raise (but the settings ``get/set_num_threads``)."""
     def refuse(name: str):
         def call(*args, **kwargs):
             raise AssertionError(f"plain mode called {module.__name__}.{name}")
@@ -80,6 +80,8 @@ def _forbid(module: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
 
     for name, value in vars(module).items():
         defined_here = getattr(value, "__module__", None) == module.__name__
+        if name in ("get_num_threads", "set_num_threads"):
+            continue
         if isinstance(value, Dispatcher) or (callable(value) and defined_here and not isinstance(value, type)):
             monkeypatch.setattr(module, name, refuse(name))
 
@@ -107,15 +109,14 @@ def _train(fw: ModuleType, state: dict | None = None) -> tuple[list[float], dict
 
 
 def test_plain_mode_never_runs_an_exact_or_fast_kernel(monkeypatch: pytest.MonkeyPatch) -> None:
-    """With every function of ``kernels/exact`` and ``kernels/fast`` made to raise (but the thread-count setting),
+    """With every function of ``kernels/exact`` and ``kernels/fast`` made to raise (but the thread-count settings),
     training steps that touch every kind of kernel run in plain mode and give torch's numbers to rounding."""
     tiers = [m for alias, m in kernel_modules().items() if alias.startswith(("exact_", "fast_"))]
-    assert {m.__name__.rsplit(".", 1)[1] for m in tiers} >= {"sleef", "cascade", "sigmoid", "softmax", "threads",
-                                                             "vectorized", "cache"}
+    assert {m.__name__.rsplit(".", 1)[1] for m in tiers} >= {"sleef", "cascade", "sigmoid", "softmax", "copies",
+                                                             "vectorized", "cache", "products", "order"}
     expected, initial = _train(torch)
     for module in tiers:
-        if not module.__name__.endswith("threads"):
-            _forbid(module, monkeypatch)
+        _forbid(module, monkeypatch)
     try:
         minigrad.use_exact_kernels(False)
         losses, _ = _train(minigrad, from_torch_state_dict(initial))

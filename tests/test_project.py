@@ -43,13 +43,15 @@ def test_import_compiles_no_kernel() -> None:
 
 
 # Which minigrad modules each layer may import: kernels -> autograd -> ops -> tensor -> nn, optim -> compile, compare.
-_TENSOR = {"kernels", "autograd", "ops", "dtypes", "device", "size", "printing", "random", "tensor", "factories"}
+_TENSOR = {"kernels", "autograd", "ops", "dtypes", "errors", "device", "size", "printing", "random", "tensor",
+           "factories"}
 LAYERS = {
     "kernels": set(),
     "dtypes": set(),
-    "autograd": {"kernels", "dtypes"},
-    "ops": {"kernels", "autograd", "dtypes"},
-    "random": {"kernels", "dtypes"},
+    "errors": {"dtypes"},
+    "autograd": {"kernels", "dtypes", "errors"},
+    "ops": {"kernels", "autograd", "dtypes", "errors"},
+    "random": {"kernels", "dtypes", "errors"},
     "tensor": _TENSOR - {"factories"},
     "nn": _TENSOR | {"functions"},
     "optim": _TENSOR,

@@ -20,24 +20,15 @@ from typing import Any
 
 import numpy as np
 
-from .. import dtypes
+from .. import errors
 from .. import kernels as K
 from . import versions
 
-FREED_ERROR = (
-    "Trying to backward through the graph a second time (or directly access saved tensors after they "
-    "have already been freed). Saved intermediate values of the graph are freed when you call .backward() "
-    "or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time "
-    "or if you need to access saved tensors after calling backward."
-)
-
-MODIFIED_ERROR = (
-    "one of the variables needed for gradient computation has been modified by an inplace operation: {what} is "
-    "at version {now}; expected version {saved} instead."
-)
-
 _BACKWARD_SUFFIX = re.compile(r"Backward\d*$")
 _sequence = itertools.count()
+Grads = tuple[np.ndarray | None, ...]  # a gradient for each input of a node (None: none flows there)
+Observer = Callable[["Node", np.ndarray, Grads], None]  # sees (node, its gradient, what it sends to each input)
+Ran = tuple["Node", np.ndarray | None, Grads | None]  # a node that ran, its gradient, what it sent
 
 
 class Context:
@@ -63,7 +54,7 @@ class Context:
     def saved(self) -> dict[str, np.ndarray]:
         """The saved arrays by name; an error once backward has freed them."""
         if self.freed:
-            raise RuntimeError(FREED_ERROR)
+            raise errors.graph_freed()
         return self._saved
 
     def keep_own_copy(self, array: np.ndarray) -> None:
@@ -117,19 +108,18 @@ class Node:
             array = self.ctx._saved[name]
             now = versions.version(array)
             if now != saved_version:
-                raise RuntimeError(MODIFIED_ERROR.format(what=self._describe(array), now=now, saved=saved_version))
+                raise errors.saved_tensor_modified(array, self._made_by(array), now, saved_version)
 
-    def _describe(self, array: np.ndarray) -> str:
-        """How PyTorch names a saved array in that error: ``[torch.FloatTensor [2]], which is output 0 of Exp,``: for
-        an input, the node that made it (or last wrote it in place, as that tensor's grad_fn is now); else this
-        node, whose output it is."""
-        kind = f"[minigrad.{dtypes.from_numpy(array.dtype).legacy_name} [{', '.join(map(str, array.shape))}]]"
+    def _made_by(self, array: np.ndarray) -> str | None:
+        """The op PyTorch names in that error (``which is output 0 of Exp``), None for a leaf: for an input, the
+        node that made it (or last wrote it in place, as that tensor's grad_fn is now); else this node, whose
+        output it is."""
         inputs = self.ctx.replay[0] if self.ctx.replay is not None else ()
         maker = next((versions.writer(array) or nxt for nxt, x in zip(self.next_nodes, inputs)
                       if versions.shared(x, array)), self)
         if maker is None or isinstance(maker, AccumulateGrad):
-            return kind
-        return f"{kind}, which is output 0 of {re.sub(_BACKWARD_SUFFIX, '', maker.name())},"
+            return None
+        return re.sub(_BACKWARD_SUFFIX, "", maker.name())
 
     def __repr__(self) -> str:
         return f"<{self.name()} object at {id(self):#x}>"
@@ -171,11 +161,7 @@ def to_input(grad: np.ndarray, shape: tuple[int, ...], dtype: np.dtype) -> np.nd
     return K.cast(K.sum_to_shape(grad, shape), dtype)
 
 
-Observer = Callable[[Node, np.ndarray, tuple[np.ndarray | None, ...]], None]
-
-
-def _compute(roots: Sequence[Node], grads: Sequence[np.ndarray],
-             observe: Observer | None) -> list[tuple[Node, np.ndarray | None, tuple[np.ndarray | None, ...] | None]]:
+def _compute(roots: Sequence[Node], grads: Sequence[np.ndarray], observe: Observer | None) -> list[Ran]:
     """Every node's gradient, nodes in the order they run (a node runs once all its inputs have arrived): for each,
     (node, the gradient it got if the end needs it, what it sent on if observed). Nothing is written yet."""
     pending = _reach(roots)
@@ -185,12 +171,12 @@ def _compute(roots: Sequence[Node], grads: Sequence[np.ndarray],
     arrival = itertools.count()  # among equals (leaves' accumulators), the first ready runs first: a fixed order
     ready = [(-root.sequence, next(arrival), root) for root in buffers if pending[root] == 0]
     heapq.heapify(ready)
-    ran: list[tuple[Node, np.ndarray | None, tuple[np.ndarray | None, ...] | None]] = []  # what to apply at the end
+    ran: list[Ran] = []  # what to apply at the end
     while ready:
         _, _, node = heapq.heappop(ready)
         grad = buffers.pop(node, None)
         if grad is None:  # nothing flowed here (e.g. only through integer outputs): pass on nothing
-            grads_in: tuple[np.ndarray | None, ...] = (None,) * len(node.next_nodes)
+            grads_in: Grads = (None,) * len(node.next_nodes)
         else:
             grads_in = () if isinstance(node, AccumulateGrad) else node.apply(grad)
             # Keep the gradient only where the end needs it (a leaf, a hook, an observer): memory stays as low.
@@ -214,17 +200,11 @@ def backward(
     retain_graph: bool = False,
     observe: Observer | None = None,
 ) -> None:
-    """Run backward from each root node with its output gradient.
-
-    ``observe(node, grad, grads_in)``, if given, sees each node as it runs (before its saved arrays are
-    freed): the gradient it received and the gradients it sends to its inputs (the teaching tools' view).
-
-    Backward either completes or changes nothing: every node's gradient is computed first (which is where
-    the errors are: a freed graph, a saved array modified in place), and only then are the leaves' ``.grad``
-    written, the hooks run and the saved arrays freed, in the order the nodes ran. A leaf's gradient is handed
-    over in a one-element list that the engine no longer holds otherwise, so the leaf may keep it without a copy
-    when nobody else holds it either (``kernels.take``).
-    """
+    """Run backward from each root node with its output gradient: every node's gradient is computed first (where
+    the errors are), then the hooks run, the leaves get their gradients and the saved arrays are freed, in the
+    order the nodes ran, so a failed backward changes nothing. A leaf gets its gradient in a one-element list the
+    engine no longer holds otherwise: it may keep the array without a copy (``kernels.take``).
+    ``observe(node, grad, grads_in)`` sees each node as it runs (the teaching tools' view)."""
     ran = _compute(roots, grads, observe)
     for step in range(len(ran)):
         node, grad, grads_in = ran[step]

@@ -9,8 +9,9 @@ kernel writes values into a view in place (``write``).
 import numpy as np
 from numba import njit
 
-from . import memory
+from . import memory, mode
 from ._scalar import like
+from .fast import copies
 
 
 def broadcast_shapes(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
@@ -97,33 +98,12 @@ def copy(x: np.ndarray, dtype: np.dtype | None = None) -> np.ndarray:
     return out
 
 
-@njit(cache=True)
-def _copy_flat(src, dst):
-    """dst[i] = src[i] for two flat buffers of one length (cast to dst's dtype)."""
-    for i in range(dst.size):
-        dst[i] = like(src[i], dst[i])
-
-
-@njit(cache=True)
-def _fill_flat(src, dst):
-    """dst[i] = src[0] for every i of a flat buffer (cast to dst's dtype). Not ``_copy_flat`` with a step of 0: a
-    step stops LLVM vectorizing that copy."""
-    value = like(src[0], dst[0])
-    for i in range(dst.size):
-        dst[i] = value
-
-
 def write(dst: np.ndarray, src: np.ndarray) -> None:
     """dst[...] = src in place: ``src`` broadcast to dst's shape and cast to its dtype; dst may be any view."""
     if dst.size == 0:
         return
-    if dst.flags.c_contiguous:  # the common cases, fast: a copy of the same shape, or one value everywhere
-        if src.shape == dst.shape and src.flags.c_contiguous:
-            _copy_flat(src.reshape(-1), dst.reshape(-1))
-            return
-        if src.size == 1 and src.ndim <= dst.ndim:  # (a 1-element src broadcasts to any shape of as many dims)
-            _fill_flat(src.reshape(-1), dst.reshape(-1))
-            return
+    if mode.exact and copies.write(dst, src):  # a contiguous copy, or one value everywhere: vectorized loops
+        return
     src = np.broadcast_to(src, dst.shape)
     src_buf, src_strides = strided_buffer(src)
     dst_buf, dst_strides = strided_buffer(dst, writeable=True)

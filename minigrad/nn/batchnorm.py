@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from .. import factories
+from .. import errors, factories
 from ..dtypes import dtype as DType
 from ..dtypes import int64
 from ..tensor import Tensor
@@ -66,7 +66,7 @@ class BatchNorm1d(Module):
 
     def forward(self, input: Tensor) -> Tensor:
         if input.dim() not in (2, 3):
-            raise ValueError(f"expected 2D or 3D input (got {input.dim()}D input)")
+            raise errors.batch_norm_1d_input(input.dim())
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats and self.num_batches_tracked is not None:
             self.num_batches_tracked.add_(1)

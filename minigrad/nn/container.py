@@ -5,6 +5,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from .. import errors
 from .module import Module, _indent, _typename
 
 
@@ -22,7 +23,7 @@ class Sequential(Module):
         else:
             for index, module in enumerate(args):
                 if not isinstance(module, Module):
-                    raise TypeError(f"{type(module).__name__} is not a Module subclass")
+                    raise errors.not_a_module(type(module).__name__)
                 self.add_module(str(index), module)
 
     def forward(self, input: Any) -> Any:
@@ -41,7 +42,7 @@ class Sequential(Module):
         if isinstance(index, slice):
             return Sequential(OrderedDict(modules[index]))
         if not -len(modules) <= index < len(modules):
-            raise IndexError(f"index {index} is out of range")
+            raise errors.module_index(index)
         return modules[index][1]
 
     def append(self, module: Module) -> "Sequential":
@@ -64,7 +65,7 @@ class ModuleList(Module):
         """The key of list position ``index`` (negative counts from the end), with PyTorch's IndexError."""
         index = operator.index(index)
         if not -len(self) <= index < len(self):
-            raise IndexError(f"index {index} is out of range")
+            raise errors.module_index(index)
         return str(index % len(self))
 
     def __getitem__(self, index: int | slice) -> "Module | ModuleList":
@@ -101,7 +102,7 @@ class ModuleList(Module):
     def extend(self, modules: Iterable[Module]) -> "ModuleList":
         """Add each of ``modules`` at the end, in order."""
         if not isinstance(modules, Iterable):
-            raise TypeError(f"ModuleList.extend should be called with an iterable, but got {type(modules).__name__}")
+            raise errors.extend_not_iterable(modules)
         for module in modules:
             self.append(module)
         return self
@@ -140,4 +141,4 @@ class ModuleList(Module):
 def _check_module(module: object) -> None:
     """PyTorch's add_module error for something that is not a Module (None is allowed)."""
     if module is not None and not isinstance(module, Module):
-        raise TypeError(f"{_typename(module)} is not a Module subclass")
+        raise errors.not_a_module(_typename(module))

@@ -9,16 +9,11 @@ recorded as ``MulBackward0``: the gradient is grad ⊗ noise.
 
 import numpy as np
 
+from .. import dtypes, errors, random
 from .. import kernels as K
-from .. import random
 from ..autograd.grad_mode import is_grad_enabled
 from ..tensor import Tensor, expect_tensor
 from .module import Module
-
-
-def _check_probability(p: float) -> None:
-    if p < 0 or p > 1:
-        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
 
 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
@@ -34,7 +29,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     grad), a leaf gets PyTorch's in-place error and any other tensor gets the result out of place
     (``input`` unchanged; the result and its gradient are PyTorch's).
     """
-    _check_probability(p)
+    errors.check_dropout_probability(p)
     expect_tensor(input, "dropout")
     if p == 0 or not training or input.numel() == 0:
         return input
@@ -44,8 +39,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     else:
         r64 = random.default_generator.random64(array.size)
         if not input.is_floating_point():
-            raise RuntimeError(f"result type Float can't be cast to the desired output type "
-                               f"{input.dtype.scalar_name}")
+            raise errors.result_type_cast(dtypes.float32, input.dtype)
         noise = K.dropout_noise(r64, p, array)
     out = input * Tensor._make(noise)
     if not inplace or (input.requires_grad and is_grad_enabled() and not input.is_leaf):
@@ -61,7 +55,7 @@ class Dropout(Module):
 
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
-        _check_probability(p)
+        errors.check_dropout_probability(p)
         self.p = p
         self.inplace = inplace
 

@@ -7,7 +7,7 @@ tensor ops exactly as PyTorch composes it. Arguments are checked first, with PyT
 import math
 import warnings
 
-from .. import dtypes
+from .. import dtypes, errors
 from .. import kernels as K
 from ..autograd.grad_mode import is_grad_enabled, no_grad
 from ..dtypes import dtype as DType
@@ -27,21 +27,9 @@ def __dir__() -> list[str]:
     return __all__
 
 
-_REDUCTIONS = ("none", "mean", "sum")
-
-
-def _check_reduction(reduction: str) -> None:
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f"{reduction} is not a valid value for reduction")
-
-
 def _warn_if_broadcast(input: Tensor, target: Tensor) -> None:
     if target.shape != input.shape:
-        warnings.warn(
-            f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). "
-            "This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.",
-            stacklevel=3,
-        )
+        warnings.warn(errors.target_size_warning(target.shape, input.shape), stacklevel=3)
 
 
 def _broadcast_dtypes(input: Tensor, target: Tensor) -> tuple[Tensor, Tensor]:
@@ -56,7 +44,7 @@ def _broadcast_dtypes(input: Tensor, target: Tensor) -> tuple[Tensor, Tensor]:
 
 def _check_weight(weight: Tensor, input: Tensor) -> None:
     if weight.shape != input.shape:
-        raise ValueError("Weights and input must have the same size.")
+        raise errors.weight_size()
 
 
 def _weighted_reduction(losses: Tensor, weight: Tensor, reduction: str) -> Tensor:
@@ -73,8 +61,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     expect_tensor(input, "linear")
     expect_tensor(weight, "linear", "weight", 2)
     if input.dim() == 0 or weight.dim() == 0:
-        raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are {input.dim()}D and "
-                           f"{weight.dim()}D")
+        raise errors.needs_1d("linear", input.dim(), weight.dim())
     if weight.dim() != 2:  # PyTorch's general case, matmul(x, W.t()): a 1-D W is a vector, t() refuses 3-D
         out = input.matmul(weight.t())
         return out if bias is None else out + bias
@@ -111,7 +98,7 @@ def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean", weight: Ten
 
     Gradient, by hand: d/dx = 2 (x - y) / N.
     """
-    _check_reduction(reduction)
+    errors.check_reduction(reduction)
     _warn_if_broadcast(input, target)
     input, target = _broadcast_dtypes(input, target)
     if weight is None:
@@ -125,7 +112,7 @@ def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean", weight: Tens
 
     Gradient, by hand: d/dx = sign(x - y) / N.
     """
-    _check_reduction(reduction)
+    errors.check_reduction(reduction)
     _warn_if_broadcast(input, target)
     input, target = _broadcast_dtypes(input, target)
     losses = (input - target).abs()
@@ -139,7 +126,7 @@ def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean", weight: Tens
 
 def _check_probabilities(name: str, values: Tensor) -> None:
     if not K.in_unit_interval(values._data):  # NaN fails too, as in PyTorch
-        raise RuntimeError(f"all elements of {name} should be between 0 and 1")
+        raise errors.probabilities_range(name)
 
 
 def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
@@ -149,15 +136,11 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     Each log is clamped at -100, so p = 0 or 1 gives a finite loss. Gradient, by hand:
     d/dp = (p - y) / (p (1 - p)) / N; after a sigmoid, p = sigmoid(z), it becomes d/dz = (p - y) / N.
     """
-    _check_reduction(reduction)
+    errors.check_reduction(reduction)
     if target.shape != input.shape:
-        raise ValueError(
-            f"Using a target size ({target.shape}) that is different to the input size ({input.shape}) is "
-            "deprecated. Please ensure they have the same size."
-        )
+        raise errors.bce_target_size(target.shape, input.shape)
     if target.dtype != input.dtype:
-        found, expected = target.dtype.scalar_name, input.dtype.scalar_name
-        raise RuntimeError(f"Found dtype {found} but expected {expected}")
+        raise errors.bce_dtype(target.dtype, input.dtype)
     _check_probabilities("input", input)
     _check_probabilities("target", target)
     return apply(loss.BinaryCrossEntropy, input, target, weight=weight, reduction=reduction)
@@ -169,9 +152,9 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
 
     Gradient, by hand: d/dx = (sigmoid(x) - y) / N.
     """
-    _check_reduction(reduction)
+    errors.check_reduction(reduction)
     if target.shape != input.shape:
-        raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
+        raise errors.bce_logits_target_size(target.shape, input.shape)
     return apply(loss.BinaryCrossEntropyWithLogits, input, target, weight=weight, pos_weight=pos_weight,
                  reduction=reduction)
 
@@ -180,8 +163,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
 # ----- classification: softmax, nll_loss, cross_entropy, one_hot; leaky_relu, softplus; batch_norm --------------
 def _implicit_softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
     """PyTorch's deprecated choice of dim when none is given: 0 for 0-D, 1-D and 3-D inputs, else 1."""
-    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. "
-                  "Change the call to include dim=X as an argument.", stacklevel=stacklevel)
+    warnings.warn(errors.implicit_dim_warning(name), stacklevel=stacklevel)
     return 0 if ndim in (0, 1, 3) else 1
 
 
@@ -208,33 +190,29 @@ def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dty
 def _check_nll_arguments(input: Tensor, target: Tensor, weight: Tensor | None) -> None:
     """PyTorch's checks of nll_loss's arguments (nll_loss_nd, nll_loss, nll_loss2d), in PyTorch's order."""
     if input.dim() < 1:
-        raise ValueError(f"Expected 1 or more dimensions (got {input.dim()})")
+        raise errors.nll_input_dims(input.dim())
     if input.dim() != 1 and input.shape[0] != (target.shape[0] if target.dim() else 0):
-        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
-                         f"({target.shape[0] if target.dim() else 0}).")
+        raise errors.nll_batch_size(input.shape[0], target.shape[0] if target.dim() else 0)
     spatial = input.shape[2:]
     if (input.dim() == 3 or input.dim() > 4) and target.shape[1:] != spatial:
-        raise RuntimeError(f"Expected target size {[input.shape[0], *spatial]}, got {list(target.shape)}")
+        raise errors.nll_target_size([input.shape[0], *spatial], list(target.shape))
     if weight is not None and weight.requires_grad and is_grad_enabled():
-        raise RuntimeError("The function 'nll_loss_forward' is not differentiable with respect to argument 'weight'. "
-                           "This input cannot have requires_grad True.")
+        raise errors.nll_weight_requires_grad()
     if input.dim() == 4 and target.dim() != 3:
-        raise RuntimeError("only batches of spatial targets supported (3D tensors) but got targets of dimension: "
-                           f"{target.dim()}")
+        raise errors.nll_spatial_target_dims(target.dim())
     if input.dim() <= 2 and target.dim() > 1:
-        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+        raise errors.nll_multi_target()
     if target.dtype not in (dtypes.int64, dtypes.uint8):
-        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {target.dtype.scalar_name}")
+        raise errors.nll_target_dtype(target.dtype)
     classes = input.shape[1] if input.dim() > 1 else input.shape[0]
     if input.dim() == 1 and target.dim() == 1 and target.shape[0] != 1:
-        raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]}")
+        raise errors.nll_1d_target_size(target.shape[0])
     if input.dim() <= 2 and weight is not None and (weight.dim() != 1 or weight.numel() != classes):
-        raise RuntimeError(f"weight tensor should be defined either for all {classes} classes or no classes but got "
-                           f"weight tensor of shape: {list(weight.shape)}")
+        raise errors.nll_weight_classes(classes, list(weight.shape))
     if input.dim() > 2 and weight is not None and weight.numel() != classes:
-        raise RuntimeError("weight tensor should be defined either for all or no classes")
+        raise errors.nll_weight_all_classes()
     if input.dim() == 4 and target.shape != (input.shape[0], *spatial):
-        raise RuntimeError(f"size mismatch (got input: {list(input.shape)} , target: {list(target.shape)}")
+        raise errors.nll_spatial_size(list(input.shape), list(target.shape))
 
 
 def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, ignore_index: int = -100,
@@ -246,7 +224,7 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, ignore
     kept targets' total weight. Gradient, by hand: dL/dx[n, c] = -w[c] / W where c = t_n (W: that total for
     'mean', else 1), 0 elsewhere.
     """
-    _check_reduction(reduction)
+    errors.check_reduction(reduction)
     expect_tensor(input, "nll_loss_nd")
     expect_tensor(target, "nll_loss_nd", "target", 2)
     _check_nll_arguments(input, target, weight)
@@ -272,7 +250,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, i
     y = (1 - s) y + s / C; 'mean' divides by the number of samples. Gradient, by hand, unweighted without
     smoothing: dL/dx = (softmax(x) - onehot(t)) / N.
     """
-    _check_reduction(reduction)
+    errors.check_reduction(reduction)
     expect_tensor(input, "cross_entropy_loss")
     expect_tensor(target, "cross_entropy_loss", "target", 2)
     class_dim = 0 if input.dim() == 1 else 1
@@ -280,14 +258,9 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, i
         return _cross_entropy_with_probabilities(input, target, weight, reduction, ignore_index, label_smoothing,
                                                  class_dim)
     if label_smoothing > 0:
-        _check_label_smoothing(label_smoothing)
+        errors.check_label_smoothing(label_smoothing)
         return _smoothed_cross_entropy(input, target, weight, ignore_index, reduction, label_smoothing, class_dim)
     return nll_loss(log_softmax(input, class_dim), target, weight, ignore_index, reduction)
-
-
-def _check_label_smoothing(label_smoothing: float) -> None:
-    if label_smoothing > 1.0:
-        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing:g}")
 
 
 def _class_shape(ndim: int, class_dim: int, classes: int) -> tuple[int, ...]:
@@ -317,17 +290,15 @@ def _cross_entropy_with_probabilities(input: Tensor, target: Tensor, weight: Ten
                                       ignore_index: int, label_smoothing: float, class_dim: int) -> Tensor:
     """-sum_c w_c y_c log_softmax(x)_c per sample, reduced ('mean': over the samples, N d1 d2 ...)."""
     if not target.is_floating_point():
-        raise RuntimeError("Expected floating point type for target with class probabilities, "
-                           f"got {target.dtype.scalar_name}")
+        raise errors.cross_entropy_target_dtype(target.dtype)
     if ignore_index >= 0:
-        raise RuntimeError("ignore_index is not supported for floating point target")
+        raise errors.cross_entropy_ignore_index()
     classes = input.shape[class_dim]
     if weight is not None and (weight.dim() != 1 or weight.numel() != classes):
-        raise RuntimeError(f"cross_entropy: weight tensor should be defined either for all {classes} classes or no "
-                           f"classes but got weight tensor of shape: {list(weight.shape)}")
+        raise errors.cross_entropy_weight(classes, list(weight.shape))
     log_probs = log_softmax(input, class_dim)
     if label_smoothing > 0:
-        _check_label_smoothing(label_smoothing)
+        errors.check_label_smoothing(label_smoothing)
         target = target * (1 - label_smoothing) + label_smoothing / classes
     terms = log_probs * target
     if weight is not None:
@@ -345,18 +316,18 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     """
     expect_tensor(tensor, "one_hot")
     if tensor.dtype != dtypes.int64:
-        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+        raise errors.one_hot_dtype()
     if tensor.numel() == 0:
         if num_classes <= 0:
-            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+            raise errors.one_hot_empty()
         return Tensor._make(K.one_hot(tensor._data, num_classes))
     if tensor.min().item() < 0:
-        raise RuntimeError("Class values must be non-negative.")
+        raise errors.one_hot_negative()
     largest = tensor.max().item()
     if num_classes == -1:
         num_classes = largest + 1
     elif num_classes <= largest:
-        raise RuntimeError("Class values must be smaller than num_classes.")
+        raise errors.one_hot_too_large()
     return Tensor._make(K.one_hot(tensor._data, num_classes))
 
 
@@ -379,22 +350,21 @@ def _check_batch_norm_arguments(input: Tensor, running_mean: Tensor | None, runn
                                 weight: Tensor | None, bias: Tensor | None, training: bool, eps: float) -> None:
     """PyTorch's checks of batch_norm's arguments (functional.py, then Normalization.cpp), in its order."""
     if training and math.prod(input.shape[i] for i in range(input.dim()) if i != 1) == 1:
-        raise ValueError(f"Expected more than 1 value per channel when training, got input size {input.shape}")
+        raise errors.batch_norm_one_value(input.shape)
     if training and eps <= 0.0:
-        raise ValueError(f"batch_norm eps must be positive during training, but got {eps}")
+        raise errors.batch_norm_eps(eps, training=True)
     if eps < 0.0:
-        raise ValueError(f"batch_norm eps must be non-negative, but got {eps}")
+        raise errors.batch_norm_eps(eps, training=False)
     features = input.shape[1]
     for name, value in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight),
                         ("bias", bias)):
         if value is None and name.startswith("running") and not training:
-            raise RuntimeError(f"{name} must be defined in evaluation mode")
+            raise errors.batch_norm_missing(name)
         if value is not None and value.numel() != features:
-            raise RuntimeError(f"{name} should contain {features} elements not {value.numel()}")
-    if not input.is_floating_point():
-        raise NotImplementedError(f"\"batch_norm\" not implemented for '{input.dtype.scalar_name}'")
+            raise errors.batch_norm_size(name, features, value.numel())
+    errors.check_floating_kernel("batch_norm", input.dtype)
     if any(t is not None and t.dtype != input.dtype for t in (running_mean, running_var, weight, bias)):
-        raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+        raise errors.batch_norm_dtypes()
 
 
 def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None, weight: Tensor | None = None,

@@ -7,6 +7,7 @@ gets exactly PyTorch's initial values.
 import math
 import warnings
 
+from .. import errors
 from ..autograd.grad_mode import no_grad
 from ..random import Generator
 from ..tensor import Tensor
@@ -29,24 +30,24 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
         elif not isinstance(param, bool) and isinstance(param, (int, float)):
             negative_slope = param
         else:
-            raise ValueError(f"negative_slope {param} not a valid number")
+            raise errors.negative_slope_invalid(param)
         return math.sqrt(2.0 / (1 + negative_slope**2))
     if nonlinearity == "selu":
         return 3.0 / 4
-    raise ValueError(f"Unsupported nonlinearity {nonlinearity}")
+    raise errors.unsupported_nonlinearity(nonlinearity)
 
 
 def _calculate_fan_in_and_fan_out(tensor: Tensor) -> tuple[int, int]:
     """(fan_in, fan_out): inputs and outputs each weight connects, times the receptive field (dims past 2)."""
     if tensor.dim() < 2:
-        raise ValueError("Fan in and fan out can not be computed for tensor with fewer than 2 dimensions")
+        raise errors.fan_of_1d()
     receptive_field = math.prod(tensor.shape[2:])
     return tensor.shape[1] * receptive_field, tensor.shape[0] * receptive_field
 
 
 def _calculate_correct_fan(tensor: Tensor, mode: str) -> int:
     if mode not in ("fan_in", "fan_out"):
-        raise ValueError(f"Mode {mode} not supported, please use one of {['fan_in', 'fan_out']}")
+        raise errors.fan_mode(mode)
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     return fan_in if mode == "fan_in" else fan_out
 
@@ -88,7 +89,7 @@ def _kaiming_std(tensor: Tensor, a: float, mode: str, nonlinearity: str) -> floa
 
 def _empty_warning(tensor: Tensor) -> bool:
     if 0 in tensor.shape:
-        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=3)
+        warnings.warn(errors.zero_element_init_warning(), stacklevel=3)
         return True
     return False
 

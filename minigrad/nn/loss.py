@@ -2,6 +2,7 @@
 
 import warnings
 
+from .. import errors
 from ..tensor import Tensor
 from . import functional as F
 from .module import Module
@@ -58,8 +59,7 @@ def _legacy_reduction(size_average: bool | None, reduce: bool | None, reduction:
     size_average = True if size_average is None else size_average
     reduce = True if reduce is None else reduce
     reduction = ("mean" if size_average else "sum") if reduce else "none"
-    warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{reduction}' instead.",
-                  stacklevel=3)
+    warnings.warn(errors.size_average_warning(reduction), stacklevel=3)
     return reduction
 
 

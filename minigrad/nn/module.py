@@ -10,6 +10,7 @@ from collections import OrderedDict, namedtuple
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from .. import errors
 from ..autograd.grad_mode import no_grad
 from ..dtypes import dtype as DType
 from ..dtypes import float32, float64
@@ -45,7 +46,7 @@ class Module:
         object.__setattr__(self, "_modules", OrderedDict())
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
+        raise errors.missing_forward(type(self).__name__)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.forward(*args, **kwargs)
@@ -54,7 +55,7 @@ class Module:
     def __setattr__(self, name: str, value: Any) -> None:
         if "_parameters" not in self.__dict__ and isinstance(value, (Parameter, Module)):
             kind = "parameters" if isinstance(value, Parameter) else "modules"
-            raise AttributeError(f"cannot assign {kind} before Module.__init__() call")
+            raise errors.assigned_before_init(kind)
         if isinstance(value, Parameter):
             self._forget(name, keep=self._parameters)
             self._parameters[name] = value
@@ -63,21 +64,15 @@ class Module:
             self._modules[name] = value
         elif name in self.__dict__.get("_parameters", {}):
             if value is not None:
-                raise TypeError(
-                    f"cannot assign '{_typename(value)}' as parameter '{name}' (minigrad.nn.Parameter or None expected)"
-                )
+                raise errors.assigned_wrong_type(_typename(value), "parameter", name)
             self._parameters[name] = None
         elif name in self.__dict__.get("_modules", {}):
             if value is not None:
-                raise TypeError(
-                    f"cannot assign '{_typename(value)}' as child module '{name}' (minigrad.nn.Module or None expected)"
-                )
+                raise errors.assigned_wrong_type(_typename(value), "child module", name)
             self._modules[name] = None
         elif name in self.__dict__.get("_buffers", {}):
             if value is not None and not isinstance(value, Tensor):
-                raise TypeError(
-                    f"cannot assign '{_typename(value)}' as buffer '{name}' (minigrad.Tensor or None expected)"
-                )
+                raise errors.assigned_wrong_type(_typename(value), "buffer", name)
             self._buffers[name] = value
         else:
             object.__setattr__(self, name, value)
@@ -95,7 +90,7 @@ class Module:
             found = self.__dict__.get(registry, {})
             if name in found:
                 return found[name]
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        raise errors.no_attribute(type(self).__name__, name)
 
     def __delattr__(self, name: str) -> None:
         for registry in (self._parameters, self._buffers, self._modules):
@@ -107,10 +102,7 @@ class Module:
     def register_parameter(self, name: str, param: Parameter | None) -> None:
         """Register ``param`` (or None, a declared but absent parameter such as a missing bias) as ``name``."""
         if param is not None and not isinstance(param, Parameter):
-            raise TypeError(
-                f"cannot assign '{_typename(param)}' object to parameter '{name}' "
-                "(minigrad.nn.Parameter or None required)"
-            )
+            raise errors.register_not_parameter(_typename(param), name)
         self._forget(name)
         self._parameters[name] = param
 
@@ -190,7 +182,7 @@ class Module:
     def train(self, mode: bool = True) -> Module:
         """Set training mode (``mode=True``) or evaluation mode, here and in every submodule."""
         if not isinstance(mode, bool):
-            raise ValueError("training mode is expected to be boolean")
+            raise errors.training_mode_not_bool()
         for module in self.modules():
             object.__setattr__(module, "training", mode)
         return self
@@ -216,9 +208,7 @@ class Module:
         for arg in [*args, kwargs.get("dtype")]:
             target = arg.dtype if isinstance(arg, Tensor) else arg
             if isinstance(target, DType) and not target.is_floating_point:
-                raise TypeError(
-                    f"nn.Module.to only accepts floating point or complex dtypes, but got desired dtype={target!r}"
-                )
+                raise errors.module_to_dtype(target)
         with no_grad():
             for module in self.modules():
                 for registry in (module._parameters, module._buffers):
@@ -255,29 +245,23 @@ class Module:
         an error; a shape mismatch is always one.
         """
         if not isinstance(state_dict, Mapping):
-            raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
+            raise errors.state_dict_not_mapping(state_dict)
         own = self.state_dict(keep_vars=True)
         missing = [key for key in own if key not in state_dict]
         unexpected = [key for key in state_dict if key not in own]
-        errors = []
+        problems = []
         if strict:
             if missing:
-                errors.append("Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing) + ". ")
+                problems.append(errors.missing_keys(missing))
             if unexpected:
-                errors.append("Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected) + ". ")
+                problems.append(errors.unexpected_keys(unexpected))
         for key, value in own.items():
             if key in state_dict and not isinstance(state_dict[key], Tensor):
-                errors.append(f'While copying the parameter named "{key}", expected minigrad.Tensor or Tensor-like '
-                              f"object from checkpoint but received {type(state_dict[key])}")
+                problems.append(errors.state_dict_not_tensor(key, state_dict[key]))
             elif key in state_dict and tuple(state_dict[key].shape) != tuple(value.shape):
-                errors.append(
-                    f"size mismatch for {key}: copying a param with shape {Size(state_dict[key].shape)} from "
-                    f"checkpoint, the shape in current model is {Size(value.shape)}."
-                )
-        if errors:
-            raise RuntimeError(
-                f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + "\n\t".join(errors)
-            )
+                problems.append(errors.state_dict_size_mismatch(key, Size(state_dict[key].shape), Size(value.shape)))
+        if problems:
+            raise errors.state_dict_problems(type(self).__name__, problems)
         with no_grad():
             for key, value in own.items():
                 if key in state_dict:

@@ -7,17 +7,11 @@ nll_loss takes its class indices (and its class weights) as constants: they get 
 
 import numpy as np
 
+from .. import errors
 from .. import kernels as K
 from ..autograd.engine import Context
-from ..dtypes import from_numpy
 from .dims import normalize_dim
-from .registry import Op, Promotion, check_scalar, register
-
-
-def _refuse_non_float(kernel: str, dtype: np.dtype) -> None:
-    """PyTorch's error for a kernel that is only built for floating dtypes."""
-    if dtype.kind != "f":
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{from_numpy(dtype).scalar_name}'")
+from .registry import Op, Promotion, register
 
 
 class _Softmax(Op):
@@ -31,7 +25,8 @@ class _Softmax(Op):
         axis = normalize_dim(dim, x.ndim)
         name = "log_softmax" if cls.log else "softmax"
         if x.size:  # PyTorch returns an empty input (of any dtype) before choosing a kernel
-            _refuse_non_float(f"{name}_lastdim_kernel_impl" if axis >= x.ndim - 1 else f"{name}_kernel_impl", x.dtype)
+            kernel = f"{name}_lastdim_kernel_impl" if axis >= x.ndim - 1 else f"{name}_kernel_impl"
+            errors.check_floating_kernel(kernel, x.dtype)
         result = K.softmax(x, axis, cls.log)
         ctx.axis = axis
         ctx.save(result=result)
@@ -90,12 +85,11 @@ class NllLoss(Op):
     def forward(ctx: Context, x: np.ndarray, target: np.ndarray, weight: np.ndarray | None = None,
                 ignore_index: int = -100, reduction: str = "mean") -> np.ndarray:
         spatial = x.ndim == 4
-        _refuse_non_float("nll_loss2d_forward_out_frame" if spatial else "nll_loss_out_frame", x.dtype)
+        errors.check_floating_kernel("nll_loss2d_forward_out_frame" if spatial else "nll_loss_out_frame", x.dtype)
         if weight is not None and weight.dtype != x.dtype:
-            raise RuntimeError(f"expected scalar type {from_numpy(x.dtype).scalar_name} but found "
-                               f"{from_numpy(weight.dtype).scalar_name}")
+            raise errors.expected_scalar_type(x.dtype, weight.dtype)
         if spatial and target.dtype != np.int64:
-            raise RuntimeError(f"expected scalar type Long but found {from_numpy(target.dtype).scalar_name}")
+            raise errors.expected_scalar_type(np.dtype(np.int64), target.dtype)
         rows = x.shape[0] if x.ndim > 1 else 1
         shape = (rows, x.shape[-1] if x.ndim < 3 else x.shape[1], x.shape[2] * x.shape[3] if spatial else 1)
         x = x if x.flags.c_contiguous else K.copy(x)
@@ -127,11 +121,11 @@ class LeakyRelu(Op):
 
     @staticmethod
     def check(dtypes: list[np.dtype]) -> None:
-        _refuse_non_float("leaky_relu_cpu", dtypes[0])
+        errors.check_floating_kernel("leaky_relu_cpu", dtypes[0])
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, negative_slope: float = 0.01) -> np.ndarray:
-        check_scalar(negative_slope, x.dtype)
+        errors.check_scalar(negative_slope, x.dtype)
         ctx.save(x=x)
         ctx.slope = negative_slope
         return _where_positive(x, x, negative_slope)
@@ -157,7 +151,7 @@ class Softplus(Op):
 
     @staticmethod
     def check(dtypes: list[np.dtype]) -> None:
-        _refuse_non_float("softplus_cpu", dtypes[0])
+        errors.check_floating_kernel("softplus_cpu", dtypes[0])
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, beta: float = 1.0, threshold: float = 20.0) -> np.ndarray:

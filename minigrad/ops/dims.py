@@ -2,14 +2,14 @@
 
 from collections.abc import Sequence
 
+from .. import errors
+
 
 def normalize_dim(dim: int, ndim: int) -> int:
     """``dim`` as a non-negative axis of a tensor with ``ndim`` dims (a 0-d tensor accepts 0 and -1)."""
     span = max(ndim, 1)
     if not -span <= dim < span:
-        raise IndexError(
-            f"Dimension out of range (expected to be in range of [{-span}, {span - 1}], but got {dim})"
-        )
+        raise errors.dim_out_of_range(dim, span)
     return dim % span if ndim else 0
 
 
@@ -20,5 +20,5 @@ def normalize_dims(dim: int | Sequence[int] | None, ndim: int) -> tuple[int, ...
     dims = [dim] if isinstance(dim, int) else list(dim)
     axes = tuple(sorted(normalize_dim(d, ndim) for d in dims)) if ndim else ()
     if len(set(axes)) != len(axes):
-        raise RuntimeError(f"dim {dims} appears multiple times in the list of dims")
+        raise errors.dim_repeated(dims)
     return axes

@@ -7,6 +7,7 @@ through the gather/put/scatter-add kernels.
 
 import numpy as np
 
+from .. import errors
 from .. import kernels as K
 from ..autograd.engine import Context
 from .dims import normalize_dim
@@ -16,13 +17,12 @@ from .registry import Op, Promotion, register
 def _positions(index: np.ndarray, axis: int, shape: tuple[int, ...], name: str) -> np.ndarray:
     """The flat position in an array of ``shape`` that each element of ``index`` points at along ``axis``."""
     if index.dtype.kind not in "iu":
-        raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
+        raise errors.index_dtype(name)
     if index.ndim != len(shape):
-        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+        raise errors.index_dims()
     bad = (index < 0) | (index >= shape[axis])
     if bad.any():
-        raise RuntimeError(f"index {int(index[bad].flat[0])} is out of bounds for dimension {axis} with size "
-                           f"{shape[axis]}")
+        raise errors.index_out_of_bounds(int(index[bad].flat[0]), axis, shape[axis])
     coords = list(np.indices(index.shape, sparse=True))
     coords[axis] = index
     return np.ravel_multi_index(np.broadcast_arrays(*coords), shape) if index.size else np.zeros(index.shape, int)
@@ -36,8 +36,7 @@ def _nonempty(a: np.ndarray) -> np.ndarray:
 def _check_sizes(index: np.ndarray, axis: int, shape: tuple[int, ...], other: str) -> None:
     for d, (i, s) in enumerate(zip(index.shape, shape)):
         if d != axis and i > s:
-            raise RuntimeError(f"Size does not match at dimension {d} expected index {list(index.shape)} to be "
-                               f"smaller than {other} {list(shape)} apart from dimension {axis}")
+            raise errors.index_size(d, index.shape, other, shape, axis)
 
 
 @register
@@ -85,7 +84,7 @@ class Scatter(Op):
         tensor_src = _is_tensor(ctx, src)
         if tensor_src:
             if src.dtype != x.dtype:
-                raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+                raise errors.scatter_dtypes()
             _check_sizes(_nonempty(index), -1, _nonempty(src).shape, "src")
         ctx.targets = _positions(_nonempty(index), axis, _nonempty(x).shape, "scatter").reshape(index.shape)
         ctx.sources = (np.ravel_multi_index(np.indices(_nonempty(index).shape), _nonempty(src).shape).reshape(

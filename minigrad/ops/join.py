@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import errors
 from .. import kernels as K
 from ..autograd.engine import Context
 from .dims import normalize_dim
@@ -43,7 +44,7 @@ class Cat(Op):
     def forward(ctx: Context, *xs: np.ndarray, dim: int = 0) -> np.ndarray:
         for i, x in enumerate(xs):
             if x.ndim == 0:
-                raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+                raise errors.cat_zero_dim(i)
         kept = [x for x in xs if x.shape != (0,)]  # PyTorch skips legacy empty 1-D tensors
         if not kept:  # only legacy empty tensors: an empty result, and empty gradients
             ctx.axis, ctx.sizes, ctx.skipped = 0, [0] * len(xs), [True] * len(xs)
@@ -54,13 +55,10 @@ class Cat(Op):
             if x.shape == (0,):
                 continue
             if x.ndim != first.ndim:
-                raise RuntimeError(f"Tensors must have same number of dimensions: got {first.ndim} and {x.ndim}")
+                raise errors.cat_dims_mismatch(first.ndim, x.ndim)
             for d in range(first.ndim):
                 if d != axis and x.shape[d] != first.shape[d]:
-                    raise RuntimeError(
-                        f"Sizes of tensors must match except in dimension {axis}. Expected size {first.shape[d]} "
-                        f"but got size {x.shape[d]} for tensor number {i} in the list."
-                    )
+                    raise errors.cat_size_mismatch(axis, first.shape[d], x.shape[d], i)
         ctx.axis = axis
         ctx.sizes = [x.shape[axis] if x.shape != (0,) else 0 for x in xs]
         ctx.skipped = [x.shape == (0,) for x in xs]
@@ -92,10 +90,7 @@ class Stack(Op):
         first = xs[0]
         for i, x in enumerate(xs):
             if x.shape != first.shape:
-                raise RuntimeError(
-                    f"stack expects each tensor to be equal size, but got {list(first.shape)} at entry 0 and "
-                    f"{list(x.shape)} at entry {i}"
-                )
+                raise errors.stack_size_mismatch(first.shape, x.shape, i)
         axis = normalize_dim(dim, first.ndim + 1)
         return Cat.forward(ctx, *(np.expand_dims(x, axis) for x in xs), dim=axis)
 

@@ -4,31 +4,22 @@ import math
 
 import numpy as np
 
+from .. import errors
 from .. import kernels as K
 from ..autograd.engine import Context
-from ..dtypes import from_numpy
 from .registry import Op, Promotion, register
-
-
-def _dims(shape: tuple[int, ...]) -> str:
-    return "x".join(map(str, shape))
 
 
 def _check(a: np.ndarray, b: np.ndarray) -> None:
     """PyTorch's errors for operands that cannot be multiplied."""
     if a.ndim == 0 or b.ndim == 0:
-        raise RuntimeError(
-            f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D"
-        )
+        raise errors.needs_1d("matmul", a.ndim, b.ndim)
     if a.dtype != b.dtype:  # worded by the kernel matmul dispatches to: dot, addmv, or mm/bmm
-        da, db = from_numpy(a.dtype), from_numpy(b.dtype)
         if a.ndim == b.ndim == 1:
-            raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {da.scalar_name} and "
-                               f"{db.scalar_name}")
+            raise errors.dot_dtypes(a.dtype, b.dtype)
         if a.ndim == 2 and b.ndim == 1:
-            vec, mat = db.scalar_name, da.scalar_name
-            raise RuntimeError(f"addmv input tensors must have the same dtype, but got {vec}, {mat}, and {vec}")
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {da.cpp_name} != {db.cpp_name}")
+            raise errors.addmv_dtypes(a.dtype, b.dtype)
+        raise errors.mm_dtypes(a.dtype, b.dtype)
     k_a, k_b = a.shape[-1], b.shape[0] if b.ndim == 1 else b.shape[-2]
     if k_a == k_b:
         if a.ndim > 2 or b.ndim > 2:
@@ -36,22 +27,15 @@ def _check(a: np.ndarray, b: np.ndarray) -> None:
         if a.dtype == np.bool_ and (a.ndim == b.ndim == 1 or (k_a and _result_size(a, b))):
             # the BLAS kernel matmul dispatches to is not built for bools (an empty product never dispatches)
             kernel = "dot" if a.ndim == b.ndim == 1 else {1: "addmv_impl_cpu", 2: "addmm_impl_cpu_"}.get(b.ndim, "bmm")
-            raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+            raise errors.not_implemented(kernel, a.dtype)
         return
     if a.ndim == 1 and b.ndim == 1:
-        raise RuntimeError(
-            f"inconsistent tensor size, expected tensor [{k_a}] and src [{k_b}] to have the same number of "
-            f"elements, but got {k_a} and {k_b} elements respectively"
-        )
+        raise errors.dot_sizes(k_a, k_b)
     if a.ndim == 2 and b.ndim == 1:
-        raise RuntimeError(f"size mismatch, got input ({a.shape[0]}), mat ({_dims(a.shape)}), vec ({k_b})")
+        raise errors.addmv_sizes(a.shape, k_b)
     if a.ndim <= 2 and b.ndim <= 2:
-        a2 = a.shape if a.ndim == 2 else (1, k_a)
-        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_dims(a2)} and {_dims(b.shape)})")
-    raise RuntimeError(
-        f"Expected size for first two dimensions of batch2 tensor to be: [{np.prod(a.shape[:-2], dtype=int)}, "
-        f"{k_a}] but got: [{np.prod(b.shape[:-2], dtype=int)}, {k_b}]."
-    )
+        raise errors.mm_shapes(a.shape if a.ndim == 2 else (1, k_a), b.shape)
+    raise errors.bmm_sizes(a.shape, b.shape, k_a, k_b)
 
 
 def _result_size(a: np.ndarray, b: np.ndarray) -> int:
@@ -103,23 +87,16 @@ class Matmul(Op):
 def _check_linear(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None) -> None:
     """PyTorch's errors for ``linear`` (its ``addmm`` names x "mat1" and weight^T "mat2")."""
     if x.dtype != weight.dtype:
-        names = [from_numpy(a.dtype).scalar_name for a in (x, weight)]
-        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {names[0]} and {names[1]}")
+        raise errors.linear_dtypes(x.dtype, weight.dtype)
     if x.shape[1] != weight.shape[1]:
-        raise RuntimeError(
-            f"mat1 and mat2 shapes cannot be multiplied ({_dims(x.shape)} and {_dims(weight.shape[::-1])})"
-        )
+        raise errors.mm_shapes(x.shape, weight.shape[::-1])
     out_shape = (x.shape[0], weight.shape[0])
     expandable = bias is None or (bias.ndim <= 2 and all(
         b in (1, o) for b, o in zip(reversed(bias.shape), reversed(out_shape))))
     if not expandable:
-        raise RuntimeError(
-            f"The expanded size of the tensor ({out_shape[1]}) must match the existing size ({bias.shape[-1]}) at "
-            f"non-singleton dimension 1.  Target sizes: [{out_shape[0]}, {out_shape[1]}].  "
-            f"Tensor sizes: [{', '.join(map(str, bias.shape))}]"
-        )
+        raise errors.expand_size_mismatch(out_shape[1], bias.shape[-1], 1, out_shape, bias.shape)
     if x.dtype == np.bool_ and x.size and weight.size:
-        raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
+        raise errors.not_implemented("addmm_impl_cpu_", x.dtype)
 
 
 @register

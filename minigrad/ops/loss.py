@@ -8,9 +8,9 @@ bit-for-bit PyTorch's.
 
 import numpy as np
 
+from .. import errors
 from .. import kernels as K
 from ..autograd.engine import Context
-from ..dtypes import from_numpy
 from .registry import Op, Promotion, register
 
 
@@ -42,8 +42,7 @@ class MseLoss(Op):
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, y: np.ndarray, reduction: str = "mean") -> np.ndarray:
-        if x.dtype.kind != "f":  # the promoted dtype: PyTorch's kernel is built for floats only
-            raise NotImplementedError(f"\"mse_cpu\" not implemented for '{from_numpy(x.dtype).scalar_name}'")
+        errors.check_floating_kernel("mse_cpu", x.dtype)  # the promoted dtype: PyTorch's kernel is built for floats
         difference = K.sub(x, y)
         ctx.save(difference=difference)
         return _reduce(ctx, K.mul(difference, difference), reduction)
@@ -101,14 +100,11 @@ class BinaryCrossEntropyWithLogits(Op):
     @staticmethod
     def check(dtypes: list[np.dtype]) -> None:
         x, y = dtypes
-        if x.kind != "f":
-            raise NotImplementedError(f"\"log_sigmoid_cpu\" not implemented for '{from_numpy(x).scalar_name}'")
+        errors.check_floating_kernel("log_sigmoid_cpu", x)
         if y.kind == "b":
-            raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
-                               "Use the `^` or `logical_xor()` operator instead.")  # 1 - y, with 1 as a bool
+            raise errors.bool_subtraction(both=True)  # 1 - y, with 1 as a bool
         if y.kind != "f":
-            raise RuntimeError(f"result type {from_numpy(x).scalar_name} can't be cast to the desired output type "
-                               f"{from_numpy(y).scalar_name}")
+            raise errors.result_type_cast(x, y)
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None,

@@ -9,10 +9,10 @@ from typing import Any
 
 import numpy as np
 
+from .. import errors
 from .. import kernels as K
 from ..autograd.engine import Context
-from ..dtypes import from_numpy
-from .registry import Op, Promotion, check_scalar, register
+from .registry import Op, Promotion, register
 
 
 def _times(value: float, x: np.ndarray) -> np.ndarray:
@@ -47,26 +47,20 @@ class Add(Op):
 
 
 _BOOL = np.dtype(np.bool_)
-_INVERT_HINT = "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
 
 
 def _refuse_bool_subtraction(dtypes: list[np.dtype]) -> None:
     bools = sum(d == _BOOL for d in dtypes)
-    if bools == 2:
-        raise RuntimeError(
-            "Subtraction, the `-` operator, with two bool tensors is not supported. "
-            "Use the `^` or `logical_xor()` operator instead."
-        )
     if bools:
-        raise RuntimeError(f"Subtraction, the `-` operator, with a bool tensor is not supported. {_INVERT_HINT}")
+        raise errors.bool_subtraction(both=bools == 2)
 
 
-def _refuse_bool(message: str, error: type[Exception] = RuntimeError) -> Callable[[list[np.dtype]], None]:
-    """A ``check`` that raises ``error(message)`` when any input is bool."""
+def _refuse_bool(error: Callable[[], Exception]) -> Callable[[list[np.dtype]], None]:
+    """A ``check`` that raises ``error()`` when any input is bool."""
 
     def check(dtypes: list[np.dtype]) -> None:
         if _BOOL in dtypes:
-            raise error(message)
+            raise error()
 
     return check
 
@@ -174,7 +168,7 @@ class Pow(Op):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, exponent: float) -> np.ndarray:
         if x.dtype.kind in "iub" and exponent < 0:
-            raise RuntimeError("Integers to negative integer powers are not allowed.")
+            raise errors.integer_negative_power()
         ctx.save(x=x)
         ctx.exponent = exponent
         return _pow_scalar(x, exponent)
@@ -198,7 +192,7 @@ class PowTensor(Op):
     @staticmethod
     def check(dtypes: list[np.dtype]) -> None:
         if all(d == _BOOL for d in dtypes):
-            raise NotImplementedError('"pow" not implemented for \'Bool\'')
+            raise errors.not_implemented("pow", _BOOL)
 
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -224,7 +218,7 @@ class Neg(Op):
 
     torch = "torch.neg"
     formulas = ("d(-x)/dx = -grad",)
-    check = staticmethod(_refuse_bool(f"Negation, the `-` operator, on a bool tensor is not supported. {_INVERT_HINT}"))
+    check = staticmethod(_refuse_bool(errors.bool_negation))
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
@@ -297,7 +291,7 @@ class Abs(Op):
 
     torch = "torch.abs"
     formulas = ("d|x|/dx = grad * sign(x)",)
-    check = staticmethod(_refuse_bool('"abs_cpu" not implemented for \'Bool\'', NotImplementedError))
+    check = staticmethod(_refuse_bool(lambda: errors.not_implemented("abs_cpu", _BOOL)))
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
@@ -334,7 +328,7 @@ class Relu(Op):
 
     torch = "torch.relu"
     formulas = ("d(relu x)/dx = grad if x > 0 else 0",)
-    check = staticmethod(_refuse_bool("Boolean inputs not supported for relu"))
+    check = staticmethod(_refuse_bool(errors.relu_bool))
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
@@ -379,7 +373,7 @@ class Clamp(Op):
     def forward(ctx: Context, x: np.ndarray, min: float | None, max: float | None) -> np.ndarray:  # noqa: A002
         for bound in (min, max):
             if bound is not None:
-                check_scalar(bound, x.dtype)
+                errors.check_scalar(bound, x.dtype)
         ctx.save(x=x)
         ctx.bounds = (min, max)
         y = x
@@ -487,8 +481,7 @@ class Where(Op):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, y: np.ndarray, condition: np.ndarray) -> np.ndarray:
         if condition.dtype != _BOOL:
-            raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor with dtype "
-                               f"{from_numpy(condition.dtype).scalar_name}")
+            raise errors.where_condition_dtype(condition.dtype)
         K.broadcast_shapes(K.broadcast_shapes(condition.shape, x.shape), y.shape)  # PyTorch's order, for its errors
         ctx.condition = condition
         return K.where(condition, x, y)
@@ -509,12 +502,11 @@ class MaskedFill(Op):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, mask: np.ndarray, value: float) -> np.ndarray:
         if mask.dtype != _BOOL:
-            raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
-                               f"{from_numpy(mask.dtype).scalar_name.lower()}")
+            raise errors.masked_fill_mask_dtype(mask.dtype)
         shape = K.broadcast_shapes(mask.shape, x.shape)
         if shape != x.shape:  # PyTorch fills a copy of x in place, hence its in-place error
-            raise RuntimeError(f"output with shape {list(x.shape)} doesn't match the broadcast shape {list(shape)}")
-        check_scalar(value, x.dtype)
+            raise errors.output_shape_mismatch(x.shape, shape)
+        errors.check_scalar(value, x.dtype)
         ctx.mask = mask
         return K.where(mask, K.scalar(value, x.dtype), x)
 

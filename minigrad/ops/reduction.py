@@ -6,9 +6,9 @@ from typing import Any
 
 import numpy as np
 
+from .. import errors
 from .. import kernels as K
 from ..autograd.engine import Context
-from ..dtypes import from_numpy
 from .dims import normalize_dim, normalize_dims
 from .registry import Op, Promotion, register
 
@@ -70,10 +70,7 @@ class Mean(Op):
     def forward(ctx: Context, x: np.ndarray, dim: int | tuple[int, ...] | None = None,
                 keepdim: bool = False) -> np.ndarray:
         if x.dtype.kind != "f":
-            raise RuntimeError(
-                "mean(): could not infer output dtype. Input dtype must be either a floating point or "
-                f"complex dtype. Got: {from_numpy(x.dtype).scalar_name}"
-            )
+            raise errors.mean_dtype(x.dtype)
         total = Sum.forward(ctx, x, dim, keepdim)
         ctx.count = math.prod([x.shape[a] for a in ctx.axes])
         return K.div(total, K.scalar(ctx.count, x.dtype))
@@ -87,10 +84,7 @@ class Mean(Op):
 def _check_nonempty(op: type[Op], x: np.ndarray) -> None:
     """PyTorch's error for reducing an empty tensor without naming a dim."""
     if x.size == 0:
-        raise RuntimeError(
-            f"{op.torch.split('.')[-1]}(): Expected reduction dim to be specified for input.numel() == 0. "
-            "Specify the reduction dim with the 'dim' argument."
-        )
+        raise errors.reduction_dim_needed(op.torch.split(".")[-1])
 
 
 class _Extreme(Op):
@@ -144,9 +138,7 @@ class _ExtremeDim(Op):
     def forward(cls, ctx: Context, x: np.ndarray, dim: int, keepdim: bool = False) -> tuple[np.ndarray, np.ndarray]:
         axis = normalize_dim(dim, x.ndim)
         if x.ndim and x.shape[axis] == 0:
-            raise IndexError(
-                f"{cls.torch.split('.')[-1]}(): Expected reduction dim {axis} to have non-zero size."
-            )
+            raise errors.reduction_dim_empty(cls.torch.split(".")[-1], axis)
         values, indices = K.extreme(x.reshape(1) if x.ndim == 0 else x, axis, cls.pick_min)
         if keepdim and x.ndim:
             values, indices = np.expand_dims(values, axis), np.expand_dims(indices, axis)
@@ -196,7 +188,7 @@ class _ArgExtreme(Op):
     @classmethod
     def check(cls, dtypes: list[np.dtype]) -> None:
         if dtypes[0] == np.bool_:
-            raise RuntimeError(f"{cls.torch.split('.')[-1]}(): does not support bool input")
+            raise errors.bool_input(cls.torch.split(".")[-1])
 
     @classmethod
     def forward(cls, ctx: Context, x: np.ndarray, dim: int | None = None, keepdim: bool = False) -> np.ndarray:
@@ -289,13 +281,12 @@ class Var(Op):
     def forward(cls, ctx: Context, x: np.ndarray, dim: int | tuple[int, ...] | None = None,
                 unbiased: bool | None = None, keepdim: bool = False, correction: float | None = None) -> np.ndarray:
         if x.dtype.kind != "f":
-            raise RuntimeError("std and var only support floating point and complex dtypes")
+            raise errors.std_var_dtype()
         axes = normalize_dims(dim, x.ndim)
         count = math.prod([x.shape[a] for a in axes])
         ctx.correction = _correction(unbiased, correction)
         if count - ctx.correction <= 0:
-            warnings.warn("var(): degrees of freedom is <= 0. Correction should be strictly less than the reduction "
-                          "factor (input numel divided by output numel).", stacklevel=4)
+            warnings.warn(errors.degrees_of_freedom_warning(), stacklevel=4)
         ctx.save(x=x)
         ctx.shape, ctx.axes, ctx.keepdim, ctx.count = x.shape, axes, keepdim, count
         ctx.whole = dim is None or x.ndim == 0  # backward's formula: PyTorch's var_backward without a dim

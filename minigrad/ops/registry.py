@@ -18,13 +18,11 @@ output's gradient in, one gradient per input out), plus data for people and for 
 from __future__ import annotations
 
 import enum
-import math
 from typing import Any, ClassVar
 
 import numpy as np
 
 from ..autograd.engine import Context
-from ..dtypes import from_numpy
 
 
 class Promotion(enum.Enum):
@@ -68,27 +66,6 @@ class Op:
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
         raise NotImplementedError
-
-
-def check_scalar(value: Any, dtype: np.dtype) -> None:
-    """PyTorch's ``checked_convert`` of a Python number to a tensor's dtype (fill values, clamp bounds, slopes):
-    its RuntimeError where the number overflows the dtype. Floats may be inf or NaN in float dtypes but not in
-    integer ones; negative integers wrap into unsigned ones down to -max; bools, and bool tensors, pass."""
-    if dtype.kind == "b" or isinstance(value, (bool, np.bool_)):
-        return
-    if dtype.kind == "f":
-        largest = float(np.finfo(dtype).max)
-        bad = isinstance(value, (float, np.floating)) and math.isfinite(value) and abs(value) > largest
-    else:
-        info = np.iinfo(dtype)
-        if isinstance(value, (float, np.floating)):
-            bad = not float(info.min) <= value <= float(info.max)  # NaN too
-        elif info.min == 0:
-            bad = value > info.max or -value > info.max
-        else:
-            bad = not info.min <= value <= info.max
-    if bad:
-        raise RuntimeError(f"value cannot be converted to type {from_numpy(dtype).cpp_source_name} without overflow")
 
 
 REGISTRY: dict[str, type[Op]] = {}

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import errors
 from .. import kernels as K
 from ..autograd.engine import Context
 from .dims import normalize_dim
@@ -22,11 +23,11 @@ def infer_shape(shape: Sequence[int], numel: int) -> tuple[int, ...]:
     shape = tuple(int(s) for s in shape)
     known = math.prod(s for s in shape if s != -1)
     if shape.count(-1) > 1:
-        raise RuntimeError("only one dimension can be inferred")
+        raise errors.several_inferred_dims()
     if -1 in shape and known and numel % known == 0:
         shape = tuple(numel // known if s == -1 else s for s in shape)
     if any(s < 0 for s in shape) or math.prod(shape) != numel:
-        raise RuntimeError(f"shape '[{', '.join(map(str, shape))}]' is invalid for input of size {numel}")
+        raise errors.shape_invalid(shape, numel)
     return shape
 
 
@@ -58,10 +59,7 @@ class View(Op):
         try:
             return np.reshape(x, infer_shape(shape, x.size), copy=False)
         except ValueError:
-            raise RuntimeError(
-                "view size is not compatible with input tensor's size and stride (at least one dimension "
-                "spans across two contiguous subspaces). Use .reshape(...) instead."
-            ) from None
+            raise errors.view_incompatible() from None
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
@@ -112,7 +110,7 @@ class T(Transpose):
     @classmethod
     def forward(cls, ctx: Context, x: np.ndarray) -> np.ndarray:
         if x.ndim > 2:
-            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {x.ndim}D")
+            raise errors.t_too_many_dims(x.ndim)
         return super().forward(ctx, x, 0, -1)
 
 
@@ -129,14 +127,10 @@ class Permute(Op):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, dims: Sequence[int]) -> np.ndarray:
         if len(dims) != x.ndim:
-            raise RuntimeError(
-                f"permute(sparse_coo): number of dimensions in the tensor input does not match the length of "
-                f"the desired ordering of dimensions i.e. input.dim() = {x.ndim} is not equal to "
-                f"len(dims) = {len(dims)}"
-            )
+            raise errors.permute_dims_count(x.ndim, len(dims))
         axes = [normalize_dim(d, x.ndim) for d in dims]
         if len(set(axes)) != len(axes):
-            raise RuntimeError("permute(): duplicate dims are not allowed.")
+            raise errors.permute_duplicate_dims()
         ctx.axes = axes
         return np.transpose(x, axes)
 
@@ -223,7 +217,7 @@ def _index(x: np.ndarray, key: tuple[Any, ...]) -> np.ndarray:
                     rest.append(Ellipsis if k is Ellipsis else slice(None))
         return x[tuple(basic)][tuple(rest)]
     except IndexError as error:
-        raise IndexError(str(error).replace("axis", "dimension")) from None
+        raise errors.index_error(error) from None
 
 
 def _source_positions(shape: tuple[int, ...], key: tuple[Any, ...]) -> np.ndarray:
@@ -234,11 +228,7 @@ def _source_positions(shape: tuple[int, ...], key: tuple[Any, ...]) -> np.ndarra
 def _expanded_shape(shape: tuple[int, ...], sizes: Sequence[int], type_name: str) -> tuple[int, ...]:
     """The shape ``expand(*sizes)`` gives (-1 keeps a dim), with PyTorch's errors."""
     if len(sizes) < len(shape):
-        raise RuntimeError(
-            f"expand({type_name}{{[{', '.join(map(str, shape))}]}}, size=[{', '.join(map(str, sizes))}]): the number "
-            f"of sizes provided ({len(sizes)}) must be greater or equal to the number of dimensions in the tensor "
-            f"({len(shape)})"
-        )
+        raise errors.expand_too_few_sizes(type_name, shape, sizes)
     lead = len(sizes) - len(shape)
     out = []
     for i, size in enumerate(sizes):
@@ -246,11 +236,7 @@ def _expanded_shape(shape: tuple[int, ...], sizes: Sequence[int], type_name: str
         if size == -1 and old is not None:
             size = old
         if old is not None and old != 1 and size != old:
-            raise RuntimeError(
-                f"The expanded size of the tensor ({size}) must match the existing size ({old}) at non-singleton "
-                f"dimension {i}.  Target sizes: [{', '.join(map(str, sizes))}].  "
-                f"Tensor sizes: [{', '.join(map(str, shape))}]"
-            )
+            raise errors.expand_size_mismatch(size, old, i, sizes, shape)
         out.append(size)
     return tuple(out)
 
@@ -289,8 +275,7 @@ class Repeat(Op):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, repeats: tuple[int, ...]) -> np.ndarray:
         if len(repeats) < x.ndim:
-            raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions "
-                               "of tensor")
+            raise errors.repeat_too_few_dims()
         shape = (1,) * (len(repeats) - x.ndim) + x.shape
         ctx.shape = x.shape
         ctx.tiled = [s for pair in zip(repeats, shape) for s in pair]  # (r0, s0, r1, s1, ...)
@@ -340,7 +325,7 @@ class Index(Op):
                     for k in key)
         for k in key:
             if isinstance(k, slice) and k.step is not None and k.step <= 0:
-                raise ValueError("step must be greater than zero")
+                raise errors.slice_step()
         ctx.shape, ctx.key = x.shape, key
         return _index(x, key) if _is_basic(key) else K.gather(x, _source_positions(x.shape, key))
 

@@ -2,10 +2,11 @@
 
 from typing import Any
 
+from .. import errors
 from .. import kernels as K
 from ..factories import tensor, zeros_like
 from ..tensor import Tensor
-from .optimizer import Optimizer, ParamsT, check_nonnegative, count_step, count_writes
+from .optimizer import Optimizer, ParamsT, count_step, count_writes
 
 
 class Adadelta(Optimizer):
@@ -21,10 +22,10 @@ class Adadelta(Optimizer):
     def __init__(self, params: ParamsT, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,
                  weight_decay: float = 0, foreach: bool | None = None, *, capturable: bool = False,
                  maximize: bool = False, differentiable: bool = False) -> None:
-        check_nonnegative(lr=lr)
+        errors.check_nonnegative(lr=lr)
         if not 0.0 <= rho <= 1.0:
-            raise ValueError(f"Invalid rho value: {rho}")
-        check_nonnegative(eps=eps, weight_decay=weight_decay)
+            raise errors.invalid_rho(rho)
+        errors.check_nonnegative(eps=eps, weight_decay=weight_decay)
         defaults = {"lr": lr, "rho": rho, "eps": eps, "weight_decay": weight_decay, "maximize": maximize,
                     "capturable": capturable, "foreach": foreach, "differentiable": differentiable}
         super().__init__(params, defaults)

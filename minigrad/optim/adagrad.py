@@ -2,10 +2,11 @@
 
 from typing import Any
 
+from .. import errors
 from .. import kernels as K
 from ..factories import full, tensor
 from ..tensor import Tensor
-from .optimizer import Optimizer, ParamsT, check_fused, check_nonnegative, count_step, count_writes
+from .optimizer import Optimizer, ParamsT, count_step, count_writes
 
 
 class Adagrad(Optimizer):
@@ -21,13 +22,13 @@ class Adagrad(Optimizer):
     def __init__(self, params: ParamsT, lr: float = 1e-2, lr_decay: float = 0, weight_decay: float = 0,
                  initial_accumulator_value: float = 0, eps: float = 1e-10, foreach: bool | None = None, *,
                  maximize: bool = False, differentiable: bool = False, fused: bool | None = None) -> None:
-        check_nonnegative(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
+        errors.check_nonnegative(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
                           initial_accumulator_value=initial_accumulator_value, eps=eps)
         defaults = {"lr": lr, "lr_decay": lr_decay, "eps": eps, "weight_decay": weight_decay,
                     "initial_accumulator_value": initial_accumulator_value, "foreach": foreach,
                     "maximize": maximize, "differentiable": differentiable, "fused": fused}
         super().__init__(params, defaults)
-        check_fused(fused, differentiable, foreach)
+        errors.check_fused(fused, differentiable, foreach)
         for group in self.param_groups:
             for param in group["params"]:
                 self._init_state(param, self.state[param])

@@ -2,10 +2,11 @@
 
 from typing import Any
 
+from .. import errors
 from .. import kernels as K
 from ..factories import tensor, zeros_like
 from ..tensor import Tensor
-from .optimizer import Optimizer, ParamsT, check_betas, check_fused, check_nonnegative, count_step, count_writes
+from .optimizer import Optimizer, ParamsT, count_step, count_writes
 
 
 class Adam(Optimizer):
@@ -24,16 +25,16 @@ class Adam(Optimizer):
                  eps: float = 1e-8, weight_decay: float = 0, amsgrad: bool = False, *, foreach: bool | None = None,
                  maximize: bool = False, capturable: bool = False, differentiable: bool = False,
                  fused: bool | None = None, decoupled_weight_decay: bool = False) -> None:
-        check_nonnegative(lr=lr, eps=eps)
-        check_betas(betas)
-        check_nonnegative(weight_decay=weight_decay)
+        errors.check_nonnegative(lr=lr, eps=eps)
+        errors.check_betas(betas)
+        errors.check_nonnegative(weight_decay=weight_decay)
         if not (isinstance(betas[0], float) and isinstance(betas[1], float)):
-            raise ValueError("betas must be either both floats or both Tensors")
+            raise errors.betas_types()
         defaults = {"lr": lr, "betas": tuple(betas), "eps": eps, "weight_decay": weight_decay, "amsgrad": amsgrad,
                     "maximize": maximize, "foreach": foreach, "capturable": capturable,
                     "differentiable": differentiable, "fused": fused, "decoupled_weight_decay": decoupled_weight_decay}
         super().__init__(params, defaults)
-        check_fused(fused, differentiable, foreach)
+        errors.check_fused(fused, differentiable, foreach)
 
     def _update(self, param: Tensor, group: dict[str, Any], state: dict[str, Any]) -> None:
         if not state:

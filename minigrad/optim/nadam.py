@@ -2,10 +2,11 @@
 
 from typing import Any
 
+from .. import errors
 from .. import kernels as K
 from ..factories import tensor, zeros_like
 from ..tensor import Tensor
-from .optimizer import Optimizer, ParamsT, check_betas, check_nonnegative, count_step, count_writes
+from .optimizer import Optimizer, ParamsT, count_step, count_writes
 
 
 class NAdam(Optimizer):
@@ -25,9 +26,9 @@ class NAdam(Optimizer):
                  eps: float = 1e-8, weight_decay: float = 0, momentum_decay: float = 4e-3,
                  decoupled_weight_decay: bool = False, *, foreach: bool | None = None, maximize: bool = False,
                  capturable: bool = False, differentiable: bool = False) -> None:
-        check_nonnegative(lr=lr, eps=eps)
-        check_betas(betas)
-        check_nonnegative(weight_decay=weight_decay, momentum_decay=momentum_decay)
+        errors.check_nonnegative(lr=lr, eps=eps)
+        errors.check_betas(betas)
+        errors.check_nonnegative(weight_decay=weight_decay, momentum_decay=momentum_decay)
         defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
                     "momentum_decay": momentum_decay, "decoupled_weight_decay": decoupled_weight_decay,
                     "maximize": maximize, "foreach": foreach, "capturable": capturable,

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from .. import errors
 from .. import kernels as K
 from ..autograd import versions
 from ..autograd.grad_mode import enable_grad, no_grad
@@ -27,13 +28,10 @@ class Optimizer:
         self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
         self.param_groups: list[dict[str, Any]] = []
         if isinstance(params, Tensor):
-            raise TypeError(
-                "params argument given to the optimizer should be an iterable of Tensors or dicts, but got "
-                + params.type()
-            )
+            raise errors.params_is_tensor(params.type())
         groups = list(params)
         if not groups:
-            raise ValueError("optimizer got an empty parameter list")
+            raise errors.empty_params()
         if not isinstance(groups[0], dict):
             groups = [{"params": groups}]
         for group in groups:
@@ -42,19 +40,19 @@ class Optimizer:
     def add_param_group(self, param_group: dict[str, Any]) -> None:
         """Add a group of parameters, with hyperparameters that default to the optimizer's."""
         if not isinstance(param_group, dict):
-            raise TypeError(f"param_group must be a dict, but got {type(param_group).__name__}")
+            raise errors.param_group_not_dict(param_group)
         params = param_group["params"]
         params = [params] if isinstance(params, Tensor) else list(params)
         for param in params:
             if not isinstance(param, Tensor):
-                raise TypeError("optimizer can only optimize Tensors, but one of the params is " + type(param).__name__)
+                raise errors.not_optimizable(param)
             if not param.is_leaf:
-                raise ValueError("can't optimize a non-leaf Tensor")
+                raise errors.non_leaf_param()
         for name, default in self.defaults.items():
             param_group.setdefault(name, default)
         seen = {id(p) for group in self.param_groups for p in group["params"]}
         if any(id(p) in seen for p in params):
-            raise ValueError("some parameters appear in more than one parameter group")
+            raise errors.duplicate_params()
         self.param_groups.append({**param_group, "params": params})
 
     def zero_grad(self, set_to_none: bool = True) -> None:
@@ -92,8 +90,7 @@ class Optimizer:
                     if isinstance(value, Tensor) and value.dim() > 0 and value.shape != param.shape:
                         shape = K.broadcast_shapes(tuple(value.shape), tuple(param.shape))  # may raise torch's error
                         out = value if shape != tuple(value.shape) else param
-                        raise RuntimeError(f"output with shape {list(out.shape)} doesn't match the broadcast shape "
-                                           f"{list(shape)}")
+                        raise errors.output_shape_mismatch(out.shape, shape)
 
     def _update(self, param: Tensor, group: dict[str, Any], state: dict[str, Any]) -> None:
         """One step of ``param`` from its ``.grad``, with ``group``'s hyperparameters and its ``state`` (empty at
@@ -116,11 +113,9 @@ class Optimizer:
         """Restore state and hyperparameters saved by ``state_dict`` (checked against this optimizer's groups)."""
         saved_groups = state_dict["param_groups"]
         if len(saved_groups) != len(self.param_groups):
-            raise ValueError("loaded state dict has a different number of parameter groups")
+            raise errors.state_dict_groups()
         if any(len(g["params"]) != len(s["params"]) for g, s in zip(self.param_groups, saved_groups)):
-            raise ValueError(
-                "loaded state dict contains a parameter group that doesn't match the size of optimizer's group"
-            )
+            raise errors.state_dict_group_size()
         params = {i: p for s, g in zip(saved_groups, self.param_groups) for i, p in zip(s["params"], g["params"])}
         self.state = defaultdict(dict)
         for i, value in state_dict["state"].items():
@@ -138,32 +133,6 @@ class Optimizer:
             text += f"\nParameter Group {i}\n"
             text += "".join(f"    {key}: {group[key]}\n" for key in sorted(group) if key != "params")
         return text + ")"
-
-
-_LABELS = {"lr": "learning rate", "eps": "epsilon value"}
-
-
-def check_nonnegative(**hyperparameters: float) -> None:
-    """PyTorch's error for the first negative hyperparameter, in the order given: ``Invalid learning rate: -1``."""
-    for name, value in hyperparameters.items():
-        if not 0.0 <= value:
-            raise ValueError(f"Invalid {_LABELS.get(name, name + ' value')}: {value}")
-
-
-def check_betas(betas: tuple[float, float]) -> None:
-    """PyTorch's error for a beta outside [0, 1)."""
-    for index, beta in enumerate(betas):
-        if not 0.0 <= beta < 1.0:
-            raise ValueError(f"Invalid beta parameter at index {index}: {beta}")
-
-
-def check_fused(fused: bool | None, differentiable: bool, foreach: bool | None) -> None:
-    """PyTorch's errors for option combinations its fused implementation refuses."""
-    if fused:
-        if differentiable:
-            raise RuntimeError("`fused` does not support `differentiable`")
-        if foreach:
-            raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
 
 
 def count_step(state: dict[str, Any]) -> float:

@@ -2,10 +2,11 @@
 
 from typing import Any
 
+from .. import errors
 from .. import kernels as K
 from ..factories import tensor, zeros_like
 from ..tensor import Tensor
-from .optimizer import Optimizer, ParamsT, check_nonnegative, count_step, count_writes
+from .optimizer import Optimizer, ParamsT, count_step, count_writes
 
 
 class RMSprop(Optimizer):
@@ -22,7 +23,7 @@ class RMSprop(Optimizer):
     def __init__(self, params: ParamsT, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
                  weight_decay: float = 0, momentum: float = 0, centered: bool = False, capturable: bool = False,
                  foreach: bool | None = None, maximize: bool = False, differentiable: bool = False) -> None:
-        check_nonnegative(lr=lr, eps=eps, momentum=momentum, weight_decay=weight_decay, alpha=alpha)
+        errors.check_nonnegative(lr=lr, eps=eps, momentum=momentum, weight_decay=weight_decay, alpha=alpha)
         defaults = {"lr": lr, "momentum": momentum, "alpha": alpha, "eps": eps, "centered": centered,
                     "weight_decay": weight_decay, "capturable": capturable, "foreach": foreach,
                     "maximize": maximize, "differentiable": differentiable}

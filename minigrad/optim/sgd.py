@@ -2,10 +2,11 @@
 
 from typing import Any
 
+from .. import errors
 from .. import kernels as K
 from ..factories import zeros_like
 from ..tensor import Tensor
-from .optimizer import Optimizer, ParamsT, check_nonnegative, count_writes
+from .optimizer import Optimizer, ParamsT, count_writes
 
 
 class SGD(Optimizer):
@@ -18,9 +19,9 @@ class SGD(Optimizer):
     def __init__(self, params: ParamsT, lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
                  weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False,
                  foreach: bool | None = None, differentiable: bool = False, fused: bool | None = None) -> None:
-        check_nonnegative(lr=lr, momentum=momentum, weight_decay=weight_decay)
+        errors.check_nonnegative(lr=lr, momentum=momentum, weight_decay=weight_decay)
         if nesterov and (momentum <= 0 or dampening != 0):
-            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+            raise errors.nesterov_momentum()
         defaults = {"lr": lr, "momentum": momentum, "dampening": dampening, "weight_decay": weight_decay,
                     "nesterov": nesterov, "maximize": maximize, "foreach": foreach,
                     "differentiable": differentiable, "fused": fused}

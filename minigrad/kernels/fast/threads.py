@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-PIECE = 1 << 19  # the fewest elements worth a thread of their own (waking one costs ~10-70 µs; sigmoid: ~0.5 ms)
+PIECE = 1 << 19  # the fewest elements worth a thread of their own (waking a thread costs more than less work)
 
 
 def _default_threads() -> int:
@@ -47,7 +47,7 @@ def set_num_threads(count: int) -> None:
 
 
 def worth_splitting(size: int) -> bool:
-    """Whether ``in_pieces`` would split ``size`` elements (callers of small kernels skip it: it costs ~0.5 µs)."""
+    """Whether ``in_pieces`` would split ``size`` elements (callers of small kernels ask first, and skip it)."""
     return _threads > 1 and size >= 2 * PIECE
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from ... import errors
 from ...dtypes import float64
 from ...factories import from_numpy, tensor
 from ...functions import stack
@@ -30,9 +31,6 @@ from ...tensor import Tensor
 CollateFnMap = dict[type | tuple[type, ...], Callable[..., Any]]
 
 _STRING_OR_OBJECT = re.compile(r"[SaUO]")  # numpy dtype kinds that make no tensor
-
-ERROR_FORMAT = "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found {}"
-
 
 def collate(batch: Sequence[Any], *, collate_fn_map: CollateFnMap | None = None) -> Any:
     """The samples in ``batch`` merged into one batch, by ``collate_fn_map`` and the container rules above.
@@ -62,10 +60,10 @@ def collate(batch: Sequence[Any], *, collate_fn_map: CollateFnMap | None = None)
     if isinstance(elem, collections.abc.Sequence):
         size = len(elem)
         if not all(len(sample) == size for sample in batch):
-            raise RuntimeError("each element in list of batch should be of equal size")
+            raise errors.collate_sizes()
         fields = [each(samples) for samples in zip(*batch)]
         return fields if isinstance(elem, tuple) else _rebuild_sequence(elem, fields)
-    raise TypeError(ERROR_FORMAT.format(elem_type))
+    raise errors.collate_type(elem_type)
 
 
 def _rebuild_mapping(like: collections.abc.Mapping, fields: dict[Any, Any]) -> Any:
@@ -101,7 +99,7 @@ def collate_tensor_fn(batch: Sequence[Tensor], *, collate_fn_map: CollateFnMap |
 def collate_numpy_array_fn(batch: Sequence[np.ndarray], *, collate_fn_map: CollateFnMap | None = None) -> Any:
     """The arrays as tensors (same dtype), collated as tensors; string and object arrays are an error."""
     if _STRING_OR_OBJECT.search(batch[0].dtype.str) is not None:
-        raise TypeError(ERROR_FORMAT.format(batch[0].dtype))
+        raise errors.collate_type(batch[0].dtype)
     return collate([from_numpy(b) for b in batch], collate_fn_map=collate_fn_map)
 
 

@@ -18,7 +18,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Generic, TypeVar
 
-from ... import random
+from ... import errors, random
 from .collate import default_collate, default_convert
 from .dataset import Dataset
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
@@ -50,22 +50,21 @@ class DataLoader(Generic[T_co]):
                  num_workers: int = 0, collate_fn: Callable[[list[T_co]], Any] | None = None,
                  drop_last: bool = False, generator: random.Generator | None = None) -> None:
         if num_workers < 0:
-            raise ValueError("num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.")
+            raise errors.negative_num_workers()
         if num_workers > 0:
             warnings.warn(f"minigrad loads data in the main process: num_workers={num_workers} runs as num_workers=0 "
                           "(same batches; random draws inside the dataset come from the default generator, not "
                           "from per-worker generators)", stacklevel=2)
         shuffle = bool(shuffle)
         if sampler is not None and shuffle:
-            raise ValueError("sampler option is mutually exclusive with shuffle")
+            raise errors.sampler_with_shuffle()
         if batch_sampler is not None:
             if batch_size != 1 or shuffle or sampler is not None or drop_last:
-                raise ValueError("batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and "
-                                 "drop_last")
+                raise errors.batch_sampler_exclusive()
             batch_size = None
             drop_last = False
         elif batch_size is None and drop_last:
-            raise ValueError("batch_size=None option disables auto-batching and is mutually exclusive with drop_last")
+            raise errors.no_batching_with_drop_last()
         if sampler is None:
             sampler = RandomSampler(dataset, generator=generator) if shuffle else SequentialSampler(dataset)
         if batch_size is not None and batch_sampler is None:

@@ -9,7 +9,7 @@ import warnings
 from collections.abc import Iterable, Sequence
 from typing import Any, Generic, TypeVar
 
-from ... import random
+from ... import errors, random
 from ...tensor import Tensor
 
 T = TypeVar("T")
@@ -25,7 +25,7 @@ class Dataset(Generic[T_co]):
     """
 
     def __getitem__(self, index: Any) -> T_co:
-        raise NotImplementedError("Subclasses of Dataset should implement __getitem__.")
+        raise errors.dataset_getitem()
 
     def __add__(self, other: Dataset[T_co]) -> ConcatDataset[T_co]:
         return ConcatDataset([self, other])
@@ -38,7 +38,7 @@ class TensorDataset(Dataset[tuple[Tensor, ...]]):
 
     def __init__(self, *tensors: Tensor) -> None:
         if any(tensors[0].size(0) != tensor.size(0) for tensor in tensors):
-            raise AssertionError("Size mismatch between tensors")
+            raise errors.tensor_dataset_sizes()
         self.tensors = tensors
 
     def __getitem__(self, index: Any) -> tuple[Tensor, ...]:
@@ -57,7 +57,7 @@ class ConcatDataset(Dataset[T_co]):
     def __init__(self, datasets: Iterable[Dataset[T_co]]) -> None:
         self.datasets = list(datasets)
         if len(self.datasets) == 0:
-            raise AssertionError("datasets should not be an empty iterable")
+            raise errors.concat_dataset_empty()
         self.cumulative_sizes = list(itertools.accumulate(len(d) for d in self.datasets))
 
     def __len__(self) -> int:
@@ -66,7 +66,7 @@ class ConcatDataset(Dataset[T_co]):
     def __getitem__(self, idx: int) -> T_co:
         if idx < 0:
             if -idx > len(self):
-                raise ValueError("absolute value of index should not exceed dataset length")
+                raise errors.concat_dataset_index()
             idx = len(self) + idx
         dataset_idx = bisect.bisect_right(self.cumulative_sizes, idx)
         sample_idx = idx - (self.cumulative_sizes[dataset_idx - 1] if dataset_idx else 0)
@@ -109,17 +109,16 @@ def random_split(dataset: Dataset[T], lengths: Sequence[int | float],
         subset_lengths = []
         for i, fraction in enumerate(lengths):
             if fraction < 0 or fraction > 1:
-                raise ValueError(f"Fraction at index {i} is not between 0 and 1")
+                raise errors.split_fraction(i)
             subset_lengths.append(math.floor(len(dataset) * fraction))
         for i in range(len(dataset) - sum(subset_lengths)):
             subset_lengths[i % len(subset_lengths)] += 1
         lengths = subset_lengths
         for i, length in enumerate(lengths):
             if length == 0:
-                warnings.warn(f"Length of split at index {i} is 0. This might result in an empty dataset.",
-                              stacklevel=2)
+                warnings.warn(errors.empty_split_warning(i), stacklevel=2)
     if sum(lengths) != len(dataset):
-        raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
+        raise errors.split_lengths()
     indices = (generator or random.default_generator).permutation(sum(lengths)).tolist()
     return [Subset(dataset, indices[offset - length: offset])
             for offset, length in zip(itertools.accumulate(lengths), lengths)]

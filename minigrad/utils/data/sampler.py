@@ -11,7 +11,7 @@ import itertools
 from collections.abc import Iterable, Iterator, Sized
 from typing import Generic, TypeVar
 
-from ... import random
+from ... import errors, random
 
 T_co = TypeVar("T_co", covariant=True)
 
@@ -63,9 +63,9 @@ class RandomSampler(Sampler[int]):
         self._num_samples = num_samples
         self.generator = generator
         if not isinstance(self.replacement, bool):
-            raise TypeError(f"replacement should be a boolean value, but got replacement={self.replacement}")
+            raise errors.sampler_replacement(self.replacement)
         if not isinstance(self.num_samples, int) or self.num_samples <= 0:
-            raise ValueError(f"num_samples should be a positive integer value, but got num_samples={self.num_samples}")
+            raise errors.sampler_num_samples(self.num_samples)
 
     @property
     def num_samples(self) -> int:
@@ -101,9 +101,9 @@ class BatchSampler(Sampler[list[int]]):
 
     def __init__(self, sampler: Sampler[int] | Iterable[int], batch_size: int, drop_last: bool) -> None:
         if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size <= 0:
-            raise ValueError(f"batch_size should be a positive integer value, but got batch_size={batch_size}")
+            raise errors.batch_size_not_positive(batch_size)
         if not isinstance(drop_last, bool):
-            raise ValueError(f"drop_last should be a boolean value, but got drop_last={drop_last}")
+            raise errors.drop_last_not_bool(drop_last)
         self.sampler = sampler
         self.batch_size = batch_size
         self.drop_last = drop_last

@@ -1,0 +1,1153 @@
+"""PyTorch's words: the errors (and warnings) minigrad raises as PyTorch raises them, worded byte for byte.
+
+Each function returns the exception to raise, of PyTorch's type, so that a call site reads
+``raise errors.shape_invalid(shape, numel)``; a ``..._warning`` function returns a warning's text; the ``check_...``
+functions (and ``check_scalar``) are checks made in several places, which raise the error themselves. Messages
+that are minigrad's own (its file format, its CPU-only device, gradcheck) stay where they are raised, and so do
+the two of ``dtypes.py``, the one module this one imports.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from . import dtypes
+
+DTypeLike = dtypes.dtype | np.dtype  # a minigrad dtype, or an array's numpy dtype
+
+
+def _named(dtype: DTypeLike) -> dtypes.dtype:
+    """The minigrad dtype, which carries the names PyTorch's messages give it."""
+    return dtype if isinstance(dtype, dtypes.dtype) else dtypes.from_numpy(dtype)
+
+
+def _joined(sizes: Sequence[int]) -> str:
+    """Sizes as PyTorch's IntArrayRef prints them inside its brackets: ``2, 3``."""
+    return ", ".join(map(str, sizes))
+
+
+def _by(shape: Sequence[int]) -> str:
+    """A matrix shape as PyTorch's mm errors print it: ``2x3``."""
+    return "x".join(map(str, shape))
+
+
+# ----- autograd: backward, .grad and requires_grad ------------------------------------------------------------
+def backward_without_graph() -> RuntimeError:
+    """``backward()`` on a tensor that does not require grad."""
+    return RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+
+
+def implicit_grad_not_scalar() -> RuntimeError:
+    """``backward()`` without a gradient on a tensor of more than one element."""
+    return RuntimeError("grad can be implicitly created only for scalar outputs")
+
+
+def grad_output_shape(gradient_shape: Sequence[int], output_shape: Sequence[int]) -> RuntimeError:
+    """``backward(gradient)`` with a gradient shaped otherwise than the output."""
+    return RuntimeError(f"Mismatch in shape: grad_output[0] has a shape of {gradient_shape} and output[0] has a "
+                        f"shape of {output_shape}.")
+
+
+def graph_freed() -> RuntimeError:
+    """A second backward through a graph whose saved tensors the first one freed."""
+    return RuntimeError(
+        "Trying to backward through the graph a second time (or directly access saved tensors after they "
+        "have already been freed). Saved intermediate values of the graph are freed when you call .backward() "
+        "or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time "
+        "or if you need to access saved tensors after calling backward."
+    )
+
+
+def saved_tensor_modified(array: np.ndarray, made_by: str | None, now: int, saved: int) -> RuntimeError:
+    """Backward through an op whose saved ``array`` was overwritten in place since (``made_by``: the op whose
+    output it is, ``Exp``, or None for a leaf)."""
+    what = f"[minigrad.{_named(array.dtype).legacy_name} [{_joined(array.shape)}]]"
+    if made_by is not None:
+        what += f", which is output 0 of {made_by},"
+    return RuntimeError(f"one of the variables needed for gradient computation has been modified by an inplace "
+                        f"operation: {what} is at version {now}; expected version {saved} instead.")
+
+
+def requires_grad_not_leaf() -> RuntimeError:
+    """Setting ``requires_grad`` on a tensor computed by a recorded op."""
+    return RuntimeError(
+        "you can only change requires_grad flags of leaf variables. If you want to use a computed "
+        "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
+    )
+
+
+_INTEGER_REQUIRES_GRAD = {
+    "attribute": "only Tensors of floating point and complex dtype can require gradients",
+    "method": "only Tensors of floating point dtype can require gradients",
+    "factory": "Only Tensors of floating point and complex dtype can require gradients",
+}
+
+
+def integer_requires_grad(asked_by: str) -> RuntimeError:
+    """A tensor that is not floating point asked to require grad, worded as PyTorch words it for the way it was
+    asked: ``"attribute"`` (``t.requires_grad = True``), ``"method"`` (``t.requires_grad_()``) or ``"factory"``
+    (``tensor(..., requires_grad=True)``, ``nn.Parameter``)."""
+    return RuntimeError(_INTEGER_REQUIRES_GRAD[asked_by])
+
+
+def non_leaf_grad_warning() -> str:
+    """The warning for reading ``.grad`` of a tensor that is not a leaf and did not ``retain_grad()``."""
+    return (
+        "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be "
+        "populated during autograd.backward(). If you indeed want the .grad field to be populated for a non-leaf "
+        "Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure "
+        "you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more information."
+    )
+
+
+def grad_not_tensor(value: Any) -> TypeError:
+    """Assigning something other than a tensor or None to ``.grad``."""
+    return TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
+
+
+def grad_dtype_mismatch(grad: DTypeLike, tensor: DTypeLike) -> RuntimeError:
+    """Assigning to ``.grad`` a tensor of another dtype."""
+    return RuntimeError(
+        f"attempting to assign a gradient with dtype '{_named(grad).cpp_name}' to a tensor with "
+        f"grad_dtype '{_named(tensor).scalar_name}'. The gradient must match the tensor's grad_dtype "
+        "(defaults to the tensor's dtype). You can set the tensor's grad_dtype attribute with a specific "
+        "dtype, or None to allow any dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and "
+        "its gradient may break downstream systems that assume they match."
+    )
+
+
+def grad_size_mismatch(grad_shape: Sequence[int], tensor_shape: Sequence[int]) -> RuntimeError:
+    """Assigning to ``.grad`` a tensor of another shape."""
+    return RuntimeError(f"attempting to assign a gradient of size '{list(grad_shape)}' to a tensor of size "
+                        f"'{list(tensor_shape)}'. Please ensure that the gradient and the tensor are the same size")
+
+
+def retain_grad_without_grad() -> RuntimeError:
+    """``retain_grad()`` on a tensor that does not require grad."""
+    return RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+
+
+def numpy_requires_grad() -> RuntimeError:
+    """``numpy()`` on a tensor that requires grad."""
+    return RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+
+
+# ----- in-place writes ------------------------------------------------------------------------------------------
+def leaf_inplace() -> RuntimeError:
+    """An in-place op on a leaf that requires grad, in grad mode."""
+    return RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+
+
+def leaf_view_inplace() -> RuntimeError:
+    """An in-place op on a view of a leaf that requires grad, in grad mode."""
+    return RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+
+
+def overlapping_write() -> RuntimeError:
+    """An in-place write into an expanded tensor, where one memory location stands for several elements."""
+    return RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a single "
+                        "memory location. Please clone() the tensor before performing the operation.")
+
+
+def output_shape_mismatch(shape: Sequence[int], broadcast_shape: Sequence[int]) -> RuntimeError:
+    """An in-place result (or an ``out=`` tensor) whose broadcast shape is not the written tensor's."""
+    return RuntimeError(f"output with shape {list(shape)} doesn't match the broadcast shape {list(broadcast_shape)}")
+
+
+def result_type_cast(result: DTypeLike, desired: DTypeLike) -> RuntimeError:
+    """An in-place op whose result dtype cannot be written into the tensor (a float into an integer tensor)."""
+    return RuntimeError(f"result type {_named(result).scalar_name} can't be cast to the desired output type "
+                        f"{_named(desired).scalar_name}")
+
+
+def fill_value_dims(ndim: int) -> RuntimeError:
+    """``fill_`` with a value tensor that has dims."""
+    return RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {ndim} dimensions.")
+
+
+# ----- a tensor as a Python value ------------------------------------------------------------------------------
+def item_numel(numel: int) -> RuntimeError:
+    """``item()`` on a tensor of more or fewer than one element."""
+    return RuntimeError(f"a Tensor with {numel} elements cannot be converted to Scalar")
+
+
+def python_scalar_numel() -> ValueError:
+    """``float()`` or ``int()`` of a tensor of more or fewer than one element."""
+    return ValueError("only one element tensors can be converted to Python scalars")
+
+
+def ambiguous_bool() -> RuntimeError:
+    """``bool()`` (an ``if``) of a tensor of more or fewer than one element."""
+    return RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+
+
+def not_an_index() -> TypeError:
+    """A float tensor, or one of several elements, used where Python wants an integer (``__index__``)."""
+    return TypeError("only integer tensors of a single element can be converted to an index")
+
+
+def len_of_0d() -> TypeError:
+    """``len()`` of a 0-d tensor."""
+    return TypeError("len() of a 0-d tensor")
+
+
+def format_spec_not_0d() -> TypeError:
+    """A format spec (``f"{t:.2f}"``) for a tensor that is not 0-d."""
+    return TypeError("unsupported format string passed to Tensor.__format__")
+
+
+# ----- arguments: tensors, sequences of tensors, data ---------------------------------------------------------
+def not_a_tensor(value: Any, function: str, name: str = "input", position: int = 1) -> TypeError:
+    """A function taking a tensor given something else (a list, a number)."""
+    return TypeError(f"{function}(): argument '{name}' (position {position}) must be Tensor, not "
+                     f"{type(value).__name__}")
+
+
+def tensors_not_a_sequence(function: str) -> TypeError:
+    """``cat`` or ``stack`` given one tensor where a sequence of them is expected."""
+    return TypeError(f"{function}(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
+
+
+def not_a_tensor_element(position: int, value: Any) -> TypeError:
+    """``cat`` or ``stack`` given a sequence holding something that is not a tensor."""
+    return TypeError(f"expected Tensor as element {position} in argument 0, but got {type(value).__name__}")
+
+
+def cat_empty() -> ValueError:
+    """``cat`` of an empty sequence."""
+    return ValueError("minigrad.cat(): expected a non-empty list of Tensors")
+
+
+def stack_empty() -> RuntimeError:
+    """``stack`` of an empty sequence."""
+    return RuntimeError("stack expects a non-empty TensorList")
+
+
+def clamp_without_bounds() -> RuntimeError:
+    """``clamp`` with neither ``min`` nor ``max``."""
+    return RuntimeError("minigrad.clamp: At least one of 'min' or 'max' must not be None")
+
+
+def cannot_infer_dtype(data: Any) -> TypeError:
+    """``tensor(data)`` with data that is not numbers or (nested) sequences of numbers."""
+    return TypeError(f"Could not infer dtype of {type(data).__name__}")
+
+
+def not_an_ndarray(array: Any) -> TypeError:
+    """``from_numpy`` of something that is not a numpy array."""
+    return TypeError(f"expected np.ndarray (got {type(array).__name__})")
+
+
+def negative_strides() -> ValueError:
+    """``from_numpy`` of an array with a negative stride (a reversed view)."""
+    return ValueError(
+        "At least one stride in the given numpy array is negative, and tensors with negative strides are "
+        "not currently supported. (You can probably work around this by making a copy of your array  with "
+        "array.copy().) "
+    )
+
+
+# ----- dims and shapes ------------------------------------------------------------------------------------------
+def dim_out_of_range(dim: int, span: int) -> IndexError:
+    """A dim outside [-span, span) for a tensor of ``span`` dims (1 for a 0-d tensor)."""
+    return IndexError(f"Dimension out of range (expected to be in range of [{-span}, {span - 1}], but got {dim})")
+
+
+def dim_repeated(dims: Sequence[int]) -> RuntimeError:
+    """A reduction over a list of dims naming one dim twice."""
+    return RuntimeError(f"dim {dims} appears multiple times in the list of dims")
+
+
+def several_inferred_dims() -> RuntimeError:
+    """``view``/``reshape`` with more than one -1."""
+    return RuntimeError("only one dimension can be inferred")
+
+
+def shape_invalid(shape: Sequence[int], numel: int) -> RuntimeError:
+    """``view``/``reshape`` to a shape that does not hold the tensor's elements."""
+    return RuntimeError(f"shape '[{_joined(shape)}]' is invalid for input of size {numel}")
+
+
+def view_incompatible() -> RuntimeError:
+    """``view`` of a tensor whose strides cannot give the new shape without a copy."""
+    return RuntimeError("view size is not compatible with input tensor's size and stride (at least one dimension "
+                        "spans across two contiguous subspaces). Use .reshape(...) instead.")
+
+
+def flatten_dims_order() -> RuntimeError:
+    """``flatten`` with ``start_dim`` after ``end_dim``."""
+    return RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+
+
+def split_sizes_sum(length: int, dim: int, sizes: list[int]) -> RuntimeError:
+    """``split`` with sizes that do not add up to the dim's length."""
+    return RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {length} (input tensor's size at "
+                        f"dimension {dim}), but got split_sizes={sizes}")
+
+
+def t_too_many_dims(ndim: int) -> RuntimeError:
+    """``t()`` of a tensor of more than 2 dims."""
+    return RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {ndim}D")
+
+
+def permute_dims_count(ndim: int, count: int) -> RuntimeError:
+    """``permute`` with as many dims as the tensor has not."""
+    return RuntimeError(
+        f"permute(sparse_coo): number of dimensions in the tensor input does not match the length of "
+        f"the desired ordering of dimensions i.e. input.dim() = {ndim} is not equal to len(dims) = {count}"
+    )
+
+
+def permute_duplicate_dims() -> RuntimeError:
+    """``permute`` naming a dim twice."""
+    return RuntimeError("permute(): duplicate dims are not allowed.")
+
+
+def expand_too_few_sizes(type_name: str, shape: Sequence[int], sizes: Sequence[int]) -> RuntimeError:
+    """``expand`` to fewer sizes than the tensor has dims (``type_name``: its legacy type, ``torch.FloatTensor``)."""
+    return RuntimeError(
+        f"expand({type_name}{{[{_joined(shape)}]}}, size=[{_joined(sizes)}]): the number of sizes provided "
+        f"({len(sizes)}) must be greater or equal to the number of dimensions in the tensor ({len(shape)})"
+    )
+
+
+def expand_size_mismatch(size: int, existing: int, dim: int, target: Sequence[int],
+                         tensor: Sequence[int]) -> RuntimeError:
+    """``expand`` (or a bias added in ``linear``) changing a dim of size other than 1."""
+    return RuntimeError(
+        f"The expanded size of the tensor ({size}) must match the existing size ({existing}) at non-singleton "
+        f"dimension {dim}.  Target sizes: [{_joined(target)}].  Tensor sizes: [{_joined(tensor)}]"
+    )
+
+
+def repeat_too_few_dims() -> RuntimeError:
+    """``repeat`` with fewer repeats than the tensor has dims."""
+    return RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor")
+
+
+def cat_zero_dim(position: int) -> RuntimeError:
+    """``cat`` of a 0-d tensor."""
+    return RuntimeError(f"zero-dimensional tensor (at position {position}) cannot be concatenated")
+
+
+def cat_dims_mismatch(first: int, other: int) -> RuntimeError:
+    """``cat`` of tensors with different numbers of dims."""
+    return RuntimeError(f"Tensors must have same number of dimensions: got {first} and {other}")
+
+
+def cat_size_mismatch(dim: int, expected: int, got: int, position: int) -> RuntimeError:
+    """``cat`` of tensors whose sizes differ in a dim other than the one joined."""
+    return RuntimeError(f"Sizes of tensors must match except in dimension {dim}. Expected size {expected} but got "
+                        f"size {got} for tensor number {position} in the list.")
+
+
+def stack_size_mismatch(first: Sequence[int], shape: Sequence[int], position: int) -> RuntimeError:
+    """``stack`` of tensors of different shapes."""
+    return RuntimeError(f"stack expects each tensor to be equal size, but got {list(first)} at entry 0 and "
+                        f"{list(shape)} at entry {position}")
+
+
+# ----- matmul and linear ----------------------------------------------------------------------------------------
+def needs_1d(function: str, a_ndim: int, b_ndim: int) -> RuntimeError:
+    """``matmul`` or ``linear`` with a 0-d operand."""
+    return RuntimeError(f"both arguments to {function} need to be at least 1D, but they are {a_ndim}D and "
+                        f"{b_ndim}D")
+
+
+def dot_dtypes(a: DTypeLike, b: DTypeLike) -> RuntimeError:
+    """``matmul`` of two vectors of different dtypes (PyTorch's ``dot``)."""
+    return RuntimeError(f"dot : expected both vectors to have same dtype, but found {_named(a).scalar_name} and "
+                        f"{_named(b).scalar_name}")
+
+
+def addmv_dtypes(matrix: DTypeLike, vector: DTypeLike) -> RuntimeError:
+    """``matmul`` of a matrix and a vector of different dtypes (PyTorch's ``addmv``)."""
+    vec, mat = _named(vector).scalar_name, _named(matrix).scalar_name
+    return RuntimeError(f"addmv input tensors must have the same dtype, but got {vec}, {mat}, and {vec}")
+
+
+def mm_dtypes(a: DTypeLike, b: DTypeLike) -> RuntimeError:
+    """``matmul`` of matrices (or batches) of different dtypes (PyTorch's ``mm``/``bmm``)."""
+    return RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_named(a).cpp_name} != "
+                        f"{_named(b).cpp_name}")
+
+
+def linear_dtypes(x: DTypeLike, weight: DTypeLike) -> RuntimeError:
+    """``linear`` of an input and a weight of different dtypes (PyTorch's ``addmm``)."""
+    return RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_named(x).scalar_name} and "
+                        f"{_named(weight).scalar_name}")
+
+
+def dot_sizes(a: int, b: int) -> RuntimeError:
+    """``matmul`` of two vectors of different lengths."""
+    return RuntimeError(f"inconsistent tensor size, expected tensor [{a}] and src [{b}] to have the same number of "
+                        f"elements, but got {a} and {b} elements respectively")
+
+
+def addmv_sizes(matrix: Sequence[int], vector: int) -> RuntimeError:
+    """``matmul`` of a matrix and a vector whose length is not the matrix's column count."""
+    return RuntimeError(f"size mismatch, got input ({matrix[0]}), mat ({_by(matrix)}), vec ({vector})")
+
+
+def mm_shapes(a: Sequence[int], b: Sequence[int]) -> RuntimeError:
+    """``matmul`` (or ``linear``, with the weight transposed) of matrices whose inner sizes differ."""
+    return RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_by(a)} and {_by(b)})")
+
+
+def bmm_sizes(a: Sequence[int], b: Sequence[int], k_a: int, k_b: int) -> RuntimeError:
+    """Batched ``matmul`` whose inner sizes (``k_a`` of ``a``, ``k_b`` of ``b``) differ."""
+    return RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                        f"[{np.prod(a[:-2], dtype=int)}, {k_a}] but got: [{np.prod(b[:-2], dtype=int)}, {k_b}].")
+
+
+# ----- dtypes and promotion -------------------------------------------------------------------------------------
+def not_implemented(kernel: str, dtype: DTypeLike) -> NotImplementedError:
+    """A PyTorch kernel that is not built for ``dtype`` (``"abs_cpu" not implemented for 'Bool'``)."""
+    return NotImplementedError(f"\"{kernel}\" not implemented for '{_named(dtype).scalar_name}'")
+
+
+def check_floating_kernel(kernel: str, dtype: DTypeLike) -> None:
+    """``not_implemented`` for a PyTorch kernel built only for floating dtypes (``mse_cpu``, ``batch_norm``)."""
+    if not (dtype.kind == "f" if isinstance(dtype, np.dtype) else dtype.is_floating_point):
+        raise not_implemented(kernel, dtype)
+
+
+def scalar_overflow(dtype: DTypeLike) -> RuntimeError:
+    """A Python number that does not fit the dtype it is converted to."""
+    return RuntimeError(f"value cannot be converted to type {_named(dtype).cpp_source_name} without overflow")
+
+
+def check_scalar(value: Any, dtype: np.dtype) -> None:
+    """PyTorch's ``checked_convert`` of a Python number to a tensor's dtype (fill values, clamp bounds, slopes):
+    ``scalar_overflow`` where the number overflows the dtype. Floats may be inf or NaN in float dtypes but not in
+    integer ones; negative integers wrap into unsigned ones down to -max; bools, and bool tensors, pass."""
+    if dtype.kind == "b" or isinstance(value, (bool, np.bool_)):
+        return
+    if dtype.kind == "f":
+        largest = float(np.finfo(dtype).max)
+        bad = isinstance(value, (float, np.floating)) and math.isfinite(value) and abs(value) > largest
+    else:
+        info = np.iinfo(dtype)
+        if isinstance(value, (float, np.floating)):
+            bad = not float(info.min) <= value <= float(info.max)  # NaN too
+        elif info.min == 0:
+            bad = value > info.max or -value > info.max
+        else:
+            bad = not info.min <= value <= info.max
+    if bad:
+        raise scalar_overflow(dtype)
+
+
+_INVERT_HINT = "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
+
+
+def bool_subtraction(both: bool) -> RuntimeError:
+    """Subtraction with a bool tensor (``both``: two of them)."""
+    if both:
+        return RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                            "Use the `^` or `logical_xor()` operator instead.")
+    return RuntimeError(f"Subtraction, the `-` operator, with a bool tensor is not supported. {_INVERT_HINT}")
+
+
+def bool_negation() -> RuntimeError:
+    """Negation of a bool tensor."""
+    return RuntimeError(f"Negation, the `-` operator, on a bool tensor is not supported. {_INVERT_HINT}")
+
+
+def relu_bool() -> RuntimeError:
+    """``relu`` of a bool tensor."""
+    return RuntimeError("Boolean inputs not supported for relu")
+
+
+def integer_negative_power() -> RuntimeError:
+    """An integer tensor to a negative integer power."""
+    return RuntimeError("Integers to negative integer powers are not allowed.")
+
+
+def where_condition_dtype(dtype: DTypeLike) -> RuntimeError:
+    """``where`` with a condition that is not bool."""
+    return RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
+                        f"{_named(dtype).scalar_name}")
+
+
+def masked_fill_mask_dtype(dtype: DTypeLike) -> RuntimeError:
+    """``masked_fill`` with a mask that is not bool."""
+    return RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
+                        f"{_named(dtype).scalar_name.lower()}")
+
+
+def expected_scalar_type(expected: DTypeLike, found: DTypeLike) -> RuntimeError:
+    """A kernel given a tensor of another dtype than it expects (``nll_loss``'s weight or spatial target)."""
+    return RuntimeError(f"expected scalar type {_named(expected).scalar_name} but found {_named(found).scalar_name}")
+
+
+def mean_dtype(dtype: DTypeLike) -> RuntimeError:
+    """``mean`` of a tensor that is not floating point."""
+    return RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point or "
+                        f"complex dtype. Got: {_named(dtype).scalar_name}")
+
+
+def std_var_dtype() -> RuntimeError:
+    """``std`` or ``var`` of a tensor that is not floating point."""
+    return RuntimeError("std and var only support floating point and complex dtypes")
+
+
+def bool_input(function: str) -> RuntimeError:
+    """``argmax``/``argmin`` of a bool tensor."""
+    return RuntimeError(f"{function}(): does not support bool input")
+
+
+def module_to_dtype(dtype: Any) -> TypeError:
+    """``Module.to`` with a dtype that is not floating point."""
+    return TypeError(f"nn.Module.to only accepts floating point or complex dtypes, but got desired dtype={dtype!r}")
+
+
+# ----- reductions -----------------------------------------------------------------------------------------------
+def reduction_dim_needed(function: str) -> RuntimeError:
+    """``max``/``argmax``... over all of an empty tensor."""
+    return RuntimeError(f"{function}(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
+                        "reduction dim with the 'dim' argument.")
+
+
+def reduction_dim_empty(function: str, dim: int) -> IndexError:
+    """``max``/``min`` along a dim of size 0."""
+    return IndexError(f"{function}(): Expected reduction dim {dim} to have non-zero size.")
+
+
+def degrees_of_freedom_warning() -> str:
+    """The warning for ``var``/``std`` with a correction of at least the number of values reduced."""
+    return ("var(): degrees of freedom is <= 0. Correction should be strictly less than the reduction factor (input "
+            "numel divided by output numel).")
+
+
+# ----- indexing, gather and scatter -----------------------------------------------------------------------------
+def index_of_0d() -> IndexError:
+    """An integer index into a 0-d tensor."""
+    return IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ "
+                      "to convert a 0-dim tensor to a number")
+
+
+def slice_of_0d() -> IndexError:
+    """A slice of a 0-d tensor."""
+    return IndexError("slice() cannot be applied to a 0-dim tensor.")
+
+
+def too_many_indices(ndim: int) -> IndexError:
+    """An index with more entries than the tensor has dims."""
+    return IndexError(f"too many indices for tensor of dimension {ndim}")
+
+
+def invalid_index(key: Any) -> IndexError:
+    """An index entry that is none of int, slice, None, Ellipsis or an integer/bool tensor (a float)."""
+    return IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid "
+                      f"indices (got {type(key).__name__})")
+
+
+def index_tensor_dtype() -> IndexError:
+    """An index tensor that is neither integer nor bool."""
+    return IndexError("tensors used as indices must be long, int, byte or bool tensors")
+
+
+def index_error(error: IndexError) -> IndexError:
+    """numpy's IndexError for an index out of range, as PyTorch words it (``dimension`` for numpy's ``axis``)."""
+    return IndexError(str(error).replace("axis", "dimension"))
+
+
+def slice_step() -> ValueError:
+    """A slice with a step of 0 or less."""
+    return ValueError("step must be greater than zero")
+
+
+def index_dtype(function: str) -> RuntimeError:
+    """``gather``/``scatter`` with an index tensor that is not integer."""
+    return RuntimeError(f"{function}(): Expected dtype int32/int64 for index")
+
+
+def index_dims() -> RuntimeError:
+    """``gather``/``scatter`` with an index of another number of dims than the input."""
+    return RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+
+
+def index_out_of_bounds(index: int, dim: int, size: int) -> RuntimeError:
+    """``gather``/``scatter`` with an index outside the dim's size."""
+    return RuntimeError(f"index {index} is out of bounds for dimension {dim} with size {size}")
+
+
+def index_size(dim: int, index: Sequence[int], other: str, shape: Sequence[int], axis: int) -> RuntimeError:
+    """``gather``/``scatter`` with an index larger than ``other`` (``self`` or ``src``) in a dim but ``axis``."""
+    return RuntimeError(f"Size does not match at dimension {dim} expected index {list(index)} to be smaller than "
+                        f"{other} {list(shape)} apart from dimension {axis}")
+
+
+def scatter_dtypes() -> RuntimeError:
+    """``scatter`` of a ``src`` tensor of another dtype than the input."""
+    return RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+
+
+# ----- factories and random numbers -----------------------------------------------------------------------------
+def arange_zero_step() -> RuntimeError:
+    """``arange`` with step 0."""
+    return RuntimeError("step must be nonzero")
+
+
+def arange_step_sign() -> RuntimeError:
+    """``arange`` whose step points away from ``end``."""
+    return RuntimeError("upper bound and larger bound inconsistent with step sign")
+
+
+def negative_dimension(size: int, shape: Sequence[int]) -> RuntimeError:
+    """A factory (``rand``, ``randperm``...) asked for a negative size."""
+    return RuntimeError(f"Trying to create tensor with negative dimension {size}: {list(shape)}")
+
+
+def manual_seed_type(seed: Any) -> RuntimeError:
+    """``manual_seed`` of something that is not an integer."""
+    return RuntimeError(f"manual_seed expected a long, but got {type(seed).__name__}")
+
+
+def long_overflow() -> ValueError:
+    """A seed or bound that does not fit a C++ ``long long`` (a seed may reach 2⁶⁴)."""
+    return ValueError("Overflow when unpacking long long")
+
+
+def rng_state_type() -> TypeError:
+    """``set_rng_state`` of something that is not a uint8 array (a ByteTensor)."""
+    return TypeError("RNG state must be a torch.ByteTensor")
+
+
+def rng_state_size(expected: int, found: int) -> RuntimeError:
+    """``set_rng_state`` of an array of the wrong size."""
+    return RuntimeError(f"Expected a CPUGeneratorImplState of size {expected} but found the input RNG state size to "
+                        f"be {found}")
+
+
+def rng_state_invalid() -> RuntimeError:
+    """``set_rng_state`` of bytes that are no mt19937 state."""
+    return RuntimeError("Invalid mt19937 state")
+
+
+def randint_range(low: int, high: int) -> RuntimeError:
+    """``randint`` with ``low >= high``."""
+    return RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+
+
+def randint_cast_range(low: int, high: int) -> RuntimeError:
+    """``randint`` into a float dtype whose rounding of ``low`` and ``high`` leaves no range."""
+    return RuntimeError("random_ expects 'from' casted to dtype to be less than 'to' casted to dtype, but got "
+                        f"from={low} >= to={high}")
+
+
+def bound_out_of_range(name: str, dtype: DTypeLike) -> RuntimeError:
+    """A random bound (``from``, ``to``, ``to - 1``) outside the range of the dtype drawn into."""
+    return RuntimeError(f"{name} is out of bounds for {_named(dtype).cpp_name}")
+
+
+def uniform_range(low: float, high: float) -> RuntimeError:
+    """``uniform_`` with ``from > to``."""
+    return RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={low:g} > to={high:g}")
+
+
+def uniform_span(dtype: DTypeLike, low: float, high: float) -> RuntimeError:
+    """``uniform_`` whose ``to - from`` overflows the dtype."""
+    return RuntimeError(f"uniform_ expects to-from <= std::numeric_limits<{_named(dtype).scalar_name}>::max(), but "
+                        f"found to={high:g} and from={low:g} which result in to-from to exceed the limit")
+
+
+def normal_std(std: float) -> RuntimeError:
+    """``normal_``/``randn`` with a negative (or NaN) standard deviation."""
+    return RuntimeError(f"normal expects std >= 0.0, but found std {float(std):g}")
+
+
+def randint_precision_warning(name: str, digits: int, dtype: DTypeLike) -> str:
+    """The warning for ``randint`` into a float dtype with a bound past 2^digits, where integers stop being exact."""
+    return (f"{name} is out of bounds [-(2^{digits}), 2^{digits}]. Due to precision limitations "
+            f"{_named(dtype).cpp_name} can support discrete uniform distribution only within this range. This warning "
+            "will become an error in version 1.7 release, please fix the code in advance")
+
+
+def randperm_precision(digits: int, dtype: DTypeLike) -> RuntimeError:
+    """``randperm(n)`` into a float dtype that cannot hold every integer below ``n``."""
+    return RuntimeError(f"n cannot be greater than 2^{digits}+1 for {_named(dtype).scalar_name} type.")
+
+
+# ----- nn.functional: losses, activations, normalization, dropout -----------------------------------------------
+def check_reduction(reduction: str) -> None:
+    """A loss's ``reduction`` must be ``'none'``, ``'mean'`` or ``'sum'``."""
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def size_average_warning(reduction: str) -> str:
+    """The warning for a loss module given the old ``size_average``/``reduce`` arguments."""
+    return f"size_average and reduce args will be deprecated, please use reduction='{reduction}' instead."
+
+
+def target_size_warning(target: Sequence[int], input: Sequence[int]) -> str:  # noqa: A002  (PyTorch's name)
+    """The warning for ``mse_loss``/``l1_loss`` with a target that broadcasts against the input."""
+    return (f"Using a target size ({target}) that is different to the input size ({input}). This will likely lead "
+            "to incorrect results due to broadcasting. Please ensure they have the same size.")
+
+
+def weight_size() -> ValueError:
+    """``mse_loss``/``l1_loss`` with a weight shaped otherwise than the input."""
+    return ValueError("Weights and input must have the same size.")
+
+
+def probabilities_range(name: str) -> RuntimeError:
+    """``binary_cross_entropy`` with an input or target outside [0, 1] (or NaN)."""
+    return RuntimeError(f"all elements of {name} should be between 0 and 1")
+
+
+def bce_target_size(target: Sequence[int], input: Sequence[int]) -> ValueError:  # noqa: A002
+    """``binary_cross_entropy`` with a target shaped otherwise than the input."""
+    return ValueError(f"Using a target size ({target}) that is different to the input size ({input}) is deprecated. "
+                      "Please ensure they have the same size.")
+
+
+def bce_dtype(found: DTypeLike, expected: DTypeLike) -> RuntimeError:
+    """``binary_cross_entropy`` with a target of another dtype than the input."""
+    return RuntimeError(f"Found dtype {_named(found).scalar_name} but expected {_named(expected).scalar_name}")
+
+
+def bce_logits_target_size(target: Sequence[int], input: Sequence[int]) -> ValueError:  # noqa: A002
+    """``binary_cross_entropy_with_logits`` with a target shaped otherwise than the input."""
+    return ValueError(f"Target size ({target}) must be the same as input size ({input})")
+
+
+def implicit_dim_warning(function: str) -> str:
+    """The warning for ``softmax``/``log_softmax`` without a ``dim``."""
+    return (f"Implicit dimension choice for {function} has been deprecated. Change the call to include dim=X as an "
+            "argument.")
+
+
+def nll_input_dims(ndim: int) -> ValueError:
+    """``nll_loss`` of a 0-d input."""
+    return ValueError(f"Expected 1 or more dimensions (got {ndim})")
+
+
+def nll_batch_size(input_batch: int, target_batch: int) -> ValueError:
+    """``nll_loss`` with input and target of different batch sizes."""
+    return ValueError(f"Expected input batch_size ({input_batch}) to match target batch_size ({target_batch}).")
+
+
+def nll_target_size(expected: list[int], got: list[int]) -> RuntimeError:
+    """``nll_loss`` of a 3-d or 5-d+ input with a target of the wrong spatial shape."""
+    return RuntimeError(f"Expected target size {expected}, got {got}")
+
+
+def nll_weight_requires_grad() -> RuntimeError:
+    """``nll_loss`` in grad mode with a weight that requires grad."""
+    return RuntimeError("The function 'nll_loss_forward' is not differentiable with respect to argument 'weight'. "
+                        "This input cannot have requires_grad True.")
+
+
+def nll_spatial_target_dims(ndim: int) -> RuntimeError:
+    """``nll_loss`` of a 4-d input with a target that is not 3-d."""
+    return RuntimeError(f"only batches of spatial targets supported (3D tensors) but got targets of dimension: {ndim}")
+
+
+def nll_multi_target() -> RuntimeError:
+    """``nll_loss`` of a 1-d or 2-d input with a target of more than 1 dim."""
+    return RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+
+
+def nll_target_dtype(dtype: DTypeLike) -> RuntimeError:
+    """``nll_loss`` with a target that is neither int64 nor uint8."""
+    return RuntimeError(f"expected target dtype to be Long or Byte, but got {_named(dtype).scalar_name}")
+
+
+def nll_1d_target_size(size: int) -> ValueError:
+    """``nll_loss`` of a 1-d input with a 1-d target of more than one element."""
+    return ValueError(f"For 1D input, 1D target must have size 1, but got target size: {size}")
+
+
+def nll_weight_classes(classes: int, shape: list[int]) -> RuntimeError:
+    """``nll_loss`` of a 1-d or 2-d input with a weight that is not one value per class."""
+    return RuntimeError(f"weight tensor should be defined either for all {classes} classes or no classes but got "
+                        f"weight tensor of shape: {shape}")
+
+
+def nll_weight_all_classes() -> RuntimeError:
+    """``nll_loss`` of a 3-d+ input with a weight that is not one value per class."""
+    return RuntimeError("weight tensor should be defined either for all or no classes")
+
+
+def nll_spatial_size(input: list[int], target: list[int]) -> RuntimeError:  # noqa: A002
+    """``nll_loss`` of a 4-d input with a target of another batch or spatial shape."""
+    return RuntimeError(f"size mismatch (got input: {input} , target: {target}")
+
+
+def check_label_smoothing(label_smoothing: float) -> None:
+    """``cross_entropy``'s ``label_smoothing`` must be at most 1."""
+    if label_smoothing > 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing:g}")
+
+
+def cross_entropy_target_dtype(dtype: DTypeLike) -> RuntimeError:
+    """``cross_entropy`` with class probabilities that are not floating point."""
+    return RuntimeError(f"Expected floating point type for target with class probabilities, got "
+                        f"{_named(dtype).scalar_name}")
+
+
+def cross_entropy_ignore_index() -> RuntimeError:
+    """``cross_entropy`` with class probabilities and an ``ignore_index``."""
+    return RuntimeError("ignore_index is not supported for floating point target")
+
+
+def cross_entropy_weight(classes: int, shape: list[int]) -> RuntimeError:
+    """``cross_entropy`` with class probabilities and a weight that is not one value per class."""
+    return RuntimeError(f"cross_entropy: weight tensor should be defined either for all {classes} classes or no "
+                        f"classes but got weight tensor of shape: {shape}")
+
+
+def one_hot_dtype() -> RuntimeError:
+    """``one_hot`` of a tensor that is not int64."""
+    return RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+
+
+def one_hot_empty() -> RuntimeError:
+    """``one_hot`` of an empty tensor without ``num_classes``."""
+    return RuntimeError("Can not infer total number of classes from empty tensor.")
+
+
+def one_hot_negative() -> RuntimeError:
+    """``one_hot`` of a negative class."""
+    return RuntimeError("Class values must be non-negative.")
+
+
+def one_hot_too_large() -> RuntimeError:
+    """``one_hot`` of a class not below ``num_classes``."""
+    return RuntimeError("Class values must be smaller than num_classes.")
+
+
+def batch_norm_one_value(size: Sequence[int]) -> ValueError:
+    """``batch_norm`` in training with one value per channel."""
+    return ValueError(f"Expected more than 1 value per channel when training, got input size {size}")
+
+
+def batch_norm_eps(eps: float, training: bool) -> ValueError:
+    """``batch_norm`` with an eps that is not positive (in training) or negative."""
+    if training:
+        return ValueError(f"batch_norm eps must be positive during training, but got {eps}")
+    return ValueError(f"batch_norm eps must be non-negative, but got {eps}")
+
+
+def batch_norm_missing(name: str) -> RuntimeError:
+    """``batch_norm`` in evaluation mode without a running statistic."""
+    return RuntimeError(f"{name} must be defined in evaluation mode")
+
+
+def batch_norm_size(name: str, features: int, numel: int) -> RuntimeError:
+    """``batch_norm`` with a statistic, weight or bias that is not one value per channel."""
+    return RuntimeError(f"{name} should contain {features} elements not {numel}")
+
+
+def batch_norm_dtypes() -> RuntimeError:
+    """``batch_norm`` with statistics, weight or bias of another dtype than the input."""
+    return RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+
+
+def batch_norm_1d_input(ndim: int) -> ValueError:
+    """``BatchNorm1d`` of an input that is neither 2-d nor 3-d."""
+    return ValueError(f"expected 2D or 3D input (got {ndim}D input)")
+
+
+def check_dropout_probability(p: float) -> None:
+    """``dropout``'s ``p`` must be in [0, 1]."""
+    if p < 0 or p > 1:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+# ----- nn.Module, containers and nn.init -------------------------------------------------------------------------
+def missing_forward(module: str) -> NotImplementedError:
+    """Calling a module whose class defines no ``forward``."""
+    return NotImplementedError(f'Module [{module}] is missing the required "forward" function')
+
+
+def assigned_before_init(kind: str) -> AttributeError:
+    """Assigning a parameter or module (``kind``) to a module before ``Module.__init__`` ran."""
+    return AttributeError(f"cannot assign {kind} before Module.__init__() call")
+
+
+def assigned_wrong_type(type_name: str, role: str, name: str) -> TypeError:
+    """Assigning something of the wrong type to a registered parameter, child module or buffer (``role``)."""
+    expected = {"parameter": "minigrad.nn.Parameter", "child module": "minigrad.nn.Module",
+                "buffer": "minigrad.Tensor"}[role]
+    return TypeError(f"cannot assign '{type_name}' as {role} '{name}' ({expected} or None expected)")
+
+
+def register_not_parameter(type_name: str, name: str) -> TypeError:
+    """``register_parameter`` of something that is not a Parameter (or None)."""
+    return TypeError(f"cannot assign '{type_name}' object to parameter '{name}' (minigrad.nn.Parameter or None "
+                     "required)")
+
+
+def no_attribute(type_name: str, name: str) -> AttributeError:
+    """Reading an attribute a module does not have."""
+    return AttributeError(f"'{type_name}' object has no attribute '{name}'")
+
+
+def training_mode_not_bool() -> ValueError:
+    """``train(mode)`` with a mode that is not a bool."""
+    return ValueError("training mode is expected to be boolean")
+
+
+def state_dict_not_mapping(state_dict: Any) -> TypeError:
+    """``load_state_dict`` of something that is not a mapping."""
+    return TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
+
+
+def missing_keys(keys: list[str]) -> str:
+    """One problem of a strict ``load_state_dict``: the module's keys the state dict lacks."""
+    return "Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in keys) + ". "
+
+
+def unexpected_keys(keys: list[str]) -> str:
+    """One problem of a strict ``load_state_dict``: the state dict's keys the module lacks."""
+    return "Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in keys) + ". "
+
+
+def state_dict_not_tensor(key: str, value: Any) -> str:
+    """One problem of ``load_state_dict``: a value that is not a tensor."""
+    return (f'While copying the parameter named "{key}", expected minigrad.Tensor or Tensor-like object from '
+            f"checkpoint but received {type(value)}")
+
+
+def state_dict_size_mismatch(key: str, saved: Sequence[int], own: Sequence[int]) -> str:
+    """One problem of ``load_state_dict``: a tensor shaped otherwise than the module's (shapes as ``Size``)."""
+    return (f"size mismatch for {key}: copying a param with shape {saved} from checkpoint, the shape in current "
+            f"model is {own}.")
+
+
+def state_dict_problems(module: str, problems: list[str]) -> RuntimeError:
+    """``load_state_dict`` with the problems above, all listed."""
+    return RuntimeError(f"Error(s) in loading state_dict for {module}:\n\t" + "\n\t".join(problems))
+
+
+def not_a_module(type_name: str) -> TypeError:
+    """``Sequential`` or ``add_module`` given something that is not a Module."""
+    return TypeError(f"{type_name} is not a Module subclass")
+
+
+def module_index(index: int) -> IndexError:
+    """A ``Sequential``/``ModuleList`` index past its length."""
+    return IndexError(f"index {index} is out of range")
+
+
+def extend_not_iterable(modules: Any) -> TypeError:
+    """``ModuleList.extend`` of something that is not iterable."""
+    return TypeError(f"ModuleList.extend should be called with an iterable, but got {type(modules).__name__}")
+
+
+def negative_slope_invalid(param: Any) -> ValueError:
+    """``calculate_gain('leaky_relu', param)`` with a param that is not a number."""
+    return ValueError(f"negative_slope {param} not a valid number")
+
+
+def unsupported_nonlinearity(nonlinearity: str) -> ValueError:
+    """``calculate_gain`` of a nonlinearity it does not know."""
+    return ValueError(f"Unsupported nonlinearity {nonlinearity}")
+
+
+def fan_of_1d() -> ValueError:
+    """A fan-based init (``kaiming_``, ``xavier_``) of a tensor of fewer than 2 dims."""
+    return ValueError("Fan in and fan out can not be computed for tensor with fewer than 2 dimensions")
+
+
+def fan_mode(mode: str) -> ValueError:
+    """A kaiming init with a mode other than ``fan_in`` and ``fan_out``."""
+    return ValueError(f"Mode {mode} not supported, please use one of {['fan_in', 'fan_out']}")
+
+
+def zero_element_init_warning() -> str:
+    """The warning for initializing a tensor with no elements."""
+    return "Initializing zero-element tensors is a no-op"
+
+
+# ----- optimizers and schedulers --------------------------------------------------------------------------------
+def params_is_tensor(type_name: str) -> TypeError:
+    """An optimizer given one tensor instead of an iterable of them (``type_name``: its legacy type)."""
+    return TypeError("params argument given to the optimizer should be an iterable of Tensors or dicts, but got "
+                     + type_name)
+
+
+def empty_params() -> ValueError:
+    """An optimizer given no parameters."""
+    return ValueError("optimizer got an empty parameter list")
+
+
+def param_group_not_dict(group: Any) -> TypeError:
+    """``add_param_group`` of something that is not a dict."""
+    return TypeError(f"param_group must be a dict, but got {type(group).__name__}")
+
+
+def not_optimizable(param: Any) -> TypeError:
+    """An optimizer given a parameter that is not a tensor."""
+    return TypeError("optimizer can only optimize Tensors, but one of the params is " + type(param).__name__)
+
+
+def non_leaf_param() -> ValueError:
+    """An optimizer given a tensor computed by a recorded op."""
+    return ValueError("can't optimize a non-leaf Tensor")
+
+
+def duplicate_params() -> ValueError:
+    """An optimizer given one parameter in two groups."""
+    return ValueError("some parameters appear in more than one parameter group")
+
+
+def state_dict_groups() -> ValueError:
+    """An optimizer's ``load_state_dict`` with another number of groups."""
+    return ValueError("loaded state dict has a different number of parameter groups")
+
+
+def state_dict_group_size() -> ValueError:
+    """An optimizer's ``load_state_dict`` with a group of another size."""
+    return ValueError("loaded state dict contains a parameter group that doesn't match the size of optimizer's group")
+
+
+_HYPERPARAMETER_LABELS = {"lr": "learning rate", "eps": "epsilon value"}
+
+
+def check_nonnegative(**hyperparameters: float) -> None:
+    """An optimizer's hyperparameters must not be negative; PyTorch's error names the first, in the order given:
+    ``Invalid learning rate: -1``."""
+    for name, value in hyperparameters.items():
+        if not 0.0 <= value:
+            raise ValueError(f"Invalid {_HYPERPARAMETER_LABELS.get(name, name + ' value')}: {value}")
+
+
+def check_betas(betas: tuple[float, float]) -> None:
+    """Adam's and NAdam's betas must lie in [0, 1)."""
+    for index, beta in enumerate(betas):
+        if not 0.0 <= beta < 1.0:
+            raise ValueError(f"Invalid beta parameter at index {index}: {beta}")
+
+
+def check_fused(fused: bool | None, differentiable: bool, foreach: bool | None) -> None:
+    """The option combinations PyTorch's fused optimizers refuse."""
+    if fused:
+        if differentiable:
+            raise RuntimeError("`fused` does not support `differentiable`")
+        if foreach:
+            raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+
+
+def invalid_rho(rho: float) -> ValueError:
+    """Adadelta with a rho outside [0, 1]."""
+    return ValueError(f"Invalid rho value: {rho}")
+
+
+def betas_types() -> ValueError:
+    """Adam with betas that are not both floats."""
+    return ValueError("betas must be either both floats or both Tensors")
+
+
+def nesterov_momentum() -> ValueError:
+    """SGD with Nesterov momentum but no momentum, or with dampening."""
+    return ValueError("Nesterov momentum requires a momentum and zero dampening")
+
+
+def not_an_optimizer(optimizer: Any) -> TypeError:
+    """A scheduler given something that is not an optimizer."""
+    return TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+
+
+def initial_lr_missing(group: int) -> KeyError:
+    """A scheduler resumed (``last_epoch >= 0``) on an optimizer whose groups have no ``initial_lr``."""
+    return KeyError(
+        f"param 'initial_lr' is not specified in param_groups[{group}] when resuming scheduler with last_epoch >= 0.\n"
+        "This typically happens when:\n1. You're trying to resume training from a checkpoint but haven't properly "
+        "loaded the optimizer state\n2. You're using last_epoch >= 0 for a fresh training run (not recommended)"
+    )
+
+
+# ----- data loading ---------------------------------------------------------------------------------------------
+def collate_type(found: Any) -> TypeError:
+    """``default_collate`` of a batch holding something it cannot collate (``found``: its type or dtype)."""
+    return TypeError(f"default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found "
+                     f"{found}")
+
+
+def collate_sizes() -> RuntimeError:
+    """``default_collate`` of sequences of different lengths."""
+    return RuntimeError("each element in list of batch should be of equal size")
+
+
+def negative_num_workers() -> ValueError:
+    """A DataLoader with a negative ``num_workers``."""
+    return ValueError("num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.")
+
+
+def sampler_with_shuffle() -> ValueError:
+    """A DataLoader given both a sampler and ``shuffle``."""
+    return ValueError("sampler option is mutually exclusive with shuffle")
+
+
+def batch_sampler_exclusive() -> ValueError:
+    """A DataLoader given a batch sampler and an option it replaces."""
+    return ValueError("batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last")
+
+
+def no_batching_with_drop_last() -> ValueError:
+    """A DataLoader with ``batch_size=None`` and ``drop_last``."""
+    return ValueError("batch_size=None option disables auto-batching and is mutually exclusive with drop_last")
+
+
+def dataset_getitem() -> NotImplementedError:
+    """Indexing a Dataset subclass that defines no ``__getitem__``."""
+    return NotImplementedError("Subclasses of Dataset should implement __getitem__.")
+
+
+def tensor_dataset_sizes() -> AssertionError:
+    """A TensorDataset of tensors with different first dims."""
+    return AssertionError("Size mismatch between tensors")
+
+
+def concat_dataset_empty() -> AssertionError:
+    """A ConcatDataset of no datasets."""
+    return AssertionError("datasets should not be an empty iterable")
+
+
+def concat_dataset_index() -> ValueError:
+    """A ConcatDataset index below minus its length."""
+    return ValueError("absolute value of index should not exceed dataset length")
+
+
+def split_fraction(index: int) -> ValueError:
+    """``random_split`` with a fraction outside [0, 1]."""
+    return ValueError(f"Fraction at index {index} is not between 0 and 1")
+
+
+def empty_split_warning(index: int) -> str:
+    """The warning for ``random_split`` fractions that leave a split empty."""
+    return f"Length of split at index {index} is 0. This might result in an empty dataset."
+
+
+def split_lengths() -> ValueError:
+    """``random_split`` with lengths that do not add up to the dataset's."""
+    return ValueError("Sum of input lengths does not equal the length of the input dataset!")
+
+
+def sampler_replacement(replacement: Any) -> TypeError:
+    """A RandomSampler with a ``replacement`` that is not a bool."""
+    return TypeError(f"replacement should be a boolean value, but got replacement={replacement}")
+
+
+def sampler_num_samples(num_samples: Any) -> ValueError:
+    """A RandomSampler with a ``num_samples`` that is not a positive integer."""
+    return ValueError(f"num_samples should be a positive integer value, but got num_samples={num_samples}")
+
+
+def batch_size_not_positive(batch_size: Any) -> ValueError:
+    """A BatchSampler with a ``batch_size`` that is not a positive integer."""
+    return ValueError(f"batch_size should be a positive integer value, but got batch_size={batch_size}")
+
+
+def drop_last_not_bool(drop_last: Any) -> ValueError:
+    """A BatchSampler with a ``drop_last`` that is not a bool."""
+    return ValueError(f"drop_last should be a boolean value, but got drop_last={drop_last}")
