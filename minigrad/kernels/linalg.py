@@ -10,21 +10,21 @@ import numpy as np
 from numba import njit
 
 from . import mode
-from ._scalar import like
 from .exact import products
 from .layout import broadcast_shapes, copy, readonly
 
 
 @njit(cache=True)
 def _matmul_loop(a, b, out):
-    """out[..., i, j] = sum_k a[..., i, k] * b[..., k, j], summed in order, in the operands' dtype."""
+    """out[..., i, j] = sum_k a[..., i, k] * b[..., k, j], summed in order of k, in the operands' dtype. (Row i of
+    out gathers a[i, k] times row k of b for each k in turn: each sum still runs in order of k, and the innermost
+    loop walks rows, which is kind to the cache.)"""
     for p in range(out.shape[0]):
         for i in range(out.shape[1]):
-            for j in range(out.shape[2]):
-                acc = like(0, out[p, i, j])  # a zero of out's dtype (the value read is unused)
-                for k in range(a.shape[2]):
-                    acc += a[p, i, k] * b[p, k, j]
-                out[p, i, j] = acc
+            out[p, i, :] = 0
+            for k in range(a.shape[2]):
+                for j in range(out.shape[2]):
+                    out[p, i, j] += a[p, i, k] * b[p, k, j]
 
 
 def _batches(x: np.ndarray, batch: tuple[int, ...], rows: int, cols: int) -> np.ndarray:
