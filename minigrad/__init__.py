@@ -186,6 +186,136 @@ __all__ = [
     "zeros_like",
 ]
 
+# ----- creation, randomness, metadata and global settings -----------------------------------------------------
+from . import accelerator  # noqa: E402
+from .autograd.grad_mode import inference_mode, is_inference_mode_enabled  # noqa: E402
+from .factories import (  # noqa: E402
+    as_tensor,
+    bernoulli,
+    empty_like,
+    eye,
+    full_like,
+    is_floating_point,
+    is_tensor,
+    linspace,
+    logspace,
+    multinomial,
+    normal,
+    numel,
+    poisson,
+    rand_like,
+    randint_like,
+    randn_like,
+    set_default_dtype,
+)
+from .printing import set_printoptions  # noqa: E402
+
+__all__ += ["accelerator", "as_tensor", "bernoulli", "empty_like", "eye", "full_like", "inference_mode",
+            "is_floating_point", "is_inference_mode_enabled", "is_tensor", "linspace", "logspace", "multinomial",
+            "normal", "numel", "poisson", "rand_like", "randint_like", "randn_like", "set_default_dtype",
+            "set_printoptions"]
+
+
+# ----- linalg: the matrix products -----
+mm, bmm, mv, dot, vdot, outer, inner, addmm, addmv, baddbmm = map(
+    _module_form, (Tensor.mm, Tensor.bmm, Tensor.mv, Tensor.dot, Tensor.vdot, Tensor.outer, Tensor.inner,
+                  Tensor.addmm, Tensor.addmv, Tensor.baddbmm)
+)
+__all__ += ["addmm", "addmv", "baddbmm", "bmm", "dot", "inner", "mm", "mv", "outer", "vdot"]
+trace, diag, diagonal, diag_embed, tril, triu, kron, cross = map(
+    _module_form, (Tensor.trace, Tensor.diag, Tensor.diagonal, Tensor.diag_embed, Tensor.tril, Tensor.triu,
+                  Tensor.kron, Tensor.cross)
+)
+__all__ += ["cross", "diag", "diag_embed", "diagonal", "kron", "trace", "tril", "triu"]
+
+
+def einsum(equation: str, *operands: Tensor | list[Tensor]) -> Tensor:
+    """The sum, over the letters of ``equation`` missing from its output, of the product of the operands at their
+    letters: ``einsum("ij,jk->ik", a, b)`` is a @ b. The operands may also come as one list."""
+    from .ops.linalg import Einsum
+    from .tensor import apply
+
+    tensors = operands[0] if len(operands) == 1 and isinstance(operands[0], list | tuple) else operands
+    return apply(Einsum, *tensors, equation=equation)
+
+
+__all__ += ["einsum"]
+
+from . import linalg  # noqa: E402  (torch.linalg: it builds on the Tensor above)
+
+norm = _module_form(Tensor.norm)
+__all__ += ["linalg", "norm"]
+
+
+# ----- reductions and ordering -----
+amax, amin, logsumexp, sort, argsort, msort, topk, kthvalue, median, mode = map(
+    _module_form, (Tensor.amax, Tensor.amin, Tensor.logsumexp, Tensor.sort, Tensor.argsort, Tensor.msort, Tensor.topk,
+                  Tensor.kthvalue, Tensor.median, Tensor.mode)
+)
+cumprod, cummax, cummin, logcumsumexp, count_nonzero, nonzero, argwhere = map(
+    _module_form, (Tensor.cumprod, Tensor.cummax, Tensor.cummin, Tensor.logcumsumexp, Tensor.count_nonzero,
+                  Tensor.nonzero, Tensor.argwhere)
+)
+
+
+def var_mean(input: Tensor, dim: "int | tuple[int, ...] | None" = None, unbiased: "bool | None" = None,  # noqa: A002
+             keepdim: "bool" = False, *, correction: "float | None" = None) -> tuple[Tensor, Tensor]:
+    """(var, mean) of ``input`` over ``dim``, each with its own gradient (``var`` and ``mean`` as they are)."""
+    return input.var(dim, unbiased, keepdim, correction=correction), input.mean(dim, keepdim)
+
+
+def std_mean(input: Tensor, dim: "int | tuple[int, ...] | None" = None, unbiased: "bool | None" = None,  # noqa: A002
+             keepdim: "bool" = False, *, correction: "float | None" = None) -> tuple[Tensor, Tensor]:
+    """(std, mean) of ``input`` over ``dim``, each with its own gradient (``std`` and ``mean`` as they are)."""
+    return input.std(dim, unbiased, keepdim, correction=correction), input.mean(dim, keepdim)
+
+
+__all__ += ["amax", "amin", "argsort", "argwhere", "count_nonzero", "cummax", "cummin", "cumprod", "kthvalue",
+            "logcumsumexp", "logsumexp", "median", "mode", "msort", "nonzero", "sort", "std_mean", "topk", "var_mean"]
+
+# ----- shape and selection ------------------------------------------------------------------------------------------
+from .functions import (  # noqa: E402
+    atleast_1d,
+    atleast_2d,
+    atleast_3d,
+    broadcast_tensors,
+    column_stack,
+    dstack,
+    hstack,
+    meshgrid,
+    vstack,
+)
+
+unflatten, swapaxes, swapdims, movedim, moveaxis, narrow, unbind, tensor_split, broadcast_to = map(
+    _module_form, (Tensor.unflatten, Tensor.swapaxes, Tensor.swapdims, Tensor.movedim, Tensor.moveaxis, Tensor.narrow,
+                   Tensor.unbind, Tensor.tensor_split, Tensor.broadcast_to)
+)
+flip, fliplr, flipud, roll, rot90, tile, repeat_interleave = map(
+    _module_form, (Tensor.flip, Tensor.fliplr, Tensor.flipud, Tensor.roll, Tensor.rot90, Tensor.tile,
+                   Tensor.repeat_interleave)
+)
+index_select, masked_select, take, take_along_dim, index_add, scatter_add = map(
+    _module_form, (Tensor.index_select, Tensor.masked_select, Tensor.take, Tensor.take_along_dim, Tensor.index_add,
+                   Tensor.scatter_add)
+)
+__all__ += ["atleast_1d", "atleast_2d", "atleast_3d", "broadcast_tensors", "broadcast_to", "column_stack", "dstack",
+            "flip", "fliplr", "flipud", "hstack", "index_add", "index_select", "masked_select", "meshgrid", "moveaxis",
+            "movedim", "narrow", "repeat_interleave", "roll", "rot90", "scatter_add", "swapaxes", "swapdims", "take",
+            "take_along_dim", "tensor_split", "tile", "unbind", "unflatten", "vstack"]
+
+# ----- math ----------------------------------------------------------------------------------------------------------
+_MATH = ("sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "asinh", "acosh", "atanh", "log1p",
+         "expm1", "log2", "log10", "exp2", "rsqrt", "square", "erf", "erfc", "erfinv", "sign", "sgn", "floor", "ceil",
+         "round", "trunc", "frac", "fmod", "remainder", "floor_divide", "lerp", "hypot", "logaddexp", "addcmul",
+         "addcdiv", "clip", "clamp_min", "clamp_max", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
+         "isnan", "isinf", "isfinite", "isclose", "allclose", "equal")
+globals().update({_name: _module_form(getattr(Tensor, _name)) for _name in _MATH})
+__all__ += list(_MATH)
+
+# ----- nn: softmax and the activations PyTorch also has at top level -----------------------------------------------
+softmax, log_softmax = map(_module_form, (Tensor.softmax, Tensor.log_softmax))
+__all__ += ["log_softmax", "softmax"]
+
 
 def __dir__() -> list[str]:  # dir() and tab completion: the names above, not the files this package is built from
     return __all__

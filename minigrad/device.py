@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import errors
+
 
 class device:
     """A device name, as ``torch.device``: ``device("cpu")``, ``device("cuda", 0)``."""
@@ -34,6 +36,12 @@ class device:
 
 
 def check_device(where: Any) -> None:
-    """Accept None, "cpu" or ``device("cpu")``; refuse any other device with a clear error."""
-    if where is not None and device(where).type != "cpu":
+    """Accept None, "cpu" or ``device("cpu")``; refuse CUDA as a PyTorch built without it does, and any other
+    device with a clear error."""
+    if where is None:
+        return
+    kind = device(where).type
+    if kind == "cuda":
+        raise errors.no_cuda()
+    if kind != "cpu":
         raise RuntimeError(f"minigrad runs on the CPU only; device {str(where)!r} is not available")

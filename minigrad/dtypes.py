@@ -51,9 +51,18 @@ NUMPY_DTYPES = frozenset(_BY_NUMPY)  # the numpy dtypes minigrad has (an array's
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
 
 
+_default_float = float32
+
+
 def get_default_dtype() -> dtype:
-    """The dtype of tensors made from Python floats: float32."""
-    return float32
+    """The dtype of tensors made from Python floats: float32 unless ``set_default_dtype`` changed it."""
+    return _default_float
+
+
+def _set_default_dtype(d: dtype) -> None:
+    """Make ``d`` the default float dtype (``minigrad.set_default_dtype`` checks it first)."""
+    global _default_float
+    _default_float = d
 
 
 def from_numpy(np_dtype: Any) -> dtype:

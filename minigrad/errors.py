@@ -351,6 +351,138 @@ def stack_size_mismatch(first: Sequence[int], shape: Sequence[int], position: in
                         f"{list(shape)} at entry {position}")
 
 
+def dim_appears_twice(dim: int) -> RuntimeError:
+    """``flip`` naming a dim twice."""
+    return RuntimeError(f"dim {dim} appears multiple times in the list of dims")
+
+
+def roll_shifts_required() -> RuntimeError:
+    """``roll`` with no shifts."""
+    return RuntimeError("`shifts` required")
+
+
+def roll_shifts_dims(shifts: int, dims: int) -> RuntimeError:
+    """``roll`` with a number of shifts that differs from the number of dims."""
+    return RuntimeError(f"shifts and dimensions must align. shifts: {shifts}, dims:{dims}")
+
+
+def rot90_dims_count(count: int) -> RuntimeError:
+    """``rot90`` with other than two dims."""
+    return RuntimeError(f"expected total rotation dims == 2, but got dims = {count}")
+
+
+def rot90_total_dims(ndim: int) -> RuntimeError:
+    """``rot90`` of a tensor with fewer than two dims."""
+    return RuntimeError(f"expected total dims >= 2, but got total dims = {ndim}")
+
+
+def rot90_same_dims(dim0: int, dim1: int) -> RuntimeError:
+    """``rot90`` in a plane of one dim twice."""
+    return RuntimeError(f"expected rotation dims to be different, but got dim0 = {dim0} and dim1 = {dim1}")
+
+
+def narrow_negative_length() -> RuntimeError:
+    """``narrow`` with a negative length."""
+    return RuntimeError("narrow(): length must be non-negative.")
+
+
+def narrow_start_range(start: int, size: int) -> IndexError:
+    """``narrow`` starting outside the dim."""
+    return IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
+
+
+def narrow_past_end(start: int, length: int, size: int) -> RuntimeError:
+    """``narrow`` running past the end of the dim."""
+    return RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+
+
+def unbind_0d() -> IndexError:
+    """``unbind`` of a 0-d tensor."""
+    return IndexError("Dimension specified as 0 but tensor has no dimensions")
+
+
+def unflatten_empty() -> RuntimeError:
+    """``unflatten`` into no sizes."""
+    return RuntimeError("unflatten: sizes must be non-empty")
+
+
+def unflatten_sizes(sizes: Sequence[int], dim: int, size: int) -> RuntimeError:
+    """``unflatten`` into sizes whose product is not the dim's size."""
+    return RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} ({size}) "
+                        "in the input tensor")
+
+
+def movedim_counts(source: Sequence[int], destination: Sequence[int]) -> RuntimeError:
+    """``movedim`` with as many sources as destinations."""
+    return RuntimeError(f"movedim: Invalid source or destination dims: source ({list(source)} dims) should contain the "
+                        f"same number of dims as destination ({list(destination)} dims)")
+
+
+def movedim_repeated(name: str, dims: Sequence[int]) -> RuntimeError:
+    """``movedim`` naming a dim twice in ``source`` or ``destination``."""
+    return RuntimeError(f"movedim: repeated dim in `{name}` ({list(dims)})")
+
+
+def tensor_split_sections(sections: int) -> RuntimeError:
+    """``tensor_split`` into no sections."""
+    return RuntimeError(f"number of sections must be larger than 0, got {sections}")
+
+
+def repeats_negative() -> RuntimeError:
+    """``repeat_interleave`` with a negative number of repeats."""
+    return RuntimeError("Repeats must be non-negative")
+
+
+def repeats_tensor_negative() -> RuntimeError:
+    """``repeat_interleave`` with a tensor of repeats holding a negative one."""
+    return RuntimeError("repeats can not be negative")
+
+
+def repeats_size(repeats: int, size: int, dim: int) -> RuntimeError:
+    """``repeat_interleave`` with a tensor of repeats not one per element along ``dim``."""
+    return RuntimeError(f"repeats must have the same size as input along dim, but got repeats.size(0) = {repeats} and "
+                        f"input.size({dim}) = {size}")
+
+
+def empty_tensor_list(function: str) -> RuntimeError:
+    """``hstack``, ``meshgrid`` and the like given no tensors."""
+    return RuntimeError(f"{function} expects a non-empty TensorList")
+
+
+def too_few_dims(least: int) -> RuntimeError:
+    """``fliplr`` (2) or ``flipud`` (1) of a tensor with fewer dims."""
+    return RuntimeError(f"Input must be >= {least}-d.")
+
+
+def take_along_dim_dims(ndim: int, index_ndim: int) -> RuntimeError:
+    """``take_along_dim`` with indices of another number of dims than the input."""
+    return RuntimeError("minigrad.take_along_dim(): input and indices should have the same number of dimensions, "
+                        f"but got {ndim} dimensions for input, and {index_ndim} dimensions for indices")
+
+
+def take_along_dim_dtype(dtype: DTypeLike) -> RuntimeError:
+    """``take_along_dim`` with indices that are not int64."""
+    return RuntimeError("minigrad.take_along_dim(): dtype of indices should be Long but got "
+                        f"{_named(dtype).scalar_name}")
+
+
+def meshgrid_indexing_warning() -> str:
+    """``meshgrid`` called without ``indexing``."""
+    return ("torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument. (Triggered "
+            "internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4215.)")
+
+
+def meshgrid_indexing(indexing: str) -> RuntimeError:
+    """``meshgrid`` with an ``indexing`` other than "xy" or "ij"."""
+    return RuntimeError(f'minigrad.meshgrid: indexing must be one of "xy" or "ij", but received: {indexing}')
+
+
+def meshgrid_dims(ndim: int) -> RuntimeError:
+    """``meshgrid`` of a tensor with more than 1 dim (PyTorch's text then prints the tensor, left out here)."""
+    return RuntimeError("minigrad.meshgrid: Expected 0D or 1D tensor in the tensor list but got a tensor with "
+                        f"{ndim} dims")
+
+
 # ----- matmul and linear ----------------------------------------------------------------------------------------
 def needs_1d(function: str, a_ndim: int, b_ndim: int) -> RuntimeError:
     """``matmul`` or ``linear`` with a 0-d operand."""
@@ -402,6 +534,258 @@ def bmm_sizes(a: Sequence[int], b: Sequence[int], k_a: int, k_b: int) -> Runtime
     """Batched ``matmul`` whose inner sizes (``k_a`` of ``a``, ``k_b`` of ``b``) differ."""
     return RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                         f"[{np.prod(a[:-2], dtype=int)}, {k_a}] but got: [{np.prod(b[:-2], dtype=int)}, {k_b}].")
+
+
+def not_a_matrix(argument: str, ndim: int | None = None) -> RuntimeError:
+    """``mm`` (``ndim`` None) or ``addmm`` given an operand that is not 2-D (``argument``: self, mat1 or mat2)."""
+    return RuntimeError(f"{argument} must be a matrix" + ("" if ndim is None else f", got {ndim}-D tensor"))
+
+
+def not_3d(argument: str) -> RuntimeError:
+    """``bmm`` or ``baddbmm`` given a batch that is not 3-D (``argument``: batch1 or batch2)."""
+    return RuntimeError(f"{argument} must be a 3D tensor")
+
+
+def mv_dims(input_ndim: int, matrix_ndim: int, vector_ndim: int) -> RuntimeError:
+    """``mv`` or ``addmv`` with operands that are not a vector, a matrix and a vector."""
+    return RuntimeError(f"vector + matrix @ vector expected, got {input_ndim}, {matrix_ndim}, {vector_ndim}")
+
+
+def dot_dims(a_ndim: int, b_ndim: int) -> RuntimeError:
+    """``dot`` or ``vdot`` of operands that are not both 1-D."""
+    return RuntimeError(f"1D tensors expected, but got {a_ndim}D and {b_ndim}D tensors")
+
+
+def outer_dims(argument: str, ndim: int) -> RuntimeError:
+    """``outer`` of an operand that is not 1-D (``argument``: self or vec2)."""
+    return RuntimeError(f"outer: Expected 1-D argument {argument}, but got {ndim}-D")
+
+
+def inner_sizes(a: Sequence[int], b: Sequence[int]) -> RuntimeError:
+    """``inner`` of tensors whose last dims differ."""
+    return RuntimeError(f"inner() the last dimension must match on both input tensors but got shapes "
+                        f"[{_joined(a)}] and [{_joined(b)}]")
+
+
+def inner_dtypes() -> RuntimeError:
+    """``inner`` of tensors of different dtypes."""
+    return RuntimeError("both inputs should have same dtype")
+
+
+def bmm_dtypes(a: DTypeLike, b: DTypeLike) -> RuntimeError:
+    """``bmm`` (or ``baddbmm``) of batches of different dtypes."""
+    return RuntimeError(f"expected scalar type {_named(a).scalar_name} but found {_named(b).scalar_name}")
+
+
+def addmm_dtypes(first: str, a: DTypeLike, b: DTypeLike) -> RuntimeError:
+    """``addmm`` with an operand whose dtype differs from mat2's (``first``: self or mat1)."""
+    return RuntimeError(f"{first} and mat2 must have the same dtype, but got {_named(a).scalar_name} and "
+                        f"{_named(b).scalar_name}")
+
+
+def addmv_input_dtypes(c: DTypeLike, matrix: DTypeLike, vector: DTypeLike) -> RuntimeError:
+    """``addmv`` with operands (input c, matrix, vector) of different dtypes."""
+    names = [_named(d).scalar_name for d in (c, matrix, vector)]
+    return RuntimeError(f"addmv input tensors must have the same dtype, but got {names[0]}, {names[1]}, and "
+                        f"{names[2]}")
+
+
+def addmv_input_sizes(c: int, matrix: Sequence[int], vector: int) -> RuntimeError:
+    """``addmv`` whose input (of ``c`` elements), matrix and vector sizes do not fit together."""
+    return RuntimeError(f"size mismatch, got input ({c}), mat ({_by(matrix)}), vec ({vector})")
+
+
+def baddbmm_dtypes(c: DTypeLike, batch1: DTypeLike, batch2: DTypeLike) -> RuntimeError:
+    """``baddbmm`` with an input c whose dtype differs from batch1's."""
+    names = [_named(d).cpp_name for d in (c, batch1, batch2)]
+    return RuntimeError(f"Input dtypes must be the same, got: input {names[0]}, batch1: {names[1]}, "
+                        f"batch2: {names[2]}")
+
+
+def trace_not_matrix(ndim: int) -> RuntimeError:
+    """``trace`` of a tensor that is not 2-D."""
+    return RuntimeError(f"trace: expected a matrix, but got tensor with dim {ndim}")
+
+
+def diag_dims(ndim: int) -> RuntimeError:
+    """``diag`` of a tensor that is neither 1-D nor 2-D."""
+    return RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {ndim}D")
+
+
+def diagonal_dims_identical(dim1: int, dim2: int) -> RuntimeError:
+    """``diagonal`` or ``diag_embed`` over one dim twice."""
+    return RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+
+
+def triangle_dims(function: str) -> RuntimeError:
+    """``tril`` or ``triu`` of a tensor of fewer than 2 dims."""
+    return RuntimeError(f"{function}: input tensor must have at least 2 dimensions")
+
+
+def cross_length(dim: int, a: int, b: int) -> RuntimeError:
+    """``cross`` over a dim that is not of length 3 in both inputs."""
+    return RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {a} and {b}")
+
+
+def cross_no_length_3() -> RuntimeError:
+    """``torch.cross`` without a dim, of inputs that have no dim of length 3."""
+    return RuntimeError("no dimension of size 3 in input")
+
+
+def cross_ndims() -> RuntimeError:
+    """``cross`` of inputs with different numbers of dims."""
+    return RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
+
+
+def einsum_invalid_subscript(index: int) -> RuntimeError:
+    """``einsum`` with a character that is not a letter where a subscript belongs (``index`` in the equation)."""
+    return RuntimeError(f"einsum(): invalid subscript given at index {index} in the equation string, subscripts "
+                        "must be in [a-zA-Z]")
+
+
+def einsum_stray_dot(operand: int) -> RuntimeError:
+    """``einsum`` with a '.' that is not part of an ellipsis."""
+    return RuntimeError(f"einsum(): found '.' for operand {operand} that is not part of any ellipsis")
+
+
+def einsum_operand_count(more: bool) -> RuntimeError:
+    """``einsum`` given more (or fewer) operands than its equation names."""
+    return RuntimeError(f"einsum(): {'more' if more else 'fewer'} operands were provided than specified in the "
+                        "equation")
+
+
+def einsum_subscript_count(count: int, ndim: int, operand: int, ellipsis: bool) -> RuntimeError:
+    """``einsum`` with an operand whose subscripts do not fit its dims."""
+    if ellipsis:
+        return RuntimeError(f"einsum(): the number of subscripts in the equation ({count}) is more than the number "
+                            f"of dimensions ({ndim}) for operand {operand}")
+    return RuntimeError(f"einsum(): the number of subscripts in the equation ({count}) does not match the number of "
+                        f"dimensions ({ndim}) for operand {operand} and no ellipsis was given")
+
+
+def einsum_output_repeated(label: str) -> RuntimeError:
+    """``einsum`` with a subscript twice in the output."""
+    return RuntimeError(f"einsum(): output subscript {label} appears more than once in the output")
+
+
+def einsum_output_unknown(label: str) -> RuntimeError:
+    """``einsum`` with an output subscript that no operand has."""
+    return RuntimeError(f"einsum(): output subscript {label} does not appear in the equation for any input operand")
+
+
+def einsum_repeated_sizes(label: str, operand: int, size: int, other: int) -> RuntimeError:
+    """``einsum`` with a subscript repeated in one operand over dims of different sizes."""
+    return RuntimeError(f"einsum(): subscript {label} is repeated for operand {operand} but the sizes don't match, "
+                        f"{size} != {other}")
+
+
+def einsum_sizes(label: str, size: int, operand: int, seen: int) -> RuntimeError:
+    """``einsum`` with a subscript whose sizes in two operands do not broadcast."""
+    return RuntimeError(f"einsum(): subscript {label} has size {size} for operand {operand} which does not broadcast "
+                        f"with previously seen size {seen}")
+
+
+def einsum_ellipsis_sizes(dim: int, operand: int, size: int, seen: int) -> RuntimeError:
+    """``einsum`` with ellipsis dims that do not broadcast (PyTorch's text lacks a space after the operand)."""
+    return RuntimeError(f"einsum(): dimension {dim} covered by ellipsis in operand {operand}has size {size} which "
+                        f"does not broadcast with previously seen ellipsis with size {seen} for the respective "
+                        "dimension")
+
+
+def linalg_not_floating(function: str, dtype: DTypeLike) -> RuntimeError:
+    """A ``torch.linalg`` function (``linalg.inv``, ``linalg.vector_norm``...) of an integer or bool tensor."""
+    return RuntimeError(f"{function}: Expected a floating point or complex tensor as input. Got "
+                        f"{_named(dtype).scalar_name}")
+
+
+def norm_empty(p: float, dim: int | None) -> RuntimeError:
+    """The inf (or -inf) norm over an empty tensor (``dim`` None) or an empty dim, which has no identity."""
+    where = "an empty tensor because" if dim is None else f"the dimension {dim}because this dimension is empty and"
+    return RuntimeError(f"linalg.vector_norm cannot compute the {p} norm on {where} the operation does not have an "
+                        "identity")
+
+
+def matrix_norm_order(order: Any) -> RuntimeError:
+    """``matrix_norm`` (or ``norm``) of an order it does not define."""
+    return RuntimeError(f"linalg.matrix_norm: Order {order} not supported.")
+
+
+def eigh_uplo(uplo: str) -> RuntimeError:
+    """``eigh`` or ``eigvalsh`` told to read a triangle other than 'L' or 'U'."""
+    return RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {uplo}")
+
+
+def matrix_norm_dims(dims: Sequence[int]) -> RuntimeError:
+    """``matrix_norm`` over a number of dims other than 2."""
+    return RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dims))}")
+
+
+def matrix_norm_same_dims(dims: Sequence[int]) -> RuntimeError:
+    """``matrix_norm`` over one dim twice."""
+    return RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({dims[0]}, {dims[1]})")
+
+
+def matrix_norm_ndim() -> RuntimeError:
+    """``matrix_norm`` of a tensor of fewer than 2 dims."""
+    return RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
+
+
+def linalg_ndim(function: str) -> RuntimeError:
+    """A ``torch.linalg`` function of matrices given a tensor of fewer than 2 dims."""
+    return RuntimeError(f"{function}: The input tensor A must have at least 2 dimensions.")
+
+
+def linalg_not_square(function: str, rows: int, cols: int) -> RuntimeError:
+    """A ``torch.linalg`` function of square matrices given rows x cols ones."""
+    return RuntimeError(f"{function}: A must be batches of square matrices, but they are {rows} by {cols} matrices")
+
+
+class LinAlgError(RuntimeError):
+    """PyTorch's ``torch.linalg.LinAlgError``: a matrix an algorithm cannot handle (singular, not positive-definite)."""
+
+
+def _batch_element(batch: int | None) -> str:
+    return "" if batch is None else f"(Batch element {batch}): "
+
+
+def singular_inverse(function: str, batch: int | None, pivot: int) -> LinAlgError:
+    """``inv`` of a singular matrix: LU's diagonal element ``pivot`` (from 1) is zero (``batch``: which matrix)."""
+    return LinAlgError(f"{function}: {_batch_element(batch)}The diagonal element {pivot} is zero, the inversion could "
+                       "not be completed because the input matrix is singular.")
+
+
+def singular_solve() -> LinAlgError:
+    """``solve`` with a singular matrix."""
+    return LinAlgError("torch.linalg.solve: The solver failed because the input matrix is singular.")
+
+
+def not_positive_definite(batch: int | None, order: int) -> LinAlgError:
+    """``cholesky`` of a matrix whose leading minor of ``order`` is not positive-definite."""
+    return LinAlgError(f"linalg.cholesky: {_batch_element(batch)}The factorization could not be completed because the "
+                       f"input is not positive-definite (the leading minor of order {order} is not positive-definite).")
+
+
+def solve_shapes(a: Sequence[int], b: Sequence[int]) -> RuntimeError:
+    """``solve`` of A X = B where B's rows are not A's."""
+    return RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation AX = B ({_by(a)} and {_by(b)})")
+
+
+def solve_dtypes(a: DTypeLike, b: DTypeLike) -> RuntimeError:
+    """``solve`` of A and B of different dtypes."""
+    return RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found A of type "
+                        f"{_named(a).scalar_name} and B of type {_named(b).scalar_name} instead")
+
+
+def norm_ord_without_dim(ndim: int) -> RuntimeError:
+    """``linalg.norm`` given an ord but no dim, for a tensor neither 1-D nor 2-D."""
+    return RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got {ndim}D.")
+
+
+def cross_without_dim_warning() -> str:
+    """The UserWarning of ``torch.cross`` called without a dim."""
+    return ("Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass the dim explicitly "
+            "or simply use torch.linalg.cross.\nThe default value of dim will change to agree with that of "
+            "linalg.cross in a future release.")
 
 
 # ----- dtypes and promotion -------------------------------------------------------------------------------------
@@ -506,6 +890,16 @@ def module_to_dtype(dtype: Any) -> TypeError:
     return TypeError(f"nn.Module.to only accepts floating point or complex dtypes, but got desired dtype={dtype!r}")
 
 
+def invert_float() -> TypeError:
+    """``~x`` on a float tensor."""
+    return TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+
+
+def isclose_dtypes(a: DTypeLike, b: DTypeLike) -> RuntimeError:
+    """``isclose``/``allclose`` of tensors of two dtypes (``Float did not match Double``)."""
+    return RuntimeError(f"{_named(a).scalar_name} did not match {_named(b).scalar_name}")
+
+
 # ----- reductions -----------------------------------------------------------------------------------------------
 def reduction_dim_needed(function: str) -> RuntimeError:
     """``max``/``argmax``... over all of an empty tensor."""
@@ -522,6 +916,16 @@ def degrees_of_freedom_warning() -> str:
     """The warning for ``var``/``std`` with a correction of at least the number of values reduced."""
     return ("var(): degrees of freedom is <= 0. Correction should be strictly less than the reduction factor (input "
             "numel divided by output numel).")
+
+
+def topk_out_of_range() -> RuntimeError:
+    """``topk`` with k below 0 or above the size of the dim."""
+    return RuntimeError("selected index k out of range")
+
+
+def kthvalue_out_of_range(dim: int) -> RuntimeError:
+    """``kthvalue`` with k below 1 or above the size of the dim."""
+    return RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}")
 
 
 # ----- indexing, gather and scatter -----------------------------------------------------------------------------
@@ -586,6 +990,64 @@ def index_size(dim: int, index: Sequence[int], other: str, shape: Sequence[int],
 def scatter_dtypes() -> RuntimeError:
     """``scatter`` of a ``src`` tensor of another dtype than the input."""
     return RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+
+
+def index_select_dtype() -> RuntimeError:
+    """``index_select`` with an index tensor that is not int32 or int64."""
+    return RuntimeError("index_select(): Expected dtype int32 or int64 for index")
+
+
+def index_not_vector(function: str) -> IndexError:
+    """``index_select``/``index_add``/``index_copy`` with an index of more than one dim."""
+    return IndexError(f"{function}(): Index is supposed to be a vector")
+
+
+def index_select_scalar(count: int) -> RuntimeError:
+    """``index_select`` of a 0-d tensor with an index of other than one element."""
+    return RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {count} value(s)")
+
+
+def index_select_range() -> IndexError:
+    """``index_select`` with an index outside the dim."""
+    return IndexError("index out of range in self")
+
+
+def take_dtype(dtype: DTypeLike) -> RuntimeError:
+    """``take`` with an index tensor that is not int64."""
+    return RuntimeError(f"take(): Expected a long tensor for index, but got {_named(dtype).scalar_name}")
+
+
+def take_range(index: int, numel: int) -> IndexError:
+    """``take`` with an index outside the tensor."""
+    return IndexError(f"out of range: tried to access index {index} on a tensor of {numel} elements.")
+
+
+def masked_select_dtype() -> RuntimeError:
+    """``masked_select`` with a mask that is not bool."""
+    return RuntimeError("masked_select: expected BoolTensor for mask")
+
+
+def index_source_count(function: str, count: int, size: int, dim: int) -> RuntimeError:
+    """``index_add`` with a number of indices other than ``source.size(dim)``."""
+    return RuntimeError(f"{function}(): Number of indices ({count}) should be equal to source.size(dim): ({size}), "
+                        f"for dim: {dim}")
+
+
+def index_source_dim(function: str, dim: int, ndim: int) -> RuntimeError:
+    """``index_add`` along a dim the (not 0-d) source does not have."""
+    return RuntimeError(f"{function}(): Indexing dim {dim} is out of bounds of the source tensor with dim {ndim}")
+
+
+def index_source_dtype(function: str, dtype: DTypeLike, source: DTypeLike) -> RuntimeError:
+    """``index_add`` of a source of another dtype."""
+    return RuntimeError(f"{function}(): self ({_named(dtype).scalar_name}) and source "
+                        f"({_named(source).scalar_name}) must have the same scalar type")
+
+
+def index_source_shape(shape: Sequence[int], source: Sequence[int]) -> RuntimeError:
+    """``index_add`` of a source whose shape differs from the input's outside ``dim``."""
+    return RuntimeError("source tensor shape must match self tensor shape, excluding the specified dimension. Got "
+                        f"self.shape = {list(shape)} source.shape = {list(source)}")
 
 
 # ----- factories and random numbers -----------------------------------------------------------------------------
@@ -672,6 +1134,88 @@ def randint_precision_warning(name: str, digits: int, dtype: DTypeLike) -> str:
 def randperm_precision(digits: int, dtype: DTypeLike) -> RuntimeError:
     """``randperm(n)`` into a float dtype that cannot hold every integer below ``n``."""
     return RuntimeError(f"n cannot be greater than 2^{digits}+1 for {_named(dtype).scalar_name} type.")
+
+
+def negative_steps() -> RuntimeError:
+    """``linspace``/``logspace`` with steps < 0."""
+    return RuntimeError("number of steps must be non-negative")
+
+
+def eye_negative(name: str, value: int) -> RuntimeError:
+    """``eye(n, m)`` with a negative ``n`` or ``m``."""
+    return RuntimeError(f"{name} must be greater or equal to 0, got {value}")
+
+
+def no_cuda() -> AssertionError:
+    """A CUDA device asked of a build without CUDA (``.cuda()``, ``device='cuda'``)."""
+    return AssertionError("Torch not compiled with CUDA enabled")
+
+
+def default_dtype_not_float() -> TypeError:
+    """``set_default_dtype`` with a dtype that is not floating point."""
+    return TypeError("only floating-point types are supported as the default type")
+
+
+def distribution_parameter(function: str, name: str, condition: str, value: float) -> RuntimeError:
+    """A sampler's parameter out of its range (``exponential_ expects lambda > 0.0, but found lambda=0``); the
+    parameter in ``condition`` is written ``{name}``."""
+    found = "got" if condition.startswith("to be") else "found"
+    return RuntimeError(f"{function} expects {name} {condition}, but {found} {name}={float(value):g}")
+
+
+def continuous_distribution(name: str, dtype: DTypeLike, cpp: bool = False) -> RuntimeError:
+    """A continuous sampler (``exponential_``, ``cauchy_``) on an integer tensor."""
+    named = _named(dtype)
+    return RuntimeError(f"{name} distribution is a continuous probability distribution. dtype must be a floating "
+                        f"point but you specified {named.cpp_name if cpp else named.scalar_name}")
+
+
+def bernoulli_tensor_p() -> RuntimeError:
+    """``bernoulli`` with a probability tensor holding a value outside [0, 1]."""
+    return RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message be "
+                        "improved?  If so, please report an enhancement request to PyTorch.)")
+
+
+def normal_needs_size() -> TypeError:
+    """``normal(mean, std)`` with two numbers and no size (the first line of PyTorch's message)."""
+    return TypeError("normal() received an invalid combination of arguments - got (float, float), but expected one "
+                     "of:")
+
+
+def normal_std_tensor() -> RuntimeError:
+    """``normal(mean, std)`` with a negative entry in the std tensor."""
+    return RuntimeError("normal expects all elements of std >= 0.0")
+
+
+def random_from_to_order(low: int, high: int) -> RuntimeError:
+    """``random_(from, to)`` with from >= to."""
+    return RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+
+
+def multinomial_error(problem: str) -> RuntimeError:
+    """``multinomial`` refusing its input; ``problem`` is one of the keys of ``_MULTINOMIAL``."""
+    return RuntimeError(_MULTINOMIAL[problem])
+
+
+_MULTINOMIAL = {
+    "dims": "prob_dist must be 1 or 2 dim",
+    "samples": "cannot sample n_sample <= 0 samples",
+    "too_many": "cannot sample n_sample > prob_dist.size(-1) samples without replacement",
+    "invalid": "probability tensor contains either `inf`, `nan` or element < 0",
+    "zero_sum": "invalid multinomial distribution (sum of probabilities <= 0)",
+    "negative": "invalid multinomial distribution (encountering probability entry < 0)",
+    "not_finite": "invalid multinomial distribution (encountering probability entry = infinity or NaN)",
+}
+
+
+def multinomial_dtype(dtype: DTypeLike) -> RuntimeError:
+    """``multinomial`` of an integer tensor."""
+    return RuntimeError(f"multinomial only supports floating-point dtypes for input, got: {_named(dtype).scalar_name}")
+
+
+def poisson_rate() -> RuntimeError:
+    """``poisson`` with a negative rate."""
+    return RuntimeError("invalid Poisson rate, expected rate to be non-negative")
 
 
 # ----- nn.functional: losses, activations, normalization, dropout -----------------------------------------------
@@ -862,6 +1406,211 @@ def check_dropout_probability(p: float) -> None:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
 
 
+def gelu_approximate() -> RuntimeError:
+    """``gelu`` with an ``approximate`` other than 'none' or 'tanh'."""
+    return RuntimeError("approximate argument must be either none or tanh.")
+
+
+def hardtanh_bounds() -> ValueError:
+    """``hardtanh`` with min_val > max_val."""
+    return ValueError("min_val cannot be greater than max_val")
+
+
+def hardtanh_bool() -> RuntimeError:
+    """``hardtanh`` of a bool tensor."""
+    return RuntimeError("Bool inputs not supported for hardtanh")
+
+
+def hardtanh_unsigned() -> RuntimeError:
+    """``hardtanh`` of a uint8 tensor with a bound below 0 (after truncation to an integer)."""
+    return RuntimeError("cannot do hardtanh on an unsigned type with negative limits")
+
+
+def hardtanh_module_bounds(min_val: float, max_val: float) -> AssertionError:
+    """``nn.Hardtanh`` with max_val <= min_val: PyTorch asserts it."""
+    return AssertionError(f"max_val ({max_val}) must be greater than min_val ({min_val})")
+
+
+def softshrink_lambda(lambd: float, dtype: DTypeLike) -> RuntimeError:
+    """``softshrink`` with a negative lambda."""
+    named = _named(dtype)
+    return RuntimeError(f"lambda must be in range [0, {float(np.finfo(named.np).max):g}] for input dtype "
+                        f"{named.scalar_name}, but found {lambd:g}")
+
+
+def celu_alpha() -> RuntimeError:
+    """``celu`` with alpha = 0 (its input is scaled by 1 / alpha)."""
+    return RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
+
+
+def glu_scalar() -> RuntimeError:
+    """``glu`` of a 0-d tensor."""
+    return RuntimeError("glu does not support scalars because halving size must be even")
+
+
+def glu_odd(dim: int, size: int) -> RuntimeError:
+    """``glu`` along a dim of odd size."""
+    return RuntimeError(f"Halving dimension must be even, but dimension {dim} is size {size}")
+
+
+def prelu_weight_dims(ndim: int) -> RuntimeError:
+    """``prelu`` with a weight of 2 or more dims."""
+    return RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = {ndim}")
+
+
+def pad_odd_length() -> RuntimeError:
+    """``pad`` with an odd number of amounts."""
+    return RuntimeError("Padding length must be divisible by 2")
+
+
+def pad_too_long(length: int, ndim: int) -> RuntimeError:
+    """``pad`` with more (before, after) pairs than the input has dims."""
+    return RuntimeError(f"Padding length should be less than or equal to two times the input dimension but got "
+                        f"padding length {length} and input of dimension {ndim}")
+
+
+def pad_mode(mode: str) -> NotImplementedError:
+    """``pad`` with a mode other than constant, reflect, replicate and circular."""
+    return NotImplementedError(f"Unrecognised padding mode {mode}")
+
+
+def pad_value_with_mode(mode: str) -> RuntimeError:
+    """A fill value given to a non-constant ``pad``."""
+    return RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
+
+
+def pad_non_constant_size(length: int, ndim: int) -> NotImplementedError:
+    """A non-constant ``pad`` of a number of dims it does not support for the input's rank."""
+    return NotImplementedError(
+        f"Padding size {length} is not supported for {ndim}D input tensor.\n"
+        "Supported combinations for non-constant padding:\n"
+        "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
+        "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
+        "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
+
+
+def pad_reflect_size(before: int, after: int, dim: int, shape: list[int]) -> RuntimeError:
+    """A reflect ``pad`` at least as wide as the dim it reflects."""
+    return RuntimeError(f"Argument #4: Padding size should be less than the corresponding input dimension, but got: "
+                        f"padding ({before}, {after}) at dimension {dim} of input {shape}")
+
+
+def pad_circular_wraps() -> RuntimeError:
+    """A circular ``pad`` wider than the dim it wraps."""
+    return RuntimeError("Padding value causes wrapping around more than once.")
+
+
+def negative_loss_parameter(loss: str, name: str) -> RuntimeError:
+    """``smooth_l1_loss`` with beta < 0, ``huber_loss`` with delta <= 0."""
+    kind = "negative" if name == "beta" else "non-positive"
+    return RuntimeError(f"{loss} does not support {kind} values for {name}.")
+
+
+def kl_div_mean_warning() -> str:
+    """The warning for ``kl_div(reduction='mean')``."""
+    return ("reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' "
+            "divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed to "
+            "behave the same as 'batchmean' in the next major release.")
+
+
+def gaussian_nll_var_size() -> ValueError:
+    """``gaussian_nll_loss`` with a var that neither matches the input nor lacks only its last dim (or has it 1)."""
+    return ValueError("var is of incorrect size")
+
+
+def gaussian_nll_var_negative() -> ValueError:
+    """``gaussian_nll_loss`` with a negative variance."""
+    return ValueError("var has negative entry/entries")
+
+
+def margin_ranking_dims(input1: Sequence[int], input2: Sequence[int], target: Sequence[int]) -> RuntimeError:
+    """``margin_ranking_loss`` with inputs of different ranks (sizes as ``Size`` prints them)."""
+    return RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got sizes: input1: "
+                        f"{input1}, input2: {input2}, target: {target} ")
+
+
+def cosine_embedding_target_dims() -> RuntimeError:
+    """``cosine_embedding_loss`` with a target of 2 or more dims."""
+    return RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+
+
+def cosine_embedding_input_dims(target_dim: int, input1: Sequence[int], input2: Sequence[int]) -> RuntimeError:
+    """``cosine_embedding_loss`` with inputs not of one dim more than the target."""
+    return RuntimeError(f"{target_dim}D target tensor expects {target_dim + 1}D input tensors, but found inputs with "
+                        f"sizes {list(input1)} and {list(input2)}.")
+
+
+def triplet_dims(anchor: int, positive: int, negative: int) -> RuntimeError:
+    """``triplet_margin_loss`` with inputs of different ranks."""
+    return RuntimeError(f"The anchor, positive, and negative tensors are expected to have the same number of "
+                        f"dimensions, but got: anchor {anchor}D, positive {positive}D, and negative {negative}D inputs")
+
+
+def pdist_dims(ndim: int) -> RuntimeError:
+    """``pdist`` of a tensor that is not 2-D."""
+    return RuntimeError(f"pdist only supports 2D tensors, got: {ndim}D")
+
+
+def pdist_dtype() -> RuntimeError:
+    """``pdist`` of an integer or bool tensor."""
+    return RuntimeError("pdist only supports floating-point dtypes")
+
+
+def pdist_negative_p() -> RuntimeError:
+    """``pdist`` with p < 0."""
+    return RuntimeError("pdist only supports non-negative p values")
+
+
+def trunc_normal_mean_warning() -> str:
+    """The warning for ``nn.init.trunc_normal_`` with a mean far outside [a, b]."""
+    return "mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values may be incorrect."
+
+
+def init_dims(supported: str) -> ValueError:
+    """``nn.init.eye_`` (2) or ``dirac_`` (3, 4, or 5) given a tensor of another rank."""
+    return ValueError(f"Only tensors with {supported} dimensions are supported")
+
+
+def dirac_groups() -> ValueError:
+    """``nn.init.dirac_`` with more groups than divide the output channels."""
+    return ValueError("dim 0 must be divisible by groups")
+
+
+def not_differentiable_argument(function: str, argument: str) -> RuntimeError:
+    """A tensor that requires grad given, in grad mode, where PyTorch's kernel has no gradient for it."""
+    return RuntimeError(f"The function '{function}' is not differentiable with respect to argument '{argument}'. "
+                        "This input cannot have requires_grad True.")
+
+
+def multi_margin_p() -> ValueError:
+    """``multi_margin_loss`` with p other than 1 and 2."""
+    return ValueError("only p == 1 and p == 2 supported")
+
+
+def nonfinite_grad_norm(norm_type: float) -> RuntimeError:
+    """``clip_grad_norm_(error_if_nonfinite=True)`` whose total norm is inf or nan."""
+    return RuntimeError(f"The total norm of order {float(norm_type)} for gradients from `parameters` is non-finite, "
+                        "so it cannot be clipped. To disable this error and scale the gradients by the non-finite "
+                        "norm anyway, set `error_if_nonfinite=False`")
+
+
+def expected_tensor_got(name: str) -> TypeError:
+    """``vector_to_parameters`` given something other than a tensor as the vector."""
+    return TypeError(f"expected minigrad.Tensor, but got: {name}")
+
+
+def prelu_promotion(input: DTypeLike, weight: DTypeLike) -> RuntimeError:  # noqa: A002  (PyTorch's name)
+    """``prelu`` with a weight of another dtype than the input."""
+    return RuntimeError(f"prelu: Type promoting not supported. Got {_named(input).scalar_name} and "
+                        f"{_named(weight).scalar_name}")
+
+
+def prelu_channels(parameters: int, channels: int) -> RuntimeError:
+    """``prelu`` with a weight of neither 1 nor the input's channel count (dim 1) elements."""
+    return RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = "
+                        f"{parameters} and channel size = {channels}.")
+
+
 # ----- nn.Module, containers and nn.init -------------------------------------------------------------------------
 def missing_forward(module: str) -> NotImplementedError:
     """Calling a module whose class defines no ``forward``."""
@@ -1042,6 +1791,21 @@ def invalid_rho(rho: float) -> ValueError:
     return ValueError(f"Invalid rho value: {rho}")
 
 
+def invalid_etas(etas: tuple[float, float]) -> ValueError:
+    """Rprop with etas not 0 < etaminus < 1 < etaplus."""
+    return ValueError(f"Invalid eta values: {etas[0]}, {etas[1]}")
+
+
+def lbfgs_groups() -> ValueError:
+    """LBFGS given more than one parameter group."""
+    return ValueError("LBFGS doesn't support per-parameter options (parameter groups)")
+
+
+def lbfgs_line_search() -> RuntimeError:
+    """LBFGS with a line search other than strong_wolfe (raised at the first step that searches)."""
+    return RuntimeError("only 'strong_wolfe' is supported")
+
+
 def betas_types() -> ValueError:
     """Adam with betas that are not both floats."""
     return ValueError("betas must be either both floats or both Tensors")
@@ -1064,6 +1828,116 @@ def initial_lr_missing(group: int) -> KeyError:
         "This typically happens when:\n1. You're trying to resume training from a checkpoint but haven't properly "
         "loaded the optimizer state\n2. You're using last_epoch >= 0 for a fresh training run (not recommended)"
     )
+
+
+def per_group_count(name: str, given: int, groups: int) -> ValueError:
+    """A scheduler's per-group list (``max_lr``, ``base_momentum``...) of another length than the groups."""
+    return ValueError(f"{name} must have the same length as optimizer.param_groups. "
+                      f"{name} has {given} values, param_groups has {groups}.")
+
+
+def lr_lambdas_count(groups: int, given: int) -> ValueError:
+    """LambdaLR or MultiplicativeLR given a list of functions of another length than the groups."""
+    return ValueError(f"Expected {groups} lr_lambdas, but got {given}")
+
+
+def lr_lambda_not_callable(value: Any) -> TypeError:
+    """MultiplicativeLR given a factor that is not a function."""
+    return TypeError(f"lr_lambda should be a function, but got {type(value).__name__}")
+
+
+def scheduler_factor(which: str) -> ValueError:
+    """ConstantLR's ``factor`` or LinearLR's ``start``/``end`` factor out of range."""
+    return ValueError({
+        "constant": "Constant multiplicative factor expected to be between 0 and 1.",
+        "start": "Starting multiplicative factor expected to be greater than 0 and less or equal to 1.",
+        "end": "Ending multiplicative factor expected to be between 0 and 1.",
+        "plateau": "Factor should be < 1.0.",
+    }[which])
+
+
+def check_scheduler_sequence(kind: str, schedulers: Any, optimizer: Any, plateau: type) -> None:
+    """SequentialLR's and ChainedScheduler's schedulers: at least one, none a ReduceLROnPlateau (``plateau``),
+    all of ``optimizer``."""
+    if len(schedulers) < 1:
+        chained = " to be chained" if kind == "ChainedScheduler" else ""
+        raise ValueError(f"{kind} expects at least one scheduler{chained}, but got no scheduler.")
+    for index, scheduler in enumerate(schedulers):
+        if not hasattr(scheduler, "optimizer"):
+            raise TypeError(f"{kind} at index {index} should have `optimizer` as its attribute.")
+        if isinstance(scheduler, plateau):
+            raise ValueError(f"{kind} does not support `ReduceLROnPlateau` scheduler as it requires additional "
+                             "kwargs to be specified when calling `step`, but got one at index "
+                             f"{index} in the given schedulers sequence.")
+        if optimizer != scheduler.optimizer:
+            raise ValueError(f"{kind} expects all schedulers to belong to the same optimizer, but got scheduler "
+                             f"{type(scheduler).__name__} at index {index} has {scheduler.optimizer}, which is "
+                             f"different from {type(optimizer).__name__}.")
+
+
+def milestones_count(schedulers: int, milestones: int) -> ValueError:
+    """SequentialLR needs one milestone fewer than schedulers."""
+    return ValueError("Sequential Schedulers expects number of schedulers provided to be one more than the number of "
+                      f"milestone points, but got number of schedulers {schedulers} and the number of milestones to "
+                      f"be equal to {milestones}")
+
+
+def min_lrs_count(groups: int, given: int) -> ValueError:
+    """ReduceLROnPlateau given a list of ``min_lr`` of another length than the groups."""
+    return ValueError(f"expected {groups} min_lrs, got {given}")
+
+
+def plateau_mode(mode: str, threshold: bool) -> ValueError:
+    """ReduceLROnPlateau with a ``mode`` other than min/max, or a ``threshold_mode`` other than rel/abs."""
+    return ValueError(("threshold mode " if threshold else "mode ") + mode + " is unknown!")
+
+
+def cyclic_mode() -> ValueError:
+    """CyclicLR with an unknown mode and no ``scale_fn``."""
+    return ValueError("mode is invalid and scale_fn is None")
+
+
+def no_momentum() -> ValueError:
+    """CyclicLR or OneCycleLR cycling the momentum of an optimizer that has none."""
+    return ValueError("optimizer must support momentum or beta1 with `cycle_momentum` option enabled")
+
+
+def check_warm_restarts(T_0: Any, T_mult: Any, eta_min: Any) -> None:  # noqa: N803 (PyTorch's names)
+    """CosineAnnealingWarmRestarts: a positive integer period, an integer multiplier >= 1, a numeric floor."""
+    if T_0 <= 0 or not isinstance(T_0, int):
+        raise ValueError(f"Expected positive integer T_0, but got {T_0}")
+    if T_mult < 1 or not isinstance(T_mult, int):
+        raise ValueError(f"Expected integer T_mult >= 1, but got {T_mult}")
+    if not isinstance(eta_min, (float, int)):
+        raise ValueError(f"Expected float or int eta_min, but got {eta_min} of type {type(eta_min)}")
+
+
+def one_cycle_length(total_steps: Any, epochs: Any, steps_per_epoch: Any) -> int:
+    """OneCycleLR's number of steps: ``total_steps``, or ``epochs * steps_per_epoch``, each a positive integer."""
+    if total_steps is not None:
+        if total_steps <= 0 or not isinstance(total_steps, int):
+            raise ValueError(f"Expected positive integer total_steps, but got {total_steps}")
+        return total_steps
+    if epochs is None or steps_per_epoch is None:
+        raise ValueError("You must define either total_steps OR (epochs AND steps_per_epoch)")
+    if not isinstance(epochs, int) or epochs <= 0:
+        raise ValueError(f"Expected positive integer epochs, but got {epochs}")
+    if not isinstance(steps_per_epoch, int) or steps_per_epoch <= 0:
+        raise ValueError(f"Expected positive integer steps_per_epoch, but got {steps_per_epoch}")
+    return epochs * steps_per_epoch
+
+
+def check_one_cycle(pct_start: Any, anneal_strategy: str) -> None:
+    """OneCycleLR: ``pct_start`` a float in [0, 1], ``anneal_strategy`` cos or linear."""
+    if pct_start < 0 or pct_start > 1 or not isinstance(pct_start, float):
+        raise ValueError(f"Expected float between 0 and 1 pct_start, but got {pct_start}")
+    if anneal_strategy not in ["cos", "linear"]:
+        raise ValueError(f"anneal_strategy must be one of 'cos' or 'linear', instead got {anneal_strategy}")
+
+
+def one_cycle_overrun(step: int, total: int) -> ValueError:
+    """OneCycleLR stepped past its last step."""
+    return ValueError(f"Tried to step {step} times. The specified number of total steps is {total}")
 
 
 # ----- data loading ---------------------------------------------------------------------------------------------
@@ -1118,6 +1992,36 @@ def concat_dataset_index() -> ValueError:
     return ValueError("absolute value of index should not exceed dataset length")
 
 
+def concat_iterable() -> AssertionError:
+    """A ConcatDataset (indexed) of an IterableDataset (which has no indices)."""
+    return AssertionError("ConcatDataset does not support IterableDataset")
+
+
+def chain_dataset_only() -> AssertionError:
+    """A ChainDataset of a dataset that is not an IterableDataset."""
+    return AssertionError("ChainDataset only supports IterableDataset")
+
+
+def stack_dataset_arguments(problem: str) -> ValueError:
+    """StackDataset given datasets both by position and by name, none, or of different lengths."""
+    return ValueError({
+        "both": "Supported either ``tuple``- (via ``args``) or``dict``- (via ``kwargs``) like input/output, "
+                "but both types are given.",
+        "none": "At least one dataset should be passed",
+        "sizes": "Size mismatch between datasets",
+    }[problem])
+
+
+def nested_items_count(expected: int, got: int) -> ValueError:
+    """A dataset's ``__getitems__`` inside a StackDataset returning another number of samples than asked."""
+    return ValueError(f"Nested dataset's output size mismatch. Expected {expected}, got {got}")
+
+
+def iterable_loader_option(name: str, value: Any) -> ValueError:
+    """A DataLoader over an IterableDataset given ``shuffle``, ``sampler`` or ``batch_sampler``."""
+    return ValueError(f"DataLoader with IterableDataset: expected unspecified {name} option, but got {name}={value}")
+
+
 def split_fraction(index: int) -> ValueError:
     """``random_split`` with a fraction outside [0, 1]."""
     return ValueError(f"Fraction at index {index} is not between 0 and 1")
@@ -1141,6 +2045,16 @@ def sampler_replacement(replacement: Any) -> TypeError:
 def sampler_num_samples(num_samples: Any) -> ValueError:
     """A RandomSampler with a ``num_samples`` that is not a positive integer."""
     return ValueError(f"num_samples should be a positive integer value, but got num_samples={num_samples}")
+
+
+def weighted_sampler_replacement(replacement: Any) -> ValueError:
+    """A WeightedRandomSampler with a ``replacement`` that is not a bool (a ValueError, unlike RandomSampler's)."""
+    return ValueError(f"replacement should be a boolean value, but got replacement={replacement}")
+
+
+def sampler_weights_shape(shape: tuple[int, ...]) -> ValueError:
+    """A WeightedRandomSampler given weights that are not one sequence."""
+    return ValueError(f"weights should be a 1d sequence but given weights have shape {shape}")
 
 
 def batch_size_not_positive(batch_size: Any) -> ValueError:

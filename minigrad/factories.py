@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
 from collections.abc import Sequence
 from typing import Any
 
@@ -42,11 +43,12 @@ def _leaf(array: np.ndarray, requires_grad: bool) -> Tensor:
     return t
 
 
-def tensor(data: Any, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+def tensor(data: Any, dtype: DType | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """A new leaf tensor holding a copy of ``data`` (numbers, nested lists, a numpy array or a tensor).
 
-    Python floats become float32, ints int64 and bools bool; a numpy array keeps its dtype.
+    Python floats become the default dtype (float32), ints int64 and bools bool; a numpy array keeps its dtype.
     """
+    check_device(device)
     if isinstance(data, Tensor):
         data = data._data
     if isinstance(data, (np.ndarray, np.generic)):
@@ -87,8 +89,10 @@ def _shape(size: tuple[Any, ...]) -> tuple[int, ...]:
     return tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else tuple(size)
 
 
-def full(size: Sequence[int], fill_value: float, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+def full(size: Sequence[int], fill_value: float, dtype: DType | None = None, device: Any = None,
+         requires_grad: bool = False) -> Tensor:
     """A tensor of ``size`` with every element ``fill_value`` (dtype inferred from it when not given)."""
+    check_device(device)
     target = dtype or dtypes.scalar_dtype(fill_value)
     return _leaf(K.expand(K.scalar(fill_value, target.np), tuple(size)), requires_grad)
 
@@ -99,29 +103,30 @@ def empty(*size: Size, dtype: DType | None = None, device: Any = None, requires_
     return _leaf(np.empty(_shape(size), (dtype or dtypes.get_default_dtype()).np), requires_grad)
 
 
-def zeros(*size: Size, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
-    """A tensor of zeros (float32 unless ``dtype`` says otherwise)."""
-    return full(_shape(size), 0.0, dtype or dtypes.get_default_dtype(), requires_grad)
+def zeros(*size: Size, dtype: DType | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of zeros (of the default dtype, float32, unless ``dtype`` says otherwise)."""
+    return full(_shape(size), 0.0, dtype or dtypes.get_default_dtype(), device, requires_grad)
 
 
-def ones(*size: Size, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
-    """A tensor of ones (float32 unless ``dtype`` says otherwise)."""
-    return full(_shape(size), 1.0, dtype or dtypes.get_default_dtype(), requires_grad)
+def ones(*size: Size, dtype: DType | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of ones (of the default dtype, float32, unless ``dtype`` says otherwise)."""
+    return full(_shape(size), 1.0, dtype or dtypes.get_default_dtype(), device, requires_grad)
 
 
-def zeros_like(x: Tensor, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+def zeros_like(x: Tensor, dtype: DType | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """Zeros with the shape (and, unless given, the dtype) of ``x``."""
-    return full(x.shape, 0, dtype or x.dtype, requires_grad)
+    return full(x.shape, 0, dtype or x.dtype, device, requires_grad)
 
 
-def ones_like(x: Tensor, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
+def ones_like(x: Tensor, dtype: DType | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """Ones with the shape (and, unless given, the dtype) of ``x``."""
-    return full(x.shape, 1, dtype or x.dtype, requires_grad)
+    return full(x.shape, 1, dtype or x.dtype, device, requires_grad)
 
 
-def arange(start: float, end: float | None = None, step: float = 1, dtype: DType | None = None,
+def arange(start: float, end: float | None = None, step: float = 1, dtype: DType | None = None, device: Any = None,
            requires_grad: bool = False) -> Tensor:
     """start, start + step, ... up to but excluding end (``arange(n)`` is 0 .. n-1)."""
+    check_device(device)
     if end is None:
         start, end = 0, start
     if step == 0:
@@ -166,6 +171,166 @@ def randperm(n: int, generator: random.Generator | None = None, dtype: DType | N
     check_device(device)
     source = generator or random.default_generator
     return _leaf(source.permutation(n, dtype=(dtype or dtypes.int64).np), requires_grad)
+
+
+def linspace(start: float, end: float, steps: int, *, dtype: DType | None = None, device: Any = None,
+             requires_grad: bool = False) -> Tensor:
+    """``steps`` values evenly spaced from ``start`` to ``end``, both included: start + j·(end − start)/(steps − 1).
+
+    As PyTorch computes them, bit for bit: the first half counts up from ``start``, the second down from
+    ``end`` (so the last value is ``end`` exactly); integer dtypes truncate.
+    """
+    check_device(device)
+    steps = operator.index(steps)
+    if steps < 0:
+        raise errors.negative_steps()
+    target = dtype or dtypes.get_default_dtype()
+    if target is dtypes.bool and steps > 1:
+        raise errors.not_implemented("linspace_cpu", target)
+    return _leaf(K.linspace(start, end, steps, target.np), requires_grad)
+
+
+def logspace(start: float, end: float, steps: int, base: float = 10.0, *, dtype: DType | None = None,
+             device: Any = None, requires_grad: bool = False) -> Tensor:
+    """base ** e for ``steps`` exponents e evenly spaced from ``start`` to ``end`` (as PyTorch computes them)."""
+    check_device(device)
+    steps = operator.index(steps)
+    if steps < 0:
+        raise errors.negative_steps()
+    target = dtype or dtypes.get_default_dtype()
+    return _leaf(K.logspace(start, end, steps, base, target.np), requires_grad)
+
+
+def eye(n: int, m: int | None = None, *, dtype: DType | None = None, device: Any = None,
+        requires_grad: bool = False) -> Tensor:
+    """The n × m identity matrix (m = n unless given): ones on the diagonal, zeros elsewhere."""
+    check_device(device)
+    n = operator.index(n)
+    m = n if m is None else operator.index(m)
+    for name, value in (("n", n), ("m", m)):
+        if value < 0:
+            raise errors.eye_negative(name, value)
+    return _leaf(np.eye(n, m, dtype=(dtype or dtypes.get_default_dtype()).np), requires_grad)
+
+
+def empty_like(x: Tensor, *, dtype: DType | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """An uninitialized tensor with the shape (and, unless given, the dtype) of ``x``."""
+    return empty(x.shape, dtype=dtype or x.dtype, device=device, requires_grad=requires_grad)
+
+
+def full_like(x: Tensor, fill_value: float, *, dtype: DType | None = None, device: Any = None,
+              requires_grad: bool = False) -> Tensor:
+    """``fill_value`` in every element, with the shape (and, unless given, the dtype) of ``x``."""
+    return full(x.shape, fill_value, dtype or x.dtype, device, requires_grad)
+
+
+def rand_like(x: Tensor, *, generator: random.Generator | None = None, dtype: DType | None = None,
+              device: Any = None, requires_grad: bool = False) -> Tensor:
+    """``rand`` with the shape (and, unless given, the dtype) of ``x``: the same draws as ``torch.rand_like``."""
+    return rand(x.shape, generator=generator, dtype=dtype or x.dtype, device=device, requires_grad=requires_grad)
+
+
+def randn_like(x: Tensor, *, generator: random.Generator | None = None, dtype: DType | None = None,
+               device: Any = None, requires_grad: bool = False) -> Tensor:
+    """``randn`` with the shape (and, unless given, the dtype) of ``x``: the same draws as ``torch.randn_like``."""
+    return randn(x.shape, generator=generator, dtype=dtype or x.dtype, device=device, requires_grad=requires_grad)
+
+
+def randint_like(x: Tensor, low: int = 0, high: int | None = None, *, generator: random.Generator | None = None,
+                 dtype: DType | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """``randint(low, high)`` with the shape (and, unless given, the dtype) of ``x``; ``randint_like(x, high)``
+    draws from [0, high)."""
+    if high is None:
+        low, high = 0, low
+    return randint(low, high, x.shape, generator=generator, dtype=dtype or x.dtype, device=device,
+                   requires_grad=requires_grad)
+
+
+def normal(mean: float | Tensor, std: float | Tensor = 1.0, size: Size | None = None, *,
+           generator: random.Generator | None = None, dtype: DType | None = None, device: Any = None,
+           requires_grad: bool = False) -> Tensor:
+    """Values drawn from N(mean, std²), the same as ``torch.normal`` draws under the same seed, in its four forms:
+
+    - ``normal(mean, std, size)``, numbers: ``randn(size)`` scaled, fma(z, std, mean);
+    - ``normal(mean_tensor, std=1.0)``: z·std drawn in mean's shape and dtype, then + mean;
+    - ``normal(mean, std_tensor)``: z drawn in std's shape and dtype, then ⊗ std ⊕ mean;
+    - ``normal(mean_tensor, std_tensor)``: z in their broadcast shape (mean's dtype), then ⊗ std ⊕ mean.
+    """
+    check_device(device)
+    if not isinstance(mean, Tensor) and not isinstance(std, Tensor):
+        if size is None:
+            raise errors.normal_needs_size()
+        source = generator or random.default_generator
+        return _leaf(source.normal(_shape((size,)), mean, std, dtype=(dtype or dtypes.get_default_dtype()).np),
+                     requires_grad)
+    if not isinstance(std, Tensor):
+        out = random.fill_normal_(np.empty(mean.shape, mean.dtype.np), 0.0, std, generator)
+        return _leaf(out + mean._data, requires_grad)
+    if std.numel() and not std._data.min() >= 0:
+        raise errors.normal_std_tensor()
+    if isinstance(mean, Tensor):
+        shape, target, shift = K.broadcast_shapes(mean.shape, std.shape), mean.dtype.np, mean._data
+    else:
+        shape, target, shift = std.shape, std.dtype.np, std.dtype.np.type(mean)
+    out = random.fill_normal_(np.empty(shape, target), 0.0, 1.0, generator)
+    out *= std._data
+    out += shift
+    return _leaf(out, requires_grad)
+
+
+def bernoulli(input: Tensor, p: float | None = None, *, generator: random.Generator | None = None) -> Tensor:  # noqa: A002
+    """0 or 1 in each element, 1 with probability ``input`` (elementwise) or ``p``: PyTorch's draws, in
+    ``input``'s dtype."""
+    out = np.empty(input.shape, input.dtype.np)
+    return Tensor._make(random.fill_bernoulli_(out, input._data if p is None else p, generator))
+
+
+def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,  # noqa: A002
+                generator: random.Generator | None = None) -> Tensor:
+    """``num_samples`` indices per row of ``input`` drawn with probabilities proportional to its entries
+    (``random.multinomial`` says how), the same as ``torch.multinomial`` under the same seed."""
+    return Tensor._make(random.multinomial(input._data, operator.index(num_samples), replacement, generator))
+
+
+def poisson(input: Tensor, generator: random.Generator | None = None) -> Tensor:  # noqa: A002
+    """A Poisson(λ) count for each rate λ of ``input`` (same dtype), as ``torch.poisson`` draws it."""
+    return Tensor._make(random.poisson(input._data, generator))
+
+
+def as_tensor(data: Any, dtype: DType | None = None, device: Any = None) -> Tensor:
+    """``data`` as a tensor, sharing its memory when it is already a tensor or a numpy array of that dtype
+    (a copy otherwise, as ``tensor(data)``)."""
+    check_device(device)
+    if isinstance(data, Tensor) and (dtype is None or dtype is data.dtype):
+        return data
+    if isinstance(data, np.ndarray) and dtypes.from_numpy(data.dtype) is (dtype or dtypes.from_numpy(data.dtype)):
+        return from_numpy(data) if all(s >= 0 for s in data.strides) else tensor(data)
+    if isinstance(data, Tensor):
+        return data.to(dtype)
+    return tensor(data, dtype=dtype)
+
+
+def is_tensor(obj: Any) -> bool:
+    """Whether ``obj`` is a minigrad tensor."""
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(x: Tensor) -> bool:
+    """Whether ``x``'s dtype is a floating point type."""
+    return x.is_floating_point()
+
+
+def numel(x: Tensor) -> int:
+    """The number of elements of ``x`` (the product of its sizes)."""
+    return x.numel()
+
+
+def set_default_dtype(d: DType) -> None:
+    """Make ``d`` (float32 or float64) the dtype of tensors made from Python floats, of the float factories
+    (``zeros``, ``rand``, ``linspace``...) and of Python floats in type promotion (int tensor * 1.5)."""
+    if not isinstance(d, DType) or not d.is_floating_point:
+        raise errors.default_dtype_not_float()
+    dtypes._set_default_dtype(d)
 
 
 def get_rng_state() -> Tensor:

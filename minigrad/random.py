@@ -32,6 +32,11 @@ In place, in the order PyTorch's TensorIterator writes (memory order, whatever t
     fill_uniform_(array, low=0., high=1., generator=None) -> array
     fill_normal_(array, mean=0., std=1., generator=None) -> array    (c-contiguous and 16+ values: the block
                                                                        sampler; otherwise the scalar one)
+    fill_bernoulli_(array, p) (p a number or an array), fill_exponential_(array, lambd),
+    fill_geometric_(array, p), fill_cauchy_(array, median, sigma), fill_log_normal_(array, mean, std),
+    fill_random_(array, low=None, high=None)                         Tensor's samplers of the same names
+
+New arrays from arrays: multinomial(probs, num_samples, replacement), poisson(rates).
 
 The process-wide generator and torch's module functions acting on it:
 
@@ -55,6 +60,7 @@ import numpy as np
 
 from . import dtypes, errors
 from . import kernels as K
+from .kernels import random as KR
 
 DTypeLike = np.dtype | type | str | dtypes.dtype
 
@@ -298,22 +304,196 @@ def fill_normal_(array: np.ndarray, mean: float = 0.0, std: float = 1.0,
     return _fill_in_memory_order(array, lambda out: gen._fill_normal(out, mean, std, blocks))
 
 
-def _fill_in_memory_order(array: np.ndarray, fill: Callable[[np.ndarray], None]) -> np.ndarray:
+def _fill_in_memory_order(array: np.ndarray, fill: Callable[..., None], *inputs: np.ndarray) -> np.ndarray:
     """Runs ``fill`` on a flat buffer whose order is the order of ``array``'s elements in memory, and puts
-    the values in ``array``: directly when the array is dense, else by one assignment through a view."""
+    the values in ``array``: directly when the array is dense, else by one assignment through a view.
+    Each of ``inputs`` (broadcast to ``array``'s shape) is handed to ``fill`` flat, in the same order."""
     if not array.flags.writeable:
         raise ValueError("cannot fill a read-only array")
     axes = sorted(range(array.ndim), key=lambda d: -abs(array.strides[d]))  # outermost (largest stride) first
-    view = array.transpose(axes)
-    if any(s < 0 for s in view.strides):
-        view = view[tuple(slice(None, None, -1 if s < 0 else 1) for s in view.strides)]
+    flips = tuple(slice(None, None, -1 if array.strides[d] < 0 else 1) for d in axes)
+    view = array.transpose(axes)[flips]
+    flat_inputs = [np.ascontiguousarray(np.broadcast_to(x, array.shape).transpose(axes)[flips]).reshape(-1)
+                   for x in inputs]
     if view.flags.c_contiguous:
-        fill(view.reshape(-1))
+        fill(view.reshape(-1), *flat_inputs)
     else:
         values = np.empty(array.size, array.dtype)
-        fill(values)
+        fill(values, *flat_inputs)
         view[...] = values.reshape(view.shape)
     return array
+
+
+def fill_bernoulli_(array: np.ndarray, p: float | np.ndarray, generator: Generator | None = None) -> np.ndarray:
+    """``bernoulli_(p)`` on ``array`` in place: 1 with probability p, else 0, in memory order.
+
+    A number p (and a float64 p array) compares a double uniform (two words) with it; a float32 p array a
+    float uniform (one word), as PyTorch's kernels do.
+    """
+    gen = generator or default_generator
+    if isinstance(p, np.ndarray):
+        if p.dtype.kind != "f":
+            raise errors.not_implemented("bernoulli_tensor_cpu_p_", p.dtype)
+        if p.size and not (p.min() >= 0 and p.max() <= 1):
+            raise errors.bernoulli_tensor_p()
+        if p.dtype == np.float32:
+            return _fill_in_memory_order(array, lambda out, q: KR.bernoulli_float32_p(gen._words(out.size), q, out), p)
+        return _fill_in_memory_order(array, lambda out, q: KR.bernoulli_float64_p(gen._words(2 * out.size), q, out), p)
+    if not 0 <= p <= 1:
+        raise errors.distribution_parameter("bernoulli_", "p", "to be in [0, 1]", p)
+    return _fill_in_memory_order(
+        array, lambda out, q: KR.bernoulli_float64_p(gen._words(2 * out.size), q, out), np.float64(p))
+
+
+def fill_exponential_(array: np.ndarray, lambd: float = 1.0, generator: Generator | None = None) -> np.ndarray:
+    """``exponential_(λ)``: −log(1 − u)/λ for double uniforms u (density λ·e^(−λx)), two words each."""
+    if array.dtype.kind != "f":
+        raise errors.continuous_distribution("Exponential", array.dtype)
+    if not lambd > 0:
+        raise errors.distribution_parameter("exponential_", "lambda", "> 0.0", lambd)
+    return _fill_from_doubles(array, lambda words, out: KR.exponential(words, float(lambd), out), generator)
+
+
+def fill_geometric_(array: np.ndarray, p: float, generator: Generator | None = None) -> np.ndarray:
+    """``geometric_(p)``: the number of Bernoulli(p) trials up to the first success, ⌈log u / log(1 − p)⌉."""
+    if not 0 < p < 1:
+        raise errors.distribution_parameter("geometric_", "p", "to be in (0, 1)", p)
+    return _fill_from_doubles(array, lambda words, out: KR.geometric(words, float(p), out), generator)
+
+
+def fill_cauchy_(array: np.ndarray, median: float = 0.0, sigma: float = 1.0,
+                 generator: Generator | None = None) -> np.ndarray:
+    """``cauchy_(median, σ)``: median + σ·tan(π(u − ½)) for double uniforms u."""
+    if array.dtype.kind != "f":
+        raise errors.continuous_distribution("Cauchy", array.dtype, cpp=True)
+    if not sigma > 0:
+        raise errors.distribution_parameter("cauchy_", "sigma", "> 0.0", sigma)
+    return _fill_from_doubles(array, lambda words, out: KR.cauchy(words, float(median), float(sigma), out),
+                              generator)
+
+
+def fill_log_normal_(array: np.ndarray, mean: float = 1.0, std: float = 2.0,
+                     generator: Generator | None = None) -> np.ndarray:
+    """``log_normal_(mean, std)``: exp(z) for z ~ N(mean, std²) from the scalar Box–Muller sampler (and its
+    cache), computed in double."""
+    if array.dtype.kind != "f":
+        raise errors.not_implemented("log_normal_cpu", array.dtype)
+    if not std > 0:
+        raise errors.distribution_parameter("log_normal_", "std", "> 0.0", std)
+    gen = generator or default_generator
+
+    def fill(out: np.ndarray) -> None:
+        values = np.empty(out.size, np.float64)
+        gen._fill_normal(values, mean, std, blocks=False)
+        KR.exp_float64(values, values)
+        out[...] = values
+
+    return _fill_in_memory_order(array, fill)
+
+
+def fill_random_(array: np.ndarray, low: int | None = None, high: int | None = None,
+                 generator: Generator | None = None) -> np.ndarray:
+    """``random_()``, ``random_(to)``, ``random_(from, to)`` on ``array`` in place, in memory order.
+
+    Without bounds: 0 .. 2^digits for floats (24 or 53 mantissa bits, both ends included), 0 .. max for
+    integers, r mod (max + 1) of one 32-bit word (two for int64 and float64); a bool takes the word's low bit.
+    With bounds: ``Generator.integers(from, to)``'s values.
+    """
+    gen = generator or default_generator
+    dtype = array.dtype
+    if low is not None:
+        low, high = (0, low) if high is None else (low, high)
+        if not low < high:
+            raise errors.random_from_to_order(low, high)
+        return _fill_in_memory_order(array, lambda out: out.__setitem__(..., gen.integers(low, high, out.size, dtype)))
+    if dtype.kind == "f":
+        modulus = (1 << (np.finfo(dtype).nmant + 1)) + 1
+    else:
+        modulus = 2 if dtype.kind == "b" else int(np.iinfo(dtype).max) + 1
+    wide = dtype.itemsize == 8
+
+    def fill(out: np.ndarray) -> None:
+        words = gen.random64(out.size) if wide else gen._words(out.size)
+        KR.random_modulo(words, np.uint64(modulus), out)
+
+    return _fill_in_memory_order(array, fill)
+
+
+def multinomial(probs: np.ndarray, num_samples: int, replacement: bool = False,
+                generator: Generator | None = None) -> np.ndarray:
+    """``num_samples`` category indices per row of ``probs`` (1-D or 2-D, weights that need not sum to 1).
+
+    Without replacement, or for one sample, PyTorch's Gumbel trick: q = probs / E with E ~ Exp(1) drawn as
+    ``exponential_`` draws it (in probs' memory order), and the indices of the ``num_samples`` largest q in
+    descending order. With replacement, each row's running sum (in its dtype, in order) divided by its total
+    is searched for a double uniform per sample (two words each), row after row.
+    """
+    gen = generator or default_generator
+    if probs.ndim not in (1, 2):
+        raise errors.multinomial_error("dims")
+    if probs.dtype.kind != "f":
+        raise errors.multinomial_dtype(probs.dtype)
+    if num_samples <= 0:
+        raise errors.multinomial_error("samples")
+    if not replacement and num_samples > probs.shape[-1]:
+        raise errors.multinomial_error("too_many")
+    if not replacement or num_samples == 1:
+        if probs.size and not (probs.max() < np.inf and probs.min() >= 0):
+            raise errors.multinomial_error("invalid")
+        if (probs.sum(-1) == 0).any():
+            raise errors.multinomial_error("zero_sum")
+        q = probs / fill_exponential_(np.empty_like(probs), 1.0, gen)
+        return np.argsort(-q, axis=-1, kind="stable")[..., :num_samples].astype(np.int64)
+    rows = np.ascontiguousarray(probs).reshape(-1, probs.shape[-1])
+    if not (rows >= 0).all():
+        raise errors.multinomial_error("negative")
+    if not np.isfinite(rows).all():
+        raise errors.multinomial_error("not_finite")
+    cumulative = np.cumsum(rows, axis=1)  # sequential, in the dtype
+    totals = cumulative[:, -1:]
+    if not (totals > 0).all():
+        raise errors.multinomial_error("zero_sum")
+    cumulative /= totals
+    cumulative[:, -1] = 1
+    out = np.empty((rows.shape[0], num_samples), np.int64)
+    for row in range(rows.shape[0]):
+        KR.multinomial_with_replacement(gen._words(2 * num_samples), cumulative[row], num_samples, out[row])
+    return out.reshape(*probs.shape[:-1], num_samples)
+
+
+def poisson(rates: np.ndarray, generator: Generator | None = None) -> np.ndarray:
+    """One Poisson(λ) count per rate λ (in the rates' dtype), PyTorch's ``sample_poisson`` on its stream: a
+    product of uniforms for λ < 10, transformed rejection above; the number of words drawn varies."""
+    if rates.dtype.kind != "f":
+        raise errors.not_implemented("poisson_cpu", rates.dtype)
+    if not (rates >= 0).all():
+        raise errors.poisson_rate()
+    gen = generator or default_generator
+    flat = np.ascontiguousarray(rates).reshape(-1)
+    out = np.empty(flat.size, rates.dtype)
+    count = 4 * flat.size + 64
+    while True:  # draw ahead, then advance the stream by what the sampler used
+        state = gen._bits.state
+        used = KR.poisson(gen._bits.random_raw(count), flat.astype(np.float64), out)
+        gen._bits.state = state
+        if used >= 0:
+            gen._words(used)
+            return out.reshape(rates.shape)
+        count *= 2
+
+
+def _fill_from_doubles(array: np.ndarray, sample: Callable[[np.ndarray, np.ndarray], None],
+                       generator: Generator | None) -> np.ndarray:
+    """``array`` in place, in memory order, with ``sample(words, out)``'s double values (two words each),
+    rounded to its dtype."""
+    gen = generator or default_generator
+
+    def fill(out: np.ndarray) -> None:
+        values = np.empty(out.size, np.float64)
+        sample(gen._words(2 * out.size), values)
+        out[...] = values
+
+    return _fill_in_memory_order(array, fill)
 
 
 def _np_dtype(dtype: DTypeLike) -> np.dtype:

@@ -79,17 +79,38 @@ def save(obj: Any, f: FileLike) -> None:
     ``obj`` is a tensor, or a (nested) dict, OrderedDict, list or tuple of tensors, None, bools, ints, floats
     and strings, with str or int dict keys: a module's ``state_dict()`` or an optimizer's. Anything else is a
     ``TypeError`` naming where it is, raised before the file is opened.
+
+    A path is written atomically: into a new file beside it, which is then renamed onto it, so a save that
+    fails or is interrupted (a full disk, Ctrl-C) leaves the previous file as it was, and no partial file.
     """
     buffers: list[bytes] = []
     root = _encode(obj, buffers, [0], "obj", 0)
     header = json.dumps({"root": root}, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
     header += b" " * (-(_PREFIX.size + len(header)) % 8)
     prefix = _PREFIX.pack(MAGIC, VERSION, zlib.crc32(header), len(header))
-    if isinstance(f, (str, os.PathLike)):
-        with open(f, "wb") as file:
-            file.write(prefix + header + b"".join(buffers))
-    else:
-        f.write(prefix + header + b"".join(buffers))
+    chunks = [prefix + header, *buffers]
+    if not isinstance(f, (str, os.PathLike)):
+        _write(f, chunks)
+        return
+    target = os.fspath(f)
+    directory, name = os.path.split(target)
+    temporary = os.path.join(directory, f".{name}.{os.urandom(6).hex()}.tmp")
+    try:
+        with open(temporary, "xb") as file:
+            _write(file, chunks)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+        raise
+
+
+def _write(file: IO[bytes], chunks: list[bytes]) -> None:
+    """The file's bytes, chunk after chunk (the prefix and header, then each tensor's data)."""
+    for chunk in chunks:
+        file.write(chunk)
 
 
 def _encode(obj: Any, buffers: list[bytes], offset: list[int], where: str, depth: int) -> Any:

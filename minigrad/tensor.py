@@ -20,7 +20,7 @@ from .autograd import engine, versions
 from .autograd.grad_mode import is_grad_enabled
 from .device import check_device, device
 from .dtypes import dtype as DType
-from .ops import comparison, linalg, pointwise, reduction
+from .ops import classification, comparison, linalg, math_functions, pointwise, reduction
 from .ops import gather as gather_ops
 from .ops import shape as shape_ops
 from .ops.dims import normalize_dim
@@ -510,8 +510,8 @@ class Tensor:
 
     def __repr__(self) -> str:
         suffixes = []
-        default_dtypes = (dtypes.float32, dtypes.int64, dtypes.bool)
-        if self.dtype not in default_dtypes or (self.numel() == 0 and self.dtype is not dtypes.float32):
+        default_dtypes = (dtypes.get_default_dtype(), dtypes.int64, dtypes.bool)
+        if self.dtype not in default_dtypes or (self.numel() == 0 and self.dtype is not default_dtypes[0]):
             suffixes.append(f"dtype={self.dtype!r}")
         if self.grad_fn is not None:
             suffixes.append(f"grad_fn=<{self.grad_fn.name()}>")
@@ -796,3 +796,811 @@ class Tensor:
 
     def __iter__(self):
         return (self[i] for i in range(len(self)))
+
+    # ----- math ----------------------------------------------------------------------------------------------------
+    # The math functions, each with its in-place form (x.sin_() overwrites x with sin x).
+    def sin(self) -> Tensor:
+        return apply(math_functions.Sin, self)
+
+    def sin_(self) -> Tensor:
+        return self._inplace(math_functions.Sin)
+
+    def cos(self) -> Tensor:
+        return apply(math_functions.Cos, self)
+
+    def cos_(self) -> Tensor:
+        return self._inplace(math_functions.Cos)
+
+    def tan(self) -> Tensor:
+        return apply(math_functions.Tan, self)
+
+    def tan_(self) -> Tensor:
+        return self._inplace(math_functions.Tan)
+
+    def asin(self) -> Tensor:
+        return apply(math_functions.Asin, self)
+
+    def asin_(self) -> Tensor:
+        return self._inplace(math_functions.Asin)
+
+    def acos(self) -> Tensor:
+        return apply(math_functions.Acos, self)
+
+    def acos_(self) -> Tensor:
+        return self._inplace(math_functions.Acos)
+
+    def atan(self) -> Tensor:
+        return apply(math_functions.Atan, self)
+
+    def atan_(self) -> Tensor:
+        return self._inplace(math_functions.Atan)
+
+    def sinh(self) -> Tensor:
+        return apply(math_functions.Sinh, self)
+
+    def sinh_(self) -> Tensor:
+        return self._inplace(math_functions.Sinh)
+
+    def cosh(self) -> Tensor:
+        return apply(math_functions.Cosh, self)
+
+    def cosh_(self) -> Tensor:
+        return self._inplace(math_functions.Cosh)
+
+    def asinh(self) -> Tensor:
+        return apply(math_functions.Asinh, self)
+
+    def asinh_(self) -> Tensor:
+        return self._inplace(math_functions.Asinh)
+
+    def acosh(self) -> Tensor:
+        return apply(math_functions.Acosh, self)
+
+    def acosh_(self) -> Tensor:
+        return self._inplace(math_functions.Acosh)
+
+    def atanh(self) -> Tensor:
+        return apply(math_functions.Atanh, self)
+
+    def atanh_(self) -> Tensor:
+        return self._inplace(math_functions.Atanh)
+
+    def log1p(self) -> Tensor:
+        return apply(math_functions.Log1p, self)
+
+    def log1p_(self) -> Tensor:
+        return self._inplace(math_functions.Log1p)
+
+    def expm1(self) -> Tensor:
+        return apply(math_functions.Expm1, self)
+
+    def expm1_(self) -> Tensor:
+        return self._inplace(math_functions.Expm1)
+
+    def log2(self) -> Tensor:
+        return apply(math_functions.Log2, self)
+
+    def log2_(self) -> Tensor:
+        return self._inplace(math_functions.Log2)
+
+    def log10(self) -> Tensor:
+        return apply(math_functions.Log10, self)
+
+    def log10_(self) -> Tensor:
+        return self._inplace(math_functions.Log10)
+
+    def exp2(self) -> Tensor:
+        return apply(math_functions.Exp2, self)
+
+    def exp2_(self) -> Tensor:
+        return self._inplace(math_functions.Exp2)
+
+    def rsqrt(self) -> Tensor:
+        return apply(math_functions.Rsqrt, self)
+
+    def rsqrt_(self) -> Tensor:
+        return self._inplace(math_functions.Rsqrt)
+
+    def erf(self) -> Tensor:
+        return apply(math_functions.Erf, self)
+
+    def erf_(self) -> Tensor:
+        return self._inplace(math_functions.Erf)
+
+    def erfc(self) -> Tensor:
+        return apply(math_functions.Erfc, self)
+
+    def erfc_(self) -> Tensor:
+        return self._inplace(math_functions.Erfc)
+
+    def erfinv(self) -> Tensor:
+        return apply(math_functions.Erfinv, self)
+
+    def erfinv_(self) -> Tensor:
+        return self._inplace(math_functions.Erfinv)
+
+    def sign(self) -> Tensor:
+        return apply(math_functions.Sign, self)
+
+    def sign_(self) -> Tensor:
+        return self._inplace(math_functions.Sign)
+
+    def sgn(self) -> Tensor:
+        """x / |x| (0 at 0): for real x, the sign."""
+        return self.sign()
+
+    def sgn_(self) -> Tensor:
+        return self.sign_()
+
+    def floor(self) -> Tensor:
+        return apply(math_functions.Floor, self)
+
+    def floor_(self) -> Tensor:
+        return self._inplace(math_functions.Floor)
+
+    def ceil(self) -> Tensor:
+        return apply(math_functions.Ceil, self)
+
+    def ceil_(self) -> Tensor:
+        return self._inplace(math_functions.Ceil)
+
+    def trunc(self) -> Tensor:
+        return apply(math_functions.Trunc, self)
+
+    def trunc_(self) -> Tensor:
+        return self._inplace(math_functions.Trunc)
+
+    def frac(self) -> Tensor:
+        return apply(math_functions.Frac, self)
+
+    def frac_(self) -> Tensor:
+        return self._inplace(math_functions.Frac)
+
+    def atan2(self, other: Operand) -> Tensor:
+        return apply(math_functions.Atan2, self, other)
+
+    def atan2_(self, other: Operand) -> Tensor:
+        return self._inplace(math_functions.Atan2, other)
+
+    def hypot(self, other: Operand) -> Tensor:
+        return apply(math_functions.Hypot, self, other)
+
+    def hypot_(self, other: Operand) -> Tensor:
+        return self._inplace(math_functions.Hypot, other)
+
+    def logaddexp(self, other: Tensor) -> Tensor:
+        return apply(math_functions.Logaddexp, self, other)
+
+    def fmod(self, other: Operand) -> Tensor:
+        return apply(math_functions.Fmod, self, other)
+
+    def fmod_(self, other: Operand) -> Tensor:
+        return self._inplace(math_functions.Fmod, other)
+
+    def remainder(self, other: Operand) -> Tensor:
+        return apply(math_functions.Remainder, self, other)
+
+    def remainder_(self, other: Operand) -> Tensor:
+        return self._inplace(math_functions.Remainder, other)
+
+    def floor_divide(self, other: Operand) -> Tensor:
+        return apply(math_functions.FloorDivide, self, other)
+
+    def floor_divide_(self, other: Operand) -> Tensor:
+        return self._inplace(math_functions.FloorDivide, other)
+
+    def bitwise_and(self, other: Operand) -> Tensor:
+        return apply(math_functions.BitwiseAnd, self, other)
+
+    def bitwise_and_(self, other: Operand) -> Tensor:
+        return self._inplace(math_functions.BitwiseAnd, other)
+
+    def bitwise_or(self, other: Operand) -> Tensor:
+        return apply(math_functions.BitwiseOr, self, other)
+
+    def bitwise_or_(self, other: Operand) -> Tensor:
+        return self._inplace(math_functions.BitwiseOr, other)
+
+    def bitwise_xor(self, other: Operand) -> Tensor:
+        return apply(math_functions.BitwiseXor, self, other)
+
+    def bitwise_xor_(self, other: Operand) -> Tensor:
+        return self._inplace(math_functions.BitwiseXor, other)
+
+    def bitwise_not(self) -> Tensor:
+        return apply(math_functions.BitwiseNot, self)
+
+    def bitwise_not_(self) -> Tensor:
+        return self._inplace(math_functions.BitwiseNot)
+
+    def round(self, decimals: int = 0) -> Tensor:
+        """Each element rounded to ``decimals`` decimal places, halves to even."""
+        return apply(math_functions.Round, self, decimals=decimals)
+
+    def round_(self, decimals: int = 0) -> Tensor:
+        return self._inplace(math_functions.Round, decimals=decimals)
+
+    def square(self) -> Tensor:
+        """x * x: PyTorch's ``pow(x, 2)``."""
+        return self.pow(2)
+
+    def square_(self) -> Tensor:
+        return self._inplace(pointwise.Pow, scalars=(2,), exponent=2)
+
+    def lerp(self, end: Tensor, weight: Operand) -> Tensor:
+        """self + weight * (end - self)."""
+        return apply(math_functions.Lerp, self, end, weight)
+
+    def lerp_(self, end: Tensor, weight: Operand) -> Tensor:
+        return self._inplace(math_functions.Lerp, end, weight)
+
+    def addcmul(self, tensor1: Tensor, tensor2: Tensor, *, value: Number = 1) -> Tensor:
+        """self + value * tensor1 * tensor2."""
+        return apply(math_functions.Addcmul, self, tensor1, tensor2, value=value)  # value takes no part in promotion
+
+    def addcmul_(self, tensor1: Tensor, tensor2: Tensor, *, value: Number = 1) -> Tensor:
+        return self._inplace(math_functions.Addcmul, tensor1, tensor2, value=value)
+
+    def addcdiv(self, tensor1: Tensor, tensor2: Tensor, *, value: Number = 1) -> Tensor:
+        """self + value * tensor1 / tensor2."""
+        return apply(math_functions.Addcdiv, self, tensor1, tensor2, value=value)
+
+    def addcdiv_(self, tensor1: Tensor, tensor2: Tensor, *, value: Number = 1) -> Tensor:
+        return self._inplace(math_functions.Addcdiv, tensor1, tensor2, value=value)
+
+    def clamp_min(self, min: Number) -> Tensor:  # noqa: A002
+        return self.clamp(min=min)
+
+    def clamp_min_(self, min: Number) -> Tensor:  # noqa: A002
+        return self.clamp_(min=min)
+
+    def clamp_max(self, max: Number) -> Tensor:  # noqa: A002
+        return self.clamp(max=max)
+
+    def clamp_max_(self, max: Number) -> Tensor:  # noqa: A002
+        return self.clamp_(max=max)
+
+    clip, clip_ = clamp, clamp_
+
+    def __mod__(self, other: Operand) -> Tensor:
+        return apply(math_functions.Remainder, self, other)
+
+    def __rmod__(self, other: Number) -> Tensor:
+        return apply(math_functions.Remainder, other, self)
+
+    def __floordiv__(self, other: Operand) -> Tensor:
+        return apply(math_functions.FloorDivide, self, other)
+
+    def __rfloordiv__(self, other: Number) -> Tensor:
+        return apply(math_functions.FloorDivide, other, self)
+
+    def __rand__(self, other: Number) -> Tensor:
+        return apply(math_functions.BitwiseAnd, other, self)
+
+    def __ror__(self, other: Number) -> Tensor:
+        return apply(math_functions.BitwiseOr, other, self)
+
+    def __rxor__(self, other: Number) -> Tensor:
+        return apply(math_functions.BitwiseXor, other, self)
+
+    def __invert__(self) -> Tensor:
+        if self.is_floating_point():
+            raise errors.invert_float()
+        return self.bitwise_not()
+
+    __and__, __or__, __xor__ = bitwise_and, bitwise_or, bitwise_xor
+    __imod__, __ifloordiv__ = remainder_, floor_divide_
+    __iand__, __ior__, __ixor__ = bitwise_and_, bitwise_or_, bitwise_xor_
+
+    # The tests of values (bool results, not differentiable).
+    def isnan(self) -> Tensor:
+        return Tensor._make(K.ne(self._data, self._data))  # NaN is the one value not equal to itself
+
+    def isinf(self) -> Tensor:
+        if not self.is_floating_point():
+            return Tensor._make(K.ne(self._data, self._data))  # all False
+        return Tensor._make(K.eq(K.abs(self._data), K.scalar(math.inf, self._data.dtype)))
+
+    def isfinite(self) -> Tensor:
+        if not self.is_floating_point():
+            return Tensor._make(K.eq(self._data, self._data))  # all True
+        return Tensor._make(K.lt(K.abs(self._data), K.scalar(math.inf, self._data.dtype)))  # false for inf and NaN
+
+    def isclose(self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
+        """|self - other| <= atol + rtol * |other| elementwise (equal infinities are close; NaNs if ``equal_nan``)."""
+        if self.dtype != other.dtype:
+            raise errors.isclose_dtypes(self.dtype, other.dtype)
+        a, b = self.detach(), other.detach()
+        close = a == b
+        if equal_nan:
+            close = close | (a.isnan() & b.isnan())
+        difference = (a - b).abs()
+        return close | (difference.isfinite() & (difference <= atol + (rtol * b).abs()))
+
+    def allclose(self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
+        """Whether every element is close to ``other``'s (see ``isclose``)."""
+        return bool(self.isclose(other, rtol, atol, equal_nan).all())
+
+    def equal(self, other: Tensor) -> bool:
+        """Whether both have the same shape and the same values."""
+        return self.shape == other.shape and bool((self.detach() == other.detach()).all())
+
+    # ----- shape and selection ------------------------------------------------------------------------------------
+    def unflatten(self, dim: int, sizes: Sequence[int]) -> Tensor:
+        """Dim ``dim`` split into dims of ``sizes`` (one may be -1), a view."""
+        axis = normalize_dim(dim, self.dim())
+        sizes, size = tuple(sizes), self.shape[axis]
+        if not sizes:
+            raise errors.unflatten_empty()
+        known = math.prod(s for s in sizes if s != -1)
+        filled = tuple(size // known if s == -1 and known else s for s in sizes)
+        if math.prod(filled) != size or sizes.count(-1) > 1:
+            raise errors.unflatten_sizes(sizes, axis, size)
+        return self.view(*self.shape[:axis], *filled, *self.shape[axis + 1:])
+
+    def view_as(self, other: Tensor) -> Tensor:
+        return self.view(*other.shape)
+
+    def reshape_as(self, other: Tensor) -> Tensor:
+        return self.reshape(*other.shape)
+
+    def contiguous(self) -> Tensor:
+        """self when its elements lie in row-major order in memory, else a copy that does."""
+        return self if self.is_contiguous() else self.clone()
+
+    def swapaxes(self, axis0: int, axis1: int) -> Tensor:
+        return self.transpose(axis0, axis1)
+
+    def swapdims(self, dim0: int, dim1: int) -> Tensor:
+        return self.transpose(dim0, dim1)
+
+    def movedim(self, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
+        """The dims ``source`` moved to positions ``destination``, the others keeping their order (a view)."""
+        src = [source] if isinstance(source, int) else list(source)
+        dst = [destination] if isinstance(destination, int) else list(destination)
+        if len(src) != len(dst):
+            raise errors.movedim_counts(src, dst)
+        src_axes = [normalize_dim(d, self.dim()) for d in src]
+        dst_axes = [normalize_dim(d, self.dim()) for d in dst]
+        for name, given, axes in (("source", src, src_axes), ("destination", dst, dst_axes)):
+            if len(set(axes)) != len(axes):
+                raise errors.movedim_repeated(name, given)
+        rest = iter(d for d in range(self.dim()) if d not in src_axes)
+        moved = dict(zip(dst_axes, src_axes))
+        return self.permute(*(moved[i] if i in moved else next(rest) for i in range(self.dim())))
+
+    moveaxis = movedim
+
+    def narrow(self, dim: int, start: int, length: int) -> Tensor:
+        """``length`` elements along ``dim`` from ``start`` (negative counts from the end), a view."""
+        axis = normalize_dim(dim, self.dim())
+        size = self.shape[axis]
+        if not -size <= start <= size:
+            raise errors.narrow_start_range(start, size)
+        if length < 0:
+            raise errors.narrow_negative_length()
+        start %= max(size, 1)
+        if start + length > size:
+            raise errors.narrow_past_end(start, length, size)
+        return self[(slice(None),) * axis + (slice(start, start + length),)]
+
+    def unbind(self, dim: int = 0) -> tuple[Tensor, ...]:
+        """The slices along ``dim``, each without that dim."""
+        if self.dim() == 0:
+            raise errors.unbind_0d()
+        axis = normalize_dim(dim, self.dim())
+        return tuple(self[(slice(None),) * axis + (i,)] for i in range(self.shape[axis]))
+
+    def tensor_split(self, indices_or_sections: int | Sequence[int] | Tensor, dim: int = 0) -> tuple[Tensor, ...]:
+        """Views along ``dim``: n sections of sizes differing by at most one (the first ones larger), or the pieces
+        between the given indices."""
+        axis = normalize_dim(dim, self.dim())
+        size = self.shape[axis]
+        if isinstance(indices_or_sections, Tensor):
+            indices_or_sections = indices_or_sections.tolist()
+        if isinstance(indices_or_sections, int):
+            n = indices_or_sections
+            if n <= 0:
+                raise errors.tensor_split_sections(n)
+            bounds = [i * (size // n) + min(i, size % n) for i in range(1, n)]
+        else:
+            bounds = list(indices_or_sections)
+        starts, stops = [0, *bounds], [*bounds, size]
+        return tuple(self[(slice(None),) * axis + (slice(a, max(a, b)),)] for a, b in zip(starts, stops))
+
+    def broadcast_to(self, size: Sequence[int]) -> Tensor:
+        return self.expand(*size)
+
+    def flip(self, *args: int, **kwargs: Sequence[int]) -> Tensor:
+        """A copy read backwards along ``dims`` (given as flip(0, 1), flip((0, 1)) or flip(dims=(0, 1)))."""
+        if "dims" in kwargs and not args and len(kwargs) == 1:
+            return apply(shape_ops.Flip, self, dims=tuple(kwargs["dims"]))
+        if kwargs:
+            raise TypeError(f"flip() got an unexpected keyword argument '{next(iter(kwargs))}'")
+        return apply(shape_ops.Flip, self, dims=_dim_args(args))
+
+    def fliplr(self) -> Tensor:
+        if self.dim() < 2:
+            raise errors.too_few_dims(2)
+        return self.flip(1)
+
+    def flipud(self) -> Tensor:
+        if self.dim() < 1:
+            raise errors.too_few_dims(1)
+        return self.flip(0)
+
+    def roll(self, shifts: int | Sequence[int], dims: int | Sequence[int] | None = None) -> Tensor:
+        """A copy with elements moved ``shifts`` places along ``dims``, wrapping around (flattened when no dims)."""
+        shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
+        dims = () if dims is None else (dims,) if isinstance(dims, int) else tuple(dims)
+        return apply(shape_ops.Roll, self, shifts=shifts, dims=dims)
+
+    def rot90(self, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:
+        """Rotated by 90 degrees ``k`` times, from the first of ``dims`` towards the second."""
+        if len(dims) != 2:
+            raise errors.rot90_dims_count(len(dims))
+        if self.dim() < 2:
+            raise errors.rot90_total_dims(self.dim())
+        d0, d1 = (normalize_dim(d, self.dim()) for d in dims)
+        if d0 == d1:
+            raise errors.rot90_same_dims(d0, d1)
+        k %= 4
+        if k == 1:
+            return self.flip(d1).transpose(d0, d1)
+        if k == 2:
+            return self.flip(d0, d1)
+        if k == 3:
+            return self.flip(d0).transpose(d0, d1)
+        return self.clone()
+
+    def tile(self, *dims: int) -> Tensor:
+        """``repeat`` with ``dims`` padded by leading 1s to the tensor's dims."""
+        reps = _dim_args(dims)
+        return self.repeat(*(1,) * (self.dim() - len(reps)), *reps)
+
+    def repeat_interleave(self, repeats: int | Tensor, dim: int | None = None, *,
+                          output_size: int | None = None) -> Tensor:
+        """Each element (or slice along ``dim``) repeated ``repeats`` times in place (flattened when no dim)."""
+        x = self.flatten() if dim is None else self
+        axis = normalize_dim(0 if dim is None else dim, x.dim())
+        if isinstance(repeats, Tensor) and repeats.numel() == 1:
+            repeats = int(repeats.item())
+        if isinstance(repeats, int):
+            if repeats < 0:
+                raise errors.repeats_negative()
+            shape = x.shape
+            stretched = x.unsqueeze(axis + 1).expand(*shape[:axis + 1], repeats, *shape[axis + 1:])
+            return stretched.reshape(*shape[:axis], shape[axis] * repeats, *shape[axis + 1:])
+        counts = repeats._data.reshape(-1)
+        if counts.size != x.shape[axis]:
+            raise errors.repeats_size(counts.size, x.shape[axis], axis)
+        if (counts < 0).any():
+            raise errors.repeats_tensor_negative()
+        index = Tensor._make(np.repeat(np.arange(counts.size), counts))
+        return x.index_select(axis, index)
+
+    def index_select(self, dim: int, index: Tensor) -> Tensor:
+        """The slices along ``dim`` at the positions of ``index`` (a copy)."""
+        return apply(gather_ops.IndexSelect, self, dim=dim, index=index)
+
+    def masked_select(self, mask: Tensor) -> Tensor:
+        """The elements where the bool ``mask`` (broadcast with self) holds, as a 1-D tensor."""
+        return apply(gather_ops.MaskedSelect, self, mask=mask)
+
+    def take(self, index: Tensor) -> Tensor:
+        """Elements by their position in the flattened tensor, shaped like ``index``."""
+        return apply(gather_ops.Take, self, index=index)
+
+    def take_along_dim(self, indices: Tensor, dim: int | None = None) -> Tensor:
+        """``gather`` along ``dim`` with self and ``indices`` broadcast together (flattened when no dim)."""
+        if indices.dtype != dtypes.int64:
+            raise errors.take_along_dim_dtype(indices.dtype)
+        if dim is None:
+            return self.reshape(-1).gather(0, indices.reshape(-1))
+        if self.dim() != indices.dim():
+            raise errors.take_along_dim_dims(self.dim(), indices.dim())
+        axis = normalize_dim(dim, self.dim())
+        # PyTorch broadcasts the two shapes but along dim, where each keeps its own size
+        shape = list(K.broadcast_shapes(*(tuple(1 if i == axis else s for i, s in enumerate(t.shape))
+                                          for t in (self, indices))))
+        self_shape, index_shape = list(shape), list(shape)
+        self_shape[axis], index_shape[axis] = self.shape[axis], indices.shape[axis]
+        return self.expand(*self_shape).gather(axis, indices.expand(*index_shape))
+
+    def index_add(self, dim: int, index: Tensor, source: Tensor, *, alpha: Number = 1) -> Tensor:
+        """A copy with ``alpha * source``'s slices added at the positions ``index`` along ``dim``."""
+        return apply(gather_ops.IndexAdd, self, source, dim=dim, index=index, alpha=alpha)
+
+    def index_add_(self, dim: int, index: Tensor, source: Tensor, *, alpha: Number = 1) -> Tensor:
+        return self._inplace(gather_ops.IndexAdd, source, dim=dim, index=index, alpha=alpha)
+
+    def scatter_add(self, dim: int, index: Tensor, src: Tensor) -> Tensor:
+        """A copy with src[i][j] added at [index[i][j]][j] (for dim 0); repeats add up."""
+        return apply(gather_ops.ScatterAdd, self, src, dim=dim, index=index)
+
+    def scatter_add_(self, dim: int, index: Tensor, src: Tensor) -> Tensor:
+        return self._inplace(gather_ops.ScatterAdd, src, dim=dim, index=index)
+
+    # ----- reductions and ordering ------------------------------------------------------------------------------
+    def amax(self, dim: int | tuple[int, ...] = (), keepdim: bool = False) -> Tensor:
+        """The max over ``dim`` (every dim when empty); ties share the gradient."""
+        return apply(reduction.Amax, self, dim=dim, keepdim=keepdim)
+
+    def amin(self, dim: int | tuple[int, ...] = (), keepdim: bool = False) -> Tensor:
+        """The min over ``dim`` (every dim when empty); ties share the gradient."""
+        return apply(reduction.Amin, self, dim=dim, keepdim=keepdim)
+
+    def logsumexp(self, dim: int | tuple[int, ...], keepdim: bool = False) -> Tensor:
+        return apply(reduction.Logsumexp, self, dim=dim, keepdim=keepdim)
+
+    def sort(self, dim: int = -1, descending: bool = False, *, stable: bool = False) -> ReductionResult:
+        """(values, indices) sorted along ``dim``; minigrad's sort is always stable."""
+        return ReductionResult(*apply(reduction.Sort, self, dim=dim, descending=descending, stable=stable))
+
+    def argsort(self, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:
+        return self.detach().sort(dim, descending, stable=stable).indices
+
+    def msort(self) -> Tensor:
+        """Sorted along dim 0."""
+        return self.sort(0).values
+
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> ReductionResult:  # noqa: A002
+        return ReductionResult(*apply(reduction.Topk, self, k=k, dim=dim, largest=largest, sorted=sorted))
+
+    def kthvalue(self, k: int, dim: int = -1, keepdim: bool = False) -> ReductionResult:
+        return ReductionResult(*apply(reduction.Kthvalue, self, k=k, dim=dim, keepdim=keepdim))
+
+    def median(self, dim: int | None = None, keepdim: bool = False) -> Tensor | ReductionResult:
+        """The lower median of all elements, or (values, indices) of the lower median along ``dim``."""
+        if dim is None:
+            return apply(reduction.Median, self)
+        return ReductionResult(*apply(reduction.MedianDim, self, dim=dim, keepdim=keepdim))
+
+    def mode(self, dim: int = -1, keepdim: bool = False) -> ReductionResult:
+        return ReductionResult(*apply(reduction.ModeDim, self, dim=dim, keepdim=keepdim))
+
+    def cumprod(self, dim: int) -> Tensor:
+        return apply(reduction.Cumprod, self, dim=dim)
+
+    def cummax(self, dim: int) -> ReductionResult:
+        return ReductionResult(*apply(reduction.Cummax, self, dim=dim))
+
+    def cummin(self, dim: int) -> ReductionResult:
+        return ReductionResult(*apply(reduction.Cummin, self, dim=dim))
+
+    def logcumsumexp(self, dim: int) -> Tensor:
+        return apply(reduction.Logcumsumexp, self, dim=dim)
+
+    def count_nonzero(self, dim: int | tuple[int, ...] | None = None) -> Tensor:
+        return apply(reduction.CountNonzero, self, dim=dim)
+
+    def nonzero(self, *, as_tuple: bool = False) -> Tensor | tuple[Tensor, ...]:
+        """The coordinates of the nonzero elements: one row each, or with ``as_tuple`` one 1-D tensor per dim."""
+        rows = apply(reduction.Nonzero, self)
+        if not as_tuple:
+            return rows
+        return tuple(rows[:, d] for d in range(self.dim())) if self.dim() else (rows.new_zeros(len(rows)),)
+
+    def argwhere(self) -> Tensor:
+        """The coordinates of the nonzero elements, one row each (``nonzero()``)."""
+        return self.nonzero()
+
+    # ----- linalg ---------------------------------------------------------------------------------------------
+    def mm(self, mat2: Tensor) -> Tensor:
+        """self @ mat2 for two matrices."""
+        return apply(linalg.Mm, self, mat2)
+
+    def bmm(self, mat2: Tensor) -> Tensor:
+        """self[i] @ mat2[i] for each i, for two batches of matrices of the same length."""
+        return apply(linalg.Bmm, self, mat2)
+
+    def mv(self, vec: Tensor) -> Tensor:
+        """self @ vec for a matrix and a vector."""
+        return apply(linalg.Mv, self, vec)
+
+    def dot(self, other: Tensor) -> Tensor:
+        """sum_i self_i * other_i for two vectors."""
+        return apply(linalg.Dot, self, other)
+
+    def vdot(self, other: Tensor) -> Tensor:
+        """sum_i conj(self_i) * other_i for two vectors (the dot product, for real tensors)."""
+        return apply(linalg.Vdot, self, other)
+
+    def outer(self, vec2: Tensor) -> Tensor:
+        """out[i, j] = self[i] * vec2[j] for two vectors: PyTorch's self.reshape(n, 1) * vec2 (its MulBackward0)."""
+        for argument, t in (("self", self), ("vec2", vec2)):
+            if t.dim() != 1:
+                raise errors.outer_dims(argument, t.dim())
+        return self.reshape(-1, 1) * vec2
+
+    def inner(self, other: Tensor) -> Tensor:
+        """sum_k self[..., k] * other[..., k] for every pair of leading positions (self * other if one is 0-d):
+        PyTorch's tensordot, a matrix product between reshapes."""
+        if self.dim() == 0 or other.dim() == 0:
+            return self * other
+        if self.dtype != other.dtype:
+            raise errors.inner_dtypes()
+        if self.shape[-1] != other.shape[-1]:
+            raise errors.inner_sizes(self.shape, other.shape)
+        k = self.shape[-1]
+        product = self.reshape(-1, k).mm(other.reshape(-1, k).t())
+        return product.reshape(*self.shape[:-1], *other.shape[:-1])
+
+    def addmm(self, mat1: Tensor, mat2: Tensor, *, beta: Number = 1, alpha: Number = 1) -> Tensor:
+        """beta * self + alpha * (mat1 @ mat2)."""
+        return apply(linalg.Addmm, self, mat1, mat2, beta=beta, alpha=alpha)
+
+    def addmv(self, mat: Tensor, vec: Tensor, *, beta: Number = 1, alpha: Number = 1) -> Tensor:
+        """beta * self + alpha * (mat @ vec)."""
+        return apply(linalg.Addmv, self, mat, vec, beta=beta, alpha=alpha)
+
+    def baddbmm(self, batch1: Tensor, batch2: Tensor, *, beta: Number = 1, alpha: Number = 1) -> Tensor:
+        """beta * self + alpha * (batch1[i] @ batch2[i] for each i)."""
+        return apply(linalg.Baddbmm, self, batch1, batch2, beta=beta, alpha=alpha)
+
+    def trace(self) -> Tensor:
+        """sum_i self[i, i] for a matrix."""
+        return apply(linalg.Trace, self)
+
+    def diag(self, diagonal: int = 0) -> Tensor:
+        """A vector as a matrix with it on the given diagonal; a matrix's given diagonal, as a vector."""
+        return apply(linalg.Diag, self, diagonal=diagonal)
+
+    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+        """self[..., i, i + offset] over dims (dim1, dim2), as the last dim of a view."""
+        return apply(linalg.Diagonal, self, offset=offset, dim1=dim1, dim2=dim2)
+
+    def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+        """Zeros with self's last dim on the offset diagonal of the new dims (dim1, dim2)."""
+        return apply(linalg.DiagEmbed, self, offset=offset, dim1=dim1, dim2=dim2)
+
+    def tril(self, diagonal: int = 0) -> Tensor:
+        """self[..., i, j] where j <= i + diagonal, else 0."""
+        return apply(linalg.Tril, self, diagonal=diagonal)
+
+    def triu(self, diagonal: int = 0) -> Tensor:
+        """self[..., i, j] where j >= i + diagonal, else 0."""
+        return apply(linalg.Triu, self, diagonal=diagonal)
+
+    def kron(self, other: Tensor) -> Tensor:
+        """The Kronecker product: out[i*m + k, ...] = self[i, ...] * other[k, ...] in every dim (the shorter shape
+        padded with leading 1s): PyTorch's product of interleaved reshapes, reshaped back."""
+        ndim = max(self.dim(), other.dim())
+        a_shape = (1,) * (ndim - self.dim()) + tuple(self.shape)
+        b_shape = (1,) * (ndim - other.dim()) + tuple(other.shape)
+        a = self.reshape(*[s for n in a_shape for s in (n, 1)])
+        b = other.reshape(*[s for n in b_shape for s in (1, n)])
+        return (a * b).reshape(*[m * n for m, n in zip(a_shape, b_shape)])
+
+    def cross(self, other: Tensor, dim: int | None = None) -> Tensor:
+        """The cross product of the 3-vectors along dim (without one: the first dim of length 3, with a warning)."""
+        if dim is None:
+            warnings.warn(errors.cross_without_dim_warning(), UserWarning, stacklevel=2)
+        return apply(linalg.Cross, self, other, dim=dim)
+
+    def norm(self, p: float | str | None = "fro", dim: int | tuple[int, ...] | None = None,
+             keepdim: bool = False) -> Tensor:
+        """The p-norm (sum |x|^p)^(1/p) over dim (every element for None); 'fro' is the 2-norm over at most 2 dims,
+        'nuc' the sum of the singular values of the matrices over 2 dims."""
+        if p is None or p == "fro":
+            if dim is not None and not isinstance(dim, int) and len(dim) > 2:
+                raise errors.matrix_norm_dims(dim)
+            p = 2
+        elif p == "nuc":  # the sum of the singular values of the matrices over dim (the two dims there are)
+            dims = tuple(range(self.dim())) if dim is None else (dim,) if isinstance(dim, int) else tuple(dim)
+            if len(dims) != 2:
+                raise errors.matrix_norm_dims(dims)
+            rows, cols = (normalize_dim(d, self.dim()) for d in dims)
+            others = [d for d in range(self.dim()) if d not in (rows, cols)]
+            out = apply(linalg.Svdvals, self.permute(*others, rows, cols)).sum(-1)
+            return out.unsqueeze(min(rows, cols)).unsqueeze(max(rows, cols)) if keepdim else out
+        elif isinstance(p, str):
+            raise errors.matrix_norm_order(p)
+        return apply(linalg.VectorNorm, self, p=p, dim=dim, keepdim=keepdim)
+
+    # ----- creation, metadata and devices ---------------------------------------------------------------------
+    def new_full(self, size: Sequence[int], fill_value: Number, *, dtype: DType | None = None, device: Any = None,
+                 requires_grad: bool = False) -> Tensor:
+        """A new tensor of ``size`` filled with ``fill_value``, with this tensor's dtype unless given."""
+        check_device(device)
+        new = Tensor._make(K.expand(K.scalar(fill_value, (dtype or self.dtype).np), tuple(size)).copy())
+        return new.requires_grad_() if requires_grad else new
+
+    def new_zeros(self, *size: Any, dtype: DType | None = None, device: Any = None,
+                  requires_grad: bool = False) -> Tensor:
+        """Zeros of ``size``, with this tensor's dtype unless given."""
+        return self.new_full(_dim_args(size), 0, dtype=dtype, device=device, requires_grad=requires_grad)
+
+    def new_ones(self, *size: Any, dtype: DType | None = None, device: Any = None,
+                 requires_grad: bool = False) -> Tensor:
+        """Ones of ``size``, with this tensor's dtype unless given."""
+        return self.new_full(_dim_args(size), 1, dtype=dtype, device=device, requires_grad=requires_grad)
+
+    def new_empty(self, *size: Any, dtype: DType | None = None, device: Any = None,
+                  requires_grad: bool = False) -> Tensor:
+        """An uninitialized tensor of ``size``, with this tensor's dtype unless given."""
+        check_device(device)
+        new = Tensor._make(np.empty(_dim_args(size), (dtype or self.dtype).np))
+        return new.requires_grad_() if requires_grad else new
+
+    def new_tensor(self, data: Any, *, dtype: DType | None = None, device: Any = None,
+                   requires_grad: bool = False) -> Tensor:
+        """A copy of ``data`` (numbers, lists, an array or a tensor) with this tensor's dtype unless given."""
+        check_device(device)
+        array = data._data if isinstance(data, Tensor) else np.asarray(data)
+        new = Tensor._make(K.copy(array, (dtype or self.dtype).np))
+        return new.requires_grad_() if requires_grad else new
+
+    def stride(self, dim: int | None = None) -> tuple[int, ...] | int:
+        """How many elements apart in memory consecutive indices of each dim are (of ``dim`` if given)."""
+        strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        return strides if dim is None else strides[normalize_dim(dim, self.dim())]
+
+    def storage_offset(self) -> int:
+        """Where this tensor's first element is in the memory it shares with its base, in elements."""
+        base = self._data
+        while isinstance(base.base, np.ndarray):
+            base = base.base
+        return (self.data_ptr() - base.__array_interface__["data"][0]) // self._data.itemsize
+
+    def element_size(self) -> int:
+        """Bytes per element."""
+        return self._data.itemsize
+
+    def nelement(self) -> int:
+        """The number of elements (``numel``)."""
+        return self.numel()
+
+    def ndimension(self) -> int:
+        """The number of dims (``dim``)."""
+        return self.dim()
+
+    def data_ptr(self) -> int:
+        """The address of the first element."""
+        return self._data.__array_interface__["data"][0]
+
+    def cuda(self, device: Any = None) -> Tensor:
+        """A CUDA copy: PyTorch's error here, as minigrad (like a CPU-only PyTorch) has no CUDA."""
+        raise errors.no_cuda()
+
+    # ----- nn -------------------------------------------------------------------------------------------------------
+    def softmax(self, dim: int, dtype: DType | None = None) -> Tensor:
+        """exp(x_i - max) / sum_j exp(x_j - max) along ``dim`` (``dtype``: cast first); see ``nn.functional``."""
+        return apply(classification.Softmax, self if dtype is None else self.to(dtype), dim=dim)
+
+    def log_softmax(self, dim: int, dtype: DType | None = None) -> Tensor:
+        """x_i - max - log(sum_j exp(x_j - max)) along ``dim`` (``dtype``: cast first)."""
+        return apply(classification.LogSoftmax, self if dtype is None else self.to(dtype), dim=dim)
+
+    def _sample_(self, fill: Callable[..., np.ndarray], *args: Any) -> Tensor:
+        """Overwrite with ``fill(array, *args)`` (a sampler of ``minigrad.random``), as an in-place op."""
+        self._check_inplace()
+        fill(self._data, *args)
+        versions.bump(self._data)
+        return self
+
+    def bernoulli_(self, p: float | Tensor = 0.5, *, generator: random.Generator | None = None) -> Tensor:
+        """Fill with 1 with probability p (a number, or a tensor broadcast to this one's shape), else 0."""
+        return self._sample_(random.fill_bernoulli_, p._data if isinstance(p, Tensor) else p, generator)
+
+    def exponential_(self, lambd: float = 1.0, *, generator: random.Generator | None = None) -> Tensor:
+        """Fill with draws of the exponential distribution, density λ·e^(−λx)."""
+        return self._sample_(random.fill_exponential_, lambd, generator)
+
+    def geometric_(self, p: float, *, generator: random.Generator | None = None) -> Tensor:
+        """Fill with draws of the geometric distribution: P(k) = (1 − p)^(k−1)·p for k = 1, 2, ..."""
+        return self._sample_(random.fill_geometric_, p, generator)
+
+    def log_normal_(self, mean: float = 1.0, std: float = 2.0, *, generator: random.Generator | None = None) -> Tensor:
+        """Fill with exp(z), z ~ N(mean, std²)."""
+        return self._sample_(random.fill_log_normal_, mean, std, generator)
+
+    def cauchy_(self, median: float = 0.0, sigma: float = 1.0, *, generator: random.Generator | None = None) -> Tensor:
+        """Fill with draws of the Cauchy distribution, density 1/(πσ(1 + ((x − median)/σ)²))."""
+        return self._sample_(random.fill_cauchy_, median, sigma, generator)
+
+    def random_(self, from_: int | None = None, to: int | None = None, *,
+                generator: random.Generator | None = None) -> Tensor:
+        """Fill with integers uniform in [from, to) (``random_(to)``: [0, to); ``random_()``: 0 up to the
+        dtype's largest integer, 2^mantissa bits for floats)."""
+        return self._sample_(random.fill_random_, from_, to, generator)

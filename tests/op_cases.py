@@ -8,6 +8,7 @@ drawn from each op's domain (``DOMAINS``: where it is defined and differentiable
 
 from __future__ import annotations
 
+import importlib
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -335,3 +336,9 @@ CASES += [Case("LeakyRelu", ((3, 4),), kwargs={"negative_slope": 0.5})]
 CASES += [Case("Softplus", ((3, 4),), kwargs=kwargs) for kwargs in [
     {"beta": 2.0}, {"beta": 0.5, "threshold": 0.5}, {"beta": 2.0, "threshold": 1.0}, {"threshold": 0.0}]]
 CASES += [Case("Softplus", ((3, 4),), domain=(Domain("x past the threshold", 15.0, 30.0, symmetric=True),))]
+
+# The everyday API's ops (issue 23), one file of cases per area: each adds to CASES and DOMAINS.
+for _area in ("math", "linalg", "shape", "reductions", "nn"):
+    _module = importlib.import_module(f"op_cases_{_area}")
+    CASES += _module.CASES
+    DOMAINS.update(_module.DOMAINS)

@@ -365,3 +365,100 @@ def test_shuffle_off_still_draws_the_base_seed_each_epoch() -> None:
         for _ in itertools.repeat(None, 3):
             iter(loader)
     assert_same_rng()
+
+
+# ----- IterableDataset, StackDataset, SubsetRandomSampler -------------------------------------------------------
+def counting_stream(fw: ModuleType, n: int, sized: bool = True):
+    """An IterableDataset of n samples (a float tensor and an int each), with a len() when ``sized``."""
+    class Stream(fw.utils.data.IterableDataset):
+        def __iter__(self):
+            return iter((fw.full((2,), float(i)), i) for i in range(n))
+
+    if sized:
+        Stream.__len__ = lambda self: n
+    return Stream()
+
+
+@pytest.mark.parametrize(("n", "batch_size", "drop_last"),
+                         [(10, 3, False), (10, 3, True), (9, 3, True), (0, 2, False), (5, None, False)])
+def test_iterable_dataset_batches_equal_torch(n: int, batch_size: int | None, drop_last: bool) -> None:
+    """In order, batch_size at a time, the short last one kept or dropped; the base seed drawn each epoch."""
+    def run(fw):
+        fw.manual_seed(5)
+        loader = fw.utils.data.DataLoader(counting_stream(fw, n), batch_size=batch_size, drop_last=drop_last)
+        chained = counting_stream(fw, 2) + counting_stream(fw, n)
+        worker = fw.utils.data.get_worker_info()  # None: not in a worker process
+        return [list(loader) for _ in range(2)], len(loader), list(chained), len(chained), worker
+
+    assert_same_batch(run(minigrad), run(torch))
+    assert_same_rng()
+
+
+@pytest.mark.parametrize("make", [
+    lambda fw, stream: fw.utils.data.DataLoader(stream, shuffle=True),
+    lambda fw, stream: fw.utils.data.DataLoader(stream, sampler=[0, 1]),
+    lambda fw, stream: fw.utils.data.DataLoader(stream, batch_sampler=[[0, 1]]),
+    lambda fw, stream: len(fw.utils.data.DataLoader(stream)),
+    lambda fw, stream: fw.utils.data.ConcatDataset([stream]),
+    lambda fw, stream: list(fw.utils.data.ChainDataset([stream, [1, 2]])),
+], ids=["shuffle", "sampler", "batch_sampler", "len-unsized", "concat", "chain-of-a-list"])
+def test_iterable_dataset_errors_equal_torch(make) -> None:
+    assert_same_error(lambda fw: make(fw, counting_stream(fw, 3, sized=False)))
+
+
+def test_stack_dataset_equals_torch() -> None:
+    """By position (tuples) and by name (dicts), indexed and batched (through each part's __getitems__)."""
+    def run(fw):
+        data = fw.utils.data
+        pairs, labels = tensor_dataset(fw, 7), list(range(10, 17))
+        by_position, by_name = data.StackDataset(pairs, labels), data.StackDataset(x=pairs, label=labels)
+        batches = [list(data.DataLoader(dataset, batch_size=3)) for dataset in (by_position, by_name)]
+        return by_position[2], by_name[-1], len(by_name), batches, by_position.__getitems__([])
+
+    assert_same_batch(run(minigrad), run(torch))
+
+
+@pytest.mark.parametrize("make", [
+    lambda data, fw: data.StackDataset(range(2), x=range(2)),
+    lambda data, fw: data.StackDataset(),
+    lambda data, fw: data.StackDataset(range(2), range(3)),
+    lambda data, fw: data.StackDataset(a=range(2), b=range(3)),
+], ids=["both", "none", "sizes", "sizes-by-name"])
+def test_stack_dataset_errors_equal_torch(make) -> None:
+    assert_same_error(lambda fw: make(fw.utils.data, fw))
+
+
+@pytest.mark.parametrize("generator_seed", [None, 8])
+def test_subset_random_sampler_equals_torch(generator_seed: int | None) -> None:
+    """A permutation of the indices per epoch, from the default generator itself (or ``generator``)."""
+    (g, tg), orders = generators(generator_seed), []
+    for fw, gen in zip(frameworks(), (g, tg)):
+        fw.manual_seed(2)
+        sampler = fw.utils.data.SubsetRandomSampler([4, 8, 15, 16, 23, 42, 7], gen)
+        dataset = tensor_dataset(fw, 50)
+        fw.manual_seed(2)
+        orders.append([list(sampler) for _ in range(3)] + [len(sampler)]
+                      + list(fw.utils.data.DataLoader(dataset, batch_size=3, sampler=sampler)))
+    assert_same_batch(orders[0], orders[1])
+    assert_same_rng(g, tg)
+
+
+@pytest.mark.parametrize(("replacement", "num_samples"), [(True, 40), (False, 6), (True, 1)])
+@pytest.mark.parametrize("generator_seed", [None, 11])
+def test_weighted_random_sampler_equals_torch(replacement: bool, num_samples: int, generator_seed: int | None) -> None:
+    """The indices of multinomial(weights) each epoch (weights given as a list or a tensor), and the same draws."""
+    (g, tg), orders = generators(generator_seed), []
+    for fw, gen in zip(frameworks(), (g, tg)):
+        fw.manual_seed(6)
+        weights = [0.1, 2.0, 0.0, 1.5, 3, 0.25, 1.0, 0.7]
+        by_list = fw.utils.data.WeightedRandomSampler(weights, num_samples, replacement, gen)
+        by_tensor = fw.utils.data.WeightedRandomSampler(fw.tensor(weights[:7]), num_samples, replacement, gen)
+        orders.append([list(by_list), list(by_tensor), list(by_list), len(by_list)])
+    assert orders[0] == orders[1]
+    assert_same_rng(g, tg)
+
+
+@pytest.mark.parametrize("arguments", [([1.0, 2.0], 0), ([1.0, 2.0], True), ([1.0, 2.0], 2, 1),
+                                       ([[1.0, 2.0]], 2)], ids=["zero", "bool", "replacement", "2d"])
+def test_weighted_random_sampler_errors_equal_torch(arguments: tuple) -> None:
+    assert_same_error(lambda fw: fw.utils.data.WeightedRandomSampler(*arguments))

@@ -59,6 +59,7 @@ which decides where view() works; Tensor.scatter's value is converted before the
 
 from __future__ import annotations
 
+import importlib
 import math
 import operator
 import os
@@ -280,9 +281,12 @@ def mismatches(actual: np.ndarray, expected: np.ndarray, scale: float = 1.0, sig
 # Ops whose sign of a zero result torch leaves to the code path it picks: maximum(0.0, -0.0) is 0.0 in its scalar
 # loop and -0.0 in its AVX lanes (vmaxps returns the second operand on ties), so it depends on the tensor's size; a
 # matrix product of zeros is -0.0 or 0.0 by the BLAS routine MKL picks ((2, 1) @ (1, 3) gives -0.0, (1, 1) @ (1, 1)
-# gives 0.0); max() over everything is a vector reduction too (max of [0.0, -0.0] is -0.0). Their values are
-# compared as usual.
-ZERO_SIGN_UNSPECIFIED = {"Maximum", "Minimum", "Max", "Min", "Matmul", "Linear"}
+# gives 0.0); max() over everything is a vector reduction too (max of [0.0, -0.0] is -0.0); einsum reduces to such a
+# product or to a sum by its contraction (a,a of [-0.0] and [0.0] is -0.0 in torch); the other products are BLAS's
+# too (addmm with beta=0 of zeros: 0.0 in torch); cross's a1 b2 - a2 b1 is one fused multiply-add in torch's compiled
+# kernel (a product that underflows keeps its sign through it). Their values are compared as usual.
+ZERO_SIGN_UNSPECIFIED = {"Maximum", "Minimum", "Max", "Min", "Matmul", "Linear", "Einsum", "Mm", "Bmm", "Mv", "Dot",
+                         "Vdot", "Addmm", "Addmv", "Baddbmm", "Cross"}
 
 
 def _fail(program: Program, what: str, problems: list[str]) -> None:
@@ -1019,8 +1023,14 @@ def gen_matmul(draw: st.DrawFn, h: torch.Tensor, op: str) -> list[Step]:
     return [Step("Matmul", draw(st.sampled_from([path("Matmul"), "operator.matmul"])), (H, other))]
 
 
-# Every differentiable op of the registry has a generator.
+# The everyday API's ops (issue 23): each area's generators in a file of its own, registered on import.
+for _area in ("math", "linalg", "shape", "reductions", "nn"):
+    importlib.import_module(f"fuzz_{_area}")
+
+# Every differentiable op of the registry has a generator. MINIGRAD_FUZZ_OPS=Sin,Cos draws only those (to work on
+# some ops' generators); the suite draws from all.
 FUZZED = sorted(name for name, op in REGISTRY.items() if op.differentiable)
+_DRAWN = [op for op in FUZZED if op in os.environ.get("MINIGRAD_FUZZ_OPS", "").split(",")] or FUZZED
 
 
 def _strides(t: minigrad.Tensor) -> tuple[int, ...]:
@@ -1043,7 +1053,7 @@ def programs(draw: st.DrawFn, max_steps: int = MAX_STEPS) -> Program:
         # st.sampled_from favour their first values (a third of the programs would be empty, one op in eight abs).
         structure = draw(st.randoms(use_true_random=False))
         for _ in range(structure.randint(1, max_steps)):
-            op = structure.choice(FUZZED)
+            op = structure.choice(_DRAWN)
             new = GENERATORS[op](draw, h, op)
             for step in new:
                 steps.append(step)
@@ -1149,6 +1159,37 @@ REGRESSIONS: list[Program] = [
     # kernels/softmax.py: nll_loss's mean over zero total weight divided by 0 in numba (ZeroDivisionError)
     Program(_f32([0.5, 1.0, 1.5, 2.0], (2, 2)), (_step("NllLoss", H, _f32([0, -100], (2,), "int64"), reduction="mean",
                                                        weight=_f32([0.0, 0.0], (2,), grad=False)),)),
+    # kernels/pointwise.py unary_scalar: plain sigmoid's branch returned a float for an integer x, which made numba
+    # type every branch float64 for int64 inputs (abs and neg of 2**62 + 1 rounded)
+    Program(_f32([1, 4611686018427387904], (2,), "int64", grad=False), (_step("Sum", H), _step("Abs", H))),
+    # The everyday API's ops (issue 23), as the fuzzer found them:
+    # ops/reduction.py amax: a NaN maximum (or a NaN or inf gradient) sent 0 back; torch multiplies by the mask
+    Program(_f32([math.nan], ()), (_step("Amax", H),)),
+    # kernels/scan.py logcumsumexp: a NaN after the first element was dropped (min/max ignore a NaN second argument)
+    Program(_f32([0.0] * 11 + [math.nan], (3, 4)), (_step("Logcumsumexp", H, 0),)),
+    # kernels/scan.py cumprod backward: zeros and inf in one slice gave NaN where torch's algorithm is finite
+    Program(_f32([0.0] * 11 + [math.inf], (3, 4)), (_step("Cumprod", H, 0),)),
+    # kernels/sort.py mode: the first value of the winning run, where torch returns the last (the sign of a zero)
+    Program(_f32([0.0] * 23 + [-0.0], (2, 3, 4)), (_step("ModeDim", H, pick=0),)),
+    # ops/gather.py index_select of a 0-d tensor with an empty index: numpy's ValueError, not torch's RuntimeError
+    Program(_f32([1.0], (), grad=False), (_step("IndexSelect", H, 0, _f32([], (0,), "int64", grad=False)),)),
+    # ops/gather.py index_add into a 0-d tensor: sources torch refuses were accepted
+    Program(_f32([0.0], ()), (_step("IndexAdd", H, 0, _f32([], (0,), "int64", grad=False), _f32([0.0], ())),)),
+    # tensor.py flip: dims= was refused
+    Program(_f32([0.0], (), grad=False), (_step("Flip", H, dims=()),)),
+    # ops/activation.py celu backward: torch's input_scale is 1 / float32(alpha)
+    Program(_f32([0.0], (), "float64"), (_step("Celu", H, alpha=0.001),)),
+    # kernels/activation.py elu: elu(0.0, alpha=-1) was -0.0
+    Program(_f32([0.0], ()), (_step("Elu", H, alpha=-1.0),)),
+    # nn/functional.py prelu: a 0-d input with a (1,) weight came back (1,)
+    Program(_f32([0.0], ()), (_step("PreluKernel", H, _f32([0.0], (1,))),)),
+    # ops/activation.py prelu and threshold on bools: computed where torch refuses them
+    Program(_f32([False], (1,), "bool", grad=False), (_step("PreluKernel", H, _f32([0.0], ())),)),
+    Program(_f32([False], (), "bool", grad=False), (_step("Threshold", H, 0.0, 0.0),)),
+    # kernels/activation.py hardtanh backward: a NaN input stopped the gradient; torch passes it
+    Program(_f32([0.0] * 5 + [math.nan], (2, 3)), (_step("Hardtanh", H, fn="torch.nn.functional.relu6"),)),
+    # kernels/activation.py hardswish backward: the kinks at -3 and 3
+    Program(_f32([0.0] * 63 + [3.0], (4, 4, 4)), (_step("Hardswish", H),)),
 ]
 
 

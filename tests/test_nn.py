@@ -355,8 +355,10 @@ def test_device_agnostic_program_runs() -> None:
     model = minigrad.nn.Linear(2, 1).to(device)
     assert model(x).shape == minigrad.Size([2, 1]) and repr(x.shape) == "minigrad.Size([2, 2])"
     assert x.device == "cpu" and x.to("cpu") is x
-    with pytest.raises(RuntimeError, match="CPU only"):
+    with pytest.raises(AssertionError, match="Torch not compiled with CUDA enabled"):  # PyTorch's words, CPU build
         x.to("cuda")
+    if not torch.cuda.is_available():
+        assert_same_error(lambda fw: fw.ones(2, 2).to("cuda"))
     assert minigrad.cuda.manual_seed_all(0) is None and math.isclose(minigrad.cuda.device_count(), 0)
 
 
@@ -378,3 +380,403 @@ def test_reassigning_a_layer_keeps_its_place() -> None:
         model.scale = fw.nn.Parameter(fw.zeros(2))
         orders.append((list(model.state_dict()), repr(model)))
     assert orders[0] == orders[1]
+
+
+# ----- activations and softmin (issue 23) ----------------------------------------------------------------------------
+ACTIVATION_MODULES = [
+    lambda fw: fw.nn.GELU(), lambda fw: fw.nn.GELU(approximate="tanh"), lambda fw: fw.nn.SiLU(),
+    lambda fw: fw.nn.Mish(), lambda fw: fw.nn.ELU(alpha=0.5), lambda fw: fw.nn.SELU(), lambda fw: fw.nn.CELU(2.0),
+    lambda fw: fw.nn.ReLU6(), lambda fw: fw.nn.Hardtanh(-0.5, 2.0), lambda fw: fw.nn.Hardsigmoid(),
+    lambda fw: fw.nn.Hardswish(), lambda fw: fw.nn.Softsign(), lambda fw: fw.nn.Tanhshrink(),
+    lambda fw: fw.nn.Softshrink(0.3), lambda fw: fw.nn.Hardshrink(), lambda fw: fw.nn.Threshold(0.1, -2.0),
+    lambda fw: fw.nn.LogSigmoid(), lambda fw: fw.nn.GLU(dim=1), lambda fw: fw.nn.Softmin(dim=0),
+    lambda fw: fw.nn.PReLU(), lambda fw: fw.nn.PReLU(4, init=0.1),
+]
+ACTIVATION_IDS = ["gelu", "gelu-tanh", "silu", "mish", "elu", "selu", "celu", "relu6", "hardtanh", "hardsigmoid",
+                  "hardswish", "softsign", "tanhshrink", "softshrink", "hardshrink", "threshold", "logsigmoid", "glu",
+                  "softmin", "prelu", "prelu-channels"]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("build", ACTIVATION_MODULES, ids=ACTIVATION_IDS)
+def test_activation_module_matches_torch(build, dtype: str) -> None:
+    """Each activation module: its repr, output, input gradient and (PReLU) weight gradient equal torch's."""
+    ours, theirs = both(build)
+    assert repr(ours) == repr(theirs)
+    values = np.random.default_rng(7).uniform(-4, 4, size=(3, 4, 2)).astype(dtype)
+    cotangent = np.random.default_rng(8).standard_normal((3, 2, 2) if ACTIVATION_MODULES.index(build) == 17
+                                                         else (3, 4, 2)).astype(dtype)
+    outputs = []
+    for fw, module in ((minigrad, ours), (torch, theirs)):
+        module.to(getattr(fw, dtype))
+        x = fw.tensor(values, requires_grad=True)
+        y = module(x)
+        y.backward(fw.tensor(cotangent))
+        outputs.append((y, x.grad, [p.grad for p in module.parameters()]))
+    (y, grad, params), (ty, tgrad, tparams) = outputs
+    assert_close(y, ty.detach())
+    assert_close(grad, tgrad)
+    for p, tp in zip(params, tparams, strict=True):
+        assert_close(p, tp)
+
+
+def test_inplace_activation_reprs_match_torch() -> None:
+    for build in (lambda fw: fw.nn.SiLU(inplace=True), lambda fw: fw.nn.ELU(2.0, inplace=True),
+                  lambda fw: fw.nn.Hardtanh(inplace=True), lambda fw: fw.nn.Threshold(1, 2, True)):
+        ours, theirs = both(build)
+        assert repr(ours) == repr(theirs)
+
+
+def test_functional_activations_match_torch() -> None:
+    """The functional forms that compose other ops, and the top-level and Tensor softmax forms."""
+    values = np.random.default_rng(3).uniform(-3, 3, size=(4, 6))
+    calls = [
+        lambda fw, x: fw.nn.functional.selu(x), lambda fw, x: fw.nn.functional.relu6(x * 3),
+        lambda fw, x: fw.nn.functional.softsign(x), lambda fw, x: fw.nn.functional.tanhshrink(x),
+        lambda fw, x: fw.nn.functional.glu(x), lambda fw, x: fw.nn.functional.glu(x, 0),
+        lambda fw, x: fw.nn.functional.prelu(x, fw.tensor([0.2, -0.1, 0.3, 0.5, 0.0, 1.5], dtype=x.dtype)),
+        lambda fw, x: fw.nn.functional.prelu(x[0], fw.tensor(0.2, dtype=x.dtype)),
+        lambda fw, x: fw.nn.functional.softmin(x, 1), lambda fw, x: fw.nn.functional.softmin(x, 0, dtype=fw.float64),
+        lambda fw, x: fw.softmax(x, 1), lambda fw, x: fw.log_softmax(x, dim=0), lambda fw, x: x.softmax(-1),
+        lambda fw, x: x.log_softmax(1, dtype=fw.float64),
+    ]
+    for call in calls:
+        results = []
+        for fw in FRAMEWORKS:
+            x = fw.tensor(values, requires_grad=True)
+            y = call(fw, x)
+            y.sum().backward()
+            results.append((y, x.grad))
+        assert_close(results[0][0], results[1][0].detach())
+        assert_close(results[0][1], results[1][1])
+
+
+def test_softmin_without_dim_warns_like_torch() -> None:
+    messages = []
+    for fw in FRAMEWORKS:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fw.nn.functional.softmin(fw.ones(2, 3))
+        messages.append([str(w.message) for w in caught])
+    assert messages[0] == messages[1] and messages[0]
+
+
+@pytest.mark.parametrize("bad", [
+    pytest.param(lambda fw: fw.nn.functional.gelu(fw.ones(2), approximate="fast"), id="gelu-approximate"),
+    pytest.param(lambda fw: fw.nn.functional.gelu(fw.ones(2, dtype=fw.int64)), id="gelu-int"),
+    pytest.param(lambda fw: fw.nn.functional.silu(fw.ones(2, dtype=fw.int64)), id="silu-int"),
+    pytest.param(lambda fw: fw.nn.functional.hardtanh(fw.ones(2), 1.0, -1.0), id="hardtanh-bounds"),
+    pytest.param(lambda fw: fw.nn.Hardtanh(1.0, 1.0), id="hardtanh-module-bounds"),
+    pytest.param(lambda fw: fw.nn.functional.softshrink(fw.ones(2), -1.0), id="softshrink-lambda"),
+    pytest.param(lambda fw: fw.nn.functional.softshrink(fw.ones(2, dtype=fw.float64), -0.5), id="softshrink-double"),
+    pytest.param(lambda fw: fw.nn.functional.celu(fw.ones(2), 0.0), id="celu-alpha"),
+    pytest.param(lambda fw: fw.nn.functional.glu(fw.ones(3)), id="glu-odd"),
+    pytest.param(lambda fw: fw.nn.functional.glu(fw.ones(2, 3), -1), id="glu-odd-negative-dim"),
+    pytest.param(lambda fw: fw.nn.functional.glu(fw.tensor(1.0)), id="glu-scalar"),
+    pytest.param(lambda fw: fw.nn.functional.prelu(fw.ones(2, 3), fw.ones(2)), id="prelu-channels"),
+    pytest.param(lambda fw: fw.nn.functional.prelu(fw.ones(2, 3), fw.ones(1, 1)), id="prelu-weight-dims"),
+    pytest.param(lambda fw: fw.nn.functional.logsigmoid(fw.ones(2, dtype=fw.int64)), id="logsigmoid-int"),
+    pytest.param(lambda fw: fw.nn.functional.prelu(fw.ones(2, 3, dtype=fw.float64), fw.ones(1)), id="prelu-dtypes"),
+    pytest.param(lambda fw: fw.nn.functional.glu(fw.ones(2, 4), 2), id="glu-dim"),
+])
+def test_activation_bad_input_raises_torch_error(bad) -> None:
+    assert_same_error(bad)
+
+
+# ----- containers: ModuleDict, ParameterList, ParameterDict, Unflatten (issue 23) ---------------------------------
+def _containers(fw):
+    nn = fw.nn
+    fw.manual_seed(0)
+    modules = nn.ModuleDict({"a": nn.Linear(1, 2), "b": nn.ReLU()})
+    modules["c"] = nn.Linear(2, 1)
+    del modules["b"]
+    plist = nn.ParameterList([nn.Parameter(fw.ones(2)), fw.ones(2, 3, dtype=fw.float64)])
+    plist.append(fw.zeros(1))
+    pdict = nn.ParameterDict({"w": nn.Parameter(fw.ones(2)), "b": fw.zeros(3)})
+    pdict.update(OrderedDict([("z", fw.ones(1)), ("c", fw.ones(()))]))
+    return modules, plist, pdict, nn.Unflatten(1, (2, 3)), nn.ModuleDict(), nn.ParameterList(), nn.ParameterDict()
+
+
+def test_containers_register_and_print_like_torch() -> None:
+    ours, theirs = both(_containers)
+    for mine, reference in zip(ours, theirs, strict=True):
+        assert repr(mine) == repr(reference).replace("torch.", "minigrad.")
+        assert [name for name, _ in mine.named_parameters()] == [name for name, _ in reference.named_parameters()]
+        assert all(isinstance(p, minigrad.nn.Parameter) for p in mine.parameters())
+    modules, plist, pdict = ours[:3]
+    assert list(modules) == ["a", "c"] and "a" in modules and len(modules) == 2
+    assert len(plist) == 3 and plist[-1].shape == (1,) and list(pdict) == ["b", "w", "z", "c"]
+    assert pdict.pop("z").shape == (1,) and "z" not in pdict
+
+
+def test_unflatten_matches_torch() -> None:
+    values = np.arange(24.0).reshape(4, 6)
+    results = []
+    for fw in FRAMEWORKS:
+        x = fw.tensor(values, requires_grad=True)
+        y = fw.nn.Unflatten(1, (2, 3))(x)
+        (y * fw.tensor(np.arange(24.0).reshape(4, 2, 3))).sum().backward()
+        results.append((y, x.grad))
+    assert_close(results[0][0], results[1][0].detach())
+    assert_close(results[0][1], results[1][1])
+
+
+# ----- nn.utils: gradient clipping, parameters as one vector (issue 23) -------------------------------------------
+def _model_with_gradients(fw, dtype):
+    fw.manual_seed(5)
+    model = fw.nn.Sequential(fw.nn.Linear(3, 4), fw.nn.Tanh(), fw.nn.Linear(4, 2)).to(getattr(fw, dtype))
+    x = fw.tensor(np.random.default_rng(1).standard_normal((6, 3)) * 3, dtype=getattr(fw, dtype))
+    (model(x) ** 2).sum().backward()
+    return model
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("norm_type", [2.0, 1, 3.5, math.inf])
+def test_clip_grad_norm_matches_torch(norm_type: float, dtype: str) -> None:
+    results = []
+    for fw in FRAMEWORKS:
+        model = _model_with_gradients(fw, dtype)
+        total = fw.nn.utils.clip_grad_norm_(model.parameters(), 0.5, norm_type=norm_type)
+        results.append((total, [p.grad for p in model.parameters()]))
+    assert_close(results[0][0], results[1][0])
+    for ours, theirs in zip(results[0][1], results[1][1], strict=True):
+        assert_close(ours, theirs)
+
+
+def test_clip_grad_value_and_vectors_match_torch() -> None:
+    results = []
+    for fw in FRAMEWORKS:
+        model = _model_with_gradients(fw, "float64")
+        fw.nn.utils.clip_grad_value_(model.parameters(), 0.25)
+        vector = fw.nn.utils.parameters_to_vector(model.parameters())
+        fw.nn.utils.vector_to_parameters(vector * 2, model.parameters())
+        empty = fw.nn.utils.clip_grad_norm_([fw.ones(2, requires_grad=True)], 1.0)
+        results.append(([p.grad for p in model.parameters()], vector, list(model.parameters()), empty))
+    for ours, theirs in zip(results[0][0] + [results[0][1]] + results[0][2] + [results[0][3]],
+                            results[1][0] + [results[1][1]] + results[1][2] + [results[1][3]], strict=True):
+        assert_close(ours, theirs.detach())
+
+
+@pytest.mark.parametrize("bad", [
+    pytest.param(lambda fw: fw.nn.utils.vector_to_parameters([1.0], [fw.ones(1, requires_grad=True)]), id="not-vector"),
+    pytest.param(lambda fw: _nonfinite_clip(fw), id="nonfinite"),
+])
+def test_nn_utils_bad_input_raises_torch_error(bad) -> None:
+    assert_same_error(bad)
+
+
+def _nonfinite_clip(fw):
+    p = fw.ones(3, requires_grad=True)
+    (p * fw.tensor([float("inf"), 1.0, 1.0])).sum().backward()
+    return fw.nn.utils.clip_grad_norm_([p], 1.0, error_if_nonfinite=True)
+
+
+# ----- F.pad (issue 23) ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize(("amounts", "mode", "value"), [
+    ((1, 2), "constant", None), ((1, 2, 0, 1), "constant", 3.5), ((-1, 2), "constant", None),
+    ((1, 1, 1, 1, 1, 1), "constant", -1.0), ((1, 2), "reflect", None), ((-1, 2, 2, 1), "reflect", None),
+    ((2, 3, 1, 2), "replicate", None), ((-2, 1), "replicate", None), ((1, 2), "circular", None),
+    ((-1, 2, -1, 1), "circular", None), ((0, 0), "reflect", None),
+])
+def test_pad_matches_torch(amounts: tuple[int, ...], mode: str, value: float | None, dtype: str) -> None:
+    """Values and gradients, exactly: each output position is a copy of one input position or the fill value."""
+    values = np.random.default_rng(4).standard_normal((2, 3, 4)).astype(dtype)
+    results = []
+    for fw in FRAMEWORKS:
+        x = fw.tensor(values, requires_grad=True)
+        y = fw.nn.functional.pad(x, amounts, mode=mode, value=value)
+        cotangent = np.random.default_rng(5).standard_normal(tuple(y.shape)).astype(dtype)
+        y.backward(fw.tensor(cotangent))
+        results.append((y, x.grad))
+    assert_close(results[0][0], results[1][0].detach())
+    assert_close(results[0][1], results[1][1])
+
+
+@pytest.mark.parametrize("bad", [
+    pytest.param(lambda fw: fw.nn.functional.pad(fw.ones(2, 3), (1,)), id="odd"),
+    pytest.param(lambda fw: fw.nn.functional.pad(fw.ones(2, 3), (1, 1, 1, 1, 1, 1)), id="too-long"),
+    pytest.param(lambda fw: fw.nn.functional.pad(fw.ones(2, 3), (3, 3), mode="reflect"), id="reflect-size"),
+    pytest.param(lambda fw: fw.nn.functional.pad(fw.ones(2, 3), (1, 1), mode="wrap"), id="mode"),
+    pytest.param(lambda fw: fw.nn.functional.pad(fw.ones(2, 3), (1, 1, 1, 1), mode="reflect"), id="rank"),
+    pytest.param(lambda fw: fw.nn.functional.pad(fw.ones(3), (1, 1), mode="replicate"), id="rank-1d"),
+    pytest.param(lambda fw: fw.nn.functional.pad(fw.ones(2, 3), (4, 1), mode="circular"), id="circular-wraps"),
+    pytest.param(lambda fw: fw.nn.functional.pad(fw.ones(2, 3), (1, 1), mode="replicate", value=2.0), id="value"),
+])
+def test_pad_bad_input_raises_torch_error(bad) -> None:
+    assert_same_error(bad)
+
+
+# ----- losses and distances composed in functional (issue 23) ------------------------------------------------
+def _loss_inputs(dtype: str) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(11)
+    return {
+        "x": rng.standard_normal((4, 5)), "y": rng.standard_normal((4, 5)), "positive": rng.uniform(0.1, 2, (4, 5)),
+        "sign": np.where(rng.standard_normal(4) > 0, 1.0, -1.0),
+        "signs": np.where(rng.standard_normal((4, 5)) > 0, 1.0, -1.0),
+        "multi": (rng.uniform(size=(4, 5)) > 0.5).astype(float), "probs": rng.dirichlet(np.ones(5), 4),
+        "counts": rng.integers(0, 6, (4, 5)).astype(float), "column": rng.standard_normal(4),
+        "other_column": rng.standard_normal(4), "class_weight": rng.uniform(0.5, 2, 5),
+    } | {"dtype": np.dtype(dtype)}
+
+
+LOSSES = {  # name: (module, its options, the inputs (name, requires grad), functional-only options)
+    "smooth_l1_loss": ("SmoothL1Loss", {"beta": 0.7}, [("x", True), ("y", True)]),
+    "huber_loss": ("HuberLoss", {"delta": 0.8}, [("x", True), ("y", True)]),
+    "soft_margin_loss": ("SoftMarginLoss", {}, [("x", True), ("signs", False)]),
+    "kl_div": ("KLDivLoss", {}, [("log_probs", True), ("probs_reversed", True)]),
+    "kl_div-log_target": ("KLDivLoss", {"log_target": True}, [("log_probs", True), ("log_probs_reversed", True)]),
+    "poisson_nll_loss": ("PoissonNLLLoss", {"full": True}, [("x", True), ("counts", False)]),
+    "poisson_nll_loss-rates": ("PoissonNLLLoss", {"log_input": False}, [("positive", True), ("counts", False)]),
+    "gaussian_nll_loss": ("GaussianNLLLoss", {"full": True}, [("x", True), ("y", True), ("positive", True)]),
+    "margin_ranking_loss": ("MarginRankingLoss", {"margin": 0.3}, [("column", True), ("other_column", True),
+                                                                   ("sign", False)]),
+    "hinge_embedding_loss": ("HingeEmbeddingLoss", {"margin": 1.2}, [("positive", True), ("signs", False)]),
+    "cosine_embedding_loss": ("CosineEmbeddingLoss", {"margin": 0.1}, [("x", True), ("y", True), ("sign", False)]),
+    "triplet_margin_loss": ("TripletMarginLoss", {"margin": 1.5}, [("x", True), ("y", True), ("positive", True)]),
+    "triplet_margin_loss-swap": ("TripletMarginLoss", {"p": 1.0, "swap": True},
+                                 [("x", True), ("y", True), ("positive", True)]),
+    "multilabel_soft_margin_loss": ("MultiLabelSoftMarginLoss", {}, [("x", True), ("multi", False)]),
+    "multi_margin_loss": ("MultiMarginLoss", {"p": 2, "margin": 0.9}, [("x", True), ("labels", False)]),
+}
+
+
+def _loss_input(fw, values: dict[str, np.ndarray], name: str, grad: bool):
+    derived = {"log_probs": np.log(values["probs"]), "probs_reversed": values["probs"][::-1].copy(),
+               "log_probs_reversed": np.log(values["probs"][::-1])}
+    if name == "labels":
+        return fw.tensor([0, 3, 4, 1])
+    return fw.tensor(derived.get(name, values.get(name)).astype(values["dtype"]), requires_grad=grad)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+@pytest.mark.parametrize("case", list(LOSSES))
+def test_composed_loss_module_matches_torch(case: str, reduction: str, dtype: str) -> None:
+    """Each loss module (and so its function): the loss and every input's gradient, against torch's."""
+    module_name, options, inputs = LOSSES[case]
+    values = _loss_inputs(dtype)
+    results = []
+    for fw in FRAMEWORKS:
+        module = getattr(fw.nn, module_name)(**options, reduction=reduction)
+        tensors = [_loss_input(fw, values, name, grad) for name, grad in inputs]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # kl_div's 'mean' warning (checked below)
+            loss = module(*tensors)
+        loss.backward(fw.ones_like(loss))
+        results.append((loss, [t.grad for t in tensors if t.requires_grad], repr(module)))
+    (loss, grads, text), (torch_loss, torch_grads, torch_text) = results
+    assert text == torch_text
+    assert_close(loss, torch_loss.detach())
+    for ours, theirs in zip(grads, torch_grads, strict=True):
+        assert_close(ours, theirs)
+
+
+@pytest.mark.parametrize("call", [
+    lambda fw, a, b: fw.nn.functional.kl_div(a.log_softmax(1), b.softmax(1), reduction="batchmean"),
+    lambda fw, a, b: fw.nn.functional.smooth_l1_loss(a, b, beta=0.0),
+    lambda fw, a, b: fw.nn.functional.huber_loss(a, b, weight=b.abs()),
+    lambda fw, a, b: fw.nn.functional.multi_margin_loss(a, fw.tensor([1, 0, 4, 2]), weight=b[0].abs().detach()),
+    lambda fw, a, b: fw.nn.functional.multi_margin_loss(a[0], fw.tensor(3)),
+    lambda fw, a, b: fw.nn.functional.multilabel_soft_margin_loss(a, b.sigmoid(), weight=b[1].abs()),
+    lambda fw, a, b: fw.nn.functional.gaussian_nll_loss(a, b, b[:, 0].abs() + 0.5),
+    lambda fw, a, b: fw.nn.functional.gaussian_nll_loss(a, b, b[:, :1].abs() * 1e-8, reduction="sum"),
+    lambda fw, a, b: fw.nn.functional.normalize(a), lambda fw, a, b: fw.nn.functional.normalize(a, p=1.0, dim=0),
+    lambda fw, a, b: fw.nn.functional.normalize(a, p=math.inf),
+    lambda fw, a, b: fw.nn.functional.cosine_similarity(a, b), lambda fw, a, b: fw.nn.functional.cosine_similarity(
+        a, b[:1], dim=1), lambda fw, a, b: fw.nn.functional.cosine_similarity(a * 1e-9, b, eps=1e-8),
+    lambda fw, a, b: fw.nn.functional.pairwise_distance(a, b),
+    lambda fw, a, b: fw.nn.functional.pairwise_distance(a, b, p=3.0, keepdim=True),
+    lambda fw, a, b: fw.nn.functional.pairwise_distance(a[0], b[0], p=math.inf),
+    lambda fw, a, b: fw.nn.functional.pdist(a), lambda fw, a, b: fw.nn.functional.pdist(a, p=1.5),
+    lambda fw, a, b: fw.nn.functional.pdist(a[:1]),
+], ids=["kl-batchmean", "smooth_l1-beta0", "huber-weight", "multi_margin-weight", "multi_margin-1d",
+        "multilabel-weight", "gaussian-var-1-dim-less", "gaussian-var-clamped", "normalize", "normalize-p1",
+        "normalize-inf", "cosine", "cosine-broadcast", "cosine-eps", "pairwise", "pairwise-p3", "pairwise-inf",
+        "pdist", "pdist-p1.5", "pdist-one-row"])
+def test_functional_losses_and_distances_match_torch(call) -> None:
+    rng = np.random.default_rng(2)
+    first, second = rng.standard_normal((4, 5)), rng.standard_normal((4, 5))
+    results = []
+    for fw in FRAMEWORKS:
+        a, b = fw.tensor(first, requires_grad=True), fw.tensor(second, requires_grad=True)
+        out = call(fw, a, b)
+        out.backward(fw.ones_like(out))
+        results.append((out, a.grad, b.grad))
+    for ours, theirs in zip(results[0], results[1], strict=True):
+        assert (ours is None) == (theirs is None)
+        if theirs is not None:
+            assert_close(ours, theirs.detach())
+
+
+def test_kl_div_mean_warns_like_torch() -> None:
+    messages = []
+    for fw in FRAMEWORKS:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fw.nn.functional.kl_div(fw.zeros(2), fw.ones(2) / 2)
+        messages.append([(w.category, str(w.message)) for w in caught])
+    assert messages[0] == messages[1] and messages[0]
+
+
+@pytest.mark.parametrize("bad", [
+    pytest.param(lambda fw: fw.nn.functional.smooth_l1_loss(fw.ones(2), fw.ones(2), beta=-1.0), id="beta"),
+    pytest.param(lambda fw: fw.nn.functional.huber_loss(fw.ones(2), fw.ones(2), delta=0.0), id="delta"),
+    pytest.param(lambda fw: fw.nn.functional.gaussian_nll_loss(fw.ones(2, 3), fw.ones(2, 3), fw.ones(3, 3)),
+                 id="var-size"),
+    pytest.param(lambda fw: fw.nn.functional.gaussian_nll_loss(fw.ones(2, 3), fw.ones(2, 3), -fw.ones(2, 3)),
+                 id="var-negative"),
+    pytest.param(lambda fw: fw.nn.functional.margin_ranking_loss(fw.ones(2), fw.ones(2, 1), fw.ones(2)),
+                 id="ranking-dims"),
+    pytest.param(lambda fw: fw.nn.functional.cosine_embedding_loss(fw.ones(2, 3), fw.ones(2, 3), fw.ones(2, 1)),
+                 id="cosine-target"),
+    pytest.param(lambda fw: fw.nn.functional.cosine_embedding_loss(fw.ones(2, 3), fw.ones(2), fw.ones(2)),
+                 id="cosine-inputs"),
+    pytest.param(lambda fw: fw.nn.functional.triplet_margin_loss(fw.ones(2, 3), fw.ones(2), fw.ones(2, 3)),
+                 id="triplet-dims"),
+    pytest.param(lambda fw: fw.nn.functional.multi_margin_loss(fw.ones(2, 3), fw.tensor([0, 1]), p=3), id="p"),
+    pytest.param(lambda fw: fw.nn.MultiMarginLoss(p=3), id="module-p"),
+    pytest.param(lambda fw: fw.nn.functional.multi_margin_loss(
+        fw.ones(2, 3), fw.tensor([0, 1]), weight=fw.ones(3, requires_grad=True)), id="weight-grad"),
+    pytest.param(lambda fw: fw.nn.functional.kl_div(fw.ones(2), fw.ones(2), reduction="bad"), id="reduction"),
+    pytest.param(lambda fw: fw.nn.functional.pdist(fw.ones(3)), id="pdist-dims"),
+    pytest.param(lambda fw: fw.nn.functional.pdist(fw.ones(3, 2), p=-1.0), id="pdist-p"),
+    pytest.param(lambda fw: fw.nn.functional.pdist(fw.ones(3, 2, dtype=fw.int64)), id="pdist-dtype"),
+])
+def test_composed_loss_bad_input_raises_torch_error(bad) -> None:
+    assert_same_error(bad)
+
+
+# ----- nn.init: trunc_normal_, eye_, dirac_ (issue 23) -----------------------------------------------------------
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape", [(5,), (20,), (3, 7), (1000,)])
+@pytest.mark.parametrize("bounds", [(0.5, 2.0, -1.0, 3.0), (0.0, 1.0, -2.0, 2.0), (0.0, 1.0, 1.5, 4.0),
+                                    (0.0, 1.0, -0.1, 0.1)], ids=["wide", "default", "tail", "narrow"])
+def test_trunc_normal_draws_torch_values_bit_for_bit(bounds: tuple[float, ...], shape: tuple[int, ...],
+                                                     dtype: str) -> None:
+    """Both rejection samplers (normal draws for wide bounds, uniform proposals for narrow ones), and the
+    generator's position afterwards."""
+    results = []
+    for fw in FRAMEWORKS:
+        fw.manual_seed(3)
+        tensor = fw.empty(*shape, dtype=getattr(fw, dtype))
+        assert fw.nn.init.trunc_normal_(tensor, *bounds) is tensor
+        results.append((tensor.numpy(), fw.rand(1).item()))
+    assert np.array_equal(results[0][0], results[1][0]) and results[0][1] == results[1][1]
+
+
+@pytest.mark.parametrize(("shape", "groups"), [((4, 2, 3), 2), ((3, 3, 3, 3), 1), ((6, 4, 2, 3, 4), 3), ((2, 5, 3), 1)])
+def test_dirac_and_eye_equal_torch(shape: tuple[int, ...], groups: int) -> None:
+    ours, theirs = both(lambda fw: fw.nn.init.dirac_(fw.empty(*shape), groups))
+    assert np.array_equal(ours.numpy(), theirs.numpy())
+    ours, theirs = both(lambda fw: fw.nn.init.eye_(fw.empty(*shape[:2], dtype=fw.float64)))
+    assert np.array_equal(ours.numpy(), theirs.numpy())
+
+
+@pytest.mark.parametrize("bad", [
+    pytest.param(lambda fw: fw.nn.init.eye_(fw.ones(3)), id="eye-dims"),
+    pytest.param(lambda fw: fw.nn.init.dirac_(fw.ones(3, 3)), id="dirac-dims"),
+    pytest.param(lambda fw: fw.nn.init.dirac_(fw.ones(3, 3, 3), groups=2), id="dirac-groups"),
+])
+def test_init_bad_input_raises_torch_error(bad) -> None:
+    assert_same_error(bad)

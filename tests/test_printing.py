@@ -134,3 +134,47 @@ def test_format_of_a_scalar_tensor_is_its_number(spec: str) -> None:
 def test_repr_matches_torch(make: Callable[[Any], Any]) -> None:
     expected = repr(make(torch)).replace("torch.", "minigrad.")
     assert repr(make(minigrad)) == expected
+
+
+# ----- set_printoptions: the printer follows the options as PyTorch's does --------------------------------------
+PRINT_OPTION_SETS = [
+    {"precision": 2}, {"precision": 8}, {"precision": 0}, {"sci_mode": True}, {"sci_mode": False},
+    {"threshold": 5}, {"threshold": 5, "edgeitems": 1}, {"threshold": 5, "edgeitems": 0}, {"linewidth": 40},
+    {"linewidth": 200, "threshold": 10_000}, {"profile": "short"}, {"profile": "full"},
+    {"profile": "short", "precision": 6, "sci_mode": True},
+]
+PRINT_VALUES = [
+    [0.1, 2.5, -3.25], [1e-5, 1.0, 123.456], [1.0, 2.0, 3.0], [1e9, 2.0], [0.0, 0.0], [float("inf"), float("nan"), 1.5],
+    np.arange(30, dtype=np.float64).reshape(5, 6) / 7, np.arange(2000, dtype=np.float64) / 3, [[1, 2], [3, 40000]],
+    np.arange(24, dtype=np.float64).reshape(2, 3, 4) * 1e-5, 3.14159265, np.arange(100, dtype=np.float64) * 1.5,
+]
+
+
+@pytest.fixture
+def restore_print_options() -> Any:
+    yield
+    minigrad.set_printoptions(profile="default")
+    torch.set_printoptions(profile="default")
+
+
+@pytest.mark.parametrize("options", PRINT_OPTION_SETS, ids=str)
+def test_set_printoptions_prints_as_torch(options: dict[str, Any], restore_print_options: None) -> None:
+    minigrad.set_printoptions(**options)
+    torch.set_printoptions(**options)
+    assert minigrad.printing.get_printoptions() == torch._tensor_str.get_printoptions()
+    for values in PRINT_VALUES:
+        assert repr(minigrad.tensor(np.asarray(values), dtype=minigrad.float32)) == repr(
+            torch.tensor(np.asarray(values), dtype=torch.float32))
+    assert repr(minigrad.ones(3, requires_grad=True) * 2) == repr(torch.ones(3, requires_grad=True) * 2)
+
+
+def test_the_default_dtype_is_not_printed(restore_print_options: None) -> None:
+    minigrad.set_default_dtype(minigrad.float64)
+    torch.set_default_dtype(torch.float64)
+    try:
+        for make in (lambda m: m.tensor([1.5, 2.0]), lambda m: m.tensor([1.5], dtype=m.float32),
+                     lambda m: m.zeros(0), lambda m: m.zeros(0, dtype=m.float32)):
+            assert repr(make(minigrad)).replace("minigrad.", "torch.") == repr(make(torch))
+    finally:
+        minigrad.set_default_dtype(minigrad.float32)
+        torch.set_default_dtype(torch.float32)

@@ -54,10 +54,13 @@ LAYERS = {
     "random": {"kernels", "dtypes", "errors"},
     "tensor": _TENSOR - {"factories"},
     "nn": _TENSOR | {"functions"},
+    "linalg": _TENSOR,
     "optim": _TENSOR,
     "utils": _TENSOR | {"functions"},
     "explain": _TENSOR,
+    "coverage": set(),  # it reads minigrad's namespaces by name (importlib), above every layer
     "progress": set(),
+    "accelerator": {"device"},
     "serialization": _TENSOR,
     "viz": _TENSOR | {"explain"},
     "compile": _TENSOR | {"nn", "optim"},

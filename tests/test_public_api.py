@@ -18,7 +18,8 @@ EXTRAS = {
     "minigrad.autograd": {"AccumulateGrad", "Context", "GradcheckError", "Node"},  # the engine's parts, as read
 }
 
-MODULES = ["minigrad", "minigrad.nn", "minigrad.nn.functional", "minigrad.nn.init", "minigrad.optim",
+MODULES = ["minigrad", "minigrad.nn", "minigrad.nn.functional", "minigrad.nn.init", "minigrad.nn.utils",
+           "minigrad.optim",
            "minigrad.optim.lr_scheduler", "minigrad.utils", "minigrad.utils.data", "minigrad.autograd",
            "minigrad.cuda"]
 

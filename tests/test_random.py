@@ -377,3 +377,130 @@ def test_kernels_run_bit_exact_without_the_jit() -> None:
     result = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parent.parent,
                             capture_output=True, text=True, timeout=300, env={**os.environ, "NUMBA_DISABLE_JIT": "1"})
     assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr[-3000:]
+
+
+# ----- samplers beyond uniform and normal: the same draws as torch's, and torch's errors -----------------------
+import minigrad  # noqa: E402
+
+SAMPLER_SHAPES = [(1,), (7,), (16,), (33,), (4, 5)]
+
+
+def _both(make: Callable[[object], object], seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """``make(minigrad)`` and ``make(torch)`` after the same manual_seed, as arrays; the streams end level."""
+    minigrad.manual_seed(seed)
+    torch.manual_seed(seed)
+    ours, theirs = make(minigrad), make(torch)
+    assert np.array_equal(minigrad.get_rng_state().numpy(), torch.get_rng_state().numpy())
+    return ours.numpy(), theirs.numpy()
+
+
+def _assert_same_draws(make: Callable[[object], object], seed: int) -> None:
+    ours, theirs = _both(make, seed)
+    assert ours.dtype == theirs.dtype and ours.shape == theirs.shape
+    assert np.array_equal(ours, theirs, equal_nan=True), f"{np.count_nonzero(ours != theirs)} values differ"
+
+
+@pytest.mark.parametrize("seed", [0, 42, 2**40 + 5])
+@pytest.mark.parametrize("shape", SAMPLER_SHAPES)
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_in_place_samplers_match_torch(dtype: str, shape: tuple[int, ...], seed: int) -> None:
+    for fill in (lambda t: t.exponential_(), lambda t: t.exponential_(2.5), lambda t: t.geometric_(0.3),
+                 lambda t: t.cauchy_(), lambda t: t.cauchy_(1.5, 0.5), lambda t: t.log_normal_(),
+                 lambda t: t.log_normal_(0.1, 0.5), lambda t: t.random_(), lambda t: t.random_(10),
+                 lambda t: t.random_(-5, 20), lambda t: t.bernoulli_(), lambda t: t.bernoulli_(0.2)):
+        _assert_same_draws(lambda m, fill=fill: fill(m.empty(shape, dtype=getattr(m, dtype))), seed)
+    _assert_same_draws(lambda m: m.empty(shape, dtype=getattr(m, dtype)).t().log_normal_()
+                       if len(shape) == 2 else m.empty(shape).random_(3), seed)
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "uint8", "bool"])
+def test_random_and_geometric_on_integer_tensors(dtype: str) -> None:
+    for fill in (lambda t: t.random_(), lambda t: t.random_(2), lambda t: t.bernoulli_(0.7)):
+        _assert_same_draws(lambda m, fill=fill: fill(m.empty(50, dtype=getattr(m, dtype))), 3)
+    if dtype != "bool":
+        _assert_same_draws(lambda m: m.empty(50, dtype=getattr(m, dtype)).geometric_(0.4), 3)
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_bernoulli_with_probability_tensors(dtype: str, seed: int) -> None:
+    probs = np.random.RandomState(seed).rand(5, 7)
+
+    def p(m: object) -> object:
+        return m.tensor(probs, dtype=getattr(m, dtype))
+
+    _assert_same_draws(lambda m: m.bernoulli(p(m)), seed)
+    _assert_same_draws(lambda m: m.bernoulli(p(m), 0.25), seed)
+    _assert_same_draws(lambda m: m.bernoulli(p(m).t()), seed)
+    _assert_same_draws(lambda m: m.zeros(5, 7).bernoulli_(p(m)[0]), seed)
+
+
+@pytest.mark.parametrize("seed", [0, 42])
+@pytest.mark.parametrize("shape", [(3,), (20,), (4, 5)])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_normal_in_its_four_forms(dtype: str, shape: tuple[int, ...], seed: int) -> None:
+    values = np.random.RandomState(seed).rand(*shape)
+
+    def t(m: object, scale: float = 1.0) -> object:
+        return m.tensor(values * scale, dtype=getattr(m, dtype))
+
+    _assert_same_draws(lambda m: m.normal(2.0, 3.0, shape, dtype=getattr(m, dtype)), seed)
+    _assert_same_draws(lambda m: m.normal(2.0, 3.0, size=shape), seed)
+    _assert_same_draws(lambda m: m.normal(t(m)), seed)
+    _assert_same_draws(lambda m: m.normal(t(m), 0.5), seed)
+    _assert_same_draws(lambda m: m.normal(1.5, t(m, 2.0)), seed)
+    _assert_same_draws(lambda m: m.normal(t(m), t(m, 3.0)), seed)
+    _assert_same_draws(lambda m: m.normal(t(m)[:1], t(m, 3.0)), seed)
+
+
+@pytest.mark.parametrize("seed", [0, 42, 123])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_multinomial(dtype: str, seed: int) -> None:
+    weights = np.random.RandomState(seed).rand(4, 9)
+    weights[1, 3] = 0.0
+
+    def w(m: object) -> object:
+        return m.tensor(weights, dtype=getattr(m, dtype))
+
+    for n, replacement in ((1, False), (1, True), (5, False), (9, False), (5, True), (40, True)):
+        _assert_same_draws(lambda m, n=n, r=replacement: m.multinomial(w(m), n, r), seed)
+        _assert_same_draws(lambda m, n=n, r=replacement: m.multinomial(w(m)[2], n, r), seed)
+
+
+@pytest.mark.parametrize("seed", [0, 42])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_poisson(dtype: str, seed: int) -> None:
+    rates = np.array([0.0, 0.1, 1.0, 3.5, 9.99, 10.0, 12.5, 100.0, 1e4, 2.0, 0.0, 57.0])
+    _assert_same_draws(lambda m: m.poisson(m.tensor(rates, dtype=getattr(m, dtype))), seed)
+    _assert_same_draws(lambda m: m.poisson(m.tensor(np.full((30, 20), 4.0), dtype=getattr(m, dtype))), seed)
+
+
+def _same_error(make: Callable[[object], object]) -> None:
+    with pytest.raises(Exception) as expected:
+        make(torch)
+    state = minigrad.get_rng_state().numpy()
+    with pytest.raises(type(expected.value)) as got:
+        make(minigrad)
+    assert str(got.value) == str(expected.value)
+    assert np.array_equal(minigrad.get_rng_state().numpy(), state)
+
+
+@pytest.mark.parametrize("make", [
+    lambda m: m.zeros(3).exponential_(0), lambda m: m.zeros(3).exponential_(-1.5),
+    lambda m: m.zeros(3, dtype=m.int64).exponential_(), lambda m: m.zeros(3).geometric_(1.5),
+    lambda m: m.zeros(3).geometric_(0), lambda m: m.zeros(3).log_normal_(0, 0),
+    lambda m: m.zeros(3, dtype=m.int64).log_normal_(), lambda m: m.zeros(3).cauchy_(0, -1),
+    lambda m: m.zeros(3, dtype=m.int64).cauchy_(), lambda m: m.zeros(3).bernoulli_(1.5),
+    lambda m: m.bernoulli(m.tensor([0.5, 1.5])), lambda m: m.bernoulli(m.tensor([1, 0])),
+    lambda m: m.zeros(3).random_(5, 2), lambda m: m.multinomial(m.tensor([-0.1, 0.5]), 1),
+    lambda m: m.multinomial(m.tensor([0.0, 0.0]), 1), lambda m: m.multinomial(m.tensor([0.0, 0.0]), 2, True),
+    lambda m: m.multinomial(m.tensor([1.0, 0.0]), 3), lambda m: m.multinomial(m.tensor([1.0, 0.0]), 0),
+    lambda m: m.multinomial(m.tensor([-1.0, 2.0]), 2, True),
+    lambda m: m.multinomial(m.tensor([float("inf"), 2.0]), 2, True), lambda m: m.multinomial(m.tensor(1.0), 2),
+    lambda m: m.multinomial(m.tensor([1, 2]), 2, True), lambda m: m.poisson(m.tensor([-1.0])),
+    lambda m: m.poisson(m.tensor([1])), lambda m: m.normal(m.zeros(2), m.tensor([-1.0, 1.0])),
+    lambda m: m.normal(0.0, m.tensor([-1.0, 1.0])), lambda m: m.normal(m.zeros(2), -1.0),
+    lambda m: m.normal(m.zeros(2), m.ones(3)),
+])
+def test_sampler_errors_are_torchs(make: Callable[[object], object]) -> None:
+    _same_error(make)

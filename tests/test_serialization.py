@@ -522,3 +522,26 @@ JSON_VALUES = st.recursive(
 @given(JSON_VALUES, st.binary(max_size=24))
 def test_arbitrary_headers_are_caught_or_harmless(header: Any, data: bytes) -> None:
     _load_forged(forge(data=data, raw=json.dumps({"root": header}).encode()))
+
+
+@pytest.mark.parametrize("interruption", [KeyboardInterrupt, OSError])
+def test_an_interrupted_save_keeps_the_previous_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     interruption: type[BaseException]) -> None:
+    target = tmp_path / "model.mg"
+    save({"w": minigrad.ones(3)}, target)
+    before = target.read_bytes()
+    real_write = serialization._write
+
+    def write_half_then_fail(file: Any, chunks: list[bytes]) -> None:
+        real_write(file, chunks[: len(chunks) // 2])
+        raise interruption("interrupted half way")
+
+    monkeypatch.setattr(serialization, "_write", write_half_then_fail)
+    with pytest.raises(interruption):
+        save({"w": minigrad.zeros(1000), "b": minigrad.zeros(5), "c": minigrad.zeros(7)}, target)
+    assert target.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["model.mg"]  # no temporary file left behind
+    monkeypatch.undo()
+    save({"w": minigrad.full((2,), 5.0)}, target)
+    assert load(target)["w"].tolist() == [5.0, 5.0]
+    assert [p.name for p in tmp_path.iterdir()] == ["model.mg"]

@@ -33,8 +33,11 @@ GUARD_FAILED = object()  # what a compiled call returns when a guard fails (it t
 
 # The op-code argument of the elementwise loops, printed by name in the source.
 _BINARY_OPS = ("ADD", "SUB", "MUL", "DIV", "POW", "MAXIMUM", "MINIMUM", "LOGICAL_AND", "TANH_GRAD", "SIGMOID_GRAD",
-               "RELU_GRAD")
-_UNARY_OPS = ("NEG", "EXP", "LOG", "SQRT", "ABS", "SIGN", "SIGMOID", "RELU", "TANH", "RECIPROCAL")
+               "RELU_GRAD", "ATAN2", "HYPOT", "LOGADDEXP", "FMOD", "REMAINDER", "FLOOR_DIVIDE", "BITWISE_AND",
+               "BITWISE_OR", "BITWISE_XOR")
+_UNARY_OPS = ("NEG", "EXP", "LOG", "SQRT", "ABS", "SIGN", "SIGMOID", "RELU", "TANH", "RECIPROCAL", "SIN", "COS", "TAN",
+              "ASIN", "ACOS", "ATAN", "SINH", "COSH", "ASINH", "ACOSH", "ATANH", "LOG1P", "EXPM1", "LOG2", "LOG10",
+              "EXP2", "RSQRT", "ERF", "ERFC", "ERFINV", "FLOOR", "CEIL", "ROUND", "TRUNC", "BITWISE_NOT")
 _OP_CODES = {
     "unary_loop": _UNARY_OPS,
     "_simple_unary_loop": _UNARY_OPS,

@@ -15,14 +15,41 @@ from .fast import vectorized
 from .layout import broadcast_shapes, flat, flat_broadcast, write
 from .pointwise import (
     ABS,
+    ACOS,
+    ACOSH,
     ADD,
+    ASIN,
+    ASINH,
+    ATAN,
+    ATAN2,
+    ATANH,
+    BITWISE_AND,
+    BITWISE_NOT,
+    BITWISE_OR,
+    BITWISE_XOR,
+    CEIL,
+    COS,
+    COSH,
     DIV,
     EQ,
+    ERF,
+    ERFC,
+    ERFINV,
     EXP,
+    EXP2,
+    EXPM1,
+    FLOOR,
+    FLOOR_DIVIDE,
+    FMOD,
     GE,
     GT,
+    HYPOT,
     LE,
     LOG,
+    LOG1P,
+    LOG2,
+    LOG10,
+    LOGADDEXP,
     LOGICAL_AND,
     LT,
     MAXIMUM,
@@ -34,13 +61,20 @@ from .pointwise import (
     RECIPROCAL,
     RELU,
     RELU_GRAD,
+    REMAINDER,
+    ROUND,
+    RSQRT,
     SIGMOID,
     SIGMOID_GRAD,
     SIGN,
+    SIN,
+    SINH,
     SQRT,
     SUB,
+    TAN,
     TANH,
     TANH_GRAD,
+    TRUNC,
     binary_loop,
     compare_loop,
     unary_loop,
@@ -150,3 +184,38 @@ lt = _compare_kernel(LT, "lt")
 le = _compare_kernel(LE, "le")
 gt = _compare_kernel(GT, "gt")
 ge = _compare_kernel(GE, "ge")
+# the math functions
+sin = _unary_kernel(SIN, "sin")
+cos = _unary_kernel(COS, "cos")
+tan = _unary_kernel(TAN, "tan")
+asin = _unary_kernel(ASIN, "asin")
+acos = _unary_kernel(ACOS, "acos")
+atan = _unary_kernel(ATAN, "atan")
+sinh = _unary_kernel(SINH, "sinh")
+cosh = _unary_kernel(COSH, "cosh")
+asinh = _unary_kernel(ASINH, "asinh")
+acosh = _unary_kernel(ACOSH, "acosh")
+atanh = _unary_kernel(ATANH, "atanh")
+log1p = _unary_kernel(LOG1P, "log1p")
+expm1 = _unary_kernel(EXPM1, "expm1")
+log2 = _unary_kernel(LOG2, "log2")
+log10 = _unary_kernel(LOG10, "log10")
+exp2 = _unary_kernel(EXP2, "exp2")
+rsqrt = _unary_kernel(RSQRT, "rsqrt")
+erf = _unary_kernel(ERF, "erf")
+erfc = _unary_kernel(ERFC, "erfc")
+erfinv = _unary_kernel(ERFINV, "erfinv")
+floor = _unary_kernel(FLOOR, "floor")
+ceil = _unary_kernel(CEIL, "ceil")
+rint = _unary_kernel(ROUND, "rint")  # halves to even
+trunc = _unary_kernel(TRUNC, "trunc")
+bitwise_not = _unary_kernel(BITWISE_NOT, "bitwise_not")
+atan2 = _binary_kernel(ATAN2, "atan2")
+hypot = _binary_kernel(HYPOT, "hypot")
+logaddexp = _binary_kernel(LOGADDEXP, "logaddexp")
+fmod = _binary_kernel(FMOD, "fmod")
+remainder = _binary_kernel(REMAINDER, "remainder")
+floor_divide = _binary_kernel(FLOOR_DIVIDE, "floor_divide")
+bitwise_and = _binary_kernel(BITWISE_AND, "bitwise_and")
+bitwise_or = _binary_kernel(BITWISE_OR, "bitwise_or")
+bitwise_xor = _binary_kernel(BITWISE_XOR, "bitwise_xor")

@@ -6,7 +6,7 @@ import numpy as np
 from numba import njit
 
 from ._scalar import fma
-from .layout import flat
+from .layout import copy, flat, scalar
 
 
 @njit(cache=True)
@@ -76,3 +76,49 @@ def arange(count: int, start: float = 0, step: float = 1, dtype: type | np.dtype
 def positions(shape: tuple[int, ...]) -> np.ndarray:
     """An int64 array of ``shape`` holding each element's flat (C-order) position: the map indexing uses."""
     return arange(math.prod(shape)).reshape(shape)
+
+
+@njit(cache=True)
+def _index_select_loop(src, index, out):
+    for o in range(out.shape[0]):
+        for i in range(index.size):
+            j = index[i]
+            for k in range(out.shape[2]):
+                out[o, i, k] = src[o, j, k]
+
+
+@njit(cache=True)
+def _index_add_loop(index, values, alpha, out):
+    for o in range(values.shape[0]):
+        for i in range(index.size):
+            j = index[i]
+            for k in range(values.shape[2]):
+                out[o, j, k] = fma(values[o, i, k], alpha, out[o, j, k])
+
+
+def _around(x: np.ndarray, axis: int) -> np.ndarray:
+    """``x`` as (dims before ``axis``, ``axis``, dims after): a view when the strides allow, else a copy."""
+    shape = (math.prod(x.shape[:axis]), x.shape[axis], math.prod(x.shape[axis + 1:]))
+    try:
+        return np.reshape(x, shape, copy=False)
+    except ValueError:
+        return np.reshape(copy(x), shape)
+
+
+def index_select(src: np.ndarray, axis: int, index: np.ndarray) -> np.ndarray:
+    """out[..., i, ...] = src[..., index[i], ...] along ``axis``: reads only the selected slices."""
+    shape = (*src.shape[:axis], index.size, *src.shape[axis + 1:])
+    out = np.empty(shape, src.dtype)
+    _index_select_loop(_around(src, axis), flat(index), _around(out, axis))
+    return out
+
+
+def index_add(out: np.ndarray, axis: int, index: np.ndarray, values: np.ndarray, alpha: float = 1) -> None:
+    """out[..., index[i], ...] += alpha * values[..., i, ...] in place, for a C-contiguous ``out`` (repeats add up;
+    each sum is fma(value, alpha, out), as PyTorch's add with alpha)."""
+    _index_add_loop(flat(index), _around(values, axis), scalar(alpha, out.dtype)[()], _around(out, axis))
+
+
+def add_at(out: np.ndarray, index: np.ndarray, values: np.ndarray) -> None:
+    """out.flat[index[i...]] += values[i...] in place, for a C-contiguous ``out`` (repeats add up, in order)."""
+    _scatter_add_loop(flat(index), flat(values), out.reshape(-1))

@@ -55,3 +55,235 @@ def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     out = np.empty((a3.shape[0], m, n), a.dtype)
     _matmul_loop(a3, b3, out)
     return out.reshape(shape)
+
+
+# ----- diagonals and triangles -------------------------------------------------------------------------------------
+@njit(cache=True)
+def _trace_loop(x, out):
+    """out[0] = sum_i x[i, i], summed in order of i."""
+    for i in range(min(x.shape[0], x.shape[1])):
+        out[0] += x[i, i]
+
+
+def trace(x: np.ndarray) -> np.ndarray:
+    """The sum of a matrix's diagonal, as a 0-d array: floats in their dtype, integers in int64 (as sums are)."""
+    out = np.zeros(1, x.dtype if x.dtype.kind == "f" else np.int64)
+    _trace_loop(x, out)
+    return out.reshape(())
+
+
+def diagonal(x: np.ndarray, offset: int, dim1: int, dim2: int) -> np.ndarray:
+    """The read-only view of x's elements (i, i + offset) over dims (dim1, dim2), that diagonal as the last dim."""
+    return np.diagonal(x, offset, dim1, dim2)
+
+
+def diag_embed(values: np.ndarray, shape: tuple[int, ...], offset: int, dim1: int, dim2: int) -> np.ndarray:
+    """Zeros of ``shape`` with ``values`` (their last dim along the diagonal) on diagonal(out, offset, dim1, dim2)."""
+    out = np.zeros(shape, values.dtype)
+    i = np.arange(values.shape[-1])
+    np.moveaxis(out, (dim1, dim2), (-2, -1))[..., i + max(-offset, 0), i + max(offset, 0)] = values
+    return out
+
+
+def tril(x: np.ndarray, diagonal: int) -> np.ndarray:
+    """x[..., i, j] where j <= i + diagonal, else 0."""
+    return np.tril(x, diagonal)
+
+
+def triu(x: np.ndarray, diagonal: int) -> np.ndarray:
+    """x[..., i, j] where j >= i + diagonal, else 0."""
+    return np.triu(x, diagonal)
+
+
+def cross(a: np.ndarray, b: np.ndarray, dim: int) -> np.ndarray:
+    """The cross product of the 3-vectors along ``dim`` of a and b (broadcast together)."""
+    a0, a1, a2 = (np.take(a, i, axis=dim) for i in range(3))
+    b0, b1, b2 = (np.take(b, i, axis=dim) for i in range(3))
+    with np.errstate(all="ignore"):  # inf * 0 is NaN, as in PyTorch
+        return np.stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], axis=dim)
+
+
+# ----- einsum ----------------------------------------------------------------------------------------------------
+def einsum(equation: str, operands: list[np.ndarray]) -> np.ndarray:
+    """numpy's einsum of an explicit equation (one letter per dim, '->' and the output given), through BLAS where
+    it contracts pairs: not a numba kernel, as ``blas_matmul``."""
+    with np.errstate(all="ignore"):  # inf * 0 is NaN, as in PyTorch
+        return np.asarray(np.einsum(equation, *operands, optimize=len(operands) > 1))
+
+
+def einsum_diagonal_write(values: np.ndarray, subscripts: str, labels: str, shape: tuple[int, ...]) -> np.ndarray:
+    """Zeros of ``shape`` (whose dims are named by ``subscripts``, some letters repeated) with ``values`` (dims named
+    by ``labels``, each letter once) written where the repeated letters' indices are equal."""
+    out = np.zeros(shape, values.dtype)
+    np.einsum(f"{subscripts}->{labels}", out)[...] = values  # a writable view of that generalized diagonal
+    return out
+
+
+# ----- norms -----------------------------------------------------------------------------------------------------
+def p_norm(x: np.ndarray, p: float, axes: tuple[int, ...], keepdim: bool) -> np.ndarray:
+    """(sum |x|^p)^(1/p) over ``axes``: max |x| for p inf, min |x| for -inf, the count of nonzeros for 0."""
+    a = np.abs(x)
+    with np.errstate(all="ignore"):
+        if p != 0 and math.prod(x.shape[i] for i in axes) == 1:  # PyTorch's norm of one element is |x| (no
+            out = a if keepdim else np.squeeze(a, axis=axes)  # underflow in |x|^p)
+        elif math.isinf(p):
+            out = (np.max if p > 0 else np.min)(a, axis=axes, keepdims=keepdim)
+        elif p == 0:
+            out = np.sum(a != 0, axis=axes, keepdims=keepdim)
+        elif p == 1:
+            out = np.sum(a, axis=axes, keepdims=keepdim)
+        elif p == 2:
+            out = np.sqrt(np.sum(a * a, axis=axes, keepdims=keepdim))
+        else:
+            out = np.sum(a ** x.dtype.type(p), axis=axes, keepdims=keepdim) ** x.dtype.type(1 / p)
+    return np.asarray(out, x.dtype)
+
+
+def p_norm_grad(x: np.ndarray, norm: np.ndarray, grad: np.ndarray, p: float,
+                     axes: tuple[int, ...]) -> np.ndarray:
+    """The gradient of p_norm(x) (``norm`` and ``grad`` with the reduced dims kept, as size 1) for p != 0,
+    PyTorch's: sgn(x) grad for 1; x grad / norm for 2; sgn(x) grad / (the number of ties) at the extremes for
+    +-inf; x |x|^(p-2) grad / norm^(p-1) otherwise; 0 where the norm is 0 (for p 2 and the others)."""
+    with np.errstate(all="ignore"):
+        if p == 1:
+            return np.sign(x) * grad
+        if math.isinf(p):
+            a = np.abs(x)
+            mask = (a == norm) | np.isnan(a)
+            return np.sign(x) * ((grad / np.sum(mask, axis=axes, keepdims=True, dtype=x.dtype)) * mask)
+        if p == 2:
+            return np.where(norm == 0, x.dtype.type(0), x / norm) * grad  # x / norm first, as PyTorch (subnormals)
+        if p < 1:  # |x|^(p-1) is inf at 0: PyTorch masks it to 0 there (and then does not mask the norm)
+            scaled = np.sign(x) * np.where(x == 0, x.dtype.type(0), np.abs(x) ** x.dtype.type(p - 1))
+            return scaled * grad * norm ** x.dtype.type(1 - p)
+        scale = np.where(norm == 0, x.dtype.type(0), grad / norm ** x.dtype.type(p - 1))
+        if p < 2:  # sgn(x) |x|^(p-1), 0 at x = 0 (x |x|^(p-2) would be 0 * inf there)
+            return np.sign(x) * np.abs(x) ** x.dtype.type(p - 1) * scale
+        return x * np.abs(x) ** x.dtype.type(p - 2) * scale
+
+
+# ----- decompositions: LAPACK through numpy (as PyTorch calls LAPACK), and the textbook loops that find where a
+# ----- matrix fails (the pivot or minor PyTorch's errors name) -----------------------------------------------------
+@njit(cache=True)
+def _first_zero_pivot(a):
+    """Gaussian elimination with partial pivoting (LAPACK's getrf, unblocked) on a copy of the square matrix a:
+    the first pivot, counted from 1, that is exactly zero; 0 if there is none."""
+    u = a.copy()
+    n = u.shape[0]
+    first = 0
+    for k in range(n):
+        p = k
+        for i in range(k + 1, n):
+            if abs(u[i, k]) > abs(u[p, k]):
+                p = i
+        if u[p, k] == 0:
+            if first == 0:
+                first = k + 1
+            continue
+        for j in range(n):
+            u[k, j], u[p, j] = u[p, j], u[k, j]
+        for i in range(k + 1, n):
+            f = u[i, k] / u[k, k]
+            for j in range(k, n):
+                u[i, j] -= f * u[k, j]
+    return first
+
+
+@njit(cache=True)
+def _failing_minor(a):
+    """The textbook Cholesky of the lower triangle of a: the order, from 1, of the first leading minor that is not
+    positive-definite; 0 if there is none."""
+    n = a.shape[0]
+    low = np.zeros_like(a)
+    for j in range(n):
+        d = a[j, j]
+        for k in range(j):
+            d -= low[j, k] * low[j, k]
+        if not d > 0:
+            return j + 1
+        low[j, j] = np.sqrt(d)
+        for i in range(j + 1, n):
+            s = a[i, j]
+            for k in range(j):
+                s -= low[i, k] * low[j, k]
+            low[i, j] = s / low[j, j]
+    return 0
+
+
+def _first_failure(a: np.ndarray, find) -> tuple[int | None, int]:
+    """(which matrix of the batch, or None for one matrix; what ``find`` reports for it) for the first matrix of
+    a (..., n, n) where ``find`` reports a failure."""
+    matrices = np.ascontiguousarray(a).reshape(-1, *a.shape[-2:])
+    for i, m in enumerate(matrices):
+        where = find(m)
+        if where:
+            return (i if a.ndim > 2 else None), where
+    return None, 0
+
+
+def singular_pivot(a: np.ndarray) -> tuple[int | None, int]:
+    """For a batch of square matrices: (batch element, first zero pivot) of the first singular one (pivot 0: none)."""
+    return _first_failure(a, _first_zero_pivot)
+
+
+def failing_minor(a: np.ndarray) -> tuple[int | None, int]:
+    """For a batch of square matrices: (batch element, order of the failing minor) of the first that is not
+    positive-definite (order 0: none)."""
+    return _first_failure(a, _failing_minor)
+
+
+def inv(a: np.ndarray) -> np.ndarray | None:
+    """A^-1 for each matrix (LAPACK's getrf and getri); None if one is singular."""
+    try:
+        return np.linalg.inv(a)
+    except np.linalg.LinAlgError:
+        return None
+
+
+def solve(a: np.ndarray, b: np.ndarray) -> np.ndarray | None:
+    """X with A X = B for each matrix A and (..., n, k) B, the batches broadcast (LAPACK's gesv); None if an A is
+    singular."""
+    try:
+        return np.linalg.solve(a, b)
+    except np.linalg.LinAlgError:
+        return None
+
+
+def det(a: np.ndarray) -> np.ndarray:
+    """det A for each matrix (the product of LU's pivots, with the sign of the row swaps)."""
+    return np.asarray(np.linalg.det(a), a.dtype)
+
+
+def cholesky(a: np.ndarray) -> np.ndarray | None:
+    """The lower-triangular L with L L^T = A, from A's lower triangle (LAPACK's potrf); None if an A is not
+    positive-definite."""
+    try:
+        return np.linalg.cholesky(a)
+    except np.linalg.LinAlgError:
+        return None
+
+
+def det_grad(a: np.ndarray) -> np.ndarray:
+    """d(det A)/dA = adj(A)^T for each matrix: det(A) A^-T where A is invertible, by one LU solve as PyTorch's
+    backward does; else from the SVD A = U S V^T (singular matrices have it too): det(U) det(V) U diag(prod_{j != i}
+    s_j) V^T."""
+    det = np.linalg.det(a)
+    if np.all(det != 0) and np.all(np.isfinite(det)):
+        eye = np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape)
+        return np.linalg.solve(np.swapaxes(a, -1, -2), det[..., None, None] * eye)
+    u, s, vt = np.linalg.svd(a)
+    n = s.shape[-1]
+    others = np.stack([np.prod(np.delete(s, i, axis=-1), axis=-1) for i in range(n)], axis=-1) if n else s
+    signs = np.linalg.det(u) * np.linalg.det(vt)
+    return (u * (others * signs[..., None])[..., None, :]) @ vt
+
+
+def svd(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(U, S, V^T) with A = U diag(S) V^T for each matrix, S decreasing, U and V^T reduced (LAPACK's gesdd)."""
+    return np.linalg.svd(a, full_matrices=False)
+
+
+def eigh(a: np.ndarray, uplo: str) -> tuple[np.ndarray, np.ndarray]:
+    """(w, V) with A = V diag(w) V^T for each symmetric A read from its ``uplo`` ('L' or 'U') triangle, w
+    increasing (LAPACK's syevd)."""
+    return np.linalg.eigh(a, UPLO=uplo)

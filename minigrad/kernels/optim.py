@@ -211,3 +211,99 @@ def nadam(param: np.ndarray, grad: np.ndarray, exp_avg: np.ndarray, exp_avg_sq: 
     """
     _in_place(_nadam_loop, param, grad, (exp_avg, exp_avg_sq), lr, beta1, beta2, eps, weight_decay, decoupled,
               maximize, bias_correction2, grad_step, avg_step)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _adamax_loop(param, grad, exp_avg, exp_inf, lr, beta1, beta2, eps, weight_decay, maximize, step_size):
+    for i in range(param.size):
+        p, g = _decay(param[i], grad[i], lr, weight_decay, False, maximize)
+        exp_avg[i] = _lerp(exp_avg[i], g, like(1 - beta1, p))
+        exp_inf[i] = np.maximum(exp_inf[i] * like(beta2, p), abs(g) + like(eps, p))
+        param[i] = p + (like(-step_size, p) * exp_avg[i]) / exp_inf[i]
+
+
+def adamax(param: np.ndarray, grad: np.ndarray, exp_avg: np.ndarray, exp_inf: np.ndarray, lr: float, beta1: float,
+           beta2: float, eps: float, weight_decay: float, maximize: bool, step_size: float) -> None:
+    """One Adamax step, updating ``param``, ``exp_avg`` (m) and ``exp_inf`` (u):
+
+    g = ±grad + weight_decay * p;  m = m + (1 - beta1) * (g - m);  u = max(beta2 * u, |g| + eps);
+    p -= step_size * m / u, where step_size = lr / (1 - beta1^t).
+    """
+    _in_place(_adamax_loop, param, grad, (exp_avg, exp_inf), lr, beta1, beta2, eps, weight_decay, maximize, step_size)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _radam_loop(param, grad, exp_avg, exp_avg_sq, lr, beta1, beta2, eps, weight_decay, decoupled, maximize,
+                bias_correction1, bias_correction2_sqrt, rectified, rect):
+    for i in range(param.size):
+        p, g = _decay(param[i], grad[i], lr, weight_decay, decoupled, maximize)
+        exp_avg[i] = _lerp(exp_avg[i], g, like(1 - beta1, p))
+        exp_avg_sq[i] = fma(like(1 - beta2, p) * g, g, exp_avg_sq[i] * like(beta2, p))
+        update = exp_avg[i] / like(bias_correction1, p) * like(lr, p)
+        if rectified:
+            # PyTorch's scalar / tensor is the tensor's reciprocal times the scalar
+            adaptive = like(1, p) / (np.sqrt(exp_avg_sq[i]) + like(eps, p)) * like(bias_correction2_sqrt, p)
+            update = update * adaptive * like(rect, p)
+        param[i] = p - update
+
+
+def radam(param: np.ndarray, grad: np.ndarray, exp_avg: np.ndarray, exp_avg_sq: np.ndarray, lr: float, beta1: float,
+          beta2: float, eps: float, weight_decay: float, decoupled: bool, maximize: bool, bias_correction1: float,
+          bias_correction2_sqrt: float, rectified: bool, rect: float) -> None:
+    """One RAdam step, updating ``param``, ``exp_avg`` (m) and ``exp_avg_sq`` (v):
+
+    g = ±grad, plus weight_decay * p unless decoupled (then p *= 1 - lr * weight_decay);
+    m = m + (1 - beta1) * (g - m);  v = beta2 * v + (1 - beta2) * g²;  m̂ = m / (1 - beta1^t);
+    p -= m̂ * lr * √(1 - beta2^t) / (√v + eps) * rect when ``rectified`` (the variance is tractable, ρ_t > 5),
+    else p -= m̂ * lr.
+    """
+    _in_place(_radam_loop, param, grad, (exp_avg, exp_avg_sq), lr, beta1, beta2, eps, weight_decay, decoupled,
+              maximize, bias_correction1, bias_correction2_sqrt, rectified, rect)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _asgd_loop(param, grad, ax, lambd, weight_decay, maximize, eta, mu):
+    for i in range(param.size):
+        p, g = _decay(param[i], grad[i], 0.0, weight_decay, False, maximize)
+        p = p * like(1 - lambd * eta, p)
+        p = fma(g, like(-eta, p), p)
+        param[i] = p
+        ax[i] = ax[i] + (p - ax[i]) * like(mu, p) if mu != 1 else p
+
+
+def asgd(param: np.ndarray, grad: np.ndarray, ax: np.ndarray, lambd: float, weight_decay: float, maximize: bool,
+         eta: float, mu: float) -> None:
+    """One ASGD step with this step's rate ``eta`` and averaging weight ``mu``; updates ``param`` and ``ax``:
+
+    g = ±grad + weight_decay * p;  p = p * (1 - lambd * eta) - eta * g;  ax = ax + mu * (p - ax) (ax = p if mu = 1).
+    """
+    _in_place(_asgd_loop, param, grad, (ax,), lambd, weight_decay, maximize, eta, mu)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _rprop_loop(param, grad, prev, step_size, etaminus, etaplus, step_size_min, step_size_max, maximize):
+    for i in range(param.size):
+        p = param[i]
+        g = -grad[i] if maximize else grad[i]
+        sign = np.sign(g * prev[i])
+        if sign > 0:
+            sign = like(etaplus, p)
+        elif sign < 0:
+            sign = like(etaminus, p)
+        elif sign == 0:
+            sign = like(1, p)
+        step_size[i] = min(max(step_size[i] * sign, like(step_size_min, p)), like(step_size_max, p))
+        if sign == like(etaminus, p):
+            g = like(0, p)
+        param[i] = fma(-np.sign(g), step_size[i], p)
+        prev[i] = g
+
+
+def rprop(param: np.ndarray, grad: np.ndarray, prev: np.ndarray, step_size: np.ndarray, etaminus: float,
+          etaplus: float, step_size_min: float, step_size_max: float, maximize: bool) -> None:
+    """One Rprop step, updating ``param``, ``prev`` (the last gradient used) and ``step_size`` (per element):
+
+    s = etaplus, etaminus or 1 as g * prev is positive, negative or 0;  step_size = clamp(step_size * s, min, max);
+    g = 0 where s = etaminus;  p -= sign(g) * step_size;  prev = g.
+    """
+    _in_place(_rprop_loop, param, grad, (prev, step_size), etaminus, etaplus, step_size_min, step_size_max, maximize)

@@ -16,10 +16,15 @@ from ._scalar import fma, like
 
 # Unary op codes.
 NEG, EXP, LOG, SQRT, ABS, SIGN, SIGMOID, RELU, TANH, RECIPROCAL = range(10)
+# The math functions (float inputs; FLOOR to TRUNC on integers too) and ~ (integers and bools only).
+(SIN, COS, TAN, ASIN, ACOS, ATAN, SINH, COSH, ASINH, ACOSH, ATANH, LOG1P, EXPM1, LOG2, LOG10, EXP2, RSQRT, ERF, ERFC,
+ ERFINV, FLOOR, CEIL, ROUND, TRUNC, BITWISE_NOT) = range(10, 35)
 # Binary op codes (operands and result share one dtype). TANH_GRAD: a * (1 - b * b) with 1 - b * b fused (one
 # rounding), as PyTorch's tanh_backward kernel computes it; SIGMOID_GRAD: a * (1 - b) * b, rounded after each
 # operation, as its sigmoid_backward does; RELU_GRAD: 0 where b <= 0, else a (its threshold_backward: NaN passes a).
 ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, LOGICAL_AND, TANH_GRAD, SIGMOID_GRAD, RELU_GRAD = range(11)
+# The two-argument math functions (ATAN2, HYPOT, LOGADDEXP: floats only) and & | ^ (integers and bools only).
+ATAN2, HYPOT, LOGADDEXP, FMOD, REMAINDER, FLOOR_DIVIDE, BITWISE_AND, BITWISE_OR, BITWISE_XOR = range(11, 20)
 # Comparison codes (bool result).
 EQ, NE, LT, LE, GT, GE = range(6)
 
@@ -45,13 +50,109 @@ def unary_scalar(op, x):
         if x > 0:
             return like(1, x)
         return like(-1, x) if x < 0 else like(0, x)  # torch.sign(nan) is 0
-    if op == SIGMOID:
-        return like(1, x) / (like(1, x) + like(math.exp(-x), x))
+    if op == SIGMOID:  # (in x's type, as every branch: one branch of another type would retype them all)
+        return like(like(1, x) / (like(1, x) + like(math.exp(-x), x)), x)
     if op == RELU:
         return like(0, x) if x < 0 else x  # keeps NaN and -0.0, as torch.relu does
     if op == TANH:
         return like(math.tanh(x), x)
-    return like(like(1, x) / x, x)  # RECIPROCAL
+    if op == RECIPROCAL:
+        return like(like(1, x) / x, x)
+    return math_scalar(op, x)
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def math_scalar(op, x):
+    """op(x) for the math functions (codes SIN to BITWISE_NOT), through libm in x's type. numpy's functions, not
+    ``math``'s, so that out-of-domain inputs give NaN or inf, not Python's errors, when run without the JIT."""
+    if op == SIN:
+        return like(np.sin(x), x)
+    if op == COS:
+        return like(np.cos(x), x)
+    if op == TAN:
+        return like(np.tan(x), x)
+    if op == ASIN:
+        return like(np.arcsin(x), x)
+    if op == ACOS:
+        return like(np.arccos(x), x)
+    if op == ATAN:
+        return like(np.arctan(x), x)
+    if op == SINH:
+        return like(np.sinh(x), x)
+    if op == COSH:
+        return like(np.cosh(x), x)
+    if op == ASINH:
+        return like(np.arcsinh(x), x)
+    if op == ACOSH:
+        return like(np.arccosh(x), x)
+    if op == ATANH:
+        return like(np.arctanh(x), x)
+    if op == LOG1P:
+        return like(np.log1p(x), x)
+    if op == EXPM1:
+        return like(np.expm1(x), x)
+    if op == LOG2:
+        return like(np.log2(x), x)
+    if op == LOG10:
+        return like(np.log10(x), x)
+    if op == EXP2:
+        return like(np.exp2(x), x)
+    if op == RSQRT:
+        return like(like(1, x) / np.sqrt(x), x)
+    if op == ERF:
+        return like(math.erf(x), x)
+    if op == ERFC:
+        return like(math.erfc(x), x)
+    if op == ERFINV:
+        return like(_erfinv(np.float64(x)), x)
+    if op == FLOOR:
+        return like(np.floor(x), x)
+    if op == CEIL:
+        return like(np.ceil(x), x)
+    if op == ROUND:
+        return like(np.rint(x), x)  # halves to even, as C's nearbyint
+    if op == TRUNC:
+        return like(np.trunc(x), x)
+    return _invert(x)  # BITWISE_NOT
+
+
+@njit(cache=True, error_model="numpy")
+def _erfinv(y):
+    """The inverse of erf in double, as PyTorch's calc_erfinv: a rational first guess (one for |y| <= 0.7, one for
+    the tails), then two Newton steps on erf(x) = y."""
+    if abs(y) > 1:
+        return math.nan
+    if abs(y) == 1:
+        return math.copysign(math.inf, y)
+    if abs(y) <= 0.7:
+        z = y * y
+        num = ((-0.140543331 * z + 0.914624893) * z - 1.645349621) * z + 0.886226899
+        den = (((0.012229801 * z - 0.329097515) * z + 1.442710462) * z - 2.118377725) * z + 1.0
+        x = y * num / den
+    else:
+        z = math.sqrt(-math.log((1.0 - abs(y)) / 2.0))
+        num = ((1.641345311 * z + 3.429567803) * z - 1.624906493) * z - 1.970840454
+        den = (1.637067800 * z + 3.543889200) * z + 1.0
+        x = math.copysign(num, y) / den
+    for _ in range(2):
+        x = x - (math.erf(x) - y) / (2.0 / math.sqrt(math.pi) * math.exp(-x * x))
+    return x
+
+
+def _invert(x):
+    """~x: the bits flipped for integers, logical not for bools (pure-Python form; floats never get here)."""
+    if isinstance(x, (bool, np.bool_)):
+        return not x
+    return ~x
+
+
+@overload(_invert)
+def _invert_jit(x):
+    if isinstance(x, types.Boolean):
+        return lambda x: not x
+    if isinstance(x, types.Integer):
+        return lambda x: ~x
+    return lambda x: x  # floats: the ops refuse them before any kernel runs
 
 
 @njit(cache=True, inline="always", error_model="numpy")
@@ -77,7 +178,96 @@ def binary_scalar(op, a, b):
         return a * (like(1, b) - b) * b
     if op == RELU_GRAD:
         return like(0, a) if b <= like(0, b) else a
-    return a and b  # LOGICAL_AND
+    if op == LOGICAL_AND:
+        return a and b
+    return math_binary_scalar(op, a, b)
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def math_binary_scalar(op, a, b):
+    """op(a, b) for the two-argument math functions and the bitwise ops (codes ATAN2 to BITWISE_XOR)."""
+    if op == ATAN2:
+        return like(np.arctan2(a, b), a)
+    if op == HYPOT:
+        return like(np.hypot(a, b), a)
+    if op == LOGADDEXP:  # PyTorch's form: m + log1p(exp(-|a - b|)), m = max(a, b); equal infinities give themselves
+        if np.isinf(a) and a == b:
+            return a
+        m = a if a > b else b
+        return m + like(np.log1p(np.exp(-abs(a - b))), a)
+    if op == FMOD:
+        return _fmod(a, b)
+    if op == REMAINDER:  # the sign of b, as Python's %
+        r = _fmod(a, b)
+        return r + b if r != 0 and (r < 0) != (b < 0) else r
+    if op == FLOOR_DIVIDE:
+        return _floor_divide(a, b)
+    return _bitwise(op, a, b)
+
+
+def _fmod(a, b):
+    """a - b * trunc(a / b), with a's sign, as C's fmod (pure-Python form)."""
+    return like(np.fmod(a, b), a)
+
+
+@overload(_fmod)
+def _fmod_jit(a, b):
+    if isinstance(a, (types.Integer, types.Boolean)):  # numba's np.fmod reads signed integers as unsigned
+        return lambda a, b: _fmod_integer(a, b)
+    return lambda a, b: like(np.fmod(a, b), a)
+
+
+@njit(cache=True, error_model="numpy")
+def _fmod_integer(a, b):
+    """fmod for integers, from Python's floor-rounded %: 0 for b = 0."""
+    if b == 0:
+        return like(0, a)
+    r = like(a % b, a)
+    return like(r - b, a) if r != 0 and (r < 0) != (a < 0) else r
+
+
+def _floor_divide(a, b):
+    """a // b as PyTorch rounds it (pure-Python form): Python's floor for integers; for floats, from fmod, so
+    that a = b * q + fmod(a, b) holds as well as the rounding allows."""
+    if isinstance(a, (int, np.integer, bool, np.bool_)):
+        return like(a // b, a) if b != 0 else like(0, a)
+    return _floor_divide_float(a, b)
+
+
+@overload(_floor_divide)
+def _floor_divide_jit(a, b):
+    if isinstance(a, (types.Integer, types.Boolean)):
+        return lambda a, b: like(a // b, a) if b != 0 else like(0, a)
+    return lambda a, b: _floor_divide_float(a, b)
+
+
+@njit(cache=True, error_model="numpy")
+def _floor_divide_float(a, b):
+    """PyTorch's div_floor_floating, in a's type."""
+    if b == 0:
+        return like(a / b, a)
+    mod = like(np.fmod(a, b), a)
+    div = like((a - mod) / b, a)
+    if mod != 0 and (b < 0) != (mod < 0):
+        div -= like(1, a)
+    if div == 0:
+        return like(math.copysign(0.0, a / b), a)
+    floor = like(np.floor(div), a)
+    return floor + like(1, a) if div - floor > like(0.5, a) else floor
+
+
+def _bitwise(op, a, b):
+    """a & b, a | b or a ^ b for integers and bools (pure-Python form; floats never get here)."""
+    if op == BITWISE_AND:
+        return a & b
+    return a | b if op == BITWISE_OR else a ^ b
+
+
+@overload(_bitwise)
+def _bitwise_jit(op, a, b):
+    if isinstance(a, (types.Integer, types.Boolean)):
+        return lambda op, a, b: like(a & b, a) if op == BITWISE_AND else like(a | b if op == BITWISE_OR else a ^ b, a)
+    return lambda op, a, b: a  # floats: the ops refuse them before any kernel runs
 
 
 def _pow(a, b):

@@ -251,3 +251,126 @@ def randperm_inside_out(words, start, out):
         z = np.int64(_random64(words[2 * k], words[2 * k + 1]) % np.uint64(i + 1))
         out[i] = out[z]
         out[z] = i
+
+
+@njit(cache=True)
+def bernoulli_float32_p(words, p, out):
+    """out[i] = u_i < p[i] with u_i = _unit32(words[i]) (``bernoulli_distribution<float>``); one word each."""
+    for i in range(out.size):
+        out[i] = _unit32(words[i]) < p[i]
+
+
+@njit(cache=True)
+def bernoulli_float64_p(words, p, out):
+    """out[i] = u_i < p[i] with the double uniform u_i of two words (``bernoulli_distribution<double>``)."""
+    for i in range(out.size):
+        out[i] = _unit64(words[2 * i], words[2 * i + 1]) < p[i]
+
+
+@njit(cache=True)
+def exponential(words, lambd, out):
+    """out[i] = (−1/λ)·log1p(−u_i) in double (rounded twice, as PyTorch's ``transformation::exponential``), two
+    words each."""
+    scale = -1.0 / lambd
+    for i in range(out.size):
+        out[i] = scale * math.log1p(-_unit64(words[2 * i], words[2 * i + 1]))
+
+
+@njit(cache=True)
+def geometric(words, p, out):
+    """out[i] = ⌈log(u_i) / log1p(−p)⌉ in double (the number of trials up to the first success); two words each."""
+    denominator = math.log1p(-p)
+    for i in range(out.size):
+        out[i] = math.ceil(math.log(_unit64(words[2 * i], words[2 * i + 1])) / denominator)
+
+
+@njit(cache=True)
+def cauchy(words, median, sigma, out):
+    """out[i] = fma(σ, tan(π·(u_i − ½)), median) in double; two words each."""
+    for i in range(out.size):
+        out[i] = fma(sigma, math.tan(math.pi * (_unit64(words[2 * i], words[2 * i + 1]) - 0.5)), median)
+
+
+@njit(cache=True)
+def exp_float64(values, out):
+    """out[i] = exp(values[i]) with libm's exp in double (log_normal_ applies it to its normal draws)."""
+    for i in range(out.size):
+        out[i] = math.exp(values[i])
+
+
+@njit(cache=True)
+def random_modulo(words, modulus, out):
+    """out[i] = words[i] mod ``modulus``: ``random_()`` on a dtype drawn 32 bits at a time (int32)."""
+    for i in range(out.size):
+        out[i] = words[i] % modulus
+
+
+@njit(cache=True)
+def multinomial_with_replacement(words, cumulative, samples, out):
+    """PyTorch's sampler with replacement for one row: ``cumulative`` is the running sum of the probabilities
+    divided by their total, its last entry set to 1. Sample j takes a double uniform u (two words) and is the
+    first index k with cumulative[k] >= u (a binary search)."""
+    n = cumulative.size
+    for j in range(samples):
+        u = _unit64(words[2 * j], words[2 * j + 1])
+        left, right = 0, n
+        while right > left:
+            mid = left + (right - left) // 2
+            if cumulative[mid] < u:
+                left = mid + 1
+            else:
+                right = mid
+        out[j] = left
+
+
+@njit(cache=True)
+def poisson(words, rates, out):
+    """PyTorch's ``sample_poisson`` for each rate λ, drawing double uniforms (two words each) as it needs them.
+
+    λ < 10: multiply uniforms until the product falls to e^−λ or below; the count of factors before it is the
+    sample. λ >= 10: Hörmann's transformed rejection (PTRS). Returns the number of words used, or −1 if
+    ``words`` ran out (the caller draws more and runs it again).
+    """
+    k = 0
+    for i in range(out.size):
+        lam = rates[i]
+        if lam == 0.0:
+            out[i] = 0.0
+        elif lam < 10.0:
+            enlam = math.exp(-lam)
+            x = 0
+            prod = 1.0
+            while True:
+                if k + 2 > words.size:
+                    return -1
+                prod *= _unit64(words[k], words[k + 1])
+                k += 2
+                if prod > enlam:
+                    x += 1
+                else:
+                    break
+            out[i] = x
+        else:
+            slam = math.sqrt(lam)
+            loglam = math.log(lam)
+            b = 0.931 + 2.53 * slam
+            a = -0.059 + 0.02483 * b
+            invalpha = 1.1239 + 1.1328 / (b - 3.4)
+            vr = 0.9277 - 3.6224 / (b - 2)
+            while True:
+                if k + 4 > words.size:
+                    return -1
+                u = _unit64(words[k], words[k + 1]) - 0.5
+                v = _unit64(words[k + 2], words[k + 3])
+                k += 4
+                us = 0.5 - abs(u)
+                x = np.int64(math.floor((2 * a / us + b) * u + lam + 0.43))
+                if us >= 0.07 and v <= vr:
+                    break
+                if x < 0 or (us < 0.013 and v > us):
+                    continue
+                if (math.log(v) + math.log(invalpha) - math.log(a / (us * us) + b)
+                        <= -lam + x * loglam - math.lgamma(x + 1.0)):
+                    break
+            out[i] = x
+    return k

@@ -134,6 +134,45 @@ def extreme(x: np.ndarray, axis: int, pick_min: bool) -> tuple[np.ndarray, np.nd
     return values.reshape(kept_shape), indices.reshape(kept_shape)
 
 
+def extreme_over(x: np.ndarray, axes: tuple[int, ...], pick_min: bool) -> np.ndarray:
+    """The max (or min) of ``x`` over ``axes`` (removed), NaN winning: PyTorch's amax (amin)."""
+    rows, kept_shape = as_rows(x, axes)
+    values = np.empty(rows.shape[0], x.dtype)
+    _extreme_rows(rows, pick_min, values, np.empty(rows.shape[0], np.int64))
+    return values.reshape(kept_shape)
+
+
+@njit(cache=True)
+def _count_nonzero(flat):
+    """How many elements of ``flat`` are not zero."""
+    count = 0
+    for p in range(flat.size):
+        if flat[p] != 0:
+            count += 1
+    return count
+
+
+@njit(cache=True)
+def _nonzero_positions(flat, shape, out):
+    """Row k of out = the coordinates (C order) of the k-th nonzero element of ``flat``."""
+    k = 0
+    for p in range(flat.size):
+        if flat[p] != 0:
+            rest = p
+            for d in range(len(shape) - 1, -1, -1):
+                out[k, d] = rest % shape[d]
+                rest //= shape[d]
+            k += 1
+
+
+def nonzero(x: np.ndarray) -> np.ndarray:
+    """An int64 (count, ndim) array: the coordinates of x's nonzero elements, in C order."""
+    flat = copy(x).reshape(-1)
+    out = np.empty((_count_nonzero(flat), x.ndim), np.int64)
+    _nonzero_positions(flat, np.array(x.shape, np.int64), out)
+    return out
+
+
 def sum_to_shape(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     """Undo broadcasting: sum ``grad`` over the dimensions that broadcasting added or stretched from 1."""
     if grad.shape == shape:

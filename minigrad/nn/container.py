@@ -1,12 +1,15 @@
-"""Containers: ``Sequential`` (modules applied one after another) and ``ModuleList`` (a list of modules)."""
+"""Containers: ``Sequential`` (modules applied one after another), ``ModuleList`` and ``ModuleDict`` (modules in a
+list, by name), ``ParameterList`` and ``ParameterDict`` (parameters in a list, by name)."""
 
 import operator
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from .. import errors
+from ..tensor import Tensor
 from .module import Module, _indent, _typename
+from .parameter import Parameter
 
 
 class Sequential(Module):
@@ -142,3 +145,164 @@ def _check_module(module: object) -> None:
     """PyTorch's add_module error for something that is not a Module (None is allowed)."""
     if module is not None and not isinstance(module, Module):
         raise errors.not_a_module(_typename(module))
+
+
+class ModuleDict(Module):
+    """Holds modules by name, registered under their keys, in insertion order (a dict that ``parameters()`` sees)."""
+
+    def __init__(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]] | None = None) -> None:
+        super().__init__()
+        if modules is not None:
+            self.update(modules)
+
+    def __getitem__(self, key: str) -> Module:
+        return self._modules[key]
+
+    def __setitem__(self, key: str, module: Module) -> None:
+        _check_module(module)
+        self.add_module(key, module)
+
+    def __delitem__(self, key: str) -> None:
+        del self._modules[key]
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._modules)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._modules
+
+    def keys(self) -> Iterable[str]:
+        return self._modules.keys()
+
+    def values(self) -> Iterable[Module]:
+        return self._modules.values()
+
+    def items(self) -> Iterable[tuple[str, Module]]:
+        return self._modules.items()
+
+    def pop(self, key: str) -> Module:
+        """Remove the module ``key`` and return it."""
+        return self._modules.pop(key)
+
+    def clear(self) -> None:
+        self._modules.clear()
+
+    def update(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]]) -> None:
+        """Add (or replace) each (name, module) of a mapping or of an iterable of pairs, in order."""
+        for key, module in modules.items() if isinstance(modules, Mapping) else modules:
+            self[key] = module
+
+
+def _as_parameter(value: Any) -> Any:
+    """A tensor that is not yet a Parameter becomes one (as PyTorch's ParameterList and ParameterDict do)."""
+    return Parameter(value) if isinstance(value, Tensor) and not isinstance(value, Parameter) else value
+
+
+def _parameter_line(key: str, value: Any, type_name: str) -> str:
+    """How ParameterList and ParameterDict print an entry: its kind, type name and size."""
+    kind = "Parameter" if isinstance(value, Parameter) else "Tensor"
+    return f"  ({key}): {kind} containing: [{type_name} of size {'x'.join(map(str, value.shape))}]"
+
+
+class ParameterList(Module):
+    """Holds parameters in a list, registered as "0", "1", ... (tensors given become Parameters)."""
+
+    def __init__(self, values: Iterable[Any] | None = None) -> None:
+        super().__init__()
+        if values is not None:
+            self.extend(values)
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return ParameterList(list(self)[index])
+        return self._parameters[str(range(len(self))[index])]
+
+    def __setitem__(self, index: int, value: Any) -> None:
+        self.register_parameter(str(range(len(self))[index]), _as_parameter(value))
+
+    def __len__(self) -> int:
+        return len(self._parameters)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._parameters.values())
+
+    def __iadd__(self, values: Iterable[Any]) -> "ParameterList":
+        return self.extend(values)
+
+    def append(self, value: Any) -> "ParameterList":
+        """Add ``value`` at the end."""
+        self.register_parameter(str(len(self)), _as_parameter(value))
+        return self
+
+    def extend(self, values: Iterable[Any]) -> "ParameterList":
+        """Add each of ``values`` at the end, in order."""
+        for value in values:
+            self.append(value)
+        return self
+
+    def extra_repr(self) -> str:
+        return "\n".join(_parameter_line(str(i), p, repr(p.dtype)) for i, p in enumerate(self))
+
+
+class ParameterDict(Module):
+    """Holds parameters by name (tensors given become Parameters); a plain dict's keys are taken in sorted order,
+    an ``OrderedDict``'s or iterable's in theirs, as in PyTorch."""
+
+    def __init__(self, parameters: Mapping[str, Any] | Iterable[tuple[str, Any]] | None = None) -> None:
+        super().__init__()
+        if parameters is not None:
+            self.update(parameters)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._parameters[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.register_parameter(key, _as_parameter(value))
+
+    def __delitem__(self, key: str) -> None:
+        del self._parameters[key]
+
+    def __len__(self) -> int:
+        return len(self._parameters)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._parameters)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._parameters
+
+    def keys(self) -> Iterable[str]:
+        return self._parameters.keys()
+
+    def values(self) -> Iterable[Any]:
+        return self._parameters.values()
+
+    def items(self) -> Iterable[tuple[str, Any]]:
+        return self._parameters.items()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._parameters.get(key, default)
+
+    def pop(self, key: str) -> Any:
+        """Remove the parameter ``key`` and return it."""
+        return self._parameters.pop(key)
+
+    def clear(self) -> None:
+        self._parameters.clear()
+
+    def update(self, parameters: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> None:
+        """Add (or replace) each (name, value): a plain mapping's in sorted key order, others in their order."""
+        if isinstance(parameters, (OrderedDict, ParameterDict)):
+            pairs: Iterable[tuple[str, Any]] = parameters.items()
+        elif isinstance(parameters, Mapping):
+            pairs = sorted(parameters.items())
+        else:
+            pairs = parameters
+        for key, value in pairs:
+            self[key] = value
+
+    def extra_repr(self) -> str:
+        return "\n".join(_parameter_line(key, p, _typename(p)) for key, p in self.items())

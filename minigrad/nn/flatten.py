@@ -1,4 +1,6 @@
-"""``Flatten``: merges a range of dims into one (by default every dim after the batch dim)."""
+"""``Flatten``: merges a range of dims into one (by default every dim after the batch dim); ``Unflatten`` splits one."""
+
+from collections.abc import Sequence
 
 from ..tensor import Tensor
 from .module import Module
@@ -17,3 +19,18 @@ class Flatten(Module):
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Unflatten(Module):
+    """y = x with dim ``dim`` split into ``unflattened_size``: (N, 12) -> (N, 3, 4) with dim=1, sizes (3, 4)."""
+
+    def __init__(self, dim: int, unflattened_size: Sequence[int]) -> None:
+        super().__init__()
+        self.dim = dim
+        self.unflattened_size = unflattened_size
+
+    def forward(self, input: Tensor) -> Tensor:
+        return input.unflatten(self.dim, self.unflattened_size)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"

@@ -6,25 +6,44 @@ tensor ops exactly as PyTorch composes it. Arguments are checked first, with PyT
 
 import math
 import warnings
+from collections.abc import Sequence
 
-from .. import dtypes, errors
+from .. import dtypes, errors, factories
 from .. import kernels as K
 from ..autograd.grad_mode import is_grad_enabled, no_grad
 from ..dtypes import dtype as DType
-from ..ops import classification, linalg, loss
+from ..functions import cat, where
+from ..ops import activation, classification, linalg, loss
+from ..ops.dims import normalize_dim
 from ..tensor import Tensor, apply, expect_tensor
 from .dropout import dropout as dropout  # F.dropout, defined with its module
 
 # PyTorch's names: what `from minigrad.nn.functional import *`, dir() and tab completion show (not the imports above).
 __all__ = [
-    "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "dropout", "l1_loss",
-    "leaky_relu", "linear", "log_softmax", "mse_loss", "nll_loss", "one_hot", "relu", "sigmoid", "softmax",
-    "softplus", "tanh",
+    "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "celu", "cosine_embedding_loss",
+    "cosine_similarity", "cross_entropy", "dropout", "elu", "gaussian_nll_loss", "gelu", "glu", "hardshrink",
+    "hardsigmoid", "hardswish", "hardtanh", "hinge_embedding_loss", "huber_loss", "kl_div", "l1_loss", "leaky_relu",
+    "linear", "log_softmax", "logsigmoid", "margin_ranking_loss", "mish", "mse_loss", "multi_margin_loss",
+    "multilabel_soft_margin_loss", "nll_loss", "normalize", "one_hot", "pad", "pairwise_distance", "pdist",
+    "poisson_nll_loss", "prelu", "relu", "relu6", "selu", "sigmoid", "silu", "smooth_l1_loss", "soft_margin_loss",
+    "softmax", "softmin", "softplus", "softshrink", "softsign", "tanh", "tanhshrink", "threshold",
+    "triplet_margin_loss",
 ]
 
 
 def __dir__() -> list[str]:
     return __all__
+
+
+def _legacy_reduction(size_average: bool | None, reduce: bool | None, reduction: str) -> str:
+    """``reduction``, unless the deprecated ``size_average``/``reduce`` flags are given: then what they mean."""
+    if size_average is None and reduce is None:
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    reduction = ("mean" if size_average else "sum") if reduce else "none"
+    warnings.warn(errors.size_average_warning(reduction), stacklevel=3)
+    return reduction
 
 
 def _warn_if_broadcast(input: Tensor, target: Tensor) -> None:
@@ -401,3 +420,459 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     if weight is not None:
         out = out * weight.view(*stat_shape)
     return out if bias is None else out + bias.view(*stat_shape)
+
+
+# ----- activations: softmin, gelu, silu, mish, elu, selu, celu, hardtanh, relu6, ..., glu, prelu ----------------------
+def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: DType | None = None) -> Tensor:
+    """softmax(-x) along ``dim``: y_i = exp(-x_i) / sum_j exp(-x_j), largest where x is smallest."""
+    if dim is None:
+        dim = _implicit_softmax_dim("softmin", input.dim(), _stacklevel)
+    return softmax(-(input if dtype is None else input.to(dtype)), dim)
+
+
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    """x Phi(x), Phi the standard normal CDF; approximate='tanh': x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) / 2."""
+    expect_tensor(input, "gelu")
+    if approximate not in ("none", "tanh"):
+        raise errors.gelu_approximate()
+    return apply(activation.Gelu, input, approximate=approximate)
+
+
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    """x sigmoid(x). (``inplace``, here and below, is accepted for PyTorch's signature; the result is new.)"""
+    expect_tensor(input, "silu")
+    return apply(activation.Silu, input)
+
+
+def mish(input: Tensor, inplace: bool = False) -> Tensor:
+    """x tanh(softplus(x))."""
+    expect_tensor(input, "mish")
+    return apply(activation.Mish, input)
+
+
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """x for x > 0, else alpha (exp(x) - 1)."""
+    expect_tensor(input, "elu")
+    return apply(activation.Elu, input, alpha=alpha, scale=1.0, input_scale=1.0)
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717  # PyTorch's constants (Klambauer et al., 2017)
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    """scale * elu(x, alpha) with PyTorch's fixed alpha = 1.6733 and scale = 1.0507 (self-normalizing)."""
+    expect_tensor(input, "selu")
+    return apply(activation.Elu, input, alpha=_SELU_ALPHA, scale=_SELU_SCALE, input_scale=1.0)
+
+
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """max(0, x) + min(0, alpha (exp(x / alpha) - 1))."""
+    expect_tensor(input, "celu")
+    if alpha == 0:
+        raise errors.celu_alpha()
+    return apply(activation.Celu, input, alpha=alpha, scale=1.0, input_scale=1.0 / alpha)
+
+
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
+    """x limited to [min_val, max_val]."""
+    expect_tensor(input, "hardtanh")
+    if min_val > max_val:
+        raise errors.hardtanh_bounds()
+    return apply(activation.Hardtanh, input, min_val=min_val, max_val=max_val)
+
+
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
+    """min(max(x, 0), 6): hardtanh(x, 0, 6)."""
+    return hardtanh(input, 0.0, 6.0)
+
+
+def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
+    """min(max(x + 3, 0), 6) / 6."""
+    expect_tensor(input, "hardsigmoid")
+    return apply(activation.Hardsigmoid, input)
+
+
+def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
+    """x hardsigmoid(x)."""
+    expect_tensor(input, "hardswish")
+    return apply(activation.Hardswish, input)
+
+
+def softsign(input: Tensor) -> Tensor:
+    """x / (1 + |x|), composed as PyTorch composes it (so its gradient is the composition's)."""
+    return input / (input.abs() + 1)
+
+
+def tanhshrink(input: Tensor) -> Tensor:
+    """x - tanh(x), composed as PyTorch composes it."""
+    return input - input.tanh()
+
+
+def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """x - lambd above lambd, x + lambd below -lambd, 0 between (lambd >= 0)."""
+    expect_tensor(input, "softshrink")
+    if lambd < 0:
+        raise errors.softshrink_lambda(lambd, input.dtype)
+    return apply(activation.Softshrink, input, lambd=lambd)
+
+
+def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """x where |x| > lambd, else 0."""
+    expect_tensor(input, "hardshrink")
+    return apply(activation.Hardshrink, input, lambd=lambd)
+
+
+def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
+    """value where x <= threshold, else x."""
+    expect_tensor(input, "threshold")
+    return apply(activation.Threshold, input, threshold=threshold, value=value)
+
+
+def logsigmoid(input: Tensor) -> Tensor:
+    """log(sigmoid(x)) = min(x, 0) - log(1 + exp(-|x|))."""
+    expect_tensor(input, "log_sigmoid")
+    return apply(activation.LogSigmoid, input)
+
+
+def glu(input: Tensor, dim: int = -1) -> Tensor:
+    """a sigmoid(b), where a and b are the two halves of ``input`` along ``dim`` (a gated linear unit)."""
+    expect_tensor(input, "glu")
+    if input.dim() == 0:
+        raise errors.glu_scalar()
+    axis = normalize_dim(dim, input.dim())
+    if input.shape[axis] % 2:
+        raise errors.glu_odd(axis, input.shape[axis])
+    return apply(activation.Glu, input, dim=dim)
+
+
+def prelu(input: Tensor, weight: Tensor) -> Tensor:
+    """x where x > 0, else a x, with a learned slope a: one for all, or one per channel (dim 1) of ``input``."""
+    expect_tensor(input, "prelu")
+    expect_tensor(weight, "prelu", "weight", 2)
+    if weight.dim() > 1:
+        raise errors.prelu_weight_dims(weight.dim())
+    channels = input.shape[1] if input.dim() > 1 else 1
+    if weight.numel() != 1:
+        if weight.numel() != channels:
+            raise errors.prelu_channels(weight.numel(), channels)
+        weight = weight.view(channels, *[1] * (input.dim() - 2))
+    elif input.dim() == 0 and weight.dim() == 1:
+        weight = weight.view(())  # PyTorch reshapes the weight to the input's dims: a 0-d input stays 0-d
+    return apply(activation.PreluKernel, input, weight)
+
+
+# ----- pad -----------------------------------------------------------------------------------------------------------
+def _source_index(mode: str, j: int, size: int) -> int:
+    """Which input position fills output position ``j`` (in input coordinates: j < 0 or j >= size lies outside)."""
+    if mode == "reflect":
+        return -j if j < 0 else (2 * (size - 1) - j if j >= size else j)
+    if mode == "replicate":
+        return min(max(j, 0), size - 1)
+    return j % size  # circular
+
+
+def _check_pad(input: Tensor, pad: Sequence[int], mode: str, value: float | None) -> None:
+    """PyTorch's checks of pad's arguments (functional.py, then PadNd.cpp), in its order."""
+    if len(pad) % 2:
+        raise errors.pad_odd_length()
+    if len(pad) // 2 > input.dim():
+        raise errors.pad_too_long(len(pad), input.dim())
+    if mode not in ("constant", "reflect", "replicate", "circular"):
+        raise errors.pad_mode(mode)
+    if mode == "constant":
+        return
+    if value is not None and value != 0:
+        raise errors.pad_value_with_mode(mode)
+    if input.dim() - len(pad) // 2 not in (1, 2) or len(pad) > 6:
+        raise errors.pad_non_constant_size(len(pad), input.dim())
+    for i in range(len(pad) // 2):
+        dim = input.dim() - 1 - i
+        before, after, size = pad[2 * i], pad[2 * i + 1], input.shape[dim]
+        if mode == "reflect" and (before >= size or after >= size):
+            raise errors.pad_reflect_size(before, after, dim, list(input.shape))
+        if mode == "circular" and (before > size or after > size):
+            raise errors.pad_circular_wraps()
+
+
+def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float | None = None) -> Tensor:
+    """``input`` extended along its last len(pad) / 2 dims: pad = (before, after) for the last dim, then the one
+    before it, ... Mode 'constant' fills with ``value`` (negative amounts crop); 'reflect' mirrors without
+    repeating the edge, 'replicate' repeats the edge, 'circular' wraps around. Composed of cat and index_select,
+    so the gradient of each output position goes back to the input position it came from (summed for repeats)."""
+    expect_tensor(input, "pad")
+    _check_pad(input, pad, mode, value)
+    out = input
+    for i in range(len(pad) // 2):
+        dim = input.dim() - 1 - i
+        before, after, size = pad[2 * i], pad[2 * i + 1], out.shape[dim]
+        if mode == "constant":
+            out = out.narrow(dim, max(-before, 0), size - max(-before, 0) - max(-after, 0))
+            shape = list(out.shape)
+            blocks = []
+            for amount in (before, after):
+                shape[dim] = max(amount, 0)
+                blocks.append(out.new_full(shape, 0 if value is None else value))
+            out = cat([blocks[0], out, blocks[1]], dim)
+        else:
+            if mode == "circular":  # PyTorch crops first, then wraps around what is left
+                out = out.narrow(dim, max(-before, 0), size - max(-before, 0) - max(-after, 0))
+                size, before, after = out.shape[dim], max(before, 0), max(after, 0)
+            index = [_source_index(mode, j, size) for j in range(-before, size + after)]
+            out = out.index_select(dim, factories.tensor(index, dtype=dtypes.int64))
+    return out
+
+
+# ----- distances: normalize, cosine_similarity, pairwise_distance ----------------------------------------------------
+def _vector_norm(x: Tensor, p: float, dim: int, keepdim: bool = False) -> Tensor:
+    """||x||_p along ``dim``: (sum |x_i|^p)^(1/p), max |x_i| for p = inf (composed: its gradient is 0/0 where the
+    norm is exactly 0, where PyTorch's norm gives 0)."""
+    if p == math.inf:
+        return x.abs().amax(dim, keepdim=keepdim)
+    if p == 2:
+        return (x * x).sum(dim, keepdim=keepdim).sqrt()
+    return (x.abs() ** p).sum(dim, keepdim=keepdim) ** (1.0 / p)
+
+
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Tensor | None = None) -> Tensor:
+    """x / max(||x||_p, eps) along ``dim``: unit vectors (zero vectors stay zero)."""
+    expect_tensor(input, "normalize")
+    return input / _vector_norm(input, p, dim, keepdim=True).clamp_min(eps).expand_as(input)
+
+
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """sum(x1 x2) / (max(||x1||, eps) max(||x2||, eps)) along ``dim``, as PyTorch computes it: each input divided
+    by its norm first (the clamp at eps made without recording, so the gradient sees the plain norm)."""
+    expect_tensor(x1, "cosine_similarity")
+    expect_tensor(x2, "cosine_similarity", "x2", 2)
+    norms = []
+    for x in (x1, x2):
+        norm = _vector_norm(x, 2, dim, keepdim=True).clone()
+        with no_grad():
+            norm.clamp_min_(eps)
+        norms.append(norm)
+    return ((x1 / norms[0]) * (x2 / norms[1])).sum(dim)
+
+
+def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> Tensor:
+    """||x1 - x2 + eps||_p along the last dim (eps keeps the norm away from 0, where it has no gradient)."""
+    expect_tensor(x1, "pairwise_distance")
+    expect_tensor(x2, "pairwise_distance", "x2", 2)
+    return _vector_norm(x1 - x2 + eps, p, max(x1.dim(), x2.dim()) - 1, keepdim=keepdim)
+
+
+# ----- losses composed as PyTorch composes them ----------------------------------------------------------------------
+def _reduce(losses: Tensor, reduction: str) -> Tensor:
+    """The elementwise losses, their mean or their sum."""
+    if reduction == "none":
+        return losses
+    return losses.sum() if reduction == "sum" else losses.mean()
+
+
+def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
+                   reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    """0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta, d = x - y; beta = 0 is l1_loss.
+
+    Composed (PyTorch has a kernel of its own: the same values to float rounding)."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    errors.check_reduction(reduction)
+    if beta < 0:
+        raise errors.negative_loss_parameter("smooth_l1_loss", "beta")
+    if beta == 0:
+        return l1_loss(input, target, reduction=reduction)
+    _warn_if_broadcast(input, target)
+    difference = input - target
+    distance = difference.abs()
+    losses = where(distance < beta, 0.5 * difference * difference / beta, distance - 0.5 * beta)
+    return _reduce(losses, reduction)
+
+
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
+               weight: Tensor | None = None) -> Tensor:
+    """0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta), d = x - y (times ``weight``).
+
+    Composed (PyTorch has a kernel of its own: the same values to float rounding)."""
+    errors.check_reduction(reduction)
+    if delta <= 0:
+        raise errors.negative_loss_parameter("huber_loss", "delta")
+    _warn_if_broadcast(input, target)
+    difference = input - target
+    distance = difference.abs()
+    losses = where(distance < delta, 0.5 * difference * difference, delta * (distance - 0.5 * delta))
+    return _reduce(losses if weight is None else losses * weight, reduction)
+
+
+def soft_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
+                     reduction: str = "mean") -> Tensor:
+    """log(1 + exp(-y x)) for labels y = +-1. Composed (PyTorch's own kernel: the same to float rounding)."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    errors.check_reduction(reduction)
+    return _reduce((-target * input).exp().log1p(), reduction)
+
+
+def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
+           reduction: str = "mean", log_target: bool = False) -> Tensor:
+    """KL(target || exp(input)) per element, input being log-probabilities: y (log y - x), or with ``log_target``
+    exp(y) (y - x). 'batchmean' divides the sum by the batch size (the definition's KL divergence); 'mean' by
+    the element count, with PyTorch's warning."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    if reduction == "mean":
+        warnings.warn(errors.kl_div_mean_warning(), stacklevel=2)
+    if reduction != "batchmean":
+        errors.check_reduction(reduction)
+    if log_target:
+        losses = target.exp() * (target - input)
+    else:
+        losses = where(target > 0, target * target.log(), 0.0) - target * input
+    if reduction == "batchmean":
+        return losses.sum() / input.shape[0] if input.dim() else losses.sum()
+    return _reduce(losses, reduction)
+
+
+def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full: bool = False,
+                     size_average: bool | None = None, eps: float = 1e-8, reduce: bool | None = None,
+                     reduction: str = "mean") -> Tensor:
+    """Poisson negative log-likelihood of counts y with rate exp(x) (``log_input``) or x: exp(x) - y x, or
+    x - y log(x + eps); ``full`` adds Stirling's y log y - y + log(2 pi y) / 2 where y > 1."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    errors.check_reduction(reduction)
+    losses = input.exp() - target * input if log_input else input - target * (input + eps).log()
+    if full:
+        stirling = target * target.log() - target + 0.5 * (2 * math.pi * target).log()
+        losses = losses + stirling.masked_fill(target <= 1, 0.0)
+    return _reduce(losses, reduction)
+
+
+def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor | float, full: bool = False, eps: float = 1e-6,
+                      reduction: str = "mean") -> Tensor:
+    """Gaussian negative log-likelihood of y under N(x, var): (log max(var, eps) + (x - y)^2 / max(var, eps)) / 2
+    (+ log(2 pi) / 2 with ``full``); the clamp at eps is made without recording, as in PyTorch."""
+    errors.check_reduction(reduction)
+    if not isinstance(var, Tensor):
+        var = factories.full_like(input, var)
+    if var.shape != input.shape:
+        if input.shape[:-1] == var.shape:
+            var = var.unsqueeze(-1)
+        elif not (input.shape[:-1] == var.shape[:-1] and var.shape[-1] == 1):
+            raise errors.gaussian_nll_var_size()
+    if (var < 0).any().item():
+        raise errors.gaussian_nll_var_negative()
+    var = var.clone()
+    with no_grad():
+        var.clamp_(min=eps)
+    losses = 0.5 * (var.log() + (input - target) ** 2 / var)
+    if full:
+        losses = losses + 0.5 * math.log(2 * math.pi)
+    return _reduce(losses, reduction)
+
+
+def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
+                        size_average: bool | None = None, reduce: bool | None = None,
+                        reduction: str = "mean") -> Tensor:
+    """max(0, -y (x1 - x2) + margin) for y = +-1: x1 should rank above x2 where y = 1."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    errors.check_reduction(reduction)
+    if not input1.dim() == input2.dim() == target.dim():
+        raise errors.margin_ranking_dims(input1.shape, input2.shape, target.shape)
+    return _reduce((-target * (input1 - input2) + margin).clamp_min(0), reduction)
+
+
+def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0, size_average: bool | None = None,
+                         reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+    """x where y = 1, max(0, margin - x) where y = -1 (x a distance, y = +-1 similar or not)."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    errors.check_reduction(reduction)
+    zeros = factories.zeros_like(input)
+    margin_part = where(target != 1, (margin - input).clamp_min(0), zeros)
+    return _reduce(margin_part + where(target != -1, input, zeros), reduction)
+
+
+def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
+                          size_average: bool | None = None, reduce: bool | None = None,
+                          reduction: str = "mean") -> Tensor:
+    """1 - cos(x1, x2) where y = 1, max(0, cos(x1, x2) - margin) where y = -1, cos computed as PyTorch does:
+    sum(x1 x2) / sqrt((sum(x1^2) + 1e-12) (sum(x2^2) + 1e-12)) along the last dim."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    errors.check_reduction(reduction)
+    dim = target.dim()
+    if dim > 1:
+        raise errors.cosine_embedding_target_dims()
+    if not input1.dim() == input2.dim() == dim + 1:
+        raise errors.cosine_embedding_input_dims(dim, input1.shape, input2.shape)
+    squares1 = (input1 * input1).sum(dim) + 1e-12
+    squares2 = (input2 * input2).sum(dim) + 1e-12
+    cos = (input1 * input2).sum(dim) / (squares1 * squares2).sqrt()
+    zeros = factories.zeros_like(cos)
+    losses = where(target == 1, 1 - cos, zeros) + where(target == -1, (cos - margin).clamp_min(0), zeros)
+    return _reduce(losses, reduction)
+
+
+def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: float = 1.0, p: float = 2,
+                        eps: float = 1e-6, swap: bool = False, size_average: bool | None = None,
+                        reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+    """max(0, d(a, p) - d(a, n) + margin), d the pairwise distance (``swap``: d(a, n) replaced by d(p, n) where
+    that is smaller)."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    errors.check_reduction(reduction)
+    if not anchor.dim() == positive.dim() == negative.dim():
+        raise errors.triplet_dims(anchor.dim(), positive.dim(), negative.dim())
+    positive_distance = pairwise_distance(anchor, positive, p, eps)
+    negative_distance = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        negative_distance = negative_distance.minimum(pairwise_distance(positive, negative, p, eps))
+    return _reduce((margin + positive_distance - negative_distance).clamp_min(0), reduction)
+
+
+def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                                size_average: bool | None = None, reduce: bool | None = None,
+                                reduction: str = "mean") -> Tensor:
+    """-(y logsigmoid(x) + (1 - y) logsigmoid(-x)) per class (times ``weight``), averaged over the classes."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    errors.check_reduction(reduction)
+    losses = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
+    if weight is not None:
+        losses = losses * weight
+    class_dim = input.dim() - 1
+    return _reduce(losses.sum(class_dim) / input.shape[class_dim], reduction)
+
+
+def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float = 1.0, weight: Tensor | None = None,
+                      size_average: bool | None = None, reduce: bool | None = None,
+                      reduction: str = "mean") -> Tensor:
+    """sum over classes i != y of max(0, margin - x[y] + x[i])^p (times weight[y]), divided by the class count.
+
+    Composed (PyTorch has a kernel of its own: the same values to float rounding)."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    errors.check_reduction(reduction)
+    if p not in (1, 2):
+        raise errors.multi_margin_p()
+    if weight is not None and weight.requires_grad and is_grad_enabled():
+        raise errors.not_differentiable_argument("multi_margin_loss", "weight")
+    rows = input if input.dim() == 2 else input.reshape(1, -1)
+    labels = target.reshape(-1, 1)
+    hinge = (margin - rows.gather(1, labels) + rows).clamp_min(0)
+    if p == 2:
+        hinge = hinge * hinge
+    if weight is not None:
+        hinge = hinge * weight[labels]
+    own_class = one_hot(labels.reshape(-1), rows.shape[1]) == 1
+    losses = hinge.masked_fill(own_class, 0.0).sum(1) / rows.shape[1]
+    return _reduce(losses if input.dim() == 2 else losses.reshape(()), reduction)
+
+
+def pdist(input: Tensor, p: float = 2.0) -> Tensor:
+    """||x_i - x_j||_p for every pair of rows i < j of an (N, M) input, in row-major order: N (N - 1) / 2 values.
+
+    Composed (PyTorch has a kernel of its own: the same values to float rounding; no gradient where two rows are
+    equal)."""
+    expect_tensor(input, "pdist")
+    if input.dim() != 2:
+        raise errors.pdist_dims(input.dim())
+    if not input.is_floating_point():
+        raise errors.pdist_dtype()
+    if p < 0:
+        raise errors.pdist_negative_p()
+    rows = input.shape[0]
+    pairs = [(i, j) for i in range(rows) for j in range(i + 1, rows)]
+    first, second = (factories.tensor([pair[k] for pair in pairs], dtype=dtypes.int64) for k in (0, 1))
+    return _vector_norm(input.index_select(0, first) - input.index_select(0, second), p, 1)

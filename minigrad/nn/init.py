@@ -7,8 +7,9 @@ gets exactly PyTorch's initial values.
 import math
 import warnings
 
-from .. import errors
+from .. import errors, factories
 from ..autograd.grad_mode import no_grad
+from ..functions import cat, where
 from ..random import Generator
 from ..tensor import Tensor
 
@@ -128,8 +129,70 @@ def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator: Generator | Non
     return normal_(tensor, 0.0, _xavier_std(tensor, gain), generator=generator)
 
 
-__all__ = ["calculate_gain", "constant_", "kaiming_normal_", "kaiming_uniform_", "normal_", "ones_", "uniform_",
-           "xavier_normal_", "xavier_uniform_", "zeros_"]
+def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0,
+                  generator: Generator | None = None) -> Tensor:
+    """Fill with draws of N(mean, std^2) truncated to [a, b], by rejection, drawing what PyTorch draws.
+
+    When [a, b] holds more than 30% of the mass: normal draws, each outside [a, b] replaced by a fresh draw
+    until none is. Otherwise: uniform proposals x in [a, b], each kept when log(u) <= log(pdf(x) / pdf(mode))
+    for a uniform u, the rejected ones proposed again.
+    """
+    def cdf(x: float) -> float:
+        return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
+
+    if mean < a - 2 * std or mean > b + 2 * std:
+        warnings.warn(errors.trunc_normal_mean_warning(), stacklevel=2)
+    with no_grad():
+        if cdf((b - mean) / std) - cdf((a - mean) / std) > 0.3:
+            low, high = (factories.tensor(bound, dtype=tensor.dtype).item() for bound in (a, b))
+            result = tensor.normal_(mean, std, generator=generator)
+            while (outside := (result < low) | (result > high)).any():
+                fresh = factories.empty_like(result).normal_(mean, std, generator=generator)
+                result = where(outside, fresh, result)
+            return tensor if result is tensor else tensor.copy_(result)
+        log_peak = -0.5 * ((max(a, min(mean, b)) - mean) / std) ** 2
+
+        def rejected(candidates: Tensor) -> Tensor:
+            log_density = ((candidates - mean) / std).pow(2) * -0.5 - log_peak
+            return factories.empty_like(tensor).uniform_(generator=generator).log() > log_density
+
+        tensor.uniform_(a, b, generator=generator)
+        pending = rejected(tensor)
+        result = tensor
+        while pending.any():
+            candidates = factories.empty_like(tensor).uniform_(a, b, generator=generator)
+            result = where(pending, candidates, result)
+            pending = where(pending, rejected(candidates), pending)
+        return tensor if result is tensor else tensor.copy_(result)
+
+
+def eye_(tensor: Tensor) -> Tensor:
+    """Fill a 2-D tensor with the identity matrix (1 on the diagonal, 0 elsewhere)."""
+    if tensor.dim() != 2:
+        raise errors.init_dims("2")
+    with no_grad():
+        return tensor.copy_(factories.eye(*tensor.shape, dtype=tensor.dtype))
+
+
+def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
+    """Fill a 3-, 4- or 5-D convolution weight so that the convolution is the identity: in each of ``groups``,
+    output channel d has a 1 at input channel d, at the kernel's center (as many as both channel counts allow)."""
+    if tensor.dim() not in (3, 4, 5):
+        raise errors.init_dims("3, 4, or 5")
+    out_channels, in_channels, *kernel = tensor.shape
+    if out_channels % groups:
+        raise errors.dirac_groups()
+    per_group = out_channels // groups
+    channels = cat([factories.eye(per_group, in_channels, dtype=tensor.dtype)] * groups, 0)
+    center = factories.ones((), dtype=tensor.dtype)
+    for size in kernel:  # the outer product of one-hot vectors at each kernel dim's center
+        center = center.unsqueeze(-1) * (factories.arange(size) == size // 2).to(tensor.dtype)
+    with no_grad():
+        return tensor.copy_(channels.view(out_channels, in_channels, *[1] * len(kernel)) * center)
+
+
+__all__ = ["calculate_gain", "constant_", "dirac_", "eye_", "kaiming_normal_", "kaiming_uniform_", "normal_",
+           "ones_", "trunc_normal_", "uniform_", "xavier_normal_", "xavier_uniform_", "zeros_"]
 
 
 def __dir__() -> list[str]:

@@ -1,13 +1,17 @@
-"""Matrix multiplication, with PyTorch's rules for 1-D, 2-D and batched operands."""
+"""Matrix products (with PyTorch's rules for 1-D, 2-D and batched operands), diagonals, triangles and cross products."""
 
 import math
+import string
+from typing import Any
 
 import numpy as np
 
-from .. import errors
+from .. import dtypes, errors
 from .. import kernels as K
 from ..autograd.engine import Context
+from .dims import normalize_dim, normalize_dims
 from .registry import Op, Promotion, register
+from .shape import _expanded_shape
 
 
 def _check(a: np.ndarray, b: np.ndarray) -> None:
@@ -67,21 +71,26 @@ class Matmul(Op):
         return K.matmul(a, b)
 
     @staticmethod
-    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        a, b = ctx.saved["a"], ctx.saved["b"]
-        a_ndim, b_ndim = ctx.ndims
-        # Restore the dims a 1-D operand lost, so both products below are plain (batched) matrix products.
-        g2 = np.expand_dims(grad, -1) if b_ndim == 1 else grad
-        if a_ndim == 1:
-            g2 = np.expand_dims(g2, -2)
-        grad_a = grad_b = None
-        if ctx.needs(0):
-            grad_a = K.matmul(g2, np.swapaxes(b[:, None] if b_ndim == 1 else b, -1, -2))
-            grad_a = grad_a[..., 0, :] if a_ndim == 1 else grad_a
-        if ctx.needs(1):
-            grad_b = K.matmul(np.swapaxes(a[None, :] if a_ndim == 1 else a, -1, -2), g2)
-            grad_b = grad_b[..., 0] if b_ndim == 1 else grad_b
-        return grad_a, grad_b  # the engine sums broadcast batch dims away
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        return _product_grads(grad, ctx.saved["a"], ctx.saved["b"], ctx.ndims, (ctx.needs(0), ctx.needs(1)))
+
+
+def _product_grads(grad: np.ndarray, a: np.ndarray | None, b: np.ndarray | None, ndims: tuple[int, int],
+                   needs: tuple[bool, bool]) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """(grad @ b^T, a^T @ grad) for the product a @ b of operands of ``ndims`` dims, each where ``needs`` asks."""
+    a_ndim, b_ndim = ndims
+    # Restore the dims a 1-D operand lost, so both products below are plain (batched) matrix products.
+    g2 = np.expand_dims(grad, -1) if b_ndim == 1 else grad
+    if a_ndim == 1:
+        g2 = np.expand_dims(g2, -2)
+    grad_a = grad_b = None
+    if needs[0]:
+        grad_a = K.matmul(g2, np.swapaxes(b[:, None] if b_ndim == 1 else b, -1, -2))
+        grad_a = grad_a[..., 0, :] if a_ndim == 1 else grad_a
+    if needs[1]:
+        grad_b = K.matmul(np.swapaxes(a[None, :] if a_ndim == 1 else a, -1, -2), g2)
+        grad_b = grad_b[..., 0] if b_ndim == 1 else grad_b
+    return grad_a, grad_b  # the engine sums broadcast batch dims away
 
 
 def _check_linear(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None) -> None:
@@ -127,3 +136,700 @@ class Linear(Op):
         grad_x = K.matmul(grad, weight) if ctx.needs(0) else None
         grad_weight = K.matmul(grad.T, x) if ctx.needs(1) else None  # PyTorch's order for a transposed mat2 (W^T)
         return grad_x, grad_weight, grad  # the engine sums grad over the batch for b
+
+
+# ----- the products of fixed ranks: Matmul's rule for the operands each PyTorch function takes, and only those -----
+@register
+class Mm(Op):
+    """a @ b for matrices a (n, k) and b (k, m)."""
+
+    torch = "torch.mm"
+    formulas = Matmul.formulas
+    promotion = Promotion.SAME
+    backward = staticmethod(Matmul.backward)
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        if a.ndim != 2 or b.ndim != 2:
+            raise errors.not_a_matrix("self" if a.ndim != 2 else "mat2")
+        return Matmul.forward(ctx, a, b)
+
+
+def _check_bmm(a: np.ndarray, b: np.ndarray) -> None:
+    """PyTorch's errors for batches of matrices a (p, n, k) and b (p, k, m) that bmm cannot multiply."""
+    if a.ndim != 3 or b.ndim != 3:
+        raise errors.not_3d("batch1" if a.ndim != 3 else "batch2")
+    if a.dtype != b.dtype:
+        raise errors.bmm_dtypes(a.dtype, b.dtype)
+    if a.shape[0] != b.shape[0] or a.shape[2] != b.shape[1]:  # no broadcasting of the batch
+        raise errors.bmm_sizes(a.shape, b.shape, a.shape[2], b.shape[1])
+
+
+@register
+class Bmm(Op):
+    """a[i] @ b[i] for each i, for batches of matrices a (p, n, k) and b (p, k, m) of the same length p."""
+
+    torch = "torch.bmm"
+    formulas = Matmul.formulas
+    promotion = Promotion.SAME
+    backward = staticmethod(Matmul.backward)
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        _check_bmm(a, b)
+        return Matmul.forward(ctx, a, b)
+
+
+@register
+class Mv(Op):
+    """A @ v for a matrix A (n, k) and a vector v (k,): the vector of the rows' dot products with v."""
+
+    torch = "torch.mv"
+    formulas = ("d(Av)/dA = outer(grad, v)", "d(Av)/dv = A^T @ grad")
+    promotion = Promotion.SAME
+    backward = staticmethod(Matmul.backward)
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, v: np.ndarray) -> np.ndarray:
+        if a.ndim != 2 or v.ndim != 1:
+            raise errors.mv_dims(1, a.ndim, v.ndim)
+        return Matmul.forward(ctx, a, v)
+
+
+@register
+class Dot(Op):
+    """sum_i a_i * b_i for vectors a and b of the same length."""
+
+    torch = "torch.dot"
+    formulas = ("d(a.b)/da = grad * b", "d(a.b)/db = grad * a")
+    promotion = Promotion.SAME
+    backward = staticmethod(Matmul.backward)
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        if a.ndim != 1 or b.ndim != 1:
+            raise errors.dot_dims(a.ndim, b.ndim)
+        return Matmul.forward(ctx, a, b)
+
+
+@register
+class Vdot(Dot):
+    """sum_i conj(a_i) * b_i: for the real dtypes minigrad has, the dot product."""
+
+    torch = "torch.vdot"
+
+
+# ----- the input plus a product: beta * c + alpha * (a @ b), the input c expanded to the product's shape ---------
+def _add_product(ctx: Context, c: np.ndarray, a: np.ndarray, b: np.ndarray, beta: float,
+                 alpha: float, blas: bool = False) -> np.ndarray:
+    """beta * c + alpha * (a @ b) (shapes and dtypes already checked; c is ignored where beta is 0)."""
+    product = K.matmul(a, b)
+    _check_expands(c, product.shape)
+    ctx.save(a=a if ctx.needs(2) else None, b=b if ctx.needs(1) else None)
+    ctx.ndims, ctx.beta, ctx.alpha = (a.ndim, b.ndim), beta, alpha
+    empty = a.shape[-1] == 0  # PyTorch skips a product over nothing: alpha (even NaN) never meets it
+    if (empty or (blas and alpha == 0)) and product.dtype.kind == "f":  # BLAS's gemm and gemv skip it for alpha 0
+        kept = np.zeros_like(product) if beta == 0 else _times(c, beta)  # (inf and NaN in a or b do not reach it)
+        return np.array(np.broadcast_to(kept, product.shape))
+    scaled = _times(product, alpha)
+    return scaled if beta == 0 else K.add(_times(c, beta), scaled)
+
+
+def _check_expands(c: np.ndarray, shape: tuple[int, ...]) -> None:
+    """PyTorch's error where c cannot be expanded to ``shape``."""
+    _expanded_shape(c.shape, shape, f"torch.{dtypes.from_numpy(c.dtype).legacy_name}")
+
+
+def _times(x: np.ndarray | None, factor: float) -> np.ndarray | None:
+    """x * factor (x itself for a factor of 1, or no x)."""
+    return x if x is None or factor == 1 else K.mul(x, K.scalar(factor, x.dtype))
+
+
+def _add_product_grads(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
+    """(beta * grad, alpha * grad @ b^T, alpha * a^T @ grad): the gradients of beta * c + alpha * (a @ b)."""
+    grad_a, grad_b = _product_grads(grad, ctx.saved["a"], ctx.saved["b"], ctx.ndims, (ctx.needs(1), ctx.needs(2)))
+    grad_input = _times(grad, ctx.beta) if ctx.needs(0) else None
+    return grad_input, _times(grad_a, ctx.alpha), _times(grad_b, ctx.alpha)  # the engine sums c's expansion away
+
+
+_ADD_PRODUCT_FORMULAS = ("d/dc = beta * grad", "d/da = alpha * grad @ b^T", "d/db = alpha * a^T @ grad")
+
+
+@register
+class Addmm(Op):
+    """beta * c + alpha * (a @ b) for matrices a (n, k) and b (k, m), c expandable to (n, m)."""
+
+    torch = "torch.addmm"
+    formulas = _ADD_PRODUCT_FORMULAS
+    promotion = Promotion.NONE
+    backward = staticmethod(_add_product_grads)
+
+    @staticmethod
+    def forward(ctx: Context, c: np.ndarray, a: np.ndarray, b: np.ndarray, beta: float = 1,
+                alpha: float = 1) -> np.ndarray:
+        if a.ndim != 2 or b.ndim != 2:
+            raise errors.not_a_matrix("mat1", a.ndim) if a.ndim != 2 else errors.not_a_matrix("mat2", b.ndim)
+        if c.dtype != b.dtype or a.dtype != b.dtype:
+            raise errors.addmm_dtypes("self", c.dtype, b.dtype) if c.dtype != b.dtype else \
+                errors.addmm_dtypes("mat1", a.dtype, b.dtype)
+        if a.shape[1] == b.shape[0]:  # PyTorch expands c before its kernel refuses bools
+            _check_expands(c, (a.shape[0], b.shape[1]))
+        _check(a, b)
+        return _add_product(ctx, c, a, b, beta, alpha, blas=True)
+
+
+@register
+class Addmv(Op):
+    """beta * c + alpha * (A @ v) for a matrix A (n, k) and a vector v (k,), c expandable to (n,)."""
+
+    torch = "torch.addmv"
+    formulas = _ADD_PRODUCT_FORMULAS
+    promotion = Promotion.NONE
+    backward = staticmethod(_add_product_grads)
+
+    @staticmethod
+    def forward(ctx: Context, c: np.ndarray, a: np.ndarray, v: np.ndarray, beta: float = 1,
+                alpha: float = 1) -> np.ndarray:
+        if c.ndim > 1 or a.ndim != 2 or v.ndim != 1:
+            raise errors.mv_dims(c.ndim, a.ndim, v.ndim)
+        if not c.dtype == a.dtype == v.dtype:
+            raise errors.addmv_input_dtypes(c.dtype, a.dtype, v.dtype)
+        if a.shape[1] != v.shape[0] or c.size not in (1, a.shape[0]):
+            raise errors.addmv_input_sizes(c.size, a.shape, v.shape[0])
+        if a.dtype == np.bool_ and a.size:  # PyTorch returns beta * c for an empty matrix before its kernel
+            raise errors.not_implemented("addmv_impl_cpu", a.dtype)
+        return _add_product(ctx, c, a, v, beta, alpha, blas=True)
+
+
+@register
+class Baddbmm(Op):
+    """beta * c + alpha * (a[i] @ b[i] for each i), for batches a (p, n, k) and b (p, k, m), c expandable
+    to (p, n, m)."""
+
+    torch = "torch.baddbmm"
+    formulas = _ADD_PRODUCT_FORMULAS
+    promotion = Promotion.NONE
+    backward = staticmethod(_add_product_grads)
+
+    @staticmethod
+    def forward(ctx: Context, c: np.ndarray, a: np.ndarray, b: np.ndarray, beta: float = 1,
+                alpha: float = 1) -> np.ndarray:
+        if a.ndim == 3 and c.dtype != a.dtype:
+            raise errors.baddbmm_dtypes(c.dtype, a.dtype, b.dtype)
+        if b.ndim < 3:  # PyTorch expands c to (a.shape[0], a.shape[1], b.shape[2]) before it checks the batches
+            raise errors.dim_out_of_range(2, b.ndim)
+        _check_expands(c, (a.shape[0], a.shape[1], b.shape[2]))
+        _check_bmm(a, b)
+        if a.dtype == np.bool_ and a.shape[2] and a.shape[0] * a.shape[1] * b.shape[2]:  # the BLAS-free kernel
+            raise errors.not_implemented("baddbmm", a.dtype)
+        return _add_product(ctx, c, a, b, beta, alpha)
+
+
+# ----- diagonals and triangles ---------------------------------------------------------------------------------------
+def _diagonal_dims(ndim: int, dim1: int, dim2: int) -> tuple[int, int]:
+    """dim1 and dim2 as axes of a tensor of ``ndim`` dims, with PyTorch's errors (they must differ)."""
+    d1, d2 = normalize_dim(dim1, ndim), normalize_dim(dim2, ndim)
+    if d1 == d2:
+        raise errors.diagonal_dims_identical(dim1, dim2)
+    return d1, d2
+
+
+def _embedded_shape(shape: tuple[int, ...], offset: int, dim1: int, dim2: int) -> tuple[int, ...]:
+    """The shape of diag_embed's output: shape's last dim (grown by |offset|) as dims dim1 and dim2."""
+    n = shape[-1] + abs(offset)
+    out = list(shape[:-1])
+    for d in sorted((dim1, dim2)):
+        out.insert(d, n)
+    return tuple(out)
+
+
+@register
+class Trace(Op):
+    """sum_i x[i, i] for a matrix x."""
+
+    torch = "torch.trace"
+    formulas = ("d(tr x)/dx = grad on the diagonal, 0 elsewhere",)
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        if x.ndim != 2:
+            raise errors.trace_not_matrix(x.ndim)
+        if x.dtype == np.bool_:
+            raise errors.not_implemented("trace", x.dtype)
+        ctx.shape = x.shape
+        return K.trace(x)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (K.diag_embed(np.broadcast_to(grad, (min(ctx.shape),)), ctx.shape, 0, 0, 1),)
+
+
+@register
+class Diagonal(Op):
+    """x[..., i, i + offset] over dims (dim1, dim2), that diagonal as the last dim (a view of x)."""
+
+    torch = "torch.diagonal"
+    formulas = ("d(diagonal x)/dx = grad written on that diagonal, 0 elsewhere",)
+    returns_view = True
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, offset: int = 0, dim1: int = 0, dim2: int = 1) -> np.ndarray:
+        d1, d2 = _diagonal_dims(x.ndim, dim1, dim2)
+        ctx.embedding = (x.shape, offset, d1, d2)
+        return K.diagonal(x, offset, d1, d2)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (K.diag_embed(grad, *ctx.embedding),)
+
+
+@register
+class DiagEmbed(Op):
+    """Zeros with x's last dim written on the offset diagonal of the new dims (dim1, dim2)."""
+
+    torch = "torch.diag_embed"
+    formulas = ("d(diag_embed x)/dx = that diagonal of grad",)
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, offset: int = 0, dim1: int = -2, dim2: int = -1) -> np.ndarray:
+        d1, d2 = _diagonal_dims(x.ndim + 1, dim1, dim2)
+        ctx.diagonal = (offset, d1, d2)
+        return K.diag_embed(x, _embedded_shape(x.shape, offset, d1, d2), offset, d1, d2)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (K.copy(K.diagonal(grad, *ctx.diagonal)),)
+
+
+@register
+class Diag(Op):
+    """A vector x as the matrix with x on its diagonal'th diagonal; a matrix x's diagonal'th diagonal, as a vector."""
+
+    torch = "torch.diag"
+    formulas = ("d(diag x)/dx = diag(grad, diagonal)",)
+
+    @staticmethod
+    def grad_fn_name(ctx: Context, x: np.ndarray, diagonal: int = 0) -> str:
+        return "DiagEmbedBackward0" if x.ndim == 1 else "DiagonalBackward0_copy"
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, diagonal: int = 0) -> np.ndarray:
+        if x.ndim not in (1, 2):
+            raise errors.diag_dims(x.ndim)
+        ctx.shape, ctx.offset = x.shape, diagonal
+        if x.ndim == 1:
+            return K.diag_embed(x, _embedded_shape(x.shape, diagonal, 0, 1), diagonal, 0, 1)
+        return K.copy(K.diagonal(x, diagonal, 0, 1))
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        if len(ctx.shape) == 1:
+            return (K.copy(K.diagonal(grad, ctx.offset, 0, 1)),)
+        return (K.diag_embed(grad, ctx.shape, ctx.offset, 0, 1),)
+
+
+@register
+class Tril(Op):
+    """x[..., i, j] where j <= i + diagonal, else 0: the lower triangle of each matrix."""
+
+    torch = "torch.tril"
+    formulas = ("d(tril x)/dx = tril(grad)",)
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, diagonal: int = 0) -> np.ndarray:
+        if x.ndim < 2:
+            raise errors.triangle_dims("tril")
+        ctx.diagonal = diagonal
+        return K.tril(x, diagonal)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (K.tril(grad, ctx.diagonal),)
+
+
+@register
+class Triu(Op):
+    """x[..., i, j] where j >= i + diagonal, else 0: the upper triangle of each matrix."""
+
+    torch = "torch.triu"
+    formulas = ("d(triu x)/dx = triu(grad)",)
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, diagonal: int = 0) -> np.ndarray:
+        if x.ndim < 2:
+            raise errors.triangle_dims("triu")
+        ctx.diagonal = diagonal
+        return K.triu(x, diagonal)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (K.triu(grad, ctx.diagonal),)
+
+
+@register
+class Cross(Op):
+    """a x b = (a1 b2 - a2 b1, a2 b0 - a0 b2, a0 b1 - a1 b0) for the 3-vectors along dim (other dims broadcast);
+    without a dim, the first dim of length 3."""
+
+    torch = "torch.cross"
+    grad_fn = "LinalgCrossBackward0"
+    formulas = ("d(a x b)/da = b x grad", "d(a x b)/db = grad x a")
+    promotion = Promotion.SAME
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, b: np.ndarray, dim: int | None = None) -> np.ndarray:
+        if a.dtype != b.dtype:
+            raise errors.bmm_dtypes(a.dtype, b.dtype)
+        if a.ndim != b.ndim:
+            raise errors.cross_ndims()
+        if dim is None:
+            dim = next((i for i, n in enumerate(a.shape) if n == 3), None)
+            if dim is None:
+                raise errors.cross_no_length_3()
+        dim = normalize_dim(dim, a.ndim)
+        if a.shape[dim] != 3 or b.shape[dim] != 3:
+            raise errors.cross_length(dim, a.shape[dim], b.shape[dim])
+        K.broadcast_shapes(a.shape, b.shape)
+        if a.dtype == np.bool_:
+            raise errors.not_implemented("cross", a.dtype)
+        ctx.save(a=a if ctx.needs(1) else None, b=b if ctx.needs(0) else None)
+        ctx.dim = dim
+        return K.cross(a, b, dim)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        a, b = ctx.saved["a"], ctx.saved["b"]
+        grad_a = K.cross(b, grad, ctx.dim) if ctx.needs(0) else None
+        grad_b = K.cross(grad, a, ctx.dim) if ctx.needs(1) else None
+        return grad_a, grad_b  # the engine sums broadcast dims away
+
+
+# ----- einsum ----------------------------------------------------------------------------------------------------
+def _einsum_terms(equation: str) -> tuple[list[list[str]], list[str] | None]:
+    """Each operand's labels and the output's (None when implicit), '...' a label of its own, with PyTorch's
+    errors for characters that cannot stand in an equation."""
+    terms: list[list[str]] = [[]]
+    arrow = False
+    i = 0
+    while i < len(equation):
+        ch = equation[i]
+        if ch in string.ascii_letters:
+            terms[-1].append(ch)
+        elif ch == "." and equation[i:i + 3] == "...":
+            terms[-1].append("...")
+            i += 2
+        elif ch == ".":
+            raise errors.einsum_stray_dot(len(terms) - 1)
+        elif (ch == "," and not arrow) or ch == " ":
+            terms += [[]] if ch == "," else []
+        elif ch == "-" and equation[i + 1:i + 2] == ">" and not arrow:
+            arrow = True
+            terms.append([])
+            i += 1
+        else:
+            raise errors.einsum_invalid_subscript(i)
+        i += 1
+    return (terms[:-1], terms[-1]) if arrow else (terms, None)
+
+
+def _einsum_subscripts(equation: str, shapes: list[tuple[int, ...]]) -> tuple[list[str], str]:
+    """The equation made explicit, one letter per dim: each operand's subscripts and the output's. An ellipsis
+    becomes letters the equation does not use, aligned from the right; an implicit output is the ellipsis, then the
+    letters used once, in ASCII order (uppercase first), as in PyTorch. PyTorch's errors for what does not fit."""
+    terms, output = _einsum_terms(equation)
+    if len(shapes) != len(terms):
+        raise errors.einsum_operand_count(more=len(shapes) > len(terms))
+    ellipsis_dims = []
+    for k, (labels, shape) in enumerate(zip(terms, shapes)):
+        count = len([label for label in labels if label != "..."])
+        if ("..." in labels and count > len(shape)) or ("..." not in labels and count != len(shape)):
+            raise errors.einsum_subscript_count(count, len(shape), k, "..." in labels)
+        ellipsis_dims.append(len(shape) - count if "..." in labels else 0)
+    spare = [c for c in string.ascii_letters if c not in equation][:max(ellipsis_dims, default=0)]
+    subscripts = ["".join("".join(spare[len(spare) - e:]) if label == "..." else label for label in labels)
+                  for labels, e in zip(terms, ellipsis_dims)]
+    used = "".join(subscripts)
+    if output is None:
+        out = "".join(spare) + "".join(sorted(c for c in set(used) if c not in spare and used.count(c) == 1))
+    else:
+        for label in output:
+            if label != "..." and output.count(label) > 1:
+                raise errors.einsum_output_repeated(label)
+            if label != "..." and label not in used:
+                raise errors.einsum_output_unknown(label)
+        out = "".join("".join(spare) if label == "..." else label for label in output)
+    _check_einsum_sizes(subscripts, shapes, spare)
+    return subscripts, out
+
+
+def _check_einsum_sizes(subscripts: list[str], shapes: list[tuple[int, ...]], spare: list[str]) -> None:
+    """PyTorch's errors for a letter whose sizes differ within an operand, or do not broadcast across operands."""
+    seen: dict[str, int] = {}
+    for k, (labels, shape) in enumerate(zip(subscripts, shapes)):
+        own: dict[str, int] = {}
+        for label, size in zip(labels, shape):
+            if label in own and own[label] != size:
+                raise errors.einsum_repeated_sizes(label, k, size, own[label])
+            own[label] = size
+        for label, size in own.items():
+            previous = seen.get(label, 1)
+            if size != previous and 1 not in (size, previous):
+                if label in spare:
+                    dim = [c for c in labels if c in spare].index(label)
+                    raise errors.einsum_ellipsis_sizes(dim, k, size, previous)
+                raise errors.einsum_sizes(label, size, k, previous)
+            seen[label] = size if size != 1 else previous
+
+
+@register
+class Einsum(Op):
+    """out[output letters] = sum, over the letters not in the output, of the product of the operands at their
+    letters (one letter per dim; a repeated letter is one index; '...' the dims that broadcast)."""
+
+    torch = "torch.einsum"
+    formulas = ("d(einsum)/dx_i = einsum of grad and the other operands, onto x_i's letters (its diagonal where a "
+                "letter repeats; the same value along letters only x_i has)",)
+    promotion = Promotion.SAME
+
+    @staticmethod
+    def torch_arguments(inputs: list[Any], params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+        return [params["equation"], *inputs], {}
+
+    @staticmethod
+    def forward(ctx: Context, *operands: np.ndarray, equation: str) -> np.ndarray:
+        for x in operands[1:]:
+            if x.dtype != operands[0].dtype:
+                raise errors.bmm_dtypes(operands[0].dtype, x.dtype)
+        subscripts, out = _einsum_subscripts(equation, [x.shape for x in operands])
+        ctx.save(**{f"x{i}": x for i, x in enumerate(operands)})
+        ctx.subscripts = (subscripts, out)
+        return K.einsum(",".join(subscripts) + "->" + out, list(operands))
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
+        subscripts, out = ctx.subscripts
+        xs = [ctx.saved[f"x{i}"] for i in range(len(subscripts))]
+        grads: list[np.ndarray | None] = []
+        for i, (labels, x) in enumerate(zip(subscripts, xs)):
+            if not ctx.needs(i):
+                grads.append(None)
+                continue
+            others = [j for j in range(len(xs)) if j != i]
+            unique = "".join(dict.fromkeys(labels))
+            kept = "".join(c for c in unique if c in out or any(c in subscripts[j] for j in others))
+            equation = ",".join([out, *(subscripts[j] for j in others)]) + "->" + kept
+            g = K.einsum(equation, [grad, *(xs[j] for j in others)])
+            # Along letters only x has (summed in forward) or that the others have at size 1, the gradient is the
+            # same everywhere: broadcast it there; where x has size 1 and the others do not, sum it.
+            size = dict(zip(labels, x.shape))
+            g = np.expand_dims(g, tuple(p for p, c in enumerate(unique) if c not in kept))
+            g = np.broadcast_to(g, tuple(size[c] if g.shape[p] == 1 else g.shape[p] for p, c in enumerate(unique)))
+            g = K.sum_to_shape(g, tuple(size[c] for c in unique))
+            grads.append(g if unique == labels else K.einsum_diagonal_write(g, labels, unique, x.shape))
+        return tuple(grads)
+
+
+# ----- norms -----------------------------------------------------------------------------------------------------
+@register
+class VectorNorm(Op):
+    """||x||_p = (sum_i |x_i|^p)^(1/p) over dim (every dim for None): max_i |x_i| for p = inf, min_i |x_i| for
+    p = -inf, the number of nonzero x_i for p = 0."""
+
+    torch = "torch.linalg.vector_norm"
+    grad_fn = "LinalgVectorNormBackward0"
+    formulas = ("d||x||_p/dx = grad * x |x|^(p-2) / ||x||^(p-1): sgn(x) for p = 1, x / ||x|| for p = 2, sgn(x) "
+                "shared among the extremes for p = inf, 0 where ||x|| = 0",)
+
+    @staticmethod
+    def torch_arguments(inputs: list[Any], params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+        return inputs, {"ord": params["p"], "dim": params["dim"], "keepdim": params["keepdim"]}
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, p: float = 2, dim: int | tuple[int, ...] | None = None,
+                keepdim: bool = False) -> np.ndarray:
+        if x.dtype.kind != "f":
+            raise errors.linalg_not_floating("linalg.vector_norm", x.dtype)
+        axes = normalize_dims(dim, x.ndim)
+        empty = [a for a in axes if x.shape[a] == 0]
+        if (math.isinf(p) or p < 0) and empty:  # max, min and sums of |x|^p for p < 0 have no identity
+            raise errors.norm_empty(p, None if dim is None else empty[0])
+        norm = K.p_norm(x, p, axes, keepdim=True)
+        ctx.save(x=x, norm=norm)
+        ctx.p, ctx.axes = p, axes
+        return norm if keepdim else norm.reshape([n for a, n in enumerate(x.shape) if a not in axes])
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray | None]:
+        if ctx.p == 0:  # a count: PyTorch gives no gradient at all (None, not zeros)
+            return (None,)
+        x, norm = ctx.saved["x"], ctx.saved["norm"]
+        return (K.p_norm_grad(x, norm, grad.reshape(norm.shape), ctx.p, ctx.axes),)
+
+
+# ----- torch.linalg: inverses, determinants, solves and decompositions (PyTorch's gradient formulas) -------------
+def _check_matrices(function: str, a: np.ndarray, square: bool = True) -> None:
+    """PyTorch's errors for a torch.linalg function given something other than (batches of) float matrices."""
+    if a.dtype.kind != "f":
+        raise errors.linalg_not_floating(function, a.dtype)
+    if a.ndim < 2:
+        raise errors.linalg_ndim(function)
+    if square and a.shape[-1] != a.shape[-2]:
+        raise errors.linalg_not_square(function, a.shape[-2], a.shape[-1])
+
+
+def _mT(a: np.ndarray) -> np.ndarray:  # noqa: N802  (PyTorch's name: the transpose of each matrix)
+    return np.swapaxes(a, -1, -2)
+
+
+@register
+class Inv(Op):
+    """A^-1 for each square matrix A."""
+
+    torch = "torch.linalg.inv"
+    grad_fn = "LinalgInvExBackward0"
+    formulas = ("d(A^-1)/dA = -A^-T @ grad @ A^-T",)
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray) -> np.ndarray:
+        _check_matrices("linalg.inv", a)
+        out = K.inv(a)
+        if out is None:
+            raise errors.singular_inverse("linalg.inv", *K.singular_pivot(a))
+        ctx.save(inv=out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        inv_t = _mT(ctx.saved["inv"])
+        return (K.neg(K.matmul(K.matmul(inv_t, grad), inv_t)),)
+
+
+@register
+class Det(Op):
+    """det A for each square matrix A."""
+
+    torch = "torch.linalg.det"
+    grad_fn = "LinalgDetBackward0"
+    formulas = ("d(det A)/dA = grad * adj(A)^T (= grad * det A * A^-T where A is invertible)",)
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray) -> np.ndarray:
+        _check_matrices("linalg.det", a)
+        ctx.save(a=a)
+        return K.det(a)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (K.mul(grad[..., None, None], K.det_grad(ctx.saved["a"]).astype(grad.dtype)),)
+
+
+@register
+class Solve(Op):
+    """X with A X = B for square matrices A and matrices B (..., n, k), or vectors B (n,) or (..., n) (batch dims
+    broadcast)."""
+
+    torch = "torch.linalg.solve"
+    grad_fn = "LinalgSolveExBackward0"
+    formulas = ("dX/dA = -(A^-T @ grad) @ X^T", "dX/dB = A^-T @ grad")
+    promotion = Promotion.NONE
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        _check_matrices("linalg.solve", a)
+        if b.dtype != a.dtype:
+            raise errors.solve_dtypes(a.dtype, b.dtype)
+        vector = b.ndim == 1 or (b.ndim == a.ndim - 1 and b.shape == a.shape[:-1])
+        b2 = b[..., None] if vector else b
+        if b2.shape[-2] != a.shape[-1]:
+            raise errors.solve_shapes(a.shape[-2:], b2.shape[-2:])
+        K.broadcast_shapes(a.shape[:-2], b2.shape[:-2])
+        x = K.solve(a, b2)
+        if x is None:
+            raise errors.singular_solve()
+        ctx.save(a=a, x=x)
+        ctx.vector = vector
+        return x[..., 0] if vector else x
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        a, x = ctx.saved["a"], ctx.saved["x"]
+        grad_b = K.solve(_mT(a), grad[..., None] if ctx.vector else grad)
+        grad_a = K.neg(K.matmul(grad_b, _mT(x))) if ctx.needs(0) else None
+        if not ctx.needs(1):
+            return grad_a, None
+        return grad_a, (grad_b[..., 0] if ctx.vector else grad_b)  # the engine sums broadcast batch dims away
+
+
+@register
+class Cholesky(Op):
+    """The lower-triangular L with L L^T = A, for each symmetric positive-definite A (read from its lower
+    triangle); with upper=True, the upper-triangular U with U^T U = A (read from its upper triangle)."""
+
+    torch = "torch.linalg.cholesky"
+    grad_fn = "LinalgCholeskyExBackward0"
+    formulas = ("dL/dA = L^-T Phi(L^T @ grad) L^-1, Phi(M) = (tril(M) + tril(M, -1)^T) / 2",)
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, upper: bool = False) -> np.ndarray:
+        _check_matrices("linalg.cholesky", a)
+        a = _mT(a) if upper else a  # upper=True reads the upper triangle: U^T U = A is L L^T = A^T with U = L^T
+        low = K.cholesky(a)
+        if low is None:
+            raise errors.not_positive_definite(*K.failing_minor(a))
+        ctx.save(low=low)
+        ctx.upper = upper
+        return K.copy(_mT(low)) if upper else low
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        low = ctx.saved["low"]
+        g = K.tril(K.matmul(_mT(low), _mT(grad) if ctx.upper else grad), 0)
+        g = K.mul(K.add(g, _mT(K.tril(g, -1))), K.scalar(0.5, g.dtype))
+        g = K.solve(_mT(low), g)  # L^-T g
+        return (_mT(K.solve(_mT(low), _mT(g))),)  # (L^-T g) L^-1
+
+
+@register
+class Svdvals(Op):
+    """The singular values s_1 >= ... >= s_k of each matrix A = U diag(s) V^T."""
+
+    torch = "torch.linalg.svdvals"
+    grad_fn = "LinalgSvdBackward0"
+    formulas = ("ds/dA = U diag(grad) V^T",)
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray) -> np.ndarray:
+        _check_matrices("linalg.svd", a, square=False)
+        u, s, vt = K.svd(a)
+        ctx.save(u=u, vt=vt)
+        return s
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        u, vt = ctx.saved["u"], ctx.saved["vt"]
+        return (K.matmul(K.mul(u, grad[..., None, :]), vt),)
+
+
+@register
+class Eigvalsh(Op):
+    """The eigenvalues w_1 <= ... <= w_n of each symmetric matrix A = V diag(w) V^T (read from its UPLO triangle)."""
+
+    torch = "torch.linalg.eigvalsh"
+    grad_fn = "LinalgEighBackward0"
+    formulas = ("dw/dA = V diag(grad) V^T",)
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, UPLO: str = "L") -> np.ndarray:  # noqa: N803  (PyTorch's name)
+        if UPLO not in ("L", "U"):
+            raise errors.eigh_uplo(UPLO)
+        if a.dtype.kind != "f" and a.ndim >= 2 and a.shape[-1] == a.shape[-2]:  # eigh checks the dtype in its kernel
+            raise errors.not_implemented("linalg_eigh_cpu", a.dtype)
+        _check_matrices("linalg.eigh", a)
+        w, v = K.eigh(a, UPLO)
+        ctx.save(v=v)
+        return w
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        v = ctx.saved["v"]
+        return (K.matmul(K.mul(v, grad[..., None, :]), _mT(v)),)

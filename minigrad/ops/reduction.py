@@ -363,3 +363,371 @@ class Cumsum(Op):
         if grad.size <= 1 or grad.shape[ctx.axis] == 1:  # PyTorch's cumsum_backward passes grad on as it is
             return (grad,)
         return (K.cumsum(grad, ctx.axis, grad.dtype, reverse=True),)
+
+
+def _select_backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+    """The gradient of values picked from x by index along ``ctx.axis`` (sort, topk, kthvalue, median, mode,
+    cummax): each output's gradient added at the position its index names, zero elsewhere."""
+    return _ExtremeDim.backward(ctx, grad)
+
+
+class _ExtremeOver(Op):
+    """The max (or min) over ``dim`` (all dims when empty), NaN winning; ties share the gradient evenly."""
+
+    pick_min = False
+    promotion = Promotion.NONE
+
+    @classmethod
+    def forward(cls, ctx: Context, x: np.ndarray, dim: int | tuple[int, ...] = (),
+                keepdim: bool = False) -> np.ndarray:
+        axes = normalize_dims(dim if dim != () else None, x.ndim)
+        if dim == ():
+            _check_nonempty(cls, x)
+        for axis in axes:
+            if x.shape[axis] == 0:
+                raise errors.reduction_dim_empty(cls.torch.split(".")[-1], axis)
+        out = K.extreme_over(x, axes, cls.pick_min)
+        kept = np.expand_dims(out, axes)
+        ctx.save(x=x, result=kept)
+        ctx.keepdim, ctx.axes = keepdim, axes
+        return kept if keepdim else out
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        """PyTorch's amax/amin backward (scale_grad_by_count): (grad / the number of ties in its slice) * (x == result),
+        a product, so a NaN result (no tie: 0 / 0) or a NaN or inf grad makes NaN across the slice."""
+        x, kept = ctx.saved["x"], ctx.saved["result"]
+        if not ctx.keepdim:
+            grad = np.expand_dims(grad, ctx.axes)
+        hit = K.eq(x, kept)
+        share = K.div(grad, K.sum(hit, ctx.axes).reshape(kept.shape).astype(grad.dtype))
+        return (K.mul(K.expand(share, x.shape), hit.astype(grad.dtype)),)
+
+
+@register
+class Amax(_ExtremeOver):
+    """The max over ``dim``: values only, ties sharing the gradient (where ``max(dim)`` picks one index)."""
+
+    torch = "torch.amax"
+    formulas = ("d(amax x)/dx_i = grad / k where x_i is one of the k maxima of its slice, else 0",)
+
+
+@register
+class Amin(_ExtremeOver):
+    """The min over ``dim``: values only, ties sharing the gradient."""
+
+    torch = "torch.amin"
+    formulas = ("d(amin x)/dx_i = grad / k where x_i is one of the k minima of its slice, else 0",)
+    pick_min = True
+
+
+@register
+class Logsumexp(Op):
+    """log(sum(exp(x))) over ``dim``, computed as m + log(sum(exp(x - m))) with m the max (0 where it is infinite),
+    so large x does not overflow; integers become the default float."""
+
+    torch = "torch.logsumexp"
+    formulas = ("d(logsumexp x)/dx_i = grad * exp(x_i - logsumexp x) (the softmax of x)",)
+    promotion = Promotion.FLOAT
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, dim: int | tuple[int, ...], keepdim: bool = False) -> np.ndarray:
+        axes = normalize_dims(dim, x.ndim) if dim != () else tuple(range(x.ndim))
+        if x.size:
+            m = np.expand_dims(K.extreme_over(x, axes, False), axes) if all(x.shape[a] for a in axes) else None
+        if not x.size or m is None:
+            m = np.zeros([1 if d in axes else n for d, n in enumerate(x.shape)], x.dtype)
+        m = K.where(K.eq(K.abs(m), K.scalar(np.inf, x.dtype)), K.scalar(0, x.dtype), m)
+        total = K.sum(K.exp(K.sub(x, m)), axes)
+        out = K.add(K.log(total), m.reshape(total.shape))
+        kept = out.reshape(m.shape)
+        ctx.save(x=x, result=kept)
+        ctx.keepdim, ctx.axes = keepdim, axes
+        return kept if keepdim else out
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        x, kept = ctx.saved["x"], ctx.saved["result"]
+        if not ctx.keepdim:
+            grad = np.expand_dims(grad, ctx.axes)
+        return (K.mul(grad, K.exp(K.sub(x, kept))),)
+
+
+class _Ordered(Op):
+    """(values, indices) taken from x sorted along ``dim``; the gradient goes back to where each value came from."""
+
+    promotion = Promotion.NONE
+
+    @staticmethod
+    def _sorted(ctx: Context, x: np.ndarray, dim: int, descending: bool) -> tuple[np.ndarray, np.ndarray]:
+        """x sorted stably along ``dim`` (0-d: as it is), remembering what backward needs."""
+        ctx.axis, ctx.shape = normalize_dim(dim, x.ndim), x.shape
+        if x.ndim == 0:
+            return x.copy(), np.zeros((), np.int64)
+        return K.sort(x, ctx.axis, descending)
+
+    @staticmethod
+    def _picked(ctx: Context, values: np.ndarray, indices: np.ndarray, where: int,
+                keepdim: bool) -> tuple[np.ndarray, np.ndarray]:
+        """The sorted element at position ``where`` along the dim (kept as size 1 when ``keepdim``)."""
+        ctx.keepdim = keepdim
+        if not ctx.shape:
+            ctx.save(indices=indices)
+            return values, indices
+        values = np.take(values, [where], ctx.axis)
+        indices = np.take(indices, [where], ctx.axis)
+        if not keepdim:
+            values, indices = values.squeeze(ctx.axis), indices.squeeze(ctx.axis)
+        ctx.save(indices=indices)
+        return values, indices
+
+    backward = staticmethod(_select_backward)
+
+
+@register
+class Sort(_Ordered):
+    """x sorted along ``dim`` (ascending unless ``descending``; NaN counts as the largest), equal elements in
+    their original order, with the index each value came from."""
+
+    torch = "torch.sort"
+    formulas = ("d(sort x)/dx_indices[i] = grad_i (the gradient goes back through the permutation)",)
+
+    @classmethod
+    def forward(cls, ctx: Context, x: np.ndarray, dim: int = -1, descending: bool = False,
+                stable: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        values, indices = cls._sorted(ctx, x, dim, descending)
+        ctx.keepdim = True
+        ctx.save(indices=indices)
+        return values, indices
+
+
+@register
+class Topk(_Ordered):
+    """The ``k`` largest (smallest when not ``largest``) elements along ``dim``, largest first, with their indices."""
+
+    torch = "torch.topk"
+    formulas = ("d(topk x)/dx_indices[i] = grad_i, 0 for the elements not picked",)
+
+    @classmethod
+    def forward(cls, ctx: Context, x: np.ndarray, k: int, dim: int = -1, largest: bool = True,
+                sorted: bool = True) -> tuple[np.ndarray, np.ndarray]:  # noqa: A002  (PyTorch's name)
+        size = x.shape[normalize_dim(dim, x.ndim)] if x.ndim else 1
+        if not 0 <= k <= size:
+            raise errors.topk_out_of_range()
+        if x.dtype.kind == "b":
+            raise RuntimeError("topk does not support bool dtypes on CPU")
+        values, indices = cls._sorted(ctx, x, dim, largest)
+        ctx.keepdim = True
+        if x.ndim:
+            values, indices = np.take(values, range(k), ctx.axis), np.take(indices, range(k), ctx.axis)
+        ctx.save(indices=indices)
+        return values, indices
+
+
+@register
+class Kthvalue(_Ordered):
+    """The ``k``-th smallest element along ``dim`` (k counts from 1), with its index."""
+
+    torch = "torch.kthvalue"
+    formulas = ("d(kthvalue x)/dx_index = grad, 0 elsewhere",)
+
+    @classmethod
+    def forward(cls, ctx: Context, x: np.ndarray, k: int, dim: int = -1,
+                keepdim: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        axis = normalize_dim(dim, x.ndim)
+        if x.ndim and x.shape[axis] == 0:
+            raise errors.reduction_dim_empty("kthvalue", axis)
+        if not 1 <= k <= (x.shape[axis] if x.ndim else 1):
+            raise errors.kthvalue_out_of_range(axis)
+        if x.ndim and x.dtype.kind == "b":
+            raise errors.not_implemented("kthvalue_cpu", x.dtype)
+        values, indices = cls._sorted(ctx, x, dim, False)
+        return cls._picked(ctx, values, indices, k - 1, keepdim)
+
+
+def _lower_median_position(sorted_values: np.ndarray, axis: int) -> int:
+    """Where the lower median sits in values sorted along ``axis``: (n - 1) // 2."""
+    return (sorted_values.shape[axis] - 1) // 2 if sorted_values.ndim else 0
+
+
+@register
+class MedianDim(_Ordered):
+    """The lower median along ``dim`` (the ((n - 1) // 2)-th smallest; NaN if the slice has one), with its index."""
+
+    torch = "torch.median"
+    formulas = ("d(median(x, dim))/dx_index = grad, 0 elsewhere",)
+    grad_fn = "MedianBackward1"
+
+    @classmethod
+    def forward(cls, ctx: Context, x: np.ndarray, dim: int, keepdim: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        axis = normalize_dim(dim, x.ndim)
+        if x.ndim and x.shape[axis] == 0:
+            raise errors.reduction_dim_empty("median", axis)
+        if x.dtype.kind == "b":
+            raise errors.not_implemented("median_out", x.dtype)
+        values, indices = cls._sorted(ctx, x, dim, False)
+        return cls._picked(ctx, values, indices, _lower_median_position(values, ctx.axis), keepdim)
+
+
+@register
+class Median(_Extreme):
+    """The lower median of all elements (the ((n - 1) // 2)-th smallest; NaN if there is one); ties share the
+    gradient, as for max."""
+
+    torch = "torch.median"
+    formulas = ("d(median x)/dx_i = grad / k where x_i is one of the k elements equal to the median, else 0",)
+
+    @classmethod
+    def forward(cls, ctx: Context, x: np.ndarray) -> np.ndarray:
+        flat = x.reshape(-1)
+        if flat.size and x.dtype.kind == "b":
+            raise errors.not_implemented("median_cpu", x.dtype)
+        if not flat.size:
+            value = np.array(np.nan, x.dtype) if x.dtype.kind == "f" else np.zeros((), x.dtype)
+        else:
+            ordered = K.sort(flat, 0)[0]
+            value = ordered[-1] if ordered[-1] != ordered[-1] else ordered[_lower_median_position(ordered, 0)]
+        value = np.asarray(value, x.dtype).reshape(())
+        ctx.save(x=x, result=value)
+        return value
+
+
+@register
+class ModeDim(Op):
+    """The most frequent value along ``dim`` (the smallest of equally frequent ones) and the last index holding it."""
+
+    torch = "torch.mode"
+    formulas = ("d(mode x)/dx_index = grad, 0 elsewhere",)
+    grad_fn = "ModeBackward0"
+    promotion = Promotion.NONE
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, dim: int = -1, keepdim: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        axis = normalize_dim(dim, x.ndim)
+        ctx.shape, ctx.axis, ctx.keepdim = x.shape, axis, keepdim
+        if x.ndim == 0:
+            ctx.save(indices=np.zeros((), np.int64))
+            return x.copy(), np.zeros((), np.int64)
+        if x.shape[axis] == 0:
+            raise errors.reduction_dim_empty("mode", axis)
+        values, indices = K.most_frequent(x, axis)
+        if keepdim:
+            values, indices = np.expand_dims(values, axis), np.expand_dims(indices, axis)
+        ctx.save(indices=indices)
+        return values, indices
+
+    backward = staticmethod(_select_backward)
+
+
+@register
+class Cumprod(Op):
+    """Running products along ``dim``: y_i = x_0 * ... * x_i (integers and bools multiply in int64)."""
+
+    torch = "torch.cumprod"
+    formulas = ("d(cumprod x)/dx_j = sum over i >= j of grad_i * (x_0 * ... * x_i without x_j)",)
+    promotion = Promotion.NONE
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, dim: int) -> np.ndarray:
+        ctx.axis = normalize_dim(dim, x.ndim)
+        dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.int64)
+        ctx.save(x=x)
+        if x.ndim == 0:
+            return K.copy(x, dtype)
+        return K.cumprod(x, ctx.axis, dtype)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        x = ctx.saved["x"]
+        if x.ndim == 0:
+            return (grad,)
+        return (K.cumprod_grad(x, grad, ctx.axis),)
+
+
+class _RunningExtreme(Op):
+    """(values, indices) of the running max (or min) along ``dim``; each value's gradient goes to its index."""
+
+    pick_min = False
+    promotion = Promotion.NONE
+
+    @classmethod
+    def forward(cls, ctx: Context, x: np.ndarray, dim: int) -> tuple[np.ndarray, np.ndarray]:
+        ctx.axis, ctx.shape, ctx.keepdim = normalize_dim(dim, x.ndim), x.shape, True
+        if x.ndim == 0:
+            values, indices = x.copy(), np.zeros((), np.int64)
+        else:
+            values, indices = K.running_extreme(x, ctx.axis, cls.pick_min)
+        ctx.save(indices=indices)
+        return values, indices
+
+    backward = staticmethod(_select_backward)
+
+
+@register
+class Cummax(_RunningExtreme):
+    """y_i = max(x_0, ..., x_i) and the latest index where it sits (NaN, once met, stays)."""
+
+    torch = "torch.cummax"
+    formulas = ("d(cummax x)/dx_j = the sum of grad_i over the i whose running max sits at j",)
+
+
+@register
+class Cummin(_RunningExtreme):
+    """y_i = min(x_0, ..., x_i) and the latest index where it sits (NaN, once met, stays)."""
+
+    torch = "torch.cummin"
+    formulas = ("d(cummin x)/dx_j = the sum of grad_i over the i whose running min sits at j",)
+    pick_min = True
+
+
+@register
+class Logcumsumexp(Op):
+    """y_i = log(exp(x_0) + ... + exp(x_i)), each step a log-add-exp so that nothing overflows."""
+
+    torch = "torch.logcumsumexp"
+    formulas = ("d(logcumsumexp x)/dx_j = sum over i >= j of grad_i * exp(x_j - y_i)",)
+    promotion = Promotion.NONE
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, dim: int) -> np.ndarray:
+        ctx.axis = normalize_dim(dim, x.ndim)
+        if x.dtype.kind != "f":
+            raise errors.not_implemented("logcumsumexp_out_cpu", x.dtype)
+        out = K.copy(x, x.dtype) if x.ndim == 0 else K.logcumsumexp(x, ctx.axis)
+        ctx.save(x=x, result=out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        x, result = ctx.saved["x"], ctx.saved["result"]
+        if x.ndim == 0:
+            return (grad,)
+        return (K.logcumsumexp_grad(x, result, grad, ctx.axis),)
+
+
+@register
+class CountNonzero(Op):
+    """How many elements over ``dim`` (all dims when None) are not zero, as int64."""
+
+    torch = "torch.count_nonzero"
+    formulas = ("not differentiable (a count)",)
+    differentiable = False
+    promotion = Promotion.NONE
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, dim: int | tuple[int, ...] | None = None) -> np.ndarray:
+        return K.sum(K.ne(x, K.scalar(0, x.dtype)), normalize_dims(dim, x.ndim))
+
+
+@register
+class Nonzero(Op):
+    """The coordinates of the nonzero elements, one row each, in memory (C) order: an int64 (count, ndim) tensor."""
+
+    torch = "torch.nonzero"
+    formulas = ("not differentiable (indices)",)
+    differentiable = False
+    promotion = Promotion.NONE
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        return K.nonzero(x)

@@ -337,3 +337,78 @@ class Index(Op):
             K.write(view, grad)
             return (out,)
         return (K.scatter_add(grad, _source_positions(ctx.shape, ctx.key), ctx.shape),)
+
+
+def _flipped(x: np.ndarray, axes: Sequence[int]) -> np.ndarray:
+    """A copy of ``x`` read backwards along ``axes``: slices picked in the order n - 1, ..., 0."""
+    out = K.copy(x)
+    for axis in axes:
+        out = K.index_select(out, axis, np.arange(x.shape[axis] - 1, -1, -1))
+    return out
+
+
+@register
+class Flip(Op):
+    """x read backwards along each dim in ``dims``: out[i] = x[n - 1 - i] (a copy, as in PyTorch)."""
+
+    torch = "torch.flip"
+    formulas = ("d(x.flip(dims))/dx = grad.flip(dims)",)
+    promotion = Promotion.NONE
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, dims: Sequence[int]) -> np.ndarray:
+        axes = [normalize_dim(d, x.ndim) for d in dims]
+        for axis in axes:
+            if axes.count(axis) > 1:
+                raise errors.dim_appears_twice(axis)
+        ctx.axes = axes if x.ndim else []
+        return _flipped(x, ctx.axes)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (_flipped(grad, ctx.axes),)
+
+
+def _rolled(x: np.ndarray, shifts: Sequence[int], axes: Sequence[int]) -> np.ndarray:
+    """A copy of ``x`` with each element moved ``shifts[k]`` places along ``axes[k]``, wrapping around."""
+    out = K.copy(x)
+    for shift, axis in zip(shifts, axes):
+        n = out.shape[axis]
+        if n == 0 or shift % n == 0:
+            continue
+        s = shift % n
+        source, out = out, np.empty_like(out)
+        before = (slice(None),) * axis
+        K.write(out[(*before, slice(s, None))], source[(*before, slice(None, n - s))])
+        K.write(out[(*before, slice(None, s))], source[(*before, slice(n - s, None))])
+    return out
+
+
+@register
+class Roll(Op):
+    """out[(i + shift) mod n] = x[i] along each dim; without dims, along x flattened (then reshaped back)."""
+
+    torch = "torch.roll"
+    formulas = ("d(x.roll(shifts, dims))/dx = grad.roll(-shifts, dims)",)
+    promotion = Promotion.NONE
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, shifts: Sequence[int], dims: Sequence[int]) -> np.ndarray:
+        if not shifts:
+            raise errors.roll_shifts_required()
+        if not dims:
+            if len(shifts) != 1:
+                raise errors.roll_shifts_dims(len(shifts), 0)
+            ctx.shifts, ctx.axes, ctx.shape = shifts, (0,), x.shape
+            return _rolled(reshape(x, (x.size,)), shifts, ctx.axes).reshape(x.shape)
+        if len(shifts) != len(dims):
+            raise errors.roll_shifts_dims(len(shifts), len(dims))
+        ctx.shifts, ctx.axes, ctx.shape = shifts, [normalize_dim(d, x.ndim) for d in dims], None
+        return _rolled(x, shifts, ctx.axes)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        back = [-s for s in ctx.shifts]
+        if ctx.shape is None:
+            return (_rolled(grad, back, ctx.axes),)
+        return (_rolled(reshape(grad, (grad.size,)), back, ctx.axes).reshape(ctx.shape),)

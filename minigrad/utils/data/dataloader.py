@@ -14,16 +14,23 @@ generator (and ``generator``) in the same state.
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Generic, TypeVar
 
 from ... import errors, random
 from .collate import default_collate, default_convert
-from .dataset import Dataset
-from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
+from .dataset import Dataset, IterableDataset
+from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler, _InfiniteConstantSampler
 
 T_co = TypeVar("T_co", covariant=True)
+
+
+def get_worker_info() -> None:
+    """Inside a DataLoader worker process, PyTorch describes the worker; minigrad loads every batch in the main
+    process, where PyTorch's answer, and so this one, is None (a dataset's ``__iter__`` then yields all of it)."""
+    return None
 
 
 class DataLoader(Generic[T_co]):
@@ -41,6 +48,8 @@ class DataLoader(Generic[T_co]):
       those of PyTorch's multi-process loader; only random numbers drawn inside ``dataset[i]`` differ (in
       PyTorch each worker draws from its own generator, seeded base_seed + worker id).
     - ``generator``: the generator for the base seed and the shuffling, instead of the default generator.
+    - An ``IterableDataset`` is read in order, ``batch_size`` samples at a time, until its stream ends (a
+      short last batch is dropped with ``drop_last``); it takes no ``shuffle``, ``sampler`` or ``batch_sampler``.
 
     Argument errors are PyTorch's (types and messages).
     """
@@ -55,6 +64,14 @@ class DataLoader(Generic[T_co]):
             warnings.warn(f"minigrad loads data in the main process: num_workers={num_workers} runs as num_workers=0 "
                           "(same batches; random draws inside the dataset come from the default generator, not "
                           "from per-worker generators)", stacklevel=2)
+        if isinstance(dataset, IterableDataset):
+            if shuffle not in {False, None}:
+                raise errors.iterable_loader_option("shuffle", shuffle)
+            if sampler is not None:
+                raise errors.iterable_loader_option("sampler", sampler)
+            if batch_sampler is not None:
+                raise errors.iterable_loader_option("batch_sampler", batch_sampler)
+            sampler = _InfiniteConstantSampler()
         shuffle = bool(shuffle)
         if sampler is not None and shuffle:
             raise errors.sampler_with_shuffle()
@@ -88,7 +105,13 @@ class DataLoader(Generic[T_co]):
         return _DataLoaderIter(self)
 
     def __len__(self) -> int:
-        """Batches per epoch (samples when not batching): the length of the (batch) sampler."""
+        """Batches per epoch (samples when not batching): the length of the (batch) sampler, or for an
+        IterableDataset, from the dataset's ``len`` (which it may lack)."""
+        if isinstance(self.dataset, IterableDataset):
+            length = len(self.dataset)
+            if self.batch_size is None:
+                return length
+            return length // self.batch_size if self.drop_last else -(-length // self.batch_size)
         return len(self._index_sampler)
 
 
@@ -102,14 +125,31 @@ class _DataLoaderIter(Iterator[Any]):
         self._index_sampler = loader._index_sampler
         self._sampler_iter = iter(self._index_sampler)
         (loader.generator or random.default_generator).random_int64()  # PyTorch's _base_seed, for its workers
+        self._drop_last = loader.drop_last
+        self._stream = iter(self._dataset) if isinstance(self._dataset, IterableDataset) else None
+        self._ended = False
 
     def __next__(self) -> Any:
         index = next(self._sampler_iter)
+        if self._stream is not None:
+            return self._collate_fn(self._from_stream(index))
         if not self._batched:
             return self._collate_fn(self._dataset[index])
         getitems = getattr(self._dataset, "__getitems__", None)
         samples = getitems(index) if callable(getitems) else [self._dataset[i] for i in index]
         return self._collate_fn(samples)
+
+    def _from_stream(self, index: list[None] | None) -> Any:
+        """The next sample of an IterableDataset, or (batching) up to ``len(index)`` of them."""
+        if self._ended:
+            raise StopIteration
+        if not self._batched:
+            return next(self._stream)
+        samples = list(itertools.islice(self._stream, len(index)))
+        self._ended = len(samples) < len(index)
+        if not samples or (self._drop_last and self._ended):
+            raise StopIteration
+        return samples
 
     def __len__(self) -> int:
         return len(self._index_sampler)

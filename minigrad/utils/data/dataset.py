@@ -1,4 +1,5 @@
-"""Datasets: indexable collections of samples (``torch.utils.data``'s map-style datasets)."""
+"""Datasets: indexable collections of samples (``torch.utils.data``'s map-style datasets), and streams of
+samples (``IterableDataset``)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import bisect
 import itertools
 import math
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
 from ... import errors, random
@@ -31,6 +32,39 @@ class Dataset(Generic[T_co]):
         return ConcatDataset([self, other])
 
 
+class IterableDataset(Dataset[T_co], Iterable[T_co]):
+    """A stream of samples: subclasses define ``__iter__``. A DataLoader takes its samples in order, in batches,
+    without a sampler (and refuses ``shuffle``, ``sampler`` and ``batch_sampler``). ``a + b`` chains two
+    (``ChainDataset``)."""
+
+    def __iter__(self) -> Iterator[T_co]:
+        raise NotImplementedError
+
+    def __add__(self, other: Dataset[T_co]) -> ChainDataset[T_co]:  # type: ignore[override]
+        return ChainDataset([self, other])
+
+
+class ChainDataset(IterableDataset[T_co]):
+    """The samples of several IterableDatasets, one stream after the other."""
+
+    def __init__(self, datasets: Iterable[Dataset[T_co]]) -> None:
+        self.datasets = datasets
+
+    def __iter__(self) -> Iterator[T_co]:
+        for dataset in self.datasets:
+            if not isinstance(dataset, IterableDataset):
+                raise errors.chain_dataset_only()
+            yield from dataset
+
+    def __len__(self) -> int:
+        total = 0
+        for dataset in self.datasets:
+            if not isinstance(dataset, IterableDataset):
+                raise errors.chain_dataset_only()
+            total += len(dataset)
+        return total
+
+
 class TensorDataset(Dataset[tuple[Tensor, ...]]):
     """Sample i is ``tuple(t[i] for t in tensors)``: tensors that share their first dim (features, labels)."""
 
@@ -48,6 +82,47 @@ class TensorDataset(Dataset[tuple[Tensor, ...]]):
         return self.tensors[0].size(0)
 
 
+class StackDataset(Dataset[Any]):
+    """Sample i of several datasets of one length together: ``StackDataset(a, b)[i] == (a[i], b[i])``, or,
+    given by name, ``StackDataset(x=a, y=b)[i] == {"x": a[i], "y": b[i]}``."""
+
+    datasets: tuple[Dataset[Any], ...] | dict[str, Dataset[Any]]
+
+    def __init__(self, *args: Dataset[Any], **kwargs: Dataset[Any]) -> None:
+        if args and kwargs:
+            raise errors.stack_dataset_arguments("both")
+        if not args and not kwargs:
+            raise errors.stack_dataset_arguments("none")
+        datasets = list(args or kwargs.values())
+        self._length = len(datasets[0])
+        if any(self._length != len(dataset) for dataset in datasets):
+            raise errors.stack_dataset_arguments("sizes")
+        self.datasets = args or kwargs
+
+    def __getitem__(self, index: Any) -> tuple[Any, ...] | dict[str, Any]:
+        if isinstance(self.datasets, dict):
+            return {key: dataset[index] for key, dataset in self.datasets.items()}
+        return tuple(dataset[index] for dataset in self.datasets)
+
+    def __getitems__(self, indices: list[int]) -> list[tuple[Any, ...]] | list[dict[str, Any]]:
+        """One batch: each dataset's samples through its own ``__getitems__`` where it has one."""
+        named = self.datasets if isinstance(self.datasets, dict) else dict(enumerate(self.datasets))
+        columns = {}
+        for key, dataset in named.items():
+            if callable(getattr(dataset, "__getitems__", None)):
+                columns[key] = dataset.__getitems__(indices)
+                if len(columns[key]) != len(indices):
+                    raise errors.nested_items_count(len(indices), len(columns[key]))
+            else:
+                columns[key] = [dataset[index] for index in indices]
+        if isinstance(self.datasets, dict):
+            return [dict(zip(columns, sample)) for sample in zip(*columns.values())]
+        return list(zip(*columns.values()))
+
+    def __len__(self) -> int:
+        return self._length
+
+
 class ConcatDataset(Dataset[T_co]):
     """The samples of several datasets, one after the other (negative indices count from the end)."""
 
@@ -58,6 +133,8 @@ class ConcatDataset(Dataset[T_co]):
         self.datasets = list(datasets)
         if len(self.datasets) == 0:
             raise errors.concat_dataset_empty()
+        if any(isinstance(d, IterableDataset) for d in self.datasets):
+            raise errors.concat_iterable()
         self.cumulative_sizes = list(itertools.accumulate(len(d) for d in self.datasets))
 
     def __len__(self) -> int:

@@ -8,10 +8,13 @@ PyTorch leaves them.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Sized
+from collections.abc import Iterable, Iterator, Sequence, Sized
 from typing import Generic, TypeVar
 
 from ... import errors, random
+from ...dtypes import float64
+from ...factories import as_tensor
+from ...tensor import Tensor
 
 T_co = TypeVar("T_co", covariant=True)
 
@@ -90,6 +93,59 @@ class RandomSampler(Sampler[int]):
 
     def __len__(self) -> int:
         return self.num_samples
+
+
+class SubsetRandomSampler(Sampler[int]):
+    """The given ``indices`` in a random order, a new one each epoch: ``indices[i]`` for i in
+    ``randperm(len(indices))``, drawn (n − 1 words) from ``generator``, or from the default generator itself
+    (no private generator, unlike RandomSampler), when the epoch starts."""
+
+    def __init__(self, indices: Sequence[int], generator: random.Generator | None = None) -> None:
+        self.indices = indices
+        self.generator = generator
+
+    def __iter__(self) -> Iterator[int]:
+        for i in (self.generator or random.default_generator).permutation(len(self.indices)).tolist():
+            yield self.indices[i]
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+
+class WeightedRandomSampler(Sampler[int]):
+    """``num_samples`` indices i drawn with probability weights[i] / Σ weights: ``multinomial(weights,
+    num_samples, replacement)`` on the float64 weights each epoch, from ``generator`` or the default
+    generator (with replacement: two words per sample), as PyTorch's draws them."""
+
+    weights: Tensor
+
+    def __init__(self, weights: Sequence[float] | Tensor, num_samples: int, replacement: bool = True,
+                 generator: random.Generator | None = None) -> None:
+        if not isinstance(num_samples, int) or isinstance(num_samples, bool) or num_samples <= 0:
+            raise errors.sampler_num_samples(num_samples)
+        if not isinstance(replacement, bool):
+            raise errors.weighted_sampler_replacement(replacement)
+        weights = as_tensor(weights, dtype=float64)
+        if weights.dim() != 1:
+            raise errors.sampler_weights_shape(tuple(weights.shape))
+        self.weights = weights
+        self.num_samples = num_samples
+        self.replacement = replacement
+        self.generator = generator
+
+    def __iter__(self) -> Iterator[int]:
+        yield from random.multinomial(self.weights._data, self.num_samples, self.replacement, self.generator).tolist()
+
+    def __len__(self) -> int:
+        return self.num_samples
+
+
+class _InfiniteConstantSampler(Sampler[None]):
+    """None, forever: what a DataLoader over an IterableDataset batches (the dataset's stream decides the end)."""
+
+    def __iter__(self) -> Iterator[None]:
+        while True:
+            yield None
 
 
 class BatchSampler(Sampler[list[int]]):

@@ -1,0 +1,116 @@
+"""Ordering along rows: a stable merge sort, and running maxima and minima.
+
+Each takes the sorted (or scanned) axis to the end as contiguous rows (``reduce.as_rows``). NaN orders after every
+number, as in PyTorch (first when descending).
+"""
+
+import numpy as np
+from numba import njit
+
+from .reduce import as_rows
+from .scan import _from_rows
+
+
+@njit(cache=True, inline="always")
+def _before(a, b, descending):
+    """True when ``a`` goes strictly before ``b``: a < b (a > b when ``descending``), NaN counting as the largest."""
+    if descending:
+        return (a != a and b == b) or a > b
+    return (b != b and a == a) or a < b
+
+
+@njit(cache=True)
+def _merge_sort_rows(x, descending, order):
+    """order[i] = the positions of row i of x in sorted order; equal elements keep their order (stable).
+
+    Bottom-up merge sort: runs of width 1, 2, 4, ... are merged pairwise into a second buffer, taking from the
+    left run unless the right run's head goes strictly before it.
+    """
+    n = x.shape[1]
+    for i in range(x.shape[0]):
+        src = np.arange(n)
+        dst = np.empty(n, np.int64)
+        width = 1
+        while width < n:
+            for lo in range(0, n, 2 * width):
+                mid = min(lo + width, n)
+                hi = min(lo + 2 * width, n)
+                a, b = lo, mid
+                for k in range(lo, hi):
+                    if a < mid and (b >= hi or not _before(x[i, src[b]], x[i, src[a]], descending)):
+                        dst[k] = src[a]
+                        a += 1
+                    else:
+                        dst[k] = src[b]
+                        b += 1
+            src, dst = dst, src
+            width *= 2
+        order[i, :] = src
+
+
+@njit(cache=True)
+def _running_extreme_rows(x, pick_min, values, indices):
+    """values[i, j] = max (or min) of x[i, :j+1] and indices[i, j] where it is: the latest of equal extremes, and
+    once a NaN is met, NaN at the latest NaN (PyTorch's cummax/cummin: isnan(v) or v >= best, v <= best)."""
+    for i in range(x.shape[0]):
+        best = x[i, 0]
+        at = 0
+        for j in range(x.shape[1]):
+            v = x[i, j]
+            if v != v or (best == best and (v <= best if pick_min else v >= best)):
+                best = v
+                at = j
+            values[i, j] = best
+            indices[i, j] = at
+
+
+def sort(x: np.ndarray, axis: int, descending: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """(values, int64 indices) of ``x`` sorted stably along ``axis`` (ascending unless ``descending``)."""
+    rows, _ = as_rows(x, (axis,))
+    order = np.empty(rows.shape, np.int64)
+    _merge_sort_rows(rows, descending, order)
+    values = np.take_along_axis(rows, order, 1)
+    return _from_rows(values, x.shape, (axis,)), _from_rows(order, x.shape, (axis,))
+
+
+def running_extreme(x: np.ndarray, axis: int, pick_min: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(values, int64 indices) of the running max (or min) of ``x`` along ``axis``: PyTorch's cummax (cummin)."""
+    rows, _ = as_rows(x, (axis,))
+    values = np.empty(rows.shape, x.dtype)
+    indices = np.empty(rows.shape, np.int64)
+    if rows.shape[1]:
+        _running_extreme_rows(rows, pick_min, values, indices)
+    return _from_rows(values, x.shape, (axis,)), _from_rows(indices, x.shape, (axis,))
+
+
+@njit(cache=True)
+def _mode_rows(values, order, out_values, out_indices):
+    """For rows sorted ascending (``values``, with ``order`` their original positions): the value that repeats
+    most (the smallest among equally frequent ones) and the last position where it occurs, as PyTorch's mode; the
+    value is the one at that position (0.0 or -0.0, which are equal)."""
+    for i in range(values.shape[0]):
+        best_count = 0
+        start = 0
+        n = values.shape[1]
+        while start < n:
+            end = start + 1
+            last = order[i, start]
+            while end < n and values[i, end] == values[i, start]:
+                last = max(last, order[i, end])
+                end += 1
+            if end - start > best_count:
+                best_count = end - start
+                out_values[i] = values[i, end - 1]
+                out_indices[i] = last
+            start = end
+
+
+def most_frequent(x: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
+    """(values, int64 indices) of the most frequent value of ``x`` along ``axis``, which is removed."""
+    values, order = sort(x, axis)
+    rows, kept_shape = as_rows(values, (axis,))
+    order_rows, _ = as_rows(order, (axis,))
+    out_values = np.empty(rows.shape[0], x.dtype)
+    out_indices = np.empty(rows.shape[0], np.int64)
+    _mode_rows(rows, order_rows, out_values, out_indices)
+    return out_values.reshape(kept_shape), out_indices.reshape(kept_shape)

@@ -1,0 +1,103 @@
+"""``minigrad.linalg``: PyTorch's ``torch.linalg`` namespace: norms, inverses, determinants, solves, Cholesky,
+singular values and symmetric eigenvalues, and the cross product over the last dim."""
+
+from __future__ import annotations
+
+import math
+
+from . import errors
+from .errors import LinAlgError
+from .ops import linalg as ops
+from .ops.dims import normalize_dim
+from .tensor import Tensor, apply
+
+__all__ = ["LinAlgError", "cholesky", "cross", "det", "eigvalsh", "inv", "matrix_norm", "norm", "solve", "svdvals",
+           "vector_norm"]
+
+Dims = int | tuple[int, ...] | list[int] | None
+
+
+def vector_norm(x: Tensor, ord: float = 2, dim: Dims = None, keepdim: bool = False) -> Tensor:  # noqa: A002
+    """||x||_ord = (sum_i |x_i|^ord)^(1/ord) over dim (every element for None): max |x_i| for inf, min for -inf,
+    the number of nonzero x_i for 0."""
+    return apply(ops.VectorNorm, x, p=ord, dim=dim, keepdim=keepdim)
+
+
+def matrix_norm(A: Tensor, ord: float | str = "fro", dim: tuple[int, int] = (-2, -1),  # noqa: A002, N803
+                keepdim: bool = False) -> Tensor:
+    """The norm of each matrix over dims ``dim``: 'fro' sqrt(sum_ij A_ij^2); 1 (-1) the largest (smallest) sum
+    of |A_ij| down a column; inf (-inf) the largest (smallest) along a row."""
+    if A.dtype.is_floating_point is False:
+        raise errors.linalg_not_floating("linalg.matrix_norm", A.dtype)
+    if len(dim) != 2:
+        raise errors.matrix_norm_dims(dim)
+    if A.dim() < 2:
+        raise errors.matrix_norm_ndim()
+    rows, cols = (normalize_dim(d, A.dim()) for d in dim)
+    if rows == cols:
+        raise errors.matrix_norm_same_dims(dim)
+    if ord == "fro":
+        return vector_norm(A, 2, (rows, cols), keepdim)
+    if ord in (2, -2, "nuc"):  # the largest or smallest singular value, or their sum
+        others = [d for d in range(A.dim()) if d not in (rows, cols)]
+        s = svdvals(A.permute(*others, rows, cols))
+        out = s.sum(-1) if ord == "nuc" else s.amax(-1) if ord == 2 else s.amin(-1)
+        return out.unsqueeze(min(rows, cols)).unsqueeze(max(rows, cols)) if keepdim else out
+    if ord not in (1, -1, math.inf, -math.inf):
+        raise errors.matrix_norm_order(ord)
+    summed, extreme = (rows, cols) if abs(ord) == 1 else (cols, rows)  # 1: sum down the columns; inf: along rows
+    sums = A.abs().sum(dim=summed, keepdim=True)
+    out = sums.amax(dim=extreme, keepdim=True) if ord > 0 else sums.amin(dim=extreme, keepdim=True)
+    return out if keepdim else out.squeeze(max(rows, cols)).squeeze(min(rows, cols))
+
+
+def norm(A: Tensor, ord: float | str | None = None, dim: Dims = None, keepdim: bool = False) -> Tensor:  # noqa: A002, N803
+    """A vector norm over one dim (or, with no ord and no dim, over every element), a matrix norm over two dims
+    (or of a 2-D tensor given an ord but no dim)."""
+    if isinstance(dim, int):
+        dim = (dim,)
+    if dim is None and ord is not None:
+        if A.dim() not in (1, 2):
+            raise errors.norm_ord_without_dim(A.dim())
+        dim = tuple(range(A.dim()))
+    if dim is not None and len(dim) == 2:
+        return matrix_norm(A, "fro" if ord is None else ord, tuple(dim), keepdim)
+    if isinstance(ord, str):
+        raise errors.matrix_norm_dims(dim)
+    return vector_norm(A, 2 if ord is None else ord, dim, keepdim)
+
+
+def cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:  # noqa: A002
+    """The cross product of the 3-vectors along ``dim`` (the last, by default)."""
+    return apply(ops.Cross, input, other, dim=dim)
+
+
+def inv(A: Tensor) -> Tensor:  # noqa: N803
+    """A^-1 for each square matrix A (LinAlgError if one is singular)."""
+    return apply(ops.Inv, A)
+
+
+def det(A: Tensor) -> Tensor:  # noqa: N803
+    """det A for each square matrix A."""
+    return apply(ops.Det, A)
+
+
+def solve(A: Tensor, B: Tensor) -> Tensor:  # noqa: N803
+    """X with A X = B, for square matrices A and matrices (or vectors) B; batch dims broadcast."""
+    return apply(ops.Solve, A, B)
+
+
+def cholesky(A: Tensor, *, upper: bool = False) -> Tensor:  # noqa: N803
+    """The lower-triangular L with L L^T = A (L^T with upper=True), for symmetric positive-definite A (read from
+    its lower triangle; LinAlgError if it is not positive-definite)."""
+    return apply(ops.Cholesky, A, upper=upper)
+
+
+def svdvals(A: Tensor) -> Tensor:  # noqa: N803
+    """The singular values of each matrix, decreasing."""
+    return apply(ops.Svdvals, A)
+
+
+def eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:  # noqa: N803
+    """The eigenvalues of each symmetric matrix (read from its UPLO triangle), increasing."""
+    return apply(ops.Eigvalsh, A, UPLO=UPLO)
