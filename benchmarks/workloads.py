@@ -9,7 +9,7 @@ and optimizer (untimed) and returns the callable whose calls are timed. Groups:
 - ``compiled``: the same steps through ``minigrad.compile`` (against torch's eager step): one step per call, and
   ``steps=1000`` per call (time per step).
 - ``ops``: per-op overhead on 3×3 tensors (add, mul, matmul, sigmoid; with and without ``requires_grad``, which
-  records a graph node) and a small backward.
+  records a graph node) and a small backward; and ``x[idx]``, 32 rows out of 200,000 (forward, and with backward).
 - ``mlp``: one training step (same five parts, SGD) of a 784-256-10 MLP, sigmoid or ReLU, MSE or cross-entropy.
 - ``large``: elementwise ops, their backward, and SGD-momentum and Adam steps on ``sizes.big`` float32 elements
   (10M in the full run), judged in GB/s from the least traffic each must make (``bytes_per_element``).
@@ -187,6 +187,25 @@ def _backward(op: Op, tiny: bool) -> Build:
     return build
 
 
+def _index_rows(backward: bool) -> Build:
+    """``x[idx]``: 32 random rows of a 200,000×3 float32 ``x`` picked by a long tensor, as a minibatch loop picks
+    ``Xtr[ix]``; with ``backward``, then ``.sum().backward()`` into ``x.grad`` (cleared each call)."""
+    def build(fw: ModuleType, sizes: Sizes) -> Callable[[], Any]:
+        fw.manual_seed(0)
+        x = fw.randn(200_000, 3, requires_grad=backward)
+        idx = fw.randint(0, 200_000, (32,))
+        if not backward:
+            return lambda: x[idx]
+
+        def step() -> None:
+            x.grad = None
+            x[idx].sum().backward()
+
+        return step
+
+    return build
+
+
 def _mlp_step(activation: str, loss: str) -> Build:
     """A training step of Linear(784, 256) → ``activation`` → Linear(256, 10) on a random batch, SGD(lr=0.01);
     ``loss`` is ``mse`` (against random targets) or ``cross_entropy`` (against random class labels)."""
@@ -243,6 +262,9 @@ WORKLOADS: list[Workload] = [
         for name, op in OPS.items() for grad in (False, True)
     ),
     Workload("backward", "ops", "backward of (a * b).sum(), 3×3", _backward(OPS["mul"], tiny=True)),
+    Workload("index-rows", "ops", "index 32 rows of 200,000", _index_rows(backward=False)),
+    Workload("index-rows-backward", "ops", "index 32 rows of 200,000: forward and backward",
+             _index_rows(backward=True)),
     *(
         Workload(f"mlp-{activation.lower()}-{loss}", "mlp",
                  f"MLP 784-256-10 {activation}, {loss}, batch {{batch}}: step", _mlp_step(activation, loss), MLP_TARGET)

@@ -10,7 +10,7 @@ from . import autograd, cuda, nn, optim, utils, viz
 from .autograd import enable_grad, no_grad, set_grad_enabled
 from .autograd.grad_mode import is_grad_enabled
 from .compile import compile  # noqa: A004  (PyTorch's name)
-from .device import device
+from .device import device, get_default_device, set_default_device
 from .dtypes import bool, dtype, float32, float64, get_default_dtype, int32, int64, promote_types, uint8  # noqa: A004
 from .explain import explain
 from .factories import (
@@ -37,6 +37,7 @@ from .factories import (
 )
 from .functions import cat, stack, where
 from .functions import module_form as _module_form
+from .functions import out_form as _out_form
 from .kernels import are_exact_kernels_enabled, use_exact_kernels
 from .kernels.fast.threads import get_num_threads, set_num_threads
 from .random import Generator, initial_seed, manual_seed, seed
@@ -50,9 +51,10 @@ long = int64
 int = int32  # noqa: A001
 
 # The module-level forms of Tensor's methods: minigrad.exp(x) is x.exp(), and minigrad.exp(2.0) a TypeError.
-add, sub, mul, div = Tensor.add, Tensor.sub, Tensor.mul, Tensor.div  # as in PyTorch, numbers too: add(2, 3) is 5
+add, sub, mul, div = map(_out_form, (Tensor.add, Tensor.sub, Tensor.mul, Tensor.div))  # numbers too: add(2, 3) is 5
 pow = _module_form(Tensor.pow, number_input=True)  # noqa: A001  (pow(2, x) is 2 ** x; pow(2, 3) a TypeError)
 rsub, neg, matmul = map(_module_form, (Tensor.rsub, Tensor.neg, Tensor.matmul))
+matmul = _out_form(matmul)  # out=: torch.matmul(a, b, out=c)
 exp, log, sqrt, abs, sigmoid, relu, tanh, clamp = map(  # noqa: A001
     _module_form, (Tensor.exp, Tensor.log, Tensor.sqrt, Tensor.abs, Tensor.sigmoid, Tensor.relu, Tensor.tanh,
                   Tensor.clamp)
@@ -188,6 +190,7 @@ __all__ = [
 
 # ----- creation, randomness, metadata and global settings -----------------------------------------------------
 from . import accelerator  # noqa: E402
+from .accelerator import backends  # noqa: E402
 from .autograd.grad_mode import inference_mode, is_inference_mode_enabled  # noqa: E402
 from .factories import (  # noqa: E402
     as_tensor,
@@ -210,10 +213,10 @@ from .factories import (  # noqa: E402
 )
 from .printing import set_printoptions  # noqa: E402
 
-__all__ += ["accelerator", "as_tensor", "bernoulli", "empty_like", "eye", "full_like", "inference_mode",
-            "is_floating_point", "is_inference_mode_enabled", "is_tensor", "linspace", "logspace", "multinomial",
-            "normal", "numel", "poisson", "rand_like", "randint_like", "randn_like", "set_default_dtype",
-            "set_printoptions"]
+__all__ += ["accelerator", "as_tensor", "backends", "bernoulli", "empty_like", "eye", "full_like", "get_default_device",
+            "inference_mode", "is_floating_point", "is_inference_mode_enabled", "is_tensor", "linspace", "logspace",
+            "multinomial", "normal", "numel", "poisson", "rand_like", "randint_like", "randn_like",
+            "set_default_device", "set_default_dtype", "set_printoptions"]
 
 
 # ----- linalg: the matrix products -----
@@ -227,6 +230,8 @@ trace, diag, diagonal, diag_embed, tril, triu, kron, cross = map(
                   Tensor.kron, Tensor.cross)
 )
 __all__ += ["cross", "diag", "diag_embed", "diagonal", "kron", "trace", "tril", "triu"]
+slogdet, logdet, svd, qr = map(_module_form, (Tensor.slogdet, Tensor.logdet, Tensor.svd, Tensor.qr))
+__all__ += ["logdet", "qr", "slogdet", "svd"]
 
 
 def einsum(equation: str, *operands: Tensor | list[Tensor]) -> Tensor:
@@ -302,6 +307,8 @@ __all__ += ["atleast_1d", "atleast_2d", "atleast_3d", "broadcast_tensors", "broa
             "flip", "fliplr", "flipud", "hstack", "index_add", "index_select", "masked_select", "meshgrid", "moveaxis",
             "movedim", "narrow", "repeat_interleave", "roll", "rot90", "scatter_add", "swapaxes", "swapdims", "take",
             "take_along_dim", "tensor_split", "tile", "unbind", "unflatten", "vstack"]
+index_put = _module_form(Tensor.index_put)
+__all__ += ["index_put"]
 
 # ----- math ----------------------------------------------------------------------------------------------------------
 _MATH = ("sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "asinh", "acosh", "atanh", "log1p",
@@ -315,6 +322,14 @@ __all__ += list(_MATH)
 # ----- nn: softmax and the activations PyTorch also has at top level -----------------------------------------------
 softmax, log_softmax = map(_module_form, (Tensor.softmax, Tensor.log_softmax))
 __all__ += ["log_softmax", "softmax"]
+
+# ----- index_copy, index_fill, scatter_reduce; unique, bincount, histc ----------------------------------------------
+from .functions import unique, unique_consecutive  # noqa: E402
+
+index_copy, index_fill, scatter_reduce, bincount, histc = map(
+    _module_form, (Tensor.index_copy, Tensor.index_fill, Tensor.scatter_reduce, Tensor.bincount, Tensor.histc)
+)
+__all__ += ["bincount", "histc", "index_copy", "index_fill", "scatter_reduce", "unique", "unique_consecutive"]
 
 
 def __dir__() -> list[str]:  # dir() and tab completion: the names above, not the files this package is built from

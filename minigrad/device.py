@@ -35,6 +35,18 @@ class device:
         return hash(str(self))
 
 
+def set_default_device(where: Any) -> None:
+    """``torch.set_default_device``: the device tensors are made on when a call names none. minigrad has only the
+    CPU, so "cpu" (or None, PyTorch's reset) is accepted and changes nothing; any other device is refused at once
+    (a CPU-only PyTorch accepts "cuda" here and refuses it at the next tensor, with the same error)."""
+    check_device(where)
+
+
+def get_default_device() -> device:
+    """``torch.get_default_device``: always ``device(type='cpu')``."""
+    return device("cpu")
+
+
 def check_device(where: Any) -> None:
     """Accept None, "cpu" or ``device("cpu")``; refuse CUDA as a PyTorch built without it does, and any other
     device with a clear error."""

@@ -147,6 +147,38 @@ def leaf_view_inplace() -> RuntimeError:
     return RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
 
 
+def multi_view_inplace(output: int, function: str) -> RuntimeError:
+    """A recorded in-place op on one of the views a function returning several views made (``unbind``, ``split``)."""
+    return RuntimeError(
+        f"Output {output} of {function} is a view and is being modified inplace. This view is the output of a "
+        "function that returns multiple views. Such functions do not allow the output views to be modified inplace. "
+        "You should replace the inplace operation by an out-of-place one."
+    )
+
+
+def no_grad_view_inplace() -> RuntimeError:
+    """A recorded in-place op on a view made in no_grad mode."""
+    return RuntimeError(
+        "A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that this use "
+        "case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the "
+        "inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside "
+        "(if you want the inplace to be tracked)."
+    )
+
+
+def index_put_dtypes(destination: DTypeLike, source: DTypeLike) -> RuntimeError:
+    """``index_put_`` (``x[index] = values``) with values of another dtype."""
+    return RuntimeError("Index put requires the source and destination dtypes match, got "
+                        f"{_named(destination).scalar_name} for the destination and "
+                        f"{_named(source).scalar_name} for the source.")
+
+
+def index_put_shape(values: Sequence[int], result: Sequence[int]) -> RuntimeError:
+    """``x[index] = values`` with values that do not broadcast to the shape x[index] has."""
+    return RuntimeError(f"shape mismatch: value tensor of shape {list(values)} cannot be broadcast to indexing result "
+                        f"of shape {list(result)}")
+
+
 def overlapping_write() -> RuntimeError:
     """An in-place write into an expanded tensor, where one memory location stands for several elements."""
     return RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a single "
@@ -162,6 +194,20 @@ def result_type_cast(result: DTypeLike, desired: DTypeLike) -> RuntimeError:
     """An in-place op whose result dtype cannot be written into the tensor (a float into an integer tensor)."""
     return RuntimeError(f"result type {_named(result).scalar_name} can't be cast to the desired output type "
                         f"{_named(desired).scalar_name}")
+
+
+def out_requires_grad(function: str) -> RuntimeError:
+    """``out=`` in a call that autograd would record (an input, or ``out``, requires grad)."""
+    return RuntimeError(f"{function}(): functions with out=... arguments don't support automatic differentiation, "
+                        "but one of the arguments requires grad.")
+
+
+def out_resized_warning(shape: Sequence[int], required: Sequence[int]) -> str:
+    """An ``out=`` tensor holding elements, of another shape than the result's: it is resized."""
+    return (f"An output with one or more elements was resized since it had shape {list(shape)}, which does not match "
+            f"the required output shape {list(required)}. This behavior is deprecated, and in a future PyTorch release "
+            "outputs will not be resized unless they have zero elements. You can explicitly reuse an out tensor t by "
+            "resizing it, inplace, to zero elements with t.resize_(0).")
 
 
 def fill_value_dims(ndim: int) -> RuntimeError:
@@ -2065,3 +2111,226 @@ def batch_size_not_positive(batch_size: Any) -> ValueError:
 def drop_last_not_bool(drop_last: Any) -> ValueError:
     """A BatchSampler with a ``drop_last`` that is not a bool."""
     return ValueError(f"drop_last should be a boolean value, but got drop_last={drop_last}")
+
+
+# ----- torch.linalg's decompositions: slogdet, qr, eigh, svd -------------------------------------------------------
+def eigh_failed(batch: int | None, info: int) -> LinAlgError:
+    """``eigh`` (or ``eigvalsh``) where LAPACK's syevd did not converge (a NaN in the triangle it reads): ``info``
+    off-diagonal elements of the tridiagonal form did not reach zero."""
+    return LinAlgError(f"linalg.eigh: {_batch_element(batch)}The algorithm failed to converge because the input matrix "
+                       f"is ill-conditioned or has too many repeated eigenvalues (error code: {info}).")
+
+
+def svd_non_finite(batch: int | None) -> LinAlgError:
+    """``svd`` (or ``svdvals``) of a matrix holding NaN, which LAPACK's gesdd refuses."""
+    return LinAlgError(f"linalg.svd: {_batch_element(batch)}The algorithm failed to converge because the input matrix "
+                       "contained non-finite values.")
+
+
+def svd_driver() -> RuntimeError:
+    """``linalg.svd`` given a ``driver`` on the CPU (the drivers are cuSOLVER's)."""
+    return RuntimeError("minigrad.linalg.svd: keyword argument `driver=` is only supported on CUDA inputs with "
+                        "cuSOLVER backend.")
+
+
+def svd_ndim(ndim: int) -> RuntimeError:
+    """``torch.svd`` (the older function) of a tensor of fewer than 2 dims."""
+    return RuntimeError(f"linalg.svd: input should have at least 2 dimensions, but has {ndim} dimensions instead")
+
+
+def qr_mode(mode: str) -> RuntimeError:
+    """``qr`` given a mode other than 'reduced', 'complete' or 'r'."""
+    return RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), 'r', or "
+                        "'complete'")
+
+
+def qr_backward_without_q() -> RuntimeError:
+    """Backward through ``qr(A, mode='r')``, which computed no Q."""
+    return RuntimeError("The derivative of linalg.qr depends on Q, which is not computed when mode='r'. Please use "
+                        "linalg.qr(A, mode='reduced') if you are going to differentiate through linalg.qr.")
+
+
+def qr_backward_complete_tall() -> RuntimeError:
+    """Backward through ``qr(A, mode='complete')`` of a matrix with more rows than columns (Q's last columns are
+    not determined by A)."""
+    return RuntimeError("The QR decomposition is not differentiable when mode='complete' and nrows > ncols.")
+
+
+def qr_deprecated_warning() -> str:
+    """The UserWarning of ``torch.qr`` (shown once per process, as PyTorch's TORCH_WARN_ONCE)."""
+    return ("torch.qr is deprecated in favor of torch.linalg.qr and will be removed in a future PyTorch release.\n"
+            "The boolean parameter 'some' has been replaced with a string parameter 'mode'.\n"
+            "Q, R = torch.qr(A, some)\nshould be replaced with\n"
+            "Q, R = torch.linalg.qr(A, 'reduced' if some else 'complete')")
+
+
+# ----- index_copy, index_fill, scatter_reduce ---------------------------------------------------------------------
+def index_copy_index_dims(ndim: int) -> IndexError:
+    """``index_copy`` with an index of more than one dim."""
+    return IndexError(f"index_copy_(): Index should have dimension 1 or 0 (got {ndim})")
+
+
+def index_copy_scalar_source(count: int) -> IndexError:
+    """``index_copy`` of a 0-d source with other than one index."""
+    return IndexError(f"index_copy_(): When source is scalar, index should have one element (got {count})")
+
+
+def index_copy_dims(source_ndim: int, ndim: int) -> IndexError:
+    """``index_copy`` of a source with another number of dims than the input (neither 0-d)."""
+    return IndexError("index_copy_(): When source and destination are not scalars, their dimensionality must match. "
+                      f"Source dimensionality ({source_ndim}), destination dimensionality ({ndim})")
+
+
+def index_copy_index_dtype(dtype: DTypeLike) -> RuntimeError:
+    """``index_copy`` with an index that is not int64."""
+    return RuntimeError(f"index_copy_(): Expected a long tensor for index, but got {_named(dtype).scalar_name}")
+
+
+def index_copy_dtypes(dtype: DTypeLike, source: DTypeLike) -> RuntimeError:
+    """``index_copy`` of a source of another dtype."""
+    return RuntimeError("index_copy_(): self and source expected to have the same dtype, but got (self) "
+                        f"{_named(dtype).scalar_name} and (source) {_named(source).scalar_name}")
+
+
+def index_copy_slices(shape: Sequence[int], dim: int, source: Sequence[int]) -> RuntimeError:
+    """``index_copy`` of a source whose slices (its shape without ``dim``) differ from the input's."""
+    return RuntimeError("index_copy_(): Source/destination tensor must have same slice shapes. Destination slice "
+                        f"shape: {' '.join(map(str, shape))} at dimension {dim} and source slice shape: "
+                        f"{' '.join(map(str, source))} at dimension 0.")
+
+
+def index_copy_count(count: int, size: int) -> IndexError:
+    """``index_copy`` with a number of indices other than ``source.size(dim)``."""
+    return IndexError(f"index_copy_(): Number of indices ({count}) should be equal to source.size(dim) ({size})")
+
+
+def index_copy_range(index: int, dim: int, size: int) -> IndexError:
+    """``index_copy`` with an index outside [0, size) (negative ones too)."""
+    return IndexError(f"index_copy_(): index {index} is out of bounds for dimension {dim} with size {size}")
+
+
+def index_fill_index_dtype() -> IndexError:
+    """``index_fill`` with an index that is not int64."""
+    return IndexError("index_fill_(): Expected dtype int64 for index.")
+
+
+def index_fill_index_dims() -> RuntimeError:
+    """``index_fill`` with an index of more than one dim."""
+    return RuntimeError("Index has to be a vector/scalar")
+
+
+def index_fill_value_dims(ndim: int) -> RuntimeError:
+    """``index_fill`` with a value tensor that is not 0-d."""
+    return RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got tensor with {ndim} "
+                        "dimension(s).")
+
+
+def index_fill_range(index: int, dim: int, size: int) -> IndexError:
+    """``index_fill`` with an index outside [-size, size)."""
+    return IndexError(f"index {index} is out of bounds for dimension {dim} with size {size}")
+
+
+def index_fill_empty_dim(shape: Sequence[int], dim: int, count: int, itemsize: int) -> RuntimeError:
+    """``index_fill`` (and ``index_copy``) along a dim of size 0 (the others not) with ``count`` indices: PyTorch's
+    kernel fails viewing the empty input with the index's size and a 0 stride along ``dim`` (the other strides as a
+    contiguous tensor has them, as a new one from ``zeros`` or an op does)."""
+    sizes = [count if d == dim else s for d, s in enumerate(shape)]
+    strides = [0 if d == dim else math.prod(max(s, 1) for s in shape[d + 1:]) for d in range(len(shape))]
+    need = (1 + sum((s - 1) * t for s, t in zip(sizes, strides))) * itemsize
+    return RuntimeError(f"setStorage: sizes {sizes}, strides {strides}, storage offset 0, and itemsize {itemsize} "
+                        f"requiring a storage size of {need} are out of bounds for storage of size 0")
+
+
+def scatter_index_dims(other: str) -> RuntimeError:
+    """``scatter_reduce`` with an index of another number of dims than ``other`` (``self`` or ``src``)."""
+    return RuntimeError(f"Index tensor must have the same number of dimensions as {other} tensor")
+
+
+def scatter_index_size(index: Sequence[int], shape: Sequence[int], dim: int, src: Sequence[int]) -> RuntimeError:
+    """``scatter_reduce`` with an index larger than the input outside ``dim``, or larger than ``src``."""
+    return RuntimeError(f"Expected index {list(index)} to be no larger than self {list(shape)} apart from dimension "
+                        f"{dim} and to be no larger size than src {list(src)}")
+
+
+def scatter_reduce_name(reduce: str) -> RuntimeError:
+    """``scatter_reduce`` with a reduction it does not know."""
+    return RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
+
+
+def scatter_reduce_backward_name(reduce: str) -> RuntimeError:
+    """The backward of ``scatter_reduce`` with "max" or "min", which only its forward accepts (as amax and amin)."""
+    return RuntimeError(f"Expected 'reduce' to be one of 'sum', 'prod', 'mean', 'amax', 'amin' but got {reduce}.")
+
+
+# ----- unique, bincount, histc --------------------------------------------------------------------------------------
+def derivative_not_implemented(function: str) -> NotImplementedError:
+    """The backward of an op PyTorch records but cannot differentiate (``unique``)."""
+    return NotImplementedError(f"the derivative for '{function}' is not implemented.")
+
+
+def bincount_no_derivative() -> RuntimeError:
+    """The backward of ``bincount`` with weights that require grad."""
+    return RuntimeError("derivative for aten::bincount is not implemented")
+
+
+def dim_of_0d(dim: int) -> IndexError:
+    """A dim given for a 0-d tensor where PyTorch wants a real one (``unique(dim=...)``)."""
+    return IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+
+
+def unique_zero_dims() -> RuntimeError:
+    """``unique`` along a dim of size 0 of a tensor with another dim of size 0."""
+    return RuntimeError("Number of zero sized dimensions is more than one, so unique cannot be applied ")
+
+
+def unique_unselected_zero_dims() -> RuntimeError:
+    """``unique`` along a dim of an empty tensor whose size-0 dim is another."""
+    return RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique cannot be applied")
+
+
+def bincount_minlength() -> RuntimeError:
+    """``bincount`` with a negative minlength."""
+    return RuntimeError("minlength should be >= 0")
+
+
+def bincount_input() -> RuntimeError:
+    """``bincount`` of a tensor that is not 1-D, or holds a negative value."""
+    return RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+
+
+def bincount_weights() -> RuntimeError:
+    """``bincount`` with weights of another shape than the input."""
+    return RuntimeError("weights should be 1-d and have the same length as input")
+
+
+def argument_type(function: str, name: str, expected: str, value: Any) -> TypeError:
+    """A keyword argument of the wrong type, as PyTorch's argument parser words it."""
+    return TypeError(f"{function}(): argument '{name}' must be {expected}, not {type(value).__name__}")
+
+
+def histogram_bins(bins: int) -> RuntimeError:
+    """``histc`` with bins < 1."""
+    return RuntimeError(f"minigrad.histogram(): bins must be > 0, but got {bins} for dimension 0")
+
+
+def _cpp_double(value: float) -> str:
+    """A double as C++'s ``<<`` prints it (6 significant digits, ``-nan`` for a NaN with its sign bit set)."""
+    if math.isnan(value):
+        return "-nan" if math.copysign(1.0, value) < 0 else "nan"
+    return f"{value:g}"
+
+
+def histc_range(low: float, high: float) -> RuntimeError:
+    """``histc`` whose range (given, or the data's min and max) is not finite."""
+    return RuntimeError(f"minigrad.histc: range of [{_cpp_double(low)}, {_cpp_double(high)}] is not finite")
+
+
+def histc_min_max() -> RuntimeError:
+    """``histc`` with min above max."""
+    return RuntimeError("minigrad.histc: max must be larger than min")
+
+
+def invalid_gradient(node: str, index: int, got: Sequence[int], expected: Sequence[int]) -> RuntimeError:
+    """A backward that returns a gradient PyTorch's engine refuses for the input's shape."""
+    return RuntimeError(f"Function {node} returned an invalid gradient at index {index} - got {list(got)} but expected "
+                        f"shape compatible with {list(expected)}")

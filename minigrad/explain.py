@@ -38,7 +38,7 @@ class Step:
     node: str  # PyTorch's grad_fn name, e.g. "PowBackward0", or "AccumulateGrad" for a leaf
     formulas: tuple[str, ...]  # the derivative of each input, as stored with the op
     input_shapes: list[tuple[int, ...]]
-    upstream: np.ndarray  # the gradient this node received
+    upstream: np.ndarray | list[np.ndarray | None]  # the gradient this node received (of each output, for several)
     local: list[np.ndarray | None] = field(default_factory=list)  # per input: backward of ones
     sent: list[np.ndarray | None] = field(default_factory=list)  # per input: the gradient passed on
     targets: list[str] = field(default_factory=list)  # per input: where that gradient goes
@@ -52,6 +52,8 @@ def describe(values: np.ndarray | None) -> str:
     """Small arrays as their values; larger ones as shape and summary statistics."""
     if values is None:
         return "none (no gradient needed)"
+    if isinstance(values, list):  # one per output of a node with several
+        return "; ".join(f"output {i}: {describe(v)}" for i, v in enumerate(values))
     values = np.asarray(values)
     if values.size <= SMALL:
         flat = values.reshape(-1) if values.ndim > 1 else values  # one line: printed after a label
@@ -90,10 +92,11 @@ class _Recorder:
         shapes = [shape for shape, _ in node.inputs]
         sent = [None if g is None else engine.to_input(g, shape, dtype)
                 for g, (shape, dtype) in zip(grads_in, node.inputs)]
-        ones = np.ones(grad.shape, grad.dtype)
+        ones = [None if g is None else np.ones(g.shape, g.dtype) for g in grad] if node.outputs else np.ones(
+            grad.shape, grad.dtype)
         local = [None if g is None else engine.to_input(g, shape, dtype)
-                 for g, (shape, dtype) in zip(node.op.backward(node.ctx, ones), node.inputs)]
-        step = Step(index, node.name(), node.op.formulas, shapes, grad, local, sent,
+                 for g, (shape, dtype) in zip(node.apply(ones), node.inputs)]
+        step = Step(index, node.name(), node.formulas(), shapes, grad, local, sent,
                     [self.target(n) for n in node.next_nodes])
         if self.torch is not None:
             step.torch_agrees, step.torch_note = _check_with_torch(self.torch, node, grad, sent)
@@ -103,6 +106,8 @@ class _Recorder:
 def _check_with_torch(torch: Any, node: engine.Node, grad: np.ndarray,
                       sent: list[np.ndarray | None]) -> tuple[bool | None, str]:
     """Replay the node's op in PyTorch on the same inputs and upstream gradient; compare what it sends back."""
+    if type(node) is not engine.Node:  # CopySlices, AsStridedBackward0: no single op of PyTorch's to replay
+        return None, "not checked: an in-place write into a view, which PyTorch records the same way"
     if node.ctx.replay is None:
         return None, "not checked: the forward inputs were not kept"
     arrays, params = node.ctx.replay
@@ -119,9 +124,11 @@ def _check_with_torch(torch: Any, node: engine.Node, grad: np.ndarray,
         given = {k: to_torch(v) for k, v in params.items() if v is not None}  # torch spells "not given" by omission
         args, kwargs = node.op.torch_arguments(inputs, given)
         out = fn(*args, **kwargs)
-        out = out[0] if isinstance(out, tuple) else out
+        outs = list(out[:len(node.outputs)]) if node.outputs else [out[0] if isinstance(out, tuple) else out]
+        grads = grad if node.outputs else [grad]
+        reached = [(o, torch.tensor(g)) for o, g in zip(outs, grads) if g is not None]
         wanted = [t for t in inputs if t.requires_grad]
-        theirs = iter(torch.autograd.grad(out, wanted, torch.tensor(grad), allow_unused=True))
+        theirs = iter(torch.autograd.grad([o for o, _ in reached], wanted, [g for _, g in reached], allow_unused=True))
     except Exception as error:  # an op whose arguments do not map onto torch's call one to one
         return None, f"not checked: {type(error).__name__} replaying {node.op.torch}"
     for i, ours in enumerate(sent):
@@ -172,7 +179,7 @@ def explain(output: Tensor, gradient: Tensor | None = None, names: Mapping[str, 
     dtype = output._data.dtype
     seed = np.ones(output.shape, dtype) if gradient is None else gradient._data.astype(dtype)
     recorder = _Recorder({id(t): name for name, t in (names or {}).items()}, check)
-    engine.backward([output.grad_fn], [seed], retain_graph=retain_graph, observe=recorder)
+    engine.backward([(output.grad_fn, output._output_nr)], [seed], retain_graph=retain_graph, observe=recorder)
     if show:
         print(render(recorder.steps, f"backward of {output!r}, in the order the engine runs it:"))
     return recorder.steps

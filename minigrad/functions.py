@@ -6,9 +6,10 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from . import errors
+from . import dtypes, errors
 from . import kernels as K
-from .ops import join, pointwise
+from .autograd.grad_mode import is_grad_enabled
+from .ops import counting, join, pointwise
 from .tensor import Number, Tensor, apply, expect_tensor, is_number
 
 
@@ -55,6 +56,32 @@ def module_form(method: Callable[..., Any], number_input: bool = False) -> Calla
         return method(input, *args, **kwargs)
 
     return function
+
+
+def out_form(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``function`` that also takes PyTorch's ``out=``: ``minigrad.add(x, y, out=result)`` writes x + y into
+    ``result`` and returns it. ``result`` keeps its dtype (one the result casts to) and takes the result's shape
+    (resized, with PyTorch's warning, when it held elements of another shape). As in PyTorch, no gradient flows
+    through such a call: it refuses inputs that require grad while grad mode is on."""
+    name = function.__name__
+
+    @functools.wraps(function)
+    def with_out(*args: Any, out: Tensor | None = None, **kwargs: Any) -> Any:
+        if out is None:
+            return function(*args, **kwargs)
+        if is_grad_enabled() and any(isinstance(t, Tensor) and t.requires_grad for t in (*args, *kwargs.values(), out)):
+            raise errors.out_requires_grad(name)
+        result = function(*args, **kwargs)
+        if not dtypes.can_cast(result.dtype, out.dtype):
+            raise errors.result_type_cast(result.dtype, out.dtype)
+        if out.shape == result.shape:
+            return out.copy_(result)
+        if out.numel():
+            warnings.warn(errors.out_resized_warning(out.shape, result.shape), UserWarning, stacklevel=2)
+        out.data = result.to(out.dtype)
+        return out
+
+    return with_out
 
 
 def _check_list(name: str, tensors: Sequence[Tensor]) -> None:
@@ -143,3 +170,35 @@ def meshgrid(*tensors: Tensor | Sequence[Tensor], indexing: str | None = None) -
         sizes[order.index(k)] = -1
         grids.append(t.reshape(*sizes).expand(*shape))
     return tuple(grids)
+
+
+
+def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # noqa: A002
+           return_counts: bool = False, dim: int | None = None) -> Tensor | tuple[Tensor, ...]:
+    """``input.unique(...)``: the distinct values (or slices along ``dim``), sorted, and on request the inverse
+    and the counts (PyTorch's type error names the function it dispatches to, _unique2 or unique_dim)."""
+    expect_tensor(input, "_unique2" if dim is None else "unique_dim")
+    return input.unique(sorted, return_inverse, return_counts, dim)
+
+
+def unique_consecutive(*args: Any, **kwargs: Any) -> Tensor | tuple[Tensor, ...]:
+    """``unique_consecutive(input, return_inverse=False, return_counts=False, dim=None)``, as ``input``'s method
+    computes it.
+
+    Which results come back is decided as PyTorch's ``boolean_dispatch`` decides it: from ``return_inverse`` as the
+    third argument and ``return_counts`` as the second. So flags given by position compute one thing and return
+    another (``unique_consecutive(x, True)`` gives the values and an empty tensor): pass them by keyword."""
+    input, return_inverse, return_counts, dim = _unique_consecutive_arguments(*args, **kwargs)  # noqa: A001
+    expect_tensor(input, "unique_consecutive")
+    values, inverse, counts = apply(counting.UniqueConsecutive, input, dim=dim)
+    wants_inverse = kwargs["return_inverse"] if "return_inverse" in kwargs else len(args) > 2 and args[2]
+    wants_counts = kwargs["return_counts"] if "return_counts" in kwargs else len(args) > 1 and args[1]
+    empty = Tensor._make(K.zeros((0,), dtypes.int64.np))  # what PyTorch returns for a result it did not compute
+    picked = [(inverse if return_inverse else empty, wants_inverse), (counts if return_counts else empty, wants_counts)]
+    picked = [t for t, wanted in picked if wanted]
+    return (values, *picked) if picked else values
+
+
+def _unique_consecutive_arguments(input: Any, return_inverse: bool = False, return_counts: bool = False,  # noqa: A002
+                                  dim: int | None = None) -> tuple[Any, bool, bool, int | None]:
+    return input, return_inverse, return_counts, dim

@@ -1,5 +1,5 @@
-"""``minigrad.linalg``: PyTorch's ``torch.linalg`` namespace: norms, inverses, determinants, solves, Cholesky,
-singular values and symmetric eigenvalues, and the cross product over the last dim."""
+"""``minigrad.linalg``: PyTorch's ``torch.linalg`` namespace: norms, inverses, determinants, solves, the Cholesky,
+QR, symmetric eigen- and singular value decompositions, and the cross product over the last dim."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from .ops import linalg as ops
 from .ops.dims import normalize_dim
 from .tensor import Tensor, apply
 
-__all__ = ["LinAlgError", "cholesky", "cross", "det", "eigvalsh", "inv", "matrix_norm", "norm", "solve", "svdvals",
-           "vector_norm"]
+__all__ = ["LinAlgError", "cholesky", "cross", "det", "eigh", "eigvalsh", "inv", "matrix_norm", "norm", "qr", "slogdet",
+           "solve", "svd", "svdvals", "vector_norm"]
 
 Dims = int | tuple[int, ...] | list[int] | None
 
@@ -101,3 +101,27 @@ def svdvals(A: Tensor) -> Tensor:  # noqa: N803
 def eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:  # noqa: N803
     """The eigenvalues of each symmetric matrix (read from its UPLO triangle), increasing."""
     return apply(ops.Eigvalsh, A, UPLO=UPLO)
+
+
+def slogdet(A: Tensor) -> ops.SlogdetResult:  # noqa: N803
+    """(sign, logabsdet) of each square matrix: det A = sign * exp(logabsdet), without overflow (sign 0 and
+    logabsdet -inf for a singular A)."""
+    return ops.SlogdetResult(*apply(ops.Slogdet, A))
+
+
+def qr(A: Tensor, mode: str = "reduced") -> ops.QRResult:  # noqa: N803
+    """(Q, R) with A = Q R for each matrix: Q orthonormal, R upper-triangular. mode 'reduced' (k = min(m, n)
+    columns of Q), 'complete' (Q square) or 'r' (R alone, Q empty)."""
+    return ops.QRResult(*apply(ops.Qr, A, mode=mode))
+
+
+def eigh(A: Tensor, UPLO: str = "L") -> ops.EighResult:  # noqa: N803
+    """(eigenvalues, eigenvectors) of each symmetric matrix (read from its UPLO triangle): the eigenvalues increasing,
+    A = eigenvectors diag(eigenvalues) eigenvectors^T (LinAlgError where LAPACK does not converge: NaN)."""
+    return ops.EighResult(*apply(ops.Eigh, A, UPLO=UPLO))
+
+
+def svd(A: Tensor, full_matrices: bool = True, *, driver: str | None = None) -> ops.SVDResult:  # noqa: N803
+    """(U, S, Vh) with A = U diag(S) Vh for each matrix, S decreasing; U and Vh square with full_matrices, else
+    with min(m, n) columns and rows (LinAlgError for a matrix holding NaN)."""
+    return ops.SVDResult(*apply(ops.Svd, A, full_matrices=full_matrices, driver=driver))

@@ -18,9 +18,10 @@ from . import dtypes, errors, random
 from . import kernels as K
 from .autograd import engine, versions
 from .autograd.grad_mode import is_grad_enabled
+from .autograd.views import AsStridedBackward, CopySlices
 from .device import check_device, device
 from .dtypes import dtype as DType
-from .ops import classification, comparison, linalg, math_functions, pointwise, reduction
+from .ops import assign, classification, comparison, counting, linalg, math_functions, pointwise, reduction
 from .ops import gather as gather_ops
 from .ops import shape as shape_ops
 from .ops.dims import normalize_dim
@@ -84,22 +85,56 @@ def apply(op: type[Op], *inputs: Tensor | Number, scalars: tuple[Any, ...] = (),
     if params:
         params = {k: v._data if isinstance(v, Tensor) else v for k, v in params.items()}
     ctx = engine.Context()
-    needs = tuple([isinstance(x, Tensor) and x._requires_grad for x in inputs])
+    needs = tuple([isinstance(x, Tensor) and (x._requires_grad or (x._view is not None and x.requires_grad))
+                   for x in inputs])
     recording = op.differentiable and True in needs and is_grad_enabled()
     ctx.needs_input_grad = needs if recording else (False,) * len(inputs)
     out = op.forward(ctx, *arrays, **params)
-    first, rest = (out[0], out[1:]) if isinstance(out, tuple) else (out, ())
+    several = isinstance(out, tuple)
+    first = out[0] if several else out
     grad_fn = None
-    if recording:
+    if recording and first.dtype.kind == "f":  # only floating-point results carry gradients
         edges = [x._grad_edge() if isinstance(x, Tensor) else None for x in inputs]
         metas = [(a.shape, x._data.dtype if isinstance(x, Tensor) else a.dtype) for x, a in zip(inputs, arrays)]
         name = None if op.grad_fn_name is Op.grad_fn_name else op.grad_fn_name(ctx, *arrays, **params)
-        grad_fn = engine.Node(op, ctx, edges, metas, name=name)
+        n = op.differentiable_outputs
+        outputs = [(o.shape, o.dtype) for o in out[:n]] if n > 1 else ()
+        grad_fn = engine.Node(op, ctx, edges, metas, name=name, outputs=outputs)
         ctx.replay = (arrays, params)
-    result = Tensor._make(first, grad_fn=grad_fn)
-    if not rest:
+    if not several:
+        result = Tensor._make(out, grad_fn=grad_fn)
+        if op.returns_view and versions.shared(out, arrays[0]):
+            result._view = View(inputs[0])
         return result
-    return (result, *(Tensor._make(r) for r in rest))
+    # The first ``differentiable_outputs`` outputs are the node's (indices and the like are not).
+    return tuple(Tensor._make(o, grad_fn=grad_fn if i < op.differentiable_outputs else None, output_nr=i)
+                 for i, o in enumerate(out))
+
+
+_QR_WARNED = False  # torch.qr's deprecation warning is given once
+
+
+class View:
+    """How a tensor views another's memory (PyTorch's view metadata). ``base``: the tensor whose memory it is (never
+    itself a view); ``version``: the base memory's version when the view's ``grad_fn`` was last set; ``made``: how
+    it was made, "default", "no_grad" (in no_grad mode) or "multi" (by a function returning several views, as
+    ``unbind``): PyTorch refuses recorded in-place writes into the last two."""
+
+    __slots__ = ("base", "function", "made", "output", "version")
+
+    def __init__(self, of: Tensor) -> None:
+        self.base = of._view.base if of._view is not None else of
+        self.version = versions.version(of._data)
+        self.made = "default" if is_grad_enabled() else "no_grad"
+        self.function, self.output = "", 0  # for "multi": PyTorch's name of the function (e.g. "Unbind"), which output
+
+    @staticmethod
+    def mark_several(views: Sequence[Tensor], function: str) -> tuple[Tensor, ...]:
+        """Mark ``views`` as the outputs of one function returning several views."""
+        for i, t in enumerate(views):
+            if t._view is not None:
+                t._view.made, t._view.function, t._view.output = "multi", function, i
+        return tuple(views)
 
 
 def _index_key(key: Any, ndim: int) -> tuple[Any, ...]:
@@ -148,28 +183,60 @@ class Tensor:
         array = np.array(data, dtype=(dtype or dtypes.get_default_dtype()).np)
         self._init(array, requires_grad=False, grad_fn=None)
 
-    def _init(self, array: np.ndarray, requires_grad: bool, grad_fn: engine.Node | None) -> None:
+    def _init(self, array: np.ndarray, requires_grad: bool, grad_fn: engine.Node | None, output_nr: int = 0) -> None:
         self._data = array
         self._requires_grad = requires_grad
         self._grad: Tensor | None = None
-        self.grad_fn = grad_fn
+        self._grad_fn = grad_fn
+        self._output_nr = output_nr  # which output of grad_fn this tensor is
+        self._view: View | None = None  # set when this tensor looks at another tensor's memory
         self._accumulator: weakref.ref[engine.AccumulateGrad] | None = None
-        self._retains_grad = False
+        self._retains_grad: tuple[int, Callable[[np.ndarray], None]] | None = None  # retain_grad's hook on grad_fn
 
     @classmethod
-    def _make(cls, array: np.ndarray, requires_grad: bool = False, grad_fn: engine.Node | None = None) -> Tensor:
+    def _make(cls, array: np.ndarray, requires_grad: bool = False, grad_fn: engine.Node | None = None,
+              output_nr: int = 0) -> Tensor:
         """A tensor around ``array`` (no copy): how ops and factories build their results."""
         if array.dtype not in dtypes.NUMPY_DTYPES:
             dtypes.from_numpy(array.dtype)  # raises, naming the dtype
         t = cls.__new__(cls)
-        t._init(array, requires_grad or grad_fn is not None, grad_fn)
+        t._init(array, requires_grad or grad_fn is not None, grad_fn, output_nr if grad_fn is not None else 0)
         return t
 
     # ----- autograd state -------------------------------------------------------------------------
     @property
     def requires_grad(self) -> bool:
-        """Whether ops on this tensor record a graph so its gradient can be computed."""
+        """Whether ops on this tensor record a graph so its gradient can be computed (for a view: also when its base
+        requires grad)."""
+        if self._view is not None:
+            self._update_view_history()
+            return self._requires_grad or self._view.base.requires_grad
         return self._requires_grad
+
+    @property
+    def grad_fn(self) -> engine.Node | None:
+        """The graph node that made this tensor (None for a leaf)."""
+        if self._view is not None:
+            self._update_view_history()
+        return self._grad_fn
+
+    @grad_fn.setter
+    def grad_fn(self, node: engine.Node | None) -> None:
+        self._grad_fn = node
+
+    def _update_view_history(self) -> None:
+        """A view whose base memory was written in place since its ``grad_fn`` was set takes its gradient to the base
+        as the base is now: its ``grad_fn`` becomes AsStridedBackward0, pointing at the base's history (PyTorch's)."""
+        view = self._view
+        now = versions.version(self._data)
+        if view.version == now:
+            return
+        view.version = now
+        base = view.base
+        if base.requires_grad:
+            meta = (base._data.shape, base._data.dtype)
+            self._grad_fn = AsStridedBackward(base._grad_edge(), meta, K.view_positions(base._data, self._data))
+            self._requires_grad, self._output_nr = True, 0
 
     @requires_grad.setter
     def requires_grad(self, flag: bool) -> None:
@@ -223,7 +290,6 @@ class Tensor:
             raise errors.retain_grad_without_grad()
         if self.is_leaf or self._retains_grad:
             return
-        self._retains_grad = True
         # The hook holds the tensor weakly: a strong one would make a cycle (tensor -> grad_fn -> hook -> tensor)
         # that keeps the graph alive until the cycle collector runs. A tensor that is gone has no .grad to fill.
         ref = weakref.ref(self)
@@ -233,7 +299,8 @@ class Tensor:
             if tensor is not None:
                 tensor._accumulate_grad([grad])
 
-        self.grad_fn.pre_hooks.append(retain)
+        self._retains_grad = (self._output_nr, retain)
+        self.grad_fn.pre_hooks.append(self._retains_grad)
 
     def _accumulate_grad(self, handed: list[np.ndarray]) -> None:
         """Add the gradient handed over in a one-element list into ``.grad`` (in place once it exists, as PyTorch's
@@ -245,11 +312,13 @@ class Tensor:
         else:
             K.add(self._grad._data, handed[0], out=self._grad._data)
 
-    def _grad_edge(self) -> engine.Node | None:
-        """The node a gradient for this tensor flows into: its grad_fn, or its leaf accumulator."""
-        if self.grad_fn is not None:
-            return self.grad_fn
-        if not self._requires_grad:
+    def _grad_edge(self) -> engine.Edge | None:
+        """Where a gradient for this tensor flows: (its grad_fn, which output of it this tensor is), or its leaf
+        accumulator."""
+        node = self._grad_fn if self._view is None else self.grad_fn
+        if node is not None:
+            return node, self._output_nr
+        if not self.requires_grad:
             return None
         # The accumulator holds this tensor; the tensor holds it weakly (as PyTorch's grad_accumulator_), so the
         # pair is no cycle: it lives while some graph points at it, and a later graph gets a new one.
@@ -258,7 +327,7 @@ class Tensor:
             # (the method looked up at each call: minigrad.compile's tracer replaces it while it records)
             accumulator = engine.AccumulateGrad(self, lambda handed: self._accumulate_grad(handed))
             self._accumulator = weakref.ref(accumulator)
-        return accumulator
+        return accumulator, 0
 
     def backward(self, gradient: Tensor | None = None, retain_graph: bool = False) -> None:
         """Compute the gradient of this tensor with respect to every leaf that requires grad.
@@ -327,19 +396,24 @@ class Tensor:
         return self.dtype.is_floating_point
 
     # ----- in-place ops ---------------------------------------------------------------------------------------
-    def _check_inplace(self) -> None:
-        """PyTorch's refusal to overwrite a leaf that requires grad (or a view of one) while grad mode is on."""
-        if self.requires_grad and is_grad_enabled():
-            if self.is_leaf:
-                raise errors.leaf_inplace()
-            if self.grad_fn.op is not None and self.grad_fn.op.returns_view:
-                if isinstance(self.grad_fn.next_nodes[0], engine.AccumulateGrad):
-                    raise errors.leaf_view_inplace()
-                raise RuntimeError(
-                    f"minigrad does not rewrite the graph for in-place ops on a view ({self.grad_fn.name()}); "
-                    "use an out-of-place op instead (y = y + 1 rather than y += 1)"
-                )
-        if any(size > 1 and stride == 0 for size, stride in zip(self._data.shape, self._data.strides)):
+    def _check_inplace(self, *others: Any) -> None:
+        """PyTorch's refusals of an in-place write that grad mode would record (this tensor or one of ``others``
+        requires grad): into a leaf that requires grad, a view of one, a view made in no_grad mode, or one of the
+        views a function like ``unbind`` returns."""
+        recorded = is_grad_enabled() and (self.requires_grad or any(
+            isinstance(x, Tensor) and x.requires_grad for x in others))
+        if recorded and self._view is not None:
+            view = self._view
+            if view.made == "multi":
+                raise errors.multi_view_inplace(view.output, view.function)
+            if view.made == "no_grad":
+                raise errors.no_grad_view_inplace()
+            if view.base.is_leaf and view.base.requires_grad:
+                raise errors.leaf_view_inplace()
+        if recorded and self.requires_grad and self.is_leaf:
+            raise errors.leaf_inplace()
+        if self._data.size and any(size > 1 and stride == 0 for size, stride in zip(self._data.shape,
+                                                                                   self._data.strides)):
             raise errors.overlapping_write()  # an expanded view: one memory location stands for several elements
 
     def _write(self, values: np.ndarray, writer: engine.Node | None = None) -> Tensor:
@@ -358,17 +432,35 @@ class Tensor:
         The op sees self's old values (saved ones are copied before the write), and this tensor takes the
         result's ``grad_fn``, as PyTorch rebases history for in-place ops.
         """
-        self._check_inplace()
+        self._check_inplace(*others)
         result = apply(op, self, *others, **params)
         if not dtypes.can_cast(result.dtype, self.dtype):
             raise errors.result_type_cast(result.dtype, self.dtype)
-        if result.grad_fn is not None:
-            result.grad_fn.ctx.keep_own_copy(self._data)
-        self._write(result._data, result.grad_fn)
-        if result.grad_fn is not None:
-            self.grad_fn = result.grad_fn
-            self._requires_grad = True
+        node = result.grad_fn
+        if node is not None:
+            node.ctx.keep_own_copy(self._data)
+        self._write(result._data, node)
+        if node is not None:
+            self._rebase_history(node)
         return self
+
+    def _rebase_history(self, node: engine.Node) -> None:
+        """Make ``node`` (an in-place op's, just written into this tensor) this tensor's history. For a view, the
+        base's history is rewritten (CopySlices: the op's node for the viewed part, the old history elsewhere), and
+        the view's own grad_fn follows from the base's."""
+        old = self._grad_fn
+        if self._view is None:
+            self._grad_fn, self._output_nr, self._requires_grad = node, 0, True
+        else:
+            base = self._view.base
+            meta = (base._data.shape, base._data.dtype)
+            base._grad_fn = CopySlices(base._grad_edge(), meta, node, K.view_positions(base._data, self._data))
+            base._output_nr, base._requires_grad = 0, True
+            self._update_view_history()
+        if self._retains_grad is not None:  # retain_grad follows the tensor to its new grad_fn, as in PyTorch
+            old.pre_hooks.remove(self._retains_grad)
+            self._retains_grad = (0, self._retains_grad[1])
+            self._grad_fn.pre_hooks.append(self._retains_grad)
 
     def add_(self, other: Operand) -> Tensor:
         return self._inplace(pointwise.Add, other)
@@ -391,22 +483,55 @@ class Tensor:
     __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
 
     def copy_(self, src: Tensor | Number) -> Tensor:
-        """Overwrite this tensor's values with ``src`` (broadcast to this shape, cast to this dtype).
-
-        Not recorded in the graph: a ``src`` that requires grad does not pass gradients through the copy.
-        """
-        self._check_inplace()
-        return self._write(src._data if isinstance(src, Tensor) else K.scalar(src, self._data.dtype))
+        """Overwrite this tensor's values with ``src`` (broadcast to this shape, cast to this dtype); gradients flow
+        to ``src``, none to the old values."""
+        return self._inplace(assign.Copy, src)
 
     def fill_(self, value: Number | Tensor) -> Tensor:
         """Set every element to ``value`` (a number or a 0-d tensor)."""
-        if isinstance(value, Tensor) and value.dim() != 0:
-            raise errors.fill_value_dims(value.dim())
-        return self.copy_(value)
+        if isinstance(value, Tensor):
+            if value.dim() != 0:
+                raise errors.fill_value_dims(value.dim())
+            return self.copy_(value)
+        return self._inplace(assign.Fill, value=value)
 
     def zero_(self) -> Tensor:
         """Set every element to 0."""
-        return self.copy_(0)
+        return self._inplace(assign.Fill, value=0, zero=True)
+
+    def __setitem__(self, key: Any, value: Tensor | Number) -> None:
+        """``x[key] = value``, for every key ``x[key]`` takes; ``value`` broadcasts to the shape of x[key]. As in
+        PyTorch: ints, slices, None and Ellipsis pick a view of x that ``copy_`` writes into; index arrays, lists and
+        masks then write through ``index_put_`` (on that view). Both are recorded, so gradients flow to x's other
+        elements and to ``value``."""
+        key = _index_key(key, self.dim())
+        if any(k is False for k in key):  # x[False] selects nothing (a Python bool, not a mask)
+            return
+        key = tuple(None if k is True else k for k in key)
+        basic, rest = shape_ops._steps(key) if any(isinstance(k, np.ndarray) for k in key) else (key, ())
+        whole = all(k is Ellipsis or (isinstance(k, slice) and k == slice(None)) for k in basic)
+        target = self if whole else self[basic]
+        if not rest:
+            if isinstance(value, Tensor):  # PyTorch expands the value (its leading 1s dropped) to x[key]'s shape
+                lead = next((i for i, n in enumerate(value.shape) if n != 1), value.dim())
+                value = value.reshape(value.shape[lead:])
+                shape_ops._expanded_shape(value.shape, target.shape, value.type())
+            target.copy_(value)
+            return
+        if not isinstance(value, Tensor):
+            value = Tensor._make(K.scalar(value, self._data.dtype))
+        target.index_put_(rest, value)
+
+    def index_put_(self, indices: Sequence[Any], values: Tensor, accumulate: bool = False) -> Tensor:
+        """Write ``values`` (added, when ``accumulate``) at the positions ``self[indices]`` reads, in place."""
+        expect_tensor(values, "index_put_", "values", 2)
+        return self._inplace(assign.IndexPut, values, key=_index_key(tuple(indices), self.dim()),
+                             accumulate=accumulate)
+
+    def index_put(self, indices: Sequence[Any], values: Tensor, accumulate: bool = False) -> Tensor:
+        """A copy of this tensor with ``values`` written (added, when ``accumulate``) at ``self[indices]``."""
+        expect_tensor(values, "index_put", "values", 2)
+        return apply(assign.IndexPut, self, values, key=_index_key(tuple(indices), self.dim()), accumulate=accumulate)
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, generator: random.Generator | None = None) -> Tensor:
         """Fill with values drawn uniformly from [a, b), from PyTorch's random stream."""
@@ -609,6 +734,36 @@ class Tensor:
     def tanh(self) -> Tensor:
         return apply(pointwise.Tanh, self)
 
+    # their in-place forms: x.exp_() overwrites x with exp x
+    def exp_(self) -> Tensor:
+        return self._inplace(pointwise.Exp)
+
+    def log_(self) -> Tensor:
+        return self._inplace(pointwise.Log)
+
+    def sqrt_(self) -> Tensor:
+        return self._inplace(pointwise.Sqrt)
+
+    def abs_(self) -> Tensor:
+        return self._inplace(pointwise.Abs)
+
+    def sigmoid_(self) -> Tensor:
+        return self._inplace(pointwise.Sigmoid)
+
+    def relu_(self) -> Tensor:
+        return self._inplace(pointwise.Relu)
+
+    def tanh_(self) -> Tensor:
+        return self._inplace(pointwise.Tanh)
+
+    def neg_(self) -> Tensor:
+        return self._inplace(pointwise.Neg)
+
+    def pow_(self, exponent: Operand) -> Tensor:
+        if isinstance(exponent, Tensor):
+            return self._inplace(pointwise.PowTensor, exponent)
+        return self._inplace(pointwise.Pow, scalars=(exponent,), exponent=exponent)
+
     __abs__ = abs
 
     def clamp(self, min: Number | None = None, max: Number | None = None) -> Tensor:  # noqa: A002
@@ -758,7 +913,7 @@ class Tensor:
         for size in sizes:
             pieces.append(self[(slice(None),) * axis + (slice(start, start + size),)])
             start += size
-        return tuple(pieces)
+        return View.mark_several(pieces, "Split" if isinstance(split_size, int) else "SplitWithSizes")
 
     def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
         """At most ``chunks`` pieces of equal size along ``dim`` (the last may be smaller)."""
@@ -1189,7 +1344,7 @@ class Tensor:
         if self.dim() == 0:
             raise errors.unbind_0d()
         axis = normalize_dim(dim, self.dim())
-        return tuple(self[(slice(None),) * axis + (i,)] for i in range(self.shape[axis]))
+        return View.mark_several([self[(slice(None),) * axis + (i,)] for i in range(self.shape[axis])], "Unbind")
 
     def tensor_split(self, indices_or_sections: int | Sequence[int] | Tensor, dim: int = 0) -> tuple[Tensor, ...]:
         """Views along ``dim``: n sections of sizes differing by at most one (the first ones larger), or the pieces
@@ -1438,6 +1593,38 @@ class Tensor:
         """beta * self + alpha * (batch1[i] @ batch2[i] for each i)."""
         return apply(linalg.Baddbmm, self, batch1, batch2, beta=beta, alpha=alpha)
 
+    # ----- decompositions under their older names: torch.slogdet, logdet, svd, qr (torch.linalg's ops) -------------
+    def slogdet(self) -> linalg.SlogdetResult:
+        """(sign, logabsdet) of each square matrix: det = sign * exp(logabsdet) (as torch.linalg.slogdet)."""
+        return linalg.SlogdetResult(*apply(linalg.Slogdet, self))
+
+    def logdet(self) -> Tensor:
+        """log det of each square matrix: NaN where the determinant is negative, -inf where it is 0."""
+        linalg.check_square_matrices("logdet", self._data)
+        sign, logabsdet = apply(linalg.Slogdet, self)
+        return apply(pointwise.Where, math.nan, logabsdet, condition=sign == -1)
+
+    def svd(self, some: bool = True, compute_uv: bool = True) -> linalg.LegacySVDResult:
+        """(U, S, V) with self = U diag(S) V^T: torch.linalg.svd's, with V = Vh^T (U and V square unless ``some``).
+        Without ``compute_uv``: S only (U and V zeros, square, with no gradient)."""
+        if self.dim() < 2:
+            raise errors.svd_ndim(self.dim())
+        if not compute_uv:
+            m, n = self.shape[-2:]
+            s = apply(linalg.Svdvals, self)
+            zeros = [Tensor._make(K.zeros((*self.shape[:-2], k, k), self._data.dtype)) for k in (m, n)]
+            return linalg.LegacySVDResult(zeros[0], s, zeros[1])
+        u, s, vh = apply(linalg.Svd, self, full_matrices=not some)
+        return linalg.LegacySVDResult(u, s, vh.transpose(-2, -1))
+
+    def qr(self, some: bool = True) -> linalg.QRResult:
+        """(Q, R) of torch.linalg.qr, mode 'reduced' (some) or 'complete' (deprecated in PyTorch: a warning, once)."""
+        global _QR_WARNED
+        if not _QR_WARNED:
+            _QR_WARNED = True
+            warnings.warn(errors.qr_deprecated_warning(), UserWarning, stacklevel=2)
+        return linalg.QRResult(*apply(linalg.Qr, self, mode="reduced" if some else "complete"))
+
     def trace(self) -> Tensor:
         """sum_i self[i, i] for a matrix."""
         return apply(linalg.Trace, self)
@@ -1604,3 +1791,75 @@ class Tensor:
         """Fill with integers uniform in [from, to) (``random_(to)``: [0, to); ``random_()``: 0 up to the
         dtype's largest integer, 2^mantissa bits for floats)."""
         return self._sample_(random.fill_random_, from_, to, generator)
+
+    # ----- index_copy, index_fill, scatter_reduce -----------------------------------------------------------------
+    def index_copy(self, dim: int, index: Tensor, source: Tensor) -> Tensor:
+        """A copy whose slices ``index`` names along ``dim`` are ``source``'s slices, in order."""
+        return apply(gather_ops.IndexCopy, self, source, dim=dim, index=index)
+
+    def index_copy_(self, dim: int, index: Tensor, source: Tensor) -> Tensor:
+        return self._inplace(gather_ops.IndexCopy, source, dim=dim, index=index)
+
+    def index_fill(self, dim: int, index: Tensor, value: Number | Tensor) -> Tensor:
+        """A copy whose slices ``index`` names along ``dim`` hold ``value`` (a number or a 0-d tensor)."""
+        if isinstance(value, Tensor):
+            return apply(gather_ops.IndexFill, self, value, dim=dim, index=index)
+        return apply(gather_ops.IndexFill, self, dim=dim, index=index, value=value)
+
+    def index_fill_(self, dim: int, index: Tensor, value: Number | Tensor) -> Tensor:
+        if isinstance(value, Tensor):
+            return self._inplace(gather_ops.IndexFill, value, dim=dim, index=index)
+        return self._inplace(gather_ops.IndexFill, dim=dim, index=index, value=value)
+
+    def scatter_reduce(self, dim: int, index: Tensor, src: Tensor, reduce: str, *, include_self: bool = True) -> Tensor:
+        """A copy with src[i][j] reduced into [index[i][j]][j] (for dim 0) by ``reduce``: "sum", "prod", "mean",
+        "amax" or "amin", self's own values taking part unless ``include_self`` is False."""
+        return apply(gather_ops.ScatterReduce, self, src, dim=dim, index=index, reduce=reduce,
+                     include_self=include_self)
+
+    def scatter_reduce_(self, dim: int, index: Tensor, src: Tensor, reduce: str, *,
+                        include_self: bool = True) -> Tensor:
+        return self._inplace(gather_ops.ScatterReduce, src, dim=dim, index=index, reduce=reduce,
+                             include_self=include_self)
+
+    # ----- counting: unique, bincount, histc ------------------------------------------------------------------------
+    def unique(self, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,  # noqa: A002
+               dim: int | None = None) -> Tensor | tuple[Tensor, ...]:
+        """The distinct values in ascending order (or the distinct slices along ``dim``); with ``return_inverse``
+        also where each element (slice) went in them, with ``return_counts`` how often each occurs. On the CPU
+        PyTorch sorts them whether ``sorted`` or not, and so does minigrad."""
+        values, inverse, counts = apply(counting.Unique, self, dim=dim)
+        return _unique_results(values, inverse if return_inverse else None, counts if return_counts else None)
+
+    def unique_consecutive(self, return_inverse: bool = False, return_counts: bool = False,
+                           dim: int | None = None) -> Tensor | tuple[Tensor, ...]:
+        """The first of each run of equal consecutive values (or slices along ``dim``); with ``return_inverse`` also
+        the run each element (slice) is in, with ``return_counts`` each run's length."""
+        values, inverse, counts = apply(counting.UniqueConsecutive, self, dim=dim)
+        return _unique_results(values, inverse if return_inverse else None, counts if return_counts else None)
+
+    def bincount(self, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
+        """How often each of 0, 1, ..., max(self) occurs in this 1-D tensor of non-negative integers (at least
+        ``minlength`` counts); with ``weights``, the sum of the weights of its occurrences instead."""
+        if isinstance(minlength, bool) or not isinstance(minlength, int):
+            raise errors.argument_type("bincount", "minlength", "int", minlength)
+        if weights is not None and not isinstance(weights, Tensor):
+            raise errors.argument_type("bincount", "weights", "Tensor", weights)
+        if self.dim() == 1 and self.numel() == 0 and minlength >= 0 and self.dtype.np.kind in "iu":
+            return Tensor._make(np.zeros(minlength, np.int64))  # int64 zeros: no graph, even for weights
+        if weights is None:
+            return apply(counting.Bincount, self, minlength=minlength)
+        return apply(counting.Bincount, self, weights, minlength=minlength)
+
+    def histc(self, bins: int = 100, min: Number = 0, max: Number = 0) -> Tensor:  # noqa: A002
+        """The counts of the values in ``bins`` equal bins from ``min`` to ``max`` (the data's min and max when the
+        two are equal); values outside are not counted. Float tensors only; not differentiable."""
+        if isinstance(bins, bool) or not isinstance(bins, int):
+            raise errors.argument_type("histc", "bins", "int", bins)
+        return apply(counting.Histc, self, bins=bins, min=float(min), max=float(max))
+
+
+def _unique_results(values: Tensor, inverse: Tensor | None, counts: Tensor | None) -> Tensor | tuple[Tensor, ...]:
+    """unique's values alone, or (values, inverse, counts) without those not asked for."""
+    picked = tuple(t for t in (inverse, counts) if t is not None)
+    return (values, *picked) if picked else values

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 from hypothesis import strategies as st
-from test_fuzz import Arr, H, Step, _dims, _dtype, arrays, broadcast_partner, generator, path
+from test_fuzz import Arr, Dt, H, Step, _dims, _dtype, arrays, broadcast_partner, generator, path
 
 # Constrained: beta and alpha are powers of two (or 0, or NaN), so that scaling is exact. MKL's gemv and gemm apply
 # alpha to each term of the sum or to the sum (and fuse beta * c into it) as their blocking picks: with alpha = 1e30,
@@ -336,6 +336,19 @@ def _square(h: Any) -> bool:
     return h.dim() >= 2 and h.shape[-1] == h.shape[-2]
 
 
+def _in_float64(h: Any) -> tuple[list[Step], Any]:
+    """(the steps that bring a float32 h to float64, h as it then is); none for other dtypes.
+
+    Constrained: the symmetric eigen- and singular value decompositions in float64 only. Their gradients go through
+    the vectors, whose error in float32 LAPACK is about n eps ||A|| / gap (n eps for the spread _shift makes):
+    torch's ssyevd and sgesdd reach the suite's float32 tolerance (1e-6) at n = 4, while numpy factors float32 in
+    float64 (minigrad's is the closer to exact). test_ops compares float32 on its cases, with a tolerance to match.
+    """
+    if _dtype(h) != "float32":
+        return [], h
+    return [Step("ToCopy", path("ToCopy"), (H, Dt("float64")))], h.double()
+
+
 def _refused(h: Any, op: str) -> list[Step] | None:
     """For an integer or bool h, the op on h as it is (torch.linalg refuses them, and minigrad must too); None
     for a float h."""
@@ -410,9 +423,11 @@ def gen_eigvalsh(draw: st.DrawFn, h: Any, op: str) -> list[Step]:
     if _refused(h, op) is not None:
         return _refused(h, op) or []
     # Constrained: h + c diag(1, ..., n), whose eigenvalues lie apart (see _shift). The gradient V diag(g) V^T
-    # depends on the eigenvectors syevd picks where eigenvalues are equal or nearly so (not unique there).
+    # depends on the eigenvectors syevd picks where eigenvalues are equal or nearly so (not unique there). In float64
+    # (see _in_float64).
     kwargs = draw(st.sampled_from([{}, {"UPLO": "U"}, {"UPLO": "L"}]))
-    return [*_shift(h, True), Step(op, path(op), (H,), kwargs)]
+    cast, h = _in_float64(h)
+    return [*cast, *_shift(h, True), Step(op, path(op), (H,), kwargs)]
 
 
 @generator("Svdvals")
@@ -423,6 +438,73 @@ def gen_svdvals(draw: st.DrawFn, h: Any, op: str) -> list[Step]:
     if _refused(h, op) is not None:
         return _refused(h, op) or []
     # Constrained: h + c diag(1, ..., k), whose singular values lie apart and away from 0 (see _shift). The gradient
-    # U diag(g) V^T depends on the singular vectors gesdd picks where singular values are equal or 0.
-    return [*_shift(h, True), Step(op, path(op), (H,))]
+    # U diag(g) V^T depends on the singular vectors gesdd picks where singular values are equal or 0. In float64 (see
+    # _in_float64).
+    cast, h = _in_float64(h)
+    return [*cast, *_shift(h, True), Step(op, path(op), (H,))]
 
+
+
+# ----- decompositions into several outputs: a step keeps one of them (``pick``) ----------------------------------
+# Constrained: eigh's eigenvectors and svd's singular vectors are never picked. Each is unique only up to its sign,
+# which MKL (torch) and OpenBLAS (numpy) pick differently, so a step's output could not be compared as it is; their
+# gradients are compared in the op cases instead (test_ops, in torch's gauge) and in test_linalg_decompositions.py.
+def _refused_pick(h: Any, op: str, pick: int) -> list[Step] | None:
+    """``_refused``, keeping output ``pick`` where torch does not refuse (eigh of an empty integer matrix)."""
+    return None if h.is_floating_point() else [Step(op, path(op), (H,), pick=pick)]
+
+
+@generator("Slogdet")
+def gen_slogdet(draw: st.DrawFn, h: Any, op: str) -> list[Step]:
+    if not _square(h) or not _moderate(h):
+        # Constrained: inf, NaN and huge values in LAPACK's getrf (undefined, as for Inv).
+        return []
+    pick = draw(st.sampled_from([0, 1, 1]))  # sign (no gradient flows back from it) or log|det|
+    if _refused_pick(h, op, pick) is not None:
+        return _refused_pick(h, op, pick) or []
+    # Constrained: h + c I, well conditioned (see _shift): log|det A| and its gradient A^-T are not continuous where
+    # A is singular or nearly so (LU's rounding decides them).
+    return [*_shift(h, False), Step(op, path(op), (H,), pick=pick)]
+
+
+@generator("Qr")
+def gen_qr(draw: st.DrawFn, h: Any, op: str) -> list[Step]:
+    if h.dim() < 2 or not _moderate(h):
+        # Constrained: inf, NaN and huge values in LAPACK's geqrf (undefined).
+        return []
+    mode = draw(st.sampled_from(["reduced", "reduced", "complete", "r"]))
+    pick = draw(st.sampled_from([0, 1]))
+    if _refused_pick(h, op, pick) is not None:
+        return _refused_pick(h, op, pick) or []
+    # Constrained: h + c I, of full rank and well conditioned (see _shift). Q's columns past the rank, and the signs
+    # Householder picks where a column is nearly 0, depend on rounding. mode 'r' and 'complete' of a tall h: torch
+    # refuses their backward, so must minigrad.
+    return [*_shift(h, False), Step(op, path(op), (H,), {"mode": mode}, pick=pick)]
+
+
+@generator("Eigh")
+def gen_eigh(draw: st.DrawFn, h: Any, op: str) -> list[Step]:
+    if not _square(h) or not _moderate(h):
+        # Constrained: inf, NaN and huge values in LAPACK's syevd (undefined).
+        return []
+    if _refused_pick(h, op, 0) is not None:
+        return _refused_pick(h, op, 0) or []
+    # Constrained: h + c diag(1, ..., n), eigenvalues apart (as for Eigvalsh), in float64 (see _in_float64); the
+    # eigenvalues only (see above).
+    kwargs = draw(st.sampled_from([{}, {"UPLO": "U"}, {"UPLO": "L"}, {"UPLO": "u"}]))
+    cast, h = _in_float64(h)
+    return [*cast, *_shift(h, True), Step(op, path(op), (H,), kwargs, pick=0)]
+
+
+@generator("Svd")
+def gen_svd(draw: st.DrawFn, h: Any, op: str) -> list[Step]:
+    if h.dim() < 2 or not _moderate(h):
+        # Constrained: inf, NaN and huge values in LAPACK's gesdd (undefined).
+        return []
+    if _refused_pick(h, op, 1) is not None:
+        return _refused_pick(h, op, 1) or []
+    # Constrained: h + c diag(1, ..., k), singular values apart and away from 0 (as for Svdvals), in float64 (see
+    # _in_float64); the singular values only (see above).
+    kwargs = draw(st.sampled_from([{}, {"full_matrices": False}]))
+    cast, h = _in_float64(h)
+    return [*cast, *_shift(h, True), Step(op, path(op), (H,), kwargs, pick=1)]

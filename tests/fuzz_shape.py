@@ -7,7 +7,20 @@ from typing import Any
 
 import torch
 from hypothesis import strategies as st
-from test_fuzz import ORDINARY, Arr, H, Step, _dims, _dtype, arrays, broadcast_partner, generator, index_for, path
+from test_fuzz import (
+    ORDINARY,
+    SPECIAL,
+    Arr,
+    H,
+    Step,
+    _dims,
+    _dtype,
+    arrays,
+    broadcast_partner,
+    generator,
+    index_for,
+    path,
+)
 
 
 def _some_dims(draw: st.DrawFn, ndim: int) -> tuple[int, ...]:
@@ -125,3 +138,80 @@ def gen_scatter_add(draw: st.DrawFn, h: torch.Tensor, op: str) -> list[Step]:
         # gradient is the full one (zeros beyond the index).
         src = Arr(src.values, src.values.dtype.name, src_shape, grad=False, strided=src.strided)
     return [Step(op, path(op), (H, dim, index, src))]
+
+
+def _distinct(draw: st.DrawFn, size: int, dtype: str = "int64") -> Arr:
+    """An index vector of distinct positions into a dim of ``size`` (empty when size is 0), or a 0-d one."""
+    picks = list(draw(st.permutations(range(size))))[:draw(st.integers(0, min(size, 4)))] if size else []
+    if len(picks) == 1 and draw(st.booleans()):
+        return Arr(picks, dtype, ())
+    return Arr(picks, dtype, (len(picks),))
+
+
+@generator("IndexCopy")
+def gen_index_copy(draw: st.DrawFn, h: torch.Tensor, op: str) -> list[Step]:
+    shape = tuple(h.shape)
+    dim = _dims(draw, len(shape))
+    # Constrained: distinct indices. With a repeated index torch's result is nondeterministic (its docs say so).
+    # Now and then an int32 index, which torch refuses (the error is compared).
+    index = _distinct(draw, _size(h, dim), "int64" if draw(st.integers(0, 9)) else "int32")
+    count = index.values.size
+    if shape:
+        source_shape = tuple(count if i == dim % len(shape) else s for i, s in enumerate(shape))
+    else:
+        source_shape = () if draw(st.booleans()) else (count,)
+    source = _source(draw, h, source_shape)
+    if not shape and count != 1:
+        # Constrained: no source gradient where torch's backward raises (its index_select of a 0-d gradient takes one
+        # index): minigrad's engine gives no leaf a gradient then, torch's has given some already (test_ops compares
+        # the error).
+        source = Arr(source.values, source.values.dtype.name, source_shape, grad=False, strided=source.strided)
+    return [Step(op, path(op), (H, dim, index, source))]
+
+
+@generator("IndexFill")
+def gen_index_fill(draw: st.DrawFn, h: torch.Tensor, op: str) -> list[Step]:
+    dim = _dims(draw, h.dim())
+    size = _size(h, dim)
+    # Repeats and negative positions are allowed (torch's backward for a value tensor refuses negative ones: the
+    # error is compared); now and then an int32 index, which torch refuses.
+    picks = draw(st.lists(st.integers(-size, size - 1), max_size=4)) if size else []
+    dtype = "int64" if draw(st.integers(0, 9)) else "int32"
+    index = Arr(picks, dtype, () if len(picks) == 1 and draw(st.booleans()) else (len(picks),))
+    if h.is_floating_point():
+        number = draw(st.one_of(ORDINARY, st.sampled_from(SPECIAL)))
+    else:
+        number = draw(st.booleans()) if h.dtype == torch.bool else draw(st.integers(-3, 3))
+    if draw(st.booleans()):  # a 0-d value tensor (a leaf that requires grad when it is a float)
+        value_dtype = _dtype(h) if draw(st.integers(0, 3)) else draw(st.sampled_from(["float32", "float64"]))
+        # Constrained: no value gradient where torch's backward raises (a negative index, which its index_select of
+        # the gradient refuses; other than one distinct index into a 0-d tensor; indices into an empty one):
+        # minigrad's engine gives no leaf a gradient then, torch's has given some already (test_unique_bincount.py
+        # compares the errors).
+        refused = any(p < 0 for p in picks) or (not h.dim() and len(set(picks)) != 1) or (
+            h.dim() > 1 and not h.numel() and picks)
+        value = Arr([abs(number) if value_dtype == "uint8" else number], value_dtype, (),
+                    grad=h.is_floating_point() and not refused)
+        return [Step(op, path(op), (H, dim, index, value))]
+    return [Step(op, path(op), (H, dim, index, number))]
+
+
+@generator("ScatterReduce")
+def gen_scatter_reduce(draw: st.DrawFn, h: torch.Tensor, op: str) -> list[Step]:
+    shape = tuple(h.shape)
+    dim = _dims(draw, len(shape))
+    index = draw(index_for(shape, dim, unique=False))  # repeats reduce together: scatter_reduce is defined for them
+    reduce = draw(st.sampled_from(["sum", "prod", "mean", "amax", "amin"]))
+    # src is at least as large as the index in every dim: torch reads only the index's part of it.
+    # Constrained: no backward that torch refuses, where minigrad's engine gives no leaf a gradient and torch's has
+    # given some already (test_ops and test_unique_bincount.py compare these errors): a larger src is drawn for sum
+    # and mean only, and then does not require grad (torch's gradient for it has the index's shape, which its engine
+    # refuses; prod, amax and amin compare src with index-shaped values and fail); "max" and "min", which torch's
+    # forward takes for amax and amin and its backward refuses, are not drawn.
+    grow = [0, 0, 0, 1] if reduce in ("sum", "mean") else [0]
+    src_shape = tuple(s + draw(st.sampled_from(grow)) for s in index.values.shape)
+    src = _source(draw, h, src_shape)
+    if src_shape != index.values.shape:
+        src = Arr(src.values, src.values.dtype.name, src_shape, grad=False, strided=src.strided)
+    kwargs = {"include_self": draw(st.booleans())} if draw(st.integers(0, 3)) else {}
+    return [Step(op, path(op), (H, dim, index, src, reduce), kwargs)]

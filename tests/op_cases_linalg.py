@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -140,3 +141,100 @@ CASES += [Case("Eigvalsh", shapes, kwargs=k, gradcheck=shapes[0][-1] < 2) for sh
     ((3, 3),), ((2, 3, 3),), ((1, 1),), ((2, 1, 1),)] for k in [{}, {"UPLO": "U"}]]
 CASES += [Case("Eigvalsh", shapes, kwargs=k, gradcheck=False) for shapes, k in [
     (((2, 3),), {}), (((3,),), {}), (((2, 2),), {"UPLO": "X"})]]
+
+# ----- decompositions into several outputs: slogdet, qr, eigh, svd (each output gets its own random cotangent) ------
+# The draws: uniform in [-2, 2], fixed per case. Their matrices are invertible and their eigenvalues and singular values
+# distinct (checked below, ``_well_separated``): the gradients of eigenvectors and singular vectors divide by the gaps
+# between them (1 / (w_j - w_i), 1 / (s_j^2 - s_i^2)) and those of log|det A| go through A^-1, so a gap or a determinant
+# near 0 would amplify the last-bit differences of two LAPACKs beyond any fixed tolerance.
+CASES += _cases("Slogdet", _SQUARE, _NOT_SQUARE)
+
+# QR: Q and R are unique (LAPACK's Householder reflections fix R's signs, and MKL's and OpenBLAS's agree): compared as
+# they are. 'complete' of a tall matrix and 'r' have no backward in torch (it raises; so must minigrad).
+_QR = [((4, 3),), ((3, 4),), ((3, 3),), ((2, 4, 3),), ((2, 3, 4),), ((1, 1),), ((1, 3),), ((3, 1),), ((0, 3),),
+       ((3, 0),), ((2, 0, 0),)]
+CASES += [Case("Qr", shapes, kwargs=k, gradcheck=k.get("mode") != "r" and (k.get("mode") != "complete"
+                                                                           or shapes[0][-2] <= shapes[0][-1]))
+          for shapes in _QR for k in [{}, {"mode": "complete"}, {"mode": "r"}]]
+CASES += [Case("Qr", shapes, kwargs=k, gradcheck=False) for shapes, k in [
+    (((3,),), {}), (((),), {}), (((3, 3),), {"mode": "R"})]]
+
+# eigh reads one triangle: as for eigvalsh, gradcheck checks the 1x1 cases and torch the others (its gradient is that
+# of a symmetric perturbation). Eigenvectors are unique up to sign: see GAUGES.
+_EIGH = [((3,3),), ((2, 3, 3),), ((4, 4),), ((1, 1),), ((2, 1, 1),), ((0, 0),), ((2, 0, 0),)]
+CASES += [Case("Eigh", shapes, kwargs=k, gradcheck=shapes[0][-1] < 2) for shapes in _EIGH
+          for k in [{}, {"UPLO": "U"}, {"UPLO": "l"}]]
+CASES += [Case("Eigh", shapes, kwargs=k, gradcheck=False) for shapes, k in [
+    (((2, 3),), {}), (((3,),), {}), (((2, 2),), {"UPLO": "X"})]]
+
+# SVD: singular vectors unique up to a common sign per pair (see GAUGES). With full_matrices, U's columns and Vh's rows
+# past min(m, n) are not determined by A at all: both frameworks give them no gradient, and finite differences would
+# see them move, so gradcheck takes the reduced and the square cases.
+# float32: numpy's LAPACK computes a float32 decomposition in float64 and rounds once, torch's sgesdd rounds at every
+# step; torch's own error in the vectors reaches ~10 ulp (1.2e-6 for 2x3x4) and the gradient's ~2e-6 relative to its
+# largest element (~2.5), hence 1e-5 absolute (float64 agrees to 1e-13).
+_SVD = [((3, 4),), ((4, 3),), ((3, 3),), ((5, 2),), ((2, 5),), ((2, 3, 4),), ((2, 4, 3),), ((1, 1),), ((1, 3),),
+        ((3, 1),), ((0, 3),), ((3, 0),), ((2, 0, 0),)]
+CASES += [Case("Svd", shapes, kwargs=k, gradcheck=not k.get("full_matrices", True) or shapes[0][-1] == shapes[0][-2],
+               float32_atol=1e-5)
+          for shapes in _SVD for k in [{}, {"full_matrices": False}]]
+CASES += [Case("Svd", shapes, kwargs=k, gradcheck=False) for shapes, k in [(((3,),), {}), (((),), {})]]
+CASES += [Case("Svd", ((3, 3),), kwargs={"driver": "gesvd"}, gradcheck=False,
+               cpu_only="driver= picks a cuSOLVER routine: torch takes it on CUDA and refuses it on the CPU")]
+
+
+def _signs(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
+    """+1 or -1 for each column of the matrices ``mine`` (..., m, k): the sign that turns it toward the same column
+    of ``theirs`` (shape (..., 1, k))."""
+    return np.where(np.sum(mine * theirs, axis=-2, keepdims=True) < 0, -1, 1).astype(mine.dtype)
+
+
+def _svd_gauge(mine: list[np.ndarray], theirs: list[np.ndarray]) -> Callable[[list[np.ndarray]], list[np.ndarray]]:
+    """A = U diag(S) Vh determines each pair (U's column i, Vh's row i) up to one sign (distinct singular values, as
+    drawn): the signs LAPACK picks differ between MKL and OpenBLAS (about 20% of these shapes). The map flips minigrad's
+    pairs to torch's signs; for a cotangent, the same flips (then minigrad's loss is torch's, so are the gradients).
+    With full_matrices, the columns of U (rows of Vh) past k = min(m, n) are any orthonormal basis of what A leaves
+    out; the map rotates minigrad's onto torch's within the span of minigrad's (so they match only if the spans do;
+    their cotangents count for nothing in either backward)."""
+    (u, s, vh), (their_u, _, their_vh) = mine, theirs
+    k = s.shape[-1]
+    signs = _signs(u[..., :k], their_u[..., :k])
+    u_turn = np.swapaxes(u[..., k:], -1, -2) @ their_u[..., k:]
+    vh_turn = their_vh[..., k:, :] @ np.swapaxes(vh[..., k:, :], -1, -2)
+
+    def align(arrays: list[np.ndarray]) -> list[np.ndarray]:
+        u, s, vh = arrays
+        u = np.concatenate([u[..., :k] * signs, u[..., k:] @ u_turn], axis=-1)
+        vh = np.concatenate([vh[..., :k, :] * np.swapaxes(signs, -1, -2), vh_turn @ vh[..., k:, :]], axis=-2)
+        return [u, s, vh]
+
+    return align
+
+
+def _eigh_gauge(mine: list[np.ndarray], theirs: list[np.ndarray]) -> Callable[[list[np.ndarray]], list[np.ndarray]]:
+    """A = V diag(w) V^T determines each eigenvector up to its sign (distinct eigenvalues, as drawn), which MKL and
+    OpenBLAS pick differently (about half the time): the map flips minigrad's to torch's (and a cotangent the same)."""
+    signs = _signs(mine[1], theirs[1])
+    return lambda arrays: [arrays[0], arrays[1] * signs]
+
+
+GAUGES = {"Svd": _svd_gauge, "Eigh": _eigh_gauge}
+
+
+def _well_separated(case: Case) -> bool:
+    """Whether the case's float64 draws keep what the gradients divide by away from 0 (see above)."""
+    if case.op not in ("Slogdet", "Eigh", "Svd"):
+        return True
+    a = sample(case, "float64")[0]
+    refused = a.ndim < 2 or (case.op != "Svd" and a.shape[-1] != a.shape[-2]) or case.kwargs.get("driver")
+    if refused or a.size == 0 or case.kwargs.get("UPLO") == "X":
+        return True
+    if case.op == "Slogdet":
+        return bool(np.all(np.abs(np.linalg.det(a)) > 0.1))
+    if case.op == "Eigh":
+        low = case.kwargs.get("UPLO", "L").upper() == "L"
+        tri = np.tril(a) if low else np.triu(a)
+        w = np.linalg.eigvalsh(tri + np.swapaxes(tri, -1, -2) - tri * np.eye(a.shape[-1]))
+        return bool(np.all(np.diff(w, axis=-1) > 0.1))
+    s = np.linalg.svd(a, compute_uv=False)
+    return bool(np.all(s > 0.1) and np.all(-np.diff(s ** 2, axis=-1) > 0.1))

@@ -98,3 +98,91 @@ CASES += [
     Case("ScatterAdd", ((3, 4),), args=(0, _index("float index", _SCATTER, "float32"), _source((2, 4))),
          gradcheck=False),
 ]
+
+# index_copy: unique indices only. With a repeated index PyTorch's result is nondeterministic (its docs say so, and
+# its CPU kernel's order is not a promise); minigrad keeps the last slice written.
+CASES += [
+    Case("IndexCopy", ((3, 4),), args=(0, _index("[2,0]", [2, 0]), _source((2, 4)))),
+    Case("IndexCopy", ((3, 4),), args=(1, _index("[3,1]", [3, 1]), _source((3, 2)))),
+    Case("IndexCopy", ((3, 4),), args=(-1, _index("[0,3,1,2]", [0, 3, 1, 2]), _source((3, 4)))),
+    Case("IndexCopy", ((2, 3, 4),), args=(1, _index("[2,0]", [2, 0]), _source((2, 2, 4)))),
+    Case("IndexCopy", ((3, 4),), args=(0, _index("[]", np.zeros(0, np.int64)), _source((0, 4)))),
+    Case("IndexCopy", ((5,),), args=(0, _index("0-d 4", 4), _source(()))),
+    Case("IndexCopy", ((),), args=(0, _index("[0]", [0]), _source((1,)))),
+    Case("IndexCopy", ((0, 4),), args=(1, _index("[1]", [1]), _source((0, 1)))),
+    Case("IndexCopy", ((3, 4),), args=(0, _index("int32 [0]", [0], "int32"), _source((1, 4))), gradcheck=False),
+    Case("IndexCopy", ((3, 4),), args=(0, _index("[0]", [0]), _source((2, 4))), gradcheck=False),
+    Case("IndexCopy", ((3, 4),), args=(0, _index("[0]", [0]), _source((1, 5))), gradcheck=False),
+    Case("IndexCopy", ((3, 4),), args=(0, _index("[[0]]", [[0]]), _source((1, 4))), gradcheck=False),
+    Case("IndexCopy", ((3, 4),), args=(0, _index("[0]", [0]), _source((4,))), gradcheck=False),
+    Case("IndexCopy", ((3, 4),), args=(0, _index("[3]", [3]), _source((1, 4))), gradcheck=False, cpu_only=_RAISES),
+    Case("IndexCopy", ((3, 4),), args=(0, _index("[-1]", [-1]), _source((1, 4))), gradcheck=False, cpu_only=_RAISES),
+]
+_VALUE = per_framework("tensor(2.5)", lambda fw: fw.tensor(2.5))
+CASES += [
+    Case("IndexFill", ((3, 4),), args=(1, _index("[2,0]", [2, 0]), -1.5)),
+    Case("IndexFill", ((3, 4),), args=(0, _index("[2,-3,2]", [2, -3, 2]), 2.0)),
+    Case("IndexFill", ((2, 3, 4),), args=(-1, _index("[3]", [3]), 0)),
+    Case("IndexFill", ((3, 4),), args=(0, _index("0-d 1", 1), _VALUE)),
+    Case("IndexFill", ((3, 4),), args=(1, _index("[]", np.zeros(0, np.int64)), 1.0)),
+    Case("IndexFill", ((),), args=(0, _index("[0]", [0]), 3.0)),
+    Case("IndexFill", ((0, 4),), args=(1, _index("[1]", [1]), 3.0)),
+    Case("IndexFill", ((3, 4),), args=(1, _index("int32 [0]", [0], "int32"), 1.0), gradcheck=False),
+    Case("IndexFill", ((3, 4),), args=(1, _index("[[0]]", [[0]]), 1.0), gradcheck=False),
+    Case("IndexFill", ((3, 4),), args=(1, _index("[0]", [0]), per_framework("tensor([1.])", lambda fw: fw.ones(1))),
+         gradcheck=False),
+    Case("IndexFill", ((3, 4),), args=(2, _index("[0]", [0]), 1.0), gradcheck=False),
+    Case("IndexFill", ((3, 4),), args=(1, _index("[4]", [4]), 1.0), gradcheck=False, cpu_only=_RAISES),
+    Case("IndexFill", ((3, 4),), args=(1, _index("[-5]", [-5]), 1.0), gradcheck=False, cpu_only=_RAISES),
+]
+
+
+def _src(label: str, values: Any) -> Any:
+    """A float64 src tensor of the given values, built for each framework (a constant, as ``_source``)."""
+    return per_framework(label, lambda fw: fw.tensor(np.array(values, dtype=np.float64)))
+
+
+# scatter_reduce: src is the float64 constant of ``_source`` (arange values, 0 among them: prod's zero handling), so
+# the float32 runs compare the dtype error. Where src is larger than the index, torch's backward of prod, amax and
+# amin compares src with index-shaped values, and fails: the error is compared.
+_TWO_ZEROS = _src("src with two 0s into one place", [[0.0, 2.0], [0.0, 3.0]])
+for reduce in ("sum", "prod", "mean", "amax", "amin"):
+    for include_self in (True, False):
+        kwargs = {"include_self": include_self}
+        CASES += [
+            Case("ScatterReduce", ((3, 4),), args=(0, _index("index", _SCATTER), _source((2, 4)), reduce),
+                 kwargs=kwargs),
+            Case("ScatterReduce", ((3, 4),), args=(1, _index("index.T", _SCATTER.T[:3] % 4), _source((3, 2)), reduce),
+                 kwargs=kwargs),
+            Case("ScatterReduce", ((2, 3, 4),), args=(-1, _index("3-D", np.arange(24).reshape(2, 3, 4) % 3),
+                                                      _source((2, 3, 4)), reduce), kwargs=kwargs),
+            Case("ScatterReduce", ((5,),), args=(0, _index("[4,4,0,1]", [4, 4, 0, 1]), _source((4,)), reduce),
+                 kwargs=kwargs),
+            Case("ScatterReduce", ((),), args=(0, _index("0-d 0", 0), _source(()), reduce), kwargs=kwargs),
+            Case("ScatterReduce", ((2, 2),), args=(0, _index("[[0,0],[0,1]]", [[0, 0], [0, 1]]), _TWO_ZEROS, reduce),
+                 kwargs=kwargs),
+            Case("ScatterReduce", ((4, 5),), args=(0, _index("index", _SCATTER), _source((2, 4)), reduce),
+                 kwargs=kwargs, discrete=True),  # ties among x and src: amax/amin share the gradient
+            Case("ScatterReduce", ((3, 4),), args=(0, _index("[]", np.zeros((0, 4), np.int64)), _source((0, 4)),
+                                                   reduce), kwargs=kwargs),
+            Case("ScatterReduce", ((3, 4),), args=(0, _index("[]", np.zeros((0, 4), np.int64)), _source((2, 4)),
+                                                   reduce), kwargs=kwargs, gradcheck=reduce in ("sum", "mean")),
+        ]
+    CASES += [Case("ScatterReduce", ((3, 4),), args=(0, _index("index 5", _SCATTER * 5), _source((2, 4)), reduce),
+                   gradcheck=False, cpu_only=_RAISES)]
+for reduce in ("sum", "prod", "mean", "amax", "amin"):
+    CASES += [Case("ScatterReduce", ((3, 4),), args=(0, _index("index[:, :2]", _SCATTER[:, :2]), _source((3, 4)),
+                                                     reduce), kwargs={"include_self": False},
+                   gradcheck=reduce in ("sum", "mean"))]
+CASES += [
+    Case("ScatterReduce", ((3, 4),), args=(0, _index("float index", _SCATTER, "float32"), _source((2, 4)), "sum"),
+         gradcheck=False),
+    Case("ScatterReduce", ((3, 4),), args=(0, _index("int32 index", _SCATTER, "int32"), _source((2, 4)), "amax")),
+    Case("ScatterReduce", ((3, 4),), args=(0, _index("index", _SCATTER), _source((2, 4)), "median"), gradcheck=False),
+    Case("ScatterReduce", ((3, 4),), args=(0, _index("index", _SCATTER), _source((2, 2)), "sum"), gradcheck=False),
+    Case("ScatterReduce", ((3, 4),), args=(0, _index("1-D index", _SCATTER[0]), _source((2, 4)), "sum"),
+         gradcheck=False),
+    Case("ScatterReduce", ((3, 4),), args=(1, _index("index", _SCATTER), _source((4,)), "sum"), gradcheck=False),
+    Case("ScatterReduce", ((3, 4),), args=(1, _index("index", _SCATTER), _source(()), "sum"), gradcheck=False),
+    Case("ScatterReduce", ((3, 4),), args=(2, _index("index", _SCATTER), _source((2, 4)), "sum"), gradcheck=False),
+]

@@ -190,6 +190,23 @@ def test_accelerator_and_cuda() -> None:
     same_error(lambda: minigrad.linspace(0, 1, 2, device="cuda:0"), lambda: torch.linspace(0, 1, 2, device="cuda:0"))
 
 
+def test_default_device_and_backends() -> None:
+    """What device-choosing programs ask (examples/pytorch_tutorials): set_default_device("cpu") or None is
+    accepted, the default device is the CPU, and no GPU backend is there."""
+    for fw in (minigrad, torch):
+        fw.set_default_device("cpu")
+        fw.set_default_device(fw.device("cpu"))
+        fw.set_default_device(None)
+    assert repr(minigrad.get_default_device()) == repr(torch.get_default_device()) == "device(type='cpu')"
+    assert minigrad.zeros(2).device == "cpu"
+    same_error(lambda: minigrad.set_default_device("cuda"), lambda: torch.set_default_device("cuda") or torch.zeros(1))
+    torch.set_default_device(None)
+    for fw in (minigrad, torch):
+        assert fw.backends.mps.is_available() is fw.backends.mps.is_built() is False
+        cudnn = fw.backends.cudnn
+        assert cudnn.is_available() is cudnn.deterministic is cudnn.benchmark is False and cudnn.enabled is True
+
+
 def test_every_factory_takes_a_device() -> None:
     for make in (lambda m, d: m.zeros(2, device=d), lambda m, d: m.ones(2, device=d),
                  lambda m, d: m.full((2,), 1.0, device=d), lambda m, d: m.tensor([1.0], device=d),

@@ -319,7 +319,8 @@ class _Feed:
         self.received: dict[int, list[np.ndarray]] = {}
         self.nodes: dict[int, tuple[int, Callable[..., Any]]] = {}  # id(node) -> (step, its own apply)
 
-    def attach(self, k: int, node: Any, expected: np.ndarray) -> None:
+    def attach(self, k: int, node: Any, expected: np.ndarray, output: int = 0) -> None:
+        """``output``: which output of ``node`` the step's is, for a node with several (``node.outputs``)."""
         if id(node) in self.nodes:  # the step returned its input (x.to(x.dtype)): one node, the later step's grad
             earlier, apply = self.nodes.pop(id(node))
             del self.received[earlier]
@@ -329,9 +330,13 @@ class _Feed:
         self.received[k] = seen
         self.nodes[id(node)] = (k, apply)
 
-        def synced(grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
-            seen.append(np.array(grad, copy=True))
-            return apply(np.array(expected, copy=True))
+        def synced(grad: Any) -> tuple[np.ndarray | None, ...]:
+            if not node.outputs:
+                seen.append(np.array(grad, copy=True))
+                return apply(np.array(expected, copy=True))
+            # several outputs: the step's gets torch's gradient; the others (no later step uses them) get none
+            seen.append(np.array(grad[output], copy=True))
+            return apply([np.array(expected, copy=True) if i == output else None for i in range(len(node.outputs))])
 
         node.apply = synced
 
@@ -347,6 +352,9 @@ def check_lockstep(program: Program) -> None:
 
     expected = run(torch, program, retain)
     grads = [None if t.grad_fn is None or t.grad is None else _numpy(t.grad) for t in retained]
+    for k in range(len(retained) - 1):  # an in-place step returns the tensor it wrote: torch's .grad is the later one
+        if retained[k] is retained[k + 1]:
+            grads[k] = None
     feed = _Feed()
 
     def check_and_sync(k: int, out: minigrad.Tensor) -> None:
@@ -358,7 +366,7 @@ def check_lockstep(program: Program) -> None:
         assert out.requires_grad == retained[k].requires_grad, f"{what}: requires_grad differs\nprogram: {program!r}"
         _sync(out, expected.values[k])
         if grads[k] is not None and out.grad_fn is not None:
-            feed.attach(k, out.grad_fn, grads[k])
+            feed.attach(k, out.grad_fn, grads[k], out._output_nr)
 
     actual = run(minigrad, program, check_and_sync)
     if expected.error is not None or actual.error is not None:
@@ -1024,7 +1032,7 @@ def gen_matmul(draw: st.DrawFn, h: torch.Tensor, op: str) -> list[Step]:
 
 
 # The everyday API's ops (issue 23): each area's generators in a file of its own, registered on import.
-for _area in ("math", "linalg", "shape", "reductions", "nn"):
+for _area in ("math", "linalg", "shape", "reductions", "nn", "assign"):
     importlib.import_module(f"fuzz_{_area}")
 
 # Every differentiable op of the registry has a generator. MINIGRAD_FUZZ_OPS=Sin,Cos draws only those (to work on

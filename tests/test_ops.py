@@ -5,17 +5,24 @@ non-contiguous ones (a transposed or strided view of a larger leaf), the test ru
 and on torch, backpropagates the same random cotangent through both, and compares outputs and every
 leaf's gradient. Where torch raises, minigrad must raise the same exception type. Both kernel modes are checked
 (PyTorch-exact and plain), to the same tolerance.
+
+An op with several differentiable outputs (``differentiable_outputs``) gets a random cotangent on each. Where
+its outputs are unique only up to a gauge (the signs of singular vectors and eigenvectors), ``GAUGES`` brings
+minigrad's outputs, and the cotangents minigrad backpropagates, into torch's gauge before comparing (the same loss
+then, so the same gradient).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pytest
 import torch
-from conftest import assert_close
+from conftest import assert_close, numpy_of
 from op_cases import CASES, DOMAINS, Case, resolve, sample
+from op_cases_linalg import GAUGES
 
 import minigrad
 from minigrad.ops.registry import REGISTRY, Promotion
@@ -36,22 +43,46 @@ def make_leaf(fw: Any, x: np.ndarray, layout: str, device: str | None) -> tuple[
     return leaf, leaf.transpose(-1, -2)
 
 
-def run(fw: Any, case: Case, values: list[np.ndarray], layout: str, device: str | None,
-        cotangent_seed: int) -> tuple[Any, list[Any], BaseException | None]:
-    """Run the case on one framework: (outputs, leaves, exception)."""
+Align = Callable[[list[np.ndarray]], list[np.ndarray]]
+
+
+def alignment(case: Case, outs: list[Any], reference: list[Any] | None) -> Align:
+    """The map that brings arrays laid out as ``outs`` into the gauge of torch's outputs ``reference`` (identity for
+    ops whose outputs are unique)."""
+    if reference is None or case.op not in GAUGES:
+        return lambda arrays: arrays
+    return GAUGES[case.op]([numpy_of(o) for o in outs], [numpy_of(o) for o in reference])
+
+
+def run(fw: Any, case: Case, values: list[np.ndarray], layout: str, device: str | None, cotangent_seed: int,
+        reference: list[Any] | None = None) -> tuple[Any, list[Any], BaseException | None, Align]:
+    """Run the case on one framework: (outputs, leaves, exception, the alignment of the outputs with
+    ``reference``'s, by which the cotangents were aligned too)."""
     op = REGISTRY[case.op]
     fn = resolve(op.torch, fw)
     leaves, inputs = zip(*(make_leaf(fw, v, layout, device) for v in values)) if values else ((), ())
     try:
         out = case.call(fn, inputs, fw, device)
     except (RuntimeError, IndexError, ValueError, TypeError) as error:
-        return None, list(leaves), error
+        return None, list(leaves), error, alignment(case, [], None)
     outs = list(out) if isinstance(out, tuple) else [out]
     first = outs[0]
+    align = alignment(case, outs, reference)
     if op.differentiable and first.dtype.is_floating_point:
-        v = np.random.default_rng(cotangent_seed).standard_normal(tuple(first.shape)).astype(values[0].dtype)
-        first.backward(fw.tensor(v, **({"device": device} if device else {})))
-    return outs, list(leaves), None
+        rng = np.random.default_rng(cotangent_seed)
+        graded = outs[:op.differentiable_outputs]
+        kwargs = {"device": device} if device else {}
+        vs = [fw.tensor(v, **kwargs) for v in align([rng.standard_normal(tuple(o.shape)).astype(values[0].dtype)
+                                                      for o in graded])]
+        try:
+            if len(graded) == 1:
+                first.backward(vs[0])
+            else:  # the gradient of sum_i <out_i, v_i> reaching out_i is v_i, exactly
+                terms = [(o * v).sum() for o, v in zip(graded, vs)]
+                sum(terms[1:], terms[0]).backward()
+        except (RuntimeError, IndexError, ValueError, TypeError) as error:  # torch refuses some backward passes
+            return outs, list(leaves), error, align
+    return outs, list(leaves), None, align
 
 
 @pytest.mark.parametrize("layout", ["contiguous", "noncontiguous"])
@@ -62,15 +93,15 @@ def test_op_matches_torch(case: Case, dtype: str, layout: str, device: str, kern
         pytest.skip(f"compared on the CPU only: {case.cpu_only}")
     values = sample(case, dtype)
     seed = case.seed
-    expected, torch_leaves, torch_error = run(torch, case, values, layout, device, seed + 1)
-    actual, leaves, error = run(minigrad, case, values, layout, None, seed + 1)
+    expected, torch_leaves, torch_error, _ = run(torch, case, values, layout, device, seed + 1)
+    actual, leaves, error, align = run(minigrad, case, values, layout, None, seed + 1, expected)
     if torch_error is not None:
         assert type(error) is type(torch_error), f"torch raised {torch_error!r}, minigrad {error!r}"
         return
     assert error is None, f"minigrad raised {error!r} where torch did not"
     assert len(actual) == len(expected)
-    for i, (a, e) in enumerate(zip(actual, expected)):
-        assert_close(a, e, f"output {i}", case.float32_atol)
+    for i, (a, e) in enumerate(zip(align([numpy_of(a) for a in actual]), expected)):
+        assert_close(minigrad.tensor(a), e, f"output {i}", case.float32_atol)
     assert (actual[0].grad_fn is None) == (expected[0].grad_fn is None), "graph recorded differently"
     for i, (leaf, torch_leaf) in enumerate(zip(leaves, torch_leaves)):
         if torch_leaf.grad is None:

@@ -27,6 +27,7 @@ from . import versions
 _BACKWARD_SUFFIX = re.compile(r"Backward\d*$")
 _sequence = itertools.count()
 Grads = tuple[np.ndarray | None, ...]  # a gradient for each input of a node (None: none flows there)
+Edge = tuple["Node", int]  # where a gradient goes: a node and which of its outputs it is the gradient of
 Observer = Callable[["Node", np.ndarray, Grads], None]  # sees (node, its gradient, what it sends to each input)
 Ran = tuple["Node", np.ndarray | None, Grads | None]  # a node that ran, its gradient, what it sent
 
@@ -80,27 +81,43 @@ class Node:
         self,
         op: Any,
         ctx: Context,
-        next_nodes: Sequence[Node | None],
+        edges: Sequence[Edge | None],
         inputs: Sequence[tuple[tuple[int, ...], np.dtype]],
         name: str | None = None,
+        outputs: Sequence[tuple[tuple[int, ...], np.dtype]] = (),
     ) -> None:
         self.op = op
         self._name = name  # PyTorch's name for this node when the op's varies with its inputs (else op.grad_fn)
         self.ctx = ctx
-        self.next_nodes = tuple(next_nodes)
+        self.next_edges = tuple(edges)  # per input: (the node its gradient goes to, which output of it), or None
         self.inputs = tuple(inputs)  # (shape, dtype) of each input, to shape the gradients sent back
+        # (shape, dtype) of each output of an op with several differentiable outputs; () for one output
+        self.outputs = tuple(outputs)
         self.sequence = next(_sequence)
-        self.pre_hooks: list[Callable[[np.ndarray], None]] = []
+        self.pre_hooks: list[tuple[int, Callable[[np.ndarray], None]]] = []  # (output, hook): see ``backward``
 
     def name(self) -> str:
         """PyTorch's name for this node, e.g. ``MulBackward0``."""
         return self._name or self.op.grad_fn
 
-    def apply(self, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
-        """The gradient for each input, given the gradient of the output."""
+    @property
+    def next_nodes(self) -> tuple[Node | None, ...]:
+        """The node each input's gradient goes to (None: a constant)."""
+        return tuple(None if edge is None else edge[0] for edge in self.next_edges)
+
+    def formulas(self) -> tuple[str, ...]:
+        """The derivative of each input, as a reader writes it (the op's)."""
+        return self.op.formulas if self.op is not None else ()
+
+    def apply(self, grad: np.ndarray | list[np.ndarray | None]) -> tuple[np.ndarray | None, ...]:
+        """The gradient for each input, given the gradient of the output (of each output, for several: None for
+        an output no gradient reached, PyTorch's undefined gradient, whose terms the op skips: zeros in their place
+        would differ where those terms are 0 / 0, and where PyTorch gives an input no gradient at all)."""
         if not self.ctx.freed:
             self._check_saved_versions()
-        return tuple(self.op.backward(self.ctx, grad))
+        if not self.outputs:
+            return tuple(self.op.backward(self.ctx, grad))
+        return tuple(self.op.backward(self.ctx, *grad))
 
     def _check_saved_versions(self) -> None:
         """PyTorch's error if a saved array has been overwritten in place since it was saved."""
@@ -130,7 +147,7 @@ class AccumulateGrad(Node):
     way of adding it into ``.grad``, given when the node is built. ``variable`` is the leaf (as PyTorch shows it)."""
 
     def __init__(self, variable: Any, accumulate: Callable[[list[np.ndarray]], None]) -> None:
-        super().__init__(op=None, ctx=Context(), next_nodes=(), inputs=())
+        super().__init__(op=None, ctx=Context(), edges=(), inputs=())
         self.variable = variable
         self.accumulate = accumulate  # takes the gradient in a one-element list: see ``backward``
         self.sequence = math.inf  # runs as soon as it is ready, as in PyTorch
@@ -146,9 +163,10 @@ def _reach(roots: Sequence[Node]) -> dict[Node, int]:
     seen = set(roots)
     while stack:
         node = stack.pop()
-        for nxt in node.next_nodes:
-            if nxt is None:
+        for edge in node.next_edges:
+            if edge is None:
                 continue
+            nxt = edge[0]
             pending[nxt] = pending.get(nxt, 0) + 1
             if nxt not in seen:
                 seen.add(nxt)
@@ -156,18 +174,13 @@ def _reach(roots: Sequence[Node]) -> dict[Node, int]:
     return pending
 
 
-def to_input(grad: np.ndarray, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
-    """A gradient brought back to an input's shape (summing broadcast dims) and dtype."""
-    return K.cast(K.sum_to_shape(grad, shape), dtype)
-
-
-def _compute(roots: Sequence[Node], grads: Sequence[np.ndarray], observe: Observer | None) -> list[Ran]:
+def _compute(roots: Sequence[Edge], grads: Sequence[np.ndarray], observe: Observer | None) -> list[Ran]:
     """Every node's gradient, nodes in the order they run (a node runs once all its inputs have arrived): for each,
     (node, the gradient it got if the end needs it, what it sent on if observed). Nothing is written yet."""
-    pending = _reach(roots)
-    buffers: dict[Node, np.ndarray] = {}
-    for root, grad in zip(roots, grads):
-        buffers[root] = grad if root not in buffers else K.add(buffers[root], grad)
+    pending = _reach([root for root, _ in roots])
+    buffers: dict[Node, Any] = {}
+    for (root, output), grad in zip(roots, grads):
+        _add_into(buffers, root, output, grad)
     arrival = itertools.count()  # among equals (leaves' accumulators), the first ready runs first: a fixed order
     ready = [(-root.sequence, next(arrival), root) for root in buffers if pending[root] == 0]
     heapq.heapify(ready)
@@ -182,20 +195,35 @@ def _compute(roots: Sequence[Node], grads: Sequence[np.ndarray], observe: Observ
             # Keep the gradient only where the end needs it (a leaf, a hook, an observer): memory stays as low.
             keep = isinstance(node, AccumulateGrad) or node.pre_hooks or observe is not None
             ran.append((node, grad if keep else None, grads_in if observe is not None else None))
-        for nxt, (shape, dtype), g in zip(node.next_nodes, node.inputs, grads_in):
-            if nxt is None:
+        for edge, (shape, dtype), g in zip(node.next_edges, node.inputs, grads_in):
+            if edge is None:
                 continue
+            nxt = edge[0]
             if g is not None:
-                g = to_input(g, shape, dtype)
-                buffers[nxt] = g if nxt not in buffers else K.add(buffers[nxt], g)
+                _add_into(buffers, nxt, edge[1], to_input(g, shape, dtype))
             pending[nxt] -= 1
             if pending[nxt] == 0:
                 heapq.heappush(ready, (-nxt.sequence, next(arrival), nxt))
     return ran
 
 
+def _add_into(buffers: dict[Node, Any], node: Node, output: int, grad: np.ndarray) -> None:
+    """Add ``grad`` into what ``node`` has gathered for its output ``output`` (a list, one per output, for a node
+    with several)."""
+    if not node.outputs:
+        buffers[node] = grad if node not in buffers else K.add(buffers[node], grad)
+        return
+    gathered = buffers.setdefault(node, [None] * len(node.outputs))
+    gathered[output] = grad if gathered[output] is None else K.add(gathered[output], grad)
+
+
+def to_input(grad: np.ndarray, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    """A gradient brought back to an input's shape (summing broadcast dims) and dtype."""
+    return K.cast(K.sum_to_shape(grad, shape), dtype)
+
+
 def backward(
-    roots: Sequence[Node],
+    roots: Sequence[Edge],
     grads: Sequence[np.ndarray],
     retain_graph: bool = False,
     observe: Observer | None = None,
@@ -203,14 +231,18 @@ def backward(
     """Run backward from each root node with its output gradient: every node's gradient is computed first (where
     the errors are), then the hooks run, the leaves get their gradients and the saved arrays are freed, in the
     order the nodes ran, so a failed backward changes nothing. A leaf gets its gradient in a one-element list the
-    engine no longer holds otherwise: it may keep the array without a copy (``kernels.take``).
+    engine no longer holds otherwise: it may keep the array without a copy (``kernels.take``). A root is an edge:
+    a node and which of its outputs the gradient is for. A pre-hook ``(output, hook)`` sees that output's gradient.
     ``observe(node, grad, grads_in)`` sees each node as it runs (the teaching tools' view)."""
     ran = _compute(roots, grads, observe)
     for step in range(len(ran)):
         node, grad, grads_in = ran[step]
         ran[step] = (node, None, None)  # from here on ``grad`` is the engine's only hold on the gradient
-        for hook in node.pre_hooks:
-            hook(grad)
+        for output, hook in node.pre_hooks:
+            if not node.outputs:
+                hook(grad)
+            elif grad[output] is not None:
+                hook(grad[output])
         if isinstance(node, AccumulateGrad):
             handed = [grad]
             if observe is None:

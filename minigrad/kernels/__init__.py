@@ -77,8 +77,8 @@ from .elementwise import (
     unary,
     where,
 )
-from .index import add_at, arange, gather, index_add, index_select, positions, put, scatter_add
-from .layout import broadcast_shapes, cast, copy, expand, scalar, write
+from .index import add_at, arange, gather, index_add, index_select, put, scatter_add, select_rows
+from .layout import broadcast_shapes, cast, copy, expand, scalar, strided_buffer, view_positions, write
 from .linalg import (
     cholesky,
     cross,
@@ -87,22 +87,28 @@ from .linalg import (
     diag_embed,
     diagonal,
     eigh,
+    eigh_failure,
     einsum,
     einsum_diagonal_write,
     failing_minor,
+    has_nan,
     inv,
     matmul,
     p_norm,
     p_norm_grad,
+    qr,
     singular_pivot,
+    slogdet,
     solve,
+    solve_through_zero_pivots,
+    solve_upper_right,
     svd,
     trace,
     tril,
     triu,
 )
 from .loss import bce, bce_grad, bce_target_grad, in_unit_interval, log_sigmoid
-from .memory import take
+from .memory import take, zeros
 from .mode import are_exact_kernels_enabled, use_exact_kernels
 from .optim import adadelta, adagrad, adam, adamax, asgd, nadam, radam, rmsprop, rprop, sgd
 from .random import (
@@ -166,6 +172,7 @@ __all__ = [
     "div",
     "dropout_noise",
     "eigh",
+    "eigh_failure",
     "einsum",
     "einsum_diagonal_write",
     "eq",
@@ -185,6 +192,7 @@ __all__ = [
     "gather",
     "ge",
     "gt",
+    "has_nan",
     "hypot",
     "in_unit_interval",
     "index_add",
@@ -221,10 +229,10 @@ __all__ = [
     "one_hot",
     "p_norm",
     "p_norm_grad",
-    "positions",
     "pow",
     "prod",
     "put",
+    "qr",
     "radam",
     "random64",
     "random_from_to",
@@ -241,6 +249,7 @@ __all__ = [
     "running_extreme",
     "scalar",
     "scatter_add",
+    "select_rows",
     "sgd",
     "sigmoid",
     "sigmoid_grad",
@@ -248,13 +257,17 @@ __all__ = [
     "sin",
     "singular_pivot",
     "sinh",
+    "slogdet",
     "softmax",
     "softmax_backward",
     "softplus",
     "softplus_grad",
     "solve",
+    "solve_through_zero_pivots",
+    "solve_upper_right",
     "sort",
     "sqrt",
+    "strided_buffer",
     "sub",
     "sum",
     "sum_to_shape",
@@ -272,6 +285,15 @@ __all__ = [
     "uniform_float64",
     "use_exact_kernels",
     "variance",
+    "view_positions",
     "where",
     "write",
+    "zeros",
 ]
+
+# ----- counting (bincount, histc), unique values, and index_copy / index_fill / scatter_reduce ----------------------
+from .counting import bincount, histc
+from .index import SCATTER_REDUCTIONS, index_copy, index_fill, scatter_reduce
+from .sort import unique_rows
+
+__all__ += ["SCATTER_REDUCTIONS", "bincount", "histc", "index_copy", "index_fill", "scatter_reduce", "unique_rows"]

@@ -3,8 +3,11 @@
 Every other kernel loops over flat, C-contiguous buffers. Views that are not contiguous (a transpose, a
 slice with a step, a broadcast with zero strides) are first copied into a fresh buffer by
 ``_copy_strided``, which walks two views of one shape with an odometer over their strides; the same
-kernel writes values into a view in place (``write``).
+kernel writes values into a view in place (``write``). ``view_positions`` says where each element of a view
+sits in the array it views (what autograd needs when a view is written in place).
 """
+
+import math
 
 import numpy as np
 from numba import njit
@@ -81,6 +84,43 @@ def strided_buffer(x: np.ndarray, writeable: bool = False) -> tuple[np.ndarray, 
     extent = 1 + sum((n - 1) * step for n, step in zip(x.shape or (1,), steps))
     buf = np.lib.stride_tricks.as_strided(x, shape=(extent,), strides=(x.itemsize,), writeable=writeable)
     return buf, strides
+
+
+@njit(cache=True)
+def _view_positions_loop(shape, strides, offset, order, base_strides, base_steps, out):
+    ndim = shape.shape[0]
+    idx = np.zeros(ndim, np.int64)
+    for i in range(out.size):
+        memory = offset  # the element's distance from the base's first element, in elements
+        for d in range(ndim):
+            memory += idx[d] * strides[d]
+        position = 0
+        for d in order:  # the base's dims by decreasing stride: its index in each, by division
+            position += (memory // base_strides[d]) * base_steps[d]
+            memory %= base_strides[d]
+        out[i] = position
+        d = ndim - 1
+        while d >= 0:
+            idx[d] += 1
+            if idx[d] < shape[d]:
+                break
+            idx[d] = 0
+            d -= 1
+
+
+def view_positions(base: np.ndarray, view: np.ndarray) -> np.ndarray:
+    """For each element of ``view`` (an array looking at part of ``base``'s memory), its flat C-order position in
+    ``base``: where a write into the view lands in the base. An int64 array shaped like ``view``."""
+    itemsize = base.itemsize
+    offset = (view.__array_interface__["data"][0] - base.__array_interface__["data"][0]) // itemsize
+    dims = [d for d in range(base.ndim) if base.shape[d] > 1]
+    order = np.array(sorted(dims, key=lambda d: -base.strides[d]), np.int64)
+    base_steps = np.array([math.prod(base.shape[d + 1:]) for d in range(base.ndim)] or [1], np.int64)
+    base_strides = np.array([s // itemsize or 1 for s in base.strides] or [1], np.int64)
+    out = np.empty(view.shape, np.int64)
+    _view_positions_loop(np.array(view.shape, np.int64), np.array([s // itemsize for s in view.strides], np.int64),
+                         offset, order, base_strides, base_steps, out.reshape(-1))
+    return out
 
 
 def readonly(x: np.ndarray, shape: int | tuple[int, ...] | None = None) -> np.ndarray:

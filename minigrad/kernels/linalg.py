@@ -4,7 +4,11 @@ Exact mode keeps that loop where PyTorch's MKL sums in order too (``exact.produc
 to BLAS (numpy), which agrees with MKL to rounding and is faster.
 """
 
+import ctypes
+import functools
 import math
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numba import njit
@@ -73,8 +77,11 @@ def trace(x: np.ndarray) -> np.ndarray:
 
 
 def diagonal(x: np.ndarray, offset: int, dim1: int, dim2: int) -> np.ndarray:
-    """The read-only view of x's elements (i, i + offset) over dims (dim1, dim2), that diagonal as the last dim."""
-    return np.diagonal(x, offset, dim1, dim2)
+    """The view of x's elements (i, i + offset) over dims (dim1, dim2), that diagonal as the last dim (writeable
+    where x is, as PyTorch's: x.diagonal().fill_(1) writes x)."""
+    view = np.diagonal(x, offset, dim1, dim2)
+    view.flags.writeable = x.flags.writeable  # numpy makes its diagonal read-only
+    return view
 
 
 def diag_embed(values: np.ndarray, shape: tuple[int, ...], offset: int, dim1: int, dim2: int) -> np.ndarray:
@@ -278,12 +285,176 @@ def det_grad(a: np.ndarray) -> np.ndarray:
     return (u * (others * signs[..., None])[..., None, :]) @ vt
 
 
-def svd(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(U, S, V^T) with A = U diag(S) V^T for each matrix, S decreasing, U and V^T reduced (LAPACK's gesdd)."""
-    return np.linalg.svd(a, full_matrices=False)
+def svd(a: np.ndarray, full_matrices: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(U, S, V^T) with A = U diag(S) V^T for each matrix, S decreasing (LAPACK's gesdd): U (m, k) and V^T (k, n)
+    with k = min(m, n), or (m, m) and (n, n) with ``full_matrices``. None if gesdd refuses a matrix (one holding NaN).
+    Each singular vector is unique up to its sign only, which LAPACK's implementation picks (MKL's and OpenBLAS's
+    often differ)."""
+    try:
+        return np.linalg.svd(a, full_matrices=full_matrices)
+    except np.linalg.LinAlgError:
+        return None
 
 
-def eigh(a: np.ndarray, uplo: str) -> tuple[np.ndarray, np.ndarray]:
+def eigh(a: np.ndarray, uplo: str, vectors: bool = True) -> tuple[np.ndarray, np.ndarray | None] | None:
     """(w, V) with A = V diag(w) V^T for each symmetric A read from its ``uplo`` ('L' or 'U') triangle, w
-    increasing (LAPACK's syevd)."""
-    return np.linalg.eigh(a, UPLO=uplo)
+    increasing (LAPACK's syevd; V None without ``vectors``, which syevd then computes otherwise); None if syevd
+    fails on a matrix (see ``eigh_failure``). Each eigenvector is unique up to its sign only (for distinct
+    eigenvalues), which LAPACK's implementation picks."""
+    try:
+        return np.linalg.eigh(a, UPLO=uplo) if vectors else (np.linalg.eigvalsh(a, UPLO=uplo), None)
+    except np.linalg.LinAlgError:
+        return None
+
+
+def has_nan(a: np.ndarray) -> tuple[int | None, bool]:
+    """For a batch of matrices: (batch element, or None for one matrix; True) of the first that holds a NaN, or
+    (None, False) if none does."""
+    return _first_failure(a, lambda m: bool(np.isnan(m).any()))
+
+
+def eigh_failure(a: np.ndarray, uplo: str, vectors: bool = True) -> tuple[int | None, int]:
+    """For a batch of symmetric matrices that ``eigh`` could not decompose: (batch element, LAPACK's info) of the
+    first that syevd fails on (info: how many off-diagonal elements of the tridiagonal form did not converge, which
+    depends on whether syevd computes the eigenvectors)."""
+    return _first_failure(a, lambda m: _syevd_info(m, uplo, vectors) if eigh(m, uplo, vectors) is None else 0)
+
+
+def _syevd_info(m: np.ndarray, uplo: str, vectors: bool) -> int:
+    """LAPACK's info from syevd on m, as PyTorch's MKL reports it. numpy calls syevd but says only that it failed;
+    PyTorch's error shows info. So the same routine is called here directly, from numpy's bundled OpenBLAS
+    (reference LAPACK). With the eigenvectors, its info is MKL's (1200 of 1200 matrices with NaN or inf, n < 40);
+    without them (sterf), MKL counts one fewer element (measured for n <= 32; beyond, the two differ otherwise).
+    Where that library cannot be found: n - 1 (n - 2 without the eigenvectors), what they report when NaN fills
+    the tridiagonal form (the usual way syevd fails)."""
+    routine = _lapack_routine(("d" if m.dtype == np.float64 else "s") + "syevd")
+    n = m.shape[-1]
+    if routine is None:
+        return max(n - 1 if vectors else n - 2, 1)
+    integer = ctypes.c_int64 if routine.ilp64 else ctypes.c_int32
+    a = np.array(m, order="F")
+    w = np.empty(n, a.dtype)
+    lwork, liwork = 1 + 6 * n + 2 * n * n, 3 + 5 * n  # the sizes syevd asks for, with eigenvectors
+    work, iwork = np.empty(lwork, a.dtype), np.empty(liwork, np.int64 if routine.ilp64 else np.int32)
+    info = integer(0)
+
+    def ref(value: int) -> Any:
+        return ctypes.byref(integer(value))
+
+    def data(array: np.ndarray) -> Any:
+        return array.ctypes.data_as(ctypes.c_void_p)
+
+    routine(b"V" if vectors else b"N", uplo.encode(), ref(n), data(a), ref(max(n, 1)), data(w), data(work),
+            ref(lwork), data(iwork), ref(liwork), ctypes.byref(info), ctypes.c_size_t(1), ctypes.c_size_t(1))
+    return info.value if vectors or info.value <= 0 else max(info.value - 1, 1)
+
+
+@functools.cache
+def _lapack_routine(name: str) -> Any:
+    """The Fortran LAPACK routine ``name`` (``dsyevd``) of numpy's bundled OpenBLAS, with ``ilp64`` telling whether
+    it takes 64-bit integers; None where numpy has no bundled OpenBLAS."""
+    for library in sorted((Path(np.__file__).parent.parent / "numpy.libs").glob("libscipy_openblas*")):
+        lib = ctypes.CDLL(str(library))
+        for symbol, ilp64 in ((f"scipy_{name}_64_", True), (f"scipy_{name}_", False)):
+            routine = getattr(lib, symbol, None)
+            if routine is not None:
+                routine.restype = None
+                routine.ilp64 = ilp64
+                return routine
+    return None
+
+
+def slogdet(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(sign, log|det A|) for each square matrix, from LU's pivots (LAPACK's getrf): the product of the pivots'
+    signs and of the row swaps', and the sum of the pivots' log |.|. A zero pivot gives sign 0 and -inf; a NaN pivot
+    sign 0 (PyTorch's sgn(NaN)) and NaN. A NaN anywhere reaches a pivot, in MKL's getrf as PyTorch calls it (OpenBLAS's
+    stops at it and reports a zero pivot)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sign, logabsdet = np.linalg.slogdet(a)
+    logabsdet = np.where(np.isnan(a).any(axis=(-2, -1)), np.nan, logabsdet)
+    sign = np.where(np.isnan(logabsdet), 0, sign)
+    return np.asarray(sign, a.dtype), np.asarray(logabsdet, a.dtype)
+
+
+def qr(a: np.ndarray, mode: str) -> tuple[np.ndarray, np.ndarray]:
+    """(Q, R) with A = Q R for each matrix (m, n), Q orthonormal and R upper-triangular, by Householder reflections
+    (LAPACK's geqrf and orgqr; R's diagonal carries their signs). mode 'reduced': Q (m, k), R (k, n), k = min(m, n);
+    'complete': Q (m, m), R (m, n); 'r': R (k, n) alone, Q empty (0,)."""
+    with np.errstate(invalid="ignore"):
+        if mode == "r":
+            return np.zeros(0, a.dtype), np.asarray(np.linalg.qr(a, mode="r"), a.dtype)
+        q, r = np.linalg.qr(a, mode=mode)
+    return np.asarray(q, a.dtype), np.asarray(r, a.dtype)
+
+
+@njit(cache=True, error_model="numpy")
+def _upper_solve_loop(r, b, x):
+    """x[p] = r[p]^-1 b[p] for upper-triangular r (P, n, n) and b, x (P, n, k): back substitution, row n-1 first (a
+    zero on r's diagonal gives inf or NaN, as LAPACK's trsm)."""
+    n = r.shape[1]
+    for p in range(r.shape[0]):
+        for c in range(b.shape[2]):
+            for i in range(n - 1, -1, -1):
+                s = b[p, i, c]
+                for j in range(i + 1, n):
+                    s -= r[p, i, j] * x[p, j, c]
+                x[p, i, c] = s / r[p, i, i]
+
+
+def solve_upper_right(b: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """X with X R^T = B, i.e. B R^-T, for each upper-triangular R (n, n) and B (m, n), batches broadcast (PyTorch's
+    solve_triangular(R^T, B, upper=False, left=False))."""
+    batch = broadcast_shapes(r.shape[:-2], b.shape[:-2])
+    count = math.prod(batch)
+    rr = np.ascontiguousarray(np.broadcast_to(r, (*batch, *r.shape[-2:]))).reshape(count, *r.shape[-2:])
+    bt = np.ascontiguousarray(np.broadcast_to(np.swapaxes(b, -1, -2), (*batch, b.shape[-1], b.shape[-2])))
+    bt = bt.reshape(count, b.shape[-1], b.shape[-2])
+    x = np.empty_like(bt)
+    _upper_solve_loop(rr, bt, x)
+    return np.swapaxes(x.reshape(*batch, b.shape[-1], b.shape[-2]), -1, -2)
+
+
+@njit(cache=True, error_model="numpy")
+def _lu_solve_loop(a, b, x):
+    """x[p] = a[p]^-1 b[p] for square a (P, n, n) and b, x (P, n, k), by Gaussian elimination with partial pivoting
+    (LAPACK's getrf, unblocked, then getrs) that does not stop at a zero pivot: it is skipped, and the substitution
+    divides by it (inf or NaN, as PyTorch's lu_solve gives)."""
+    n = a.shape[1]
+    for p in range(a.shape[0]):
+        u = a[p].copy()
+        y = b[p].copy()
+        for k in range(n):
+            q = k
+            for i in range(k + 1, n):
+                if abs(u[i, k]) > abs(u[q, k]):
+                    q = i
+            for j in range(n):
+                u[k, j], u[q, j] = u[q, j], u[k, j]
+            for j in range(y.shape[1]):
+                y[k, j], y[q, j] = y[q, j], y[k, j]
+            if u[k, k] == 0:
+                continue
+            for i in range(k + 1, n):
+                f = u[i, k] / u[k, k]
+                for j in range(k + 1, n):
+                    u[i, j] -= f * u[k, j]
+                for j in range(y.shape[1]):
+                    y[i, j] -= f * y[k, j]
+        for c in range(y.shape[1]):
+            for i in range(n - 1, -1, -1):
+                s = y[i, c]
+                for j in range(i + 1, n):
+                    s -= u[i, j] * x[p, j, c]
+                x[p, i, c] = s / u[i, i]
+
+
+def solve_through_zero_pivots(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """X with A X = B for each square A (n, n) and B (n, k) of the same batch: ``solve``, but where an A is singular,
+    the inf and NaN that LU with partial pivoting makes of its zero pivot, where PyTorch's lu_solve gives them too."""
+    x = solve(a, b)
+    if x is not None:
+        return x
+    aa = np.ascontiguousarray(a).reshape(math.prod(a.shape[:-2]), *a.shape[-2:])
+    x = np.empty(aa.shape[:2] + b.shape[-1:], np.result_type(a, b))
+    _lu_solve_loop(aa, np.ascontiguousarray(np.broadcast_to(b, a.shape[:-2] + b.shape[-2:])).reshape(x.shape), x)
+    return x.reshape(a.shape[:-2] + b.shape[-2:])

@@ -1,4 +1,4 @@
-"""Where kernel results come from (``empty``), and when an array may be kept without a copy (``take``)."""
+"""Where kernel results come from (``empty``, ``zeros``), and when an array may be kept without a copy (``take``)."""
 
 import sys
 
@@ -11,6 +11,11 @@ from .fast import cache
 def empty(shape: tuple[int, ...], dtype: np.dtype | type) -> np.ndarray:
     """A new C-contiguous array of ``shape`` and ``dtype``, its contents arbitrary (as ``np.empty``)."""
     return cache.empty(shape, dtype) if mode.exact else np.empty(shape, dtype)
+
+
+def zeros(shape: tuple[int, ...], dtype: np.dtype | type) -> np.ndarray:
+    """A new array of ``shape`` and ``dtype`` filled with zeros."""
+    return np.zeros(shape, dtype)
 
 
 def take(handed: list[np.ndarray]) -> np.ndarray | None:

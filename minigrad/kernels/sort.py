@@ -114,3 +114,84 @@ def most_frequent(x: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
     out_indices = np.empty(rows.shape[0], np.int64)
     _mode_rows(rows, order_rows, out_values, out_indices)
     return out_values.reshape(kept_shape), out_indices.reshape(kept_shape)
+
+
+# ----- unique: runs of equal values, in sorted or in given order -------------------------------------------------
+@njit(cache=True, inline="always")
+def _row_before(rows, a, b):
+    """Row a goes strictly before row b: at the first position where one is less than the other (PyTorch's
+    ``unique(dim=...)`` comparator, for which a NaN decides nothing)."""
+    for k in range(rows.shape[1]):
+        if rows[a, k] < rows[b, k]:
+            return True
+        if rows[a, k] > rows[b, k]:
+            return False
+    return False
+
+
+@njit(cache=True)
+def _merge_sort_lexicographic(rows, order):
+    """order = the rows' positions in lexicographic order, equal rows keeping their order (the merge sort of
+    ``_merge_sort_rows``, comparing whole rows)."""
+    n = rows.shape[0]
+    src = np.arange(n)
+    dst = np.empty(n, np.int64)
+    width = 1
+    while width < n:
+        for lo in range(0, n, 2 * width):
+            mid = min(lo + width, n)
+            hi = min(lo + 2 * width, n)
+            a, b = lo, mid
+            for k in range(lo, hi):
+                if a < mid and (b >= hi or not _row_before(rows, src[b], src[a])):
+                    dst[k] = src[a]
+                    a += 1
+                else:
+                    dst[k] = src[b]
+                    b += 1
+        src, dst = dst, src
+        width *= 2
+    order[:] = src
+
+
+@njit(cache=True)
+def _runs(rows, order, firsts, inverse, counts):
+    """Walk the rows in ``order``; a new run starts where a row differs from the one before (some element !=, so a
+    NaN never equals anything and -0.0 equals 0.0). firsts[r] = the first row of run r, inverse[i] = the run of row
+    i, counts[r] = its length. Returns the number of runs."""
+    runs = 0
+    for k in range(order.size):
+        i = order[k]
+        same = k > 0
+        for m in range(rows.shape[1] if same else 0):
+            if rows[i, m] != rows[order[k - 1], m]:
+                same = False
+                break
+        if same:
+            counts[runs - 1] += 1
+        else:
+            firsts[runs] = i
+            counts[runs] = 1
+            runs += 1
+        inverse[i] = runs - 1
+    return runs
+
+
+def unique_rows(rows: np.ndarray, order: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(firsts, inverse, counts) for the rows of a C-contiguous 2-D array, all int64: the first row of each run of
+    equal rows, the run of each row, and each run's length. ``order``: "values" sorts single values (a stable sort,
+    NaN last), "rows" sorts the rows lexicographically (stably), "given" keeps the rows' order (consecutive runs
+    only)."""
+    if rows.dtype == np.bool_:
+        rows = rows.view(np.uint8)
+    n = rows.shape[0]
+    sorted_order = np.empty(n, np.int64)
+    if order == "values":
+        _merge_sort_rows(rows.reshape(1, n), False, sorted_order.reshape(1, n))
+    elif order == "rows":
+        _merge_sort_lexicographic(rows, sorted_order)
+    else:
+        sorted_order[:] = np.arange(n)
+    firsts, inverse, counts = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.int64)
+    runs = _runs(rows, sorted_order, firsts, inverse, counts)
+    return firsts[:runs], inverse, counts[:runs]

@@ -10,8 +10,9 @@ import warnings
 from .. import errors, factories
 from ..autograd.grad_mode import no_grad
 from ..functions import cat, where
+from ..ops import linalg as linalg_ops
 from ..random import Generator
-from ..tensor import Tensor
+from ..tensor import Tensor, apply
 
 _UNIT_GAIN = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
               "sigmoid")
@@ -191,8 +192,31 @@ def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
         return tensor.copy_(channels.view(out_channels, in_channels, *[1] * len(kernel)) * center)
 
 
+def orthogonal_(tensor: Tensor, gain: float = 1, generator: Generator | None = None) -> Tensor:
+    """Fill with a (semi-)orthogonal matrix (Saxe et al., 2013), the dims after the first flattened: Q of the QR
+    factorization of a standard normal draw (rows x the rest, transposed when wider than tall), each column's sign
+    made that of R's diagonal (so Q is uniformly distributed), times ``gain``. The draw is PyTorch's, bit for bit;
+    Q is LAPACK's, to rounding (numpy factors float32 in float64, PyTorch in float32)."""
+    if tensor.dim() < 2:
+        raise errors.init_dims("2 or more")
+    if tensor.numel() == 0:
+        return tensor
+    rows = tensor.shape[0]
+    cols = tensor.numel() // rows
+    with no_grad():
+        flattened = factories.empty((rows, cols), dtype=tensor.dtype).normal_(0, 1, generator=generator)
+        if rows < cols:
+            flattened = flattened.t()
+        q, r = apply(linalg_ops.Qr, flattened)
+        q = q * r.diagonal().sign()
+        if rows < cols:
+            q = q.t()
+        tensor.copy_(q.reshape(tensor.shape))
+        return tensor.mul_(gain)
+
+
 __all__ = ["calculate_gain", "constant_", "dirac_", "eye_", "kaiming_normal_", "kaiming_uniform_", "normal_",
-           "ones_", "trunc_normal_", "uniform_", "xavier_normal_", "xavier_uniform_", "zeros_"]
+           "ones_", "orthogonal_", "trunc_normal_", "uniform_", "xavier_normal_", "xavier_uniform_", "zeros_"]
 
 
 def __dir__() -> list[str]:

@@ -2,7 +2,7 @@
 
 import math
 import string
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -668,13 +668,14 @@ class VectorNorm(Op):
 
 # ----- torch.linalg: inverses, determinants, solves and decompositions (PyTorch's gradient formulas) -------------
 def _check_matrices(function: str, a: np.ndarray, square: bool = True) -> None:
-    """PyTorch's errors for a torch.linalg function given something other than (batches of) float matrices."""
-    if a.dtype.kind != "f":
-        raise errors.linalg_not_floating(function, a.dtype)
+    """PyTorch's errors for a torch.linalg function given something other than (batches of) float matrices: the
+    rank, then the shape, then the dtype (``solve`` checks the dtype first)."""
     if a.ndim < 2:
         raise errors.linalg_ndim(function)
     if square and a.shape[-1] != a.shape[-2]:
         raise errors.linalg_not_square(function, a.shape[-2], a.shape[-1])
+    if a.dtype.kind != "f":
+        raise errors.linalg_not_floating(function, a.dtype)
 
 
 def _mT(a: np.ndarray) -> np.ndarray:  # noqa: N802  (PyTorch's name: the transpose of each matrix)
@@ -735,6 +736,8 @@ class Solve(Op):
 
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        if a.dtype.kind != "f":
+            raise errors.linalg_not_floating("linalg.solve", a.dtype)
         _check_matrices("linalg.solve", a)
         if b.dtype != a.dtype:
             raise errors.solve_dtypes(a.dtype, b.dtype)
@@ -800,7 +803,7 @@ class Svdvals(Op):
     @staticmethod
     def forward(ctx: Context, a: np.ndarray) -> np.ndarray:
         _check_matrices("linalg.svd", a, square=False)
-        u, s, vt = K.svd(a)
+        u, s, vt = _svd(a, full_matrices=False)
         ctx.save(u=u, vt=vt)
         return s
 
@@ -820,12 +823,7 @@ class Eigvalsh(Op):
 
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, UPLO: str = "L") -> np.ndarray:  # noqa: N803  (PyTorch's name)
-        if UPLO not in ("L", "U"):
-            raise errors.eigh_uplo(UPLO)
-        if a.dtype.kind != "f" and a.ndim >= 2 and a.shape[-1] == a.shape[-2]:  # eigh checks the dtype in its kernel
-            raise errors.not_implemented("linalg_eigh_cpu", a.dtype)
-        _check_matrices("linalg.eigh", a)
-        w, v = K.eigh(a, UPLO)
+        w, v = _eigh(a, UPLO, vectors=ctx.needs(0))  # PyTorch's computes the eigenvectors only for a gradient
         ctx.save(v=v)
         return w
 
@@ -833,3 +831,248 @@ class Eigvalsh(Op):
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
         v = ctx.saved["v"]
         return (K.matmul(K.mul(v, grad[..., None, :]), _mT(v)),)
+
+
+# ----- torch.linalg's decompositions into several outputs, each carrying a gradient (PyTorch's formulas) ----------
+# The backward of each takes one gradient per output, None for an output no gradient reached (PyTorch's "undefined"):
+# its terms are skipped, as PyTorch skips them, which matters where they would be 0 / 0 (repeated singular values or
+# eigenvalues, with a loss on the values alone).
+class SlogdetResult(NamedTuple):
+    """What ``slogdet`` returns: det A = sign * exp(logabsdet)."""
+
+    sign: Any
+    logabsdet: Any
+
+
+class QRResult(NamedTuple):
+    """What ``qr`` returns: A = Q R."""
+
+    Q: Any
+    R: Any
+
+
+class EighResult(NamedTuple):
+    """What ``eigh`` returns: A = eigenvectors diag(eigenvalues) eigenvectors^T."""
+
+    eigenvalues: Any
+    eigenvectors: Any
+
+
+class SVDResult(NamedTuple):
+    """What ``linalg.svd`` returns: A = U diag(S) Vh."""
+
+    U: Any
+    S: Any
+    Vh: Any
+
+
+class LegacySVDResult(NamedTuple):
+    """What ``torch.svd`` (the older function) returns: A = U diag(S) V^T."""
+
+    U: Any
+    S: Any
+    V: Any
+
+
+def check_square_matrices(function: str, a: np.ndarray) -> None:
+    """PyTorch's errors for a function of square float matrices (``logdet`` checks in Tensor's method)."""
+    _check_matrices(function, a)
+
+
+def _with_diagonal(m: np.ndarray, diagonal: np.ndarray) -> np.ndarray:
+    """A copy of the matrices m with ``diagonal`` (..., n) on their diagonals."""
+    out = np.array(m)
+    np.einsum("...ii->...i", out)[...] = diagonal
+    return out
+
+
+@register
+class Slogdet(Op):
+    """(sign, log|det A|) for each square matrix A, so that det A = sign * exp(log|det A|) without overflow: from
+    A's LU factorization (sign 0 and log|det A| = -inf where A is singular)."""
+
+    torch = "torch.linalg.slogdet"
+    grad_fn = "LinalgSlogdetBackward0"
+    formulas = ("dA = grad_logabsdet * A^-T (sign is constant where it is differentiable: its gradient is 0)",)
+    differentiable_outputs = 2
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        _check_matrices("linalg.slogdet", a)
+        ctx.save(a=a)
+        return K.slogdet(a)
+
+    @staticmethod
+    def backward(ctx: Context, grad_sign: np.ndarray | None,
+                 grad_logabsdet: np.ndarray | None) -> tuple[np.ndarray | None]:
+        if grad_logabsdet is None:  # sign's gradient is 0: PyTorch gives none at all
+            return (None,)
+        a = ctx.saved["a"]
+        scaled_eye = K.mul(grad_logabsdet[..., None, None], np.eye(a.shape[-1], dtype=a.dtype))
+        # A^-T g by LU, as PyTorch's lu_solve; a singular A (not differentiable) gives its inf and NaN
+        return (K.solve_through_zero_pivots(_mT(a), scaled_eye),)
+
+
+_QR_MODES = ("reduced", "complete", "r")
+
+
+@register
+class Qr(Op):
+    """A = Q R for each matrix A (m, n): Q with orthonormal columns, R upper-triangular, by Householder reflections
+    (whose signs LAPACK fixes, so Q and R are unique). mode 'reduced': Q (m, k) and R (k, n) with k = min(m, n);
+    'complete': Q (m, m) and R (m, n); 'r': R alone (Q empty, and no gradient)."""
+
+    torch = "torch.linalg.qr"
+    grad_fn = "LinalgQrBackward0"
+    formulas = ("m >= n: dA = (gQ + Q sym(triu(N))) R^-T, N = gR R^T - Q^T gQ, sym(X) = X + X^T - diag(X); "
+                "m < n: dA = [Q tril(N^T - N) R1^-T, 0] + Q gR, R1 = R's first m columns",)
+    differentiable_outputs = 2
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, mode: str = "reduced") -> tuple[np.ndarray, np.ndarray]:
+        _check_matrices("linalg.qr", a, square=False)
+        if mode not in _QR_MODES:
+            raise errors.qr_mode(mode)
+        q, r = K.qr(a, mode)
+        ctx.save(q=q, r=r)
+        ctx.mode = mode
+        return q, r
+
+    @staticmethod
+    def backward(ctx: Context, grad_q: np.ndarray | None, grad_r: np.ndarray | None) -> tuple[np.ndarray]:
+        if ctx.mode == "r":
+            raise errors.qr_backward_without_q()
+        q, r = ctx.saved["q"], ctx.saved["r"]
+        m, n = q.shape[-2], r.shape[-1]
+        if ctx.mode == "complete" and m > n:
+            raise errors.qr_backward_complete_tall()
+        terms = [] if grad_r is None else [K.matmul(grad_r, _mT(r))]  # N = gR R^T - Q^T gQ
+        terms += [] if grad_q is None else [K.neg(K.matmul(_mT(q), grad_q))]
+        big_n = terms[0] if len(terms) == 1 else K.add(*terms)
+        if m >= n:
+            grad_a = K.matmul(q, K.add(K.triu(big_n, 0), _mT(K.triu(big_n, 1))))
+            return (K.solve_upper_right(grad_a if grad_q is None else K.add(grad_a, grad_q), r),)
+        grad_a = np.zeros((*q.shape[:-2], m, n), q.dtype)
+        grad_a[..., :m] = K.solve_upper_right(K.matmul(q, K.tril(K.sub(_mT(big_n), big_n), 0)), r[..., :m])
+        return (grad_a if grad_r is None else K.add(grad_a, K.matmul(q, grad_r)),)
+
+
+def _eigh(a: np.ndarray, uplo: str, vectors: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+    """(w, V) of each symmetric matrix read from its ``uplo`` triangle (V None without ``vectors``), after PyTorch's
+    checks and errors (the shape, then the triangle, then the dtype, which its kernel checks: empty integer matrices
+    pass)."""
+    if a.ndim < 2:
+        raise errors.linalg_ndim("linalg.eigh")
+    if a.shape[-1] != a.shape[-2]:
+        raise errors.linalg_not_square("linalg.eigh", a.shape[-2], a.shape[-1])
+    if uplo not in ("L", "U", "l", "u"):
+        raise errors.eigh_uplo(uplo)
+    if a.dtype.kind != "f":
+        if a.size:
+            raise errors.not_implemented("linalg_eigh_cpu", a.dtype)
+        return np.zeros(a.shape[:-1], a.dtype), np.zeros(a.shape, a.dtype)
+    out = K.eigh(a, uplo.upper(), vectors)
+    if out is None:
+        raise errors.eigh_failed(*K.eigh_failure(a, uplo.upper(), vectors))
+    return out
+
+
+@register
+class Eigh(Op):
+    """A = V diag(w) V^T for each symmetric matrix A (read from its UPLO triangle): the eigenvalues w increasing,
+    the eigenvectors V orthonormal (each unique up to its sign where the eigenvalues are distinct)."""
+
+    torch = "torch.linalg.eigh"
+    grad_fn = "LinalgEighBackward0"
+    formulas = ("dA = V (diag(gw) + skew(V^T gV) / E) V^T, skew(X) = (X - X^T) / 2, E_ij = w_j - w_i (i != j)",)
+    differentiable_outputs = 2
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, UPLO: str = "L") -> tuple[np.ndarray, np.ndarray]:  # noqa: N803
+        w, v = _eigh(a, UPLO)
+        ctx.save(w=w, v=v)
+        return w, v
+
+    @staticmethod
+    def backward(ctx: Context, grad_w: np.ndarray | None, grad_v: np.ndarray | None) -> tuple[np.ndarray]:
+        w, v = ctx.saved["w"], ctx.saved["v"]
+        if grad_v is None:  # the eigenvalues alone: V diag(gw) V^T
+            return (K.matmul(K.mul(v, grad_w[..., None, :]), _mT(v)),)
+        vt_gv = K.matmul(_mT(v), grad_v)
+        skew = K.mul(K.sub(vt_gv, _mT(vt_gv)), K.scalar(0.5, w.dtype))
+        gaps = _with_diagonal(K.sub(w[..., None, :], w[..., :, None]), np.ones_like(w))  # E, 1 on the diagonal
+        inner = K.div(skew, gaps)  # its diagonal is 0: skew's
+        inner = inner if grad_w is None else _with_diagonal(inner, grad_w)
+        return (K.matmul(v, K.matmul(inner, _mT(v))),)
+
+
+def _svd(a: np.ndarray, full_matrices: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(U, S, V^T) of each matrix (checked), or PyTorch's LinAlgError for one holding NaN, which gesdd refuses."""
+    out = K.svd(a, full_matrices)
+    if out is None:
+        batch, _ = K.has_nan(a)
+        raise errors.svd_non_finite(batch)
+    return out
+
+
+@register
+class Svd(Op):
+    """A = U diag(S) Vh for each matrix A (m, n): S (k,) decreasing, k = min(m, n); U (m, k) and Vh (k, n) with
+    orthonormal columns and rows (each pair unique up to a common sign where the singular values are distinct), or
+    square U (m, m) and Vh (n, n) with full_matrices (their last columns and rows not unique at all)."""
+
+    torch = "torch.linalg.svd"
+    grad_fn = "LinalgSvdBackward0"
+    formulas = ("dA = U [(skew(U^T gU) S + S skew(Vh gVh^T)) / E + diag(gS)] Vh + (I - U U^T) gU S^-1 Vh (m > n) "
+                "or + U S^-1 gVh (I - Vh^T Vh) (m < n), skew(X) = X - X^T, E_jk = S_k^2 - S_j^2 (j != k); "
+                "with full_matrices, only U's first k columns and Vh's first k rows count",)
+    differentiable_outputs = 3
+
+    @staticmethod
+    def torch_arguments(inputs: list[Any], params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+        return inputs, {k: v for k, v in params.items() if k != "driver" or v is not None}
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, full_matrices: bool = True,
+                driver: str | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        _check_matrices("linalg.svd", a, square=False)
+        if driver is not None:
+            raise errors.svd_driver()
+        u, s, vh = _svd(a, full_matrices)
+        ctx.save(u=u, s=s, vh=vh)
+        ctx.full_matrices = full_matrices
+        return u, s, vh
+
+    @staticmethod
+    def backward(ctx: Context, grad_u: np.ndarray | None, grad_s: np.ndarray | None,
+                 grad_vh: np.ndarray | None) -> tuple[np.ndarray]:
+        u, s, vh = ctx.saved["u"], ctx.saved["s"], ctx.saved["vh"]
+        k = s.shape[-1]
+        if ctx.full_matrices:  # the columns and rows past k are not determined by A: they get no gradient
+            u, vh = u[..., :k], vh[..., :k, :]
+            grad_u = None if grad_u is None else grad_u[..., :k]
+            grad_vh = None if grad_vh is None else grad_vh[..., :k, :]
+        m, n = u.shape[-2], vh.shape[-1]
+        has_u, has_vh = grad_u is not None, grad_vh is not None
+        if not has_u and not has_vh:  # the singular values alone (svdvals): U diag(gS) Vh
+            return (K.matmul(K.mul(u, grad_s[..., None, :]), vh),)
+        squares = K.mul(s, s)
+        gaps = _with_diagonal(K.sub(squares[..., None, :], squares[..., :, None]), np.ones_like(s))  # E
+        inner = np.zeros((*u.shape[:-2], k, k), u.dtype)
+        if has_u:
+            ut_gu = K.matmul(_mT(u), grad_u)
+            inner = K.mul(K.sub(ut_gu, _mT(ut_gu)), s[..., None, :])  # skew(U^T gU) S
+        if has_vh:
+            vt_gv = K.matmul(vh, _mT(grad_vh))
+            inner = K.add(inner, K.mul(s[..., :, None], K.sub(vt_gv, _mT(vt_gv))))  # + S skew(V^T gV)
+        inner = K.div(inner, gaps)  # its diagonal is 0
+        inner = inner if grad_s is None else _with_diagonal(inner, grad_s)
+        if m > n and has_u:  # + (I - U U^T) gU S^-1, then times Vh
+            gu_sinv = K.div(grad_u, s[..., None, :])
+            grad_a = K.add(K.matmul(u, inner), K.sub(gu_sinv, K.matmul(u, K.matmul(_mT(u), gu_sinv))))
+            return (K.matmul(grad_a, vh),)
+        if m < n and has_vh:  # + S^-1 gVh (I - Vh^T Vh), then U times
+            sinv_gvh = K.div(grad_vh, s[..., :, None])
+            grad_a = K.add(K.matmul(inner, vh), K.sub(sinv_gvh, K.matmul(K.matmul(sinv_gvh, _mT(vh)), vh)))
+            return (K.matmul(u, grad_a),)
+        return (K.matmul(u, K.matmul(inner, vh)) if m >= n else K.matmul(K.matmul(u, inner), vh),)

@@ -154,7 +154,9 @@ class _ExtremeDim(Op):
         indices = ctx.saved["indices"]
         if not ctx.keepdim:
             indices, grad = np.expand_dims(indices, axis), np.expand_dims(grad, axis)
-        positions = np.take_along_axis(K.positions(shape), indices, axis)
+        coords = list(np.indices(indices.shape, sparse=True))  # each picked element's place: its index along axis
+        coords[axis] = indices
+        positions = sum(c * math.prod(shape[d + 1:]) for d, c in enumerate(coords))  # flat, C order
         return (K.scatter_add(grad, positions, shape),)
 
 

@@ -42,6 +42,7 @@ class Op:
     promotion: ClassVar[Promotion] = Promotion.COMMON
     differentiable: ClassVar[bool] = True
     returns_view: ClassVar[bool] = False  # the output may share memory with the first input
+    differentiable_outputs: ClassVar[int] = 1  # how many leading outputs gradients flow from (backward takes each)
     grad_fn: ClassVar[str]  # default: the class name + "Backward0"
 
     @staticmethod

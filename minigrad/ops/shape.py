@@ -195,6 +195,11 @@ def _is_array(k: Any) -> bool:
     return isinstance(k, np.ndarray)
 
 
+def _is_rows(key: tuple[Any, ...]) -> bool:
+    """True for x[idx] with idx a 1-D int64 array: whole rows picked (a minibatch by index)."""
+    return len(key) == 1 and _is_array(key[0]) and key[0].dtype == np.int64 and key[0].ndim == 1
+
+
 def _index(x: np.ndarray, key: tuple[Any, ...]) -> np.ndarray:
     """x[key] with PyTorch's rules, and its wording for an index out of range.
 
@@ -203,26 +208,128 @@ def _index(x: np.ndarray, key: tuple[Any, ...]) -> np.ndarray:
     for x of shape (2, 3, 4), x[1, :, [0, 3]] is (3, 2) in PyTorch and (2, 3) in numpy.
     """
     try:
-        if not any(_is_array(k) for k in key):
-            return x[key]
-        basic: list[Any] = []  # step 1: ints, slices and None; index arrays keep their dims for now
-        rest: list[Any] = []  # step 2: the index arrays, over the dims step 1 left
-        for k in key:
-            if _is_array(k):
-                basic += [slice(None)] * (k.ndim if k.dtype == bool else 1)
-                rest.append(k)
-            else:
-                basic.append(k)
-                if not isinstance(k, int):
-                    rest.append(Ellipsis if k is Ellipsis else slice(None))
-        return x[tuple(basic)][tuple(rest)]
+        if not any(_is_array(k) for k in key):  # a view, 0-d too (x[0] of a vector): numpy's x[0] would be a copy
+            return x[key if Ellipsis in key else (*key, Ellipsis)]
+        basic, rest = _steps(key)
+        return x[basic][rest]
     except IndexError as error:
         raise errors.index_error(error) from None
 
 
+def _steps(key: tuple[Any, ...]) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """PyTorch's two steps for a key with index arrays: ints, slices and None (full slices where the arrays go),
+    then the index arrays over the dims the first step left (full slices, or Ellipsis, elsewhere)."""
+    basic: list[Any] = []
+    rest: list[Any] = []
+    for k in key:
+        if _is_array(k):
+            basic += [slice(None)] * (k.ndim if k.dtype == bool else 1)
+            rest.append(k)
+        else:
+            basic.append(k)
+            if not isinstance(k, int):
+                rest.append(Ellipsis if k is Ellipsis else slice(None))
+    return tuple(basic), tuple(rest)
+
+
+def _c_strides(shape: tuple[int, ...]) -> list[int]:
+    """The strides, in elements, of a C-contiguous array of ``shape``."""
+    return [math.prod(shape[d + 1:]) for d in range(len(shape))]
+
+
 def _source_positions(shape: tuple[int, ...], key: tuple[Any, ...]) -> np.ndarray:
     """For each element of x[key], the flat position in x it comes from."""
-    return _index(K.positions(shape), key)
+    return _offsets(shape, _c_strides(shape), key)
+
+
+def _view_layout(shape: tuple[int, ...], strides: Sequence[int],
+                 key: tuple[Any, ...]) -> tuple[int, list[int], list[int]]:
+    """Where the view x[key] starts in x's memory, and its sizes and strides (all in elements), for x of ``shape``
+    and ``strides`` and a key of ints, slices, None and Ellipsis that numpy has already checked."""
+    filled = len(shape) - sum(k is not None and k is not Ellipsis for k in key)  # the dims Ellipsis stands for
+    start, sizes, steps, d = 0, [], [], 0
+    for k in key if Ellipsis in key else (*key, Ellipsis):
+        if k is Ellipsis:
+            sizes += shape[d:d + filled]
+            steps += strides[d:d + filled]
+            d += filled
+        elif k is None:
+            sizes.append(1)
+            steps.append(0)
+        elif isinstance(k, slice):
+            first, stop, step = k.indices(shape[d])
+            sizes.append(len(range(first, stop, step)))
+            steps.append(step * strides[d])
+            start += first * strides[d]
+            d += 1
+        else:
+            start += (k + shape[d] if k < 0 else k) * strides[d]
+            d += 1
+    return start, sizes, steps
+
+
+def _along(values: np.ndarray, dim: int, ndim: int) -> np.ndarray:
+    """1-D ``values`` laid along ``dim`` of ``ndim`` dims, to broadcast against the others."""
+    return values.reshape([-1 if d == dim else 1 for d in range(ndim)])
+
+
+_NOTHING = np.zeros(1, np.bool_)  # the one element of a stand-in for x: every stride 0
+_NOTHING.flags.writeable = False
+
+
+def _offsets(shape: tuple[int, ...], strides: Sequence[int], key: tuple[Any, ...]) -> np.ndarray:
+    """For each element of x[key], its offset (in elements) in the memory of x, an array of ``shape`` and
+    ``strides``: in time and memory proportional to x[key] and the key, never to x.
+
+    numpy's rules and errors come from indexing a stand-in for x with zero strides (it allocates nothing). The
+    ints, slices and None make a view (a start, sizes, strides). The index arrays pick along some of its dims:
+    their combined offsets go along the dim of the first, in a grid q holding only the elements picked, and
+    indexing q with the key's arrays, replaced by positions along that dim, lays them out as numpy would.
+    """
+    stand_in = np.ndarray(shape, np.bool_, _NOTHING, strides=(0,) * len(shape))  # (np.broadcast_to: slower)
+    picked = _index(stand_in, key)  # numpy's checks and errors, and x[key]'s shape
+    if not picked.size:
+        return np.zeros(picked.shape, np.int64)
+    if any(isinstance(k, (bool, np.bool_)) for k in key):  # True or False among index arrays: rare, numpy's rules
+        grid = np.zeros(shape, np.int64)  # each element's offset, for all of x
+        for d, (n, step) in enumerate(zip(shape, strides)):
+            grid += _along(np.arange(n) * step, d, len(shape))
+        return _index(grid, key)
+    basic, rest = _steps(key)
+    start, sizes, steps = _view_layout(shape, strides, basic)
+    dims = [1 if isinstance(k, slice) else 0 if k is Ellipsis else k.ndim if k.dtype == bool else 1 for k in rest]
+    dims = [len(sizes) - sum(dims) if k is Ellipsis else n for k, n in zip(rest, dims)]  # view dims each indexes
+    index: list[Any] = []  # rest, for q
+    picks: dict[int, np.ndarray] = {}  # a view dim: the index along it (a mask gives its nonzero() arrays)
+    d = slot = 0
+    for k, n in zip(rest, dims):
+        if not (_is_array(k) and n):
+            index.append(k)  # a full slice, Ellipsis, or a 0-d bool (True: a new dim of one; False picked nothing)
+            d += n
+            continue
+        for along in np.nonzero(k) if k.dtype == bool else (k,):
+            slot = slot if picks else len(index)
+            picks[d] = along.astype(np.int64)
+            picks[d][along < 0] += sizes[d]
+            index.append(np.zeros(along.shape, np.intp))
+            d += 1
+    grid = [1 if d in picks else n for d, n in enumerate(sizes)]  # q's shape: x[key]'s elements
+    if picks:
+        first = next(iter(picks))
+        together = np.broadcast_shapes(*(a.shape for a in picks.values()),
+                                       *((1,) for k in rest if _is_array(k) and k.dtype == bool and not k.ndim))
+        grid[first] = math.prod(together)
+        index[slot] = np.arange(grid[first]).reshape(together)
+    q = np.full(grid, start, np.int64)
+    for d, (n, step) in enumerate(zip(grid, steps)):
+        if d not in picks and n > 1 and step:
+            q += _along(np.arange(n) * step, d, len(grid))
+    if picks:
+        offsets = np.zeros(together, np.int64)
+        for d, a in picks.items():
+            offsets += steps[d] * a
+        q += _along(offsets.reshape(-1), first, len(grid))
+    return q[tuple(index)]
 
 
 def _expanded_shape(shape: tuple[int, ...], sizes: Sequence[int], type_name: str) -> tuple[int, ...]:
@@ -320,6 +427,11 @@ class Index(Op):
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, key: tuple[Any, ...]) -> np.ndarray:
+        ctx.shape, ctx.key = x.shape, key
+        if _is_rows(key) and x.flags.c_contiguous:  # x[idx] for a long vector idx (a minibatch): rows copied
+            rows = K.select_rows(x, key[0])
+            if rows is not None:  # else an index is out of range: the general path raises numpy's error
+                return rows
         # an empty list ([] reaches here as an empty float64 array) indexes as an empty long tensor, as in PyTorch
         key = tuple(k.astype(np.int64) if isinstance(k, np.ndarray) and k.size == 0 and k.dtype.kind == "f" else k
                     for k in key)
@@ -327,16 +439,25 @@ class Index(Op):
             if isinstance(k, slice) and k.step is not None and k.step <= 0:
                 raise errors.slice_step()
         ctx.shape, ctx.key = x.shape, key
-        return _index(x, key) if _is_basic(key) else K.gather(x, _source_positions(x.shape, key))
+        if _is_basic(key):
+            return _index(x, key)
+        if any(s < 0 for s in x.strides):
+            x = K.copy(x)
+        memory, strides = K.strided_buffer(x) if x.size else (x.reshape(-1), np.zeros(x.ndim, np.int64))
+        return K.gather(memory, _offsets(x.shape, strides[:x.ndim].tolist(), key))
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        out = np.zeros(ctx.shape, grad.dtype)
         if _is_basic(ctx.key):  # each position is picked at most once: copy grad in, keeping -0.0 as PyTorch does
-            out = np.zeros(ctx.shape, grad.dtype)
             view = out[ctx.key] if Ellipsis in ctx.key else out[(*ctx.key, Ellipsis)]  # a view even when 0-d
             K.write(view, grad)
-            return (out,)
-        return (K.scatter_add(grad, _source_positions(ctx.shape, ctx.key), ctx.shape),)
+        elif _is_rows(ctx.key):
+            rows = ctx.key[0]
+            K.index_add(out, 0, np.where(rows < 0, rows + ctx.shape[0], rows), grad)
+        else:
+            K.add_at(out, _source_positions(ctx.shape, ctx.key), grad)
+        return (out,)
 
 
 def _flipped(x: np.ndarray, axes: Sequence[int]) -> np.ndarray:
