@@ -58,8 +58,9 @@ def _promote(op: type[Op], inputs: Sequence[Tensor | Number], scalars: tuple[Any
     arrays = [x._data for x in inputs if isinstance(x, Tensor)]
     if arrays and len(arrays) == len(inputs) and not scalars and op.check is Op.check:
         dtype = arrays[0].dtype
-        if all(a.dtype == dtype for a in arrays) and (op.promotion is not Promotion.FLOAT or dtype.kind == "f"):
-            return arrays  # one dtype throughout: nothing to promote
+        if (op.promotion is Promotion.NONE or len(arrays) == 1 or all(a.dtype == dtype for a in arrays)) and (
+                op.promotion is not Promotion.FLOAT or dtype.kind == "f"):
+            return arrays  # one dtype throughout (or the op takes its inputs as they are): nothing to promote
     numbers = tuple(x for x in inputs if not isinstance(x, Tensor))
     for value in numbers:
         if not is_number(value):
@@ -103,7 +104,7 @@ def apply(op: type[Op], *inputs: Tensor | Number, scalars: tuple[Any, ...] = (),
         ctx.replay = (arrays, params)
     if not several:
         result = Tensor._make(out, grad_fn=grad_fn)
-        if op.returns_view and versions.shared(out, arrays[0]):
+        if op.returns_view and out.base is not None and versions.shared(out, arrays[0]):
             result._view = View(inputs[0])
         return result
     # The first ``differentiable_outputs`` outputs are the node's (indices and the like are not).
@@ -140,6 +141,8 @@ class View:
 def _index_key(key: Any, ndim: int) -> tuple[Any, ...]:
     """An indexing key as a tuple of ints, slices, None, Ellipsis and numpy index arrays, checked against a
     tensor of ``ndim`` dims with PyTorch's errors (too many indices, indexing a 0-d tensor, a float index)."""
+    if isinstance(key, Tensor) and ndim and key._data.dtype == np.int64:  # x[idx], a minibatch's rows: nothing to check
+        return (key._data,)
     items = key if isinstance(key, tuple) else (key,)
     out = []
     for k in items:
@@ -315,10 +318,13 @@ class Tensor:
     def _grad_edge(self) -> engine.Edge | None:
         """Where a gradient for this tensor flows: (its grad_fn, which output of it this tensor is), or its leaf
         accumulator."""
-        node = self._grad_fn if self._view is None else self.grad_fn
+        if self._view is None:
+            node, wanted = self._grad_fn, self._requires_grad
+        else:
+            node, wanted = self.grad_fn, self.requires_grad
         if node is not None:
             return node, self._output_nr
-        if not self.requires_grad:
+        if not wanted:
             return None
         # The accumulator holds this tensor; the tensor holds it weakly (as PyTorch's grad_accumulator_), so the
         # pair is no cycle: it lives while some graph points at it, and a later graph gets a new one.

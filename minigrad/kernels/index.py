@@ -103,10 +103,10 @@ def select_rows(src: np.ndarray, index: np.ndarray) -> np.ndarray | None:
     rows picked; None when an index is out of range. (The arrays go in as they come, writeable or not: a minibatch
     loop calls this once a step, and ``readonly`` views would cost a quarter of its time.)"""
     n = src.shape[0]
-    rows = src.reshape(n, src.size // n if n else math.prod(src.shape[1:]))
+    rows = src if src.ndim == 2 else src.reshape(n, src.size // n if n else math.prod(src.shape[1:]))
     out = np.empty((index.size, rows.shape[1]), src.dtype)
     if _select_rows_loop(rows, index, out) < 0:
-        return out.reshape((index.size, *src.shape[1:]))
+        return out if src.ndim == 2 else out.reshape((index.size, *src.shape[1:]))
     return None
 
 
