@@ -191,6 +191,7 @@ __all__ = [
 # ----- creation, randomness, metadata and global settings -----------------------------------------------------
 from . import accelerator  # noqa: E402
 from .accelerator import backends  # noqa: E402
+from .autograd.anomaly import is_anomaly_check_nan_enabled, is_anomaly_enabled  # noqa: E402
 from .autograd.grad_mode import inference_mode, is_inference_mode_enabled  # noqa: E402
 from .factories import (  # noqa: E402
     as_tensor,
@@ -214,7 +215,8 @@ from .factories import (  # noqa: E402
 from .printing import set_printoptions  # noqa: E402
 
 __all__ += ["accelerator", "as_tensor", "backends", "bernoulli", "empty_like", "eye", "full_like", "get_default_device",
-            "inference_mode", "is_floating_point", "is_inference_mode_enabled", "is_tensor", "linspace", "logspace",
+            "inference_mode", "is_anomaly_check_nan_enabled", "is_anomaly_enabled", "is_floating_point",
+            "is_inference_mode_enabled", "is_tensor", "linspace", "logspace",
             "multinomial", "normal", "numel", "poisson", "rand_like", "randint_like", "randn_like",
             "set_default_device", "set_default_dtype", "set_printoptions"]
 
@@ -312,10 +314,10 @@ __all__ += ["index_put"]
 
 # ----- math ----------------------------------------------------------------------------------------------------------
 _MATH = ("sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "asinh", "acosh", "atanh", "log1p",
-         "expm1", "log2", "log10", "exp2", "rsqrt", "square", "erf", "erfc", "erfinv", "sign", "sgn", "floor", "ceil",
-         "round", "trunc", "frac", "fmod", "remainder", "floor_divide", "lerp", "hypot", "logaddexp", "addcmul",
-         "addcdiv", "clip", "clamp_min", "clamp_max", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
-         "isnan", "isinf", "isfinite", "isclose", "allclose", "equal")
+         "expm1", "log2", "log10", "exp2", "rsqrt", "reciprocal", "square", "erf", "erfc", "erfinv", "sign", "sgn",
+         "floor", "ceil", "round", "trunc", "frac", "fmod", "remainder", "floor_divide", "lerp", "hypot", "logaddexp",
+         "addcmul", "addcdiv", "clip", "clamp_min", "clamp_max", "bitwise_and", "bitwise_or", "bitwise_xor",
+         "bitwise_not", "isnan", "isinf", "isfinite", "isclose", "allclose", "equal")
 globals().update({_name: _module_form(getattr(Tensor, _name)) for _name in _MATH})
 __all__ += list(_MATH)
 

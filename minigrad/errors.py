@@ -36,9 +36,9 @@ def _by(shape: Sequence[int]) -> str:
 
 
 # ----- autograd: backward, .grad and requires_grad ------------------------------------------------------------
-def backward_without_graph() -> RuntimeError:
-    """``backward()`` on a tensor that does not require grad."""
-    return RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+def backward_without_graph(index: int = 0) -> RuntimeError:
+    """``backward()`` (or ``autograd.grad``) from a tensor that does not require grad: the ``index``-th output."""
+    return RuntimeError(f"element {index} of tensors does not require grad and does not have a grad_fn")
 
 
 def implicit_grad_not_scalar() -> RuntimeError:
@@ -46,10 +46,32 @@ def implicit_grad_not_scalar() -> RuntimeError:
     return RuntimeError("grad can be implicitly created only for scalar outputs")
 
 
-def grad_output_shape(gradient_shape: Sequence[int], output_shape: Sequence[int]) -> RuntimeError:
-    """``backward(gradient)`` with a gradient shaped otherwise than the output."""
-    return RuntimeError(f"Mismatch in shape: grad_output[0] has a shape of {gradient_shape} and output[0] has a "
-                        f"shape of {output_shape}.")
+def grad_output_shape(gradient_shape: Sequence[int], output_shape: Sequence[int], index: int = 0) -> RuntimeError:
+    """``backward(gradient)`` with a gradient shaped otherwise than the output (the ``index``-th output)."""
+    return RuntimeError(f"Mismatch in shape: grad_output[{index}] has a shape of {gradient_shape} and "
+                        f"output[{index}] has a shape of {output_shape}.")
+
+
+def grad_outputs_count(given: int, outputs: int) -> RuntimeError:
+    """``autograd.grad``/``backward`` given another number of gradients than outputs (PyTorch ignores the extra
+    ones; minigrad says so)."""
+    return RuntimeError(f"got {given} grad_outputs for {outputs} outputs: give one gradient (or None) per output")
+
+
+def differentiated_without_grad() -> RuntimeError:
+    """``autograd.grad`` with respect to a tensor that does not require grad."""
+    return RuntimeError("One of the differentiated Tensors does not require grad")
+
+
+def unused_input(index: int) -> RuntimeError:
+    """``autograd.grad`` with respect to a tensor the outputs do not depend on, without ``allow_unused``."""
+    return RuntimeError(f"The differentiated Tensor at index {index} appears to not have been used in the graph. "
+                        "Set allow_unused=True if this is the desired behavior.")
+
+
+def empty_backward_inputs() -> RuntimeError:
+    """``backward(inputs=[])``."""
+    return RuntimeError("`inputs` argument to `backward()` cannot be empty.")
 
 
 def graph_freed() -> RuntimeError:
@@ -62,14 +84,19 @@ def graph_freed() -> RuntimeError:
     )
 
 
-def saved_tensor_modified(array: np.ndarray, made_by: str | None, now: int, saved: int) -> RuntimeError:
+def saved_tensor_modified(array: np.ndarray, made_by: str | None, now: int, saved: int,
+                          anomaly: bool = False) -> RuntimeError:
     """Backward through an op whose saved ``array`` was overwritten in place since (``made_by``: the op whose
-    output it is, ``Exp``, or None for a leaf)."""
+    output it is, ``Exp``, or None for a leaf; ``anomaly``: whether anomaly detection is on, which the hint names)."""
     what = f"[minigrad.{_named(array.dtype).legacy_name} [{_joined(array.shape)}]]"
     if made_by is not None:
         what += f", which is output 0 of {made_by},"
+    hint = ("the backtrace further above shows the operation that failed to compute its gradient. The variable in "
+            "question was changed in there or anywhere later. Good luck!" if anomaly else
+            "enable anomaly detection to find the operation that failed to compute its gradient, with "
+            "minigrad.autograd.set_detect_anomaly(True, check_nan=False).")
     return RuntimeError(f"one of the variables needed for gradient computation has been modified by an inplace "
-                        f"operation: {what} is at version {now}; expected version {saved} instead.")
+                        f"operation: {what} is at version {now}; expected version {saved} instead. Hint: {hint}")
 
 
 def requires_grad_not_leaf() -> RuntimeError:
@@ -2334,3 +2361,475 @@ def invalid_gradient(node: str, index: int, got: Sequence[int], expected: Sequen
     """A backward that returns a gradient PyTorch's engine refuses for the input's shape."""
     return RuntimeError(f"Function {node} returned an invalid gradient at index {index} - got {list(got)} but expected "
                         f"shape compatible with {list(expected)}")
+
+
+# ----- hooks and anomaly detection (issue 24) -------------------------------------------------------------------
+def hook_without_grad() -> RuntimeError:
+    """``register_hook`` on a tensor that does not require grad."""
+    return RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+
+
+def hook_replaced_none() -> RuntimeError:
+    """A hook returned a gradient where there was none (an output or input no gradient reached)."""
+    return RuntimeError("can't replace a None gradient with a non-None value")
+
+
+def hook_returned_not_tensor(typename: str) -> TypeError:
+    """A tensor hook returned something other than a tensor or None (``typename``: what, as Python names it)."""
+    return TypeError(f"expected Variable, but hook returned '{typename}'")
+
+
+def hook_returned_not_tuple(typename: str) -> TypeError:
+    """A node's hook returned something other than a tuple or None."""
+    return TypeError(f"expected tuple, but hook returned '{typename}'")
+
+
+def hook_value_count(hook: str, got: int, expected: int) -> RuntimeError:
+    """A node's hook returned a tuple of another length than the gradients it was given."""
+    return RuntimeError(f"hook '{hook}' has returned an incorrect number of values (got {got}, but expected "
+                        f"{expected})")
+
+
+def hook_changed_type(hook: str, was: str, got: str) -> RuntimeError:
+    """A hook returned a gradient of another dtype (``was``, ``got``: legacy type names, ``minigrad.FloatTensor``)."""
+    return RuntimeError(f"hook '{hook}' has changed the type of value (was {was} got {got})")
+
+
+def hook_changed_size(hook: str) -> RuntimeError:
+    """A hook returned a gradient of another shape."""
+    return RuntimeError(f"hook '{hook}' has changed the size of value")
+
+
+def node_no_attribute(node: str, name: str) -> AttributeError:
+    """An attribute a graph node lacks (PyTorch names the node's class, which is its name: ``MulBackward0``)."""
+    return AttributeError(f"'{node}' object has no attribute '{name}'")
+
+
+def anomaly_enabled_warning() -> str:
+    """What ``detect_anomaly()`` warns when it is created."""
+    return ("Anomaly Detection has been enabled. This mode will increase the runtime and should only be enabled for "
+            "debugging.")
+
+
+def anomaly_nan(node: str, index: int) -> RuntimeError:
+    """Anomaly mode: a node's backward returned NaN in the gradient of its input ``index``."""
+    return RuntimeError(f"Function '{node}' returned nan values in its {index}th output.")
+
+
+def anomaly_trace_warning(node: str, trace: str) -> str:
+    """Anomaly mode: backward failed in ``node``; ``trace``: the stack of the forward call that made it."""
+    return f"Error detected in {node}. Traceback of forward call that caused the error:\n{trace}"
+
+
+def anomaly_no_trace_warning(node: str) -> str:
+    """Anomaly mode: backward failed in ``node``, made while anomaly mode was off."""
+    return (f"Error detected in {node}. No forward pass information available. Enable detect anomaly during forward "
+            "pass for more information.")
+
+
+def forward_pre_hook_result(result: Any) -> RuntimeError:
+    """A module's forward pre-hook ``with_kwargs`` returned something other than None or (args, kwargs)."""
+    return RuntimeError(f"forward pre-hook must return None or a tuple of (new_args, new_kwargs), but got {result}.")
+
+
+def backward_hook_count(got: int, expected: int) -> RuntimeError:
+    """A module's full backward hook returned another number of input gradients than the module has inputs."""
+    return RuntimeError(f"Backward hook returned an invalid number of grad_input, got {got}, but expected {expected}")
+
+
+def backward_pre_hook_count(got: int, expected: int) -> RuntimeError:
+    """A module's full backward pre-hook returned another number of output gradients than the module has outputs."""
+    return RuntimeError(f"Backward pre hook returned an invalid number of grad_output, got {got}, but expected "
+                        f"{expected}")
+
+
+def backward_hook_without_input_grads() -> RuntimeError:
+    """A full backward hook of a module none of whose inputs requires grad returned gradients."""
+    return RuntimeError("Backward hook for Modules where no input requires gradient should always return None or None "
+                        "for all gradients.")
+
+
+def backward_hook_no_input_grads_warning() -> str:
+    """A module's full backward hook fires on the outputs' gradients: none of its inputs requires grad."""
+    return ("Full backward hook is firing when gradients are computed with respect to module outputs since no inputs "
+            "require gradients. See https://docs.pytorch.org/docs/main/generated/torch.nn.Module.html"
+            "#torch.nn.Module.register_full_backward_hook for more details.")
+
+
+def backward_hook_output_warning(result: Any) -> str:
+    """A module with backward hooks returned something other than a tensor or a tuple."""
+    return ("For backward hooks to be called, module output should be a Tensor or a tuple of Tensors but received "
+            f"{type(result)}")
+
+
+# ----- embeddings and recurrent layers (nn.Embedding, nn.RNN/LSTM/GRU, nn.utils.rnn) ----------------------------
+def embedding_indices_dtype(dtype: DTypeLike) -> RuntimeError:
+    """``embedding`` with indices neither int64 nor int32 (PyTorch names a bool tensor by its backend type)."""
+    named = "CPUBoolType" if _named(dtype).scalar_name == "Bool" else f"minigrad.{_named(dtype).legacy_name}"
+    return RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, "
+                        f"Int; but got {named} instead (while checking arguments for embedding)")
+
+
+# ----- custom autograd Functions (autograd.function) -------------------------------------------------------------
+def function_instantiated_warning(cls: type) -> str:
+    """``MyFunction()``: a Function's methods are static, it is never instantiated."""
+    return (f"{cls} should not be instantiated. Methods on autograd functions are all static, so you should invoke "
+            "them on the class itself. Instantiating an autograd function will raise an error in a future version of "
+            "PyTorch.")
+
+
+def function_legacy_call() -> RuntimeError:
+    """``MyFunction()(x)``: the legacy style, calling an instance."""
+    return RuntimeError("Legacy autograd function with non-static forward method is deprecated. Please use new-style "
+                        "autograd function with static forward method. (Example: "
+                        "https://pytorch.org/docs/stable/autograd.html#torch.autograd.Function)")
+
+
+def function_forward_missing() -> NotImplementedError:
+    return NotImplementedError("You must implement the forward function for custom autograd.Function.")
+
+
+def function_backward_missing() -> NotImplementedError:
+    return NotImplementedError("You must implement either the backward or vjp method for your custom autograd.Function "
+                               "to use it with backward mode AD.")
+
+
+def function_backward_and_vjp() -> RuntimeError:
+    return RuntimeError("Implementing both 'backward' and 'vjp' for a custom Function is not allowed. You should only "
+                        "implement one of them.")
+
+
+def function_unexpected_keyword(name: str) -> TypeError:
+    """``apply(x, k=1)`` where forward has no positional parameter ``k``."""
+    return TypeError(f"forward() got an unexpected keyword argument '{name}'")
+
+
+def function_repeated_argument(name: str) -> TypeError:
+    return TypeError(f"forward() got multiple values for argument '{name}'")
+
+
+def function_missing_argument(name: str, position: int) -> TypeError:
+    """A keyword argument of ``apply`` placed after a parameter given no value (``position``: after ctx)."""
+    return TypeError(f"forward() missing required argument: '{name}' (position {position})")
+
+
+def function_save_not_tensor(index: int, typename: str) -> TypeError:
+    return TypeError(f"save_for_backward can only save variables, but argument {index} is of type {typename}")
+
+
+def function_dirty_not_input_warning() -> str:
+    return ("ctx.mark_dirty() received a tensor that was not an input. Only input Tensors that have been mutated "
+            "should be passed to ctx.mark_dirty().")
+
+
+def function_dirty_leaf() -> RuntimeError:
+    """``ctx.mark_dirty(x)`` on a leaf that requires grad (its words differ from an in-place op's)."""
+    return RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
+
+
+def function_dirty_view_several_outputs() -> RuntimeError:
+    return RuntimeError(
+        "If your Function modifies inplace an input that is a view of another Tensor, your Function cannot return more "
+        "than one Tensor. This is not supported by the current autograd engine. You should either make sure the input "
+        "is not a view (using .clone() for example) or make your Function only return one Tensor (potentially "
+        "splitting it into two Functions: one doing the inplace that returns a single Tensor and a second one that "
+        "does the other operations). You can ask on the forum https://discuss.pytorch.org/ if you need help to do "
+        "this change.")
+
+
+def function_dirty_not_returned() -> RuntimeError:
+    return RuntimeError("Some elements marked as dirty during the forward method were not returned as output. The "
+                        "inputs that are modified inplace must all be outputs of the Function.")
+
+
+def function_input_returned_saved() -> RuntimeError:
+    """With ``setup_context``: an input returned as it is, also saved for backward."""
+    return RuntimeError("An input that has been returned as-is as output is being saved for backward. This is not "
+                        "supported if you override setup_context. You should return and save a view of the input "
+                        "instead, e.g. with x.view_as(x) or setup ctx inside the forward function itself.")
+
+
+def function_gradient_count(node: str, expected: int, got: int) -> RuntimeError:
+    """A Function's backward returned another number of gradients than forward had arguments."""
+    return RuntimeError(f"function {node} returned an incorrect number of gradients (expected {expected}, got {got})")
+
+
+def function_gradient_not_none(node: str, position: int) -> RuntimeError:
+    """A gradient for an argument of forward that was not a tensor (``position`` counts from 1)."""
+    return RuntimeError(f"function {node} returned a gradient different than None at position {position}, but the "
+                        "corresponding forward input was not a Variable")
+
+
+def function_gradient_type(typename: str) -> RuntimeError:
+    return RuntimeError(f"expected Variable or None (got {typename})")
+
+
+def function_gradient_shape(node: str, index: int, got: Sequence[int], expected: Sequence[int]) -> RuntimeError:
+    """A gradient whose shape the input's does not broadcast to (``index`` among the tensor inputs)."""
+    return RuntimeError(f"Function {node} returned an invalid gradient at index {index} - got [{_joined(got)}] but "
+                        f"expected shape compatible with [{_joined(expected)}]")
+
+
+def custom_function_view_inplace(output: int, function: str) -> RuntimeError:
+    """A recorded in-place op on a view a custom Function returned (or an input it returned as it is)."""
+    return RuntimeError(
+        f"Output {output} of {function} is a view and is being modified inplace. This view was created inside a "
+        "custom Function (or because an input was returned as-is) and the autograd logic to handle view+inplace would "
+        "override the custom backward associated with the custom Function, leading to incorrect gradients. This "
+        "behavior is forbidden. You can fix this by cloning the output of the custom Function.")
+
+
+def once_differentiable_twice() -> RuntimeError:
+    return RuntimeError("trying to differentiate twice a function that was marked with @once_differentiable")
+
+
+# ----- convolution, im2col / col2im, pooling ------------------------------------------------------------------
+def _sizes(sizes: Sequence[int]) -> str:
+    """Sizes as PyTorch's IntArrayRef prints them: ``[1, 3, 5]``."""
+    return f"[{_joined(sizes)}]"
+
+
+def conv_input_dims(function: str, spatial: int, shape: Sequence[int]) -> RuntimeError:
+    """``conv2d`` (``conv1d``, ...) of an input that is neither unbatched nor batched."""
+    return RuntimeError(f"Expected {spatial + 1}D (unbatched) or {spatial + 2}D (batched) input to {function}, but "
+                        f"got input of size: {_sizes(shape)}")
+
+
+def conv_padding_string(padding: str) -> RuntimeError:
+    """A convolution's padding given as a string other than 'same' or 'valid'."""
+    return RuntimeError(f"Invalid padding string: '{padding}'")
+
+
+def conv_same_strided() -> RuntimeError:
+    return RuntimeError("padding='same' is not supported for strided convolutions")
+
+
+def conv_same_warning() -> str:
+    """padding='same' with a kernel whose padding is uneven (PyTorch pads a copy of the input)."""
+    return ("Using padding='same' with even kernel lengths and odd dilation may require a zero-padded copy of the "
+            "input be created")
+
+
+def conv_parameter_length(name: str, dims: int, values: Sequence[int]) -> RuntimeError:
+    """A stride, padding or dilation with neither one value nor one per spatial dim of the weight."""
+    return RuntimeError(f"expected {name} to be a single integer value or a list of {dims} values to match the "
+                        f"convolution dimensions, but got {name}={_sizes(values)}")
+
+
+def conv_negative(name: str) -> RuntimeError:
+    """A negative padding or output_padding."""
+    return RuntimeError(f"negative {name} is not supported")
+
+
+def conv_non_positive(name: str) -> RuntimeError:
+    """A stride or groups of 0 or less."""
+    return RuntimeError(f"non-positive {name} is not supported")
+
+
+def conv_dilation(dilation: Sequence[int]) -> RuntimeError:
+    return RuntimeError(f"dilation should be greater than zero, but got {_sizes(dilation)}")
+
+
+def conv_input_rank(weight: Sequence[int], shape: Sequence[int]) -> RuntimeError:
+    """An input whose rank differs from the weight's."""
+    return RuntimeError(f"Expected {len(weight)}-dimensional input for {len(weight)}-dimensional weight "
+                        f"{_sizes(weight)}, but got {len(shape)}-dimensional input of size {_sizes(shape)} instead")
+
+
+def conv_weight_groups(groups: int, weight: Sequence[int], condition: str) -> RuntimeError:
+    """Fewer output channels than groups ("at least"), or a number groups does not divide ("divisible by")."""
+    sizes = _sizes(weight) if condition == "at least" else f"[{_sizes(weight)}]"  # PyTorch's double brackets
+    return RuntimeError(f"Given groups={groups}, expected weight to be {condition} {groups} at dimension 0, but got "
+                        f"weight of size {sizes} instead")
+
+
+def conv_channels(given: str, weight: Sequence[int], shape: Sequence[int], expected: int) -> RuntimeError:
+    """An input whose channel count the weight does not take (``given``: "groups=1" or "transposed=1")."""
+    return RuntimeError(f"Given {given}, weight of size {_sizes(weight)}, expected input{_sizes(shape)} to have "
+                        f"{expected} channels, but got {shape[1]} channels instead")
+
+
+def conv_bias(given: str, weight: Sequence[int], expected: int, bias: Sequence[int]) -> RuntimeError:
+    """A bias that is not one value per output channel (``given``: "" or "transposed=1, ")."""
+    return RuntimeError(f"Given {given}weight of size {_sizes(weight)}, expected bias to be 1-dimensional with "
+                        f"{expected} elements, but got bias of size {_sizes(bias)} instead")
+
+
+def conv_kernel_too_large(padded: Sequence[int], kernel: Sequence[int]) -> RuntimeError:
+    """A (dilated) kernel larger than the padded input."""
+    return RuntimeError(f"Calculated padded input size per channel: ({' x '.join(map(str, padded))}). Kernel size: "
+                        f"({' x '.join(map(str, kernel))}). Kernel size can't be greater than actual input size")
+
+
+def conv_bias_dtype(x: DTypeLike, bias: DTypeLike) -> RuntimeError:
+    return RuntimeError(f"Input type ({_named(x).cpp_name}) and bias type ({_named(bias).cpp_name}) should be "
+                        "the same")
+
+
+def conv_output_padding(output_padding: Sequence[int], stride: Sequence[int],
+                        dilation: Sequence[int]) -> RuntimeError:
+    """A transposed convolution's output_padding not below its stride or dilation (2-d names, as 1-d runs as 2-d)."""
+    return RuntimeError(
+        "output padding must be smaller than either stride or dilation, but got output_padding_height: "
+        f"{output_padding[0]} output_padding_width: {output_padding[1]} stride_height: {stride[0]} stride_width: "
+        f"{stride[1]} dilation_height: {dilation[0]} dilation_width: {dilation[1]}")
+
+
+def conv_transpose_too_small(size: Sequence[int], out: Sequence[int]) -> RuntimeError:
+    return RuntimeError(f"Given input size per channel: ({' x '.join(map(str, size))}). Calculated output size per "
+                        f"channel: ({' x '.join(map(str, out))}). Output size is too small")
+
+
+def window_parameter(what: str, condition: str, short: str, pair: Sequence[int]) -> RuntimeError:
+    """unfold's or fold's kernel size, dilation, padding or stride out of range."""
+    return RuntimeError(f"{what} should be {condition}, but got {short}_height: {pair[0]} {short}_width: {pair[1]}")
+
+
+def unfold_input(shape: Sequence[int]) -> RuntimeError:
+    return RuntimeError("Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other non-zero "
+                        f"dimensions for input, but got: {_sizes(shape)}")
+
+
+def unfold_too_small(size: Sequence[int], kernel: Sequence[int], dilation: Sequence[int], padding: Sequence[int],
+                     blocks: Sequence[int]) -> RuntimeError:
+    """unfold of an input with no whole window."""
+    return RuntimeError(f"Given input with spatial size ({size[0]}, {size[1]}), kernel_size=({kernel[0]}, "
+                        f"{kernel[1]}), dilation=({dilation[0]}, {dilation[1]}), padding=({padding[0]}, "
+                        f"{padding[1]}), calculated shape of the array of sliding blocks as ({blocks[0]}, "
+                        f"{blocks[1]}), but its components must be at least one.")
+
+
+def fold_input(shape: Sequence[int]) -> RuntimeError:
+    return RuntimeError("Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and non-zero "
+                        f"dimensions for input, but got: {_sizes(shape)}")
+
+
+def fold_rows(rows: int, kernel: Sequence[int]) -> RuntimeError:
+    return RuntimeError("Expected size of input's dimension 1 to be divisible by the product of kernel_size, but got "
+                        f"input.size(1)={rows} and kernel_size=({kernel[0]}, {kernel[1]}).")
+
+
+def fold_blocks(output_size: Sequence[int], kernel: Sequence[int], dilation: Sequence[int], padding: Sequence[int],
+                stride: Sequence[int], blocks: Sequence[int], length: int) -> RuntimeError:
+    return RuntimeError(
+        f"Given output_size=({output_size[0]}, {output_size[1]}), kernel_size=({kernel[0]}, {kernel[1]}), "
+        f"dilation=({dilation[0]}, {dilation[1]}), padding=({padding[0]}, {padding[1]}), stride=({stride[0]}, "
+        f"{stride[1]}), expected size of input's dimension 2 to match the calculated number of sliding blocks "
+        f"{blocks[0]} * {blocks[1]} = {blocks[0] * blocks[1]}, but got input.size(2)={length}.")
+
+
+def window_pair_length(name: str, values: Sequence[int]) -> RuntimeError:
+    """unfold's or fold's parameter of more than two values (torch.nn.functional's _pair keeps it as it is)."""
+    return RuntimeError(f"It is expected {name} equals to 2, but got size {len(values)}")
+
+
+def pool_stride_zero() -> RuntimeError:
+    return RuntimeError("stride should not be zero")
+
+
+def pool_negative_pad(pad: int) -> RuntimeError:
+    return RuntimeError(f"pad must be non-negative, but got pad: {pad}")
+
+
+def pool_pad_too_large(pad: int, kernel: int, dilation: int) -> RuntimeError:
+    return RuntimeError(f"pad should be at most half of effective kernel size, but got pad={pad}, "
+                        f"kernel_size={kernel} and dilation={dilation}")
+
+
+def max_pool2d_dims() -> RuntimeError:
+    return RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
+
+
+def max_pool2d_argument(name: str) -> RuntimeError:
+    """max_pool2d's kernel_size (stride, padding, dilation) of more than two values."""
+    text = {"kernel_size": "kernel_size must either be a single int, or a tuple of two ints",
+            "stride": "stride must either be omitted, a single int, or a tuple of two ints",
+            "padding": "padding must either be a single int, or a tuple of two ints",
+            "dilation": "dilation must be either a single int, or a tuple of two ints"}[name]
+    return RuntimeError(f"max_pool2d: {text}")
+
+
+def avg_pool2d_argument(name: str) -> RuntimeError:
+    """avg_pool2d's kernel_size (stride, padding) of more than two values."""
+    text = {"kernel_size": "kernel_size must either be a single int, or a tuple of two ints",
+            "stride": "stride must either be omitted, a single int, or a tuple of two ints",
+            "padding": "padding must either be a single int, or a tuple of two ints"}[name]
+    return RuntimeError(f"avg_pool2d: {text}")
+
+
+def pool_parameter(what: str, pair: Sequence[int]) -> RuntimeError:
+    """A pooling's kernel size, stride or dilation not above zero (pool2d_shape_check's words)."""
+    names = {"kernel size": ("kH", "kW"), "stride": ("dH", "dW"), "dilation": ("dilationH", "dilationW")}[what]
+    return RuntimeError(f"{what} should be greater than zero, but got {names[0]}: {pair[0]} {names[1]}: {pair[1]}")
+
+
+def pool_input(shape: Sequence[int]) -> RuntimeError:
+    return RuntimeError("Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but "
+                        f"got:{_sizes(shape)}")
+
+
+def pool_too_small(planes: int, size: Sequence[int], out: Sequence[int]) -> RuntimeError:
+    return RuntimeError(f"Given input size: ({planes}x{size[0]}x{size[1]}). Calculated output size: "
+                        f"({planes}x{out[0]}x{out[1]}). Output size is too small")
+
+
+def pool_divisor_zero() -> RuntimeError:
+    return RuntimeError("divisor must be not zero")
+
+
+def max_pool1d_input(shape: Sequence[int]) -> RuntimeError:
+    return RuntimeError("max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for "
+                        f"input, but got:{_sizes(shape)}")
+
+
+def max_pool1d_parameter(what: str, value: int) -> RuntimeError:
+    """max_pool1d's kernel_size, stride, padding or dilation out of range (``what``: "stride must be ...")."""
+    return RuntimeError(f"max_pool1d() {what}, but got {value}")
+
+
+def max_pool1d_padding(padding: int, kernel: int) -> RuntimeError:
+    return RuntimeError(f"max_pool1d() padding should be at most half of kernel size, but got padding={padding} and "
+                        f"kernel_size={kernel}")
+
+
+def max_pool1d_output(size: int) -> RuntimeError:
+    return RuntimeError(f"max_pool1d() Invalid computed output size: {size}")
+
+
+def max_pool1d_argument(name: str, count: int) -> RuntimeError:
+    """max_pool1d's kernel_size (stride, padding, dilation) of more than one value."""
+    allowed = "None, an int" if name == "stride" else "an int"
+    return RuntimeError(f"max_pool1d() {name} must be {allowed}, list of ints or tuple of ints of size 1 but got "
+                        f"size {count}")
+
+
+def check_1d_argument(function: str, name: str, count: int) -> None:
+    """PyTorch's check1d: a 1-d pooling's argument given as more than one int."""
+    if count != 1:
+        raise RuntimeError(f"{function}() argument '{name}' should contain one int (got {count})")
+
+
+def avg_pool1d_dims(ndim: int, function: str) -> RuntimeError:
+    """A 1-d pooling (avg_pool1d, adaptive_avg_pool1d) of an input of other than 2 or 3 dims."""
+    return RuntimeError(f"Expected 2 to 3 dimensions, but got {ndim}-dimensional tensor for argument #1 'self' "
+                        f"(while checking arguments for {function})")
+
+
+def adaptive_dims(function: str, shape: Sequence[int]) -> RuntimeError:
+    """Adaptive 2-d pooling of an input of other than 3 or 4 dims (adaptive_max_pool2d adds a colon)."""
+    colon = ":" if function == "adaptive_max_pool2d" else ""
+    return RuntimeError(f"{function}(): Expected 3D or 4D tensor, but got{colon} {_sizes(shape)}")
+
+
+def adaptive_empty(function: str, shape: Sequence[int], dim: int) -> RuntimeError:
+    return RuntimeError(f"{function}(): Expected input to have non-zero size for non-batch dimensions, but input has "
+                        f"sizes {_sizes(shape)} with dimension {dim} being empty")
+
+
+def adaptive_output_length() -> RuntimeError:
+    return RuntimeError("adaptive_avg_pool2d: output_size must be 2")
+
+
+def adaptive_output_negative(size: Sequence[int]) -> RuntimeError:
+    return RuntimeError("adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 but "
+                        f"received {{{size[0]}, {size[1]}}}")

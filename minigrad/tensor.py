@@ -16,7 +16,7 @@ import numpy as np
 
 from . import dtypes, errors, random
 from . import kernels as K
-from .autograd import engine, versions
+from .autograd import api, engine, graph, versions
 from .autograd.grad_mode import is_grad_enabled
 from .autograd.views import AsStridedBackward, CopySlices
 from .device import check_device, device
@@ -118,8 +118,9 @@ _QR_WARNED = False  # torch.qr's deprecation warning is given once
 class View:
     """How a tensor views another's memory (PyTorch's view metadata). ``base``: the tensor whose memory it is (never
     itself a view); ``version``: the base memory's version when the view's ``grad_fn`` was last set; ``made``: how
-    it was made, "default", "no_grad" (in no_grad mode) or "multi" (by a function returning several views, as
-    ``unbind``): PyTorch refuses recorded in-place writes into the last two."""
+    it was made, "default", "no_grad" (in no_grad mode), "multi" (by a function returning several views, as
+    ``unbind``) or "custom" (an output of a custom autograd Function): PyTorch refuses recorded in-place writes into
+    the last three."""
 
     __slots__ = ("base", "function", "made", "output", "version")
 
@@ -305,6 +306,25 @@ class Tensor:
         self._retains_grad = (self._output_nr, retain)
         self.grad_fn.pre_hooks.append(self._retains_grad)
 
+    _hooks: graph.Hooks | None = None  # a leaf's hooks (``register_hook``), made when the first is registered
+
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> graph.RemovableHandle:
+        """Run ``hook(grad)`` whenever the gradient of this tensor is computed; it may return a gradient to use instead.
+        On a leaf it runs before the gradient accumulates (what it returns accumulates); otherwise before the tensor's
+        grad_fn uses it. It stays with that grad_fn when an in-place op gives the tensor a new one (PyTorch's rule;
+        ``retain_grad`` moves on, and sees the gradient after the hooks)."""
+        if not self.requires_grad:
+            raise errors.hook_without_grad()
+        node = self.grad_fn
+        if node is not None:
+            return node._hooks().add("tensor", (self._output_nr, hook))
+        if self._hooks is None:  # a leaf: its AccumulateGrad nodes, this one and any later, share the hooks
+            self._hooks = graph.Hooks()
+            accumulator = self._accumulator() if self._accumulator is not None else None
+            if accumulator is not None:
+                accumulator.hooks = self._hooks
+        return self._hooks.add("tensor", (0, hook))
+
     def _accumulate_grad(self, handed: list[np.ndarray]) -> None:
         """Add the gradient handed over in a one-element list into ``.grad`` (in place once it exists, as PyTorch's
         AccumulateGrad does). A first gradient becomes ``.grad``: the array itself if nothing else holds it, else a
@@ -335,11 +355,14 @@ class Tensor:
             self._accumulator = weakref.ref(accumulator)
         return accumulator, 0
 
-    def backward(self, gradient: Tensor | None = None, retain_graph: bool = False) -> None:
-        """Compute the gradient of this tensor with respect to every leaf that requires grad.
+    def backward(self, gradient: Tensor | None = None, retain_graph: bool = False, create_graph: bool = False,
+                 inputs: Sequence[Tensor] | None = None) -> None:
+        """Compute the gradient of this tensor with respect to every leaf that requires grad (or ``inputs`` only).
 
         ``gradient`` is d(something)/d(self), the same shape as self; it may be omitted for a scalar (1).
         """
+        if inputs is not None or create_graph:
+            return api.backward(self, gradient, retain_graph, create_graph, inputs)
         if not self.requires_grad:
             raise errors.backward_without_graph()
         if gradient is None:
@@ -412,6 +435,8 @@ class Tensor:
             view = self._view
             if view.made == "multi":
                 raise errors.multi_view_inplace(view.output, view.function)
+            if view.made == "custom":  # an output of a custom autograd Function (autograd.function)
+                raise errors.custom_function_view_inplace(view.output, view.function)
             if view.made == "no_grad":
                 raise errors.no_grad_view_inplace()
             if view.base.is_leaf and view.base.requires_grad:
@@ -1061,6 +1086,12 @@ class Tensor:
 
     def rsqrt_(self) -> Tensor:
         return self._inplace(math_functions.Rsqrt)
+
+    def reciprocal(self) -> Tensor:
+        return apply(math_functions.Reciprocal, self)
+
+    def reciprocal_(self) -> Tensor:
+        return self._inplace(math_functions.Reciprocal)
 
     def erf(self) -> Tensor:
         return apply(math_functions.Erf, self)
@@ -1863,6 +1894,9 @@ class Tensor:
         if isinstance(bins, bool) or not isinstance(bins, int):
             raise errors.argument_type("histc", "bins", "int", bins)
         return apply(counting.Histc, self, bins=bins, min=float(min), max=float(max))
+
+
+graph.use_tensor_class(Tensor)  # hooks see gradients and saved arrays as Tensors
 
 
 def _unique_results(values: Tensor, inverse: Tensor | None, counts: Tensor | None) -> Tensor | tuple[Tensor, ...]:

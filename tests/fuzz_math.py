@@ -27,6 +27,7 @@ MATH_UNARY = (
     "Log10",
     "Exp2",
     "Rsqrt",
+    "Reciprocal",
     "Erf",
     "Erfc",
     "Erfinv",

@@ -7,7 +7,7 @@ from typing import Any
 
 import torch
 from hypothesis import strategies as st
-from test_fuzz import ORDINARY, SPECIAL, H, Step, _dims, _dtype, arrays, generator, path
+from test_fuzz import ORDINARY, SPECIAL, Arr, H, Step, _dims, _dtype, arrays, generator, path
 
 inf = math.inf
 _PLAIN = ("Silu", "Mish", "Hardsigmoid", "Hardswish", "LogSigmoid")
@@ -126,3 +126,23 @@ def gen_prelu(draw: st.DrawFn, h: torch.Tensor, op: str) -> list[Step]:
     weight_shape: Any = draw(st.sampled_from([(1,), (), (channels,), (channels,)]))
     weight = draw(arrays(dtype, weight_shape))
     return [Step("PreluKernel", path("PreluKernel"), (H, weight))]
+
+
+@generator("Embedding")
+def gen_embedding(draw: st.DrawFn, h: torch.Tensor, op: str) -> list[Step]:
+    """h as the table: F.embedding(indices, h, ...) with indices of any shape (int64 or int32), repeats and
+    sometimes an index out of range; padding_idx (maybe negative) and scale_grad_by_freq drawn. A table that is not
+    2-D is drawn now and then (torch's error is compared)."""
+    if h.dim() != 2 and draw(st.integers(0, 7)):
+        return []
+    rows = h.shape[0] if h.dim() else 1
+    shape = draw(st.sampled_from([(), (0,), (1,), (4,), (2, 3), (1, 2, 2)]))
+    high = rows if draw(st.integers(0, 15)) or not rows else rows + 1  # rows itself: out of range
+    picks = draw(st.lists(st.integers(0, max(high - 1, 0)), min_size=math.prod(shape), max_size=math.prod(shape)))
+    indices = Arr(picks, draw(st.sampled_from(["int64", "int64", "int32"])), shape)
+    kwargs: dict[str, Any] = {}
+    if rows and draw(st.booleans()):
+        kwargs["padding_idx"] = draw(st.integers(-rows, rows - 1))
+    if draw(st.booleans()):
+        kwargs["scale_grad_by_freq"] = True
+    return [Step(op, path(op), (indices, H), kwargs)]

@@ -341,7 +341,7 @@ CASES += [Case("Softplus", ((3, 4),), kwargs=kwargs) for kwargs in [
 CASES += [Case("Softplus", ((3, 4),), domain=(Domain("x past the threshold", 15.0, 30.0, symmetric=True),))]
 
 # The everyday API's ops (issue 23), one file of cases per area: each adds to CASES and DOMAINS.
-for _area in ("math", "linalg", "shape", "reductions", "nn", "assign"):
+for _area in ("math", "linalg", "shape", "reductions", "nn", "assign", "conv"):
     _module = importlib.import_module(f"op_cases_{_area}")
     CASES += _module.CASES
     DOMAINS.update(_module.DOMAINS)

@@ -24,6 +24,7 @@ DOMAINS: dict[str, tuple[Domain, ...]] = {
     "Log2": (POSITIVE,),
     "Log10": (POSITIVE,),
     "Rsqrt": (POSITIVE,),
+    "Reciprocal": (NONZERO,),
     "Hypot": (NONZERO,),
     "Fmod": (REAL, NONZERO),
     "Remainder": (REAL, NONZERO),
@@ -33,7 +34,7 @@ DOMAINS: dict[str, tuple[Domain, ...]] = {
 
 _SHAPES = [(), (5,), (3, 4), (0, 4), (1, 3)]
 for name in ("Sin", "Cos", "Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh", "Log1p", "Expm1",
-             "Log2", "Log10", "Exp2", "Rsqrt", "Erf", "Erfc", "Erfinv", "Sign", "Floor", "Ceil", "Trunc",
+             "Log2", "Log10", "Exp2", "Rsqrt", "Reciprocal", "Erf", "Erfc", "Erfinv", "Sign", "Floor", "Ceil", "Trunc",
              "Frac", "Round"):
     CASES += [Case(name, (shape,)) for shape in _SHAPES]
 CASES += [Case("Sin", ((2, 3, 4),)), Case("Erfinv", ((4, 5),), domain=(Domain("the tails: 0.7 < |x| < 1", 0.75, 0.99,

@@ -1032,7 +1032,7 @@ def gen_matmul(draw: st.DrawFn, h: torch.Tensor, op: str) -> list[Step]:
 
 
 # The everyday API's ops (issue 23): each area's generators in a file of its own, registered on import.
-for _area in ("math", "linalg", "shape", "reductions", "nn", "assign"):
+for _area in ("math", "linalg", "shape", "reductions", "nn", "assign", "conv"):
     importlib.import_module(f"fuzz_{_area}")
 
 # Every differentiable op of the registry has a generator. MINIGRAD_FUZZ_OPS=Sin,Cos draws only those (to work on

@@ -19,6 +19,7 @@ EXTRAS = {
 }
 
 MODULES = ["minigrad", "minigrad.nn", "minigrad.nn.functional", "minigrad.nn.init", "minigrad.nn.utils",
+           "minigrad.nn.utils.rnn",
            "minigrad.optim",
            "minigrad.optim.lr_scheduler", "minigrad.utils", "minigrad.utils.data", "minigrad.autograd",
            "minigrad.cuda"]

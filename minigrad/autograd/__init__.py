@@ -1,12 +1,16 @@
 """Reverse-mode automatic differentiation: the graph engine, grad mode and the gradient checker."""
 
-from .engine import AccumulateGrad, Context, Node, backward
+from . import function, graph
+from .anomaly import detect_anomaly, set_detect_anomaly
+from .api import backward, grad
+from .engine import AccumulateGrad, Context, Node
+from .function import Function
 from .grad_mode import enable_grad, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck
 
 __all__ = [
-    "AccumulateGrad", "Context", "GradcheckError", "Node", "backward", "enable_grad", "gradcheck", "no_grad",
-    "set_grad_enabled",
+    "AccumulateGrad", "Context", "Function", "GradcheckError", "Node", "backward", "detect_anomaly", "enable_grad",
+    "function", "grad", "gradcheck", "graph", "no_grad", "set_detect_anomaly", "set_grad_enabled",
 ]
 
 

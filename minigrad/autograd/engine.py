@@ -22,7 +22,7 @@ import numpy as np
 
 from .. import errors
 from .. import kernels as K
-from . import versions
+from . import anomaly, graph, versions
 
 _BACKWARD_SUFFIX = re.compile(r"Backward\d*$")
 _sequence = itertools.count()
@@ -48,6 +48,10 @@ class Context:
 
     def save(self, **arrays: np.ndarray | None) -> None:
         """Keep arrays for backward, by name; they are freed when backward is done with them."""
+        if graph.saved_hooks and True in self.needs_input_grad:  # saved_tensors_hooks: kept packed, not versioned
+            self._saved = graph.pack(self._saved, arrays)
+            self._versions.update({name: None for name, a in arrays.items() if a is not None})
+            return
         self._saved.update(arrays)
         self._versions.update({name: versions.version(a) for name, a in arrays.items() if a is not None})
 
@@ -64,18 +68,22 @@ class Context:
             if saved is array:
                 self._saved[name] = K.copy(array)
                 self._versions[name] = 0
+            elif self._versions.get(name, 0) is None:  # packed (saved_tensors_hooks): pack a copy instead
+                self._saved[name] = graph.repack(saved, array, K.copy)
 
     def release(self) -> None:
         """Free the saved arrays (backward without ``retain_graph``). Ops that saved nothing stay usable."""
         self.replay = None
         if self._saved:
             self._saved = None
-            self._versions = {}
-            self.freed = True
+            self.freed = True  # (``_versions`` stays: which names held an array, for ``Node.__getattr__``)
 
 
 class Node:
     """One recorded op application: PyTorch's ``grad_fn``."""
+
+    hooks: graph.Hooks | None = None  # hooks on its gradients (see ``graph``), made when the first is registered
+    _metadata: dict[str, Any] | None = None
 
     def __init__(
         self,
@@ -95,6 +103,8 @@ class Node:
         self.outputs = tuple(outputs)
         self.sequence = next(_sequence)
         self.pre_hooks: list[tuple[int, Callable[[np.ndarray], None]]] = []  # (output, hook): see ``backward``
+        if anomaly.enabled:  # anomaly mode: remember the forward call that made this node
+            self.metadata["traceback_"] = anomaly.forward_stack()
 
     def name(self) -> str:
         """PyTorch's name for this node, e.g. ``MulBackward0``."""
@@ -104,6 +114,31 @@ class Node:
     def next_nodes(self) -> tuple[Node | None, ...]:
         """The node each input's gradient goes to (None: a constant)."""
         return tuple(None if edge is None else edge[0] for edge in self.next_edges)
+
+    @property
+    def next_functions(self) -> tuple[tuple[Node | None, int], ...]:
+        """PyTorch's view of the edges: (node, which of its outputs) per input, (None, 0) for a constant."""
+        return tuple((None, 0) if edge is None else edge for edge in self.next_edges)
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """A dict for the user's notes on this node (anomaly mode keeps the forward stack under ``"traceback_"``)."""
+        if self._metadata is None:
+            self._metadata = {}
+        return self._metadata
+
+    def register_hook(self, hook: Callable[[tuple[Any, ...], tuple[Any, ...]], Any]) -> graph.RemovableHandle:
+        """Run ``hook(grad_inputs, grad_outputs)`` after this node's backward; it may return new ``grad_inputs``."""
+        return self._hooks().add("post", hook)
+
+    def register_prehook(self, hook: Callable[[tuple[Any, ...]], Any]) -> graph.RemovableHandle:
+        """Run ``hook(grad_outputs)`` before this node's backward; it may return new ``grad_outputs``."""
+        return self._hooks().add("pre", hook)
+
+    def _hooks(self) -> graph.Hooks:
+        if self.hooks is None:
+            self.hooks = graph.Hooks()
+        return self.hooks
 
     def formulas(self) -> tuple[str, ...]:
         """The derivative of each input, as a reader writes it (the op's)."""
@@ -122,10 +157,12 @@ class Node:
     def _check_saved_versions(self) -> None:
         """PyTorch's error if a saved array has been overwritten in place since it was saved."""
         for name, saved_version in self.ctx._versions.items():
+            if saved_version is None:  # packed by saved_tensors_hooks: PyTorch checks no version either
+                continue
             array = self.ctx._saved[name]
             now = versions.version(array)
             if now != saved_version:
-                raise errors.saved_tensor_modified(array, self._made_by(array), now, saved_version)
+                raise errors.saved_tensor_modified(array, self._made_by(array), now, saved_version, anomaly.enabled)
 
     def _made_by(self, array: np.ndarray) -> str | None:
         """The op PyTorch names in that error (``which is output 0 of Exp``), None for a leaf: for an input, the
@@ -142,6 +179,29 @@ class Node:
         return f"<{self.name()} object at {id(self):#x}>"
 
 
+def _saved_attribute(name: str) -> property:
+    """``Node._saved_<name>``: what the node's op saved under PyTorch's ``name`` (its ``saved_names``: the name of a
+    saved array, or a function of the context); PyTorch's AttributeError for a node whose op has no such name."""
+    def get(node: Node) -> Any:
+        where = getattr(node.op, "saved_names", {}).get(name)
+        if where is None:
+            raise errors.node_no_attribute(node.name(), f"_saved_{name}")
+        ctx = node.ctx
+        freed_none = ctx.freed and where not in ctx._versions  # nothing was saved there: None, freed or not
+        value = where(ctx) if callable(where) else None if freed_none else ctx.saved[where]
+        return graph.tensor_of(value) if isinstance(value, np.ndarray) else value
+
+    return property(get)
+
+
+def expose_saved(names: Sequence[str]) -> None:
+    """Give nodes the attributes ``_saved_<name>`` for these names (``register`` passes each op's ``saved_names``).
+    Properties, not ``__getattr__``, which would slow every attribute read of every node."""
+    for name in names:
+        if not hasattr(Node, f"_saved_{name}"):
+            setattr(Node, f"_saved_{name}", _saved_attribute(name))
+
+
 class AccumulateGrad(Node):
     """The node behind a leaf that requires grad: hands each gradient that reaches it to ``accumulate``, the leaf's
     way of adding it into ``.grad``, given when the node is built. ``variable`` is the leaf (as PyTorch shows it)."""
@@ -149,11 +209,16 @@ class AccumulateGrad(Node):
     def __init__(self, variable: Any, accumulate: Callable[[list[np.ndarray]], None]) -> None:
         super().__init__(op=None, ctx=Context(), edges=(), inputs=())
         self.variable = variable
+        self.hooks = getattr(variable, "_hooks", None)  # the leaf's hooks (they outlive this node, as in PyTorch)
         self.accumulate = accumulate  # takes the gradient in a one-element list: see ``backward``
         self.sequence = math.inf  # runs as soon as it is ready, as in PyTorch
 
     def name(self) -> str:
         return "AccumulateGrad"
+
+    def apply(self, grad: np.ndarray) -> Grads:
+        """Nothing: a leaf's gradient goes on to ``.grad`` at the end of backward, not to other nodes."""
+        return ()
 
 
 def _reach(roots: Sequence[Node]) -> dict[Node, int]:
@@ -174,9 +239,11 @@ def _reach(roots: Sequence[Node]) -> dict[Node, int]:
     return pending
 
 
-def _compute(roots: Sequence[Edge], grads: Sequence[np.ndarray], observe: Observer | None) -> list[Ran]:
+def _compute(roots: Sequence[Edge], grads: Sequence[np.ndarray], observe: Observer | None,
+             only: set[Node] | None = None) -> list[Ran]:
     """Every node's gradient, nodes in the order they run (a node runs once all its inputs have arrived): for each,
-    (node, the gradient it got if the end needs it, what it sent on if observed). Nothing is written yet."""
+    (node, the gradient it got if the end needs it, what it sent on if observed). Nothing is written yet. ``only``:
+    the nodes to run (and keep the gradients of), where not all are wanted."""
     pending = _reach([root for root, _ in roots])
     buffers: dict[Node, Any] = {}
     for (root, output), grad in zip(roots, grads):
@@ -188,12 +255,12 @@ def _compute(roots: Sequence[Edge], grads: Sequence[np.ndarray], observe: Observ
     while ready:
         _, _, node = heapq.heappop(ready)
         grad = buffers.pop(node, None)
-        if grad is None:  # nothing flowed here (e.g. only through integer outputs): pass on nothing
+        if grad is None or (only is not None and node not in only):  # nothing flowed here, or not wanted
             grads_in: Grads = (None,) * len(node.next_nodes)
         else:
-            grads_in = () if isinstance(node, AccumulateGrad) else node.apply(grad)
-            # Keep the gradient only where the end needs it (a leaf, a hook, an observer): memory stays as low.
-            keep = isinstance(node, AccumulateGrad) or node.pre_hooks or observe is not None
+            hooked = node.hooks is not None or anomaly.enabled  # hooks may change the gradients: ``_run_hooked``
+            grad, grads_in = _run_hooked(node, grad) if hooked else (grad, node.apply(grad))
+            keep = isinstance(node, AccumulateGrad) or node.pre_hooks or observe or only  # only where needed
             ran.append((node, grad if keep else None, grads_in if observe is not None else None))
         for edge, (shape, dtype), g in zip(node.next_edges, node.inputs, grads_in):
             if edge is None:
@@ -205,6 +272,39 @@ def _compute(roots: Sequence[Edge], grads: Sequence[np.ndarray], observe: Observ
             if pending[nxt] == 0:
                 heapq.heappush(ready, (-nxt.sequence, next(arrival), nxt))
     return ran
+
+
+def _run_hooked(node: Node, grad: Any) -> tuple[Any, Grads]:
+    """``node.apply(grad)`` with the node's hooks, in PyTorch's order: the tensor hooks of each output, the node's
+    pre-hooks, its backward, its post-hooks (which see the gradients brought to the inputs' shapes, None for an input
+    that takes none unless the op ``keeps_all_gradients``, as PyTorch's custom Functions). Returns the gradient after
+    the tensor hooks (what ``retain_grad`` keeps; for a leaf, after the pre-hooks too: what accumulates) and what the
+    node sends on. In anomaly mode, a NaN in what it sends on is an error, and a node that fails warns where its
+    forward call was."""
+    try:
+        hooks, several = node.hooks, bool(node.outputs)
+        if hooks is not None and hooks.tensor:
+            grad = graph.run_tensor_hooks(hooks.tensor, list(grad) if several else [grad])
+            grad = grad if several else grad[0]
+        grad_outputs = tuple(grad) if several else (grad,)
+        if hooks is not None and hooks.pre:
+            grad_outputs = graph.run_pre_hooks(hooks.pre, grad_outputs)
+        if isinstance(node, AccumulateGrad):
+            grad, grads_in = grad_outputs[0], ()
+        else:
+            grads_in = node.apply(list(grad_outputs) if several else grad_outputs[0])
+            keep_all = getattr(node.op, "keeps_all_gradients", False)
+            grads_in = tuple(None if g is None or (edge is None and not keep_all) else to_input(g, shape, dtype)
+                             for g, edge, (shape, dtype) in zip(grads_in, node.next_edges, node.inputs))
+        if hooks is not None and hooks.post:
+            grads_in = graph.run_post_hooks(hooks.post, grads_in, grad_outputs)
+        if anomaly.enabled:
+            anomaly.check(node.name(), grads_in)
+    except Exception:
+        if anomaly.enabled:
+            anomaly.warn_failed(node.name(), node.metadata)
+        raise
+    return grad, grads_in
 
 
 def _add_into(buffers: dict[Node, Any], node: Node, output: int, grad: np.ndarray) -> None:
@@ -222,12 +322,8 @@ def to_input(grad: np.ndarray, shape: tuple[int, ...], dtype: np.dtype) -> np.nd
     return K.cast(K.sum_to_shape(grad, shape), dtype)
 
 
-def backward(
-    roots: Sequence[Edge],
-    grads: Sequence[np.ndarray],
-    retain_graph: bool = False,
-    observe: Observer | None = None,
-) -> None:
+def backward(roots: Sequence[Edge], grads: Sequence[np.ndarray], retain_graph: bool = False,
+             observe: Observer | None = None) -> None:
     """Run backward from each root node with its output gradient: every node's gradient is computed first (where
     the errors are), then the hooks run, the leaves get their gradients and the saved arrays are freed, in the
     order the nodes ran, so a failed backward changes nothing. A leaf gets its gradient in a one-element list the
@@ -253,3 +349,34 @@ def backward(
     if not retain_graph:
         for node, _, _ in ran:
             node.ctx.release()
+
+
+def grad(roots: Sequence[Edge], grads: Sequence[np.ndarray], targets: Sequence[Edge],
+         retain_graph: bool = False) -> list[np.ndarray | None]:
+    """The gradient reaching each target (a node, which of its outputs) from the roots, as ``autograd.grad`` returns
+    it: only the nodes on a path to a target run, and nothing is written (no leaf accumulates, no hook runs)."""
+    wanted = {node for node, _ in targets}
+    ran = _compute(roots, grads, None, only=_on_paths_to(roots, wanted))
+    reached = {node: g for node, g, _ in ran if node in wanted}
+    if not retain_graph:
+        for node, _, _ in ran:
+            node.ctx.release()
+    picked = [reached.get(node) for node, _ in targets]
+    return [g[output] if g is not None and node.outputs else g for g, (node, output) in zip(picked, targets)]
+
+
+def _on_paths_to(roots: Sequence[Edge], wanted: set[Node]) -> set[Node]:
+    """The nodes from which a node of ``wanted`` can be reached (``wanted`` included): the ones ``grad`` runs."""
+    on_path: set[Node] = set()
+    stack: list[tuple[Node, bool]] = [(root, False) for root, _ in roots]
+    seen: set[Node] = set()
+    while stack:
+        node, after_children = stack.pop()
+        if after_children:
+            if node in wanted or any(nxt in on_path for nxt in node.next_nodes):
+                on_path.add(node)
+        elif node not in seen:
+            seen.add(node)
+            stack.append((node, True))
+            stack.extend((nxt, False) for nxt in node.next_nodes if nxt is not None and nxt not in seen)
+    return on_path

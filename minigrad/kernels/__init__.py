@@ -291,9 +291,27 @@ __all__ = [
     "zeros",
 ]
 
+# ----- convolution (im2col and col2im) and pooling --------------------------------------------------------------
+from .conv import (
+    adaptive_avg_pool2d,
+    adaptive_avg_pool2d_grad,
+    adaptive_max_pool2d,
+    avg_pool2d,
+    avg_pool2d_grad,
+    col2im,
+    convolved_size,
+    im2col,
+    max_pool2d,
+    pooled_size,
+    scatter_to_indices,
+    transposed_size,
+)
+
 # ----- counting (bincount, histc), unique values, and index_copy / index_fill / scatter_reduce ----------------------
 from .counting import bincount, histc
 from .index import SCATTER_REDUCTIONS, index_copy, index_fill, scatter_reduce
 from .sort import unique_rows
 
 __all__ += ["SCATTER_REDUCTIONS", "bincount", "histc", "index_copy", "index_fill", "scatter_reduce", "unique_rows"]
+__all__ += ["adaptive_avg_pool2d", "adaptive_avg_pool2d_grad", "adaptive_max_pool2d", "avg_pool2d", "avg_pool2d_grad",
+            "col2im", "convolved_size", "im2col", "max_pool2d", "pooled_size", "scatter_to_indices", "transposed_size"]

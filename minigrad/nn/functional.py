@@ -16,12 +16,25 @@ from ..functions import cat, where
 from ..ops import activation, classification, linalg, loss
 from ..ops.dims import normalize_dim
 from ..tensor import Tensor, apply, expect_tensor
+from .conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d, fold, unfold  # defined with their modules
 from .dropout import dropout as dropout  # F.dropout, defined with its module
+from .pooling import (
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    adaptive_max_pool2d,
+    avg_pool1d,
+    avg_pool2d,
+    max_pool1d,
+    max_pool2d,
+)
+from .sparse import embedding as embedding  # F.embedding and F.embedding_bag, defined with their modules
+from .sparse import embedding_bag as embedding_bag
 
 # PyTorch's names: what `from minigrad.nn.functional import *`, dir() and tab completion show (not the imports above).
 __all__ = [
     "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "celu", "cosine_embedding_loss",
-    "cosine_similarity", "cross_entropy", "dropout", "elu", "gaussian_nll_loss", "gelu", "glu", "hardshrink",
+    "cosine_similarity", "cross_entropy", "dropout", "elu", "embedding", "embedding_bag", "gaussian_nll_loss",
+    "gelu", "glu", "hardshrink",
     "hardsigmoid", "hardswish", "hardtanh", "hinge_embedding_loss", "huber_loss", "kl_div", "l1_loss", "leaky_relu",
     "linear", "log_softmax", "logsigmoid", "margin_ranking_loss", "mish", "mse_loss", "multi_margin_loss",
     "multilabel_soft_margin_loss", "nll_loss", "normalize", "one_hot", "pad", "pairwise_distance", "pdist",
@@ -29,6 +42,8 @@ __all__ = [
     "softmax", "softmin", "softplus", "softshrink", "softsign", "tanh", "tanhshrink", "threshold",
     "triplet_margin_loss",
 ]
+__all__ += ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool2d", "avg_pool1d", "avg_pool2d", "conv1d",
+            "conv2d", "conv_transpose1d", "conv_transpose2d", "fold", "max_pool1d", "max_pool2d", "unfold"]
 
 
 def __dir__() -> list[str]:

@@ -6,12 +6,16 @@ so ``parameters()``, ``state_dict()``, ``zero_grad()`` and ``repr`` find everyth
 
 from __future__ import annotations
 
+import warnings
 from collections import OrderedDict, namedtuple
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from .. import errors
-from ..autograd.grad_mode import no_grad
+from .. import kernels as K
+from ..autograd import engine
+from ..autograd.grad_mode import is_grad_enabled, no_grad
+from ..autograd.graph import RemovableHandle
 from ..dtypes import dtype as DType
 from ..dtypes import float32, float64
 from ..size import Size
@@ -44,12 +48,92 @@ class Module:
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())
         object.__setattr__(self, "_modules", OrderedDict())
+        for hooks in _HOOK_DICTS:  # see "hooks" below
+            object.__setattr__(self, hooks, OrderedDict())
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise errors.missing_forward(type(self).__name__)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        hooks = self.__dict__  # one attribute read (this class's __getattr__ makes each one slow), then dict reads
+        if (hooks["_forward_pre_hooks"] or hooks["_forward_hooks"] or hooks["_backward_hooks"]
+                or hooks["_backward_pre_hooks"]):
+            return self._call_with_hooks(args, kwargs)
         return self.forward(*args, **kwargs)
+
+    # ----- hooks -------------------------------------------------------------------------------------------------
+    def register_forward_pre_hook(self, hook: Callable[..., Any], *, prepend: bool = False,
+                                  with_kwargs: bool = False) -> RemovableHandle:
+        """Run ``hook(module, args)`` before each ``forward``; it may return new args (a tuple, or one value). With
+        ``with_kwargs``: ``hook(module, args, kwargs)``, which may return new ``(args, kwargs)``."""
+        return _add_hook(self._forward_pre_hooks, hook, prepend,
+                         [(self._forward_pre_hooks_with_kwargs, with_kwargs)])
+
+    def register_forward_hook(self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False,
+                              always_call: bool = False) -> RemovableHandle:
+        """Run ``hook(module, args, output)`` after each ``forward``; it may return a new output. With ``with_kwargs``:
+        ``hook(module, args, kwargs, output)``; with ``always_call``, it runs even when forward raises."""
+        return _add_hook(self._forward_hooks, hook, prepend, [(self._forward_hooks_with_kwargs, with_kwargs),
+                                                              (self._forward_hooks_always_called, always_call)])
+
+    def register_full_backward_pre_hook(self, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
+        """Run ``hook(module, grad_output)`` when the gradients of the module's outputs are computed; it may return
+        new ones. (The module's tensor inputs and outputs pass through identity nodes, as in PyTorch.)"""
+        return _add_hook(self._backward_pre_hooks, hook, prepend, [])
+
+    def register_full_backward_hook(self, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
+        """Run ``hook(module, grad_input, grad_output)`` when the gradients of the module's positional inputs are
+        computed (None for an input that is no tensor or does not require grad); it may return new ``grad_input``. If
+        no input requires grad, it runs with the outputs' gradients (and a warning)."""
+        return _add_hook(self._backward_hooks, hook, prepend, [])
+
+    def _call_with_hooks(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """``forward`` with this module's hooks around it, in PyTorch's order (``Module._call_impl``)."""
+        result, called = None, set()
+        try:
+            for hook_id, hook in list(self._forward_pre_hooks.items()):
+                if hook_id in self._forward_pre_hooks_with_kwargs:
+                    changed = hook(self, args, kwargs)
+                    if changed is not None:
+                        if not (isinstance(changed, tuple) and len(changed) == 2):
+                            raise errors.forward_pre_hook_result(changed)
+                        args, kwargs = changed
+                else:
+                    changed = hook(self, args)
+                    if changed is not None:
+                        args = changed if isinstance(changed, tuple) else (changed,)
+            backward_hook = None
+            if self._backward_hooks or self._backward_pre_hooks:
+                backward_hook = _BackwardHook(self, list(self._backward_hooks.values()),
+                                              list(self._backward_pre_hooks.values()))
+                args = backward_hook.setup_input_hook(args)
+            result = self.forward(*args, **kwargs)
+            for hook_id, hook in list(self._forward_hooks.items()):
+                called.add(hook_id)
+                if hook_id in self._forward_hooks_with_kwargs:
+                    changed = hook(self, args, kwargs, result)
+                else:
+                    changed = hook(self, args, result)
+                if changed is not None:
+                    result = changed
+            if backward_hook is not None:
+                if not isinstance(result, (Tensor, tuple)):
+                    warnings.warn(errors.backward_hook_output_warning(result), UserWarning, stacklevel=3)
+                result = backward_hook.setup_output_hook(result)
+            return result
+        except Exception:
+            for hook_id, hook in list(self._forward_hooks.items()):  # the always_call hooks that have not run
+                if hook_id in self._forward_hooks_always_called and hook_id not in called:
+                    try:
+                        if hook_id in self._forward_hooks_with_kwargs:
+                            changed = hook(self, args, kwargs, result)
+                        else:
+                            changed = hook(self, args, result)
+                        result = changed if changed is not None else result
+                    except Exception as error:
+                        warnings.warn("module forward hook with ``always_call=True`` raised an exception that was "
+                                      f"silenced as another error was raised in forward: {error}", stacklevel=3)
+            raise
 
     # ----- registration by attribute assignment -------------------------------------------------------
     def __setattr__(self, name: str, value: Any) -> None:
@@ -286,6 +370,141 @@ class Module:
 
     def __dir__(self) -> list[str]:
         return sorted(set(super().__dir__()) | set(self._parameters) | set(self._buffers) | set(self._modules))
+
+
+# A module's hooks, each dict by handle id (with_kwargs and always_call: the ids of the hooks registered so).
+_HOOK_DICTS = ("_forward_pre_hooks", "_forward_pre_hooks_with_kwargs", "_forward_hooks", "_forward_hooks_with_kwargs",
+               "_forward_hooks_always_called", "_backward_pre_hooks", "_backward_hooks")
+
+
+def _add_hook(hooks: OrderedDict[int, Any], hook: Callable[..., Any], prepend: bool,
+              flags: list[tuple[OrderedDict[int, bool], bool]]) -> RemovableHandle:
+    """Register ``hook`` in ``hooks`` (first if ``prepend``), its id also in each flag dict whose flag is set."""
+    handle = RemovableHandle(hooks, extra_dict=[flag_dict for flag_dict, _ in flags])
+    hooks[handle.id] = hook
+    for flag_dict, flag in flags:
+        if flag:
+            flag_dict[handle.id] = True
+    if prepend:
+        hooks.move_to_end(handle.id, last=False)
+    return handle
+
+
+class _BackwardHookFunction:
+    """The op of PyTorch's ``BackwardHookFunctionBackward`` node: an identity, there so that a module's backward hooks
+    see the gradients of its inputs (and outputs) pass by."""
+
+    grad_fn = "BackwardHookFunctionBackward"
+    torch = "torch.nn.modules._functions.BackwardHookFunction.apply"
+    formulas = ("d(x)/dx = grad",)
+    keeps_all_gradients = True  # a custom Function in PyTorch: its hooks see even the inputs' that need none
+
+    @staticmethod
+    def backward(ctx: engine.Context, *grads: Any) -> tuple[Any, ...]:
+        """The gradients passed on as they are; zeros for an output no gradient reached (PyTorch materializes them
+        for a custom Function)."""
+        return tuple(K.zeros(shape, dtype) if g is None else g for g, (shape, dtype) in zip(grads, ctx.metas))
+
+
+def _through_identity(tensors: list[Tensor]) -> tuple[Tensor, ...]:
+    """``tensors`` passed through one identity node; each that requires grad comes out as its output (same memory),
+    the others as they are."""
+    metas = [(t._data.shape, t._data.dtype) for t in tensors]
+    ctx = engine.Context()
+    ctx.metas = metas
+    node = engine.Node(_BackwardHookFunction, ctx, [t._grad_edge() for t in tensors], metas,
+                       outputs=metas if len(tensors) > 1 else ())
+    return tuple(Tensor._make(t._data, grad_fn=node, output_nr=i) if t.requires_grad else t
+                 for i, t in enumerate(tensors))
+
+
+class _BackwardHook:
+    """PyTorch's ``torch.utils.hooks.BackwardHook``, for one call of a module with full backward hooks: the tensors
+    going in and coming out pass through identity nodes; the outputs' node, as its gradients pass, records them and
+    runs the backward pre-hooks; the inputs' node then runs the backward hooks with both."""
+
+    def __init__(self, module: Module, user_hooks: list[Callable[..., Any]],
+                 user_pre_hooks: list[Callable[..., Any]]) -> None:
+        self.module, self.user_hooks, self.user_pre_hooks = module, user_hooks, user_pre_hooks
+        self.grad_outputs: tuple[Any, ...] | None = None
+        self.n_outputs = self.n_inputs = -1
+        self.output_tensors_index: list[int] | None = None
+        self.input_tensors_index: list[int] | None = None
+
+    @staticmethod
+    def _pack_with_none(indices: list[int], values: tuple[Any, ...], size: int) -> tuple[Any, ...]:
+        res = [None] * size
+        for idx, val in zip(indices, values):
+            res[idx] = val
+        return tuple(res)
+
+    def _set_user_hook(self, grad_fn: engine.Node) -> None:
+        def hook(grad_input: tuple[Any, ...], _: tuple[Any, ...]) -> tuple[Any, ...] | None:
+            if self.grad_outputs is None:  # the gradient reached the inputs without passing the outputs
+                return None
+            res = self._pack_with_none(self.input_tensors_index, grad_input, self.n_inputs)
+            for user_hook in self.user_hooks:
+                out = user_hook(self.module, res, self.grad_outputs)
+                if out is None:
+                    continue
+                if len(out) != len(res):
+                    raise errors.backward_hook_count(len(out), len(res))
+                res = out
+            self.grad_outputs = None
+            return tuple(res[i] for i in self.input_tensors_index)
+
+        grad_fn.register_hook(hook)
+
+    def _apply_on_tensors(self, fn: Callable[[engine.Node], None], args: tuple[Any, ...]
+                          ) -> tuple[tuple[Any, ...], list[int] | None]:
+        """``args`` with its tensors through an identity node (``fn`` then registers on it), and where they were;
+        ``args`` as they are and None when no tensor among them requires grad."""
+        tensors_idx = [i for i, arg in enumerate(args) if isinstance(arg, Tensor)]
+        tensors = [args[i] for i in tensors_idx]
+        if not (any(t.requires_grad for t in tensors) and is_grad_enabled()):
+            return args, None
+        new_tensors = _through_identity(tensors)
+        fn(next(t.grad_fn for t in new_tensors if t.grad_fn is not None))
+        arg_list = list(args)
+        for idx, val in zip(tensors_idx, new_tensors):
+            arg_list[idx] = val
+        return (tuple(arg_list) if type(args) is tuple else type(args)(*arg_list)), tensors_idx
+
+    def setup_input_hook(self, args: tuple[Any, ...]) -> tuple[Any, ...]:
+        res, self.input_tensors_index = self._apply_on_tensors(self._set_user_hook, args)
+        self.n_inputs = len(args)
+        return res
+
+    def setup_output_hook(self, args: Any) -> Any:
+        def fn(grad_fn: engine.Node) -> None:
+            def hook(_: tuple[Any, ...], grad_output: tuple[Any, ...]) -> tuple[Any, ...] | None:
+                self.grad_outputs = self._pack_with_none(self.output_tensors_index, grad_output, self.n_outputs)
+                for user_pre_hook in self.user_pre_hooks:
+                    changed = user_pre_hook(self.module, self.grad_outputs)
+                    if changed is None:
+                        continue
+                    if len(changed) != len(self.grad_outputs):
+                        raise errors.backward_pre_hook_count(len(changed), len(self.grad_outputs))
+                    self.grad_outputs = changed
+                local_grad_outputs = self.grad_outputs
+                if self.input_tensors_index is None:  # no input requires grad: the hooks run here, on the outputs
+                    warnings.warn(errors.backward_hook_no_input_grads_warning(), UserWarning, stacklevel=5)
+                    grad_inputs = (None,) * self.n_inputs
+                    for user_hook in self.user_hooks:
+                        res = user_hook(self.module, grad_inputs, self.grad_outputs)
+                        if res is not None and not (isinstance(res, tuple) and all(el is None for el in res)):
+                            raise errors.backward_hook_without_input_grads()
+                    self.grad_outputs = None
+                if local_grad_outputs is None:
+                    return None
+                return tuple(local_grad_outputs[i] for i in self.output_tensors_index)
+
+            grad_fn.register_hook(hook)
+
+        is_tuple = isinstance(args, tuple)
+        res, self.output_tensors_index = self._apply_on_tensors(fn, args if is_tuple else (args,))
+        self.n_outputs = len(args) if is_tuple else 1
+        return res if is_tuple else res[0]
 
 
 def _typename(value: Any) -> str:

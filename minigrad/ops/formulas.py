@@ -3,13 +3,21 @@
     python -m minigrad.ops.formulas > docs/formulas.md
 """
 
+import importlib
 import sys
 
 from . import classification, comparison, gather, join, linalg, loss, pointwise, reduction, shape
 from .registry import REGISTRY, Op
 
-# The order a reader meets them: elementwise math first, the losses last.
+# The order a reader meets them: elementwise math first, the losses last; then every other module of ops.
 MODULES = (pointwise, comparison, reduction, linalg, shape, join, gather, loss, classification)
+
+
+def _modules() -> list[str]:
+    """The modules holding registered ops, in reading order (all of minigrad imported: every op registered)."""
+    importlib.import_module("minigrad")
+    first = [m.__name__ for m in MODULES]
+    return first + sorted({op.__module__ for op in REGISTRY.values()} - set(first))
 
 HEADER = """\
 # Derivative formulas
@@ -31,9 +39,9 @@ def _code(text: str) -> str:
 def rows() -> list[tuple[list[type[Op]], tuple[str, ...]]]:
     """(ops, formulas) in reading order; neighbouring ops of one module with the same formulas share a row."""
     out: list[tuple[list[type[Op]], tuple[str, ...]]] = []
-    for module in MODULES:
+    for module in _modules():
         previous = None
-        for op in (op for op in REGISTRY.values() if op.__module__ == module.__name__):
+        for op in (op for op in REGISTRY.values() if op.__module__ == module):
             if previous is not None and op.formulas == previous:
                 out[-1][0].append(op)
             else:

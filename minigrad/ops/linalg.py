@@ -2,7 +2,7 @@
 
 import math
 import string
-from typing import Any, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
@@ -56,6 +56,8 @@ class Matmul(Op):
     """a @ b: a 1-D a is a row vector and a 1-D b a column vector (then dropped); batch dims broadcast."""
 
     torch = "torch.matmul"
+    # PyTorch names the node, and so its saved b, by the operands' dims: MmBackward0's mat2, Mv's vec, Dot's tensor
+    saved_names: ClassVar[dict[str, Any]] = {"self": "a", "mat2": "b", "vec": "b", "tensor": "b"}
     formulas = ("d(a@b)/da = grad @ b^T", "d(a@b)/db = a^T @ grad")
     promotion = Promotion.SAME
 
@@ -116,6 +118,8 @@ class Linear(Op):
     """
 
     torch = "torch.nn.functional.linear"
+    saved_names: ClassVar[dict[str, Any]] = {  # PyTorch's Mm/Addmm nodes save x and W^T
+        "self": "x", "mat1": "x", "mat2": lambda ctx: None if ctx.saved["weight"] is None else ctx.saved["weight"].T}
     formulas = ("d(xW^T+b)/dx = grad @ W", "d(xW^T+b)/dW = grad^T @ x", "d(xW^T+b)/db = grad summed over the batch")
     promotion = Promotion.NONE
 
@@ -144,6 +148,7 @@ class Mm(Op):
     """a @ b for matrices a (n, k) and b (k, m)."""
 
     torch = "torch.mm"
+    saved_names: ClassVar[dict[str, Any]] = {"self": "a", "mat2": "b"}
     formulas = Matmul.formulas
     promotion = Promotion.SAME
     backward = staticmethod(Matmul.backward)
@@ -170,6 +175,7 @@ class Bmm(Op):
     """a[i] @ b[i] for each i, for batches of matrices a (p, n, k) and b (p, k, m) of the same length p."""
 
     torch = "torch.bmm"
+    saved_names: ClassVar[dict[str, Any]] = {"self": "a", "mat2": "b"}
     formulas = Matmul.formulas
     promotion = Promotion.SAME
     backward = staticmethod(Matmul.backward)
@@ -185,6 +191,7 @@ class Mv(Op):
     """A @ v for a matrix A (n, k) and a vector v (k,): the vector of the rows' dot products with v."""
 
     torch = "torch.mv"
+    saved_names: ClassVar[dict[str, Any]] = {"self": "a", "vec": "b"}
     formulas = ("d(Av)/dA = outer(grad, v)", "d(Av)/dv = A^T @ grad")
     promotion = Promotion.SAME
     backward = staticmethod(Matmul.backward)
@@ -201,6 +208,7 @@ class Dot(Op):
     """sum_i a_i * b_i for vectors a and b of the same length."""
 
     torch = "torch.dot"
+    saved_names: ClassVar[dict[str, Any]] = {"self": "a", "tensor": "b"}
     formulas = ("d(a.b)/da = grad * b", "d(a.b)/db = grad * a")
     promotion = Promotion.SAME
     backward = staticmethod(Matmul.backward)

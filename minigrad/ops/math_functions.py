@@ -293,6 +293,20 @@ class Rsqrt(_Function):
 
 
 @register
+class Reciprocal(_Function):
+    """1 / x."""
+
+    torch = "torch.reciprocal"
+    formulas = ("d(1/x)/dx = -grad / x^2 = -grad * (1/x)^2",)
+    kernel = staticmethod(K.reciprocal)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        y = ctx.saved["y"]
+        return (K.neg(K.mul(grad, _square(y))),)
+
+
+@register
 class Erf(_Function):
     """erf x = 2/sqrt(pi) * integral from 0 to x of e^(-t^2) dt."""
 

@@ -5,7 +5,7 @@ backward here returns gradients shaped like the output.
 """
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -105,6 +105,7 @@ class Mul(Op):
     """a * b."""
 
     torch = "torch.mul"
+    saved_names: ClassVar[dict[str, Any]] = {"self": "a", "other": "b"}
     formulas = ("d(a*b)/da = grad * b", "d(a*b)/db = grad * a")
 
     @staticmethod
@@ -123,6 +124,7 @@ class Div(Op):
     """a / b (true division: integers divide to the default float dtype)."""
 
     torch = "torch.div"
+    saved_names: ClassVar[dict[str, Any]] = {"self": "a", "other": "b"}
     formulas = ("d(a/b)/da = grad / b", "d(a/b)/db = -grad * a / b^2")
     promotion = Promotion.FLOAT
 
@@ -163,6 +165,7 @@ class Pow(Op):
     """x ** exponent, for a Python number ``exponent``."""
 
     torch = "torch.pow"
+    saved_names: ClassVar[dict[str, Any]] = {"self": "x", "exponent": lambda ctx: ctx.exponent}
     formulas = ("d(x^n)/dx = grad * n * x^(n-1)",)
 
     @staticmethod
@@ -186,6 +189,7 @@ class PowTensor(Op):
     """a ** b, elementwise, with a tensor exponent."""
 
     torch = "torch.pow"
+    saved_names: ClassVar[dict[str, Any]] = {"self": "a", "exponent": "b", "result": "result"}
     formulas = ("d(a^b)/da = grad * b * a^(b-1)", "d(a^b)/db = grad * a^b * log(a)")
     grad_fn = "PowBackward1"
 
@@ -234,6 +238,7 @@ class Exp(Op):
     """e ** x."""
 
     torch = "torch.exp"
+    saved_names: ClassVar[dict[str, Any]] = {"result": "result"}
     formulas = ("d(exp x)/dx = grad * exp(x)",)
     promotion = Promotion.FLOAT
 
@@ -253,6 +258,7 @@ class Log(Op):
     """The natural logarithm."""
 
     torch = "torch.log"
+    saved_names: ClassVar[dict[str, Any]] = {"self": "x"}
     formulas = ("d(log x)/dx = grad / x",)
     promotion = Promotion.FLOAT
 
@@ -271,6 +277,7 @@ class Sqrt(Op):
     """The square root."""
 
     torch = "torch.sqrt"
+    saved_names: ClassVar[dict[str, Any]] = {"result": "result"}
     formulas = ("d(sqrt x)/dx = grad / (2 * sqrt(x))",)
     promotion = Promotion.FLOAT
 
@@ -308,6 +315,7 @@ class Sigmoid(Op):
     """1 / (1 + e^-x)."""
 
     torch = "torch.sigmoid"
+    saved_names: ClassVar[dict[str, Any]] = {"result": "result"}
     formulas = ("d(sigmoid x)/dx = grad * (1 - s) * s, s = sigmoid(x)",)
     promotion = Promotion.FLOAT
 
@@ -327,6 +335,7 @@ class Relu(Op):
     """max(x, 0)."""
 
     torch = "torch.relu"
+    saved_names: ClassVar[dict[str, Any]] = {"result": "result"}
     formulas = ("d(relu x)/dx = grad if x > 0 else 0",)
     check = staticmethod(_refuse_bool(errors.relu_bool))
 
@@ -347,6 +356,7 @@ class Tanh(Op):
     """The hyperbolic tangent."""
 
     torch = "torch.tanh"
+    saved_names: ClassVar[dict[str, Any]] = {"result": "result"}
     formulas = ("d(tanh x)/dx = grad * (1 - tanh(x)^2)",)
     promotion = Promotion.FLOAT
 

@@ -2,7 +2,7 @@
 
 import math
 import warnings
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -28,6 +28,7 @@ class Sum(Op):
     """The sum over ``dim`` (all elements when None); bools and integers sum to int64."""
 
     torch = "torch.sum"
+    saved_names: ClassVar[dict[str, Any]] = {"self_sym_sizes": lambda ctx: ctx.shape}
     formulas = ("d(sum x)/dx_i = grad (copied to every summed element)",)
     promotion = Promotion.NONE
 
@@ -56,6 +57,8 @@ class Mean(Op):
     """The mean over ``dim`` (all elements when None): the sum divided by the count, N."""
 
     torch = "torch.mean"
+    saved_names: ClassVar[dict[str, Any]] = {"self_sym_sizes": lambda ctx: ctx.shape,
+                                             "self_sym_numel": lambda ctx: math.prod(ctx.shape)}
     formulas = ("d(mean x)/dx_i = grad / N",)
     promotion = Promotion.NONE
 

@@ -10,7 +10,9 @@ output's gradient in, one gradient per input out), plus data for people and for 
 - ``grad_fn``: PyTorch's name for the recorded node (``MulBackward0``), or ``grad_fn_name`` for ops whose
   name depends on the inputs (``SumBackward0`` over everything, ``SumBackward1`` over a dim);
 - ``promotion``: how input dtypes combine (see ``Promotion``), and ``check``: dtypes it refuses;
-- ``returns_view``: the output may be a view of the input's memory (reshaping, transposing, indexing).
+- ``returns_view``: the output may be a view of the input's memory (reshaping, transposing, indexing);
+- ``saved_names``: what PyTorch's node shows as ``_saved_<name>`` (``_saved_self``), by the name this op saves it
+  under, or a function of the context (``grad_fn._saved_self`` reads it).
 
 ``@register`` checks the data is complete, so an op cannot be added without it.
 """
@@ -22,7 +24,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from ..autograd.engine import Context
+from ..autograd.engine import Context, expose_saved
 
 
 class Promotion(enum.Enum):
@@ -43,6 +45,7 @@ class Op:
     differentiable: ClassVar[bool] = True
     returns_view: ClassVar[bool] = False  # the output may share memory with the first input
     differentiable_outputs: ClassVar[int] = 1  # how many leading outputs gradients flow from (backward takes each)
+    saved_names: ClassVar[dict[str, Any]] = {}  # PyTorch's _saved_<name> -> the saved array's name, or f(ctx)
     grad_fn: ClassVar[str]  # default: the class name + "Backward0"
 
     @staticmethod
@@ -85,4 +88,5 @@ def register(op: type[Op]) -> type[Op]:
     if "grad_fn" not in op.__dict__:
         op.grad_fn = f"{name}Backward0"
     REGISTRY[name] = op
+    expose_saved(op.saved_names)
     return op

@@ -1,16 +1,18 @@
-"""``minigrad.nn.utils``: gradient clipping and flattening parameters into one vector, as ``torch.nn.utils``."""
+"""``minigrad.nn.utils``: gradient clipping, flattening parameters into one vector, and (``rnn``) padded and packed
+sequences, as ``torch.nn.utils``."""
 
 import math
 from collections.abc import Iterable
 
-from .. import errors, factories
-from ..autograd.grad_mode import no_grad
-from ..functions import cat, stack
-from ..tensor import Tensor
+from ... import errors, factories
+from ...autograd.grad_mode import no_grad
+from ...functions import cat, stack
+from ...tensor import Tensor
+from . import rnn
 
 Parameters = Tensor | Iterable[Tensor]
 
-__all__ = ["clip_grad_norm_", "clip_grad_value_", "parameters_to_vector", "vector_to_parameters"]
+__all__ = ["clip_grad_norm_", "clip_grad_value_", "parameters_to_vector", "rnn", "vector_to_parameters"]
 
 
 def __dir__() -> list[str]:

@@ -1,0 +1,93 @@
+"""``autograd.grad`` and ``autograd.backward``: the engine's entry points for tensors, as ``torch.autograd`` has them.
+
+``backward`` adds the gradients into the leaves' ``.grad`` (or, given ``inputs``, into those tensors' only);
+``grad`` returns the gradients of the chosen tensors and writes nothing. Both run only the nodes on a path from the
+outputs to what they are asked for. The tensors come in from the caller: this module works through their
+``_grad_edge()`` and arrays, and builds results with their class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .. import errors
+from .. import kernels as K
+from . import engine
+
+
+def _as_tuple(x: Any) -> tuple[Any, ...]:
+    return tuple(x) if isinstance(x, (list, tuple)) else (x,)
+
+
+def _roots(outputs: tuple[Any, ...], grad_outputs: Any) -> tuple[list[engine.Edge], list[Any]]:
+    """Each output's edge and the gradient it starts from (1 for a scalar given none), with PyTorch's errors."""
+    given = _as_tuple(grad_outputs) if grad_outputs is not None else (None,) * len(outputs)
+    if len(given) != len(outputs):
+        raise errors.grad_outputs_count(len(given), len(outputs))
+    edges, seeds = [], []
+    for i, (out, g) in enumerate(zip(outputs, given)):
+        if not out.requires_grad:
+            raise errors.backward_without_graph(i)
+        if g is None:
+            if out.numel() != 1:
+                raise errors.implicit_grad_not_scalar()
+            seeds.append(K.scalar(1, out._data.dtype).reshape(out._data.shape))
+        else:
+            if tuple(g.shape) != tuple(out.shape):
+                raise errors.grad_output_shape(g.shape, out.shape, i)
+            seeds.append(K.cast(g._data, out._data.dtype))
+        edges.append(out._grad_edge())
+    return edges, seeds
+
+
+def _targets(inputs: tuple[Any, ...]) -> list[engine.Edge]:
+    targets = []
+    for t in inputs:
+        if not t.requires_grad:
+            raise errors.differentiated_without_grad()
+        targets.append(t._grad_edge())
+    return targets
+
+
+def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool | None = None,
+         create_graph: bool = False, allow_unused: bool | None = None,
+         materialize_grads: bool = False) -> tuple[Any, ...]:
+    """d(outputs)/d(inputs) as a vector-Jacobian product: for each input, the sum over outputs of
+    grad_output · d(output)/d(input) (grad_output 1 for a scalar output). ``.grad`` is left untouched."""
+    if create_graph:
+        raise NotImplementedError("minigrad does not record the backward pass yet (create_graph=True)")
+    outputs, inputs = _as_tuple(outputs), _as_tuple(inputs)
+    roots, seeds = _roots(outputs, grad_outputs)
+    targets = _targets(inputs)
+    found = engine.grad(roots, seeds, targets, retain_graph=bool(retain_graph))
+    results = []
+    for i, (t, g) in enumerate(zip(inputs, found)):
+        if g is None and materialize_grads:
+            g = K.zeros(t._data.shape, t._data.dtype)
+        elif g is None and not allow_unused:
+            raise errors.unused_input(i)
+        results.append(None if g is None else type(t)._make(K.cast(g, t._data.dtype)))
+    return tuple(results)
+
+
+def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
+             inputs: Sequence[Any] | None = None) -> None:
+    """Add d(tensors)/d(leaf) into every leaf's ``.grad`` (``grad_tensors``: the gradients to start from), or, given
+    ``inputs``, into those tensors' ``.grad`` only (leaves or not)."""
+    if create_graph:
+        raise NotImplementedError("minigrad does not record the backward pass yet (create_graph=True)")
+    roots, seeds = _roots(_as_tuple(tensors), grad_tensors)
+    if inputs is None:
+        engine.backward(roots, seeds, retain_graph=bool(retain_graph))
+        return
+    inputs = _as_tuple(inputs)
+    if not inputs:
+        raise errors.empty_backward_inputs()
+    for t in inputs:
+        if not t.requires_grad:
+            raise errors.retain_grad_without_grad()
+    found = engine.grad(roots, seeds, _targets(inputs), retain_graph=bool(retain_graph))
+    for t, g in zip(inputs, found):
+        if g is not None:
+            t._accumulate_grad([K.cast(g, t._data.dtype)])
