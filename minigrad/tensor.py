@@ -187,15 +187,19 @@ class Tensor:
         array = np.array(data, dtype=(dtype or dtypes.get_default_dtype()).np)
         self._init(array, requires_grad=False, grad_fn=None)
 
+    # What most tensors never set: read from the class until a tensor sets its own.
+    _grad: Tensor | None = None
+    _output_nr = 0  # which output of grad_fn this tensor is
+    _view: View | None = None  # set when this tensor looks at another tensor's memory
+    _accumulator: weakref.ref[engine.AccumulateGrad] | None = None
+    _retains_grad: tuple[int, Callable[[np.ndarray], None]] | None = None  # retain_grad's hook on grad_fn
+
     def _init(self, array: np.ndarray, requires_grad: bool, grad_fn: engine.Node | None, output_nr: int = 0) -> None:
         self._data = array
         self._requires_grad = requires_grad
-        self._grad: Tensor | None = None
         self._grad_fn = grad_fn
-        self._output_nr = output_nr  # which output of grad_fn this tensor is
-        self._view: View | None = None  # set when this tensor looks at another tensor's memory
-        self._accumulator: weakref.ref[engine.AccumulateGrad] | None = None
-        self._retains_grad: tuple[int, Callable[[np.ndarray], None]] | None = None  # retain_grad's hook on grad_fn
+        if output_nr:
+            self._output_nr = output_nr
 
     @classmethod
     def _make(cls, array: np.ndarray, requires_grad: bool = False, grad_fn: engine.Node | None = None,
@@ -263,12 +267,12 @@ class Tensor:
     @property
     def is_leaf(self) -> bool:
         """True for tensors made by the user (not by a recorded op); only leaves get ``.grad``."""
-        return self.grad_fn is None
+        return (self._grad_fn if self._view is None else self.grad_fn) is None
 
     @property
     def grad(self) -> Tensor | None:
         """The accumulated gradient (leaves, and tensors that called ``retain_grad()``), else None."""
-        if not self.is_leaf and not self._retains_grad and self._grad is None:
+        if self._grad is None and not self._retains_grad and not self.is_leaf:
             warnings.warn(errors.non_leaf_grad_warning(), UserWarning, stacklevel=2)
         return self._grad
 
@@ -357,10 +361,8 @@ class Tensor:
 
     def backward(self, gradient: Tensor | None = None, retain_graph: bool = False, create_graph: bool = False,
                  inputs: Sequence[Tensor] | None = None) -> None:
-        """Compute the gradient of this tensor with respect to every leaf that requires grad (or ``inputs`` only).
-
-        ``gradient`` is d(something)/d(self), the same shape as self; it may be omitted for a scalar (1).
-        """
+        """Add the gradient of this tensor into the ``.grad`` of every leaf that requires grad (or of ``inputs`` only);
+        ``gradient`` is d(something)/d(self), the same shape as self, omitted for a scalar (1)."""
         if inputs is not None or create_graph:
             return api.backward(self, gradient, retain_graph, create_graph, inputs)
         if not self.requires_grad:

@@ -100,7 +100,7 @@ class Node:
         self.next_edges = tuple(edges)  # per input: (the node its gradient goes to, which output of it), or None
         self.inputs = tuple(inputs)  # (shape, dtype) of each input, to shape the gradients sent back
         # (shape, dtype) of each output of an op with several differentiable outputs; () for one output
-        self.outputs = tuple(outputs)
+        self.outputs = outputs if isinstance(outputs, tuple) else tuple(outputs)
         self.sequence = next(_sequence)
         self.pre_hooks: list[tuple[int, Callable[[np.ndarray], None]]] = []  # (output, hook): see ``backward``
         if anomaly.enabled:  # anomaly mode: remember the forward call that made this node
@@ -266,8 +266,10 @@ def _compute(roots: Sequence[Edge], grads: Sequence[np.ndarray], observe: Observ
             if edge is None:
                 continue
             nxt = edge[0]
-            if g is not None:
+            if g is not None and (nxt.outputs or nxt in buffers):
                 _add_into(buffers, nxt, edge[1], to_input(g, shape, dtype))
+            elif g is not None:  # the first gradient of a node with one output: kept as it is
+                buffers[nxt] = to_input(g, shape, dtype)
             pending[nxt] -= 1
             if pending[nxt] == 0:
                 heapq.heappush(ready, (-nxt.sequence, next(arrival), nxt))
