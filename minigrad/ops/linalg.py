@@ -2,6 +2,7 @@
 
 import math
 import string
+from collections.abc import Callable
 from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
@@ -436,42 +437,39 @@ class Diag(Op):
         return (K.diag_embed(grad, ctx.shape, ctx.offset, 0, 1),)
 
 
+class _Triangle(Op):
+    """One triangle of each matrix (the last two dims), the rest 0; its gradient is the same triangle of grad."""
+
+    kernel: Callable[[np.ndarray, int], np.ndarray]
+
+    @classmethod
+    def forward(cls, ctx: Context, x: np.ndarray, diagonal: int = 0) -> np.ndarray:
+        if x.ndim < 2:
+            raise errors.triangle_dims(cls.torch.rsplit(".", 1)[1])
+        ctx.diagonal = diagonal
+        return cls.kernel(x, diagonal)
+
+    @classmethod
+    def backward(cls, ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (cls.kernel(grad, ctx.diagonal),)
+
+
 @register
-class Tril(Op):
+class Tril(_Triangle):
     """x[..., i, j] where j <= i + diagonal, else 0: the lower triangle of each matrix."""
 
     torch = "torch.tril"
     formulas = ("d(tril x)/dx = tril(grad)",)
-
-    @staticmethod
-    def forward(ctx: Context, x: np.ndarray, diagonal: int = 0) -> np.ndarray:
-        if x.ndim < 2:
-            raise errors.triangle_dims("tril")
-        ctx.diagonal = diagonal
-        return K.tril(x, diagonal)
-
-    @staticmethod
-    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
-        return (K.tril(grad, ctx.diagonal),)
+    kernel = staticmethod(K.tril)
 
 
 @register
-class Triu(Op):
+class Triu(_Triangle):
     """x[..., i, j] where j >= i + diagonal, else 0: the upper triangle of each matrix."""
 
     torch = "torch.triu"
     formulas = ("d(triu x)/dx = triu(grad)",)
-
-    @staticmethod
-    def forward(ctx: Context, x: np.ndarray, diagonal: int = 0) -> np.ndarray:
-        if x.ndim < 2:
-            raise errors.triangle_dims("triu")
-        ctx.diagonal = diagonal
-        return K.triu(x, diagonal)
-
-    @staticmethod
-    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
-        return (K.triu(grad, ctx.diagonal),)
+    kernel = staticmethod(K.triu)
 
 
 @register
