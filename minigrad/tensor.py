@@ -308,7 +308,7 @@ class Tensor:
                 tensor._accumulate_grad([grad])
 
         self._retains_grad = (self._output_nr, retain)
-        self.grad_fn.pre_hooks.append(self._retains_grad)
+        self.grad_fn.add_pre_hook(self._retains_grad)
 
     _hooks: graph.Hooks | None = None  # a leaf's hooks (``register_hook``), made when the first is registered
 
@@ -493,7 +493,7 @@ class Tensor:
         if self._retains_grad is not None:  # retain_grad follows the tensor to its new grad_fn, as in PyTorch
             old.pre_hooks.remove(self._retains_grad)
             self._retains_grad = (0, self._retains_grad[1])
-            self._grad_fn.pre_hooks.append(self._retains_grad)
+            self._grad_fn.add_pre_hook(self._retains_grad)
 
     def add_(self, other: Operand) -> Tensor:
         return self._inplace(pointwise.Add, other)

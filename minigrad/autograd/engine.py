@@ -84,6 +84,8 @@ class Node:
 
     hooks: graph.Hooks | None = None  # hooks on its gradients (see ``graph``), made when the first is registered
     _metadata: dict[str, Any] | None = None
+    # (output, hook) pairs: see ``backward``. Most nodes have none: a node gets its own list from ``add_pre_hook``.
+    pre_hooks: Sequence[tuple[int, Callable[[np.ndarray], None]]] = ()
 
     def __init__(
         self,
@@ -100,9 +102,8 @@ class Node:
         self.next_edges = tuple(edges)  # per input: (the node its gradient goes to, which output of it), or None
         self.inputs = tuple(inputs)  # (shape, dtype) of each input, to shape the gradients sent back
         # (shape, dtype) of each output of an op with several differentiable outputs; () for one output
-        self.outputs = outputs if isinstance(outputs, tuple) else tuple(outputs)
+        self.outputs = tuple(outputs) if outputs else ()
         self.sequence = next(_sequence)
-        self.pre_hooks: list[tuple[int, Callable[[np.ndarray], None]]] = []  # (output, hook): see ``backward``
         if anomaly.enabled:  # anomaly mode: remember the forward call that made this node
             self.metadata["traceback_"] = anomaly.forward_stack()
 
@@ -135,6 +136,10 @@ class Node:
         """Run ``hook(grad_outputs)`` before this node's backward; it may return new ``grad_outputs``."""
         return self._hooks().add("pre", hook)
 
+    def add_pre_hook(self, hook: tuple[int, Callable[[np.ndarray], None]]) -> None:
+        """Show ``hook = (output, f)`` that output's gradient once backward has computed it (``retain_grad``)."""
+        self.pre_hooks = [*self.pre_hooks, hook]
+
     def _hooks(self) -> graph.Hooks:
         if self.hooks is None:
             self.hooks = graph.Hooks()
@@ -148,11 +153,12 @@ class Node:
         """The gradient for each input, given the gradient of the output (of each output, for several: None for
         an output no gradient reached, PyTorch's undefined gradient, whose terms the op skips: zeros in their place
         would differ where those terms are 0 / 0, and where PyTorch gives an input no gradient at all)."""
-        if not self.ctx.freed:
+        ctx = self.ctx
+        if ctx._versions and not ctx.freed:
             self._check_saved_versions()
         if not self.outputs:
-            return tuple(self.op.backward(self.ctx, grad))
-        return tuple(self.op.backward(self.ctx, *grad))
+            return tuple(self.op.backward(ctx, grad))
+        return tuple(self.op.backward(ctx, *grad))
 
     def _check_saved_versions(self) -> None:
         """PyTorch's error if a saved array has been overwritten in place since it was saved."""
@@ -266,10 +272,13 @@ def _compute(roots: Sequence[Edge], grads: Sequence[np.ndarray], observe: Observ
             if edge is None:
                 continue
             nxt = edge[0]
-            if g is not None and (nxt.outputs or nxt in buffers):
-                _add_into(buffers, nxt, edge[1], to_input(g, shape, dtype))
-            elif g is not None:  # the first gradient of a node with one output: kept as it is
-                buffers[nxt] = to_input(g, shape, dtype)
+            if g is not None:
+                if g.shape != shape or g.dtype != dtype:
+                    g = to_input(g, shape, dtype)
+                if nxt.outputs or nxt in buffers:
+                    _add_into(buffers, nxt, edge[1], g)
+                else:  # the first gradient of a node with one output: kept as it is
+                    buffers[nxt] = g
             pending[nxt] -= 1
             if pending[nxt] == 0:
                 heapq.heappush(ready, (-nxt.sequence, next(arrival), nxt))

@@ -157,6 +157,8 @@ def flat(x: np.ndarray) -> np.ndarray:
 
 def flat_broadcast(x: np.ndarray, shape: tuple[int, ...]) -> tuple[np.ndarray, int]:
     """``x`` as a flat buffer read with a step: step 1 over ``shape``'s elements, or step 0 for one value."""
+    if x.shape == shape and x.flags.c_contiguous:  # the common case, in one call
+        return readonly(x, -1), 1
     if x.size == 1:
         return flat(x), 0
     if x.shape != shape:
