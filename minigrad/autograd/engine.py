@@ -153,12 +153,11 @@ class Node:
         """The gradient for each input, given the gradient of the output (of each output, for several: None for
         an output no gradient reached, PyTorch's undefined gradient, whose terms the op skips: zeros in their place
         would differ where those terms are 0 / 0, and where PyTorch gives an input no gradient at all)."""
-        ctx = self.ctx
-        if ctx._versions and not ctx.freed:
+        if self.ctx._versions and not self.ctx.freed:
             self._check_saved_versions()
         if not self.outputs:
-            return tuple(self.op.backward(ctx, grad))
-        return tuple(self.op.backward(ctx, *grad))
+            return tuple(self.op.backward(self.ctx, grad))
+        return tuple(self.op.backward(self.ctx, *grad))
 
     def _check_saved_versions(self) -> None:
         """PyTorch's error if a saved array has been overwritten in place since it was saved."""
@@ -272,13 +271,10 @@ def _compute(roots: Sequence[Edge], grads: Sequence[np.ndarray], observe: Observ
             if edge is None:
                 continue
             nxt = edge[0]
-            if g is not None:
-                if g.shape != shape or g.dtype != dtype:
-                    g = to_input(g, shape, dtype)
-                if nxt.outputs or nxt in buffers:
-                    _add_into(buffers, nxt, edge[1], g)
-                else:  # the first gradient of a node with one output: kept as it is
-                    buffers[nxt] = g
+            if g is not None and (nxt.outputs or nxt in buffers):
+                _add_into(buffers, nxt, edge[1], to_input(g, shape, dtype))
+            elif g is not None:  # the first gradient of a node with one output: kept as it is
+                buffers[nxt] = to_input(g, shape, dtype)
             pending[nxt] -= 1
             if pending[nxt] == 0:
                 heapq.heappush(ready, (-nxt.sequence, next(arrival), nxt))
@@ -330,6 +326,8 @@ def _add_into(buffers: dict[Node, Any], node: Node, output: int, grad: np.ndarra
 
 def to_input(grad: np.ndarray, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
     """A gradient brought back to an input's shape (summing broadcast dims) and dtype."""
+    if grad.shape == shape and grad.dtype == dtype:  # most are already
+        return grad
     return K.cast(K.sum_to_shape(grad, shape), dtype)
 
 
