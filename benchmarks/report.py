@@ -149,6 +149,22 @@ SECTIONS = [
         "72 µs).",
     ),
     Section(
+        "Networks: a CNN, a convolution, an LSTM", _group("nets"),
+        "a training step of the digits CNN in at most 2.0 of PyTorch's time, and of a 2-layer LSTM in at most 1.5; "
+        "none for the convolution alone.",
+        "Profiled with cProfile at one thread. The CNN step (batch 64 of 8×8 images) is small work in many pieces: "
+        "the bias gradients' sums in PyTorch's cascade order (`_cascade_sum`) about 1.7 ms of ~10 under the "
+        "profiler, the matrix products of the im2col convolutions and the linear layer 1.5 ms, max pooling forward "
+        "and backward 1.4 ms, col2im (the second convolution's input gradient) 1.3 ms, ReLU's backward and the other "
+        "elementwise loops 1.1 ms, im2col 0.5 ms, the rest Python per op and the engine. The convolution alone is "
+        "its three matrix products (forward, weight and input gradients over 50,176 im2col rows of 144 values, "
+        "each about 20 ms in OpenBLAS here, where the products need about 6 ms at full speed: a skinny product of "
+        "32 columns), im2col about 11 ms and col2im about 4 ms. The LSTM step is one `lstm_cell` op per time step "
+        "(`ops/recurrent.py`), so about 550 matrix products a step (2 per time step forward, up to 4 backward), "
+        "which take about 60% of its time; the pointwise loops about 15%, the engine adding each step's weight "
+        "gradients and Python per node the rest. PyTorch runs oneDNN's fused LSTM.",
+    ),
+    Section(
         "Large elementwise", _group("large", lacks="step"),
         "elementwise ops and their backward on 10M floats at 80% or more of the memory bandwidth a copy reaches on "
         "as many threads (the least bytes each must move, over its time).",
@@ -196,7 +212,7 @@ python -m benchmarks.report         # this page again from results.json, after t
 ```
 
 `python -m benchmarks.run` also takes `--threads 1,default`, `--only GROUP,...` (`seed`, `compiled`, `ops`,
-`mlp`, `large`, `startup`), `--markdown` and `--save FILE.json`; `python -m benchmarks.chart FILE.json
+`mlp`, `nets`, `large`, `startup`), `--markdown` and `--save FILE.json`; `python -m benchmarks.chart FILE.json
 chart.png` draws a saved run.
 """
 
@@ -237,6 +253,9 @@ Each is written once for both frameworks (`benchmarks/workloads.py`):
   `(a * b).sum()`.
 - `mlp`: one SGD training step of Linear(784, 256), Sigmoid or ReLU, Linear(256, 10) on a random batch of 512,
   MSE or cross-entropy.
+- `nets`: a training step of `examples/digits_cnn.py`'s network (batch 64, SGD with momentum), the forward and
+  backward of Conv2d(16, 32, 3, padding=1) on 64×16×28×28, and a training step of a 2-layer LSTM (input and
+  hidden 128, batch 32, 50 steps, MSE, SGD).
 - `large`: add, mul, sigmoid and the backward of mul and sigmoid on 10M float32 elements, and SGD-momentum and
   Adam steps over 10M parameters, judged in GB/s from the least bytes each must move.
 - `startup`: the whole process of `examples/linear_regression.py` against its PyTorch twin.

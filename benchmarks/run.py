@@ -43,7 +43,7 @@ class Config:
 
     sizes: Sizes
     reps: int  # repetitions for the seed and ops groups
-    big_reps: int  # for the mlp and large groups (each call takes milliseconds or more)
+    big_reps: int  # for the mlp, nets and large groups (each call takes milliseconds or more)
     startup_reps: int  # for whole processes (seconds each)
     min_sample_s: float  # a sample repeats the call until it lasts this long
     bandwidth_floats: int  # size of the arrays the memory-bandwidth measurement uses
@@ -86,7 +86,7 @@ def select(only: str | None) -> list[Workload]:
 def measure(workload: Workload, config: Config, label: str, bandwidth: float) -> Result:
     """One in-process workload: build it on each framework, time both interleaved, judge against its target
     (unless the run's sizes are not the ones the target is defined for)."""
-    reps = config.big_reps if workload.group in ("mlp", "large") else config.reps
+    reps = config.big_reps if workload.group in ("mlp", "nets", "large") else config.reps
     minigrad_s, torch_s = compare(workload.build(minigrad, config.sizes), workload.build(torch, config.sizes), reps,
                                   config.min_sample_s)
     minigrad_s /= workload.steps
@@ -215,7 +215,7 @@ def main(argv: Sequence[str] | None = None) -> list[Result]:
     footer = (f"{environment()}; load average {load_before} before, {os.getloadavg()[0]:.2f} after.\n"
               f"Memory bandwidth ({config.bandwidth_floats * 4 // 1_000_000} MB float32 arrays, read + write "
               f"counted; the targets use the copy): {'; '.join(bandwidths)}. Medians of interleaved repetitions "
-              f"({config.reps} per workload, {config.big_reps} for the mlp and large groups, "
+              f"({config.reps} per workload, {config.big_reps} for the mlp, nets and large groups, "
               f"{config.startup_reps} for whole processes).")
     print("\n" + footer)
     saved = {"date": datetime.date.today().isoformat(), "commit": commit(), "quick": args.quick,

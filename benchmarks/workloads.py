@@ -11,6 +11,8 @@ and optimizer (untimed) and returns the callable whose calls are timed. Groups:
 - ``ops``: per-op overhead on 3×3 tensors (add, mul, matmul, sigmoid; with and without ``requires_grad``, which
   records a graph node) and a small backward; and ``x[idx]``, 32 rows out of 200,000 (forward, and with backward).
 - ``mlp``: one training step (same five parts, SGD) of a 784-256-10 MLP, sigmoid or ReLU, MSE or cross-entropy.
+- ``nets``: a training step of ``examples/digits_cnn.py``'s network (batch 64), one Conv2d's forward and backward
+  on 28×28 images, and a training step of a 2-layer LSTM (batch 32, 50 steps, hidden 128).
 - ``large``: elementwise ops, their backward, and SGD-momentum and Adam steps on ``sizes.big`` float32 elements
   (10M in the full run), judged in GB/s from the least traffic each must make (``bytes_per_element``).
 - ``startup``: the whole process of ``examples/linear_regression.py`` against its torch twin (``startup_samplers``).
@@ -68,6 +70,8 @@ class Target:
 NO_TARGET = Target("—")
 SEED_TARGET = Target("≤ 0.2, < 50 µs", max_ratio=0.2, max_minigrad_s=50e-6)  # micrograd's step: ~50 µs
 MLP_TARGET = Target("≤ 1.0", max_ratio=1.0)
+CNN_TARGET = Target("≤ 2.0", max_ratio=2.0)
+LSTM_TARGET = Target("≤ 1.5", max_ratio=1.5)
 BANDWIDTH_TARGET = Target("≥ 80% of copy GB/s", min_bandwidth=0.8)
 STARTUP_WARM_TARGET = Target("≤ 0.5", max_ratio=0.5)
 STARTUP_EMPTY_TARGET = Target("≤ 1.5", max_ratio=1.5)
@@ -223,6 +227,46 @@ def _mlp_step(activation: str, loss: str) -> Build:
     return build
 
 
+def _digits_cnn_step(fw: ModuleType, sizes: Sizes) -> Callable[[], Any]:
+    """A training step of ``examples/digits_cnn.py``'s network (conv 1→16, ReLU, max-pool, conv 16→32, ReLU,
+    max-pool, linear 128→10; cross-entropy, SGD with momentum 0.9) on a random batch of 64 8×8 images."""
+    nn = fw.nn
+    fw.manual_seed(0)
+    model = nn.Sequential(
+        nn.Conv2d(1, 16, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(16, 32, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(32 * 2 * 2, 10),
+    )
+    x, y = fw.rand(64, 1, 8, 8), fw.randint(0, 10, (64,))
+    optimizer = fw.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    return _training_step(model, nn.functional.cross_entropy, optimizer, x, y)
+
+
+def _conv_forward_backward(fw: ModuleType, sizes: Sizes) -> Callable[[], Any]:
+    """Conv2d(16, 32, 3, padding=1) on a 64×16×28×28 input that requires grad, and the backward of a random
+    cotangent into the input and both parameters (their gradients cleared each call)."""
+    fw.manual_seed(0)
+    conv = fw.nn.Conv2d(16, 32, kernel_size=3, padding=1)
+    x = fw.randn(64, 16, 28, 28, requires_grad=True)
+    seed = fw.randn(64, 32, 28, 28)
+
+    def step() -> None:
+        x.grad = conv.weight.grad = conv.bias.grad = None
+        conv(x).backward(seed)
+
+    return step
+
+
+def _lstm_step(fw: ModuleType, sizes: Sizes) -> Callable[[], Any]:
+    """A training step of a 2-layer LSTM (input 128, hidden 128) on a random (50 steps, batch 32) sequence: MSE of
+    every step's output against a random target, SGD."""
+    fw.manual_seed(0)
+    model = fw.nn.LSTM(128, 128, num_layers=2)
+    x, y = fw.randn(50, 32, 128), fw.randn(50, 32, 128)
+    return _training_step(model, lambda out, target: fw.nn.functional.mse_loss(out[0], target),
+                          fw.optim.SGD(model.parameters(), lr=0.01), x, y)
+
+
 def _big_op(op: Op) -> Build:
     """``op`` on two tensors of ``sizes.big`` float32 elements (no graph recorded)."""
     def build(fw: ModuleType, sizes: Sizes) -> Callable[[], Any]:
@@ -270,6 +314,9 @@ WORKLOADS: list[Workload] = [
                  f"MLP 784-256-10 {activation}, {loss}, batch {{batch}}: step", _mlp_step(activation, loss), MLP_TARGET)
         for activation in ("Sigmoid", "ReLU") for loss in ("mse", "cross_entropy")
     ),
+    Workload("cnn-step", "nets", "digits CNN, batch 64: step", _digits_cnn_step, CNN_TARGET),
+    Workload("conv2d", "nets", "Conv2d 16→32 3×3 on 64×16×28×28: forward + backward", _conv_forward_backward),
+    Workload("lstm-step", "nets", "LSTM 2 layers, hidden 128, batch 32, 50 steps: step", _lstm_step, LSTM_TARGET),
     # Least traffic per element, float32 (4 bytes): each input read once, each output written once.
     # a + b, a * b: read a, b; write the result: 12 bytes.
     Workload("big-add", "large", "add, {n} floats", _big_op(OPS["add"]), BANDWIDTH_TARGET, 12),

@@ -12,8 +12,11 @@ so in float32 the two runs differ by rounding: under 1e-4 relative over the six 
 allows 1e-3); with ``--double`` they agree to about 1e-12 (tests/test_conv.py allows 1e-9). SGD keeps those
 differences at rounding size; Adam at lr 0.01 amplified them in a trial (its steps divide by the gradients' running
 size), to 4% apart by the seventh epoch.
+
+Each ``# %%`` line starts one cell; examples/notebooks/conv_chapter_{ko,en} show the cells (2 epochs there).
 """
 
+# %% imports
 import argparse
 
 from sklearn.datasets import load_digits
@@ -23,6 +26,7 @@ import minigrad.nn as nn
 import minigrad.nn.functional as F
 from minigrad.utils.data import DataLoader, TensorDataset
 
+# %% arguments
 parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 parser.add_argument("--double", action="store_true", help="train in float64")
 parser.add_argument("--epochs", type=int, default=6)
@@ -30,13 +34,16 @@ parser.add_argument("--plot", metavar="PNG", help="draw the first layer's filter
 args = parser.parse_args()
 dtype = minigrad.float64 if args.double else minigrad.float32
 
+# %% data
 minigrad.manual_seed(0)
 digits = load_digits()
-images = minigrad.tensor(digits.images, dtype=dtype).unsqueeze(1) / 16  # (1797, 1, 8, 8), values in [0, 1]
+# (1797, 1, 8, 8), 값은 [0, 1] 사이 / (1797, 1, 8, 8), values in [0, 1]
+images = minigrad.tensor(digits.images, dtype=dtype).unsqueeze(1) / 16
 labels = minigrad.tensor(digits.target)
 order = minigrad.randperm(len(labels))
 train, test = order[:1437], order[1437:]
 
+# %% model
 model = nn.Sequential(
     nn.Conv2d(1, 16, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # 8x8 -> 4x4
     nn.Conv2d(16, 32, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # 4x4 -> 2x2
@@ -47,6 +54,7 @@ optimizer = minigrad.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
 loader = DataLoader(TensorDataset(images[train], labels[train]), batch_size=64, shuffle=True)
 
 
+# %% training
 def test_accuracy() -> float:
     with minigrad.no_grad():
         predicted = model(images[test]).argmax(dim=1)
@@ -65,6 +73,7 @@ for epoch in range(args.epochs):
     print(f"epoch {epoch + 1}: loss {total / count:.6f}, test accuracy {test_accuracy():.4f}")
 print(f"test accuracy: {test_accuracy():.3f}")
 
+# %% plot
 if args.plot:
     import matplotlib
 

@@ -6,7 +6,7 @@
     z.backward()                  # w.grad is tensor(8.)
 """
 
-from . import autograd, cuda, nn, optim, utils, viz
+from . import autograd, cuda, hub, nn, optim, utils, viz
 from .autograd import enable_grad, no_grad, set_grad_enabled
 from .autograd.grad_mode import is_grad_enabled
 from .compile import compile  # noqa: A004  (PyTorch's name)
@@ -122,6 +122,7 @@ __all__ = [
     "get_num_threads",
     "get_rng_state",
     "gt",
+    "hub",
     "initial_seed",
     "int",
     "int32",
@@ -248,7 +249,11 @@ def einsum(equation: str, *operands: Tensor | list[Tensor]) -> Tensor:
 
 __all__ += ["einsum"]
 
-from . import linalg  # noqa: E402  (torch.linalg: it builds on the Tensor above)
+from .nn.rnn import lstm_cell  # noqa: E402  (one LSTM step: torch.lstm_cell)
+
+__all__ += ["lstm_cell"]
+
+from . import higher_order, linalg  # noqa: E402, F401  (linalg and create_graph=True build on the Tensor above)
 
 norm = _module_form(Tensor.norm)
 __all__ += ["linalg", "norm"]

@@ -1468,9 +1468,9 @@ def batch_norm_dtypes() -> RuntimeError:
     return RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
 
 
-def batch_norm_1d_input(ndim: int) -> ValueError:
-    """``BatchNorm1d`` of an input that is neither 2-d nor 3-d."""
-    return ValueError(f"expected 2D or 3D input (got {ndim}D input)")
+def batch_norm_input(dims: Sequence[int], ndim: int) -> ValueError:
+    """A batch or instance norm module's input of another rank than ``dims`` (``BatchNorm1d``: 2 or 3)."""
+    return ValueError(f"expected {' or '.join(f'{d}D' for d in dims)} input (got {ndim}D input)")
 
 
 def check_dropout_probability(p: float) -> None:
@@ -2833,3 +2833,224 @@ def adaptive_output_length() -> RuntimeError:
 def adaptive_output_negative(size: Sequence[int]) -> RuntimeError:
     return RuntimeError("adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 but "
                         f"received {{{size[0]}, {size[1]}}}")
+
+
+# ----- resizing: interpolate, max_unpool, pixel_shuffle -----------------------------------------------------------
+def upsample_sizes(input_size: Sequence[int], output_size: Sequence[int]) -> RuntimeError:
+    """upsample_1d/2d_common_check: an input or output size (W, or H and W) not above zero."""
+    if len(input_size) == 1:
+        return RuntimeError(f"Input and output sizes should be greater than 0, but got input (W: {input_size[0]}) "
+                            f"and output (W: {output_size[0]})")
+    return RuntimeError(f"Input and output sizes should be greater than 0, but got input (H: {input_size[0]}, "
+                        f"W: {input_size[1]}) output (H: {output_size[0]}, W: {output_size[1]})")
+
+
+def upsample_empty(shape: Sequence[int]) -> RuntimeError:
+    """An upsampling of an input with no channels (an empty batch is allowed)."""
+    return RuntimeError(f"Non-empty {len(shape)}D data tensor expected but got a tensor with sizes {_sizes(shape)}")
+
+
+def interpolate_align_corners() -> ValueError:
+    return ValueError("align_corners option can only be set with the interpolating modes: linear | bilinear | "
+                      "bicubic | trilinear")
+
+
+def interpolate_size_and_scale() -> ValueError:
+    return ValueError("only one of size or scale_factor should be defined")
+
+
+def interpolate_no_size() -> ValueError:
+    return ValueError("either size or scale_factor should be defined")
+
+
+def interpolate_spatial_dims(what: str, spatial: Sequence[int], value: Any) -> ValueError:
+    """``size`` (``what`` "output size") or ``scale_factor`` of another length than the input's spatial dims."""
+    first = "Input and output" if what == "output size" else "Input and scale_factor"
+    shape = "output size of" if what == "output size" else "scale_factor of shape"
+    last = "output size in (o1, o2, ...,oK)" if what == "output size" else "scale_factor in (s1, s2, ...,sK)"
+    return ValueError(f"{first} must have the same number of spatial dimensions, but got input with spatial "
+                      f"dimensions of {list(spatial)} and {shape} {value}. Please provide input tensor in (N, C, d1, "
+                      f"d2, ...,dK) format and {last} format.")
+
+
+def interpolate_size_types(values: Sequence[Any]) -> TypeError:
+    return TypeError("expected size to be one of int or Tuple[int] or Tuple[int, int] or Tuple[int, int, int], but "
+                     f"got size with types {[type(v) for v in values]}")
+
+
+def interpolate_recompute_with_size() -> ValueError:
+    return ValueError("recompute_scale_factor is not meaningful with an explicit size.")
+
+
+def interpolate_antialias() -> ValueError:
+    return ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a 4-D "
+                      "tensor as input")
+
+
+def interpolate_mode_dims(ndim: int, mode: str, needed: int) -> NotImplementedError:
+    """A mode given an input of the wrong rank (``Got 3D input, but bilinear mode needs 4D input``)."""
+    return NotImplementedError(f"Got {ndim}D input, but {mode} mode needs {needed}D input")
+
+
+def interpolate_input(ndim: int, mode: str) -> NotImplementedError:
+    """An input rank or mode interpolate has no kernel for."""
+    return NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {ndim}D) for the modes: "
+                               f"nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact "
+                               f"(got {mode})")
+
+
+def unpool_output_length(dims: int, given: int) -> ValueError:
+    return ValueError(f"output_size should be a sequence containing {dims} or {dims + 2} elements, but it has a "
+                      f"length of '{given}'")
+
+
+def unpool_output_range(output_size: Any, dim: int, low: int, high: int) -> ValueError:
+    return ValueError(f'invalid output_size "{output_size}" (dim {dim} must be between {low} and {high})')
+
+
+def unpool_output_negative(dim: int, size: int) -> ValueError:
+    return ValueError(f"max_unpooling: output_size must contain non-negative spatial dimensions, but got "
+                      f"output_size[{dim}]={size}")
+
+
+def unpool_indices_dtype(dtype: DTypeLike) -> RuntimeError:
+    return RuntimeError(f"elements in indices should be type int64 but got: {_named(dtype).scalar_name}")
+
+
+def unpool_dims(ndim: int) -> RuntimeError:
+    return RuntimeError(f"Input to max_unpooling2d should be a 3d or 4d Tensor, but got a tensor with {ndim} "
+                        "dimensions.")
+
+
+def unpool_shapes(shape: Sequence[int], indices_shape: Sequence[int]) -> RuntimeError:
+    return RuntimeError(f"Expected shape of indices to be same as that of the input tensor ({_sizes(shape)}) but "
+                        f"got indices tensor with shape: {_sizes(indices_shape)}")
+
+
+def unpool_empty(shape: Sequence[int], dim: int) -> RuntimeError:
+    return RuntimeError("max_unpooling2d_forward_out_cpu(): Expected input to have non-zero size for non-batch "
+                        f"dimensions, but got {_sizes(shape)} with dimension {dim} being empty.")
+
+
+def unpool_index(index: int, size: Sequence[int]) -> RuntimeError:
+    """An index outside the output plane."""
+    return RuntimeError(f"Found an invalid max index: {index} (output volumes are of size {size[0]}x{size[1]})")
+
+
+def pixel_shuffle_dims(function: str, ndim: int) -> RuntimeError:
+    return RuntimeError(f"{function} expects input to have at least 3 dimensions, but got input with {ndim} "
+                        "dimension(s)")
+
+
+def pixel_shuffle_factor(function: str, name: str, factor: int) -> RuntimeError:
+    return RuntimeError(f"{function} expects a positive {name}, but got {factor}")
+
+
+def pixel_shuffle_factor_type(function: str, name: str, factor: Any) -> TypeError:
+    return TypeError(f"{function}(): argument '{name}' (position 2) must be int, not {type(factor).__name__}")
+
+
+def pixel_shuffle_channels(channels: int, square: int) -> RuntimeError:
+    return RuntimeError("pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of "
+                        f"upscale_factor, but input.size(-3)={channels} is not divisible by {square}")
+
+
+def pixel_unshuffle_size(dim: int, size: int, factor: int) -> RuntimeError:
+    """pixel_unshuffle of a height (``dim`` -2) or width (-1) that the factor does not divide."""
+    what = "height" if dim == -2 else "width"
+    return RuntimeError(f"pixel_unshuffle expects {what} to be divisible by downscale_factor, but "
+                        f"input.size({dim})={size} is not divisible by {factor}")
+
+
+# ----- normalization and feature dropout --------------------------------------------------------------------------
+def normalized_shape_empty(normalized_shape: Sequence[int]) -> RuntimeError:
+    """``layer_norm`` or ``rms_norm`` with an empty normalized_shape."""
+    return RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one "
+                        f"element, but got normalized_shape = {_sizes(normalized_shape)}")
+
+
+def normalized_parameter_shape(name: str, shape: Sequence[int], normalized_shape: Sequence[int]) -> RuntimeError:
+    """``layer_norm``'s or ``rms_norm``'s weight or bias of another shape than normalized_shape."""
+    return RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but got {name} of shape "
+                        f"{_sizes(shape)} and normalized_shape = {_sizes(normalized_shape)}")
+
+
+def normalized_input_shape(function: str, normalized_shape: Sequence[int], shape: Sequence[int]) -> RuntimeError:
+    """An input whose last dims are not normalized_shape (rms_norm's message has no comma after the star)."""
+    star = "*" if function == "rms_norm" else "*, "
+    return RuntimeError(f"Given normalized_shape={_sizes(normalized_shape)}, expected input with shape "
+                        f"[{star}{_joined(normalized_shape)}], but got input of size{_sizes(shape)}")
+
+
+def parameter_dtype(dtype: DTypeLike) -> RuntimeError:
+    """``layer_norm`` with a weight or bias of another dtype than the input."""
+    return RuntimeError(f"mixed dtype (CPU): expect parameter to have scalar type of {_named(dtype).scalar_name}")
+
+
+def group_norm_dims(ndim: int) -> RuntimeError:
+    return RuntimeError(f"Expected at least 2 dimensions for input tensor but received {ndim}")
+
+
+def group_norm_groups(num_groups: int) -> RuntimeError:
+    return RuntimeError(f"Expected num groups to be greater than 0, got {num_groups}")
+
+
+def group_norm_divisible(shape: Sequence[int], num_groups: int) -> RuntimeError:
+    return RuntimeError("Expected number of channels in input to be divisible by num_groups, but got input of shape "
+                        f"{_sizes(shape)} and num_groups={num_groups}")
+
+
+def group_norm_parameter(name: str, shown: Sequence[int], shape: Sequence[int]) -> RuntimeError:
+    """``group_norm``'s weight or bias that is not one value per channel (``shown``: the shape PyTorch prints)."""
+    return RuntimeError(f"Expected {name} to be a vector of size equal to the number of channels in input, but got "
+                        f"{name} of shape {_sizes(shown)} and input of shape {_sizes(shape)}")
+
+
+def group_norm_module(num_channels: int, num_groups: int) -> ValueError:
+    return ValueError(f"num_channels ({num_channels}) must be divisible by num_groups ({num_groups})")
+
+
+def instance_norm_spatial(size: Sequence[int]) -> ValueError:
+    """``instance_norm`` with the input's statistics of one value per channel."""
+    return ValueError(f"Expected more than 1 spatial element when training, got input size {size}")
+
+
+def instance_norm_features(dim: int, num_features: int, size: int) -> ValueError:
+    return ValueError(f"expected input's size at dim={dim} to match num_features ({num_features}), but got: {size}.")
+
+
+def instance_norm_features_warning(dim: int) -> str:
+    return (f"input's size at dim={dim} does not match num_features. You can silence this warning by not passing in "
+            "num_features, which is not used because affine=False")
+
+
+def local_response_norm_dims(ndim: int) -> ValueError:
+    # PyTorch's message holds the indentation of a line break in its source
+    return ValueError(f"Expected 3D or higher dimensionality                          input (got {ndim} dimensions)")
+
+
+def feature_dropout_dims() -> RuntimeError:
+    return RuntimeError("Feature dropout requires at least 2 dimensions in the input")
+
+
+def dropout1d_dims(ndim: int) -> RuntimeError:
+    return RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {ndim}D input. Note that dropout1d exists "
+                        "to provide channel-wise dropout on inputs with 1 spatial dimension, a channel dimension, and "
+                        "an optional batch dimension (i.e. 2D or 3D inputs).")
+
+
+def dropout_nd_warning(function: str, ndim: int) -> str:
+    """``dropout2d`` or ``dropout3d`` of an input of another rank than their batched or unbatched one."""
+    spatial = int(function[-2])
+    return (f"{function}: Received a {ndim}-D input to {function}, which is deprecated and will result in an error "
+            f"in a future release. To retain the behavior and silence this warning, please use dropout instead. "
+            f"Note that {function} exists to provide channel-wise dropout on inputs with {spatial} spatial "
+            f"dimensions, a channel dimension, and an optional batch dimension (i.e. {spatial + 1}D or "
+            f"{spatial + 2}D inputs).")
+
+
+def dropout2d_3d_warning() -> str:
+    return ("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior is "
+            "desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior will "
+            "change in a future release to interpret the input as one without a batch dimension, i.e. shape "
+            "(C, H, W). To maintain the 1D channel-wise dropout behavior, please switch to using dropout1d instead.")

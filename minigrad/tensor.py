@@ -102,6 +102,8 @@ def apply(op: type[Op], *inputs: Tensor | Number, scalars: tuple[Any, ...] = (),
         outputs = [(o.shape, o.dtype) for o in out[:n]] if n > 1 else ()
         grad_fn = engine.Node(op, ctx, edges, metas, name=name, outputs=outputs)
         ctx.replay = (arrays, params)
+        if ctx._saved:  # a saved output is told from a constant by these (``higher_order``)
+            ctx.outputs = tuple(map(_weak, out[:n] if several else (out,)))
     if not several:
         result = Tensor._make(out, grad_fn=grad_fn)
         if op.returns_view and out.base is not None and versions.shared(out, arrays[0]):
@@ -110,6 +112,11 @@ def apply(op: type[Op], *inputs: Tensor | Number, scalars: tuple[Any, ...] = (),
     # The first ``differentiable_outputs`` outputs are the node's (indices and the like are not).
     return tuple(Tensor._make(o, grad_fn=grad_fn if i < op.differentiable_outputs else None, output_nr=i)
                  for i, o in enumerate(out))
+
+
+def _weak(array: np.ndarray) -> Callable[[], np.ndarray | None]:
+    """A weak reference to ``array`` (to a numpy scalar, which takes none: one that is always dead)."""
+    return weakref.ref(array) if isinstance(array, np.ndarray) else lambda: None
 
 
 _QR_WARNED = False  # torch.qr's deprecation warning is given once
@@ -332,8 +339,10 @@ class Tensor:
     def _accumulate_grad(self, handed: list[np.ndarray]) -> None:
         """Add the gradient handed over in a one-element list into ``.grad`` (in place once it exists, as PyTorch's
         AccumulateGrad does). A first gradient becomes ``.grad``: the array itself if nothing else holds it, else a
-        copy."""
-        if self._grad is None:
+        copy. A gradient with a graph (``create_graph=True``) is a tensor: it is added out of place, and recorded."""
+        if isinstance(handed[0], Tensor):
+            self._grad = handed[0].clone() if self._grad is None else self._grad + handed[0]
+        elif self._grad is None:
             kept = K.take(handed)
             self._grad = Tensor._make(kept if kept is not None else K.copy(handed[0]))
         else:

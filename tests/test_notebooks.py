@@ -1,4 +1,5 @@
-"""Every notebook in ``examples/notebooks`` runs top to bottom in a fresh kernel and shows what it should.
+"""Every notebook in ``examples/notebooks`` runs top to bottom in a fresh kernel and shows what it should: each
+chapter (the seed tutorial; convolution three ways and the digits CNN) in Korean and in English.
 
 The kernel is this interpreter (a kernelspec named ``python3`` written to a temporary folder), so the test
 does not depend on which kernels the machine has installed; it starts in the repository root with the root
@@ -30,6 +31,11 @@ ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / "examples" / "notebooks"
 NOTEBOOKS = sorted(FOLDER.glob("*.ipynb"))
 TIME_LIMIT_S = 60  # each notebook, kernel start included
+_RUNS: dict[Path, tuple[nbformat.NotebookNode, float]] = {}  # each notebook executed once, whichever tests read it
+
+
+def chapter_of(path: Path) -> str:
+    return path.stem.rsplit("_", 1)[0]  # seed_tutorial_ko -> seed_tutorial
 
 
 @pytest.fixture(scope="module")
@@ -52,17 +58,36 @@ def kernel_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         yield kernels
 
 
+def execute(path: Path, kernel_dir: Path) -> tuple[nbformat.NotebookNode, float]:
+    """The notebook after running every cell in a fresh kernel (a failing cell raises CellExecutionError), and the
+    seconds it took; run once per session."""
+    if path not in _RUNS:
+        notebook = nbformat.read(path, as_version=4)
+        manager = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=KernelSpecManager(kernel_dirs=[
+            str(kernel_dir)]))
+        client = nbclient.NotebookClient(notebook, km=manager, timeout=300, kernel_name="python3",
+                                         resources={"metadata": {"path": str(ROOT)}})
+        start = time.perf_counter()
+        client.execute()
+        _RUNS[path] = notebook, time.perf_counter() - start
+    return _RUNS[path]
+
+
 @pytest.fixture(scope="module", params=NOTEBOOKS, ids=lambda path: path.stem)
 def executed(request: pytest.FixtureRequest, kernel_dir: Path) -> tuple[nbformat.NotebookNode, float]:
-    """The notebook after running every cell in a fresh kernel (a failing cell raises CellExecutionError)."""
-    notebook = nbformat.read(request.param, as_version=4)
-    manager = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=KernelSpecManager(kernel_dirs=[
-        str(kernel_dir)]))
-    client = nbclient.NotebookClient(notebook, km=manager, timeout=300, kernel_name="python3",
-                                     resources={"metadata": {"path": str(ROOT)}})
-    start = time.perf_counter()
-    client.execute()
-    return notebook, time.perf_counter() - start
+    return execute(request.param, kernel_dir)
+
+
+@pytest.fixture(scope="module", params=[p for p in NOTEBOOKS if chapter_of(p) == "seed_tutorial"],
+                ids=lambda path: path.stem)
+def seed(request: pytest.FixtureRequest, kernel_dir: Path) -> tuple[nbformat.NotebookNode, float]:
+    return execute(request.param, kernel_dir)
+
+
+@pytest.fixture(scope="module", params=[p for p in NOTEBOOKS if chapter_of(p) == "conv_chapter"],
+                ids=lambda path: path.stem)
+def conv(request: pytest.FixtureRequest, kernel_dir: Path) -> tuple[nbformat.NotebookNode, float]:
+    return execute(request.param, kernel_dir)
 
 
 def output_text(cell: nbformat.NotebookNode, mime: str = "text/plain") -> str:
@@ -85,7 +110,8 @@ def all_text(notebook: nbformat.NotebookNode) -> str:
 
 
 def test_there_are_notebooks() -> None:
-    assert {path.name for path in NOTEBOOKS} >= {"seed_tutorial_ko.ipynb", "seed_tutorial_en.ipynb"}
+    assert {path.name for path in NOTEBOOKS} >= {"seed_tutorial_ko.ipynb", "seed_tutorial_en.ipynb",
+                                                 "conv_chapter_ko.ipynb", "conv_chapter_en.ipynb"}
 
 
 def test_runs_in_time(executed: tuple[nbformat.NotebookNode, float]) -> None:
@@ -94,32 +120,36 @@ def test_runs_in_time(executed: tuple[nbformat.NotebookNode, float]) -> None:
     assert seconds < TIME_LIMIT_S, f"the notebook took {seconds:.1f} s"
 
 
-def test_explain_shows_the_chain_rule(executed: tuple[nbformat.NotebookNode, float]) -> None:
-    text = all_text(executed[0])
+def test_explain_shows_the_chain_rule(seed: tuple[nbformat.NotebookNode, float]) -> None:
+    text = all_text(seed[0])
     assert "PowBackward0" in text and "w.grad = 8." in text
     assert "MseLossBackward0" in text and "BinaryCrossEntropyBackward0" in text
     assert "✓ PyTorch sends the same gradients" in text
     assert "DIFFERS" not in text
 
 
-@needs_exact_small_products
-def test_every_comparison_holds(executed: tuple[nbformat.NotebookNode, float]) -> None:
-    comparisons = cells_tagged(executed[0], "compare")
-    assert len(comparisons) >= 15
+def assert_comparisons_hold(notebook: nbformat.NotebookNode, at_least: int) -> None:
+    comparisons = cells_tagged(notebook, "compare")
+    assert len(comparisons) >= at_least
     for cell in comparisons:
         text = output_text(cell)
         assert "True" in text and "False" not in text, f"{cell.source}\nprinted\n{text}"
 
 
 @needs_exact_small_products
-def test_comparison_table_is_bit_identical(executed: tuple[nbformat.NotebookNode, float]) -> None:
-    text = all_text(executed[0])
+def test_every_comparison_holds(seed: tuple[nbformat.NotebookNode, float]) -> None:
+    assert_comparisons_hold(seed[0], 15)
+
+
+@needs_exact_small_products
+def test_comparison_table_is_bit_identical(seed: tuple[nbformat.NotebookNode, float]) -> None:
+    text = all_text(seed[0])
     assert "verdict: bit-identical" in text
     assert "Epoch 2000/2000 Loss:" in text and "Epoch 1000/1000 Cost:" in text
 
 
-def test_graph_is_displayed(executed: tuple[nbformat.NotebookNode, float]) -> None:
-    notebook = executed[0]
+def test_graph_is_displayed(seed: tuple[nbformat.NotebookNode, float]) -> None:
+    notebook = seed[0]
     html = "".join(output_text(cell, "text/html") for cell in notebook.cells if cell.cell_type == "code")
     assert "MseLossBackward0" in html and "PowBackward0" in html
     assert "digraph minigrad" in all_text(notebook)
@@ -137,11 +167,13 @@ def test_stored_clean(path: Path) -> None:
 
 
 def test_notebooks_are_what_build_writes(build) -> None:
-    for language in build.LANGUAGES:
-        path = build.path_of(language)
-        assert path.read_text(encoding="utf-8") == build.text_of(language), (
-            f"{path.name} differs from what examples/notebooks/build.py writes from {build.script_of(language).name}: "
-            "run it")
+    assert sorted(build.path_of(c, lang) for c in build.CHAPTERS for lang in build.LANGUAGES) == NOTEBOOKS
+    for chapter in build.CHAPTERS:
+        for language in build.LANGUAGES:
+            path = build.path_of(chapter, language)
+            assert path.read_text(encoding="utf-8") == build.text_of(chapter, language), (
+                f"{path.name} differs from what examples/notebooks/build.py writes from "
+                f"{build.script_of(chapter, language).name}: run it")
 
 
 def _code_only(source: str) -> list[tuple[int, str]]:
@@ -152,9 +184,10 @@ def _code_only(source: str) -> list[tuple[int, str]]:
             for token in tokenize.generate_tokens(io.StringIO(source + "\n").readline) if token.type not in skip]
 
 
-def test_both_languages_run_the_same_code(build) -> None:
+@pytest.mark.parametrize("chapter", ["seed_tutorial", "conv_chapter"])
+def test_both_languages_run_the_same_code(build, chapter: str) -> None:
     """Only markdown, comments and printed labels are translated: cell for cell, the code is the same."""
-    korean, english = (build.build(language).cells for language in build.LANGUAGES)
+    korean, english = (build.build(chapter, language).cells for language in build.LANGUAGES)
     assert [cell.cell_type for cell in korean] == [cell.cell_type for cell in english]
     for ko, en in zip(korean, english):
         if ko.cell_type == "code":
@@ -162,10 +195,29 @@ def test_both_languages_run_the_same_code(build) -> None:
                 f"the Korean and English cells differ beyond comments and strings:\n{ko.source}\n---\n{en.source}")
 
 
-def test_program_cells_come_from_the_examples(build) -> None:
-    """The seed's programs appear in the notebooks as the example scripts' cells, not as copies."""
+@pytest.mark.parametrize("chapter, programs", [("seed_tutorial", ["model = nn.Linear(1, 1)", "model = nn.Sequential("]),
+                                               ("conv_chapter", ["model = nn.Sequential(", "digits = load_digits()"])])
+def test_program_cells_come_from_the_examples(build, chapter: str, programs: list[str]) -> None:
+    """The example programs appear in the notebooks as the example scripts' cells, not as copies."""
     for language in build.LANGUAGES:
-        script = build.script_of(language).read_text(encoding="utf-8")
-        assert "model = nn.Linear(1, 1)" not in script and "model = nn.Sequential(" not in script
-        notebook = build.text_of(language)
-        assert "model = nn.Linear(1, 1)" in notebook and "model = nn.Sequential(" in notebook
+        script = build.script_of(chapter, language).read_text(encoding="utf-8")
+        notebook = build.text_of(chapter, language)
+        for program in programs:
+            assert program not in script and program in notebook
+
+
+def test_conv_chapter_checks_each_construction(conv: tuple[nbformat.NotebookNode, float]) -> None:
+    """Loops, im2col and nn.Conv2d each printed beside PyTorch and agreeing; the digits CNN's two epochs too."""
+    notebook = conv[0]
+    assert_comparisons_hold(notebook, 7)
+    text = all_text(notebook)
+    assert text.count("minigrad [") >= 6 and text.count("PyTorch  [") >= 6  # each result beside PyTorch's
+    assert "epoch 2: loss" in text and "epoch 3" not in text
+
+
+def test_conv_chapter_explains_both_gradients(conv: tuple[nbformat.NotebookNode, float]) -> None:
+    """explain on the one-channel convolution: both formulas with the call's geometry, and the worked sums."""
+    text = all_text(conv[0])
+    assert "grad_input = conv_transpose2d(grad, weight, stride=(1, 1), padding=(1, 1)" in text
+    assert "grad_weight = correlate(input, grad, stride=(1, 1), padding=(1, 1)" in text
+    assert "grad_input[1, 1] = grad[0, 0]·weight[2, 2]" in text and "grad_weight[0, 0] = grad[1, 1]·input[0, 0]" in text

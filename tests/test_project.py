@@ -56,7 +56,9 @@ LAYERS = {
     "nn": _TENSOR | {"functions"},
     "linalg": _TENSOR,
     "optim": _TENSOR,
-    "utils": _TENSOR | {"functions"},
+    "utils": _TENSOR | {"functions", "hub", "serialization"},  # model_zoo: hub's loader under its old name
+    "hub": _TENSOR | {"serialization"},
+    "higher_order": _TENSOR | {"functions", "linalg"},
     "explain": _TENSOR,
     "coverage": set(),  # it reads minigrad's namespaces by name (importlib), above every layer
     "progress": set(),

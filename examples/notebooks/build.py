@@ -1,8 +1,9 @@
-"""Write the seed tutorial's notebooks from their percent scripts, with the example programs' code included.
+"""Write the notebooks from their percent scripts, with the example programs' code included.
 
-    python examples/notebooks/build.py      # seed_tutorial_{ko,en}.py -> seed_tutorial_{ko,en}.ipynb
+    python examples/notebooks/build.py      # {seed_tutorial,conv_chapter}_{ko,en}.py -> the same names .ipynb
 
-Each notebook is a jupytext percent script, one per language: ``# %% [markdown]`` cells hold the text, ``# %%``
+Each chapter (CHAPTERS: the seed tutorial; convolution three ways and the digits CNN) is a jupytext percent script
+per language: ``# %% [markdown]`` cells hold the text, ``# %%``
 cells the code, each tagged ``minigrad``, ``torch`` (the same code on PyTorch), ``compare`` (prints ``True`` for
 every equality it checks) or ``helper``. A cell that shows one of the example programs holds only a marker,
 ``# include: ../linear_regression.py, cell "data"``: the build puts there the code of the cell that
@@ -25,6 +26,7 @@ import jupytext
 import nbformat
 
 HERE = Path(__file__).resolve().parent
+CHAPTERS = ("seed_tutorial", "conv_chapter")
 LANGUAGES = ("ko", "en")
 METADATA = {
     "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
@@ -48,11 +50,11 @@ def included(path: Path, title: str, language: str) -> str:
     return "\n".join(lines)
 
 
-def build(language: str) -> nbformat.NotebookNode:
-    """The notebook in ``language`` ("ko" or "en"), without outputs."""
-    script = jupytext.read(script_of(language), fmt="py:percent")
+def build(chapter: str, language: str) -> nbformat.NotebookNode:
+    """The chapter's notebook in ``language`` ("ko" or "en"), without outputs."""
+    script = jupytext.read(script_of(chapter, language), fmt="py:percent")
     if not script.cells[0].source.startswith(LINT_LINE):
-        raise ValueError(f"{script_of(language).name} must start with the linter's line, {LINT_LINE!r}")
+        raise ValueError(f"{script_of(chapter, language).name} must start with the linter's line, {LINT_LINE!r}")
     cells = []
     for index, cell in enumerate(script.cells[1:]):
         cell_id = f"{language}-{index:03d}"
@@ -71,24 +73,25 @@ def build(language: str) -> nbformat.NotebookNode:
     return notebook
 
 
-def text_of(language: str) -> str:
+def text_of(chapter: str, language: str) -> str:
     """The notebook file's text, exactly as ``nbformat.write`` writes it."""
-    text = nbformat.writes(build(language))
+    text = nbformat.writes(build(chapter, language))
     return text if text.endswith("\n") else text + "\n"
 
 
-def script_of(language: str) -> Path:
-    return HERE / f"seed_tutorial_{language}.py"
+def script_of(chapter: str, language: str) -> Path:
+    return HERE / f"{chapter}_{language}.py"
 
 
-def path_of(language: str) -> Path:
-    return HERE / f"seed_tutorial_{language}.ipynb"
+def path_of(chapter: str, language: str) -> Path:
+    return HERE / f"{chapter}_{language}.ipynb"
 
 
 def main() -> None:
-    for language in LANGUAGES:
-        path_of(language).write_text(text_of(language), encoding="utf-8")
-        print("wrote", path_of(language))
+    for chapter in CHAPTERS:
+        for language in LANGUAGES:
+            path_of(chapter, language).write_text(text_of(chapter, language), encoding="utf-8")
+            print("wrote", path_of(chapter, language))
 
 
 if __name__ == "__main__":

@@ -8,20 +8,33 @@ outputs to what they are asked for. The tensors come in from the caller: this mo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
+
+import numpy as np
 
 from .. import errors
 from .. import kernels as K
 from . import engine
+
+# engine.backward and engine.grad run on tensors, each step recorded (``create_graph=True``): the Tensor layer hands
+# them over when it loads (``minigrad.higher_order``).
+_recorded: dict[str, Callable[..., Any]] = {}
+
+
+def use_recorded(**runs: Callable[..., Any]) -> None:
+    """Set the recorded forms of ``backward`` and ``grad``."""
+    _recorded.update(runs)
 
 
 def _as_tuple(x: Any) -> tuple[Any, ...]:
     return tuple(x) if isinstance(x, (list, tuple)) else (x,)
 
 
-def _roots(outputs: tuple[Any, ...], grad_outputs: Any) -> tuple[list[engine.Edge], list[Any]]:
-    """Each output's edge and the gradient it starts from (1 for a scalar given none), with PyTorch's errors."""
+def _roots(outputs: tuple[Any, ...], grad_outputs: Any, create_graph: bool = False
+           ) -> tuple[list[engine.Edge], list[Any]]:
+    """Each output's edge and the gradient it starts from (1 for a scalar given none), with PyTorch's errors: arrays,
+    or for ``create_graph`` tensors (a given gradient may itself require grad)."""
     given = _as_tuple(grad_outputs) if grad_outputs is not None else (None,) * len(outputs)
     if len(given) != len(outputs):
         raise errors.grad_outputs_count(len(given), len(outputs))
@@ -36,7 +49,9 @@ def _roots(outputs: tuple[Any, ...], grad_outputs: Any) -> tuple[list[engine.Edg
         else:
             if tuple(g.shape) != tuple(out.shape):
                 raise errors.grad_output_shape(g.shape, out.shape, i)
-            seeds.append(K.cast(g._data, out._data.dtype))
+            seeds.append(g.to(out.dtype) if create_graph else K.cast(g._data, out._data.dtype))
+        if create_graph and g is None:
+            seeds[-1] = type(out)._make(seeds[-1])
         edges.append(out._grad_edge())
     return edges, seeds
 
@@ -55,19 +70,20 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
          materialize_grads: bool = False) -> tuple[Any, ...]:
     """d(outputs)/d(inputs) as a vector-Jacobian product: for each input, the sum over outputs of
     grad_output · d(output)/d(input) (grad_output 1 for a scalar output). ``.grad`` is left untouched."""
-    if create_graph:
-        raise NotImplementedError("minigrad does not record the backward pass yet (create_graph=True)")
     outputs, inputs = _as_tuple(outputs), _as_tuple(inputs)
-    roots, seeds = _roots(outputs, grad_outputs)
+    roots, seeds = _roots(outputs, grad_outputs, create_graph)
     targets = _targets(inputs)
-    found = engine.grad(roots, seeds, targets, retain_graph=bool(retain_graph))
+    run = _recorded["grad"] if create_graph else engine.grad
+    found = run(roots, seeds, targets, retain_graph=create_graph if retain_graph is None else retain_graph)
     results = []
     for i, (t, g) in enumerate(zip(inputs, found)):
         if g is None and materialize_grads:
             g = K.zeros(t._data.shape, t._data.dtype)
         elif g is None and not allow_unused:
             raise errors.unused_input(i)
-        results.append(None if g is None else type(t)._make(K.cast(g, t._data.dtype)))
+        if isinstance(g, np.ndarray):  # (a recorded pass gives tensors already)
+            g = type(t)._make(g)
+        results.append(None if g is None else g.to(t.dtype))
     return tuple(results)
 
 
@@ -75,11 +91,10 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
              inputs: Sequence[Any] | None = None) -> None:
     """Add d(tensors)/d(leaf) into every leaf's ``.grad`` (``grad_tensors``: the gradients to start from), or, given
     ``inputs``, into those tensors' ``.grad`` only (leaves or not)."""
-    if create_graph:
-        raise NotImplementedError("minigrad does not record the backward pass yet (create_graph=True)")
-    roots, seeds = _roots(_as_tuple(tensors), grad_tensors)
+    roots, seeds = _roots(_as_tuple(tensors), grad_tensors, create_graph)
+    retain_graph = create_graph if retain_graph is None else retain_graph
     if inputs is None:
-        engine.backward(roots, seeds, retain_graph=bool(retain_graph))
+        (_recorded["backward"] if create_graph else engine.backward)(roots, seeds, retain_graph=retain_graph)
         return
     inputs = _as_tuple(inputs)
     if not inputs:
@@ -87,7 +102,8 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
     for t in inputs:
         if not t.requires_grad:
             raise errors.retain_grad_without_grad()
-    found = engine.grad(roots, seeds, _targets(inputs), retain_graph=bool(retain_graph))
+    found = (_recorded["grad"] if create_graph else engine.grad)(roots, seeds, _targets(inputs),
+                                                                 retain_graph=retain_graph)
     for t, g in zip(inputs, found):
         if g is not None:
-            t._accumulate_grad([K.cast(g, t._data.dtype)])
+            t._accumulate_grad([g.to(t.dtype) if create_graph else K.cast(g, t._data.dtype)])

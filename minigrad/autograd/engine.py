@@ -16,7 +16,7 @@ import itertools
 import math
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -34,6 +34,8 @@ Ran = tuple["Node", np.ndarray | None, Grads | None]  # a node that ran, its gra
 
 class Context:
     """What an op's forward leaves for its backward: saved arrays (freed after backward) and attributes."""
+
+    outputs: tuple[Callable[[], np.ndarray | None], ...] = ()  # weak references to the outputs, where it saved any
 
     def __init__(self) -> None:
         self._saved: dict[str, np.ndarray] | None = {}
@@ -226,11 +228,34 @@ class AccumulateGrad(Node):
         return ()
 
 
+def to_input(grad: np.ndarray, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    """A gradient brought back to an input's shape (summing broadcast dims) and dtype."""
+    if grad.shape == shape and grad.dtype == dtype:  # most are already
+        return grad
+    return K.cast(K.sum_to_shape(grad, shape), dtype)
+
+
+class Arithmetic(NamedTuple):
+    """What the backward pass does with gradients: add two, bring one to an input's shape and dtype, run a node's
+    backward. ``ON_ARRAYS`` does it on arrays with kernels: a first-order pass. ``create_graph=True`` passes one that
+    does it on tensors, each step a recorded op (``minigrad.higher_order``), so the gradients have a graph too."""
+
+    add: Callable[[Any, Any], Any]
+    to_input: Callable[[Any, tuple[int, ...], np.dtype], Any]
+    apply: Callable[[Node, Any], tuple[Any, ...]]
+
+
+def _apply(node: Node, grad: Any) -> tuple[Any, ...]:
+    return node.apply(grad)
+
+
+ON_ARRAYS = Arithmetic(K.add, to_input, _apply)
+
+
 def _reach(roots: Sequence[Node]) -> dict[Node, int]:
     """For every node reachable from ``roots``: how many edges point at it (its pending inputs)."""
     pending: dict[Node, int] = {root: 0 for root in roots}
-    stack = list(roots)
-    seen = set(roots)
+    stack, seen = list(roots), set(roots)
     while stack:
         node = stack.pop()
         for edge in node.next_edges:
@@ -244,15 +269,15 @@ def _reach(roots: Sequence[Node]) -> dict[Node, int]:
     return pending
 
 
-def _compute(roots: Sequence[Edge], grads: Sequence[np.ndarray], observe: Observer | None,
-             only: set[Node] | None = None) -> list[Ran]:
+def _compute(roots: Sequence[Edge], grads: Sequence[Any], observe: Observer | None, only: set[Node] | None = None,
+             k: Arithmetic = ON_ARRAYS) -> list[Ran]:
     """Every node's gradient, nodes in the order they run (a node runs once all its inputs have arrived): for each,
     (node, the gradient it got if the end needs it, what it sent on if observed). Nothing is written yet. ``only``:
-    the nodes to run (and keep the gradients of), where not all are wanted."""
+    the nodes to run (and keep the gradients of), where not all are wanted; ``k``: gradients as tensors (see below)."""
     pending = _reach([root for root, _ in roots])
     buffers: dict[Node, Any] = {}
     for (root, output), grad in zip(roots, grads):
-        _add_into(buffers, root, output, grad)
+        _add_into(buffers, root, output, grad, k.add)
     arrival = itertools.count()  # among equals (leaves' accumulators), the first ready runs first: a fixed order
     ready = [(-root.sequence, next(arrival), root) for root in buffers if pending[root] == 0]
     heapq.heapify(ready)
@@ -264,7 +289,8 @@ def _compute(roots: Sequence[Edge], grads: Sequence[np.ndarray], observe: Observ
             grads_in: Grads = (None,) * len(node.next_nodes)
         else:
             hooked = node.hooks is not None or anomaly.enabled  # hooks may change the gradients: ``_run_hooked``
-            grad, grads_in = _run_hooked(node, grad) if hooked else (grad, node.apply(grad))
+            grad, grads_in = _run_hooked(node, grad, k) if hooked else (
+                grad, node.apply(grad) if k is ON_ARRAYS else k.apply(node, grad))
             keep = isinstance(node, AccumulateGrad) or node.pre_hooks or observe or only  # only where needed
             ran.append((node, grad if keep else None, grads_in if observe is not None else None))
         for edge, (shape, dtype), g in zip(node.next_edges, node.inputs, grads_in):
@@ -272,16 +298,16 @@ def _compute(roots: Sequence[Edge], grads: Sequence[np.ndarray], observe: Observ
                 continue
             nxt = edge[0]
             if g is not None and (nxt.outputs or nxt in buffers):
-                _add_into(buffers, nxt, edge[1], to_input(g, shape, dtype))
+                _add_into(buffers, nxt, edge[1], k.to_input(g, shape, dtype), k.add)
             elif g is not None:  # the first gradient of a node with one output: kept as it is
-                buffers[nxt] = to_input(g, shape, dtype)
+                buffers[nxt] = k.to_input(g, shape, dtype)
             pending[nxt] -= 1
             if pending[nxt] == 0:
                 heapq.heappush(ready, (-nxt.sequence, next(arrival), nxt))
     return ran
 
 
-def _run_hooked(node: Node, grad: Any) -> tuple[Any, Grads]:
+def _run_hooked(node: Node, grad: Any, k: Arithmetic) -> tuple[Any, Grads]:
     """``node.apply(grad)`` with the node's hooks, in PyTorch's order: the tensor hooks of each output, the node's
     pre-hooks, its backward, its post-hooks (which see the gradients brought to the inputs' shapes, None for an input
     that takes none unless the op ``keeps_all_gradients``, as PyTorch's custom Functions). Returns the gradient after
@@ -299,9 +325,9 @@ def _run_hooked(node: Node, grad: Any) -> tuple[Any, Grads]:
         if isinstance(node, AccumulateGrad):
             grad, grads_in = grad_outputs[0], ()
         else:
-            grads_in = node.apply(list(grad_outputs) if several else grad_outputs[0])
+            grads_in = k.apply(node, list(grad_outputs) if several else grad_outputs[0])
             keep_all = getattr(node.op, "keeps_all_gradients", False)
-            grads_in = tuple(None if g is None or (edge is None and not keep_all) else to_input(g, shape, dtype)
+            grads_in = tuple(None if g is None or (edge is None and not keep_all) else k.to_input(g, shape, dtype)
                              for g, edge, (shape, dtype) in zip(grads_in, node.next_edges, node.inputs))
         if hooks is not None and hooks.post:
             grads_in = graph.run_post_hooks(hooks.post, grads_in, grad_outputs)
@@ -314,32 +340,25 @@ def _run_hooked(node: Node, grad: Any) -> tuple[Any, Grads]:
     return grad, grads_in
 
 
-def _add_into(buffers: dict[Node, Any], node: Node, output: int, grad: np.ndarray) -> None:
+def _add_into(buffers: dict[Node, Any], node: Node, output: int, grad: Any, add: Callable[[Any, Any], Any]) -> None:
     """Add ``grad`` into what ``node`` has gathered for its output ``output`` (a list, one per output, for a node
     with several)."""
     if not node.outputs:
-        buffers[node] = grad if node not in buffers else K.add(buffers[node], grad)
+        buffers[node] = grad if node not in buffers else add(buffers[node], grad)
         return
     gathered = buffers.setdefault(node, [None] * len(node.outputs))
-    gathered[output] = grad if gathered[output] is None else K.add(gathered[output], grad)
+    gathered[output] = grad if gathered[output] is None else add(gathered[output], grad)
 
 
-def to_input(grad: np.ndarray, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
-    """A gradient brought back to an input's shape (summing broadcast dims) and dtype."""
-    if grad.shape == shape and grad.dtype == dtype:  # most are already
-        return grad
-    return K.cast(K.sum_to_shape(grad, shape), dtype)
-
-
-def backward(roots: Sequence[Edge], grads: Sequence[np.ndarray], retain_graph: bool = False,
-             observe: Observer | None = None) -> None:
+def backward(roots: Sequence[Edge], grads: Sequence[Any], retain_graph: bool = False,
+             observe: Observer | None = None, k: Arithmetic = ON_ARRAYS) -> None:
     """Run backward from each root node with its output gradient: every node's gradient is computed first (where
     the errors are), then the hooks run, the leaves get their gradients and the saved arrays are freed, in the
     order the nodes ran, so a failed backward changes nothing. A leaf gets its gradient in a one-element list the
     engine no longer holds otherwise: it may keep the array without a copy (``kernels.take``). A root is an edge:
     a node and which of its outputs the gradient is for. A pre-hook ``(output, hook)`` sees that output's gradient.
-    ``observe(node, grad, grads_in)`` sees each node as it runs (the teaching tools' view)."""
-    ran = _compute(roots, grads, observe)
+    ``observe(node, grad, grads_in)`` sees each node as it runs (the teaching tools' view); ``k``: ``Arithmetic``."""
+    ran = _compute(roots, grads, observe, k=k)
     for step in range(len(ran)):
         node, grad, grads_in = ran[step]
         ran[step] = (node, None, None)  # from here on ``grad`` is the engine's only hold on the gradient
@@ -360,12 +379,12 @@ def backward(roots: Sequence[Edge], grads: Sequence[np.ndarray], retain_graph: b
             node.ctx.release()
 
 
-def grad(roots: Sequence[Edge], grads: Sequence[np.ndarray], targets: Sequence[Edge],
-         retain_graph: bool = False) -> list[np.ndarray | None]:
+def grad(roots: Sequence[Edge], grads: Sequence[Any], targets: Sequence[Edge], retain_graph: bool = False,
+         k: Arithmetic = ON_ARRAYS) -> list[Any]:
     """The gradient reaching each target (a node, which of its outputs) from the roots, as ``autograd.grad`` returns
     it: only the nodes on a path to a target run, and nothing is written (no leaf accumulates, no hook runs)."""
     wanted = {node for node, _ in targets}
-    ran = _compute(roots, grads, None, only=_on_paths_to(roots, wanted))
+    ran = _compute(roots, grads, None, only=_on_paths_to(roots, wanted), k=k)
     reached = {node: g for node, g, _ in ran if node in wanted}
     if not retain_graph:
         for node, _, _ in ran:

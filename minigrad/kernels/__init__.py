@@ -310,8 +310,26 @@ from .conv import (
 # ----- counting (bincount, histc), unique values, and index_copy / index_fill / scatter_reduce ----------------------
 from .counting import bincount, histc
 from .index import SCATTER_REDUCTIONS, index_copy, index_fill, scatter_reduce
+from .recurrent import lstm_backward, lstm_forward  # an LSTM step's pointwise part
+
+# ----- resizing: nearest and (bi)linear interpolation, max unpooling ----------------------------------------------
+from .resize import (
+    VECTORIZED_LIMIT,
+    bilinear,
+    bilinear_grad,
+    gather_per_plane,
+    linear_weights,
+    max_unpool,
+    nearest,
+    nearest_grad,
+    nearest_index,
+)
 from .sort import unique_rows
 
 __all__ += ["SCATTER_REDUCTIONS", "bincount", "histc", "index_copy", "index_fill", "scatter_reduce", "unique_rows"]
+__all__ += ["lstm_backward", "lstm_forward"]
 __all__ += ["adaptive_avg_pool2d", "adaptive_avg_pool2d_grad", "adaptive_max_pool2d", "avg_pool2d", "avg_pool2d_grad",
             "col2im", "convolved_size", "im2col", "max_pool2d", "pooled_size", "scatter_to_indices", "transposed_size"]
+__all__ += ["VECTORIZED_LIMIT", "bilinear", "bilinear_grad", "gather_per_plane", "linear_weights", "max_unpool", "nearest",
+            "nearest_grad", "nearest_index"]
+

@@ -23,8 +23,9 @@ def _scaled_mask(r64, keep, scale, out):
         out[i] = bit / scale
 
 
-def dropout_noise(r64: np.ndarray, p: float, like_array: np.ndarray) -> np.ndarray:
-    """The noise dropout multiplies ``like_array`` by: 0 where dropped, 1 ⊘ dtype(1 − p) where kept.
+def dropout_noise(r64: np.ndarray, p: float, like_array: np.ndarray, scaled: bool = True) -> np.ndarray:
+    """The noise dropout multiplies ``like_array`` by: 0 where dropped, 1 ⊘ dtype(1 − p) where kept (1 when not
+    ``scaled``: the bare ``bernoulli_(1 − p)`` draw, as alpha dropout takes it).
 
     ``r64`` holds one 64-bit draw per element (``Generator.random64(like_array.size)``); ``like_array`` is
     a float array. The result has like_array's shape and dtype and is laid out as ``empty_like`` lays out
@@ -33,7 +34,7 @@ def dropout_noise(r64: np.ndarray, p: float, like_array: np.ndarray) -> np.ndarr
     """
     dtype = like_array.dtype
     flat = np.empty(like_array.size, dtype)
-    _scaled_mask(r64, 1.0 - p, dtype.type(1.0 - p), flat)
+    _scaled_mask(r64, 1.0 - p, dtype.type(1.0 - p if scaled else 1.0), flat)
     shape = like_array.shape
     strides = [s // like_array.itemsize for s in like_array.strides]
 

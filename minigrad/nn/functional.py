@@ -16,8 +16,12 @@ from ..functions import cat, where
 from ..ops import activation, classification, linalg, loss
 from ..ops.dims import normalize_dim
 from ..tensor import Tensor, apply, expect_tensor
+from .batchnorm import batch_norm as batch_norm  # F.batch_norm, defined with its modules
 from .conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d, fold, unfold  # defined with their modules
+from .dropout import alpha_dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout  # with their modules
 from .dropout import dropout as dropout  # F.dropout, defined with its module
+from .normalization import group_norm, instance_norm, layer_norm, local_response_norm, rms_norm
+from .pixelshuffle import pixel_shuffle, pixel_unshuffle
 from .pooling import (
     adaptive_avg_pool1d,
     adaptive_avg_pool2d,
@@ -26,9 +30,12 @@ from .pooling import (
     avg_pool2d,
     max_pool1d,
     max_pool2d,
+    max_unpool1d,
+    max_unpool2d,
 )
 from .sparse import embedding as embedding  # F.embedding and F.embedding_bag, defined with their modules
 from .sparse import embedding_bag as embedding_bag
+from .upsampling import interpolate, upsample, upsample_bilinear, upsample_nearest
 
 # PyTorch's names: what `from minigrad.nn.functional import *`, dir() and tab completion show (not the imports above).
 __all__ = [
@@ -44,6 +51,14 @@ __all__ = [
 ]
 __all__ += ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool2d", "avg_pool1d", "avg_pool2d", "conv1d",
             "conv2d", "conv_transpose1d", "conv_transpose2d", "fold", "max_pool1d", "max_pool2d", "unfold"]
+
+
+__all__ += ["interpolate", "max_unpool1d", "max_unpool2d", "pixel_shuffle", "pixel_unshuffle", "upsample",
+            "upsample_bilinear", "upsample_nearest"]
+
+
+__all__ += ["alpha_dropout", "dropout1d", "dropout2d", "dropout3d", "feature_alpha_dropout", "group_norm",
+            "instance_norm", "layer_norm", "local_response_norm", "rms_norm"]
 
 
 def __dir__() -> list[str]:
@@ -194,7 +209,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
 
 
 
-# ----- classification: softmax, nll_loss, cross_entropy, one_hot; leaky_relu, softplus; batch_norm --------------
+# ----- classification: softmax, nll_loss, cross_entropy, one_hot; leaky_relu, softplus ------------------------
 def _implicit_softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
     """PyTorch's deprecated choice of dim when none is given: 0 for 0-D, 1-D and 3-D inputs, else 1."""
     warnings.warn(errors.implicit_dim_warning(name), stacklevel=stacklevel)
@@ -378,63 +393,6 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     """
     expect_tensor(input, "softplus")
     return apply(classification.Softplus, input, beta=beta, threshold=threshold)
-
-
-def _check_batch_norm_arguments(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
-                                weight: Tensor | None, bias: Tensor | None, training: bool, eps: float) -> None:
-    """PyTorch's checks of batch_norm's arguments (functional.py, then Normalization.cpp), in its order."""
-    if training and math.prod(input.shape[i] for i in range(input.dim()) if i != 1) == 1:
-        raise errors.batch_norm_one_value(input.shape)
-    if training and eps <= 0.0:
-        raise errors.batch_norm_eps(eps, training=True)
-    if eps < 0.0:
-        raise errors.batch_norm_eps(eps, training=False)
-    features = input.shape[1]
-    for name, value in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight),
-                        ("bias", bias)):
-        if value is None and name.startswith("running") and not training:
-            raise errors.batch_norm_missing(name)
-        if value is not None and value.numel() != features:
-            raise errors.batch_norm_size(name, features, value.numel())
-    errors.check_floating_kernel("batch_norm", input.dtype)
-    if any(t is not None and t.dtype != input.dtype for t in (running_mean, running_var, weight, bias)):
-        raise errors.batch_norm_dtypes()
-
-
-def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None, weight: Tensor | None = None,
-               bias: Tensor | None = None, training: bool = False, momentum: float = 0.1,
-               eps: float = 1e-5) -> Tensor:
-    """y = (x - mean) / sqrt(var + eps) * weight + bias per channel (dim 1), over all other dims.
-
-    In training, mean and the biased var come from the batch, and the running statistics (when given) move
-    toward the batch's: running = (1 - momentum) * running + momentum * batch, with the unbiased variance
-    (n / (n - 1) times the biased one). Otherwise the running statistics normalize. Composed from tensor ops,
-    so autograd differentiates through the batch statistics too.
-    """
-    expect_tensor(input, "batch_norm")
-    for name, position, statistic in (("running_mean", 4, running_mean), ("running_var", 5, running_var)):
-        if statistic is not None:
-            expect_tensor(statistic, "batch_norm", name, position)
-    _check_batch_norm_arguments(input, running_mean, running_var, weight, bias, training, eps)
-    dims = (0, *range(2, input.dim()))
-    stat_shape = _class_shape(input.dim(), 1, input.shape[1])
-    if training:
-        mean = input.mean(dims, keepdim=True)
-        centered = input - mean
-        squares = (centered * centered).sum(dims, keepdim=True)
-        count = input.numel() // input.shape[1]
-        var = squares / count
-        if running_mean is not None:
-            with no_grad():
-                running_mean.copy_(momentum * mean.view(-1) + (1 - momentum) * running_mean)
-                running_var.copy_(momentum * (squares / (count - 1)).view(-1) + (1 - momentum) * running_var)
-    else:
-        centered = input - running_mean.view(*stat_shape)
-        var = running_var.view(*stat_shape)
-    out = centered / (var + eps).sqrt()
-    if weight is not None:
-        out = out * weight.view(*stat_shape)
-    return out if bias is None else out + bias.view(*stat_shape)
 
 
 # ----- activations: softmin, gelu, silu, mish, elu, selu, celu, hardtanh, relu6, ..., glu, prelu ----------------------

@@ -1,6 +1,6 @@
 """Pooling layers: ``MaxPool1d/2d``, ``AvgPool1d/2d``, ``AdaptiveAvgPool1d/2d``, ``AdaptiveMaxPool2d``, and their
 functions (``F.max_pool2d``, ...), with PyTorch's arguments, checks and reprs. The math and the gradients are the
-ops of ``ops/conv.py``.
+ops of ``ops/conv.py``; max pooling's partial inverse, ``MaxUnpool1d/2d``, is an op of ``ops/resize.py``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,9 @@ from typing import Any
 
 from .. import errors
 from ..ops import conv as ops
+from ..ops import resize
 from ..tensor import Tensor, apply, expect_tensor
+from .conv import _ntuple
 from .module import Module
 
 IntOrTuple = int | Sequence[int]
@@ -124,6 +126,26 @@ def adaptive_max_pool2d(input: Tensor, output_size: IntOrTuple | Sequence[int | 
     return apply(ops.AdaptiveMaxPool2d, input, output_size=size, return_indices=bool(return_indices))
 
 
+def max_unpool1d(input: Tensor, indices: Tensor, kernel_size: IntOrTuple, stride: IntOrTuple | None = None,
+                 padding: IntOrTuple = 0, output_size: Sequence[int] | None = None) -> Tensor:
+    """Zeros of length (L - 1) stride + kernel_size - 2 padding (or ``output_size``), each value of input (N, C, L)
+    or (C, L) written at its position in ``indices`` (from ``max_pool1d(return_indices=True)``)."""
+    kernel = _ntuple(kernel_size, 1)
+    return apply(resize.MaxUnpool1d, input, indices=indices, kernel_size=kernel,
+                 stride=_ntuple(stride, 1) if stride is not None else kernel, padding=_ntuple(padding, 1),
+                 output_size=output_size)
+
+
+def max_unpool2d(input: Tensor, indices: Tensor, kernel_size: IntOrTuple, stride: IntOrTuple | None = None,
+                 padding: IntOrTuple = 0, output_size: Sequence[int] | None = None) -> Tensor:
+    """Zeros of (H - 1) stride + kernel_size - 2 padding rows (and columns likewise; or ``output_size``), each value
+    of input (N, C, H, W) or (C, H, W) written at its flat index in ``indices`` (from ``max_pool2d``)."""
+    kernel = _ntuple(kernel_size, 2)
+    return apply(resize.MaxUnpool2d, input, indices=indices, kernel_size=kernel,
+                 stride=_ntuple(stride, 2) if stride is not None else kernel, padding=_ntuple(padding, 2),
+                 output_size=output_size)
+
+
 # ----- the layers ---------------------------------------------------------------------------------------------------
 class _MaxPoolNd(Module):
     def __init__(self, kernel_size: IntOrTuple, stride: IntOrTuple | None = None, padding: IntOrTuple = 0,
@@ -228,3 +250,33 @@ class AdaptiveMaxPool2d(_AdaptivePool):
 
     def forward(self, input: Tensor) -> Tensor | tuple[Tensor, Tensor]:
         return adaptive_max_pool2d(input, self.output_size, self.return_indices)
+
+
+class _MaxUnpoolNd(Module):
+    def __init__(self, kernel_size: IntOrTuple, stride: IntOrTuple | None = None, padding: IntOrTuple = 0) -> None:
+        super().__init__()
+        n = self.spatial
+        self.kernel_size = _ntuple(kernel_size, n)
+        self.stride = _ntuple(stride if stride is not None else kernel_size, n)
+        self.padding = _ntuple(padding, n)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class MaxUnpool1d(_MaxUnpoolNd):
+    """``F.max_unpool1d`` as a layer."""
+
+    spatial = 1
+
+    def forward(self, input: Tensor, indices: Tensor, output_size: Sequence[int] | None = None) -> Tensor:
+        return max_unpool1d(input, indices, self.kernel_size, self.stride, self.padding, output_size)
+
+
+class MaxUnpool2d(_MaxUnpoolNd):
+    """``F.max_unpool2d`` as a layer."""
+
+    spatial = 2
+
+    def forward(self, input: Tensor, indices: Tensor, output_size: Sequence[int] | None = None) -> Tensor:
+        return max_unpool2d(input, indices, self.kernel_size, self.stride, self.padding, output_size)

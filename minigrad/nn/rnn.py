@@ -1,24 +1,26 @@
 """Recurrent layers, as ``torch.nn``'s: ``RNN`` (tanh or relu), ``LSTM`` (with ``proj_size``), ``GRU``, and the
 one-step cells ``RNNCell``, ``LSTMCell``, ``GRUCell``.
 
-**Composed, not fused.** A step is written with ops minigrad already has (``F.linear``, ``+``, ``*``, ``sigmoid``,
-``tanh``, ``relu``, ``chunk``), in the order PyTorch's CPU code runs them (``aten/src/ATen/native/RNN.cpp``), and
-a layer is a Python loop over the steps. So the gradient is the composition's: the graph recorded is the network
-unrolled in time, and ``backward()`` on it *is* backpropagation through time, run by the engine with no rule
-written for it here. The gradient reaching a hidden state h_t is the sum of what comes back from the output at
-step t (through ``stack``) and from step t+1 (through W_hh): the engine adds the two because h_t is an input of
-both, exactly the sum a BPTT derivation writes. A weight is used at every step, so its gradient is the sum over
-steps, accumulated the same way. (A fused cell with a hand-derived backward would record one node per step instead
-of about ten; it would repeat, in a second place, derivatives the op registry already holds and checks.)
+**A layer is a Python loop over the steps**, and the graph recorded is the network unrolled in time, so
+``backward()`` on it *is* backpropagation through time, run by the engine: the gradient reaching a hidden state
+h_t is the sum of what comes back from the output at step t (through ``stack``) and from step t+1 (through W_hh),
+added by the engine because h_t is an input of both, exactly the sum a BPTT derivation writes. A weight is used at
+every step, so its gradient is the sum over steps, accumulated the same way.
 
-**The steps**, in PyTorch's gate order; x W_ih^T + b_ih is computed for all steps at once before the loop (one
-matrix product over the whole sequence), as PyTorch does on the CPU::
+**The steps**, in PyTorch's gate order (``aten/src/ATen/native/RNN.cpp``). RNN's and GRU's are written with ops
+minigrad already has (``F.linear``, ``+``, ``*``, ``sigmoid``, ``tanh``, ``relu``, ``chunk``), so their gradient
+is the composition's. LSTM's is one op, ``lstm_cell`` (``ops/recurrent.py``, with its hand-derived backward): as a
+composition it recorded about a dozen nodes a step, and Python's cost per node made an LSTM 4.75 times slower than
+PyTorch's (see that module)::
 
     RNN   h' = tanh((h W_hh^T + b_hh) + (x W_ih^T + b_ih))                 (relu with nonlinearity='relu')
-    LSTM  i, f, g, o = the 4 chunks of (h W_hh^T + b_hh) + (x W_ih^T + b_ih)
+    LSTM  i, f, g, o = the 4 chunks of (x W_ih^T + b_ih) + (h W_hh^T + b_hh)
           c' = σ(f) * c + σ(i) * tanh(g);   h' = σ(o) * tanh(c');   h' = h' W_hr^T  (with proj_size)
     GRU   r_i, z_i, n_i = chunks of x W_ih^T + b_ih;  r_h, z_h, n_h = chunks of h W_hh^T + b_hh
           r = σ(r_h + r_i);  z = σ(z_h + z_i);  n = tanh(n_i + n_h * r);  h' = (h - n) * z + n
+
+Each step computes its own x W_ih^T (PyTorch computes it for all steps at once): the steps' inputs are separate
+tensors, and slices of one tensor would each send back a gradient the size of the whole sequence.
 
 A layer with ``bidirectional`` runs a second set of weights (``..._reverse``) from the last step to the first and
 joins the two outputs feature-wise; layer l + 1 reads layer l's output, through ``dropout`` while training (drawn
@@ -43,7 +45,8 @@ from typing import Any
 from .. import factories
 from ..dtypes import dtype as DType
 from ..functions import cat, stack
-from ..tensor import Tensor
+from ..ops.recurrent import LstmCell, check_cell
+from ..tensor import Tensor, apply
 from . import functional as F
 from . import init
 from .module import Module
@@ -54,27 +57,38 @@ Hidden = Tensor | tuple[Tensor, Tensor]  # h, or an LSTM's (h, c)
 Weights = tuple[Tensor, Tensor, Tensor | None, Tensor | None, Tensor | None]  # w_ih, w_hh, b_ih, b_hh, w_hr
 
 
-# ----- one step of each cell: x_w is x W_ih^T + b_ih, already computed ----------------------------------------
-def _tanh_step(x_w: Tensor, h: Tensor, w: Weights) -> Tensor:
-    return (F.linear(h, w[1], w[3]) + x_w).tanh()
+def lstm_cell(input: Tensor, hx: tuple[Tensor, Tensor] | list[Tensor], w_ih: Tensor, w_hh: Tensor,
+              b_ih: Tensor | None = None, b_hh: Tensor | None = None) -> tuple[Tensor, Tensor]:
+    """One LSTM step, (h', c') from input (batch, input_size) and hx = (h, c) (batch, hidden_size each), as
+    ``torch.lstm_cell``: z = (x W_ih^T + b_ih) + (h W_hh^T + b_hh); i, f, g, o = z's four blocks through
+    sigmoid, sigmoid, tanh, sigmoid; c' = f c + i g; h' = o tanh(c') (one op: ``ops/recurrent.py``)."""
+    if len(hx) != 2:
+        raise RuntimeError("lstm_cell expects two hidden states")
+    check_cell(input, tuple(hx), w_ih, w_hh)
+    if (b_ih is None) != (b_hh is None):  # one bias alone: the other is zeros
+        b_ih, b_hh = (b if b is not None else factories.zeros(w_ih.shape[0], dtype=w_ih.dtype) for b in (b_ih, b_hh))
+    biases = () if b_ih is None else (b_ih, b_hh)
+    return apply(LstmCell, input, hx[0], hx[1], w_ih, w_hh, *biases)
 
 
-def _relu_step(x_w: Tensor, h: Tensor, w: Weights) -> Tensor:
-    return (F.linear(h, w[1], w[3]) + x_w).relu()
+# ----- one step of each cell, from the step's input x ---------------------------------------------------------
+def _tanh_step(x: Tensor, h: Tensor, w: Weights) -> Tensor:
+    return (F.linear(h, w[1], w[3]) + F.linear(x, w[0], w[2])).tanh()
 
 
-def _lstm_step(x_w: Tensor, hc: tuple[Tensor, Tensor], w: Weights) -> tuple[Tensor, Tensor]:
-    h, c = hc
-    i, f, g, o = (F.linear(h, w[1], w[3]) + x_w).chunk(4, 1)
-    c_next = f.sigmoid() * c + i.sigmoid() * g.tanh()
-    h_next = o.sigmoid() * c_next.tanh()
+def _relu_step(x: Tensor, h: Tensor, w: Weights) -> Tensor:
+    return (F.linear(h, w[1], w[3]) + F.linear(x, w[0], w[2])).relu()
+
+
+def _lstm_step(x: Tensor, hc: tuple[Tensor, Tensor], w: Weights) -> tuple[Tensor, Tensor]:
+    h_next, c_next = apply(LstmCell, x, *hc, *(w[:2] if w[2] is None else w[:4]))  # lstm_cell less its checks
     if w[4] is not None:  # the projection: h' = h' W_hr^T
         h_next = h_next.matmul(w[4].t())
     return h_next, c_next
 
 
-def _gru_step(x_w: Tensor, h: Tensor, w: Weights) -> Tensor:
-    r_i, z_i, n_i = x_w.chunk(3, 1)
+def _gru_step(x: Tensor, h: Tensor, w: Weights) -> Tensor:
+    r_i, z_i, n_i = F.linear(x, w[0], w[2]).chunk(3, 1)
     r_h, z_h, n_h = F.linear(h, w[1], w[3]).chunk(3, 1)
     r = (r_h + r_i).sigmoid()
     z = (z_h + z_i).sigmoid()
@@ -106,20 +120,17 @@ def _joined(pieces: list[Hidden]) -> Hidden:
 
 
 # ----- one direction of one layer ------------------------------------------------------------------------------
-def _run_padded(step: Callable[..., Any], x_w: Tensor, hidden: Hidden, w: Weights,
-                reverse: bool) -> tuple[Tensor, Hidden]:
-    """Steps over a (seq, batch, gates) input: the outputs stacked as (seq, batch, hidden), and the last state."""
-    steps = x_w.unbind(0)
-    if not steps:
-        raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
+def _run_padded(step: Callable[..., Any], steps: list[Tensor], hidden: Hidden, w: Weights,
+                reverse: bool) -> tuple[list[Tensor], Hidden]:
+    """Steps over the inputs of each time step (batch, features): the output of each step, and the last state."""
     outputs: list[Any] = [None] * len(steps)  # output t, filled in the order the steps run
     for t in (reversed(range(len(steps))) if reverse else range(len(steps))):
         hidden = step(steps[t], hidden, w)
         outputs[t] = _output(hidden)
-    return stack(outputs, 0), hidden
+    return outputs, hidden
 
 
-def _run_packed(step: Callable[..., Any], x_w: Tensor, hidden: Hidden, w: Weights, batch_sizes: list[int],
+def _run_packed(step: Callable[..., Any], data: Tensor, hidden: Hidden, w: Weights, batch_sizes: list[int],
                 reverse: bool) -> tuple[Tensor, Hidden]:
     """Steps over packed data (batch_sizes[t] rows at step t): the outputs packed alike, and each sequence's state
     after its own last step (sequences are sorted longest first, so the running ones are the first rows)."""
@@ -132,18 +143,18 @@ def _run_packed(step: Callable[..., Any], x_w: Tensor, hidden: Hidden, w: Weight
                 finished.append(_rows(hidden, size, running))
                 hidden = _rows(hidden, 0, size)
             running = size
-            hidden = step(x_w[offset:offset + size], hidden, w)
+            hidden = step(data[offset:offset + size], hidden, w)
             outputs.append(_output(hidden))
             offset += size
         return cat(outputs, 0), _joined([hidden, *reversed(finished)])
     # Backwards in time, sequences join as their last step comes: the shortest start first, from their h0.
-    initial, running, offset = hidden, batch_sizes[-1], x_w.shape[0]
+    initial, running, offset = hidden, batch_sizes[-1], data.shape[0]
     hidden = _rows(initial, 0, running)
     for size in reversed(batch_sizes):
         if size > running:
             hidden = _joined([hidden, _rows(initial, running, size)])
         running = size
-        hidden = step(x_w[offset - size:offset], hidden, w)
+        hidden = step(data[offset - size:offset], hidden, w)
         outputs.append(_output(hidden))
         offset -= size
     return cat(outputs[::-1], 0), hidden
@@ -152,33 +163,42 @@ def _run_packed(step: Callable[..., Any], x_w: Tensor, hidden: Hidden, w: Weight
 def _run_layers(mode: str, input: Tensor, hx: Hidden, weights: list[Weights], batch_sizes: list[int] | None,
                 num_layers: int, dropout: float, training: bool, bidirectional: bool,
                 batch_first: bool) -> tuple[Tensor, Hidden]:
-    """The whole network (PyTorch's ``_rnn_impl``): (output, final states stacked as (layers * directions, ...))."""
+    """The whole network (PyTorch's ``_rnn_impl``): (output, final states stacked as (layers * directions, ...)).
+
+    A padded input goes from layer to layer as a list of time steps, each a tensor of its own, stacked only for the
+    output: the steps of a slice of one tensor would each send back a gradient of the whole tensor's size."""
     step = _STEPS[mode]
     directions = 2 if bidirectional else 1
-    if batch_sizes is None and batch_first:
+    padded = batch_sizes is None
+    if padded and batch_first:
         input = input.transpose(0, 1)
+    if padded and input.shape[0] == 0:
+        raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
     if isinstance(hx, tuple):
         initial: list[Hidden] = list(zip(hx[0].unbind(0), hx[1].unbind(0)))
     else:
         initial = list(hx.unbind(0))
     finals: list[Hidden] = []
-    layer_input = input
+    layer_input: Any = list(input.unbind(0)) if padded else input
     for layer in range(num_layers):
         outputs = []
         for direction in range(directions):
             index = layer * directions + direction
-            w = weights[index]
-            x_w = F.linear(layer_input, w[0], w[2])  # the input's part of every step at once
-            if batch_sizes is None:
-                out, final = _run_padded(step, x_w, initial[index], w, direction == 1)
+            if padded:
+                out, final = _run_padded(step, layer_input, initial[index], weights[index], direction == 1)
             else:
-                out, final = _run_packed(step, x_w, initial[index], w, batch_sizes, direction == 1)
+                out, final = _run_packed(step, layer_input, initial[index], weights[index], batch_sizes, direction == 1)
             outputs.append(out)
             finals.append(final)
-        layer_input = outputs[0] if directions == 1 else cat(outputs, outputs[0].dim() - 1)
-        if dropout != 0 and training and layer < num_layers - 1:
-            layer_input = F.dropout(layer_input, dropout, True)
-    output = layer_input.transpose(0, 1) if batch_sizes is None and batch_first else layer_input
+        if directions == 1:
+            layer_input = outputs[0]
+        else:  # the two directions' features side by side
+            layer_input = [cat(pair, 1) for pair in zip(*outputs)] if padded else cat(outputs, 1)
+        if dropout != 0 and training and layer < num_layers - 1:  # drawn on the whole output, as PyTorch draws it
+            dropped = F.dropout(stack(layer_input, 0) if padded else layer_input, dropout, True)
+            layer_input = list(dropped.unbind(0)) if padded else dropped
+    output = stack(layer_input, 0) if padded else layer_input
+    output = output.transpose(0, 1) if padded and batch_first else output
     if isinstance(hx, tuple):
         return output, (stack([f[0] for f in finals], 0), stack([f[1] for f in finals], 0))
     return output, stack(finals, 0)
@@ -532,18 +552,8 @@ class RNNCellBase(Module):
 
     def _step(self, step: Callable[..., Any], input: Tensor, hx: Hidden) -> Any:
         """One step, after PyTorch's checks of the sizes (its C++ cell functions')."""
-        if input.size(1) != self.weight_ih.size(1):
-            raise RuntimeError(f"input has inconsistent input_size: got {input.size(1)} expected "
-                               f"{self.weight_ih.size(1)}")
-        for label, h in enumerate(hx if isinstance(hx, tuple) else (hx,)):
-            if input.size(0) != h.size(0):
-                raise RuntimeError(f"Input batch size {input.size(0)} doesn't match hidden{label} batch size "
-                                   f"{h.size(0)}")
-            if h.size(1) != self.weight_hh.size(1):
-                raise RuntimeError(f"hidden{label} has inconsistent hidden_size: got {h.size(1)}, expected "
-                                   f"{self.weight_hh.size(1)}")
-        w = (self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh, None)
-        return step(F.linear(input, w[0], w[2]), hx, w)
+        check_cell(input, hx if isinstance(hx, tuple) else (hx,), self.weight_ih, self.weight_hh)
+        return step(input, hx, (self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh, None))
 
     def _check_dims(self, name: str, input: Tensor, hx: Any, what: str = "hidden") -> bool:
         if input.dim() not in (1, 2):

@@ -172,9 +172,14 @@ class Convolution(Op):
     y[n, o, p] = b[o] + sum over c, i of W[o, c, i] x[n, c, p stride + i dilation - padding], computed as
     W @ im2col(x) (see the module docstring). Not registered: Conv1d and Conv2d are its two PyTorch faces."""
 
-    formulas = ("d(x*W)/dx = conv_transpose(grad, W): col2im(W^T @ grad)",
-                "d(x*W)/dW = the correlation of x with grad: grad @ im2col(x)^T, summed over the batch",
-                "d(x*W)/db = grad summed over the batch and every position")
+    # {stride}, {padding}, ...: the call's values, filled in by minigrad.explain
+    formulas = ("grad_input = conv_transpose(grad, weight, stride={stride}, padding={padding}, dilation={dilation}, "
+                "groups={groups}): col2im(weight^T @ grad), each position's grad spread back over the window it read",
+                "grad_weight = correlate(input, grad, stride={stride}, padding={padding}, dilation={dilation}): "
+                "weight[o, c, k] = the sum over samples n and positions p of grad[n, o, p] "
+                "input[n, c, p stride + k dilation - padding]; as matrices grad @ im2col(input)^T, summed over the "
+                "batch",
+                "grad_bias = grad summed over the batch and every position")
     promotion = Promotion.NONE
     grad_fn = "ConvolutionBackward0"
 
@@ -208,6 +213,8 @@ class Conv2d(Convolution):
     """2-d convolution: x (N, C, H, W) with W (O, C / groups, kh, kw), plus b (O,) (see ``Convolution``)."""
 
     torch = "torch.nn.functional.conv2d"
+    formulas = ("grad_input = conv_transpose2d(grad, weight, stride={stride}, padding={padding}, "
+                "dilation={dilation}, groups={groups}): col2im(weight^T @ grad)", *Convolution.formulas[1:])
     grad_fn = "ConvolutionBackward0"
 
 
@@ -216,6 +223,8 @@ class Conv1d(Convolution):
     """1-d convolution: x (N, C, L) with W (O, C / groups, k), plus b (O,): a plane of height 1 to Conv2d."""
 
     torch = "torch.nn.functional.conv1d"
+    formulas = ("grad_input = conv_transpose1d(grad, weight, stride={stride}, padding={padding}, "
+                "dilation={dilation}, groups={groups}): col2im(weight^T @ grad)", *Convolution.formulas[1:])
     grad_fn = "ConvolutionBackward0"
 
 
@@ -224,10 +233,13 @@ class TransposedConvolution(Op):
     spreads W's taps over the output, stride apart (col2im(W^T @ x)). Its output is the input size of the
     convolution it reverses, plus ``output_padding`` (which picks among the sizes that stride folds together)."""
 
-    formulas = ("d(conv_transpose(x, W))/dx = conv(grad, W): W @ im2col(grad)",
-                "d(conv_transpose(x, W))/dW = the correlation of grad with x: x @ im2col(grad)^T, summed over the "
+    formulas = ("grad_input = conv(grad, weight, stride={stride}, padding={padding}, dilation={dilation}, "
+                "groups={groups}): weight @ im2col(grad)",
+                "grad_weight = correlate(grad, input, stride={stride}, padding={padding}, dilation={dilation}): "
+                "weight[c, o, k] = the sum over samples n and positions p of input[n, c, p] "
+                "grad[n, o, p stride + k dilation - padding]; as matrices input @ im2col(grad)^T, summed over the "
                 "batch",
-                "d(conv_transpose(x, W))/db = grad summed over the batch and every position")
+                "grad_bias = grad summed over the batch and every position")
     promotion = Promotion.NONE
     grad_fn = "ConvolutionBackward0"
 
@@ -272,6 +284,8 @@ class ConvTranspose2d(TransposedConvolution):
     """2-d transposed convolution: x (N, C, H, W) with W (C, O / groups, kh, kw), plus b (O,)."""
 
     torch = "torch.nn.functional.conv_transpose2d"
+    formulas = ("grad_input = conv2d(grad, weight, stride={stride}, padding={padding}, dilation={dilation}, "
+                "groups={groups}): weight @ im2col(grad)", *TransposedConvolution.formulas[1:])
     grad_fn = "ConvolutionBackward0"
 
 
@@ -280,6 +294,8 @@ class ConvTranspose1d(TransposedConvolution):
     """1-d transposed convolution: x (N, C, L) with W (C, O / groups, k), plus b (O,)."""
 
     torch = "torch.nn.functional.conv_transpose1d"
+    formulas = ("grad_input = conv1d(grad, weight, stride={stride}, padding={padding}, dilation={dilation}, "
+                "groups={groups}): weight @ im2col(grad)", *TransposedConvolution.formulas[1:])
     grad_fn = "ConvolutionBackward0"
 
 

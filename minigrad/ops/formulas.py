@@ -24,7 +24,8 @@ HEADER = """\
 
 Every op minigrad records, the PyTorch function it mirrors, and the derivative of each input, as the op
 declares them (`torch` and `formulas` in `minigrad/ops/`). `grad` is the gradient arriving at the op's
-output; where an input was broadcast, the engine sums its gradient back to the input's shape.
+output; where an input was broadcast, the engine sums its gradient back to the input's shape. A name in braces,
+`{stride}`, is the call's parameter of that name (`minigrad.explain` prints the formula with its value).
 
 Generated from the registry by `python -m minigrad.ops.formulas > docs/formulas.md`
 (`tests/test_docs.py` fails when this page is not current).

@@ -592,11 +592,13 @@ class Lerp(Op):
                 raise RuntimeError(f"expected dtype {_CPP[start.dtype.name]} for `{name}` but got dtype "
                                    f"{_CPP.get(x.dtype.name, x.dtype.name)}")
         K.broadcast_shapes(K.broadcast_shapes(start.shape, end.shape), weight.shape)  # torch's shape error comes first
+        # A 0-d float weight promotes integer and bool ends to its dtype (its category is higher), and 0-d float ends
+        # to the wider float
+        if weight.ndim == 0 and weight.dtype.kind == "f" and (start.dtype.kind != "f" or start.ndim == end.ndim == 0):
+            dtype = weight.dtype if start.dtype.kind != "f" else np.promote_types(start.dtype, weight.dtype)
+            start, end = K.cast(start, dtype), K.cast(end, dtype)
         if start.dtype.kind != "f":
             raise errors.not_implemented("lerp_kernel_tensor", start.dtype)
-        if start.ndim == end.ndim == weight.ndim == 0 and weight.dtype.kind == "f":  # all 0-d: a float weight promotes
-            dtype = np.promote_types(start.dtype, weight.dtype)
-            start, end = K.cast(start, dtype), K.cast(end, dtype)
         weight = K.cast(weight, start.dtype)
         ctx.save(start=start, end=end, weight=weight)
         span = K.sub(end, start)
