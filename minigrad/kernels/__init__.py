@@ -330,6 +330,6 @@ __all__ += ["SCATTER_REDUCTIONS", "bincount", "histc", "index_copy", "index_fill
 __all__ += ["lstm_backward", "lstm_forward"]
 __all__ += ["adaptive_avg_pool2d", "adaptive_avg_pool2d_grad", "adaptive_max_pool2d", "avg_pool2d", "avg_pool2d_grad",
             "col2im", "convolved_size", "im2col", "max_pool2d", "pooled_size", "scatter_to_indices", "transposed_size"]
-__all__ += ["VECTORIZED_LIMIT", "bilinear", "bilinear_grad", "gather_per_plane", "linear_weights", "max_unpool", "nearest",
-            "nearest_grad", "nearest_index"]
+__all__ += ["VECTORIZED_LIMIT", "bilinear", "bilinear_grad", "gather_per_plane", "linear_weights", "max_unpool",
+            "nearest", "nearest_grad", "nearest_index"]
 
