@@ -16,7 +16,7 @@ import numpy as np
 
 from . import dtypes, errors, random
 from . import kernels as K
-from .autograd import api, engine, graph, versions
+from .autograd import api, engine, forward_ad, graph, versions
 from .autograd.grad_mode import is_grad_enabled
 from .autograd.views import AsStridedBackward, CopySlices
 from .device import check_device, device
@@ -108,10 +108,12 @@ def apply(op: type[Op], *inputs: Tensor | Number, scalars: tuple[Any, ...] = (),
         result = Tensor._make(out, grad_fn=grad_fn)
         if op.returns_view and out.base is not None and versions.shared(out, arrays[0]):
             result._view = View(inputs[0])
-        return result
-    # The first ``differentiable_outputs`` outputs are the node's (indices and the like are not).
-    return tuple(Tensor._make(o, grad_fn=grad_fn if i < op.differentiable_outputs else None, output_nr=i)
-                 for i, o in enumerate(out))
+    else:  # the first ``differentiable_outputs`` outputs are the node's (indices and the like are not)
+        result = tuple(Tensor._make(o, grad_fn=grad_fn if i < op.differentiable_outputs else None, output_nr=i)
+                       for i, o in enumerate(out))
+    if forward_ad.active:  # forward-mode AD: a dual level is open; the outputs' tangents from the inputs' ones
+        forward_ad.propagate(op, ctx, inputs, arrays, params, result)
+    return result
 
 
 def _weak(array: np.ndarray) -> Callable[[], np.ndarray | None]:
@@ -215,7 +217,10 @@ class Tensor:
         if array.dtype not in dtypes.NUMPY_DTYPES:
             dtypes.from_numpy(array.dtype)  # raises, naming the dtype
         t = cls.__new__(cls)
-        t._init(array, requires_grad or grad_fn is not None, grad_fn, output_nr if grad_fn is not None else 0)
+        t._data, t._grad_fn = array, grad_fn  # (``_init``, inline: every op result is made here)
+        t._requires_grad = requires_grad or grad_fn is not None
+        if output_nr and grad_fn is not None:
+            t._output_nr = output_nr
         return t
 
     # ----- autograd state -------------------------------------------------------------------------
@@ -387,8 +392,8 @@ class Tensor:
         engine.backward([self._grad_edge()], [seed], retain_graph=retain_graph)
 
     def detach(self) -> Tensor:
-        """The same data (shared, not copied) cut off from the graph."""
-        return Tensor._make(self._data)
+        """The same data (shared, not copied) cut off from the graph (and from forward AD's tangents)."""
+        return forward_ad.detached(self) if forward_ad.active else Tensor._make(self._data)
 
     @property
     def data(self) -> Tensor:
@@ -484,6 +489,8 @@ class Tensor:
         self._write(result._data, node)
         if node is not None:
             self._rebase_history(node)
+        if forward_ad.active:  # forward-mode AD: this tensor's tangent becomes the result's
+            forward_ad.inplace(self, result)
         return self
 
     def _rebase_history(self, node: engine.Node) -> None:

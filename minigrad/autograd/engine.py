@@ -36,13 +36,13 @@ class Context:
     """What an op's forward leaves for its backward: saved arrays (freed after backward) and attributes."""
 
     outputs: tuple[Callable[[], np.ndarray | None], ...] = ()  # weak references to the outputs, where it saved any
+    needs_input_grad: tuple[bool, ...] = ()  # set before forward when the graph is recorded
+    replay: tuple[list[np.ndarray], dict[str, Any]] | None = None  # forward's inputs, for teaching tools
+    freed = False
 
     def __init__(self) -> None:
         self._saved: dict[str, np.ndarray] | None = {}
-        self._versions: dict[str, int] = {}
-        self.needs_input_grad: tuple[bool, ...] = ()  # set before forward when the graph is recorded
-        self.replay: tuple[list[np.ndarray], dict[str, Any]] | None = None  # forward's inputs, for teaching tools
-        self.freed = False
+        self._versions: dict[str, int | None] = {}
 
     def needs(self, i: int) -> bool:
         """Whether input ``i`` will want a gradient (unknown counts as yes): what forward must save for."""
@@ -55,7 +55,9 @@ class Context:
             self._versions.update({name: None for name, a in arrays.items() if a is not None})
             return
         self._saved.update(arrays)
-        self._versions.update({name: versions.version(a) for name, a in arrays.items() if a is not None})
+        for name, array in arrays.items():
+            if array is not None:
+                self._versions[name] = versions.version(array)
 
     @property
     def saved(self) -> dict[str, np.ndarray]:

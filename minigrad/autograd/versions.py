@@ -25,9 +25,10 @@ def _owner(array: np.ndarray) -> np.ndarray:
 
 def version(array: np.ndarray) -> int:
     """How many in-place writes the memory under ``array`` has had."""
-    owner = _owner(array)
-    entry = _versions.get(id(owner))
-    return entry[1] if entry is not None and entry[0]() is owner else 0
+    while isinstance(array.base, np.ndarray):  # (``_owner``, inline: every saved array is looked up)
+        array = array.base
+    entry = _versions.get(id(array))
+    return entry[1] if entry is not None and entry[0]() is array else 0
 
 
 def bump(array: np.ndarray, writer: Any = None) -> None:

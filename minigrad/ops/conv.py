@@ -25,7 +25,7 @@ the core's peak; ``python -m benchmarks.conv_choice`` measures both (im2col 5-8x
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -182,6 +182,14 @@ class Convolution(Op):
                 "grad_bias = grad summed over the batch and every position")
     promotion = Promotion.NONE
     grad_fn = "ConvolutionBackward0"
+
+    @staticmethod
+    def torch_arguments(inputs: list[Any], params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+        """The padding as PyTorch's convolution takes it: one amount per dim ("same" where before and after differ:
+        only padding="same" pads unevenly)."""
+        padding = params["padding"]
+        even = all(before == after for before, after in padding)
+        return inputs, {**params, "padding": tuple(before for before, _ in padding) if even else "same"}
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None, *,
