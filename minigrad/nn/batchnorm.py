@@ -80,6 +80,24 @@ def _update_running_stats(running_mean: Tensor | None, running_var: Tensor | Non
                 statistic.copy_(Tensor._make(value))
 
 
+def add_affine(module: Module, shape: Any, affine: bool, bias: bool, dtype: DType | None, device: Any) -> None:
+    """A normalization layer's ``weight`` and ``bias`` of ``shape`` (bias only with ``bias``), or None for each
+    without ``affine``: registered in PyTorch's order, their values set by ``reset_affine``."""
+    for name, wanted in (("weight", affine), ("bias", affine and bias)):
+        if wanted:
+            setattr(module, name, Parameter(factories.empty(shape, dtype=dtype, device=device)))
+        else:
+            module.register_parameter(name, None)
+
+
+def reset_affine(module: Module) -> None:
+    """Weight 1, bias 0 (those the layer has)."""
+    if module.weight is not None:
+        init.ones_(module.weight)
+    if module.bias is not None:
+        init.zeros_(module.bias)
+
+
 class _NormBase(Module):
     """Weight (ones) and bias (zeros) per feature when ``affine``; running mean (zeros), variance (ones) and the
     count of batches seen when ``track_running_stats``: PyTorch's parameters and buffers, in its order."""
@@ -93,15 +111,7 @@ class _NormBase(Module):
         self.momentum = momentum
         self.affine = affine
         self.track_running_stats = track_running_stats
-        if affine:
-            self.weight = Parameter(factories.empty(num_features, dtype=dtype, device=device))
-            if bias:
-                self.bias = Parameter(factories.empty(num_features, dtype=dtype, device=device))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        add_affine(self, num_features, affine, bias, dtype, device)
         if track_running_stats:
             self.register_buffer("running_mean", factories.zeros(num_features, dtype=dtype))
             self.register_buffer("running_var", factories.ones(num_features, dtype=dtype))
@@ -121,10 +131,7 @@ class _NormBase(Module):
     def reset_parameters(self) -> None:
         """Fresh running statistics, weight 1 and bias 0."""
         self.reset_running_stats()
-        if self.affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+        reset_affine(self)
 
     def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
