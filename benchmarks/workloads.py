@@ -267,6 +267,25 @@ def _lstm_step(fw: ModuleType, sizes: Sizes) -> Callable[[], Any]:
                           fw.optim.SGD(model.parameters(), lr=0.01), x, y)
 
 
+def _second_order(hvp: bool) -> Build:
+    """The gradient of a small network's loss (64 samples, 32 -> 64 -> 1, tanh, MSE, float64) with respect to its
+    first layer's weight W; with ``hvp``, the Hessian-vector product H v along a fixed v: the gradient, recorded
+    (``create_graph=True``), then the gradient of its dot with v (reverse over reverse)."""
+    def build(fw: ModuleType, sizes: Sizes) -> Callable[[], Any]:
+        fw.manual_seed(0)
+        x, y, v = (fw.randn(*shape, dtype=fw.float64) for shape in ((64, 32), (64, 1), (64, 32)))
+        w1, w2 = fw.randn(64, 32, dtype=fw.float64, requires_grad=True), fw.randn(1, 64, dtype=fw.float64)
+
+        def step() -> Any:
+            loss = ((x @ w1.t()).tanh() @ w2.t() - y).pow(2).mean()
+            (g,) = fw.autograd.grad(loss, w1, create_graph=hvp)
+            return fw.autograd.grad((g * v).sum(), w1) if hvp else g
+
+        return step
+
+    return build
+
+
 def _big_op(op: Op) -> Build:
     """``op`` on two tensors of ``sizes.big`` float32 elements (no graph recorded)."""
     def build(fw: ModuleType, sizes: Sizes) -> Callable[[], Any]:
@@ -317,6 +336,9 @@ WORKLOADS: list[Workload] = [
     Workload("cnn-step", "nets", "digits CNN, batch 64: step", _digits_cnn_step, CNN_TARGET),
     Workload("conv2d", "nets", "Conv2d 16→32 3×3 on 64×16×28×28: forward + backward", _conv_forward_backward),
     Workload("lstm-step", "nets", "LSTM 2 layers, hidden 128, batch 32, 50 steps: step", _lstm_step, LSTM_TARGET),
+    Workload("gradient", "second-order", "gradient of a 32-64-1 tanh network's loss, float64", _second_order(False)),
+    Workload("hvp", "second-order", "Hessian-vector product of the same loss (reverse over reverse)",
+             _second_order(True)),
     # Least traffic per element, float32 (4 bytes): each input read once, each output written once.
     # a + b, a * b: read a, b; write the result: 12 bytes.
     Workload("big-add", "large", "add, {n} floats", _big_op(OPS["add"]), BANDWIDTH_TARGET, 12),
