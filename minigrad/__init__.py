@@ -6,13 +6,15 @@
     z.backward()                  # w.grad is tensor(8.)
 """
 
+import sys as _sys
+
 from . import autograd, cuda, hub, nn, optim, utils, viz
 from .autograd import enable_grad, no_grad, set_grad_enabled
 from .autograd.grad_mode import is_grad_enabled
 from .compile import compile  # noqa: A004  (PyTorch's name)
 from .device import device, get_default_device, set_default_device
 from .dtypes import bool, dtype, float32, float64, get_default_dtype, int32, int64, promote_types, uint8  # noqa: A004
-from .explain import explain
+from .explain import explain, explain_forward
 from .factories import (
     BoolTensor,
     ByteTensor,
@@ -110,6 +112,7 @@ __all__ = [
     "eq",
     "exp",
     "explain",
+    "explain_forward",
     "flatten",
     "float",
     "float32",
@@ -249,14 +252,18 @@ def einsum(equation: str, *operands: Tensor | list[Tensor]) -> Tensor:
 
 __all__ += ["einsum"]
 
-from .nn.rnn import lstm_cell  # noqa: E402  (one LSTM step: torch.lstm_cell)
+from .nn.rnn import lstm, lstm_cell  # noqa: E402  (torch.lstm, and one LSTM step: torch.lstm_cell)
 
-__all__ += ["lstm_cell"]
+__all__ += ["lstm", "lstm_cell"]
 
-from . import higher_order, linalg  # noqa: E402, F401  (linalg and create_graph=True build on the Tensor above)
+# linalg, create_graph=True (higher_order) and the derivatives of functions built on it build on the Tensor above
+from . import func, functional_autodiff, higher_order, linalg  # noqa: E402, F401
+
+autograd.functional = functional_autodiff  # torch.autograd.functional's name; importable by it too:
+_sys.modules[f"{__name__}.autograd.functional"] = functional_autodiff
 
 norm = _module_form(Tensor.norm)
-__all__ += ["linalg", "norm"]
+__all__ += ["func", "linalg", "norm"]
 
 
 # ----- reductions and ordering -----

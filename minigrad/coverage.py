@@ -1,8 +1,9 @@
 """``python -m minigrad.coverage``: which of PyTorch's names minigrad has, namespace by namespace.
 
 For each namespace (``torch``, ``torch.Tensor``, ``torch.nn.functional``, ``torch.nn``, ``torch.optim``,
-``torch.optim.lr_scheduler``, ``torch.utils.data``) it compares the public names of the installed PyTorch
-with ``dir()`` of minigrad's counterpart, and prints a Markdown table of the counts, then the missing names.
+``torch.optim.lr_scheduler``, ``torch.utils.data``, ``torch.autograd.functional``, ``torch.func``) it compares the
+public names of the installed PyTorch with ``dir()`` of minigrad's counterpart, and prints a Markdown table of the
+counts, then the missing names.
 ``docs/coverage.md`` is this output: ``python -m minigrad.coverage > docs/coverage.md`` regenerates it.
 
 A name of PyTorch's counts as public when
@@ -37,6 +38,8 @@ NAMESPACES = [
     ("torch.optim", "minigrad.optim"),
     ("torch.optim.lr_scheduler", "minigrad.optim.lr_scheduler"),
     ("torch.utils.data", "minigrad.utils.data"),
+    ("torch.autograd.functional", "minigrad.autograd.functional"),
+    ("torch.func", "minigrad.func"),
 ]
 
 

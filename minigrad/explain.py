@@ -1,9 +1,18 @@
 """``minigrad.explain(output)``: run backward and show each step the engine takes, as the chain rule on paper.
 
 For every node, in the order the engine runs it: the op, its inputs' shapes, the derivative formula stored
-with the op, the gradient arriving from above (upstream), the local gradient (what each input receives
-per unit of upstream gradient: the op's backward applied to ones), and the gradient it sends to each input
-(upstream times local, summed back over broadcast dims). Leaves show their accumulated ``.grad``.
+with the op, the gradient arriving from above (upstream), and how each input's gradient is made from it (``Vjp``):
+
+- an **elementwise** op (tested, not assumed: its backward must be upstream times one local derivative per entry):
+  the local gradient, and what it sends, upstream × local, then summed over the dims the input was broadcast along;
+- an op with **one output entry** (a loss): the local gradient is the Jacobian's one row, sends = upstream × local;
+- any other op's local derivative is a Jacobian, and what it sends is the vector-Jacobian product, shown as the op
+  computes it, with shapes and numbers that multiply out: matrix products (``grad_W = grad^T @ x: (1, 3) @ (3, 1)``,
+  each entry as its sum of products), a bias (grad summed over the batch), sum and mean (grad copied back, / N),
+  softmax (``y * (grad - sum(grad * y))``); on small tensors any other op by its Jacobian J, built a row per output
+  entry, sends = grad @ J; on larger ones the op's formula and the shapes.
+
+Leaves show their accumulated ``.grad``.
 
     w = minigrad.tensor(2.0, requires_grad=True)
     z = 2 * w**2 + 5
@@ -11,6 +20,11 @@ per unit of upstream gradient: the op's backward applied to ones), and the gradi
 
 ``explain`` returns the same steps as a list of ``Step`` records. With ``check=True`` it replays each node's
 op in PyTorch on the same inputs and upstream gradient, and marks any step whose gradients differ.
+
+A gradient taken with ``create_graph=True`` has a graph of ordinary nodes (the recorded backward: ``MulBackward0``
+and the like, reaching back into the forward graph through what the ops saved): ``explain`` on it walks the steps of
+that backward's backward, a second derivative. ``explain_forward(f, inputs, tangents)`` shows forward mode instead:
+each op as the tangents flow forward beside the values, with the op's JVP rule (``jvp_formulas``).
 
 Two views go further than the chain rule's bookkeeping:
 
@@ -32,14 +46,14 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from . import errors
-from .autograd import engine, function
+from .autograd import engine, forward_ad, function
 from .ops.conv import Convolution
 from .tensor import Tensor
 
@@ -49,17 +63,21 @@ PLANE = 8  # a one-channel convolution's planes are printed and worked out up to
 AFTER = "after the last named state: the output and the loss"  # the groups of a backward through named states
 SHARED = "used by several steps: the shared weights"
 WIDTH = 110  # worked sums wrap at this many characters
+WORKED = 4  # entries of a matrix product (or of a Jacobian's product) written out, at most
+TERMS = 16  # an entry is written out when its sum has at most this many terms
 
 
 @dataclass
 class Product:
-    """One term of a worked sum: a value of the upstream gradient times the value it multiplies."""
+    """One term of a worked sum: a value of the upstream gradient (or of a matrix made from it, as ``grad^T``)
+    times the value it multiplies (none where ``other`` is empty: a sum of gradients)."""
 
     grad_index: tuple[int, ...]  # where in the upstream grad's plane
     grad_value: float
-    other: str  # "weight" or "input"
+    other: str  # what it multiplies: "weight", "input", "x", "J", ...; "" for a plain sum
     other_index: tuple[int, ...]
     other_value: float
+    first: str = "grad"  # the name of the first factor
 
 
 @dataclass
@@ -70,6 +88,36 @@ class WorkedSum:
     index: tuple[int, ...]  # the entry, in that gradient's plane
     terms: list[Product]
     value: float  # the entry as backward computed it
+    factor: float = 1.0  # what the sum is multiplied by (addmm's alpha or beta)
+
+
+ELEMENTWISE = "elementwise"  # out[k] depends on in[k] alone: sends = upstream × local, then summed over broadcast dims
+ROW = "one output"  # the output is one number: local grad is the Jacobian's only row, sends = upstream × local
+MATMUL = "matrix product"  # sends = a product of two matrices (grad @ b^T, a^T @ grad), written out
+SUMMED = "summed"  # sends = grad summed over dims (a bias, beta * c)
+SPREAD = "spread"  # sends = grad copied back over the reduced dims (sum; / N for mean)
+SOFTMAX = "softmax"  # sends = y (grad - sum(grad y)): no Jacobian matrix is formed
+JACOBIAN = "Jacobian"  # small tensors: the Jacobian built row by row (a backward per output entry), sends = grad @ J
+VJP = "vector-Jacobian product"  # larger ones: the op's formula and the shapes
+
+
+@dataclass
+class Vjp:
+    """How one input's gradient was computed from the upstream gradient, as the op computes it: for an elementwise
+    op the local derivative times upstream; for the others (matrix products, reductions, softmax) the
+    vector-Jacobian product itself, with its operands' shapes and values, so the numbers multiply out."""
+
+    kind: str  # one of the constants above
+    text: str = ""  # the product as a formula with its shapes, e.g. "grad_W = grad^T @ x: (1, 3) @ (3, 1) → (1, 1)"
+    operands: dict[str, np.ndarray] = field(default_factory=dict)  # the values it combines, by the formula's names
+    product: np.ndarray | None = None  # elementwise, broadcast input: upstream × local, before summing
+    summed: tuple[int, ...] = ()  # the dims of ``product`` summed away to reach the input's shape
+    worked: list[WorkedSum] = field(default_factory=list)  # entries written out as sums of products
+    lines: list[str] = field(default_factory=list)  # further worked lines (softmax, mean)
+
+
+Vjps = list[Vjp | None]  # one per input (None: no gradient)
+Arrays = list[np.ndarray | None]  # one per input (None: no gradient)
 
 
 @dataclass
@@ -81,7 +129,8 @@ class Step:
     formulas: tuple[str, ...]  # the derivative of each input, as stored with the op
     input_shapes: list[tuple[int, ...]]
     upstream: np.ndarray | list[np.ndarray | None]  # the gradient this node received (of each output, for several)
-    local: list[np.ndarray | None] = field(default_factory=list)  # per input: backward of ones
+    local: list[np.ndarray | None] = field(default_factory=list)  # per input: ∂out/∂in where it is elementwise
+    # (per output entry: backward of ones, before broadcast dims are summed) or a row (one output); else None
     sent: list[np.ndarray | None] = field(default_factory=list)  # per input: the gradient passed on
     targets: list[str] = field(default_factory=list)  # per input: where that gradient goes
     leaf: str | None = None  # for a leaf: its name
@@ -93,6 +142,7 @@ class Step:
     arrivals: list[tuple[str, int, np.ndarray]] = field(default_factory=list)  # per sender: (from, its index, grad)
     planes: dict[str, np.ndarray] = field(default_factory=dict)  # a one-channel convolution's planes, by name
     worked: list[WorkedSum] = field(default_factory=list)  # entries of its gradients, written out
+    vjps: Vjps = field(default_factory=list)  # per input: how its gradient was computed
 
 
 def describe(values: np.ndarray | None) -> str:
@@ -151,13 +201,10 @@ class _Recorder:
         shapes = [shape for shape, _ in node.inputs]
         sent = [None if g is None else engine.to_input(g, shape, dtype)
                 for g, (shape, dtype) in zip(grads_in, node.inputs)]
-        ones = [None if g is None else np.ones(g.shape, g.dtype) for g in grad] if node.outputs else np.ones(
-            grad.shape, grad.dtype)
-        local = [None if g is None else engine.to_input(g, shape, dtype)
-                 for g, (shape, dtype) in zip(node.apply(ones), node.inputs)]
+        local, vjps = _vjps(node, grad, grads_in, sent)
         params = node.ctx.replay[1] if node.ctx.replay is not None else {}
         step = Step(index, node.name(), _filled(node.formulas(), params), shapes, grad, local, sent,
-                    [self.target(n) for n in node.next_nodes], group=group)
+                    [self.target(n) for n in node.next_nodes], group=group, vjps=vjps)
         step.state = next((name for (at, _), name in self.states.items() if at == id(node)), None)
         step.arrivals = [arrival for output in range(max(1, len(node.outputs)))
                          for arrival in self.received.get((id(node), output), [])]
@@ -218,6 +265,194 @@ def _convolution_worked(replay: tuple[list[np.ndarray], dict[str, Any]], grad: n
     return planes, worked
 
 
+
+
+def _vjps(node: engine.Node, grad: Any, grads_in: tuple[np.ndarray | None, ...],
+          sent: Arrays) -> tuple[Arrays, Vjps]:
+    """Per input: its local derivative, where there is one to show, and how its gradient was computed (see ``Vjp``).
+
+    Elementwise is tested, not assumed: the op's backward applied to ones gives the local derivative of each output
+    entry, and applied to a random gradient it must give that gradient times it. One output entry in all: the
+    local derivative is the Jacobian's one row. Matrix products, sum and mean, softmax and log_softmax are shown
+    as the op computes them; any other op, on small tensors, by its Jacobian, built one row per output entry."""
+    count = len(node.inputs)
+    if node.outputs:  # several outputs: each input's gradient gathers all of theirs
+        text = f"the op's formulas above, from the gradients of its {len(node.outputs)} outputs"
+        return [None] * count, [None if g is None else Vjp(VJP, text) for g in sent]
+    special = _special(node, grad, sent)
+    if special is not None:
+        return [None] * count, special
+    ones = node.apply(np.ones(grad.shape, grad.dtype))
+    probe = np.random.default_rng(0).uniform(0.5, 1.5, grad.shape).astype(grad.dtype)
+    probed = node.apply(probe) if grad.size > 1 else ()
+    rows: list[tuple[np.ndarray | None, ...]] = []  # the backward of each unit gradient, computed once if needed
+    local: Arrays = [None] * count
+    vjps: Vjps = [None] * count
+    for i, (raw, one, (shape, dtype)) in enumerate(zip(grads_in, ones, node.inputs)):
+        if raw is None or sent[i] is None or one is None:
+            continue
+        if grad.size == 1 and _close(sent[i], grad.reshape(()) * engine.to_input(one, shape, dtype)):
+            local[i], vjps[i] = engine.to_input(one, shape, dtype), Vjp(ROW)
+        elif (grad.size > 1 and one.shape == raw.shape == grad.shape and _close(raw, grad * one)
+              and _close(probed[i], probe * one)):
+            local[i] = one
+            vjps[i] = Vjp(ELEMENTWISE) if one.shape == shape else Vjp(ELEMENTWISE, product=raw,
+                                                                     summed=_summed_dims(grad.shape, shape))
+        elif grad.size <= SMALL and int(np.prod(shape)) <= SMALL:
+            if not rows:
+                rows = [node.apply(unit.reshape(grad.shape)) for unit in np.eye(grad.size, dtype=grad.dtype)]
+            vjps[i] = _jacobian(grad, [engine.to_input(row[i], shape, dtype) for row in rows], sent[i])
+        else:
+            vjps[i] = Vjp(VJP, f"not elementwise: the op's formula above, upstream {tuple(grad.shape)} → "
+                               f"{tuple(shape)}")
+    return local, vjps
+
+
+def _close(ours: np.ndarray, theirs: np.ndarray) -> bool:
+    return ours.shape == np.shape(theirs) and bool(np.allclose(ours, theirs, rtol=1e-5, atol=1e-7, equal_nan=True))
+
+
+def _summed_dims(out: tuple[int, ...], shape: tuple[int, ...]) -> tuple[int, ...]:
+    """The dims of an output of shape ``out`` summed away to bring its gradient to an input of ``shape``."""
+    lead = len(out) - len(shape)
+    return (*range(lead), *(lead + d for d, size in enumerate(shape) if size == 1 and out[lead + d] != 1))
+
+
+def _jacobian(grad: np.ndarray, rows: list[np.ndarray], sent: np.ndarray) -> Vjp:
+    """The Jacobian J[k, j] = ∂out[k]/∂in[j] (row k: the backward of the k-th unit gradient), sends = grad @ J."""
+    jacobian = np.stack([row.reshape(-1) for row in rows]) if rows else np.zeros((0, sent.size), sent.dtype)
+    flat = grad.reshape(-1)
+    worked = [WorkedSum("sends", tuple(int(i) for i in np.unravel_index(j, sent.shape)),
+                        [Product(tuple(int(i) for i in np.unravel_index(k, grad.shape)), float(flat[k]), "J", (k, j),
+                                 float(jacobian[k, j])) for k in range(flat.size) if jacobian[k, j] != 0],
+                        float(sent.reshape(-1)[j]))
+              for j in range(min(sent.size, WORKED // 2))]
+    text = (f"not elementwise: the Jacobian J (rows: the output's {flat.size} entries, columns: the input's "
+            f"{sent.size}), a row per output entry; sends = grad @ J (the terms where J is 0 left out)")
+    return Vjp(JACOBIAN, text, {"J": jacobian}, worked=worked)
+
+
+def _special(node: engine.Node, grad: np.ndarray, sent: Arrays) -> Vjps | None:
+    """The vector-Jacobian products of matrix products, sum and mean, softmax and log_softmax, as computed."""
+    name = node.op.__name__ if isinstance(node.op, type) else ""
+    if node.ctx.replay is None or name not in _SPECIAL:
+        return None
+    arrays, params = node.ctx.replay
+    return _SPECIAL[name](arrays, params, grad, sent)
+
+
+def _product(label: str, left: tuple[str, np.ndarray], right: tuple[str, np.ndarray], sent: np.ndarray | None,
+             factor: float = 1.0) -> Vjp | None:
+    """``label = factor · L @ R`` for matrices L and R, its first entries written out as sums of products."""
+    if sent is None:
+        return None
+    (lname, lhs), (rname, rhs) = left, right
+    scale = "" if factor == 1 else f"{_number(factor)} · "
+    text = f"{label} = {scale}{lname} @ {rname}: {tuple(lhs.shape)} @ {tuple(rhs.shape)} → {tuple(sent.shape)}"
+    worked = [] if lhs.shape[1] > TERMS else [
+        WorkedSum(label, (i, j), [Product((i, k), float(lhs[i, k]), rname, (k, j), float(rhs[k, j]), lname)
+                                  for k in range(lhs.shape[1])], float(sent[i, j]), factor)
+        for i, j in list(np.ndindex(sent.shape))[:WORKED]]
+    return Vjp(MATMUL, text, {lname: lhs, rname: rhs}, worked=worked)
+
+
+def _summed(label: str, grad: np.ndarray, sent: np.ndarray | None, factor: float = 1.0) -> Vjp | None:
+    """``label = factor · grad`` summed over the dims its input was broadcast along (a bias)."""
+    if sent is None:
+        return None
+    dims = _summed_dims(grad.shape, sent.shape)
+    scale = "" if factor == 1 else f"{_number(factor)} · "
+    text = f"{label} = {scale}grad summed over dims {dims}: {tuple(grad.shape)} → {tuple(sent.shape)}"
+    lead = grad.ndim - sent.ndim
+    worked = []
+    for index in list(np.ndindex(sent.shape))[:WORKED]:
+        reach = [o for o in np.ndindex(grad.shape)
+                 if all(a == (0 if size == 1 else b) for a, b, size in zip(index, o[lead:], sent.shape))]
+        if len(reach) <= TERMS:
+            worked.append(WorkedSum(label, index, [Product(o, float(grad[o]), "", (), 0.0) for o in reach],
+                                    float(sent[index]), factor))
+    return Vjp(SUMMED, text, worked=worked)
+
+
+def _matmul(arrays: list[np.ndarray], params: dict[str, Any], grad: np.ndarray, sent: Arrays) -> Vjps | None:
+    a, b = arrays
+    if a.ndim != 2 or b.ndim != 2:
+        return None
+    return [_product("grad_a", ("grad", grad), ("b^T", b.T), sent[0]),
+            _product("grad_b", ("a^T", a.T), ("grad", grad), sent[1])]
+
+
+def _linear(arrays: list[np.ndarray], params: dict[str, Any], grad: np.ndarray, sent: Arrays) -> Vjps | None:
+    x, weight = arrays[:2]
+    if x.ndim != 2:
+        return None
+    return [_product("grad_x", ("grad", grad), ("W", weight), sent[0]),
+            _product("grad_W", ("grad^T", grad.T), ("x", x), sent[1]),
+            *(_summed("grad_b", grad, g) for g in sent[2:])]
+
+
+def _addmm(arrays: list[np.ndarray], params: dict[str, Any], grad: np.ndarray, sent: Arrays) -> Vjps:
+    _, a, b = arrays
+    alpha, beta = params.get("alpha", 1), params.get("beta", 1)
+    return [_summed("grad_c", grad, sent[0], beta), _product("grad_a", ("grad", grad), ("b^T", b.T), sent[1], alpha),
+            _product("grad_b", ("a^T", a.T), ("grad", grad), sent[2], alpha)]
+
+
+def _spread(mean: bool) -> Any:
+    def spread(arrays: list[np.ndarray], params: dict[str, Any], grad: np.ndarray, sent: Arrays) -> Vjps:
+        """sum: grad copied back along the reduced dims; mean: and divided by N, the count of each mean."""
+        (x,), dim = arrays, params.get("dim")
+        if sent[0] is None:
+            return [None]
+        axes = tuple(range(x.ndim)) if dim is None else tuple(int(d) % x.ndim for d in np.atleast_1d(dim))
+        count = int(np.prod([x.shape[d] for d in axes]))
+        kept = grad.ndim == x.ndim  # keepdim: the reduced dims are there, of size 1
+        divide = f", divided by N = {count}" if mean else ""
+        text = f"grad of shape {tuple(grad.shape)} copied back along dims {axes} to {tuple(x.shape)}{divide}"
+        lines = []
+        for index in list(np.ndindex(x.shape))[:2]:
+            at = tuple(0 if d in axes else i for d, i in enumerate(index) if kept or d not in axes)
+            source, value = _at("grad", at), _number(float(grad[at]))
+            worked = f"{source} / {count} = {value} / {count} = {float(sent[0][index]):.6g}" if mean else \
+                f"{source} = {value}"
+            lines.append(f"      {_at('sends', index)} = {worked}")
+        return [Vjp(SPREAD, text, {"grad": grad}, lines=lines)]
+
+    return spread
+
+
+def _softmax(log: bool) -> Any:
+    def vjp(arrays: list[np.ndarray], params: dict[str, Any], grad: np.ndarray, sent: Arrays) -> Vjps:
+        """softmax: y (grad - s), s = sum(grad y); log_softmax: grad - exp(y) S, S = sum(grad): no matrix formed."""
+        (x,), dim = arrays, params["dim"]
+        if sent[0] is None or not x.size:
+            return [None]
+        shifted = np.exp(x - x.max(axis=dim, keepdims=True))
+        p = shifted / shifted.sum(axis=dim, keepdims=True)
+        index = (0,) * x.ndim
+        at = tuple(0 if d == dim % x.ndim else i for d, i in enumerate(index))
+        value = float(sent[0][index])
+        if log:
+            total = grad.sum(axis=dim, keepdims=True)
+            text = f"sends = grad - exp(y) * S, S = sum(grad, dim={dim}): {tuple(x.shape)}"
+            operands = {"exp(y)": p, "grad": grad, "S": total}
+            line = (f"{_at('sends', index)} = {_at('grad', index)} - {_at('exp(y)', index)}·{_at('S', at)} = "
+                    f"{_number(grad[index])} - {_number(p[index])}·{_number(total[at])} = {value:.6g}")
+        else:
+            total = (grad * p).sum(axis=dim, keepdims=True)
+            text = f"sends = y * (grad - s), s = sum(grad * y, dim={dim}): {tuple(x.shape)}"
+            operands = {"y": p, "grad": grad, "s": total}
+            line = (f"{_at('sends', index)} = {_at('y', index)}·({_at('grad', index)} - {_at('s', at)}) = "
+                    f"{_number(p[index])}·({_number(grad[index])} - {_number(total[at])}) = {value:.6g}")
+        return [Vjp(SOFTMAX, text, operands, lines=[f"      {line}"])]
+
+    return vjp
+
+
+_SPECIAL = {"Matmul": _matmul, "Mm": _matmul, "Linear": _linear, "Addmm": _addmm, "Sum": _spread(False),
+            "Mean": _spread(True), "Softmax": _softmax(False), "LogSoftmax": _softmax(True)}
+
+
 def _check_with_torch(torch: Any, node: engine.Node, grad: np.ndarray,
                       sent: list[np.ndarray | None]) -> tuple[bool | None, str]:
     """Replay the node's op in PyTorch on the same inputs and upstream gradient; compare what it sends back."""
@@ -268,6 +503,11 @@ def _index(index: tuple[int, ...]) -> str:
     return ", ".join(str(i) for i in index)
 
 
+def _at(name: str, index: tuple[int, ...]) -> str:
+    """``name[i, j]``, or ``name`` alone for a 0-d tensor's one entry."""
+    return f"{name}[{_index(index)}]" if len(index) else name
+
+
 def _wrapped(head: str, pieces: list[str]) -> list[str]:
     """``head`` then the pieces joined by " + ", broken between pieces at WIDTH, continued under the first."""
     lines, line = [], head
@@ -283,14 +523,20 @@ def _wrapped(head: str, pieces: list[str]) -> list[str]:
 
 def _worked_lines(worked: WorkedSum) -> list[str]:
     """``grad_input[1, 1] = grad[0, 0]·weight[2, 2] + ...``, then the same with numbers, then the total."""
-    head = f"      {worked.gradient}[{_index(worked.index)}] = "
+    head = f"      {_at(worked.gradient, worked.index)} = "
     if not worked.terms:
-        return [f"{head}0 (no window reads it)"]
+        return [f"{head}0 (no term reaches it)"]
     equals = " " * (len(head) - 2) + "= "
-    return [*_wrapped(head, [f"grad[{_index(t.grad_index)}]·{t.other}[{_index(t.other_index)}]"
-                             for t in worked.terms]),
-            *_wrapped(equals, [f"{_number(t.grad_value)}·{_number(t.other_value)}" for t in worked.terms]),
-            f"{equals}{worked.value:.6g}"]
+
+    def term(t: Product, first: str, other: str) -> str:
+        return f"{first}·{other}" if t.other else first
+
+    scale, close = ("", "") if worked.factor == 1 else (f"{_number(worked.factor)}·(", ")")
+    names = [term(t, _at(t.first, t.grad_index), _at(t.other, t.other_index)) for t in worked.terms]
+    numbers = [term(t, _number(t.grad_value), _number(t.other_value)) for t in worked.terms]
+    names[0], numbers[0] = scale + names[0], scale + numbers[0]
+    names[-1], numbers[-1] = names[-1] + close, numbers[-1] + close
+    return [*_wrapped(head, names), *_wrapped(equals, numbers), f"{equals}{worked.value:.6g}"]
 
 
 def _plane_lines(planes: dict[str, np.ndarray]) -> list[str]:
@@ -314,6 +560,39 @@ def _arrival_lines(name: str, step: Step) -> list[str]:
             f"      sum: {describe(step.upstream)}"]
 
 
+def _operand_lines(name: str, value: np.ndarray) -> list[str]:
+    """A matrix of at most SMALL x SMALL entries in full (a row per line), anything else as ``describe`` shows it."""
+    if value.size > SMALL * SMALL or value.ndim != 2:
+        return [f"      {name} = {describe(value)}"]
+    text = np.array2string(value, precision=4, separator=", ", suppress_small=True, max_line_width=WIDTH)
+    rows = text.splitlines()
+    pad = " " * (len(name) + 3)
+    return [f"      {name} = {rows[0]}", *(f"      {pad}{row}" for row in rows[1:])]
+
+
+def _input_lines(i: int, local: np.ndarray | None, sent: np.ndarray | None, target: str,
+                 vjp: Vjp | None) -> list[str]:
+    """What input ``i`` receives and how: upstream × local where the op is elementwise (or has one output entry),
+    else the vector-Jacobian product as computed, with its operands and entries written out."""
+    if vjp is None:
+        return [f"    input {i}: sends {describe(sent)} → {target}"]
+    if vjp.kind == ROW:
+        return [f"    input {i}: local grad {describe(local)} (one output entry: the Jacobian's one row), "
+                f"sends upstream × local = {describe(sent)} → {target}"]
+    if vjp.kind == ELEMENTWISE and vjp.product is None:
+        return [f"    input {i}: local grad {describe(local)}, sends upstream × local = {describe(sent)} → {target}"]
+    if vjp.kind == ELEMENTWISE:
+        return [f"    input {i}: local grad {describe(local)} (elementwise, one per output entry)",
+                f"      upstream × local = {describe(vjp.product)}",
+                f"      summed over dims {vjp.summed} (input {i} was broadcast): sends {describe(sent)} → {target}"]
+    lines = [f"    input {i} → {target}: {vjp.text}"]
+    for name, value in vjp.operands.items():
+        lines.extend(_operand_lines(name, value))
+    for worked in vjp.worked:
+        lines.extend(_worked_lines(worked))
+    return [*lines, *vjp.lines, f"      sends {describe(sent)} → {target}"]
+
+
 def _step_lines(step: Step) -> list[str]:
     if step.leaf is not None:
         return [*(_arrival_lines(step.leaf, step) if step.arrivals else []),
@@ -326,10 +605,11 @@ def _step_lines(step: Step) -> list[str]:
     lines.extend(f"      {formula}" for formula in step.formulas)
     lines.append(f"    upstream grad: {describe(step.upstream)}")
     for i, (local, sent, target) in enumerate(zip(step.local, step.sent, step.targets)):
+        vjp = step.vjps[i] if i < len(step.vjps) else None
         if target == CONSTANT:
             lines.append(f"    input {i}: a constant, no gradient")
         else:
-            lines.append(f"    input {i}: local grad {describe(local)}, sends {describe(sent)} → {target}")
+            lines.extend(_input_lines(i, local, sent, target, vjp))
     if step.planes:
         lines.extend(_plane_lines(step.planes))
         lines.append("    worked out (grad is the upstream grad; a product per window that reads the entry):")
@@ -410,3 +690,83 @@ def explain(output: Tensor, gradient: Tensor | None = None, names: Mapping[str, 
         title += ", grouped by the step that computes each named state:" if named else ":"
         print(render(recorder.steps, title, [name for _, name, _ in named]))
     return recorder.steps
+
+
+@dataclass
+class ForwardStep:
+    """One op of a forward-mode pass: the values and tangents (directional derivatives) going in and coming out."""
+
+    index: int
+    op: str  # the registry op's PyTorch name, e.g. "torch.mul"
+    formulas: tuple[str, ...]  # its JVP rule as a reader writes it, or how the tangent was found without one
+    inputs: list[tuple[str, np.ndarray, np.ndarray | None]]  # (label, value, tangent or None: a constant)
+    output: str  # the label given to its output, t1, t2, ...
+    value: np.ndarray
+    tangent: np.ndarray | None
+
+
+TRANSPOSED = "no JVP rule: J v found from the op's backward, J v = d<J^T u, v>/du (one double backward)"
+
+
+def explain_forward(fn: Callable[..., Tensor], inputs: Sequence[Tensor], tangents: Sequence[Tensor],
+                    names: Sequence[str] | None = None, show: bool = True) -> tuple[Tensor, Tensor | None,
+                                                                                       list[ForwardStep]]:
+    """Forward mode: run ``fn(*inputs)`` with each input carrying its tangent (``forward_ad.make_dual``), print each op
+    as the tangents flow forward beside the values (its JVP formula, what goes in, what comes out), and return the
+    output, its tangent J v, and the steps as ``ForwardStep`` records. ``names`` labels the inputs (x0, x1, ...)."""
+    labels = list(names or (f"x{i}" for i in range(len(inputs))))
+    steps: list[ForwardStep] = []
+    known: dict[int, str] = {}  # id of an array -> its label
+    propagate = forward_ad.propagate
+
+    def observed(op: Any, ctx: engine.Context, given: tuple[Any, ...], arrays: list[np.ndarray],
+                 params: dict[str, Any], result: Any) -> None:
+        propagate(op, ctx, given, arrays, params, result)
+        output = result[0] if isinstance(result, tuple) else result
+        tangent = forward_ad.tangent_of(output)
+        if tangent is None:  # no input carried a tangent: a constant computation
+            return
+        seen = []
+        for x, array in zip(given, arrays):
+            t = forward_ad.tangent_of(x) if isinstance(x, Tensor) else None
+            label = known.get(id(x._data), "a constant") if isinstance(x, Tensor) else "a constant"
+            seen.append((label, array, None if t is None else t._data))
+        label = f"t{len(steps) + 1}"
+        known[id(output._data)] = label
+        steps.append(ForwardStep(len(steps) + 1, op.torch, tuple(op.jvp_formulas) or (TRANSPOSED,), seen, label,
+                                 output._data, tangent._data))
+
+    with forward_ad.dual_level():
+        duals = [forward_ad.make_dual(x, t) for x, t in zip(inputs, tangents)]
+        known.update((id(d._data), label) for d, label in zip(duals, labels))
+        forward_ad.propagate = observed
+        try:
+            out = fn(*duals)
+        finally:
+            forward_ad.propagate = propagate
+        primal, tangent = forward_ad.unpack_dual(out)
+        primal, tangent = primal.detach(), None if tangent is None else tangent.detach()
+    if show:
+        print(render_forward(steps, labels, inputs, tangents, out=(primal, tangent)))
+    return primal, tangent, steps
+
+
+def render_forward(steps: list[ForwardStep], labels: Sequence[str], inputs: Sequence[Tensor],
+                   tangents: Sequence[Tensor], out: tuple[Tensor, Tensor | None]) -> str:
+    """The forward-mode steps as text: the seeds, then each op with its JVP rule, then the output's tangent J v."""
+    lines = ["forward mode: each value carries its tangent (its derivative along the seed direction), op by op:"]
+    lines.extend(f"  {label} = {describe(x._data)},  tangent d{label} = {describe(t._data)}"
+                 for label, x, t in zip(labels, inputs, tangents))
+    for step in steps:
+        lines.append(f"[{step.index}] {step.output} = {step.op}({', '.join(label for label, _, _ in step.inputs)})")
+        lines.extend(f"      {formula}" for formula in step.formulas)
+        for label, value, tangent in step.inputs:
+            if tangent is None:
+                lines.append(f"    {label}: {describe(value)}, no tangent (a constant)")
+            elif label != "a constant":
+                lines.append(f"    {label} = {describe(value)}, d{label} = {describe(tangent)}")
+        lines.append(f"    → {step.output} = {describe(step.value)}, d{step.output} = {describe(step.tangent)}")
+    primal, tangent = out
+    lines.append(f"output {describe(primal._data)}, its tangent J v = "
+                 f"{describe(None if tangent is None else tangent._data)}")
+    return "\n".join(lines)

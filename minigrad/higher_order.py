@@ -5,7 +5,9 @@ Each op's backward is written once, over ``K``: the kernels, arrays in and array
 A recorded pass runs the same function with ``K`` bound to ``RECORDED``: the kernels' names over tensors, each made
 of registry ops, so every step of the backward lands in the graph. What the op saved for backward comes to it as
 tensors: an input as that input (the gradient of the gradient flows back to where the input came from), an output as
-that output (it flows back into this very node, as PyTorch's saved outputs do), anything else as a constant.
+that output (it flows back into this very node, as PyTorch's saved outputs do; a reshape of either as that reshape),
+an array the op names in ``recomputed`` made again from the inputs by the op's own function, recorded (``x - y`` for
+mse_loss, the im2col columns for a convolution), anything else as a constant.
 
 A kernel with no recorded form here still runs when none of its tensors requires grad (its result is a constant);
 otherwise the pass stops with an error that names the op and the kernel.
@@ -16,16 +18,18 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Callable, Sequence
-from types import FunctionType, MethodType
+from types import FunctionType, MethodType, ModuleType
 from typing import Any, ClassVar
 
 import numpy as np
 
 from . import dtypes
 from . import kernels as K
-from .autograd import api, engine
+from .autograd import api, engine, views
 from .autograd.grad_mode import enable_grad
-from .tensor import Tensor
+from .ops import classification
+from .ops import linalg as linalg_ops
+from .tensor import Tensor, apply
 
 
 def _tensor(x: Any) -> Any:
@@ -94,13 +98,11 @@ class _RecordedKernels:
     @staticmethod
     def relu_grad(grad: Any, x: Any, out: None = None) -> Tensor:
         """grad where x > 0, else 0 (NaN in grad passes, as PyTorch's threshold_backward)."""
-        grad = _tensor(grad)
-        return RECORDED.where(_array(x) <= 0, K.scalar(0, grad._data.dtype), grad)
+        return _masked(grad, _array(x) <= 0)
 
     @staticmethod
     def threshold_grad(x: Any, grad: Any, threshold: float) -> Tensor:
-        grad = _tensor(grad)
-        return RECORDED.where(_array(x) <= threshold, K.scalar(0, grad._data.dtype), grad)
+        return _masked(grad, _array(x) <= threshold)
 
     @staticmethod
     def softplus_grad(x: Any, grad: Any, beta: float, threshold: float) -> Tensor:
@@ -112,14 +114,82 @@ class _RecordedKernels:
     @staticmethod
     def elu_grad(x: Any, grad: Any, alpha: float, scale: float, input_scale: float) -> Tensor:
         x, grad = _tensor(x), _tensor(grad)
-        negative = grad * (alpha * scale * input_scale) * (x * input_scale).exp()
+        slope = grad * (alpha * scale * input_scale)
+        # exp of x <= 0 only (where x > 0 picks the other branch, an overflow there would make NaN of its zero
+        # gradient), and at x = 0 no x at all (PyTorch's second derivative is 0 there)
+        negative = RECORDED.where((x < 0)._data, slope * (x * input_scale).clamp(max=0).exp(), slope)
         return RECORDED.where((x > 0)._data, grad * scale, negative)
 
     @staticmethod
-    def log_sigmoid(x: Any) -> Tensor:
-        """log(sigmoid x) = min(x, 0) - log1p(exp(-|x|))."""
+    def gelu_grad(x: Any, grad: Any, approximate: str) -> Tensor:
+        """grad (Phi(x) + x phi(x)), or the tanh form's derivative."""
+        x, grad = _tensor(x), _tensor(grad)
+        if approximate == "tanh":
+            k = math.sqrt(2 / math.pi)
+            t = ((x + x * x * x * 0.044715) * k).tanh()
+            return grad * ((1 + t) * 0.5 + x * 0.5 * (1 - t * t) * k * (1 + x * x * (3 * 0.044715)))
+        cdf = ((x * math.sqrt(0.5)).erf() + 1) * 0.5
+        return grad * (cdf + x * (x * x * -0.5).exp() * (1 / math.sqrt(2 * math.pi)))
+
+    @staticmethod
+    def silu_grad(x: Any, grad: Any) -> Tensor:
+        """grad s (1 + x (1 - s)), s = sigmoid(x)."""
         x = _tensor(x)
-        return x.clamp(max=0) - (-x.abs()).exp().log1p()
+        s = x.sigmoid()
+        return _tensor(grad) * s * (1 + x * (1 - s))
+
+    @staticmethod
+    def mish_grad(x: Any, grad: Any) -> Tensor:
+        """grad (t + x sigmoid(x) (1 - t²)), t = tanh(softplus(x))."""
+        x = _tensor(x)
+        t = apply(classification.Softplus, x, beta=1.0, threshold=20.0).tanh()
+        return _tensor(grad) * (t + x * x.sigmoid() * (1 - t * t))
+
+    @staticmethod
+    def log_sigmoid_grad(x: Any, grad: Any) -> Tensor:
+        """grad sigmoid(-x)."""
+        return _tensor(grad) * (-_tensor(x)).sigmoid()
+
+    @staticmethod
+    def hardtanh_grad(x: Any, grad: Any, min_val: float, max_val: float) -> Tensor:
+        x = _array(x)
+        return _masked(grad, (x <= min_val) | (x >= max_val))
+
+    @staticmethod
+    def hardsigmoid_grad(x: Any, grad: Any) -> Tensor:
+        x = _array(x)
+        return _masked(_tensor(grad) * float(np.float32(1) / np.float32(6)), ~((x > -3) & (x < 3)))
+
+    @staticmethod
+    def hardswish_grad(x: Any, grad: Any) -> Tensor:
+        """0 up to -3, grad (x / 3 + 1/2) below 3, grad from 3 on."""
+        x, grad = _tensor(x), _tensor(grad)
+        middle = RECORDED.where(x._data < 3, grad * (x / 3 + 0.5), grad)
+        return _masked(middle, x._data <= -3)
+
+    @staticmethod
+    def shrink_grad(x: Any, grad: Any, lambd: float) -> Tensor:
+        x = _array(x)
+        return _masked(grad, (x >= -lambd) & (x <= lambd))
+
+    @staticmethod
+    def glu_grad(x: Any, grad: Any, axis: int) -> Tensor:
+        """(sigmoid(b) grad, (1 - s) s grad a) for the halves a, b of x."""
+        x = _tensor(x)
+        half = x.shape[axis] // 2
+        a, b = x.narrow(axis, 0, half), x.narrow(axis, half, half)
+        s, grad = b.sigmoid(), _tensor(grad)
+        from .functions import cat
+        return cat([s * grad, (1 - s) * s * grad * a], axis)
+
+    @staticmethod
+    def log_sigmoid(x: Any) -> Tensor:
+        """log(sigmoid x) = min(x, 0) - log1p(exp(-|x|)), as -log1p(exp(-x)) for x >= 0 and x - log1p(exp(x))
+        below, each branch on its own side of 0 (min and |x| have kinks at 0 their sum does not: their derivatives
+        would not add up to sigmoid(-x) there)."""
+        x = _tensor(x)
+        above, below = x.clamp(min=0), x.clamp(max=0)
+        return RECORDED.where((x >= 0)._data, -(-above).exp().log1p(), below - below.exp().log1p())
 
     @staticmethod
     def softmax_backward(grad: Any, y: Any, axis: int, log: bool) -> Tensor:
@@ -230,8 +300,245 @@ class _RecordedKernels:
             out.view(-1).index_put_((flat_index,), _tensor(values).reshape(-1))
 
     @staticmethod
+    def index_fill(out: Tensor, axis: int, index: Any, value: Any) -> None:
+        with enable_grad():
+            out.index_fill_(axis, _tensor(index), _tensor(value).reshape(()))
+
+    @staticmethod
+    def floor_divide(a: Any, b: Any, out: None = None) -> Tensor:
+        """floor(a / b): piecewise constant, so a constant (its derivative is 0 almost everywhere)."""
+        return Tensor._make(K.floor_divide(_array(a), _array(b)))
+
+    @staticmethod
+    def nll_loss_backward(grad: Any, target: Any, weight: Any, ignore_index: int, shape: Sequence[int],
+                          total_weight: Any = None) -> Tensor:
+        """Zeros of ``shape`` (N, C, S) but -weight[t] grad[n, s] (/ total_weight) at each kept [n, t, s]."""
+        grad, target = _tensor(grad), np.ascontiguousarray(_array(target)).reshape(-1)
+        kept = np.flatnonzero(target != ignore_index)
+        classes, spatial = shape[1], shape[2]
+        g = RECORDED.gather(grad, kept) if grad.ndim else grad.expand(kept.size)
+        g = -(g / _tensor(total_weight)) if total_weight is not None else -g
+        if weight is not None:
+            g = RECORDED.gather(weight, target[kept]) * g
+        n, s = np.divmod(kept, spatial)
+        return RECORDED.scatter_add(g, (n * classes + target[kept]) * spatial + s, shape)
+
+    @staticmethod
+    def p_norm_grad(x: Any, norm: Any, grad: Any, p: float, axes: tuple[int, ...]) -> Tensor:
+        """The gradient of the p-norm, as the kernel computes it (see there)."""
+        x, norm, grad = _tensor(x), _tensor(norm), _tensor(grad)
+        if p == 1:
+            return x.sign() * grad
+        zero = K.scalar(0, x._data.dtype)
+        if math.isinf(p):
+            ties = (x.abs() == norm) | x.isnan()
+            return x.sign() * ((grad / ties.sum(axes, keepdim=True).to(x.dtype)) * ties)
+        if p == 2:
+            return RECORDED.where((norm == 0)._data, zero, x / norm) * grad
+        if p < 1:
+            scaled = x.sign() * RECORDED.where((x == 0)._data, zero, x.abs() ** (p - 1))
+            return scaled * grad * norm ** (1 - p)
+        scale = RECORDED.where((norm == 0)._data, zero, grad / norm ** (p - 1))
+        if p < 2:
+            return x.sign() * x.abs() ** (p - 1) * scale
+        return x * x.abs() ** (p - 2) * scale
+
+    @staticmethod
+    def im2col(x: Any, kernel: tuple[int, int], stride: tuple[int, int], padding: tuple[int, int],
+               dilation: tuple[int, int], out_size: tuple[int, int]) -> Tensor:
+        """The windows of x as columns: a gather of x's elements (0 where a window reads the padding)."""
+        x = _tensor(x)
+        positions = _window_positions(tuple(x.shape), kernel, stride, padding, dilation, out_size)
+        padded = RECORDED.zeros((1,), x.dtype)
+        from .functions import cat
+        return RECORDED.gather(cat([padded, x.reshape(-1)]), positions)
+
+    @staticmethod
+    def col2im(cols: Any, shape: Sequence[int], kernel: tuple[int, int], stride: tuple[int, int],
+               padding: tuple[int, int], dilation: tuple[int, int]) -> Tensor:
+        """im2col's adjoint: each column's values added where im2col read them (those read from padding dropped)."""
+        cols, shape = _tensor(cols), tuple(shape)
+        positions = _window_positions(shape, kernel, stride, padding, dilation, tuple(cols.shape[2:]))
+        return RECORDED.scatter_add(cols, positions, (math.prod(shape) + 1,))[1:].reshape(shape)
+
+    @staticmethod
+    def scatter_to_indices(grad: Any, indices: Any, shape: Sequence[int]) -> Tensor:
+        """Zeros of ``shape`` (P, *plane) with grad (P, *out) added at each plane's flat ``indices`` (those outside
+        the plane dropped)."""
+        planes, size = shape[0], math.prod(shape[1:])
+        indices = np.ascontiguousarray(_array(indices)).reshape(planes, -1)
+        inside = (indices >= 0) & (indices < size)
+        positions = (np.arange(planes)[:, None] * size + indices)[inside]
+        picked = RECORDED.gather(grad, np.flatnonzero(inside))
+        return RECORDED.scatter_add(picked, positions, tuple(shape))
+
+    @staticmethod
+    def gather_per_plane(grad: Any, indices: Any) -> Tensor:
+        """out[p, k] = grad[p, indices[p, k]] for grad (P, size)."""
+        grad, indices = _tensor(grad), _array(indices)
+        return RECORDED.gather(grad, np.arange(grad.shape[0])[:, None] * grad.shape[1] + indices)
+
+    @staticmethod
+    def nearest_grad(grad: Any, rows: Any, cols: Any, shape: Sequence[int]) -> Tensor:
+        """Zeros of ``shape`` (P, H, W) with grad[p, oy, ox] added at [p, rows[oy], cols[ox]]."""
+        planes, height, width = shape
+        positions = (np.arange(planes)[:, None, None] * (height * width) + _array(rows)[None, :, None] * width
+                     + _array(cols)[None, None, :])
+        return RECORDED.scatter_add(grad, positions, tuple(shape))
+
+    # ----- scans and products along dims ----------------------------------------------------------------------------
+    @staticmethod
+    def leave_one_out_products(x: Any, axes: tuple[int, ...]) -> Tensor:
+        """For each element, the product of the others of its slice over ``axes``: exclusive running products from
+        both ends, multiplied (no division, so zeros are right)."""
+        x = _tensor(x)
+        kept = [d for d in range(x.ndim) if d not in axes]
+        rows = x.permute(*kept, *axes).reshape(*(x.shape[d] for d in kept), -1)
+        ones = RECORDED.zeros((*rows.shape[:-1], 1), x.dtype) + 1
+        from .functions import cat
+        before = cat([ones, rows[..., :-1]], -1).cumprod(-1)
+        after = cat([ones, rows.flip(-1)[..., :-1]], -1).cumprod(-1).flip(-1)
+        moved = (before * after).reshape(*(x.shape[d] for d in kept), *(x.shape[d] for d in axes))
+        return moved.permute(*np.argsort([*kept, *axes]).tolist())
+
+    @staticmethod
+    def cumprod_grad(x: Any, grad: Any, axis: int) -> Tensor:
+        """grad_i = sum over j >= i of grad_j (x_0 ... x_j without x_i): for each i, the running product of x with
+        x_i made 1 (n of them at once: O(n²) along the dim), no division."""
+        x, grad = _tensor(x).movedim(axis, -1), _tensor(grad).movedim(axis, -1)
+        n = x.shape[-1]
+        if math.prod(x.shape) <= 1 or n == 1:
+            return grad.movedim(-1, axis)
+        eye = np.eye(n, dtype=bool)
+        without = RECORDED.where(eye, K.scalar(1, x._data.dtype), x.unsqueeze(-2))  # row i: x with x_i = 1
+        products = without.cumprod(-1) * Tensor._make(np.triu(np.ones((n, n), x._data.dtype)))  # only j >= i
+        return (products * grad.unsqueeze(-2)).sum(-1).movedim(-1, axis)
+
+    @staticmethod
+    def logcumsumexp_grad(x: Any, result: Any, grad: Any, axis: int) -> Tensor:
+        """grad_i = sum over j >= i of grad_j exp(x_i - result_j)."""
+        x, result, grad = _tensor(x), _tensor(result), _tensor(grad)
+        return x.exp() * RECORDED.cumsum(grad * (-result).exp(), axis, x.dtype, reverse=True)
+
+    @staticmethod
+    def cross(a: Any, b: Any, dim: int) -> Tensor:
+        """(a1 b2 - a2 b1, a2 b0 - a0 b2, a0 b1 - a1 b0) along ``dim``."""
+        a, b = _tensor(a), _tensor(b)
+        a0, a1, a2 = (a.narrow(dim, i, 1).squeeze(dim) for i in range(3))
+        b0, b1, b2 = (b.narrow(dim, i, 1).squeeze(dim) for i in range(3))
+        from .functions import stack
+        return stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], dim)
+
+    # ----- linear algebra ---------------------------------------------------------------------------------------
+    @staticmethod
+    def det_grad(a: Any) -> Tensor:
+        """det(A) A^-T for invertible matrices (singular ones: not recorded yet)."""
+        det = np.linalg.det(_array(a))
+        if not (np.all(det != 0) and np.all(np.isfinite(det))):
+            return _on_constants("det_grad (of a singular matrix)", K.det_grad)(a)
+        from .linalg import det as determinant
+        a = _tensor(a)
+        eye = Tensor._make(np.broadcast_to(np.eye(a.shape[-1], dtype=a._data.dtype), a._data.shape).copy())
+        return RECORDED.solve(a.transpose(-1, -2), determinant(a)[..., None, None] * eye)
+
+    @staticmethod
+    def solve_through_zero_pivots(a: Any, b: Any) -> Tensor:
+        """A^-1 B (singular A: not recorded yet)."""
+        if K.solve(_array(a), _array(b)) is None:
+            return _on_constants("solve_through_zero_pivots (of a singular matrix)", K.solve_through_zero_pivots)(a, b)
+        return RECORDED.solve(a, b)
+
+    @staticmethod
+    def cholesky(a: Any) -> Tensor:
+        from .linalg import cholesky
+        return cholesky(_tensor(a))
+
+    @staticmethod
+    def solve_upper_right(b: Any, r: Any) -> Tensor:
+        """B R^-T: (R^-1 B^T)^T."""
+        return RECORDED.solve(r, _tensor(b).transpose(-1, -2)).transpose(-1, -2)
+
+    # ----- normalization over groups: x (A, B, S), a group per b --------------------------------------------------
+    @staticmethod
+    def moments(x: Any) -> tuple[Tensor, Tensor]:
+        """(each group's mean, its sum of squared deviations)."""
+        x = _tensor(x)
+        mean = x.mean((0, 2))
+        deviations = x - mean[None, :, None]
+        return mean, (deviations * deviations).sum((0, 2))
+
+    @staticmethod
+    def inverse_std(var: Any, eps: float) -> Tensor:
+        """1 / sqrt(var + eps), 0 where var and eps are both 0."""
+        var = _tensor(var)
+        return _masked((var + eps).rsqrt(), (var._data == 0) & (eps == 0))
+
+    @staticmethod
+    def normalize(x: Any, mean: Any, invstd: Any) -> Tensor:
+        """(x - mean_b) invstd_b."""
+        return (_tensor(x) - _tensor(mean)[None, :, None]) * _tensor(invstd)[None, :, None]
+
+    @staticmethod
+    def normalized_grad(g: Any, x: Any, mean: Any, invstd: Any) -> Tensor:
+        """invstd (g - mean(g) - (x - mean) invstd² mean(g (x - mean))), the means over each group."""
+        g, x = _tensor(g), _tensor(x)
+        centered, invstd = x - _tensor(mean)[None, :, None], _tensor(invstd)[None, :, None]
+        count = x.shape[0] * x.shape[2]
+        k = (g * centered).sum((0, 2), keepdim=True) * invstd * invstd / count
+        return (g - g.mean((0, 2), keepdim=True) - centered * k) * invstd
+
+    @staticmethod
+    def avg_pool2d_grad(grad: Any, shape: Sequence[int], kernel: tuple[int, int], stride: tuple[int, int],
+                        padding: tuple[int, int], count_include_pad: bool, divisor_override: int | None) -> Tensor:
+        """Each window's gradient / its divisor added over the window (the kernel's windows and divisors)."""
+        from .kernels.conv import _avg_pool_window
+        (height, width), (out_h, out_w) = shape[1:], _tensor(grad).shape[1:]
+        windows = [(oy * out_w + ox, _avg_pool_window(oy, ox, *kernel, *stride, *padding, height, width,
+                                                      count_include_pad, divisor_override or 0))
+                   for oy in range(out_h) for ox in range(out_w)]
+        return _spread(grad, shape, [(o, y0, y1, x0, x1, 1 / divisor) for o, (y0, y1, x0, x1, divisor) in windows])
+
+    @staticmethod
+    def adaptive_avg_pool2d_grad(grad: Any, shape: Sequence[int]) -> Tensor:
+        """Each cell's gradient / its size added over the cell."""
+        from .kernels.conv import _cell
+        (height, width), (out_h, out_w) = shape[1:], _tensor(grad).shape[1:]
+        cells = [(oy * out_w + ox, *_cell(oy, out_h, height), *_cell(ox, out_w, width))
+                 for oy in range(out_h) for ox in range(out_w)]
+        return _spread(grad, shape, [(o, y0, y1, x0, x1, 1 / ((y1 - y0) * (x1 - x0))) for o, y0, y1, x0, x1 in cells])
+
+    @staticmethod
+    def bilinear_grad(grad: Any, rows: Any, cols: Any, shape: Sequence[int]) -> Tensor:
+        """Each output's gradient shared out over its (two or) four inputs, by the interpolation weights."""
+        grad = _tensor(grad)
+        c0, c1, v0, v1 = cols
+        row_weights = ((rows[0], rows[2]), (rows[1], rows[3])) if rows is not None else ((np.zeros(1, np.int64),
+                                                                                          np.ones(1)),)
+        terms = []
+        for r, u in row_weights:
+            for c, v in ((c0, v0), (c1, v1)):
+                weights = Tensor._make(np.asarray(u, np.float64)[:, None] * np.asarray(v, np.float64)[None, :])
+                positions = (np.arange(shape[0])[:, None, None] * (shape[1] * shape[2]) + r[None, :, None] * shape[2]
+                             + c[None, None, :])
+                terms.append(RECORDED.scatter_add(grad * weights.to(grad.dtype), positions, tuple(shape)))
+        return sum(terms[1:], terms[0])
+
+    @staticmethod
+    def einsum(equation: str, operands: Sequence[Any]) -> Tensor:
+        return apply(linalg_ops.Einsum, *[_tensor(x) for x in operands], equation=equation)
+
+    @staticmethod
+    def einsum_diagonal_write(g: Any, labels: str, unique: str, shape: Sequence[int]) -> Tensor:
+        """Zeros of ``shape`` (x's, its ``labels`` repeating letters) with g (one dim per letter of ``unique``) on
+        the diagonals the repeated letters make."""
+        positions = np.einsum(f"{labels}->{unique}", np.arange(math.prod(shape)).reshape(shape))
+        return RECORDED.scatter_add(g, positions, tuple(shape))
+
+    @staticmethod
     def diag_embed(values: Any, shape: Sequence[int], offset: int, dim1: int, dim2: int) -> Tensor:
-        return _tensor(values).diag_embed(offset, dim1, dim2)
+        """Zeros of ``shape`` with ``values`` on its offset diagonal of (dim1, dim2)."""
+        positions = np.diagonal(np.arange(math.prod(shape)).reshape(shape), offset, dim1, dim2)
+        return RECORDED.scatter_add(_tensor(values).expand(positions.shape), positions, tuple(shape))
 
     @staticmethod
     def diagonal(x: Any, offset: int, dim1: int, dim2: int) -> Tensor:
@@ -252,20 +559,7 @@ class _RecordedKernels:
 
     def __getattr__(self, name: str) -> Any:
         """A kernel with no recorded form: run as it is on constants (nothing in it requires grad), else an error."""
-        kernel = getattr(K, name)
-        if not callable(kernel):
-            return kernel
-
-        def on_constants(*args: Any, **kwargs: Any) -> Any:
-            values = [*args, *kwargs.values()]
-            if any(isinstance(v, Tensor) and v.requires_grad for v in values):
-                raise NotImplementedError(
-                    f"create_graph=True: {_running[-1] if _running else 'a backward'} uses the kernel {name}, which "
-                    "minigrad cannot record yet; its gradient cannot be differentiated again")
-            result = kernel(*[_array(a) for a in args], **{k: _array(v) for k, v in kwargs.items()})
-            return _tensor(result) if not isinstance(result, tuple) else tuple(_tensor(r) for r in result)
-
-        return on_constants
+        return _recorded_kernel(name, getattr(K, name))
 
     # unary math functions: the tensor method of the same name
     for _name in ("neg", "exp", "log", "sqrt", "rsqrt", "reciprocal", "sin", "cos", "tan", "sinh", "cosh", "tanh",
@@ -285,6 +579,70 @@ class _RecordedKernels:
 RECORDED = _RecordedKernels()
 
 
+def _on_constants(name: str, kernel: Callable[..., Any]) -> Callable[..., Any]:
+    """``kernel`` (which has no recorded form) run on arrays: allowed where nothing given to it requires grad."""
+    def on_constants(*args: Any, **kwargs: Any) -> Any:
+        values = [*args, *kwargs.values()]
+        if any(isinstance(v, Tensor) and v.requires_grad for v in values):
+            raise NotImplementedError(
+                f"create_graph=True: {_running[-1] if _running else 'a backward'} uses the kernel {name}, which "
+                "minigrad cannot record yet; its gradient cannot be differentiated again")
+        result = kernel(*[_array(a) for a in args], **{k: _array(v) for k, v in kwargs.items()})
+        return _tensor(result) if not isinstance(result, tuple) else tuple(_tensor(r) for r in result)
+
+    return on_constants
+
+
+def _recorded_kernel(name: str, kernel: Any) -> Any:
+    """The recorded form of the kernel ``name`` (``kernel`` itself where it is no function)."""
+    if not callable(kernel):
+        return kernel
+    own = _RecordedKernels.__dict__.get(name)
+    return own.__func__ if isinstance(own, staticmethod) else _on_constants(name, kernel)
+
+
+class _RecordedModule:
+    """A kernels module an op imports by its own name (``from ..kernels import normalization as N``), recorded as
+    ``K`` is: each name the recorded kernel of that name."""
+
+    def __init__(self, module: Any) -> None:
+        self._module = module
+
+    def __getattr__(self, name: str) -> Any:
+        return _recorded_kernel(name, getattr(self._module, name))
+
+
+def _window_positions(shape: tuple[int, ...], kernel: tuple[int, int], stride: tuple[int, int],
+                      padding: tuple[int, int], dilation: tuple[int, int], out_size: tuple[int, int]) -> np.ndarray:
+    """Where im2col reads each column entry from in x of ``shape``: 1 + its flat position, 0 in the padding (the
+    kernel run on the positions themselves, exact in float64)."""
+    numbered = np.arange(1, math.prod(shape) + 1, dtype=np.float64).reshape(shape)
+    return K.im2col(numbered, kernel, stride, padding, dilation, out_size).astype(np.int64)
+
+
+def _spread(grad: Any, shape: Sequence[int], windows: list[tuple[int, int, int, int, int, float]]) -> Tensor:
+    """Zeros of ``shape`` (P, H, W), with grad (P, OH, OW)'s output o times w added over rows y0:y1 and columns
+    x0:x1 of each plane, for each window (o, y0, y1, x0, x1, w)."""
+    grad = _tensor(grad)
+    planes, plane, outputs = shape[0], shape[1] * shape[2], math.prod(grad.shape[1:])
+    src, dst, weights = [], [], []
+    for o, y0, y1, x0, x1, w in windows:
+        spots = (np.arange(y0, y1)[:, None] * shape[2] + np.arange(x0, x1)[None, :]).reshape(-1)
+        src += [o] * spots.size
+        dst += spots.tolist()
+        weights += [w] * spots.size
+    src, dst = np.asarray(src, np.int64), np.asarray(dst, np.int64)
+    picked = RECORDED.gather(grad, np.arange(planes)[:, None] * outputs + src[None, :])
+    values = picked * Tensor._make(np.asarray(weights, np.float64)).to(grad.dtype)
+    return RECORDED.scatter_add(values, np.arange(planes)[:, None] * plane + dst[None, :], tuple(shape))
+
+
+def _masked(grad: Any, zero: np.ndarray) -> Tensor:
+    """grad, with 0 where ``zero`` (a constant mask; NaN in grad passes elsewhere)."""
+    grad = _tensor(grad)
+    return RECORDED.where(zero, K.scalar(0, grad._data.dtype), grad)
+
+
 class _NumpyOnTensors:
     """numpy as the recorded backward calls it: the layout functions a backward uses on its gradients run as tensor
     ops when given tensors; everything else is numpy's own (a minigrad dtype read as numpy's)."""
@@ -298,20 +656,35 @@ class _NumpyOnTensors:
         "transpose": lambda x, axes=None: x.permute(*(axes if axes is not None else reversed(range(x.ndim)))),
         "broadcast_to": lambda x, shape: x.expand(tuple(shape)),
         "ascontiguousarray": lambda x: x.contiguous(),
+        "array": lambda x, copy=True: x.clone() if copy else x,
+        # the one einsum a backward writes through: the diagonals' view (``_with_diagonal``)
+        "einsum": lambda equation, x: x.diagonal(0, -2, -1) if equation == "...ii->...i" else _no_layout(equation),
     }
+
+    # new arrays for a recorded backward to write its gradient into (given a tensor's dtype, or a tensor): tensors
+    CREATION = frozenset({"zeros", "empty", "ones", "full", "zeros_like", "empty_like", "ones_like", "full_like"})
 
     def __getattr__(self, name: str) -> Any:
         function = getattr(np, name)
         layout = self.LAYOUT.get(name)
-        if not callable(function):
+        if not callable(function) or isinstance(function, type):  # constants, and types (np.ndarray, np.int64)
             return function
 
         def call(*args: Any, **kwargs: Any) -> Any:
-            if layout is not None and isinstance(args[0], Tensor):
+            if layout is not None and any(isinstance(a, Tensor) for a in args):
                 return layout(*args, **kwargs)
-            return function(*[_numpy_dtype(a) for a in args], **{k: _numpy_dtype(v) for k, v in kwargs.items()})
+            values = [*args, *kwargs.values()]
+            result = function(*[_numpy_dtype(_array(a)) for a in args],
+                              **{k: _numpy_dtype(_array(v)) for k, v in kwargs.items()})
+            on_tensors = any(isinstance(v, (Tensor, dtypes.dtype)) for v in values)
+            return Tensor._make(result) if name in self.CREATION and on_tensors else result
 
         return call
+
+
+def _no_layout(what: str) -> Any:
+    raise NotImplementedError(f"create_graph=True: {_running[-1] if _running else 'a backward'} uses numpy's {what} "
+                              "on a gradient, which minigrad cannot record yet")
 
 
 def _unsqueezed(x: Tensor, axes: Sequence[int]) -> Tensor:
@@ -338,11 +711,43 @@ def _recorded_globals(module: str) -> dict[str, Any]:
     namespace = _GLOBALS.get(module)
     if namespace is None:
         namespace = _GLOBALS[module] = dict(vars(sys.modules[module]))
-        namespace["K"], namespace["np"] = RECORDED, NUMPY
         for name, value in list(namespace.items()):
-            if isinstance(value, FunctionType) and value.__module__.startswith("minigrad.ops"):
-                namespace[name] = rebound(value)
+            namespace[name] = _recorded_value(value)
     return namespace
+
+
+def _recorded_value(value: Any) -> Any:
+    """What a backward reaches by name (a global, or an attribute of its op), as the recorded pass sees it: the
+    kernels as ``RECORDED``, numpy as ``NUMPY``, the ops' helpers and classes rebound, anything else as it is."""
+    if value is K:
+        return RECORDED
+    if value is np:
+        return NUMPY
+    if isinstance(value, ModuleType):
+        return _RecordedModule(value) if value.__name__.startswith("minigrad.kernels.") else value
+    module = getattr(value, "__module__", None) or ""
+    if module.startswith("minigrad.kernels") and callable(value):
+        return _recorded_kernel(value.__name__, value)  # a kernel imported, or kept on an op, by its name
+    if module.startswith("minigrad.ops"):
+        if isinstance(value, FunctionType):
+            return rebound(value)
+        if isinstance(value, type):
+            return _RecordedOp(value)
+    return value
+
+
+class _RecordedOp:
+    """An op class as its recorded backward sees it (``cls.kernel``, ``Var.backward``): its methods rebound, its
+    kernels recorded."""
+
+    def __init__(self, op: type) -> None:
+        self._op = op
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._op, name)
+        if isinstance(value, MethodType):  # a classmethod: rebound, its ``cls`` this view of the class
+            return MethodType(rebound(value.__func__), self)
+        return _recorded_value(value)
 
 
 def rebound(function: FunctionType) -> FunctionType:
@@ -363,45 +768,69 @@ class _SavedAsTensors:
     def __init__(self, node: engine.Node) -> None:
         self._ctx = node.ctx
         self.saved = {name: _saved_tensor(node, array) for name, array in node.ctx.saved.items()}
+        recomputed = getattr(node.op, "recomputed", {})  # arrays forward made from its inputs: made again, recorded
+        for name, make in recomputed.items():
+            if self.saved.get(name) is not None:
+                self.saved[name] = rebound(make)(node.ctx, *_inputs(node), **node.ctx.replay[1])
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._ctx, name)
 
 
+def _inputs(node: engine.Node) -> list[Tensor]:
+    """The node's forward inputs as tensors of the graph (each with its edge)."""
+    return [Tensor._make(x) if edge is None else Tensor._make(x, grad_fn=edge[0], output_nr=edge[1])
+            for x, edge in zip(node.ctx.replay[0], node.next_edges)]
+
+
 def _saved_tensor(node: engine.Node, array: Any) -> Any:
     """A saved array as the tensor it is in the graph: an input (its edge), an output of the node, else a constant."""
-    if not isinstance(array, np.ndarray):
+    if not isinstance(array, np.ndarray) or array.dtype.kind not in "fc":  # (no gradient flows through integers)
         return array
-    inputs = node.ctx.replay[0] if node.ctx.replay is not None else ()
-    for x, edge in zip(inputs, node.next_edges):
-        if x is array:
-            return Tensor._make(array) if edge is None else Tensor._make(array, grad_fn=edge[0], output_nr=edge[1])
+    for x in _inputs(node) if node.ctx.replay is not None else ():
+        if _same_elements(x._data, array):
+            return x if x._data is array else x.reshape(array.shape)
     for i, output in enumerate(node.ctx.outputs):
-        if output() is array:
-            return Tensor._make(array, grad_fn=node, output_nr=i)
+        if _same_elements(output(), array):
+            return Tensor._make(output(), grad_fn=node, output_nr=i).reshape(array.shape)
     return Tensor._make(array)
 
 
-# Ops whose backward does not record yet (it calls a kernel or a numpy function with no recorded form above, or keeps
-# a kernel in a class attribute, out of this module's reach): a recorded pass through one stops with an error rather
-# than give a wrong second derivative. tests/test_double_backward.py checks every other op against PyTorch.
-NOT_YET = frozenset({
-    "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "Amax", "Amin", "AvgPool1d", "AvgPool2d",
-    "BatchNorm", "BinaryCrossEntropy", "Cholesky", "Conv1d", "Conv2d", "ConvTranspose1d", "ConvTranspose2d",
-    "Cross", "Cummax", "Cummin", "Cumprod", "Cumsum", "Det", "Diag", "Diagonal", "Eigh", "Einsum", "Embedding",
-    "Fold", "Gelu", "Glu", "GroupNorm", "Hardshrink", "Hardsigmoid", "Hardswish", "Hardtanh", "Index", "IndexCopy",
-    "IndexFill", "IndexSelect", "Kthvalue", "LayerNorm", "LogSigmoid", "Logcumsumexp", "Logsumexp", "LstmCell",
-    "MaxDim", "MaxPool1d", "MaxPool2d", "MaxUnpool2d", "Maximum", "MedianDim", "MinDim", "Minimum", "Mish",
-    "ModeDim", "MseLoss", "NllLoss", "Prod", "Qr", "Remainder", "Roll", "ScatterReduce", "Silu", "Slogdet",
-    "Softshrink", "Solve", "Sort", "Std", "Svd", "Svdvals", "Topk", "Trace", "Tril", "Triu", "Unfold",
-    "UpsampleBilinear2d", "UpsampleLinear1d", "UpsampleNearest1d", "UpsampleNearest2d", "UpsampleNearestExact1d",
-    "UpsampleNearestExact2d", "Var", "VectorNorm"
-})
+def _same_elements(a: Any, b: np.ndarray) -> bool:
+    """Whether ``b`` is ``a``, or ``a`` reshaped (the same memory, in the same order: ``norm.reshape(...)``)."""
+    if a is b:
+        return True
+    return (isinstance(a, np.ndarray) and a.size == b.size and a.dtype == b.dtype and a.flags.c_contiguous
+            and b.flags.c_contiguous and (a.base is b or b.base is a or (a.base is not None and a.base is b.base))
+            and a.__array_interface__["data"][0] == b.__array_interface__["data"][0])
+
+
+# Ops whose backward does not record yet, and why: a recorded pass through one stops with an error rather than give a
+# wrong second derivative. tests/test_double_backward.py checks every other op against PyTorch.
+_GRADIENT_KERNEL = "its backward is a gradient kernel with no recorded form here yet"
+_SAVED_INTERMEDIATE = ("its backward reads arrays its forward computed (not inputs or outputs), constants to the "
+                       "recorded pass (the second derivative through them would be lost) and not in its ``recomputed``")
+NOT_YET: dict[str, str] = {
+    "BinaryCrossEntropy": ("PyTorch's second derivative is its own formula with eps = 1e-12 added to p and 1 - p; the "
+                           "exact derivative of the first one differs from it by up to 5e-11 relative"),
+    "Svdvals": _SAVED_INTERMEDIATE,
+    "Prod": ("over the whole tensor with two zeros or more its backward returns constant zeros (PyTorch's have a "
+             "graph); otherwise it records"),
+    "Svd": ("U and V are unique up to each column's sign, which LAPACK picks differently for torch and numpy on some "
+            "matrices: a cotangent on them gives another first gradient, so the double-backward check cannot compare "
+            "(it records; its gauge-invariant uses are the op cross-check's)"),
+    **dict.fromkeys(("LstmCell", "LstmLayer"), f"{_GRADIENT_KERNEL} (lstm_backward)"),
+    "ScatterReduce": f"{_GRADIENT_KERNEL} (scatter_reduce)",
+}
 
 
 def _apply(node: engine.Node, grad: Any) -> tuple[Any, ...]:
     """``node.apply(grad)`` with every step recorded: its op's backward, rebound, on tensors."""
-    if node.op is None or not hasattr(node.op, "backward"):  # special nodes (views, custom Functions) run their own
+    if isinstance(node, views.CopySlices):  # its own step, recorded, with its in-place op's node recorded too
+        return rebound(views.CopySlices.apply)(node, grad, _apply)
+    if isinstance(node, views.AsStridedBackward):
+        return rebound(views.AsStridedBackward.apply)(node, grad)
+    if node.op is None or not hasattr(node.op, "backward"):  # custom Functions run theirs on tensors, recorded
         return node.apply(grad)
     if node.op.__name__ in NOT_YET:
         raise NotImplementedError(f"create_graph=True: minigrad cannot record the backward of {node.name()} yet; "
@@ -409,8 +838,8 @@ def _apply(node: engine.Node, grad: Any) -> tuple[Any, ...]:
     if node.ctx._versions and not node.ctx.freed:
         node._check_saved_versions()
     backward = node.op.backward  # a staticmethod's function, or a classmethod bound to its op
-    backward = MethodType(rebound(backward.__func__), backward.__self__) if isinstance(backward, MethodType) \
-        else rebound(backward)
+    backward = MethodType(rebound(backward.__func__), _RecordedOp(backward.__self__)) \
+        if isinstance(backward, MethodType) else rebound(backward)
     ctx = _SavedAsTensors(node)
     _running.append(node.name())
     try:

@@ -17,7 +17,7 @@ import numpy as np
 from . import dtypes, errors, random
 from . import kernels as K
 from .autograd import api, engine, forward_ad, graph, versions
-from .autograd.grad_mode import is_grad_enabled
+from .autograd.grad_mode import grad_state, is_grad_enabled
 from .autograd.views import AsStridedBackward, CopySlices
 from .device import check_device, device
 from .dtypes import dtype as DType
@@ -58,7 +58,7 @@ def _promote(op: type[Op], inputs: Sequence[Tensor | Number], scalars: tuple[Any
     arrays = [x._data for x in inputs if isinstance(x, Tensor)]
     if arrays and len(arrays) == len(inputs) and not scalars and op.check is Op.check:
         dtype = arrays[0].dtype
-        if (op.promotion is Promotion.NONE or len(arrays) == 1 or all(a.dtype == dtype for a in arrays)) and (
+        if (op.promotion is Promotion.NONE or len(arrays) == 1 or all([a.dtype == dtype for a in arrays])) and (
                 op.promotion is not Promotion.FLOAT or dtype.kind == "f"):
             return arrays  # one dtype throughout (or the op takes its inputs as they are): nothing to promote
     numbers = tuple(x for x in inputs if not isinstance(x, Tensor))
@@ -88,7 +88,7 @@ def apply(op: type[Op], *inputs: Tensor | Number, scalars: tuple[Any, ...] = (),
     ctx = engine.Context()
     needs = tuple([isinstance(x, Tensor) and (x._requires_grad or (x._view is not None and x.requires_grad))
                    for x in inputs])
-    recording = op.differentiable and True in needs and is_grad_enabled()
+    recording = True in needs and op.differentiable and grad_state.enabled  # (is_grad_enabled(), inline)
     ctx.needs_input_grad = needs if recording else (False,) * len(inputs)
     out = op.forward(ctx, *arrays, **params)
     several = isinstance(out, tuple)
@@ -373,7 +373,7 @@ class Tensor:
             self._accumulator = weakref.ref(accumulator)
         return accumulator, 0
 
-    def backward(self, gradient: Tensor | None = None, retain_graph: bool = False, create_graph: bool = False,
+    def backward(self, gradient: Tensor | None = None, retain_graph: bool | None = None, create_graph: bool = False,
                  inputs: Sequence[Tensor] | None = None) -> None:
         """Add the gradient of this tensor into the ``.grad`` of every leaf that requires grad (or of ``inputs`` only);
         ``gradient`` is d(something)/d(self), the same shape as self, omitted for a scalar (1)."""
@@ -389,7 +389,7 @@ class Tensor:
             if tuple(gradient.shape) != self.shape:
                 raise errors.grad_output_shape(gradient.shape, self.shape)
             seed = K.cast(gradient._data, self._data.dtype)
-        engine.backward([self._grad_edge()], [seed], retain_graph=retain_graph)
+        engine.backward([self._grad_edge()], [seed], retain_graph=bool(retain_graph))
 
     def detach(self) -> Tensor:
         """The same data (shared, not copied) cut off from the graph (and from forward AD's tangents)."""
@@ -1915,6 +1915,9 @@ class Tensor:
 
 
 graph.use_tensor_class(Tensor)  # hooks see gradients and saved arrays as Tensors
+
+
+forward_ad.use(Tensor, apply)  # forward-mode AD (a layer below) makes tangents and reruns ops with these
 
 
 def _unique_results(values: Tensor, inverse: Tensor | None, counts: Tensor | None) -> Tensor | tuple[Tensor, ...]:

@@ -1,6 +1,8 @@
 """Fuzz generators of the recurrent layers (see test_fuzz.py, which imports this file to register them).
 
-``LstmCell`` is a registry op: its generator calls ``torch.lstm_cell`` on H reshaped to (batch, input_size). The
+``LstmCell`` is a registry op: its generator calls ``torch.lstm_cell`` on H reshaped to (batch, input_size).
+``LstmLayer`` is one too: its generator calls ``torch.lstm`` with one layer (with two directions, the second is the
+op with ``reverse``) on H reshaped to a sequence. The
 layers (``RNN``, ``LSTM``, ``GRU``) and the cells (``RNNCell``, ``LSTMCell``, ``GRUCell``) are modules built from
 registry ops: each is drawn as an op is (``LAYERS``), with random options (layers, directions, batch_first,
 proj_size, bias, nonlinearity, given or zero initial states, batched or not), its parameters drawn values (leaves
@@ -23,7 +25,7 @@ from hypothesis import strategies as st
 from test_fuzz import LAYERS, ZERO_SIGN_UNSPECIFIED, Arr, H, Step, _dtype, arrays, generator, path
 
 # The gates are matrix products: zeros take their sign from the product's code path (see test_fuzz).
-ZERO_SIGN_UNSPECIFIED.update({"LstmCell", "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell"})
+ZERO_SIGN_UNSPECIFIED.update({"LstmCell", "LstmLayer", "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell"})
 _CELLS = ("RNNCell", "LSTMCell", "GRUCell")
 LAYERS.extend(["RNN", "LSTM", "GRU", *_CELLS])
 _GATES = {"RNN": 1, "RNNCell": 1, "LSTM": 4, "LSTMCell": 4, "GRU": 3, "GRUCell": 3}
@@ -64,6 +66,22 @@ def gen_lstm_cell(draw: st.DrawFn, h: torch.Tensor, op: str) -> list[Step]:
     if draw(st.booleans()):
         weights += [_small(draw, dtype, (4 * hidden,)), _small(draw, dtype, (4 * hidden,))]
     return [*steps, Step(op, path(op), (H, hx, *weights), pick=draw(st.integers(0, 1)))]
+
+
+@generator("LstmLayer")
+def gen_lstm_layer(draw: st.DrawFn, h: torch.Tensor, op: str) -> list[Step]:
+    if not _moderate(h):
+        return []
+    steps, sizes = _input(draw, h, 3)
+    batch_first, directions, bias = draw(st.booleans()), draw(st.integers(1, 2)), draw(st.booleans())
+    dtype, hidden, batch = _dtype(h), draw(st.integers(1, 3)), sizes[0 if batch_first else 1]
+    hx = (_small(draw, dtype, (directions, batch, hidden)), _small(draw, dtype, (directions, batch, hidden)))
+    weights = []
+    for _ in range(directions):
+        weights += [_small(draw, dtype, (4 * hidden, sizes[-1])), _small(draw, dtype, (4 * hidden, hidden))]
+        weights += [_small(draw, dtype, (4 * hidden,)) for _ in range(2 * bias)]
+    args = (H, hx, weights, bias, 1, 0.0, False, directions == 2, batch_first)
+    return [*steps, Step(op, path(op), args, pick=draw(st.integers(0, 2)))]
 
 
 class Layer(Arr):

@@ -66,6 +66,7 @@ class Case:
     cpu_only: str = ""  # why torch on CUDA cannot be the reference for this case (it then runs on the CPU only)
     inplace: bool = False  # the op writes into its first tensor: it gets a clone of the leaf (a leaf cannot be written)
     grouped: tuple[int, int] | None = None  # tensors [start, stop) go in as one tuple (lstm_cell's hx = (h, c))
+    listed: tuple[int, int] | None = None  # tensors [start, stop) go in as one list (lstm's params; after grouped)
 
     def call(self, fn: Callable[..., Any], tensors: list[Any], fw: Any, device: str | None = None) -> Any:
         """fn applied to the case's leading arguments, the tensors (as one list when ``as_list``), then the other
@@ -79,6 +80,9 @@ class Case:
         args = [build(a) for a in self.args]
         kwargs = {k: build(v) for k, v in self.kwargs.items()}
         tensors = [list(tensors)] if self.as_list else list(tensors)
+        if self.listed:
+            start, stop = self.listed
+            tensors[start:stop] = [list(tensors[start:stop])]
         if self.grouped:
             start, stop = self.grouped
             tensors[start:stop] = [tuple(tensors[start:stop])]

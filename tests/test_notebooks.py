@@ -1,5 +1,6 @@
 """Every notebook in ``examples/notebooks`` runs top to bottom in a fresh kernel and shows what it should: each
-chapter (the seed tutorial; convolution three ways and the digits CNN) in Korean and in English.
+chapter (the seed tutorial; convolution three ways and the digits CNN; forward and reverse mode, Hessians, Newton's
+method and a gradient penalty) in Korean and in English.
 
 The kernel is this interpreter (a kernelspec named ``python3`` written to a temporary folder), so the test
 does not depend on which kernels the machine has installed; it starts in the repository root with the root
@@ -11,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import os
+import re
 import time
 import tokenize
 from collections.abc import Iterator
@@ -90,6 +92,12 @@ def conv(request: pytest.FixtureRequest, kernel_dir: Path) -> tuple[nbformat.Not
     return execute(request.param, kernel_dir)
 
 
+@pytest.fixture(scope="module", params=[p for p in NOTEBOOKS if chapter_of(p) == "autodiff_chapter"],
+                ids=lambda path: path.stem)
+def autodiff(request: pytest.FixtureRequest, kernel_dir: Path) -> tuple[nbformat.NotebookNode, float]:
+    return execute(request.param, kernel_dir)
+
+
 def output_text(cell: nbformat.NotebookNode, mime: str = "text/plain") -> str:
     """Everything a code cell printed, and its displays in ``mime``."""
     parts = []
@@ -111,7 +119,8 @@ def all_text(notebook: nbformat.NotebookNode) -> str:
 
 def test_there_are_notebooks() -> None:
     assert {path.name for path in NOTEBOOKS} >= {"seed_tutorial_ko.ipynb", "seed_tutorial_en.ipynb",
-                                                 "conv_chapter_ko.ipynb", "conv_chapter_en.ipynb"}
+                                                 "conv_chapter_ko.ipynb", "conv_chapter_en.ipynb",
+                                                 "autodiff_chapter_ko.ipynb", "autodiff_chapter_en.ipynb"}
 
 
 def test_runs_in_time(executed: tuple[nbformat.NotebookNode, float]) -> None:
@@ -124,6 +133,7 @@ def test_explain_shows_the_chain_rule(seed: tuple[nbformat.NotebookNode, float])
     text = all_text(seed[0])
     assert "PowBackward0" in text and "w.grad = 8." in text
     assert "MseLossBackward0" in text and "BinaryCrossEntropyBackward0" in text
+    assert "grad_W = grad^T @ x: (1, 3) @ (3, 1) → (1, 1)" in text  # the linear layer's product, as computed
     assert "✓ PyTorch sends the same gradients" in text
     assert "DIFFERS" not in text
 
@@ -184,7 +194,7 @@ def _code_only(source: str) -> list[tuple[int, str]]:
             for token in tokenize.generate_tokens(io.StringIO(source + "\n").readline) if token.type not in skip]
 
 
-@pytest.mark.parametrize("chapter", ["seed_tutorial", "conv_chapter"])
+@pytest.mark.parametrize("chapter", ["seed_tutorial", "conv_chapter", "autodiff_chapter"])
 def test_both_languages_run_the_same_code(build, chapter: str) -> None:
     """Only markdown, comments and printed labels are translated: cell for cell, the code is the same."""
     korean, english = (build.build(chapter, language).cells for language in build.LANGUAGES)
@@ -196,7 +206,8 @@ def test_both_languages_run_the_same_code(build, chapter: str) -> None:
 
 
 @pytest.mark.parametrize("chapter, programs", [("seed_tutorial", ["model = nn.Linear(1, 1)", "model = nn.Sequential("]),
-                                               ("conv_chapter", ["model = nn.Sequential(", "digits = load_digits()"])])
+                                               ("conv_chapter", ["model = nn.Sequential(", "digits = load_digits()"]),
+                                               ("autodiff_chapter", ["x_data = [[1, 2], [2, 3]"])])
 def test_program_cells_come_from_the_examples(build, chapter: str, programs: list[str]) -> None:
     """The example programs appear in the notebooks as the example scripts' cells, not as copies."""
     for language in build.LANGUAGES:
@@ -221,3 +232,33 @@ def test_conv_chapter_explains_both_gradients(conv: tuple[nbformat.NotebookNode,
     assert "grad_input = conv_transpose2d(grad, weight, stride=(1, 1), padding=(1, 1)" in text
     assert "grad_weight = correlate(input, grad, stride=(1, 1), padding=(1, 1)" in text
     assert "grad_input[1, 1] = grad[0, 0]·weight[2, 2]" in text and "grad_weight[0, 0] = grad[1, 1]·input[0, 0]" in text
+
+
+def test_autodiff_chapter_puts_each_result_beside_pytorchs(autodiff: tuple[nbformat.NotebookNode, float]) -> None:
+    """Forward mode's tangent, a gradient and H u, four Jacobians, two Hessians, Newton's theta and loss, the
+    gradient penalty and the critic's gradients: each printed beside PyTorch's and agreeing (float64, 1e-12)."""
+    notebook, seconds = autodiff
+    assert seconds < 20, f"the chapter took {seconds:.1f} s"
+    assert_comparisons_hold(notebook, 6)
+    text = all_text(notebook)
+    assert text.count("minigrad [") >= 14 and text.count("PyTorch  [") >= 14 and "agree: False" not in text
+
+
+def test_autodiff_chapter_measures_both_modes(autodiff: tuple[nbformat.NotebookNode, float]) -> None:
+    """The Jacobians' timings, measured: the passes each way, and milliseconds."""
+    text = all_text(autodiff[0])
+    assert re.search(r"wide: J is 4 x 256; by columns \(forward mode\) 256 passes, +[\d.]+ ms; "
+                     r"by rows \(reverse mode\) +4 passes, +[\d.]+ ms", text)
+    assert re.search(r"tall: J is 256 x 4; by columns \(forward mode\) +4 passes, +[\d.]+ ms; "
+                     r"by rows \(reverse mode\) 256 passes, +[\d.]+ ms", text)
+
+
+def test_autodiff_chapter_shows_both_modes_step_by_step(autodiff: tuple[nbformat.NotebookNode, float]) -> None:
+    """explain_forward's tangents and JVP rules; the gradient's graph drawn; explain walking it, checked by PyTorch;
+    Newton's method converging quadratically to a gradient at rounding level."""
+    text = all_text(autodiff[0])
+    assert "d(tanh x) = (1 - tanh(x)^2) * dx" in text and "its tangent J v = " in text
+    assert "digraph minigrad" in text and "TanhBackward0" in text
+    assert "✓ PyTorch sends the same gradients" in text and "DIFFERS" not in text
+    norms = [float(g) for g in re.findall(r"step \d: loss [\d.]+, \|g\| ([\d.e+-]+)", text)]
+    assert len(norms) == 7 and norms[-1] < 1e-14 and norms[4] < norms[3] ** 1.5

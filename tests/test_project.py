@@ -59,6 +59,8 @@ LAYERS = {
     "utils": _TENSOR | {"functions", "hub", "serialization"},  # model_zoo: hub's loader under its old name
     "hub": _TENSOR | {"serialization"},
     "higher_order": _TENSOR | {"functions", "linalg"},
+    "functional_autodiff": _TENSOR | {"functions"},  # minigrad.autograd.functional, on create_graph=True
+    "func": _TENSOR | {"functions", "functional_autodiff"},
     "explain": _TENSOR,
     "coverage": set(),  # it reads minigrad's namespaces by name (importlib), above every layer
     "progress": set(),

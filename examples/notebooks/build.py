@@ -26,7 +26,7 @@ import jupytext
 import nbformat
 
 HERE = Path(__file__).resolve().parent
-CHAPTERS = ("seed_tutorial", "conv_chapter")
+CHAPTERS = ("seed_tutorial", "conv_chapter", "autodiff_chapter")
 LANGUAGES = ("ko", "en")
 METADATA = {
     "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},

@@ -298,6 +298,10 @@ loss  # the notebook display: the graph as a picture with graphviz, else the DOT
 # %% [markdown]
 # With `names`, the leaves are labelled `weight` and `bias`. The gradients this backward leaves behind are
 # cleared by the first `optimizer.zero_grad()` of the training loop below, so training is not changed.
+#
+# The linear layer is not elementwise: its weight's gradient is not "upstream × a local number" but a matrix
+# product, $\frac{\partial L}{\partial W} = \text{grad}^T x$, of shapes (1, 3) @ (3, 1). `explain` prints it as
+# computed, with the products written out, and the bias's gradient as the sum of `grad` over the batch.
 
 # %% tags=["minigrad"]
 steps = minigrad.explain(loss, names=dict(model.named_parameters()), check=True)

@@ -292,6 +292,10 @@ loss  # 노트북 표시: graphviz가 있으면 그래프 그림, 없으면 DOT 
 # %% [markdown]
 # `names`로 매개변수에 이름을 붙이면 잎(leaf)이 `weight`, `bias`로 나온다. 이 backward가 남긴 기울기는 아래
 # 학습 루프의 첫 `optimizer.zero_grad()`가 지우므로 학습 결과는 바뀌지 않는다.
+#
+# 선형 레이어는 원소별(elementwise) 연산이 아니다: 가중치의 기울기는 "upstream × 국소 숫자 하나"가 아니라
+# 행렬 곱 $\frac{\partial L}{\partial W} = \text{grad}^T x$, 모양 (1, 3) @ (3, 1)이다. `explain`은 그것을 계산되는
+# 그대로, 곱들을 풀어서 출력하고, 편향의 기울기는 배치에 걸친 `grad`의 합으로 보여 준다.
 
 # %% tags=["minigrad"]
 steps = minigrad.explain(loss, names=dict(model.named_parameters()), check=True)

@@ -81,8 +81,8 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
             g = K.zeros(t._data.shape, t._data.dtype)
         elif g is None and not allow_unused:
             raise errors.unused_input(i)
-        if isinstance(g, np.ndarray):  # (a recorded pass gives tensors already)
-            g = type(t)._make(g)
+        if isinstance(g, (np.ndarray, np.generic)):  # (a recorded pass gives tensors already; numpy scalars: 0-dim)
+            g = type(t)._make(np.asarray(g))
         results.append(None if g is None else g.to(t.dtype))
     return tuple(results)
 

@@ -72,6 +72,9 @@ class Context:
             if saved is array:
                 self._saved[name] = K.copy(array)
                 self._versions[name] = 0
+                if self.replay is not None:  # the input as forward saw it (``create_graph`` knows it as the input)
+                    inputs, params = self.replay
+                    self.replay = ([self._saved[name] if x is array else x for x in inputs], params)
             elif self._versions.get(name, 0) is None:  # packed (saved_tensors_hooks): pack a copy instead
                 self._saved[name] = graph.repack(saved, array, K.copy)
 
@@ -257,7 +260,7 @@ ON_ARRAYS = Arithmetic(K.add, to_input, _apply)
 def _reach(roots: Sequence[Node]) -> dict[Node, int]:
     """For every node reachable from ``roots``: how many edges point at it (its pending inputs)."""
     pending: dict[Node, int] = {root: 0 for root in roots}
-    stack, seen = list(roots), set(roots)
+    stack, seen = list(pending), set(pending)  # (a node that is several roots, for several outputs: walked once)
     while stack:
         node = stack.pop()
         for edge in node.next_edges:

@@ -40,7 +40,7 @@ import numpy as np
 from .. import errors
 from .. import kernels as K
 from . import anomaly, engine, graph, versions
-from .grad_mode import is_grad_enabled, no_grad
+from .grad_mode import is_grad_enabled, no_grad, set_grad_enabled
 
 __all__ = ["BackwardCFunction", "Function", "FunctionCtx", "once_differentiable"]
 
@@ -209,19 +209,23 @@ class BackwardCFunction(engine.Node):
         return super().__getattr__(name)
 
     def apply(self, grad: np.ndarray | list[np.ndarray | None] | None) -> tuple[np.ndarray | None, ...]:
+        """backward on the gradients: arrays, or, in a ``create_graph=True`` pass, tensors; then backward runs with
+        grad mode on, as in PyTorch, so that its own steps are recorded, and its results stay tensors."""
         tensor_class = _tensor_class()
         ctx = self.function_ctx
         grads = list(grad) if self.outputs else [grad]
+        recorded = any(isinstance(g, tensor_class) for g in grads)
         if ctx.materialize_grads:  # zeros for outputs no gradient reached (not for non-tensor outputs)
             grads = [K.zeros(*meta) if g is None and meta is not None else g
                      for g, meta in zip(grads, self.output_meta)]
-        with no_grad():
-            result = self._forward_cls._user_backward()(ctx, *[None if g is None else tensor_class._make(g)
-                                                                 for g in grads])
-        return self._checked(result, tensor_class)
+        with set_grad_enabled(recorded):
+            result = self._forward_cls._user_backward()(
+                ctx, *[g if g is None or isinstance(g, tensor_class) else tensor_class._make(g) for g in grads])
+        checked = self._checked(result, tensor_class)
+        return checked if recorded else tuple(None if g is None else g._data for g in checked)
 
-    def _checked(self, result: Any, tensor_class: type) -> tuple[np.ndarray | None, ...]:
-        """backward's result as one array (or None) per tensor input, after PyTorch's checks."""
+    def _checked(self, result: Any, tensor_class: type) -> tuple[Any, ...]:
+        """backward's result as one tensor (or None) per tensor input, after PyTorch's checks."""
         result = result if isinstance(result, tuple) else (result,)
         expected = len(self.tensor_arguments)
         if len(result) > expected and all(g is None for g in result[expected:]):  # extra Nones are allowed
@@ -240,7 +244,7 @@ class BackwardCFunction(engine.Node):
         for index, (g, edge, (shape, _)) in enumerate(zip(grads, self.next_edges, self.inputs)):
             if g is not None and edge is not None and not _expandable(shape, g._data.shape):
                 raise errors.function_gradient_shape(self.name(), index, g._data.shape, shape)
-        return tuple(None if g is None else g._data for g in grads)
+        return tuple(grads)
 
 
 def _positional(forward: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:

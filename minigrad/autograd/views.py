@@ -13,12 +13,13 @@ Both nodes place a view in its base by ``positions``: each view element's flat p
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
 from .. import kernels as K
-from .engine import Context, Edge, Node
+from .engine import Context, Edge, Node, _apply
 
 
 class CopySlices(Node):
@@ -43,9 +44,12 @@ class CopySlices(Node):
                 f"in-place op ({self.fn.name()}) sends its input",
                 *(f"d/d(operand {i}) = what {self.fn.name()} sends it" for i in range(1, len(self.inputs))))
 
-    def apply(self, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
+    def apply(self, grad: np.ndarray, apply_fn: Callable[[Node, Any], tuple[Any, ...]] = _apply
+              ) -> tuple[np.ndarray | None, ...]:
+        """(``apply_fn``: how the in-place op's node runs; a recorded pass gives its own, and runs this with the
+        kernels recorded: ``higher_order``.)"""
         result = K.copy(grad)
-        grads = self.fn.apply(K.gather(result, self.positions))
+        grads = apply_fn(self.fn, K.gather(result, self.positions))
         view_grad = grads[0] if grads[0] is not None else K.zeros(self.positions.shape, result.dtype)
         K.put(result, self.positions, K.sum_to_shape(view_grad, self.positions.shape))
         return (result, *grads[1:])

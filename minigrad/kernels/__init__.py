@@ -123,7 +123,16 @@ from .random import (
     uniform_float64,
 )
 from .reduce import extreme, extreme_over, nonzero, sum, sum_to_shape, variance  # noqa: A004
-from .scan import cumprod, cumprod_grad, cumsum, leave_one_out_products, logcumsumexp, logcumsumexp_grad, prod
+from .scan import (
+    cumprod,
+    cumprod_grad,
+    cumprod_jvp,
+    cumsum,
+    leave_one_out_products,
+    logcumsumexp,
+    logcumsumexp_grad,
+    prod,
+)
 from .softmax import nll_loss, nll_loss_backward, one_hot, softmax, softmax_backward, softplus, softplus_grad
 from .sort import most_frequent, running_extreme, sort
 
@@ -164,6 +173,7 @@ __all__ = [
     "cross",
     "cumprod",
     "cumprod_grad",
+    "cumprod_jvp",
     "cumsum",
     "det",
     "det_grad",
@@ -310,7 +320,12 @@ from .conv import (
 # ----- counting (bincount, histc), unique values, and index_copy / index_fill / scatter_reduce ----------------------
 from .counting import bincount, histc
 from .index import SCATTER_REDUCTIONS, index_copy, index_fill, scatter_reduce
-from .recurrent import lstm_backward, lstm_forward  # an LSTM step's pointwise part
+from .recurrent import (  # an LSTM step's pointwise part, and a sequence's steps
+    lstm_backward,
+    lstm_forward,
+    lstm_sequence_backward,
+    lstm_sequence_forward,
+)
 
 # ----- resizing: nearest and (bi)linear interpolation, max unpooling ----------------------------------------------
 from .resize import (
@@ -327,7 +342,7 @@ from .resize import (
 from .sort import unique_rows
 
 __all__ += ["SCATTER_REDUCTIONS", "bincount", "histc", "index_copy", "index_fill", "scatter_reduce", "unique_rows"]
-__all__ += ["lstm_backward", "lstm_forward"]
+__all__ += ["lstm_backward", "lstm_forward", "lstm_sequence_backward", "lstm_sequence_forward"]
 __all__ += ["adaptive_avg_pool2d", "adaptive_avg_pool2d_grad", "adaptive_max_pool2d", "avg_pool2d", "avg_pool2d_grad",
             "col2im", "convolved_size", "im2col", "max_pool2d", "pooled_size", "scatter_to_indices", "transposed_size"]
 __all__ += ["VECTORIZED_LIMIT", "bilinear", "bilinear_grad", "gather_per_plane", "linear_weights", "max_unpool",

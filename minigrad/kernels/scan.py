@@ -67,6 +67,18 @@ def _cumprod_rows(x, acc_one, out):
 
 
 @njit(cache=True)
+def _cumprod_jvp_rows(x, dx, out):
+    """out[i, j] = the tangent of x[i, 0] * ... * x[i, j]: t_j = t_(j-1) x_j + y_(j-1) dx_j, y_j = y_(j-1) x_j
+    (exact where x holds zeros, unlike cumsum(dx / x) y), accumulated in float64."""
+    for i in range(x.shape[0]):
+        y, t = 1.0, 0.0
+        for j in range(x.shape[1]):
+            t = t * x[i, j] + y * dx[i, j]
+            y *= x[i, j]
+            out[i, j] = t
+
+
+@njit(cache=True)
 def _cumprod_grad_rows(x, y, grad, out):
     """PyTorch's cumprod_backward, row by row (y = cumprod(x)): before the first zero z1 of a row (everywhere when
     it has none), out_j = (sum over k >= j, k < z1 of y_k * grad_k) / x_j; at z1, the sum over k >= z1 of grad_k
@@ -164,6 +176,11 @@ def cumprod_grad(x: np.ndarray, grad: np.ndarray, axis: int) -> np.ndarray:
     if x.size <= 1 or x.shape[axis] == 1:
         return grad
     return _scan_grad(_cumprod_grad_rows, axis, x, cumprod(x, axis, x.dtype), grad)
+
+
+def cumprod_jvp(x: np.ndarray, dx: np.ndarray, axis: int) -> np.ndarray:
+    """The tangent of ``cumprod(x)`` along ``axis`` for the tangent ``dx`` of x (floats), in x's dtype."""
+    return _scan_grad(_cumprod_jvp_rows, axis, x, dx)
 
 
 def logcumsumexp(x: np.ndarray, axis: int) -> np.ndarray:

@@ -1,17 +1,19 @@
 """Recurrent layers, as ``torch.nn``'s: ``RNN`` (tanh or relu), ``LSTM`` (with ``proj_size``), ``GRU``, and the
 one-step cells ``RNNCell``, ``LSTMCell``, ``GRUCell``.
 
-**A layer is a Python loop over the steps**, and the graph recorded is the network unrolled in time, so
-``backward()`` on it *is* backpropagation through time, run by the engine: the gradient reaching a hidden state
-h_t is the sum of what comes back from the output at step t (through ``stack``) and from step t+1 (through W_hh),
-added by the engine because h_t is an input of both, exactly the sum a BPTT derivation writes. A weight is used at
-every step, so its gradient is the sum over steps, accumulated the same way.
+**A layer is a Python loop over the steps** (but an LSTM's over padded input: see below), and the graph recorded
+is the network unrolled in time, so ``backward()`` on it *is* backpropagation through time, run by the engine: the
+gradient reaching a hidden state h_t is the sum of what comes back from the output at step t (through ``stack``)
+and from step t+1 (through W_hh), added by the engine because h_t is an input of both, exactly the sum a BPTT
+derivation writes. A weight is used at every step, so its gradient is the sum over steps, accumulated the same way.
 
 **The steps**, in PyTorch's gate order (``aten/src/ATen/native/RNN.cpp``). RNN's and GRU's are written with ops
 minigrad already has (``F.linear``, ``+``, ``*``, ``sigmoid``, ``tanh``, ``relu``, ``chunk``), so their gradient
 is the composition's. LSTM's is one op, ``lstm_cell`` (``ops/recurrent.py``, with its hand-derived backward): as a
 composition it recorded about a dozen nodes a step, and Python's cost per node made an LSTM 4.75 times slower than
-PyTorch's (see that module)::
+PyTorch's (see that module). Over a padded sequence, without ``proj_size``, a whole layer and direction is one op,
+``LstmLayer``, as PyTorch's CPU LSTM (oneDNN's) is: x_t W_ih^T for all steps in one matrix product, and
+backpropagation through time inside its backward, the weights' gradients one product each over all steps::
 
     RNN   h' = tanh((h W_hh^T + b_hh) + (x W_ih^T + b_ih))                 (relu with nonlinearity='relu')
     LSTM  i, f, g, o = the 4 chunks of (x W_ih^T + b_ih) + (h W_hh^T + b_hh)
@@ -19,8 +21,9 @@ PyTorch's (see that module)::
     GRU   r_i, z_i, n_i = chunks of x W_ih^T + b_ih;  r_h, z_h, n_h = chunks of h W_hh^T + b_hh
           r = σ(r_h + r_i);  z = σ(z_h + z_i);  n = tanh(n_i + n_h * r);  h' = (h - n) * z + n
 
-Each step computes its own x W_ih^T (PyTorch computes it for all steps at once): the steps' inputs are separate
-tensors, and slices of one tensor would each send back a gradient the size of the whole sequence.
+The other layers step through ``unbind`` of the layer's input (one op, whose backward stacks the steps'
+gradients once; slices would each send back a gradient the size of the whole sequence), and each step computes its
+own x W_ih^T (PyTorch computes it for all steps at once).
 
 A layer with ``bidirectional`` runs a second set of weights (``..._reverse``) from the last step to the first and
 joins the two outputs feature-wise; layer l + 1 reads layer l's output, through ``dropout`` while training (drawn
@@ -45,7 +48,7 @@ from typing import Any
 from .. import factories
 from ..dtypes import dtype as DType
 from ..functions import cat, stack
-from ..ops.recurrent import LstmCell, check_cell
+from ..ops.recurrent import LstmCell, LstmLayer, check_cell
 from ..tensor import Tensor, apply
 from . import functional as F
 from . import init
@@ -120,14 +123,20 @@ def _joined(pieces: list[Hidden]) -> Hidden:
 
 
 # ----- one direction of one layer ------------------------------------------------------------------------------
-def _run_padded(step: Callable[..., Any], steps: list[Tensor], hidden: Hidden, w: Weights,
-                reverse: bool) -> tuple[list[Tensor], Hidden]:
-    """Steps over the inputs of each time step (batch, features): the output of each step, and the last state."""
+def _run_padded(step: Callable[..., Any], layer_input: Tensor, hidden: Hidden, w: Weights,
+                reverse: bool) -> tuple[Tensor, Hidden]:
+    """Steps over a padded sequence (steps, batch, features): the outputs (steps, batch, hidden) and the last
+    state. An LSTM without projections is one op, ``LstmLayer``; the other layers run a step at a time."""
+    if step is _lstm_step and w[4] is None:
+        output, h, c = apply(LstmLayer, layer_input, hidden[0].unsqueeze(0), hidden[1].unsqueeze(0),
+                             *(w[:2] if w[2] is None else w[:4]), reverse=reverse)
+        return output, (h.squeeze(0), c.squeeze(0))
+    steps = layer_input.unbind(0)
     outputs: list[Any] = [None] * len(steps)  # output t, filled in the order the steps run
     for t in (reversed(range(len(steps))) if reverse else range(len(steps))):
         hidden = step(steps[t], hidden, w)
         outputs[t] = _output(hidden)
-    return outputs, hidden
+    return stack(outputs, 0), hidden
 
 
 def _run_packed(step: Callable[..., Any], data: Tensor, hidden: Hidden, w: Weights, batch_sizes: list[int],
@@ -163,10 +172,7 @@ def _run_packed(step: Callable[..., Any], data: Tensor, hidden: Hidden, w: Weigh
 def _run_layers(mode: str, input: Tensor, hx: Hidden, weights: list[Weights], batch_sizes: list[int] | None,
                 num_layers: int, dropout: float, training: bool, bidirectional: bool,
                 batch_first: bool) -> tuple[Tensor, Hidden]:
-    """The whole network (PyTorch's ``_rnn_impl``): (output, final states stacked as (layers * directions, ...)).
-
-    A padded input goes from layer to layer as a list of time steps, each a tensor of its own, stacked only for the
-    output: the steps of a slice of one tensor would each send back a gradient of the whole tensor's size."""
+    """The whole network (PyTorch's ``_rnn_impl``): (output, final states stacked as (layers * directions, ...))."""
     step = _STEPS[mode]
     directions = 2 if bidirectional else 1
     padded = batch_sizes is None
@@ -179,7 +185,7 @@ def _run_layers(mode: str, input: Tensor, hx: Hidden, weights: list[Weights], ba
     else:
         initial = list(hx.unbind(0))
     finals: list[Hidden] = []
-    layer_input: Any = list(input.unbind(0)) if padded else input
+    layer_input = input
     for layer in range(num_layers):
         outputs = []
         for direction in range(directions):
@@ -190,18 +196,36 @@ def _run_layers(mode: str, input: Tensor, hx: Hidden, weights: list[Weights], ba
                 out, final = _run_packed(step, layer_input, initial[index], weights[index], batch_sizes, direction == 1)
             outputs.append(out)
             finals.append(final)
-        if directions == 1:
-            layer_input = outputs[0]
-        else:  # the two directions' features side by side
-            layer_input = [cat(pair, 1) for pair in zip(*outputs)] if padded else cat(outputs, 1)
+        layer_input = outputs[0] if directions == 1 else cat(outputs, -1)  # the two directions' features side by side
         if dropout != 0 and training and layer < num_layers - 1:  # drawn on the whole output, as PyTorch draws it
-            dropped = F.dropout(stack(layer_input, 0) if padded else layer_input, dropout, True)
-            layer_input = list(dropped.unbind(0)) if padded else dropped
-    output = stack(layer_input, 0) if padded else layer_input
-    output = output.transpose(0, 1) if padded and batch_first else output
+            layer_input = F.dropout(layer_input, dropout, True)
+    output = layer_input.transpose(0, 1) if padded and batch_first else layer_input
     if isinstance(hx, tuple):
         return output, (stack([f[0] for f in finals], 0), stack([f[1] for f in finals], 0))
     return output, stack(finals, 0)
+
+
+def lstm(input: Tensor, hx: tuple[Tensor, Tensor] | list[Tensor], params: list[Tensor] | tuple[Tensor, ...],
+         has_biases: bool, num_layers: int, dropout: float, train: bool, bidirectional: bool,
+         batch_first: bool) -> tuple[Tensor, Tensor, Tensor]:
+    """An LSTM over a padded sequence, as ``torch.lstm`` (the function ``nn.LSTM`` calls): input (seq, batch,
+    features), or (batch, seq, ...) with ``batch_first``; hx = (h_0, c_0), each (layers * directions, batch, size);
+    params the weights of each layer and direction in ``nn.LSTM``'s order (w_ih, w_hh, then b_ih, b_hh with
+    ``has_biases``, then w_hr where h_0's size is not c_0's: projections). Returns (output, h_n, c_n)."""
+    if len(hx) != 2:
+        raise RuntimeError("lstm expects two hidden states")
+    projected = hx[0].shape[-1] != hx[1].shape[-1]
+    per_layer = 2 + 2 * has_biases + projected
+    if len(params) != per_layer * num_layers * (2 if bidirectional else 1):
+        raise RuntimeError("got an incorrect number of RNN parameters")
+    weights: list[Weights] = []
+    for k in range(0, len(params), per_layer):
+        w = params[k:k + per_layer]
+        weights.append((w[0], w[1], w[2] if has_biases else None, w[3] if has_biases else None,
+                        w[-1] if projected else None))
+    output, (h, c) = _run_layers("LSTM", input, (hx[0], hx[1]), weights, None, num_layers, dropout, train,
+                                 bidirectional, batch_first)
+    return output, h, c
 
 
 # ----- the modules --------------------------------------------------------------------------------------------------

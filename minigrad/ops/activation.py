@@ -13,6 +13,7 @@ from .. import errors
 from .. import kernels as K
 from ..autograd.engine import Context
 from .dims import normalize_dim
+from .jvp import self_adjoint_jvp
 from .registry import Op, Promotion, register
 
 
@@ -23,6 +24,8 @@ class _Activation(Op):
     kernel: ClassVar[str]
     gradient: ClassVar[str] = ""
     torch_kernel: ClassVar[str] = ""  # PyTorch's kernel name in its error for a non-float dtype ("": any dtype)
+    jvp_formulas = ("d(f(x)) = f'(x) dx, elementwise (its backward on dx)",)
+    jvp = classmethod(self_adjoint_jvp)
 
     @classmethod
     def check(cls, dtypes: list[np.dtype]) -> None:

@@ -5,12 +5,15 @@ softmax, log_softmax and nll_loss reproduce PyTorch's CPU kernels bit for bit (s
 nll_loss takes its class indices (and its class weights) as constants: they get no gradient, as in PyTorch.
 """
 
+from typing import Any
+
 import numpy as np
 
 from .. import errors
 from .. import kernels as K
 from ..autograd.engine import Context
 from .dims import normalize_dim
+from .jvp import linear_jvp
 from .registry import Op, Promotion, register
 
 
@@ -36,6 +39,16 @@ class _Softmax(Op):
     def backward(cls, ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
         return (K.softmax_backward(grad, ctx.saved["result"], ctx.axis, cls.log),)
 
+    @classmethod
+    def jvp(cls, ctx: Any, dx: np.ndarray) -> np.ndarray:
+        """Softmax's Jacobian is symmetric: its jvp is its backward. log_softmax's: dx - sum(softmax(x) dx)."""
+        y = ctx.output
+        if not cls.log:
+            return K.softmax_backward(dx, y, ctx.axis, False)
+        if not dx.ndim:  # one element: log_softmax is 0, and so is its tangent
+            return K.zeros(dx.shape, dx.dtype)
+        return K.sub(dx, np.expand_dims(K.sum(K.mul(K.exp(y), dx), (ctx.axis,)), ctx.axis))
+
 
 @register
 class Softmax(_Softmax):
@@ -47,6 +60,7 @@ class Softmax(_Softmax):
 
     torch = "torch.nn.functional.softmax"
     formulas = ("d(softmax)/dx = y * (grad - sum(grad * y, dim))",)
+    jvp_formulas = ("d(softmax) = y * (dx - sum(dx * y, dim))",)
 
 
 @register
@@ -58,6 +72,7 @@ class LogSoftmax(_Softmax):
 
     torch = "torch.nn.functional.log_softmax"
     formulas = ("d(log_softmax)/dx = grad - exp(y) * sum(grad, dim)",)
+    jvp_formulas = ("d(log_softmax) = dx - sum(exp(y) * dx, dim)",)
     log = True
 
 
@@ -74,6 +89,8 @@ class NllLoss(Op):
     torch = "torch.nn.functional.nll_loss"
     formulas = ("d(nll)/dx[n, c] = -weight[c] * grad / W where c = t_n (W: the weights' sum for 'mean', else 1), "
                 "else 0",)
+    jvp_formulas = ("d(nll) = nll(dx): linear in x",)
+    jvp = classmethod(linear_jvp)
     promotion = Promotion.NONE
 
     @staticmethod

@@ -25,13 +25,14 @@ the core's peak; ``python -m benchmarks.conv_choice`` measures both (im2col 5-8x
 from __future__ import annotations
 
 import math
-from typing import Any, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
 from .. import errors
 from .. import kernels as K
 from ..autograd.engine import Context
+from .jvp import bilinear_jvp, linear_jvp
 from .registry import Op, Promotion, register
 
 Pair = tuple[int, int]
@@ -131,9 +132,14 @@ def _per_group(a: np.ndarray, groups: int) -> np.ndarray:
 
 def _convolve(x4: np.ndarray, weight4: np.ndarray, groups: int, g: Geometry) -> tuple[np.ndarray, np.ndarray]:
     """(W @ im2col(x), im2col(x)): the convolution's product (N, O, OH, OW), per sample and group, and its columns."""
-    cols = K.im2col(x4, g.kernel, g.stride, g.padding, g.dilation, g.out_size)  # (N, C kh kw, OH, OW)
+    cols = _columns(x4, g)
     y = K.matmul(_weights(weight4, groups), _per_group(cols, groups))  # (N, G, O / G, OH OW)
     return y.reshape(x4.shape[0], weight4.shape[0], *g.out_size), cols
+
+
+def _columns(x4: np.ndarray, g: Geometry) -> np.ndarray:
+    """im2col(x): the windows of x (N, C, H, W) as columns (N, C kh kw, OH, OW)."""
+    return K.im2col(x4, g.kernel, g.stride, g.padding, g.dilation, g.out_size)
 
 
 def _convolve_transposed(rows: np.ndarray, weight4: np.ndarray, groups: int, shape: tuple[int, ...],
@@ -182,6 +188,11 @@ class Convolution(Op):
                 "grad_bias = grad summed over the batch and every position")
     promotion = Promotion.NONE
     grad_fn = "ConvolutionBackward0"
+    jvp_formulas = ("d(conv(x, W) + b) = conv(dx, W) + conv(x, dW) + db",)
+    # the saved columns, from the inputs again (a create_graph pass: so that the weight's gradient depends on x)
+    recomputed: ClassVar[dict[str, Any]] = {
+        "cols": lambda ctx, x, *_, **__: _columns(_planes(x, x.ndim - 2), ctx.geometry)}
+    jvp = classmethod(bilinear_jvp)
 
     @staticmethod
     def torch_arguments(inputs: list[Any], params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
@@ -250,6 +261,8 @@ class TransposedConvolution(Op):
                 "grad_bias = grad summed over the batch and every position")
     promotion = Promotion.NONE
     grad_fn = "ConvolutionBackward0"
+    jvp_formulas = ("d(conv_transpose(x, W) + b) = conv_transpose(dx, W) + conv_transpose(x, dW) + db",)
+    jvp = classmethod(bilinear_jvp)
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None, *,
@@ -317,6 +330,8 @@ class Unfold(Op):
     formulas = ("d(unfold(x))/dx = fold(grad): each window's gradient added back where it was read",)
     promotion = Promotion.NONE
     grad_fn = "Im2ColBackward0"
+    jvp_formulas = ("d(unfold x) = unfold dx",)
+    jvp = classmethod(linear_jvp)
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, *, kernel_size: Pair, dilation: Pair, padding: Pair,
@@ -351,6 +366,8 @@ class Fold(Op):
     formulas = ("d(fold(x))/dx = unfold(grad): each column reads its window of the gradient",)
     promotion = Promotion.NONE
     grad_fn = "Col2ImBackward0"
+    jvp_formulas = ("d(fold x) = fold dx",)
+    jvp = classmethod(linear_jvp)
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, *, output_size: Pair, kernel_size: Pair, dilation: Pair,
@@ -511,6 +528,15 @@ class MaxPool(Op):
         planes_shape, shape = ctx.shape
         return (K.scatter_to_indices(grad, ctx.saved["indices"], planes_shape).reshape(shape),)
 
+    jvp_formulas = ("d(max_pool x) = dx at each window's maximum (its index)",)
+
+    @staticmethod
+    def jvp(ctx: Any, dx: np.ndarray) -> np.ndarray:
+        planes = ctx.shape[0][0]
+        values = ctx.output[0] if isinstance(ctx.output, tuple) else ctx.output
+        picked = K.gather_per_plane(dx.reshape(planes, -1), ctx.saved["indices"].reshape(planes, -1))
+        return picked.reshape(values.shape)
+
 
 @register
 class MaxPool2d(MaxPool):
@@ -570,6 +596,8 @@ class AvgPool(Op):
     formulas = ("d(avg_pool(x))/dx = each window's grad / its divisor, spread over the window; summed where windows "
                 "overlap",)
     promotion = Promotion.NONE
+    jvp_formulas = ("d(avg_pool x) = avg_pool dx",)
+    jvp = classmethod(linear_jvp)
 
     @staticmethod
     def _avg_pool(ctx: Context, x: np.ndarray, spatial: int, kernel: tuple[int, ...], stride: tuple[int, ...],
@@ -659,6 +687,8 @@ class AdaptiveAvgPool2d(Op):
     formulas = ("d(adaptive_avg_pool(x))/dx = each cell's grad / its size, spread over the cell",)
     promotion = Promotion.NONE
     grad_fn = "AdaptiveAvgPool2DBackward0"
+    jvp_formulas = ("d(adaptive_avg_pool x) = adaptive_avg_pool dx",)
+    jvp = classmethod(linear_jvp)
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, *, output_size: Pair) -> np.ndarray:
@@ -689,6 +719,8 @@ class AdaptiveAvgPool1d(Op):
     promotion = Promotion.NONE
     grad_fn = "SqueezeBackward1"
     backward = staticmethod(AdaptiveAvgPool2d.backward)
+    jvp_formulas = ("d(adaptive_avg_pool x) = adaptive_avg_pool dx",)
+    jvp = classmethod(linear_jvp)
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, *, output_size: int) -> np.ndarray:
@@ -708,6 +740,7 @@ class AdaptiveMaxPool2d(Op):
     promotion = Promotion.NONE
     grad_fn = "AdaptiveMaxPool2DBackward0"
     backward = staticmethod(MaxPool.backward)
+    jvp, jvp_formulas = staticmethod(MaxPool.jvp), ("d(adaptive_max_pool x) = dx at each cell's maximum",)
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, *, output_size: Pair,

@@ -18,6 +18,7 @@ from .. import errors
 from .. import kernels as K
 from ..autograd.engine import Context
 from .gather import _check_index_select
+from .jvp import linear_jvp
 from .registry import Op, Promotion, register
 
 
@@ -29,6 +30,8 @@ class Embedding(Op):
     formulas = ("d(embedding)/dweight = zeros like weight, with grad's rows added at the rows the indices name "
                 "(repeats add up; none at padding_idx; each divided by its row's count with scale_grad_by_freq)",)
     promotion = Promotion.NONE
+    jvp_formulas = ("d(embedding(idx, w)) = embedding(idx, dw)",)
+    jvp = classmethod(linear_jvp)
 
     @staticmethod
     def torch_arguments(inputs: list[Any], params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:

@@ -14,6 +14,7 @@ from .. import errors
 from .. import kernels as K
 from ..autograd.engine import Context
 from .dims import normalize_dim
+from .jvp import linear_jvp
 from .registry import Op, Promotion, register
 
 
@@ -49,6 +50,8 @@ class Gather(Op):
     torch = "torch.gather"
     formulas = ("d(gather x)/dx = grad added back at the gathered positions (repeats add up)",)
     promotion = Promotion.NONE
+    jvp_formulas = ("d(gather x) = gather dx",)
+    jvp = classmethod(linear_jvp)
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, dim: int, index: np.ndarray) -> np.ndarray:
@@ -75,6 +78,8 @@ class Scatter(Op):
     torch = "torch.scatter"
     formulas = ("d(scatter)/dx = grad, 0 where overwritten", "d(scatter)/dsrc = grad gathered at the written positions")
     promotion = Promotion.NONE
+    jvp_formulas = ("d(scatter(x, src)) = scatter(dx, dsrc)",)
+    jvp = classmethod(linear_jvp)
 
     @staticmethod
     def grad_fn_name(ctx: Context, x: np.ndarray, src: np.ndarray, dim: int, index: np.ndarray) -> str:
@@ -128,6 +133,8 @@ class IndexSelect(Op):
     torch = "torch.index_select"
     formulas = ("d(x.index_select(d, idx))/dx = zeros like x, with grad added at the slices idx (repeats add up)",)
     promotion = Promotion.NONE
+    jvp_formulas = ("d(x.index_select(d, idx)) = dx.index_select(d, idx)",)
+    jvp = classmethod(linear_jvp)
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, dim: int, index: np.ndarray) -> np.ndarray:
@@ -153,6 +160,8 @@ class Take(Op):
     torch = "torch.take"
     formulas = ("d(x.take(idx))/dx = zeros like x, with grad added at the flat positions idx (repeats add up)",)
     promotion = Promotion.NONE
+    jvp_formulas = ("d(x.take(idx)) = dx.take(idx)",)
+    jvp = classmethod(linear_jvp)
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, index: np.ndarray) -> np.ndarray:
@@ -177,6 +186,8 @@ class MaskedSelect(Op):
     torch = "torch.masked_select"
     formulas = ("d(x.masked_select(m))/dx = zeros like x, with grad placed where m holds",)
     promotion = Promotion.NONE
+    jvp_formulas = ("d(x.masked_select(m)) = dx.masked_select(m)",)
+    jvp = classmethod(linear_jvp)
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -198,6 +209,8 @@ class IndexAdd(Op):
     torch = "torch.index_add"
     formulas = ("d(index_add)/dx = grad", "d(index_add)/dsource = alpha * grad.index_select(dim, index)")
     promotion = Promotion.NONE
+    jvp_formulas = ("d(index_add(x, source)) = index_add(dx, dsource)",)
+    jvp = classmethod(linear_jvp)
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, source: np.ndarray, dim: int, index: np.ndarray,
@@ -240,6 +253,8 @@ class ScatterAdd(Op):
     torch = "torch.scatter_add"
     formulas = ("d(scatter_add)/dx = grad", "d(scatter_add)/dsrc = grad gathered at the positions index points at")
     promotion = Promotion.NONE
+    jvp_formulas = ("d(scatter_add(x, src)) = scatter_add(dx, dsrc)",)
+    jvp = classmethod(linear_jvp)
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, src: np.ndarray, dim: int, index: np.ndarray) -> np.ndarray:
@@ -286,6 +301,8 @@ class IndexCopy(Op):
     formulas = ("d(index_copy)/dx = grad, with the slices index names set to 0",
                 "d(index_copy)/dsource = grad.index_select(dim, index)")
     promotion = Promotion.NONE
+    jvp_formulas = ("d(index_copy(x, source)) = index_copy(dx, dsource)",)
+    jvp = classmethod(linear_jvp)
 
     @staticmethod
     def torch_arguments(inputs: list[Any], params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
@@ -475,6 +492,28 @@ class ScatterReduce(Op):
         K.scatter_reduce(out, ctx.targets, K.gather(src, ctx.sources), reduce, include_self)
         ctx.save(x=x, src=src, result=out)
         return out
+
+    jvp_formulas = ("sum, mean: scatter_reduce(dx, dsrc); amax, amin: the mean of the tangents of the values equal to "
+                    "the result (x's where include_self); prod: not supported (PyTorch gives none)",)
+
+    @classmethod
+    def jvp(cls, ctx: Any, dx: np.ndarray | None, dsrc: np.ndarray | None) -> np.ndarray:
+        if ctx.reduce in ("sum", "mean"):
+            return linear_jvp(cls, ctx, dx, dsrc)
+        if ctx.reduce == "prod":
+            raise NotImplementedError("Trying to use forward AD with torch.scatter_reduce (ScatterReduce) that does "
+                                      "not support it because it has not been implemented yet (reduce='prod')")
+        x, src = ctx.inputs
+        dx = K.zeros(x.shape, x.dtype) if dx is None else dx
+        dsrc = K.zeros(src.shape, src.dtype) if dsrc is None else dsrc
+        self_hit = K.cast(K.eq(x, ctx.output), x.dtype)
+        if not ctx.include_self:
+            K.put(self_hit, ctx.targets, np.zeros(ctx.targets.shape, x.dtype))
+        src_hit = K.cast(K.eq(K.gather(src, ctx.sources), K.gather(ctx.output, ctx.targets)), x.dtype)
+        count, total = K.copy(self_hit), K.mul(dx, self_hit)
+        K.add_at(count, ctx.targets, src_hit)
+        K.add_at(total, ctx.targets, K.mul(K.gather(dsrc, ctx.sources), src_hit))
+        return K.div(total, count)
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:

@@ -13,6 +13,7 @@ from .. import errors
 from .. import kernels as K
 from ..autograd.engine import Context
 from .dims import normalize_dim
+from .jvp import linear_jvp
 from .registry import Op, register
 
 
@@ -39,6 +40,8 @@ class Cat(Op):
     formulas = ("d(cat)/dx_k = the slice of grad where x_k was placed",)
 
     torch_arguments = staticmethod(_as_one_list)
+    jvp_formulas = ("d(cat(xs)) = cat(dxs)",)
+    jvp = classmethod(linear_jvp)
 
     @staticmethod
     def forward(ctx: Context, *xs: np.ndarray, dim: int = 0) -> np.ndarray:
@@ -84,6 +87,8 @@ class Stack(Op):
     formulas = ("d(stack)/dx_k = grad[..., k, ...] (index k along the new dim)",)  # cat of the unsqueezed tensors
 
     torch_arguments = staticmethod(_as_one_list)
+    jvp_formulas = ("d(stack(xs)) = stack(dxs)",)
+    jvp = classmethod(linear_jvp)
 
     @staticmethod
     def forward(ctx: Context, *xs: np.ndarray, dim: int = 0) -> np.ndarray:

@@ -11,6 +11,7 @@ from .. import dtypes, errors
 from .. import kernels as K
 from ..autograd.engine import Context
 from .dims import normalize_dim, normalize_dims
+from .jvp import bilinear_jvp, linear_jvp, multilinear_jvp, reduction_jvp
 from .registry import Op, Promotion, register
 from .shape import _expanded_shape
 
@@ -76,6 +77,15 @@ class Matmul(Op):
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
         return _product_grads(grad, ctx.saved["a"], ctx.saved["b"], ctx.ndims, (ctx.needs(0), ctx.needs(1)))
+
+    jvp_formulas = ("d(a@b) = da @ b + a @ db",)
+
+    @staticmethod
+    def jvp(ctx: Any, da: np.ndarray | None, db: np.ndarray | None) -> np.ndarray:
+        a, b = ctx.inputs
+        if da is None or db is None:
+            return K.matmul(a, db) if da is None else K.matmul(da, b)
+        return K.add(K.matmul(da, b), K.matmul(a, db))
 
 
 def _product_grads(grad: np.ndarray, a: np.ndarray | None, b: np.ndarray | None, ndims: tuple[int, int],
@@ -358,6 +368,8 @@ class Trace(Op):
 
     torch = "torch.trace"
     formulas = ("d(tr x)/dx = grad on the diagonal, 0 elsewhere",)
+    jvp_formulas = ("d(tr x) = tr dx",)
+    jvp = classmethod(linear_jvp)
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
@@ -380,6 +392,8 @@ class Diagonal(Op):
     torch = "torch.diagonal"
     formulas = ("d(diagonal x)/dx = grad written on that diagonal, 0 elsewhere",)
     returns_view = True
+    jvp_formulas = ("d(diagonal x) = diagonal dx",)
+    jvp = classmethod(linear_jvp)
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, offset: int = 0, dim1: int = 0, dim2: int = 1) -> np.ndarray:
@@ -398,6 +412,8 @@ class DiagEmbed(Op):
 
     torch = "torch.diag_embed"
     formulas = ("d(diag_embed x)/dx = that diagonal of grad",)
+    jvp_formulas = ("d(diag_embed x) = diag_embed dx",)
+    jvp = classmethod(linear_jvp)
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, offset: int = 0, dim1: int = -2, dim2: int = -1) -> np.ndarray:
@@ -416,6 +432,8 @@ class Diag(Op):
 
     torch = "torch.diag"
     formulas = ("d(diag x)/dx = diag(grad, diagonal)",)
+    jvp_formulas = ("d(diag x) = diag dx",)
+    jvp = classmethod(linear_jvp)
 
     @staticmethod
     def grad_fn_name(ctx: Context, x: np.ndarray, diagonal: int = 0) -> str:
@@ -441,6 +459,8 @@ class _Triangle(Op):
     """One triangle of each matrix (the last two dims), the rest 0; its gradient is the same triangle of grad."""
 
     kernel: Callable[[np.ndarray, int], np.ndarray]
+    jvp_formulas = ("d(tril x) = tril dx (triu likewise)",)
+    jvp = classmethod(linear_jvp)
 
     @classmethod
     def forward(cls, ctx: Context, x: np.ndarray, diagonal: int = 0) -> np.ndarray:
@@ -480,6 +500,8 @@ class Cross(Op):
     torch = "torch.cross"
     grad_fn = "LinalgCrossBackward0"
     formulas = ("d(a x b)/da = b x grad", "d(a x b)/db = grad x a")
+    jvp_formulas = ("d(a x b) = da x b + a x db",)
+    jvp = classmethod(bilinear_jvp)
     promotion = Promotion.SAME
 
     @staticmethod
@@ -596,6 +618,8 @@ class Einsum(Op):
     formulas = ("d(einsum)/dx_i = einsum of grad and the other operands, onto x_i's letters (its diagonal where a "
                 "letter repeats; the same value along letters only x_i has)",)
     promotion = Promotion.SAME
+    jvp_formulas = ("d(einsum(x_1, ..., x_n)) = sum over i of einsum(x_1, ..., dx_i, ..., x_n)",)
+    jvp = classmethod(multilinear_jvp)
 
     @staticmethod
     def torch_arguments(inputs: list[Any], params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
@@ -645,6 +669,8 @@ class VectorNorm(Op):
     grad_fn = "LinalgVectorNormBackward0"
     formulas = ("d||x||_p/dx = grad * x |x|^(p-2) / ||x||^(p-1): sgn(x) for p = 1, x / ||x|| for p = 2, sgn(x) "
                 "shared among the extremes for p = inf, 0 where ||x|| = 0",)
+    jvp_formulas = ("d||x||_p = sum(x |x|^(p-2) dx) / ||x||^(p-1) (sgn(x) dx for p = 1, ...: backward's weights)",)
+    jvp = classmethod(reduction_jvp)
 
     @staticmethod
     def torch_arguments(inputs: list[Any], params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
@@ -727,7 +753,14 @@ class Det(Op):
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
-        return (K.mul(grad[..., None, None], K.det_grad(ctx.saved["a"]).astype(grad.dtype)),)
+        return (K.mul(grad[..., None, None], K.cast(K.det_grad(ctx.saved["a"]), grad.dtype)),)
+
+    jvp_formulas = ("d(det A) = sum(adj(A)^T * dA) (= det A tr(A^-1 dA) where A is invertible)",)
+
+    @staticmethod
+    def jvp(ctx: Any, da: np.ndarray) -> np.ndarray:
+        a = ctx.inputs[0]
+        return K.sum(K.mul(K.det_grad(a).astype(da.dtype), da), (a.ndim - 2, a.ndim - 1))
 
 
 @register
@@ -777,6 +810,9 @@ class Cholesky(Op):
     torch = "torch.linalg.cholesky"
     grad_fn = "LinalgCholeskyExBackward0"
     formulas = ("dL/dA = L^-T Phi(L^T @ grad) L^-1, Phi(M) = (tril(M) + tril(M, -1)^T) / 2",)
+    # L, made again from A by a create_graph pass (for upper=True the output is a copy of L^T, not L itself)
+    recomputed: ClassVar[dict[str, Any]] = {
+        "low": lambda ctx, a, upper=False, **_: K.cholesky(_mT(a) if upper else a)}
 
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, upper: bool = False) -> np.ndarray:
@@ -796,6 +832,16 @@ class Cholesky(Op):
         g = K.mul(K.add(g, _mT(K.tril(g, -1))), K.scalar(0.5, g.dtype))
         g = K.solve(_mT(low), g)  # L^-T g
         return (_mT(K.solve(_mT(low), _mT(g))),)  # (L^-T g) L^-1
+
+    jvp_formulas = ("dL = L Phi(L^-1 dA L^-T), Phi(X) = tril(X) with its diagonal halved (dL^T for upper)",)
+
+    @staticmethod
+    def jvp(ctx: Any, da: np.ndarray) -> np.ndarray:
+        low = ctx.saved["low"]
+        phi = _mT(K.solve(low, _mT(K.solve(low, da))))  # L^-1 dA L^-T
+        phi = _with_diagonal(K.tril(phi, 0), K.mul(K.diagonal(phi, 0, -2, -1), K.scalar(0.5, phi.dtype)))
+        d_low = K.matmul(low, phi)
+        return K.copy(_mT(d_low)) if ctx.upper else d_low
 
 
 @register
@@ -817,6 +863,13 @@ class Svdvals(Op):
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
         u, vt = ctx.saved["u"], ctx.saved["vt"]
         return (K.matmul(K.mul(u, grad[..., None, :]), vt),)
+
+    jvp_formulas = ("ds = diag(U^T dA V)",)
+
+    @staticmethod
+    def jvp(ctx: Any, da: np.ndarray) -> np.ndarray:
+        u, vt = ctx.saved["u"], ctx.saved["vt"]
+        return K.copy(K.diagonal(K.matmul(K.matmul(_mT(u), da), _mT(vt)), 0, -2, -1))
 
 
 @register
@@ -918,6 +971,14 @@ class Slogdet(Op):
         # A^-T g by LU, as PyTorch's lu_solve; a singular A (not differentiable) gives its inf and NaN
         return (K.solve_through_zero_pivots(_mT(a), scaled_eye),)
 
+    jvp_formulas = ("d(sign) = 0, d(log|det A|) = tr(A^-1 dA)",)
+
+    @staticmethod
+    def jvp(ctx: Any, da: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        a, (sign, _) = ctx.inputs[0], ctx.output
+        inverse = K.solve_through_zero_pivots(a, np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape))
+        return K.zeros(sign.shape, sign.dtype), K.sum(K.mul(_mT(inverse), da), (a.ndim - 2, a.ndim - 1))
+
 
 _QR_MODES = ("reduced", "complete", "r")
 
@@ -961,6 +1022,28 @@ class Qr(Op):
         grad_a = np.zeros((*q.shape[:-2], m, n), q.dtype)
         grad_a[..., :m] = K.solve_upper_right(K.matmul(q, K.tril(K.sub(_mT(big_n), big_n), 0)), r[..., :m])
         return (grad_a if grad_r is None else K.add(grad_a, K.matmul(q, grad_r)),)
+
+    jvp_formulas = ("X = Q^T dA1 R1^-1 (A1, R1: the first k = min(m, n) columns), W = tril(X, -1) - tril(X, -1)^T: "
+                    "dQ = dA1 R1^-1 - Q (X - W), dR = (X - W) R1 and, for R's further columns, Q^T dA2 - W R2",)
+
+    @staticmethod
+    def jvp(ctx: Any, da: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if ctx.mode == "r":
+            raise errors.qr_backward_without_q()
+        q, r = ctx.saved["q"], ctx.saved["r"]
+        m, n = q.shape[-2], r.shape[-1]
+        if ctx.mode == "complete" and m > n:
+            raise errors.qr_backward_complete_tall()
+        k = min(m, n)
+        da_r1_inverse = _mT(K.solve_through_zero_pivots(_mT(r[..., :k]), _mT(da[..., :k])))  # dA1 R1^-1
+        x = K.matmul(_mT(q), da_r1_inverse)
+        lower = K.tril(x, -1)
+        w = K.sub(lower, _mT(lower))
+        core = K.sub(x, w)
+        d_r = K.matmul(core, r)
+        if n > m:
+            K.write(d_r[..., k:], K.sub(K.matmul(_mT(q), da[..., k:]), K.matmul(w, r[..., k:])))
+        return K.sub(da_r1_inverse, K.matmul(q, core)), d_r
 
 
 def _eigh(a: np.ndarray, uplo: str, vectors: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
@@ -1010,6 +1093,16 @@ class Eigh(Op):
         inner = K.div(skew, gaps)  # its diagonal is 0: skew's
         inner = inner if grad_w is None else _with_diagonal(inner, grad_w)
         return (K.matmul(v, K.matmul(inner, _mT(v))),)
+
+    jvp_formulas = ("dw = diag(V^T dA V), dV = V ((V^T dA V) / E), E_ij = w_j - w_i, 0 on the diagonal (PyTorch's)",)
+
+    @staticmethod
+    def jvp(ctx: Any, da: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        w, v = ctx.saved["w"], ctx.saved["v"]
+        projected = K.matmul(K.matmul(_mT(v), da), v)
+        gaps = _with_diagonal(K.sub(w[..., None, :], w[..., :, None]), np.ones_like(w))
+        rotation = _with_diagonal(K.div(projected, gaps), np.zeros_like(w))
+        return K.copy(K.diagonal(projected, 0, -2, -1)), K.matmul(v, rotation)
 
 
 def _svd(a: np.ndarray, full_matrices: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -1082,3 +1175,28 @@ class Svd(Op):
             grad_a = K.add(K.matmul(inner, vh), K.sub(sinv_gvh, K.matmul(K.matmul(sinv_gvh, _mT(vh)), vh)))
             return (K.matmul(u, grad_a),)
         return (K.matmul(u, K.matmul(inner, vh)) if m >= n else K.matmul(K.matmul(u, inner), vh),)
+
+    jvp_formulas = ("dP = U^T dA V; dS = diag(dP); dU = U (dP S + S dP^T) / E + (I - U U^T) dA V S^-1; "
+                    "dV = V (S dP + dP^T S) / E + (I - V V^T) dA^T U S^-1, E_jk = S_k^2 - S_j^2 (0 on the diagonal); "
+                    "full_matrices' further columns and rows: 0",)
+
+    @staticmethod
+    def jvp(ctx: Any, da: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        full_u, s, full_vh = ctx.saved["u"], ctx.saved["s"], ctx.saved["vh"]
+        k = s.shape[-1]
+        u, v = full_u[..., :k], _mT(full_vh[..., :k, :])
+        dp = K.matmul(K.matmul(_mT(u), da), v)
+        squares = K.mul(s, s)
+        gaps = _with_diagonal(K.sub(squares[..., None, :], squares[..., :, None]), np.ones_like(s))
+        zeros = np.zeros_like(s)
+        dp_s, s_dp = K.mul(dp, s[..., None, :]), K.mul(s[..., :, None], dp)
+        du = K.matmul(u, _with_diagonal(K.div(K.add(dp_s, _mT(dp_s)), gaps), zeros))
+        dv = K.matmul(v, _with_diagonal(K.div(K.add(s_dp, _mT(s_dp)), gaps), zeros))
+        if u.shape[-2] > k:  # + (I - U U^T) dA V S^-1
+            du = K.add(du, K.div(K.sub(K.matmul(da, v), K.matmul(u, dp)), s[..., None, :]))
+        if v.shape[-2] > k:  # + (I - V V^T) dA^T U S^-1
+            dv = K.add(dv, K.div(K.sub(K.matmul(_mT(da), u), K.matmul(v, _mT(dp))), s[..., None, :]))
+        d_full_u, d_full_vh = K.zeros(full_u.shape, du.dtype), K.zeros(full_vh.shape, dv.dtype)
+        K.write(d_full_u[..., :k], du)
+        K.write(d_full_vh[..., :k, :], _mT(dv))
+        return d_full_u, K.copy(K.diagonal(dp, 0, -2, -1)), d_full_vh

@@ -6,6 +6,9 @@ divided by the element count N). The sum is the same kernel ``x.sum()`` uses, so
 bit-for-bit PyTorch's.
 """
 
+from collections.abc import Callable
+from typing import Any, ClassVar
+
 import numpy as np
 
 from .. import errors
@@ -29,6 +32,11 @@ def _mean_scale(ctx: Context, grad: np.ndarray) -> np.ndarray:
     return K.div(grad, K.scalar(ctx.count, grad.dtype)) if ctx.reduction == "mean" else grad
 
 
+def _difference(ctx: Context, x: np.ndarray, y: np.ndarray, *_: Any, **__: Any) -> np.ndarray:
+    """x - y (what mse_loss saves: ``recomputed`` from the inputs by a create_graph pass)."""
+    return K.sub(x, y)
+
+
 def _weighted(grad: np.ndarray, weight: np.ndarray | None) -> np.ndarray:
     return grad if weight is None else K.mul(grad, weight)
 
@@ -39,11 +47,12 @@ class MseLoss(Op):
 
     torch = "torch.nn.functional.mse_loss"
     formulas = ("d(mse)/dx = 2 (x - y) / N * grad", "d(mse)/dy = -2 (x - y) / N * grad")
+    recomputed: ClassVar[dict[str, Callable[..., np.ndarray]]] = {"difference": _difference}
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, y: np.ndarray, reduction: str = "mean") -> np.ndarray:
         errors.check_floating_kernel("mse_cpu", x.dtype)  # the promoted dtype: PyTorch's kernel is built for floats
-        difference = K.sub(x, y)
+        difference = _difference(ctx, x, y)
         ctx.save(difference=difference)
         return _reduce(ctx, K.mul(difference, difference), reduction)
 
@@ -54,6 +63,15 @@ class MseLoss(Op):
         norm = (2.0 / ctx.count if ctx.count else np.inf) if ctx.reduction == "mean" else 2.0
         grad_x = K.mul(K.mul(difference, K.scalar(norm, grad.dtype)), grad)
         return grad_x, K.neg(grad_x) if ctx.needs(1) else None
+
+    jvp_formulas = ("d(mse) = the reduction of 2 (x - y) (dx - dy)",)
+
+    @staticmethod
+    def jvp(ctx: Any, dx: np.ndarray | None, dy: np.ndarray | None) -> np.ndarray:
+        x, y = ctx.inputs
+        d_difference = dx if dy is None else K.neg(dy) if dx is None else K.sub(dx, dy)
+        terms = K.mul(K.mul(K.sub(x, y), K.scalar(2, x.dtype)), d_difference)
+        return _reduce(Context(), terms, ctx.reduction)
 
 
 @register
@@ -79,6 +97,17 @@ class BinaryCrossEntropy(Op):
         grad_p = _mean_scale(ctx, _weighted(K.bce_grad(p, y, grad), weight))
         grad_y = _mean_scale(ctx, _weighted(K.bce_target_grad(p, grad), weight)) if ctx.needs(1) else None
         return grad_p, grad_y
+
+    jvp_formulas = ("d(bce) = the reduction of weight ((p - y) / max(p (1 - p), 1e-12) dp - log(p / (1 - p)) dy)",)
+
+    @staticmethod
+    def jvp(ctx: Any, dp: np.ndarray | None, dy: np.ndarray | None) -> np.ndarray:
+        """backward's elementwise factors on the tangents, then the reduction (PyTorch's jvp)."""
+        p, y = ctx.inputs
+        terms = [K.bce_grad(p, y, dp)] if dp is not None else []
+        terms += [K.bce_target_grad(p, dy)] if dy is not None else []
+        total = K.add(*terms) if len(terms) == 2 else terms[0]
+        return _reduce(Context(), _weighted(total, ctx.params.get("weight")), ctx.reduction)
 
 
 @register

@@ -18,6 +18,7 @@ A batch norm in evaluation normalizes with fixed running statistics: then dL/dx 
 from __future__ import annotations
 
 import math
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -32,6 +33,18 @@ def _affine(inputs: tuple[np.ndarray, ...], weighted: bool) -> tuple[np.ndarray 
     weight = inputs[0] if weighted else None
     bias = inputs[int(weighted)] if len(inputs) > int(weighted) else None
     return weight, bias
+
+
+def _channels(x: np.ndarray) -> np.ndarray:
+    """x (N, C, *) as batch norm's groups (N, C, the rest): a group per channel."""
+    return np.ascontiguousarray(x).reshape(x.shape[0], x.shape[1], math.prod(x.shape[2:]))
+
+
+def _batch_statistic(i: int) -> Any:
+    """``recomputed``'s maker of BatchNorm's saved mean (0) or invstd (1): the batch's, or the running ones saved."""
+    def make(ctx: Context, x: np.ndarray, *_: Any, training: bool, eps: float, **__: Any) -> np.ndarray:
+        return _group_statistics(_channels(x), eps)[i] if training else ctx.saved[("mean", "invstd")[i]]
+    return make
 
 
 class _Normalization(Op):
@@ -72,6 +85,28 @@ class _Normalization(Op):
             grads.append(K.sum(grad, axes) if ctx.needs(len(grads)) else None)
         return tuple(grads)
 
+    jvp_formulas = ("dy = w invstd (dx - mean(dx) - x̂ mean(x̂ dx)) + x̂ dw + db, the means over each normalized "
+                    "group (w invstd dx alone with fixed statistics)",)
+
+    @staticmethod
+    def jvp(ctx: Any, dx: np.ndarray | None, *d_affine: np.ndarray | None) -> np.ndarray:
+        """The normalization's Jacobian in x is symmetric, so dx̂ is backward's formula applied to dx."""
+        x3, mean, invstd, weight = (ctx.saved[k] for k in ("x3", "mean", "invstd", "weight"))
+        shape, weight_shape, _ = ctx.layout
+        if dx is None:
+            tangent = K.zeros(shape, x3.dtype)
+        elif ctx.batch_stats:
+            tangent = N.normalized_grad(dx.reshape(x3.shape), x3, mean, invstd).reshape(shape)
+        else:
+            tangent = K.mul(dx.reshape(x3.shape), invstd.reshape(1, -1, 1)).reshape(shape)
+        if weight is not None:
+            tangent = K.mul(tangent, weight.reshape(weight_shape))
+        d_weight, d_bias = _affine(d_affine, weight is not None)
+        if d_weight is not None:
+            x_hat = N.normalize(x3, mean, invstd).reshape(shape)
+            tangent = K.add(tangent, K.mul(x_hat, d_weight.reshape(weight_shape)))
+        return tangent if d_bias is None else K.add(tangent, d_bias.reshape(weight_shape))
+
 
 @register
 class BatchNorm(_Normalization):
@@ -82,13 +117,15 @@ class BatchNorm(_Normalization):
 
     torch = "torch.nn.functional.batch_norm"
     grad_fn = "NativeBatchNormBackward0"
+    recomputed: ClassVar[dict[str, Any]] = {"x3": lambda ctx, x, *_, **__: _channels(x),  # as LayerNorm's
+                                            "mean": _batch_statistic(0), "invstd": _batch_statistic(1)}
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, *affine: np.ndarray, weighted: bool, training: bool, eps: float,
                 running_mean: np.ndarray | None = None,
                 running_var: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         weight, bias = _affine(affine, weighted)
-        x3 = np.ascontiguousarray(x).reshape(x.shape[0], x.shape[1], math.prod(x.shape[2:]))
+        x3 = _channels(x)
         dtype = x.dtype.type
         if training:
             mean, var_sum = N.moments(x3)
@@ -114,13 +151,18 @@ class LayerNorm(_Normalization):
 
     torch = "torch.nn.functional.layer_norm"
     grad_fn = "NativeLayerNormBackward0"
+    # what forward saves, made again from x by a create_graph pass (so that the gradients depend on x through them)
+    recomputed: ClassVar[dict[str, Any]] = {
+        "x3": lambda ctx, x, *_, normalized_shape, **__: _rows(x, normalized_shape),
+        "mean": lambda ctx, x, *_, normalized_shape, eps, **__: _group_statistics(_rows(x, normalized_shape), eps)[0],
+        "invstd": lambda ctx, x, *_, normalized_shape, eps, **__: _group_statistics(_rows(x, normalized_shape),
+                                                                                     eps)[1]}
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, *affine: np.ndarray, normalized_shape: tuple[int, ...],
                 weighted: bool, eps: float) -> np.ndarray:
         weight, bias = _affine(affine, weighted)
-        row = math.prod(normalized_shape)
-        x3 = np.ascontiguousarray(x).reshape(1, x.size // row if row else 0, row)
+        x3 = _rows(x, normalized_shape)
         mean, invstd = _group_statistics(x3, eps)
         y = N.normalize(x3, mean, invstd).reshape(x.shape)
         if weight is not None:
@@ -138,13 +180,17 @@ class GroupNorm(_Normalization):
 
     torch = "torch.nn.functional.group_norm"
     grad_fn = "NativeGroupNormBackward0"
+    recomputed: ClassVar[dict[str, Any]] = {  # as LayerNorm's
+        "x3": lambda ctx, x, *_, num_groups, **__: _groups(x, num_groups),
+        "mean": lambda ctx, x, *_, num_groups, eps, **__: _group_statistics(_groups(x, num_groups), eps)[0],
+        "invstd": lambda ctx, x, *_, num_groups, eps, **__: _group_statistics(_groups(x, num_groups), eps)[1]}
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, *affine: np.ndarray, num_groups: int, weighted: bool,
                 eps: float) -> np.ndarray:
         weight, bias = _affine(affine, weighted)
         n, c = x.shape[0], x.shape[1]
-        x3 = np.ascontiguousarray(x).reshape(1, n * num_groups, (c // num_groups) * math.prod(x.shape[2:]))
+        x3 = _groups(x, num_groups)
         mean, invstd = _group_statistics(x3, eps)
         # PyTorch's kernel: y = x scale + shift per (sample, channel), scale = invstd w, shift = b - mean scale
         per_channel = (n, num_groups, c // num_groups)
@@ -160,10 +206,22 @@ class GroupNorm(_Normalization):
         return y
 
 
+def _rows(x: np.ndarray, normalized_shape: tuple[int, ...]) -> np.ndarray:
+    """x as layer norm's groups (1, rows, row): each row the last len(normalized_shape) dims."""
+    row = math.prod(normalized_shape)
+    return np.ascontiguousarray(x).reshape(1, math.prod(x.shape) // row if row else 0, row)
+
+
+def _groups(x: np.ndarray, num_groups: int) -> np.ndarray:
+    """x (N, C, *) as group norm's groups (1, N G, C / G * the rest)."""
+    n, c = x.shape[0], x.shape[1]
+    return np.ascontiguousarray(x).reshape(1, n * num_groups, (c // num_groups) * math.prod(x.shape[2:]))
+
+
 def _group_statistics(x3: np.ndarray, eps: float) -> tuple[np.ndarray, np.ndarray]:
     """Each group's mean and 1 / sqrt(biased variance + eps), in x's dtype."""
     mean, var_sum = N.moments(x3)
     count = x3.shape[0] * x3.shape[2]
     with np.errstate(invalid="ignore", divide="ignore"):
-        return mean, N.inverse_std(var_sum / x3.dtype.type(count), eps)
+        return mean, N.inverse_std(var_sum / count, eps)  # (count, a Python int, in var_sum's dtype)
 

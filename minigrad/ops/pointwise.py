@@ -12,6 +12,7 @@ import numpy as np
 from .. import errors
 from .. import kernels as K
 from ..autograd.engine import Context
+from .jvp import linear_jvp
 from .registry import Op, Promotion, register
 
 
@@ -36,6 +37,8 @@ class Add(Op):
 
     torch = "torch.add"
     formulas = ("d(a+b)/da = grad", "d(a+b)/db = grad")
+    jvp_formulas = ("d(a+b) = da + db",)
+    jvp = classmethod(linear_jvp)
 
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -71,6 +74,8 @@ class Sub(Op):
 
     torch = "torch.sub"
     formulas = ("d(a-b)/da = grad", "d(a-b)/db = -grad")
+    jvp_formulas = ("d(a-b) = da - db",)
+    jvp = classmethod(linear_jvp)
     check = staticmethod(_refuse_bool_subtraction)
 
     @staticmethod
@@ -88,6 +93,8 @@ class Rsub(Op):
 
     torch = "torch.rsub"
     formulas = ("d(b-a)/da = -grad", "d(b-a)/db = grad")
+    jvp_formulas = ("d(b-a) = db - da",)
+    jvp = classmethod(linear_jvp)
     grad_fn = "RsubBackward1"
     check = staticmethod(_refuse_bool_subtraction)
 
@@ -118,6 +125,13 @@ class Mul(Op):
         a, b = ctx.saved["a"], ctx.saved["b"]
         return K.mul(grad, b) if ctx.needs(0) else None, K.mul(grad, a) if ctx.needs(1) else None
 
+    jvp_formulas = ("d(a*b) = da * b + a * db",)
+
+    @staticmethod
+    def jvp(ctx: Any, da: np.ndarray | None, db: np.ndarray | None) -> np.ndarray:
+        a, b = ctx.inputs
+        return _sum_of(K.mul(da, b) if da is not None else None, K.mul(a, db) if db is not None else None)
+
 
 @register
 class Div(Op):
@@ -139,6 +153,19 @@ class Div(Op):
         grad_a = K.div(grad, b) if ctx.needs(0) else None
         # PyTorch's order of rounding: -grad * ((a / b) / b)
         return grad_a, K.mul(K.neg(grad), K.div(K.div(a, b), b)) if ctx.needs(1) else None
+
+    jvp_formulas = ("d(a/b) = da / b - db * (a / b) / b",)
+
+    @staticmethod
+    def jvp(ctx: Any, da: np.ndarray | None, db: np.ndarray | None) -> np.ndarray:
+        a, b = ctx.inputs
+        return _sum_of(K.div(da, b) if da is not None else None,
+                       K.neg(K.mul(db, K.div(K.div(a, b), b))) if db is not None else None)
+
+
+def _sum_of(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray:
+    """a + b, where either may be None (a term with no tangent); not both."""
+    return b if a is None else a if b is None else K.add(a, b)
 
 
 def _pow_scalar(x: np.ndarray, exponent: float) -> np.ndarray:
@@ -183,6 +210,13 @@ class Pow(Op):
             return (K.expand(K.scalar(0, grad.dtype), grad.shape),)
         return (K.mul(grad, _times(n, _pow_scalar(x, n - 1))),)
 
+    jvp_formulas = ("d(x^n) = n * x^(n-1) * dx",)
+
+    @staticmethod
+    def jvp(ctx: Any, dx: np.ndarray) -> np.ndarray:
+        x, n = ctx.inputs[0], ctx.exponent
+        return K.zeros(dx.shape, dx.dtype) if n == 0 else K.mul(dx, _times(n, _pow_scalar(x, n - 1)))
+
 
 @register
 class PowTensor(Op):
@@ -215,6 +249,20 @@ class PowTensor(Op):
         db = K.mul(grad, _zero_where(at_zero, K.mul(result, K.log(a))))
         return da, db
 
+    jvp_formulas = ("d(a^b) = b * a^(b-1) * da + a^b * log(a) * db",)
+
+    @staticmethod
+    def jvp(ctx: Any, da: np.ndarray | None, db: np.ndarray | None) -> np.ndarray:
+        (a, b), result = ctx.inputs, ctx.output
+        term_a = term_b = None
+        if da is not None:  # 0 where b == 0, 0 * log 0 taken as 0 where a == 0 and b >= 0: backward's choices
+            power = K.pow(a, K.sub(b, K.scalar(1, b.dtype)))
+            term_a = _zero_where(K.eq(b, K.scalar(0, b.dtype)), K.mul(da, K.mul(b, power)))
+        if db is not None:
+            at_zero = K.logical_and(K.eq(a, K.scalar(0, a.dtype)), K.ge(b, K.scalar(0, b.dtype)))
+            term_b = K.mul(db, _zero_where(at_zero, K.mul(result, K.log(a))))
+        return _sum_of(term_a, term_b)
+
 
 @register
 class Neg(Op):
@@ -222,6 +270,8 @@ class Neg(Op):
 
     torch = "torch.neg"
     formulas = ("d(-x)/dx = -grad",)
+    jvp_formulas = ("d(-x) = -dx",)
+    jvp = classmethod(linear_jvp)
     check = staticmethod(_refuse_bool(errors.bool_negation))
 
     @staticmethod
@@ -252,6 +302,12 @@ class Exp(Op):
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
         return (K.mul(grad, ctx.saved["result"]),)
 
+    jvp_formulas = ("d(exp x) = exp(x) * dx",)
+
+    @staticmethod
+    def jvp(ctx: Any, dx: np.ndarray) -> np.ndarray:
+        return K.mul(dx, ctx.output)
+
 
 @register
 class Log(Op):
@@ -270,6 +326,12 @@ class Log(Op):
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
         return (K.div(grad, ctx.saved["x"]),)
+
+    jvp_formulas = ("d(log x) = dx / x",)
+
+    @staticmethod
+    def jvp(ctx: Any, dx: np.ndarray) -> np.ndarray:
+        return K.div(dx, ctx.inputs[0])
 
 
 @register
@@ -291,6 +353,12 @@ class Sqrt(Op):
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
         return (K.div(grad, _times(2, ctx.saved["result"])),)
 
+    jvp_formulas = ("d(sqrt x) = dx / (2 * sqrt(x))",)
+
+    @staticmethod
+    def jvp(ctx: Any, dx: np.ndarray) -> np.ndarray:
+        return K.div(dx, _times(2, ctx.output))
+
 
 @register
 class Abs(Op):
@@ -308,6 +376,12 @@ class Abs(Op):
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
         return (K.mul(grad, K.sign(ctx.saved["x"])),)
+
+    jvp_formulas = ("d|x| = sign(x) * dx",)
+
+    @staticmethod
+    def jvp(ctx: Any, dx: np.ndarray) -> np.ndarray:
+        return K.mul(dx, K.sign(ctx.inputs[0]))
 
 
 @register
@@ -328,6 +402,12 @@ class Sigmoid(Op):
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
         return (K.sigmoid_grad(grad, ctx.saved["result"]),)  # (grad * (1 - s)) * s in one pass
+
+    jvp_formulas = ("d(sigmoid x) = (1 - s) * s * dx, s = sigmoid(x)",)
+
+    @staticmethod
+    def jvp(ctx: Any, dx: np.ndarray) -> np.ndarray:
+        return K.sigmoid_grad(dx, ctx.output)
 
 
 @register
@@ -350,6 +430,12 @@ class Relu(Op):
         # PyTorch's threshold_backward: 0 where y <= 0, so NaN passes the gradient on
         return (K.relu_grad(grad, ctx.saved["result"]),)
 
+    jvp_formulas = ("d(relu x) = dx if x > 0 else 0",)
+
+    @staticmethod
+    def jvp(ctx: Any, dx: np.ndarray) -> np.ndarray:
+        return K.relu_grad(dx, ctx.output)
+
 
 @register
 class Tanh(Op):
@@ -369,6 +455,12 @@ class Tanh(Op):
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
         return (K.tanh_grad(grad, ctx.saved["result"]),)  # grad * fma(-y, y, 1): PyTorch's rounding
+
+    jvp_formulas = ("d(tanh x) = (1 - tanh(x)^2) * dx",)
+
+    @staticmethod
+    def jvp(ctx: Any, dx: np.ndarray) -> np.ndarray:
+        return K.tanh_grad(dx, ctx.output)
 
 
 @register
@@ -396,12 +488,21 @@ class Clamp(Op):
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
-        x = ctx.saved["x"]
-        low, high = ctx.bounds
-        for within, bound in ((K.ge, low), (K.le, high)):
-            if bound is not None:
-                grad = _keep_where(within(x, K.scalar(bound, x.dtype)), grad)
-        return (grad,)
+        return (_within_bounds(ctx.saved["x"], ctx.bounds, grad),)
+
+    jvp_formulas = ("d(clamp x) = dx if min <= x <= max else 0",)
+
+    @staticmethod
+    def jvp(ctx: Any, dx: np.ndarray) -> np.ndarray:
+        return _within_bounds(ctx.inputs[0], ctx.bounds, dx)
+
+
+def _within_bounds(x: np.ndarray, bounds: tuple[float | None, float | None], grad: np.ndarray) -> np.ndarray:
+    """grad where min <= x <= max (either bound may be None), else 0."""
+    for within, bound in zip((K.ge, K.le), bounds):
+        if bound is not None:
+            grad = _keep_where(within(x, K.scalar(bound, x.dtype)), grad)
+    return grad
 
 
 @register
@@ -410,6 +511,8 @@ class ToCopy(Op):
 
     torch = "torch.Tensor.to"
     formulas = ("d(x.to(dtype))/dx = grad converted back to x's dtype",)
+    jvp_formulas = ("d(x.to(dtype)) = dx.to(dtype)",)
+    jvp = classmethod(linear_jvp)
     promotion = Promotion.NONE
 
     @staticmethod
@@ -427,6 +530,8 @@ class Clone(Op):
 
     torch = "torch.clone"
     formulas = ("d(clone x)/dx = grad",)
+    jvp_formulas = ("d(clone x) = dx",)
+    jvp = classmethod(linear_jvp)
     promotion = Promotion.NONE
 
     @staticmethod
@@ -456,6 +561,18 @@ class _Extremum(Op):
         shared = K.where(K.eq(a, b), K.div(grad, K.scalar(2, grad.dtype)), grad)
         return _zero_where(cls.a_loses(a, b), shared), _zero_where(cls.b_loses(a, b), shared)
 
+    jvp_formulas = ("d(max(a,b)) = da where a wins, db where b wins, (da + db) / 2 where a == b",)
+
+    @classmethod
+    def jvp(cls, ctx: Any, da: np.ndarray | None, db: np.ndarray | None) -> np.ndarray:
+        """PyTorch's db + w (da - db), w = 1 where a wins, 1/2 on ties, else 0."""
+        a, b = ctx.inputs
+        dtype = ctx.output.dtype
+        da = K.zeros(a.shape, dtype) if da is None else da
+        db = K.zeros(b.shape, dtype) if db is None else db
+        w = K.where(K.eq(a, b), K.scalar(0.5, dtype), K.cast(cls.b_loses(a, b), dtype))
+        return K.add(db, K.mul(w, K.sub(da, db)))
+
 
 @register
 class Maximum(_Extremum):
@@ -483,6 +600,8 @@ class Where(Op):
 
     torch = "torch.where"
     formulas = ("d(where(c, x, y))/dx = grad where c, else 0", "d(where(c, x, y))/dy = grad where not c, else 0")
+    jvp_formulas = ("d(where(c, x, y)) = where(c, dx, dy)",)
+    jvp = classmethod(linear_jvp)
 
     @staticmethod
     def torch_arguments(inputs: list[Any], params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:

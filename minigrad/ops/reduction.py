@@ -10,6 +10,7 @@ from .. import errors
 from .. import kernels as K
 from ..autograd.engine import Context
 from .dims import normalize_dim, normalize_dims
+from .jvp import linear_jvp, reduction_jvp
 from .registry import Op, Promotion, register
 
 
@@ -30,6 +31,8 @@ class Sum(Op):
     torch = "torch.sum"
     saved_names: ClassVar[dict[str, Any]] = {"self_sym_sizes": lambda ctx: ctx.shape}
     formulas = ("d(sum x)/dx_i = grad (copied to every summed element)",)
+    jvp_formulas = ("d(sum x) = sum dx",)
+    jvp = classmethod(linear_jvp)
     promotion = Promotion.NONE
 
     torch_arguments = staticmethod(_reduction_arguments)
@@ -60,6 +63,8 @@ class Mean(Op):
     saved_names: ClassVar[dict[str, Any]] = {"self_sym_sizes": lambda ctx: ctx.shape,
                                              "self_sym_numel": lambda ctx: math.prod(ctx.shape)}
     formulas = ("d(mean x)/dx_i = grad / N",)
+    jvp_formulas = ("d(mean x) = mean dx",)
+    jvp = classmethod(linear_jvp)
     promotion = Promotion.NONE
 
     torch_arguments = staticmethod(_reduction_arguments)
@@ -157,10 +162,26 @@ class _ExtremeDim(Op):
         indices = ctx.saved["indices"]
         if not ctx.keepdim:
             indices, grad = np.expand_dims(indices, axis), np.expand_dims(grad, axis)
-        coords = list(np.indices(indices.shape, sparse=True))  # each picked element's place: its index along axis
-        coords[axis] = indices
-        positions = sum(c * math.prod(shape[d + 1:]) for d, c in enumerate(coords))  # flat, C order
-        return (K.scatter_add(grad, positions, shape),)
+        return (K.scatter_add(grad, _picked_positions(shape, axis, indices), shape),)
+
+    jvp_formulas = ("d(values) = dx at the returned indices",)
+
+    @staticmethod
+    def jvp(ctx: Any, dx: np.ndarray) -> np.ndarray:
+        """The values are x's elements at the returned indices along ``ctx.axis``: their tangent is dx there."""
+        values, indices = ctx.output
+        if not ctx.shape:
+            return dx
+        if not ctx.keepdim:
+            indices = np.expand_dims(indices, ctx.axis)
+        return K.gather(dx, _picked_positions(ctx.shape, ctx.axis, indices)).reshape(values.shape)
+
+
+def _picked_positions(shape: tuple[int, ...], axis: int, indices: np.ndarray) -> np.ndarray:
+    """The flat (C order) positions in an array of ``shape`` of the elements ``indices`` picks along ``axis``."""
+    coords = list(np.indices(indices.shape, sparse=True))  # each picked element's place: its index along axis
+    coords[axis] = indices
+    return sum(c * math.prod(shape[d + 1:]) for d, c in enumerate(coords))
 
 
 @register
@@ -226,6 +247,8 @@ class Prod(Op):
 
     torch = "torch.prod"
     formulas = ("d(prod x)/dx_i = grad * (the product of all x_j with j != i)",)
+    jvp_formulas = ("d(prod x) = sum_i (the product of all x_j with j != i) dx_i",)
+    jvp = classmethod(reduction_jvp)
     promotion = Promotion.NONE
 
     torch_arguments = staticmethod(_reduction_arguments)
@@ -279,6 +302,8 @@ class Var(Op):
 
     torch = "torch.var"
     formulas = ("d(var x)/dx_i = grad * 2 (x_i - mean) / (N - correction)",)
+    jvp_formulas = ("d(var x) = sum(2 (x - mean) dx) / (N - correction)",)
+    jvp = classmethod(reduction_jvp)
     promotion = Promotion.NONE
     take_sqrt = False
 
@@ -306,7 +331,7 @@ class Var(Op):
         without a dim and N <= correction, grad * (NaN where x == its mean, else inf)."""
         x = ctx.saved["x"]
         axes = tuple(range(x.ndim)) if ctx.whole else ctx.axes
-        count = x.size if ctx.whole else ctx.count
+        count = math.prod(x.shape) if ctx.whole else ctx.count
         mean = np.expand_dims(_mean(x, axes, count), axes)
         if not ctx.keepdim:
             grad = np.expand_dims(grad, axes)
@@ -329,6 +354,7 @@ class Std(Var):
 
     torch = "torch.std"
     formulas = ("d(std x)/dx_i = grad * (x_i - mean) / ((N - correction) std), 0 where std = 0",)
+    jvp_formulas = ("d(std x) = sum((x - mean) dx) / ((N - correction) std)",)
     take_sqrt = True
 
     @classmethod
@@ -354,6 +380,8 @@ class Cumsum(Op):
     torch = "torch.cumsum"
     formulas = ("d(cumsum x)/dx_i = grad_i + grad_(i+1) + ... (the running sum of grad from the end)",)
     promotion = Promotion.NONE
+    jvp_formulas = ("d(cumsum x) = cumsum dx",)
+    jvp = classmethod(linear_jvp)
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, dim: int) -> np.ndarray:
@@ -365,7 +393,7 @@ class Cumsum(Op):
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
-        if grad.size <= 1 or grad.shape[ctx.axis] == 1:  # PyTorch's cumsum_backward passes grad on as it is
+        if math.prod(grad.shape) <= 1 or grad.shape[ctx.axis] == 1:  # PyTorch's cumsum_backward passes grad on as it is
             return (grad,)
         return (K.cumsum(grad, ctx.axis, grad.dtype, reverse=True),)
 
@@ -381,6 +409,8 @@ class _ExtremeOver(Op):
 
     pick_min = False
     promotion = Promotion.NONE
+    jvp_formulas = ("d(amax x) = the mean of dx over the maxima of each slice",)
+    jvp = classmethod(reduction_jvp)
 
     @classmethod
     def forward(cls, ctx: Context, x: np.ndarray, dim: int | tuple[int, ...] = (),
@@ -405,8 +435,8 @@ class _ExtremeOver(Op):
         if not ctx.keepdim:
             grad = np.expand_dims(grad, ctx.axes)
         hit = K.eq(x, kept)
-        share = K.div(grad, K.sum(hit, ctx.axes).reshape(kept.shape).astype(grad.dtype))
-        return (K.mul(K.expand(share, x.shape), hit.astype(grad.dtype)),)
+        share = K.div(grad, K.cast(K.sum(hit, ctx.axes).reshape(kept.shape), grad.dtype))
+        return (K.mul(K.expand(share, x.shape), K.cast(hit, grad.dtype)),)
 
 
 @register
@@ -433,6 +463,13 @@ class Logsumexp(Op):
 
     torch = "torch.logsumexp"
     formulas = ("d(logsumexp x)/dx_i = grad * exp(x_i - logsumexp x) (the softmax of x)",)
+    jvp_formulas = ("d(logsumexp x) = sum(exp(x - y) dx) / sum(exp(x - y)) (NaN over an empty slice, as PyTorch)",)
+
+    @staticmethod
+    def jvp(ctx: Any, dx: np.ndarray) -> np.ndarray:
+        y = ctx.output
+        weights = K.exp(K.sub(ctx.inputs[0], y if ctx.keepdim else np.expand_dims(y, ctx.axes)))
+        return K.div(K.sum(K.mul(weights, dx), ctx.axes), K.sum(weights, ctx.axes)).reshape(y.shape)
     promotion = Promotion.FLOAT
 
     @staticmethod
@@ -487,6 +524,7 @@ class _Ordered(Op):
         return values, indices
 
     backward = staticmethod(_select_backward)
+    jvp, jvp_formulas = staticmethod(_ExtremeDim.jvp), _ExtremeDim.jvp_formulas
 
 
 @register
@@ -622,6 +660,7 @@ class ModeDim(Op):
         return values, indices
 
     backward = staticmethod(_select_backward)
+    jvp, jvp_formulas = staticmethod(_ExtremeDim.jvp), _ExtremeDim.jvp_formulas
 
 
 @register
@@ -648,6 +687,13 @@ class Cumprod(Op):
             return (grad,)
         return (K.cumprod_grad(x, grad, ctx.axis),)
 
+    jvp_formulas = ("d(cumprod x)_i = sum over j <= i of dx_j * (x_0 * ... * x_i without x_j)",)
+
+    @staticmethod
+    def jvp(ctx: Any, dx: np.ndarray) -> np.ndarray:
+        x = ctx.inputs[0]
+        return dx if x.ndim == 0 else K.cumprod_jvp(x, dx, ctx.axis)
+
 
 class _RunningExtreme(Op):
     """(values, indices) of the running max (or min) along ``dim``; each value's gradient goes to its index."""
@@ -666,6 +712,7 @@ class _RunningExtreme(Op):
         return values, indices
 
     backward = staticmethod(_select_backward)
+    jvp, jvp_formulas = staticmethod(_ExtremeDim.jvp), _ExtremeDim.jvp_formulas
 
 
 @register
@@ -708,6 +755,17 @@ class Logcumsumexp(Op):
         if x.ndim == 0:
             return (grad,)
         return (K.logcumsumexp_grad(x, result, grad, ctx.axis),)
+
+    jvp_formulas = ("d(logcumsumexp x)_i = cumsum(exp(x - m) dx)_i / cumsum(exp(x - m))_i, m = max x (PyTorch's)",)
+
+    @staticmethod
+    def jvp(ctx: Any, dx: np.ndarray) -> np.ndarray:
+        x, axis = ctx.inputs[0], ctx.axis
+        if x.ndim == 0:
+            return dx
+        m = np.expand_dims(K.extreme_over(x, (axis,), False), axis) if x.size else K.zeros((), x.dtype)
+        weights = K.exp(K.sub(x, K.where(K.eq(K.abs(m), K.scalar(np.inf, x.dtype)), K.scalar(0, x.dtype), m)))
+        return K.div(Cumsum.forward(Context(), K.mul(weights, dx), axis), Cumsum.forward(Context(), weights, axis))
 
 
 @register

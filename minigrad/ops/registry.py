@@ -12,7 +12,12 @@ output's gradient in, one gradient per input out), plus data for people and for 
 - ``promotion``: how input dtypes combine (see ``Promotion``), and ``check``: dtypes it refuses;
 - ``returns_view``: the output may be a view of the input's memory (reshaping, transposing, indexing);
 - ``saved_names``: what PyTorch's node shows as ``_saved_<name>`` (``_saved_self``), by the name this op saves it
-  under, or a function of the context (``grad_fn._saved_self`` reads it).
+  under, or a function of the context (``grad_fn._saved_self`` reads it);
+- ``jvp`` (optional) with ``jvp_formulas``: forward mode's rule, the output's tangent from the inputs' tangents (None
+  for an input without one), written beside backward over the same kernels, with its text (``d(a*b) = da*b + a*db``).
+  It sees the inputs, the output and the params forward had (``autograd.forward_ad.Primals``); ``ops.jvp`` has the
+  rules many ops share (linear ops: the op on the tangents). An op without one gets its tangent from its backward,
+  transposed (see ``autograd.forward_ad``).
 
 ``@register`` checks the data is complete, so an op cannot be added without it.
 """
@@ -20,6 +25,7 @@ output's gradient in, one gradient per input out), plus data for people and for 
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import numpy as np
@@ -47,6 +53,8 @@ class Op:
     differentiable_outputs: ClassVar[int] = 1  # how many leading outputs gradients flow from (backward takes each)
     saved_names: ClassVar[dict[str, Any]] = {}  # PyTorch's _saved_<name> -> the saved array's name, or f(ctx)
     grad_fn: ClassVar[str]  # default: the class name + "Backward0"
+    jvp: ClassVar[Callable[..., Any] | None] = None  # (primals, *tangents) -> the output's tangent (see above)
+    jvp_formulas: ClassVar[tuple[str, ...]] = ()
 
     @staticmethod
     def grad_fn_name(ctx: Context, *inputs: np.ndarray, **params: Any) -> str:
@@ -83,6 +91,8 @@ def register(op: type[Op]) -> type[Op]:
     for field in ("torch", "formulas"):
         if not getattr(op, field, None):
             raise TypeError(f"op {name} must define {field!r}")
+    if (op.jvp is None) != (not op.jvp_formulas):
+        raise TypeError(f"op {name} must define jvp and jvp_formulas together")
     if not op.torch.startswith("torch."):
         raise TypeError(f"op {name}: torch counterpart must be a dotted name under torch, got {op.torch!r}")
     if "grad_fn" not in op.__dict__:
@@ -90,3 +100,4 @@ def register(op: type[Op]) -> type[Op]:
     REGISTRY[name] = op
     expose_saved(op.saved_names)
     return op
+

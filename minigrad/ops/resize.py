@@ -17,6 +17,7 @@ import numpy as np
 from .. import errors
 from .. import kernels as K
 from ..autograd.engine import Context
+from .jvp import linear_jvp
 from .registry import Op, Promotion, register
 
 Sizes = tuple[int, ...]
@@ -51,6 +52,8 @@ class Upsample(Op):
 
     promotion = Promotion.NONE
     mode: str
+    jvp_formulas = ("d(upsample x) = upsample dx",)
+    jvp = classmethod(linear_jvp)
 
     @classmethod
     def torch_arguments(cls, inputs: list[Any], params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
@@ -242,6 +245,8 @@ class MaxUnpool(Op):
 
     formulas = ("d(max_unpool(x, indices))/dx = grad gathered at the indices",)
     promotion = Promotion.NONE
+    jvp_formulas = ("d(max_unpool(x, indices)) = max_unpool(dx, indices)",)
+    jvp = classmethod(linear_jvp)
 
     @staticmethod
     def torch_arguments(inputs: list[Any], params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
@@ -310,6 +315,8 @@ class PixelShuffle(Op):
     torch = "torch.nn.functional.pixel_shuffle"
     formulas = ("d(pixel_shuffle(x, r))/dx = pixel_unshuffle(grad, r)",)
     promotion = Promotion.NONE
+    jvp_formulas = ("d(pixel_shuffle x) = pixel_shuffle dx",)
+    jvp = classmethod(linear_jvp)
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, upscale_factor: int) -> np.ndarray:
@@ -334,6 +341,8 @@ class PixelUnshuffle(Op):
     torch = "torch.nn.functional.pixel_unshuffle"
     formulas = ("d(pixel_unshuffle(x, r))/dx = pixel_shuffle(grad, r)",)
     promotion = Promotion.NONE
+    jvp_formulas = ("d(pixel_unshuffle x) = pixel_unshuffle dx",)
+    jvp = classmethod(linear_jvp)
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, downscale_factor: int) -> np.ndarray:

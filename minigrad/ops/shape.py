@@ -15,6 +15,7 @@ from .. import errors
 from .. import kernels as K
 from ..autograd.engine import Context
 from .dims import normalize_dim
+from .jvp import linear_jvp
 from .registry import Op, Promotion, register
 
 
@@ -47,6 +48,8 @@ class View(Op):
 
     torch = "torch.Tensor.view"
     formulas = ("d(x.view(s))/dx = grad.view(x.shape)",)
+    jvp_formulas = ("d(x.view(s)) = dx.view(s)",)
+    jvp = classmethod(linear_jvp)
     promotion = Promotion.NONE
 
     @staticmethod
@@ -72,6 +75,8 @@ class Reshape(View):
 
     torch = "torch.reshape"
     formulas = ("d(x.reshape(s))/dx = grad.reshape(x.shape)",)
+    jvp_formulas = ("d(x.reshape(s)) = dx.reshape(s)",)
+    jvp = classmethod(linear_jvp)
     grad_fn = "ViewBackward0"
 
     @staticmethod
@@ -88,6 +93,8 @@ class Transpose(Op):
 
     torch = "torch.transpose"
     formulas = ("d(x.transpose(i, j))/dx = grad.transpose(i, j)",)
+    jvp_formulas = ("d(x.transpose(i, j)) = dx.transpose(i, j)",)
+    jvp = classmethod(linear_jvp)
     promotion = Promotion.NONE
 
     @classmethod
@@ -106,6 +113,8 @@ class T(Transpose):
 
     torch = "torch.t"
     formulas = ("d(x.t())/dx = grad.t()",)
+    jvp_formulas = ("d(x.t()) = dx.t()",)
+    jvp = classmethod(linear_jvp)
 
     @classmethod
     def forward(cls, ctx: Context, x: np.ndarray) -> np.ndarray:
@@ -122,6 +131,8 @@ class Permute(Op):
 
     torch = "torch.permute"
     formulas = ("d(x.permute(p))/dx = grad.permute(inverse of p)",)
+    jvp_formulas = ("d(x.permute(p)) = dx.permute(p)",)
+    jvp = classmethod(linear_jvp)
     promotion = Promotion.NONE
 
     @staticmethod
@@ -147,6 +158,8 @@ class Squeeze(Op):
 
     torch = "torch.squeeze"
     formulas = ("d(x.squeeze())/dx = grad.reshape(x.shape)",)
+    jvp_formulas = ("d(x.squeeze()) = dx.squeeze()",)
+    jvp = classmethod(linear_jvp)
     promotion = Promotion.NONE
 
     @staticmethod
@@ -174,6 +187,8 @@ class Unsqueeze(Op):
 
     torch = "torch.unsqueeze"
     formulas = ("d(x.unsqueeze(d))/dx = grad.squeeze(d)",)
+    jvp_formulas = ("d(x.unsqueeze(d)) = dx.unsqueeze(d)",)
+    jvp = classmethod(linear_jvp)
     promotion = Promotion.NONE
 
     @staticmethod
@@ -356,6 +371,8 @@ class Expand(Op):
 
     torch = "torch.Tensor.expand"
     formulas = ("d(x.expand(s))/dx = grad summed over the expanded dims",)
+    jvp_formulas = ("d(x.expand(s)) = dx.expand(s)",)
+    jvp = classmethod(linear_jvp)
     promotion = Promotion.NONE
 
     @staticmethod
@@ -377,6 +394,8 @@ class Repeat(Op):
 
     torch = "torch.Tensor.repeat"
     formulas = ("d(x.repeat(r))/dx = the sum of grad over the tiles",)
+    jvp_formulas = ("d(x.repeat(r)) = dx.repeat(r)",)
+    jvp = classmethod(linear_jvp)
     promotion = Promotion.NONE
 
     @staticmethod
@@ -404,6 +423,8 @@ class Index(Op):
 
     torch = "torch.Tensor.__getitem__"
     formulas = ("d(x[key])/dx = zeros like x, with grad added at the indexed positions (repeats add up)",)
+    jvp_formulas = ("d(x[key]) = dx[key]",)
+    jvp = classmethod(linear_jvp)
     promotion = Promotion.NONE
 
     @staticmethod
@@ -474,6 +495,8 @@ class Flip(Op):
 
     torch = "torch.flip"
     formulas = ("d(x.flip(dims))/dx = grad.flip(dims)",)
+    jvp_formulas = ("d(x.flip(dims)) = dx.flip(dims)",)
+    jvp = classmethod(linear_jvp)
     promotion = Promotion.NONE
 
     @staticmethod
@@ -511,6 +534,8 @@ class Roll(Op):
 
     torch = "torch.roll"
     formulas = ("d(x.roll(shifts, dims))/dx = grad.roll(-shifts, dims)",)
+    jvp_formulas = ("d(x.roll(shifts, dims)) = dx.roll(shifts, dims)",)
+    jvp = classmethod(linear_jvp)
     promotion = Promotion.NONE
 
     @staticmethod
@@ -532,4 +557,4 @@ class Roll(Op):
         back = [-s for s in ctx.shifts]
         if ctx.shape is None:
             return (_rolled(grad, back, ctx.axes),)
-        return (_rolled(reshape(grad, (grad.size,)), back, ctx.axes).reshape(ctx.shape),)
+        return (_rolled(reshape(grad, (math.prod(grad.shape),)), back, ctx.axes).reshape(ctx.shape),)
