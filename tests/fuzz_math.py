@@ -165,6 +165,11 @@ def gen_addc(draw: st.DrawFn, h: Any, op: str) -> list[Step]:
         # last-bit difference of where the rounding happens, as for atan2 and pow's tensor exponent.
         dtype = h.numpy().dtype.name if h.is_floating_point() else "float32"
         a, b = (Arr(x.values, dtype, x.values.shape, x.grad, x.strided) if isinstance(x, Arr) else x for x in (a, b))
+    elif h.is_floating_point():
+        # Constrained (addcmul): the partners of a float h take its dtype, for the same reason: torch's backward
+        # computes tensor2 * value in tensor2's own dtype (a float32 product in a float64 gradient)
+        dtype = h.numpy().dtype.name
+        a, b = (Arr(x.values, dtype, x.values.shape, x.grad, x.strided) if isinstance(x, Arr) else x for x in (a, b))
     # Constrained (addcdiv): an integer h stays the input. As tensor2 with a float result, torch's backward fails
     # ("result type Float can't be cast to the desired output type Long", a RuntimeError in backward).
     integer_h = op == "Addcdiv" and not h.is_floating_point()

@@ -426,7 +426,7 @@ def _nudge_gradients(program: Program) -> Callable[[int, torch.Tensor], None]:
 
     def nudge(k: int, out: torch.Tensor) -> None:
         if k < len(program.steps) - 1 and out.requires_grad:
-            out.register_hook(lambda grad: grad * _factors(program, k, grad, 1))
+            out.register_hook(lambda grad: None if grad is None else grad * _factors(program, k, grad, 1))
 
     return nudge
 

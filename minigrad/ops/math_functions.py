@@ -621,6 +621,11 @@ class Addcmul(Op):
                 "d(addcmul)/dtensor2 = grad * value * tensor1")
 
     @staticmethod
+    def check(dtypes: list[np.dtype]) -> None:
+        if all(d == np.bool_ for d in dtypes):
+            raise errors.not_implemented("addcmul_cpu_out", np.dtype(np.bool_))
+
+    @staticmethod
     def forward(ctx: Context, x: np.ndarray, t1: np.ndarray, t2: np.ndarray, value: float = 1) -> np.ndarray:
         ctx.save(t1=t1, t2=t2)
         ctx.value = value
