@@ -983,6 +983,17 @@ class Slogdet(Op):
 _QR_MODES = ("reduced", "complete", "r")
 
 
+
+def _differentiable_qr(ctx: Any) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """The saved Q, R and m, n, with PyTorch's errors where QR has no derivative (mode "r"; "complete", m > n)."""
+    if ctx.mode == "r":
+        raise errors.qr_backward_without_q()
+    q, r = ctx.saved["q"], ctx.saved["r"]
+    m, n = q.shape[-2], r.shape[-1]
+    if ctx.mode == "complete" and m > n:
+        raise errors.qr_backward_complete_tall()
+    return q, r, m, n
+
 @register
 class Qr(Op):
     """A = Q R for each matrix A (m, n): Q with orthonormal columns, R upper-triangular, by Householder reflections
@@ -1007,12 +1018,7 @@ class Qr(Op):
 
     @staticmethod
     def backward(ctx: Context, grad_q: np.ndarray | None, grad_r: np.ndarray | None) -> tuple[np.ndarray]:
-        if ctx.mode == "r":
-            raise errors.qr_backward_without_q()
-        q, r = ctx.saved["q"], ctx.saved["r"]
-        m, n = q.shape[-2], r.shape[-1]
-        if ctx.mode == "complete" and m > n:
-            raise errors.qr_backward_complete_tall()
+        q, r, m, n = _differentiable_qr(ctx)
         terms = [] if grad_r is None else [K.matmul(grad_r, _mT(r))]  # N = gR R^T - Q^T gQ
         terms += [] if grad_q is None else [K.neg(K.matmul(_mT(q), grad_q))]
         big_n = terms[0] if len(terms) == 1 else K.add(*terms)
@@ -1028,12 +1034,7 @@ class Qr(Op):
 
     @staticmethod
     def jvp(ctx: Any, da: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        if ctx.mode == "r":
-            raise errors.qr_backward_without_q()
-        q, r = ctx.saved["q"], ctx.saved["r"]
-        m, n = q.shape[-2], r.shape[-1]
-        if ctx.mode == "complete" and m > n:
-            raise errors.qr_backward_complete_tall()
+        q, r, m, n = _differentiable_qr(ctx)
         k = min(m, n)
         da_r1_inverse = _mT(K.solve_through_zero_pivots(_mT(r[..., :k]), _mT(da[..., :k])))  # dA1 R1^-1
         x = K.matmul(_mT(q), da_r1_inverse)
