@@ -17,8 +17,10 @@ result stays differentiable with respect to it), differentiates with ``create_gr
 that depends on nothing outside the transform. So transforms nest (the inner one's inputs require grad, and its
 results depend on them) and a result carries a graph where torch.func's would.
 
-Forward mode (``jvp``, ``jacfwd``) runs on the double-backward trick until minigrad has forward-mode AD: see
-``_linearize``, the one place that computes Jacobian-vector products. There is no vmap: Jacobians are built one row or
+Forward mode (``jvp``, ``jacfwd``) runs f on dual tensors (``autograd.forward_ad``), or, inside another forward
+transform or where its result must carry a graph, on the double-backward trick: see ``_linearize``, the one place
+that computes Jacobian-vector products. Inside a forward transform the transforms it runs record their passes, so
+tangents flow through them (``hessian`` is forward over reverse). There is no vmap: Jacobians are built one row or
 column at a time, so ``chunk_size`` and ``randomness`` change nothing.
 """
 
@@ -27,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
+from .autograd import forward_ad
 from .autograd.engine import AccumulateGrad
 from .autograd.grad_mode import enable_grad, is_grad_enabled
 from .factories import zeros_like
@@ -135,7 +138,11 @@ def _differentiable(x: Any) -> Tensor:
     """A new tensor for x that requires grad: a view of x if x requires grad already, else a detached copy."""
     if not isinstance(x, Tensor):
         raise ValueError(f"Thing passed to transform API must be Tensor, got {type(x)}")
-    return x.view_as(x) if x.requires_grad else x.detach().requires_grad_()
+    if x.requires_grad:
+        return x.view_as(x)
+    tangent = forward_ad.tangent_of(x) if forward_ad.is_open() else None  # (inside jacfwd: the tangent goes along)
+    copy = x.detach().requires_grad_()
+    return copy if tangent is None else forward_ad.make_dual(copy, tangent)
 
 
 def _reaches_outside(t: Tensor, inner: Sequence[Tensor]) -> bool:
@@ -160,6 +167,8 @@ def _reaches_outside(t: Tensor, inner: Sequence[Tensor]) -> bool:
 def _needs_graph(keep_graph: bool, tensors: Sequence[Any], inner: Sequence[Tensor]) -> bool:
     """Whether derivatives of ``tensors`` must be recorded (``create_graph``): only if they are to be seen outside
     the transform with a graph. Else a first-order pass does, which works for every op."""
+    if forward_ad.is_open():  # inside jacfwd: tangents flow only through recorded passes
+        return True
     return keep_graph and any(isinstance(t, Tensor) and _reaches_outside(t, inner) for t in tensors)
 
 
@@ -315,8 +324,9 @@ def _linearize(func: Callable[..., Any], primals: tuple[Any, ...], argnums: Argn
     """Run f once and return what pushes tangents through its Jacobian: t -> J t for each flat output (None where
     the output does not depend on the primals).
 
-    The double-backward trick: g(u) = J^T u is linear in u, so J t = d<g(u), t>/du (u = 0 requiring grad). This is
-    the seam for forward-mode AD: with dual tensors, push would run f on (primal, t) pairs instead.
+    Forward-mode AD where it can serve: f run again on dual tensors (primal, t), the outputs' tangents read off. Where
+    it cannot (a dual level is already open, as in jacfwd of jacfwd, or the result must carry a graph, which tangents
+    do not), the double-backward trick: g(u) = J^T u is linear in u, so J t = d<g(u), t>/du (u = 0 requiring grad).
     """
     keep_graph = is_grad_enabled()
     with enable_grad():
@@ -325,11 +335,16 @@ def _linearize(func: Callable[..., Any], primals: tuple[Any, ...], argnums: Argn
         flat_out, _ = _flatten(output)
         _check_tensor_outputs(flat_out, _JVP)
         us = [zeros_like(out, requires_grad=True) for out in flat_out]
-        g = _autograd_grad(tuple(flat_out), tuple(inner), tuple(us), create_graph=True)
     owned = [*inner, *us]
+    transposed: list[Any] = []  # g(u), recorded once, the first time the double-backward trick is needed
 
     def push(tangents: Sequence[Tensor]) -> list[Tensor | None]:
-        pairs = [(gi, t) for gi, t in zip(g, tangents) if gi is not None]
+        if not forward_ad.is_open() and not _needs_graph(keep_graph, [*flat_primals, *tangents], ()):
+            return _forward_tangents(func, primals, argnums, flat_primals, spec, has_aux, tangents)
+        if not transposed:
+            with enable_grad():
+                transposed.append(_autograd_grad(tuple(flat_out), tuple(inner), tuple(us), create_graph=True))
+        pairs = [(gi, t) for gi, t in zip(transposed[0], tangents) if gi is not None]
         if not pairs:
             return [None] * len(us)
         gs, ts = zip(*pairs)
@@ -338,6 +353,18 @@ def _linearize(func: Callable[..., Any], primals: tuple[Any, ...], argnums: Argn
         return [None if f is None else _undo(f, owned, keep_graph) for f in found]
 
     return _Linearized(_undo(output, inner, keep_graph), _undo(aux, inner, keep_graph), push)
+
+
+def _forward_tangents(func: Callable[..., Any], primals: tuple[Any, ...], argnums: Argnums | None,
+                      flat_primals: list[Tensor], spec: _Spec, has_aux: bool, tangents: Sequence[Tensor]
+                      ) -> list[Tensor | None]:
+    """J t by forward-mode AD: f run on the dual tensors (primal, t); None for an output that has no tangent (it does
+    not depend on the primals)."""
+    with forward_ad.dual_level():
+        duals = [forward_ad.make_dual(p.detach(), t.detach()) for p, t in zip(flat_primals, tangents)]
+        output, _ = _split_aux(func(*_replace_args(primals, argnums, _unflatten(duals, spec))), has_aux, _JVP)
+        flat_out, _ = _flatten(output)
+        return [forward_ad.unpack_dual(out).tangent if isinstance(out, Tensor) else None for out in flat_out]
 
 
 def _tangents_out(lin: _Linearized, tangents: Sequence[Tensor], strict: bool) -> Any:

@@ -249,6 +249,23 @@ def test_func_under_no_grad_gives_no_graph(device: str) -> None:
     assert_same(*results)
 
 
+def test_jacfwd_and_jvp_run_forward_mode(device: str) -> None:
+    """func.jacfwd and func.jvp push tangents forward (forward_ad): they work through an op whose backward cannot be
+    recorded (binary_cross_entropy, in higher_order.NOT_YET), which the double-backward trick would need."""
+    from minigrad import higher_order
+
+    assert "BinaryCrossEntropy" in higher_order.NOT_YET
+    results = []
+    for fw in (minigrad, torch):
+        p, y = _tensors(fw, [np.array([0.2, 0.7, 0.4]), np.array([0.0, 1.0, 1.0])], device, False)
+
+        def bce(p: Any, y: Any = y, fw: Any = fw) -> Any:
+            return fw.nn.functional.binary_cross_entropy(p.sigmoid(), y, reduction="none")
+
+        results.append([fw.func.jacfwd(bce)(p), *fw.func.jvp(bce, (p,), (fw.ones_like(p),))])
+    assert_same(*results)
+
+
 # ----- errors ---------------------------------------------------------------------------------------------------------
 def _errors(fw: Any, device: str) -> dict[str, Callable[[], Any]]:
     kwargs = {"device": device} if fw is torch else {}

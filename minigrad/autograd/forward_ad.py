@@ -46,6 +46,11 @@ class UnpackedDualTensor(NamedTuple):
     tangent: Tensor | None
 
 
+def is_open() -> bool:
+    """Whether a forward-AD level is open (a transform then cannot open its own)."""
+    return _level >= 0
+
+
 def enter_dual_level() -> int:
     """Open a forward-AD level (the only one: nested levels are refused, as PyTorch does); returns its number."""
     global _level
