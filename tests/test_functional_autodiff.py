@@ -207,9 +207,6 @@ FUNC_CASES = [(api, name, "first") for api in ("vjp", "jvp") for name in FUNCTIO
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.mark.parametrize(("api", "name", "which"), FUNC_CASES, ids=["-".join(c) for c in FUNC_CASES])
 def test_func_matches_torch(api: str, name: str, which: str, dtype: str, requires_grad: bool, device: str) -> None:
-    if api == "hessian" and requires_grad:
-        pytest.skip("differentiating a Hessian again needs StackBackward0's recorded backward differentiated "
-                    "(slicing: higher_order.NOT_YET has Index)")
     count = len(FUNCTIONS[name][1])
     argnums = tuple(range(count)) if ARGNUMS[which] == "all" else ARGNUMS[which]
     if argnums == -1 and api in ("jacfwd", "hessian"):
