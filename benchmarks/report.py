@@ -168,7 +168,7 @@ SECTIONS = [
         "Second order: a gradient and a Hessian-vector product", _group("second-order"),
         "none: the rows show what a Hessian-vector product costs against the gradient, in each library.",
         "The Hessian-vector product is the gradient taken with `create_graph=True` (its backward recorded as ops: "
-        "`minigrad/higher_order.py`), then the gradient of its dot with v through that recorded graph: about three "
+        "`minigrad/higher_order/`), then the gradient of its dot with v through that recorded graph: about three "
         "passes' worth of work in either library, each op of the recorded backward paying minigrad's per-op "
         "Python as a forward op does.",
     ),
