@@ -579,6 +579,20 @@ class RNNCellBase(Module):
         check_cell(input, hx if isinstance(hx, tuple) else (hx,), self.weight_ih, self.weight_hh)
         return step(input, hx, (self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh, None))
 
+    def _one_state(self, name: str, input: Tensor, hx: Tensor | None, step: Callable[[Tensor, Tensor], Tensor]
+                   ) -> Tensor:
+        """``step(input, hx)`` for a cell with one hidden state (RNNCell, GRUCell), with PyTorch's handling of an
+        unbatched input and of no hx (zeros)."""
+        is_batched = self._check_dims(name, input, hx)
+        if not is_batched:
+            input = input.unsqueeze(0)
+        if hx is None:
+            hx = factories.zeros(input.size(0), self.hidden_size, dtype=input.dtype)
+        else:
+            hx = hx.unsqueeze(0) if not is_batched else hx
+        ret = step(input, hx)
+        return ret.squeeze(0) if not is_batched else ret
+
     def _check_dims(self, name: str, input: Tensor, hx: Any, what: str = "hidden") -> bool:
         if input.dim() not in (1, 2):
             raise ValueError(f"{name}: Expected input to be 1D or 2D, got {input.dim()}D instead")
@@ -596,20 +610,14 @@ class RNNCell(RNNCellBase):
         self.nonlinearity = nonlinearity
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
-        is_batched = self._check_dims("RNNCell", input, hx)
-        if not is_batched:
-            input = input.unsqueeze(0)
-        if hx is None:
-            hx = factories.zeros(input.size(0), self.hidden_size, dtype=input.dtype)
-        else:
-            hx = hx.unsqueeze(0) if not is_batched else hx
+        return self._one_state("RNNCell", input, hx, self._nonlinear_step)
+
+    def _nonlinear_step(self, input: Tensor, hx: Tensor) -> Tensor:
         if self.nonlinearity == "tanh":
-            ret = self._step(_tanh_step, input, hx)
-        elif self.nonlinearity == "relu":
-            ret = self._step(_relu_step, input, hx)
-        else:
-            raise RuntimeError(f"Unknown nonlinearity: {self.nonlinearity}")
-        return ret.squeeze(0) if not is_batched else ret
+            return self._step(_tanh_step, input, hx)
+        if self.nonlinearity == "relu":
+            return self._step(_relu_step, input, hx)
+        raise RuntimeError(f"Unknown nonlinearity: {self.nonlinearity}")
 
 
 class LSTMCell(RNNCellBase):
@@ -648,12 +656,4 @@ class GRUCell(RNNCellBase):
         super().__init__(input_size, hidden_size, bias, num_chunks=3, device=device, dtype=dtype)
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
-        is_batched = self._check_dims("GRUCell", input, hx)
-        if not is_batched:
-            input = input.unsqueeze(0)
-        if hx is None:
-            hx = factories.zeros(input.size(0), self.hidden_size, dtype=input.dtype)
-        else:
-            hx = hx.unsqueeze(0) if not is_batched else hx
-        ret = self._step(_gru_step, input, hx)
-        return ret.squeeze(0) if not is_batched else ret
+        return self._one_state("GRUCell", input, hx, lambda x, h: self._step(_gru_step, x, h))
