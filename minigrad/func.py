@@ -360,11 +360,12 @@ def _forward_tangents(func: Callable[..., Any], primals: tuple[Any, ...], argnum
                       ) -> list[Tensor | None]:
     """J t by forward-mode AD: f run on the dual tensors (primal, t); None for an output that has no tangent (it does
     not depend on the primals)."""
-    with forward_ad.dual_level():
-        duals = [forward_ad.make_dual(p.detach(), t.detach()) for p, t in zip(flat_primals, tangents)]
-        output, _ = _split_aux(func(*_replace_args(primals, argnums, _unflatten(duals, spec))), has_aux, _JVP)
-        flat_out, _ = _flatten(output)
-        return [forward_ad.unpack_dual(out).tangent if isinstance(out, Tensor) else None for out in flat_out]
+    def run(duals: list[Tensor]) -> Any:
+        return func(*_replace_args(primals, argnums, _unflatten(duals, spec)))
+
+    _, pushed = forward_ad.pushforward(run, [p.detach() for p in flat_primals], [t.detach() for t in tangents],
+                                       lambda result: _flatten(_split_aux(result, has_aux, _JVP)[0])[0])
+    return pushed
 
 
 def _tangents_out(lin: _Linearized, tangents: Sequence[Tensor], strict: bool) -> Any:

@@ -3,8 +3,9 @@
 For ``f`` taking tensors x = (x_1, ...) to tensors y = (y_1, ...), with Jacobian J = dy/dx:
 
 - ``vjp(f, x, v)``: f(x) and v^T J (reverse mode: one backward pass);
-- ``jvp(f, x, v)``: f(x) and J v, by the double-backward trick: g(u) = J^T u is linear in u, so J v = d<g(u), v>/du,
-  one backward pass through the backward pass (u's value does not matter; it is zeros);
+- ``jvp(f, x, v)``: f(x) and J v, by forward-mode AD (f run once on dual tensors), or as PyTorch computes it, by the
+  double-backward trick: g(u) = J^T u is linear in u, so J v = d<g(u), v>/du, one backward pass through the backward
+  pass (u's value does not matter; it is zeros);
 - ``jacobian(f, x)``: J, one row e_k^T J per output element k (the seed one-hot, so no indexing op is recorded);
 - ``hessian(f, x)``: the Jacobian of the gradient, H = d^2 f / dx^2 for a scalar f;
 - ``vhp(f, x, v)``: v^T H, and ``hvp(f, x, v)``: H v (the double-backward trick again).
@@ -20,9 +21,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .autograd import api
+from . import errors
+from .autograd import api, forward_ad
 from .autograd.grad_mode import enable_grad
-from .factories import zeros_like
+from .factories import ones_like, zeros_like
 from .functions import stack
 from .tensor import Tensor
 
@@ -192,21 +194,54 @@ def vjp(func: Callable[..., Any], inputs: Tensors, v: Tensors | None = None, cre
 
 def jvp(func: Callable[..., Any], inputs: Tensors, v: Tensors | None = None, create_graph: bool = False,
         strict: bool = False) -> tuple[Any, Any]:
-    """``(func(inputs), J v)``: the Jacobian-vector product, for v shaped like the inputs, by the double-backward
-    trick (see the module docstring)."""
+    """``(func(inputs), J v)``: the Jacobian-vector product, for v shaped like the inputs (None for a single-element
+    input: v = 1).
+
+    By forward-mode AD: func runs once on the dual tensors (x, v), which require grad as PyTorch's inputs do, and J v
+    is read off its outputs' tangents. PyTorch computes it by the double-backward trick (see the module docstring),
+    and so does this function where forward AD cannot serve: for ``create_graph=True`` (minigrad's tangents carry no
+    graph), for ``strict=True`` (its checks are statements about that trick's intermediate results), inside an open
+    forward-AD level (levels do not nest), and where forward AD refuses on the way (a custom Function without
+    ``jvp``, an op with neither a forward rule nor a recordable backward): func then runs a second time, that way."""
     with enable_grad():
         is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jvp")
         inputs = _grad_preprocess(inputs, create_graph=create_graph, need_graph=True)
         v = _prepare_v(v, inputs, is_inputs_tuple, create_graph, "jvp", "The vector v can only be None if the input "
                        "to the user-provided function is a single Tensor with a single element.")
+    found = None
+    if not (create_graph or strict or forward_ad.is_open()):
+        try:
+            found = _jvp_by_forward_ad(func, inputs, v)
+        except NotImplementedError:  # forward AD refused on the way: PyTorch's way below
+            pass
+    is_outputs_tuple, outputs, result = found or _jvp_by_double_backward(func, inputs, v, create_graph, strict)
+    return (_tuple_postprocess(_grad_postprocess(outputs, create_graph), is_outputs_tuple),
+            _tuple_postprocess(_grad_postprocess(result, create_graph), is_outputs_tuple))
+
+
+def _jvp_by_forward_ad(func: Callable[..., Any], inputs: tuple[Tensor, ...], v: tuple[Tensor, ...] | None
+                       ) -> tuple[bool, tuple[Tensor, ...], tuple[Tensor, ...]]:
+    """(whether func returned a tuple, its outputs, J v) by forward-mode AD; zeros for an output without tangent."""
+    tangents = [ones_like(inputs[0])] if v is None else [t.to(x.dtype) for t, x in zip(v, inputs)]
+    with enable_grad():
+        (is_outputs_tuple, outputs), pushed = forward_ad.pushforward(
+            lambda duals: _outputs(func, tuple(duals), False, "jvp"), inputs, tangents, lambda found: found[1])
+    for out in outputs:
+        if not out.dtype.is_floating_point:  # (PyTorch's error, from making its u require grad)
+            raise errors.integer_requires_grad("factory")
+    return is_outputs_tuple, outputs, tuple(zeros_like(out) if t is None else t for t, out in zip(pushed, outputs))
+
+
+def _jvp_by_double_backward(func: Callable[..., Any], inputs: tuple[Tensor, ...], v: tuple[Tensor, ...] | None,
+                            create_graph: bool, strict: bool) -> tuple[bool, tuple[Tensor, ...], tuple[Tensor, ...]]:
+    """(whether func returned a tuple, its outputs, J v) by the double-backward trick, as PyTorch computes them."""
+    with enable_grad():
         is_outputs_tuple, outputs = _outputs(func, inputs, strict, "jvp")
         grad_outputs = tuple(zeros_like(out, requires_grad=True) for out in outputs)  # u: any finite value works
         grad_inputs = _autograd_grad(outputs, inputs, grad_outputs, create_graph=True)
         _check_requires_grad(grad_inputs, "grad_inputs", strict=strict)
     grads = _autograd_grad(grad_inputs, grad_outputs, v, create_graph=create_graph)
-    result = _fill_in_zeros(grads, outputs, strict, create_graph, "back_trick")
-    return (_tuple_postprocess(_grad_postprocess(outputs, create_graph), is_outputs_tuple),
-            _tuple_postprocess(_grad_postprocess(result, create_graph), is_outputs_tuple))
+    return is_outputs_tuple, outputs, _fill_in_zeros(grads, outputs, strict, create_graph, "back_trick")
 
 
 def jacobian(func: Callable[..., Any], inputs: Tensors, create_graph: bool = False, strict: bool = False,

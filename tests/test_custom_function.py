@@ -860,6 +860,370 @@ def _doubled_wrongly(fw: Any) -> Any:
     return DoubledWrongly
 
 
+# ----- forward mode: jvp and save_for_forward ---------------------------------------------------------------------
+T = np.array([[0.5, -1.0, 0.25], [2.0, -0.75, 1.5]])
+XD = X.astype(np.float64)
+
+
+def dual_of(fw: Any, dev: str, values: np.ndarray = XD, tangent: np.ndarray = T, requires_grad: bool = False) -> Any:
+    """A dual tensor (inside a level): ``values`` carrying ``tangent``, float64."""
+    primal = fw.tensor(values, dtype=fw.float64, device=dev, requires_grad=requires_grad)
+    return fw.autograd.forward_ad.make_dual(primal, fw.tensor(tangent, dtype=fw.float64, device=dev))
+
+
+def unpacked(fw: Any, *outputs: Any) -> list[Any]:
+    """Each output's primal and tangent (None where it has none), and whether the tangent carries a graph."""
+    found = []
+    for out in outputs:
+        primal, tangent = fw.autograd.forward_ad.unpack_dual(out)
+        found += [primal.detach(), None if tangent is None else tangent.detach(),
+                  None if tangent is None else tangent.requires_grad]
+    return found
+
+
+def scaled_product(fw: Any, seen: list[Any]) -> Any:
+    """PyTorch's save_for_forward example: z x y, its jvp z (y x_t + x y_t)."""
+
+    class ScaledProduct(fw.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, y, z):
+            ctx.save_for_backward(x, y)
+            ctx.save_for_forward(x, y)
+            ctx.z = z
+            return x * y * z
+
+        @staticmethod
+        def jvp(ctx, x_t, y_t, z_t):
+            x, y = ctx.saved_tensors
+            seen.append(("jvp", x_t, y_t, z_t, fw.is_grad_enabled(), ctx.needs_input_grad))
+            return ctx.z * (y * x_t + x * y_t)
+
+        @staticmethod
+        def backward(ctx, grad):
+            x, y = ctx.saved_tensors
+            return grad * y * ctx.z, grad * x * ctx.z, None
+
+    return ScaledProduct
+
+
+@pytest.mark.parametrize("requires_grad", [False, True], ids=["plain", "requires_grad"])
+def test_jvp_gives_the_outputs_tangents(requires_grad: bool, device: str) -> None:
+    """jvp gets the dual input's tangent, zeros for the other tensor, None for the number, in grad mode, reading what
+    save_for_forward kept; its result is the output's tangent, which carries a graph where it was computed from
+    tensors that require grad. Backward still reads what save_for_backward kept."""
+
+    def program(fw: Any, dev: str) -> list[Any]:
+        seen: list[Any] = []
+        function = scaled_product(fw, seen)
+        y = fw.tensor(XD[::-1].copy(), device=dev, requires_grad=requires_grad)
+        with fw.autograd.forward_ad.dual_level():
+            x = dual_of(fw, dev, requires_grad=requires_grad)
+            out = function.apply(x, y, 3.0)
+            found = unpacked(fw, out)
+            with fw.no_grad():
+                found += unpacked(fw, function.apply(x, y, 0.5))
+            found.append(fw.autograd.forward_ad.unpack_dual(function.apply(y, y, 2.0)).tangent)  # jvp not called
+        if requires_grad:
+            found += list(fw.autograd.grad(out.sum(), [y]))
+        return found + [item for entry in seen for item in entry]
+
+    assert_same_values(*run(program, device))
+
+
+@pytest.mark.parametrize("materialize", [True, False], ids=["materialized", "not-materialized"])
+def test_jvp_with_several_outputs(materialize: bool, device: str) -> None:
+    """One tangent per output: None for a non-tensor output, none for an output marked non-differentiable (and for
+    an integer one); without materialized grads, jvp gets None for an input that has no tangent."""
+
+    def program(fw: Any, dev: str) -> list[Any]:
+        seen: list[Any] = []
+
+        class SortedAndScaled(fw.autograd.Function):
+            @staticmethod
+            def forward(ctx, x, w):
+                ctx.set_materialize_grads(materialize)
+                ctx.save_for_forward(x, w)
+                values, indices = x.sort()
+                ctx.mark_non_differentiable(values)
+                return values, x * w, "label", indices
+
+            @staticmethod
+            def jvp(ctx, x_t, w_t):
+                x, w = ctx.saved_tensors
+                seen.append(w_t)
+                return None, x_t * w + (0 if w_t is None else x * w_t), None, None
+
+            @staticmethod
+            def backward(ctx, *grads):
+                return None, None
+
+        with fw.autograd.forward_ad.dual_level():
+            values, scaled, label, indices = SortedAndScaled.apply(dual_of(fw, dev), fw.tensor(XD + 1, device=dev))
+            return [*unpacked(fw, values, scaled, indices), label, *seen]
+
+    assert_same_values(*run(program, device))
+
+
+def test_saved_tensors_in_jvp(device: str) -> None:
+    """Without save_for_forward, jvp finds nothing saved (save_for_backward's tensors are kept after it); with
+    setup_context, save_for_forward is called there."""
+
+    def program(fw: Any, dev: str) -> list[Any]:
+        seen: list[Any] = []
+
+        class Exp(fw.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                result = x.exp()
+                ctx.save_for_backward(result)
+                return result
+
+            @staticmethod
+            def jvp(ctx, x_t):
+                seen.append(len(ctx.saved_tensors))
+                return x_t * 2
+
+            @staticmethod
+            def backward(ctx, grad):
+                result, = ctx.saved_tensors
+                return grad * result
+
+        class Cube(fw.autograd.Function):
+            @staticmethod
+            def forward(x, k=1.0):
+                return x ** 3 * k
+
+            @staticmethod
+            def setup_context(ctx, inputs, output):
+                x, k = inputs
+                ctx.save_for_forward(x, None)
+                ctx.k = k
+
+            @staticmethod
+            def jvp(ctx, x_t, k_t):
+                x, nothing = ctx.saved_tensors
+                seen.append((nothing, k_t))
+                return 3 * ctx.k * x ** 2 * x_t
+
+            @staticmethod
+            def backward(ctx, grad):
+                return grad, None
+
+        with fw.autograd.forward_ad.dual_level():
+            x = dual_of(fw, dev, requires_grad=True)
+            y = Exp.apply(x)
+            found = unpacked(fw, y, Cube.apply(x, k=2.0))
+        found += list(fw.autograd.grad(y.sum(), x))
+        return found + seen
+
+    assert_same_values(*run(program, device))
+
+
+def test_jvp_of_views_and_in_place_functions(device: str) -> None:
+    """An output viewing an input with a tangent takes a view of that tangent (the input returned as it is, a
+    slice); an input modified in place (mark_dirty) has its tangent modified in place, or, without one, takes the
+    jvp's; an input returned as it is but marked non-differentiable keeps the input's tangent. An output viewing an
+    input without tangent takes the jvp's as an in-place write, and PyTorch gives the outputs after it none."""
+
+    def program(fw: Any, dev: str) -> list[Any]:
+        class AsIs(fw.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                return x
+
+            @staticmethod
+            def jvp(ctx, x_t):
+                return x_t.view_as(x_t)
+
+        class FirstRow(fw.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                return x[0]
+
+            @staticmethod
+            def jvp(ctx, x_t):
+                return x_t[0]
+
+        class Double(fw.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.mark_dirty(x)
+                return x.mul_(2)
+
+            @staticmethod
+            def jvp(ctx, x_t):
+                return x_t.mul_(2)
+
+        class TimesInPlace(fw.autograd.Function):
+            @staticmethod
+            def forward(ctx, a, b):
+                ctx.mark_dirty(a)
+                ctx.save_for_forward(a, b)
+                return a.mul_(b)
+
+            @staticmethod
+            def jvp(ctx, a_t, b_t):
+                return b_t * 3
+
+        class NonDifferentiable(fw.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.mark_non_differentiable(x)
+                return x
+
+            @staticmethod
+            def jvp(ctx, x_t):
+                return None
+
+        class RowOfTheOther(fw.autograd.Function):
+            @staticmethod
+            def forward(ctx, x, other):
+                return other[0], x * 2
+
+            @staticmethod
+            def jvp(ctx, x_t, other_t):
+                return x_t[0] * 2, x_t * 2
+
+        with fw.autograd.forward_ad.dual_level():
+            found = unpacked(fw, AsIs.apply(dual_of(fw, dev)), FirstRow.apply(dual_of(fw, dev)),
+                             Double.apply(dual_of(fw, dev).clone()),
+                             TimesInPlace.apply(fw.tensor(XD, device=dev), dual_of(fw, dev)),
+                             NonDifferentiable.apply(dual_of(fw, dev)),
+                             *RowOfTheOther.apply(dual_of(fw, dev), fw.tensor(XD, device=dev)))
+            plain = fw.tensor(XD, device=dev)
+            found.append(AsIs.apply(plain) is plain)
+        return found
+
+    assert_same_values(*run(program, device))
+
+
+def test_jvp_through_func_transforms(device: str) -> None:
+    """func.jvp runs the Function's jvp (torch.func wants setup_context)."""
+
+    def program(fw: Any, dev: str) -> list[Any]:
+        class Cube(fw.autograd.Function):
+            @staticmethod
+            def forward(x):
+                return x ** 3
+
+            @staticmethod
+            def setup_context(ctx, inputs, output):
+                ctx.save_for_forward(inputs[0])
+                ctx.save_for_backward(inputs[0])
+
+            @staticmethod
+            def jvp(ctx, x_t):
+                x, = ctx.saved_tensors
+                return 3 * x ** 2 * x_t
+
+            @staticmethod
+            def backward(ctx, grad):
+                x, = ctx.saved_tensors
+                return 3 * x ** 2 * grad
+
+        x, t = (fw.tensor(a, device=dev) for a in (XD, T))
+        return list(fw.func.jvp(Cube.apply, (x,), (t,)))
+
+    assert_same_values(*run(program, device))
+
+
+def _jvp_error(forward: Callable[..., Any], jvp: Callable[..., Any] | None, dirty: bool = False,
+               setup_context: Callable[..., Any] | None = None) -> Program:
+    """A program applying a one-input Function (forward and jvp as given, backward the identity) to a dual tensor."""
+
+    def program(fw: Any, dev: str) -> None:
+        methods: dict[str, Any] = {"backward": staticmethod(lambda ctx, *grads: grads)}
+        if setup_context is None:
+            methods["forward"] = staticmethod(lambda ctx, x: forward(fw, ctx, x))
+        else:
+            methods["forward"] = staticmethod(lambda x: forward(fw, None, x))
+            methods["setup_context"] = staticmethod(setup_context)
+        if jvp is not None:
+            methods["jvp"] = staticmethod(lambda ctx, x_t: jvp(fw, x_t))
+        function = type("Bad", (fw.autograd.Function,), methods)
+        with fw.autograd.forward_ad.dual_level():
+            x = dual_of(fw, dev)
+            function.apply(x.clone() if dirty else x)
+
+    return program
+
+
+def _dirty_double(fw: Any, ctx: Any, x: Any) -> Any:
+    ctx.mark_dirty(x)
+    return x.mul_(2)
+
+
+def _non_differentiable(fw: Any, ctx: Any, x: Any) -> Any:
+    y = x * 2
+    ctx.mark_non_differentiable(y)
+    return y
+
+
+def _doubled_then_cloned(fw: Any, x_t: Any) -> Any:
+    x_t.mul_(2)
+    return x_t.clone()
+
+
+def _tangent_view_of_another(fw: Any, dev: str) -> None:
+    """The input's tangent is a view (of a bigger tensor: so is the primal, else PyTorch would store a copy); jvp
+    returns a view of a copy of it."""
+    class FirstRow(fw.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x[0]
+
+        @staticmethod
+        def jvp(ctx, x_t):
+            return x_t.clone()[0]
+
+    with fw.autograd.forward_ad.dual_level():
+        primal, tangent = (fw.tensor(np.concatenate([a, a]), dtype=fw.float64, device=dev)[:2] for a in (XD, T))
+        FirstRow.apply(fw.autograd.forward_ad.make_dual(primal, tangent))
+
+
+def _saves_for_forward(fw: Any, ctx: Any, x: Any) -> Any:
+    ctx.save_for_forward(x, 3)
+    return x * 2
+
+
+JVP_ERRORS: dict[str, Program] = {
+    "no jvp": _jvp_error(lambda fw, ctx, x: x * 2, None),
+    "too many": _jvp_error(lambda fw, ctx, x: x * 2, lambda fw, x_t: (x_t, x_t)),
+    "too few": _jvp_error(lambda fw, ctx, x: (x * 2, x * 3), lambda fw, x_t: x_t),
+    "not a tensor": _jvp_error(lambda fw, ctx, x: x * 2, lambda fw, x_t: 3.0),
+    "a list": _jvp_error(lambda fw, ctx, x: (x * 2, x), lambda fw, x_t: (x_t, [x_t])),
+    "shape": _jvp_error(lambda fw, ctx, x: x * 2, lambda fw, x_t: x_t[0]),
+    "for an integer output": _jvp_error(lambda fw, ctx, x: (x * 2).long(), lambda fw, x_t: x_t),
+    "for a non-differentiable output": _jvp_error(_non_differentiable, lambda fw, x_t: x_t),
+    "a dual tangent": _jvp_error(lambda fw, ctx, x: x * 2, lambda fw, x_t: fw.autograd.forward_ad.make_dual(
+        x_t.clone(), x_t.clone())),
+    "input as is, no view": _jvp_error(lambda fw, ctx, x: x, lambda fw, x_t: x_t * 1),
+    "view, no view": _jvp_error(lambda fw, ctx, x: x[0], lambda fw, x_t: x_t[0].clone()),
+    "view of another tensor": _jvp_error(lambda fw, ctx, x: x[0], lambda fw, x_t: x_t.clone()[0]),
+    "view of another base": _tangent_view_of_another,
+    "in place, tangent not": _jvp_error(_dirty_double, lambda fw, x_t: x_t * 2, dirty=True),
+    "in place, another tensor": _jvp_error(_dirty_double, lambda fw, x_t: x_t.mul_(2).view_as(x_t), dirty=True),
+    "in place, then copied": _jvp_error(_dirty_double, _doubled_then_cloned, dirty=True),
+    "save_for_forward of a number": _jvp_error(_saves_for_forward, lambda fw, x_t: x_t),
+    "setup_context saves an input returned as is": _jvp_error(
+        lambda fw, ctx, x: x, lambda fw, x_t: x_t.view_as(x_t),
+        setup_context=lambda ctx, inputs, output: ctx.save_for_forward(inputs[0])),
+}
+
+
+@pytest.mark.parametrize("case", JVP_ERRORS)
+def test_jvp_errors(case: str, device: str) -> None:
+    assert_same_error(JVP_ERRORS[case], device)
+
+
+def test_jvp_returning_none_for_a_differentiable_output() -> None:
+    """PyTorch fails on an internal assert (its message names its C++ source); minigrad raises the same type."""
+    program = _jvp_error(lambda fw, ctx, x: x * 2, lambda fw, x_t: None)
+    ours, theirs = error_of(program, minigrad, "cpu"), error_of(program, torch, "cpu")
+    assert type(ours) is type(theirs) is RuntimeError
+    assert "INTERNAL ASSERT FAILED" in str(theirs) and "returned None at position 0" in str(ours)
+
+
 def test_public_names() -> None:
     assert minigrad.autograd.Function is minigrad.autograd.function.Function
     for name in minigrad.autograd.function.__all__:

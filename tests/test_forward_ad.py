@@ -167,8 +167,11 @@ def test_errors_in_a_level(body: Any) -> None:
     assert_same_error(_in_level(body))
 
 
-def test_refused_op_names_itself() -> None:
-    name = sorted(REFUSED)[0]
+def test_refused_op_names_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An op with neither a jvp rule nor a backward that records refuses, naming itself (none does today: one without
+    a rule is marked unrecordable here)."""
+    name = sorted(REFUSED or (n for n in REGISTRY if REGISTRY[n].jvp is None and any(c.op == n for c in CASES)))[0]
+    monkeypatch.setitem(higher_order.NOT_YET, name, "marked unrecordable by this test")
     case = next(c for c in CASES if c.op == name)
     values = sample(case, "float64")
     error = _tangents(minigrad, case, values, [np.ones(v.shape) for v in values], None)
@@ -233,3 +236,43 @@ def test_hessian_vector_product_through_a_type_promotion() -> None:
         hvp = forward_ad.unpack_dual(grad).tangent
     assert hvp.dtype == minigrad.float32
     np.testing.assert_allclose(hvp.numpy(), 2 * x.numpy() * v.numpy() / w.detach().numpy() ** 3, rtol=1e-6)
+
+
+def _softplus(fw: Any) -> Any:
+    """log(1 + e^x) as a custom Function: backward sigmoid(x) grad, jvp sigmoid(x) x_t."""
+    class Softplus(fw.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            ctx.save_for_forward(x)
+            return fw.log1p(x.exp())
+
+        @staticmethod
+        def backward(ctx, grad):
+            x, = ctx.saved_tensors
+            return grad * x.sigmoid()
+
+        @staticmethod
+        def jvp(ctx, x_t):
+            x, = ctx.saved_tensors
+            return x_t * x.sigmoid()
+
+    return Softplus
+
+
+def test_hessian_vector_product_through_a_custom_function(device: str) -> None:
+    """Forward over reverse through a custom Function: its jvp gives the forward pass's tangent, and the steps of its
+    backward (recorded, create_graph=True) carry theirs: for sum(softplus(x w)), H v = x^T (sigmoid'(x w) * (x v)),
+    as torch computes it."""
+    def hvp(fw: Any) -> Any:
+        rng = np.random.default_rng(3)
+        kwargs = {"device": device} if fw is torch else {}
+        w, v = (fw.tensor(rng.standard_normal(4), **kwargs) for _ in range(2))
+        x = fw.tensor(rng.standard_normal((5, 4)), **kwargs)
+        dual = fw.autograd.forward_ad
+        with dual.dual_level():
+            primal = dual.make_dual(w.requires_grad_(), v)
+            (grad,) = fw.autograd.grad(_softplus(fw).apply(x @ primal).sum(), primal, create_graph=True)
+            return dual.unpack_dual(grad).tangent
+
+    assert_close(hvp(minigrad), hvp(torch), "H v")

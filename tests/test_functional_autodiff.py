@@ -247,20 +247,98 @@ def test_func_under_no_grad_gives_no_graph(device: str) -> None:
 
 
 def test_jacfwd_and_jvp_run_forward_mode(device: str) -> None:
-    """func.jacfwd and func.jvp push tangents forward (forward_ad): they work through an op whose backward cannot be
-    recorded (binary_cross_entropy, in higher_order.NOT_YET), which the double-backward trick would need."""
-    from minigrad import higher_order
-
-    assert "BinaryCrossEntropy" in higher_order.NOT_YET
-    results = []
+    """func.jacfwd and func.jvp push tangents forward (forward_ad): minigrad's f gets dual tensors (here through
+    binary_cross_entropy's forward rule), and the results are PyTorch's."""
+    results, duals = [], []
     for fw in (minigrad, torch):
         p, y = _tensors(fw, [np.array([0.2, 0.7, 0.4]), np.array([0.0, 1.0, 1.0])], device, False)
 
         def bce(p: Any, y: Any = y, fw: Any = fw) -> Any:
+            if fw is minigrad:
+                duals.append(minigrad.autograd.forward_ad.unpack_dual(p).tangent is not None)
             return fw.nn.functional.binary_cross_entropy(p.sigmoid(), y, reduction="none")
 
         results.append([fw.func.jacfwd(bce)(p), *fw.func.jvp(bce, (p,), (fw.ones_like(p),))])
     assert_same(*results)
+    assert True in duals
+
+
+def _cube(fw: Any, with_jvp: bool) -> Any:
+    """x^3 as a custom Function, with or without its jvp."""
+    class Cube(fw.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            ctx.save_for_forward(x)
+            return x ** 3
+
+        @staticmethod
+        def backward(ctx, grad):
+            x, = ctx.saved_tensors
+            return 3 * x ** 2 * grad
+
+        if with_jvp:
+            @staticmethod
+            def jvp(ctx, x_t):
+                x, = ctx.saved_tensors
+                return 3 * x ** 2 * x_t
+
+    return Cube
+
+
+def test_functional_jvp_runs_forward_mode(device: str) -> None:
+    """autograd.functional.jvp runs f once, on dual tensors (minigrad; PyTorch on the double-backward trick), with the
+    same results: through an op whose backward minigrad may not record (svdvals), a custom Function with a jvp, one
+    without (forward AD refuses: f runs again, the double-backward way), a gradient taken inside f (forward over
+    reverse), f returning an input as it is (J v is v's memory in both), v of another dtype, v left out, inside a
+    custom Function's forward (where tangents are paused), inside an open forward-AD level (the double-backward way:
+    no tangent comes out)."""
+    seen: list[Any] = []
+
+    def program(fw: Any) -> list[Any]:
+        functional, dual = fw.autograd.functional, fw.autograd.forward_ad
+        x, v = _tensors(fw, [np.array([0.3, -0.8, 1.1]), np.array([0.5, 2.0, -1.0])], device, False)
+        m, w = _tensors(fw, [np.array([[1.0, 2.0], [3.0, 5.0], [0.5, -1.0]]),
+                             np.array([[0.1, -0.2], [0.3, 0.4], [1.0, 0.5]])], device, False)
+        calls = []
+
+        class JvpInForward(fw.autograd.Function):
+            @staticmethod
+            def forward(ctx, a):
+                return functional.jvp(lambda b: b.exp(), a, a * 0 + 1)[1]
+
+            @staticmethod
+            def backward(ctx, grad):
+                return grad
+
+        def f(a: Any) -> Any:
+            calls.append(fw is minigrad and dual.unpack_dual(a).tangent is not None)
+            return (a.sin() * a, a.exp())
+
+        identity = functional.jvp(lambda a: a, x, v)
+        results = [functional.jvp(f, x, v), len(calls), identity,
+                   np.shares_memory(numpy_of(identity[1]), numpy_of(v)),
+                   functional.jvp(fw.linalg.svdvals, m, w),
+                   functional.jvp(_cube(fw, True).apply, x, v),
+                   functional.jvp(_cube(fw, False).apply, x, v),
+                   functional.jvp(lambda a: fw.autograd.grad((a ** 3).sum(), a, create_graph=True)[0], x, v),
+                   functional.jvp(lambda a: a * 2, x, v.float()),
+                   functional.jvp(lambda a: a * 2, x.float(), v),
+                   functional.jvp(lambda a: a * 2, x, fw.tensor([1, 2, 3], device=device)),
+                   functional.jvp(lambda a: (a.exp(), a), x[:1]), JvpInForward.apply(x)]
+        with dual.dual_level():
+            outputs, jv = functional.jvp(lambda a: a.exp(), dual.make_dual(x, v), v)
+            results += [outputs, jv, dual.unpack_dual(outputs).tangent, dual.unpack_dual(jv).tangent]
+        seen.append(calls)
+        return results
+
+    ours, theirs = program(minigrad), program(torch)
+    assert seen == [[True], [False]]  # minigrad's f saw a dual tensor
+    for i, (a, b) in enumerate(zip(ours, theirs)):
+        if isinstance(b, torch.Tensor) or isinstance(b, tuple):
+            assert_same(a, b, f"result {i}")
+        else:
+            assert a == b, f"result {i}: {a!r} vs {b!r}"
 
 
 # ----- errors ---------------------------------------------------------------------------------------------------------
@@ -280,6 +358,7 @@ def _errors(fw: Any, device: str) -> dict[str, Callable[[], Any]]:
         "v for one tensor": lambda: functional.jvp(lambda a: a, x, (x, x)),
         "v None, output not scalar": lambda: functional.vjp(lambda a: a * 2, x),
         "v None, input not scalar": lambda: functional.jvp(lambda a: a * 2, x),
+        "jvp of an integer output": lambda: functional.jvp(lambda a: (a * 2, (a > 0).long()), x, x),
         "hvp v None": lambda: functional.hvp(lambda a: a.sum(), x),
         "strict: output needs no grad": lambda: functional.vjp(lambda a: a.detach(), x, x, strict=True),
         "strict: output independent of input 1": lambda: functional.vjp(lambda a, b: a * 2, (x, y), x, strict=True),

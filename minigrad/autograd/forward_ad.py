@@ -4,7 +4,9 @@ Inside a ``dual_level``, ``make_dual(x, v)`` gives a tensor whose values are x's
 applied to tensors carrying tangents computes its output's tangent J v beside its value (``propagate``, called by
 ``tensor.apply``), by the op's own ``jvp`` rule in the registry, or, for an op without one, exactly as the transpose
 of its backward: the vector-Jacobian product g(u) = J^T u is linear in u, so J v = d<g(u), v>/du, one double backward
-(the op's backward recorded on tensors, ``higher_order``). ``unpack_dual(y)`` reads the tangent back.
+(the op's backward recorded on tensors, ``higher_order``). A custom ``autograd.Function`` gives its outputs' tangents
+by its own ``jvp`` (its forward runs ``paused``: nothing inside it propagates). ``unpack_dual(y)`` reads the tangent
+back.
 
 Tangents are kept per array (the memory a tensor wraps), so every tensor that wraps the same array shares one
 tangent, as the saved tensors of a recorded backward do: a gradient taken with ``create_graph=True`` inside the level
@@ -16,7 +18,8 @@ it deletes every tangent.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -27,6 +30,9 @@ from .engine import Context
 from .grad_mode import enable_grad
 
 __all__ = ["UnpackedDualTensor", "dual_level", "enter_dual_level", "exit_dual_level", "make_dual", "unpack_dual"]
+
+_SIZE = ("Trying to set a forward gradient that has a different size than that of the original Tensor, this is not "
+         "supported. Tensor is of size {} while the given forward gradient is of size {}.")
 
 Tensor = Any  # (a minigrad Tensor, in annotations)
 _Tensor: Any = None  # minigrad.tensor's Tensor and apply, handed over by ``use`` (that layer sits above this one)
@@ -107,9 +113,7 @@ def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> T
         raise RuntimeError("Making a dual Tensor based on a Tensor that already has a forward gradient at the same "
                            f"level {level} is not supported.")
     if tangent.shape != tensor.shape:
-        raise RuntimeError("Trying to set a forward gradient that has a different size than that of the original "
-                           f"Tensor, this is not supported. Tensor is of size {list(tensor.shape)} while the given "
-                           f"forward gradient is of size {list(tangent.shape)}.")
+        raise RuntimeError(_SIZE.format(list(tensor.shape), list(tangent.shape)))
     dual = _alias(tensor)
     _set(dual._data, tangent if tangent.dtype is tensor.dtype else tangent.to(tensor.dtype))
     return dual
@@ -125,6 +129,32 @@ def unpack_dual(tensor: Tensor, *, level: int | None = None) -> UnpackedDualTens
     if level != _level and tangent is not None:
         raise RuntimeError("Invalid level given to _fw_primal")
     return UnpackedDualTensor(_alias(tensor), tangent if level == _level else None)
+
+
+def pushforward(fn: Callable[[list[Tensor]], Any], primals: Sequence[Tensor], tangents: Sequence[Tensor],
+                outputs: Callable[[Any], Sequence[Any]]) -> tuple[Any, list[Tensor | None]]:
+    """Jacobian-vector products in one forward pass: ``fn`` run on the dual tensors (primal_i, tangent_i), in a level
+    of its own, and J t, the tangent of each of ``outputs(result)`` (None for one that has none, or is no tensor).
+    What ``minigrad.func.jvp`` and ``autograd.functional.jvp`` compute with. Tangents propagate in it even where they
+    are paused outside (in a custom Function's forward), as torch.func turns forward grad on for its own level."""
+    with dual_level(), paused(False):
+        result = fn([make_dual(p, t) for p, t in zip(primals, tangents)])
+        return result, [unpack_dual(o).tangent if isinstance(o, _Tensor) else None for o in outputs(result)]
+
+
+@contextmanager
+def paused(pause: bool = True) -> Iterator[None]:
+    """No tangent propagates inside (PyTorch's forward-grad mode off): what runs in here is not differentiated
+    forward (a custom Function's forward and jvp, an op rerun to record its backward). ``paused(False)``: they do."""
+    global _paused
+    before = _paused
+    _paused = pause
+    _set_active()
+    try:
+        yield
+    finally:
+        _paused = before
+        _set_active()
 
 
 def _alias(tensor: Tensor) -> Tensor:
@@ -171,6 +201,20 @@ def tangent_of(tensor: Tensor) -> Tensor | None:
     return _tangent(tensor._data)
 
 
+def set_tangent(tensor: Tensor, tangent: Tensor, inplace: bool = False) -> None:
+    """Give ``tensor`` the tangent ``tangent``, as it is (PyTorch's ``_set_fw_grad``, for a custom Function's jvp);
+    ``inplace``: as for a tensor written in place (``written``)."""
+    if tangent.shape != tensor.shape:
+        raise RuntimeError(_SIZE.format(list(tensor.shape), list(tangent.shape)))
+    if _tangent(tangent._data) is not None:
+        raise RuntimeError(f"Setting a forward grad that itself has a forward gradient at the same level{_level} is "
+                           "not supported.")
+    if inplace:
+        written(tensor, tangent)
+    else:
+        _set(tensor._data, tangent)
+
+
 # ----- propagation: what ``tensor.apply`` calls while a level is open ---------------------------------------------
 class Primals:
     """What an op's ``jvp`` rule sees: ``inputs`` (the arrays forward took, after promotion; numbers as 0-d arrays),
@@ -213,11 +257,8 @@ def _transposed_vjp(op: Any, arrays: list[np.ndarray], params: dict[str, Any],
     """J v for an op without a jvp rule, from its backward: J v = d<J^T u, v>/du (the backward is linear in u, so
     this is exact at any u; u = 0 here). The op runs again on fresh leaves so that its backward can be recorded; an
     op whose backward cannot be recorded (``higher_order.NOT_YET``) refuses, naming itself."""
-    global _paused
-    _paused = True  # the leaves share the inputs' arrays, hence their tangents: none propagates in here
-    _set_active()
     try:
-        with enable_grad():
+        with paused(), enable_grad():  # (the leaves share the inputs' arrays, hence their tangents)
             leaves = [_Tensor._make(a, requires_grad=t is not None) for a, t in zip(arrays, tangents)]
             result = _apply(op, *leaves, **params)
             outputs = (result if isinstance(result, tuple) else (result,))[:op.differentiable_outputs]
@@ -232,9 +273,6 @@ def _transposed_vjp(op: Any, arrays: list[np.ndarray], params: dict[str, Any],
     except NotImplementedError as error:  # its backward, or a step of it, cannot be recorded
         raise NotImplementedError(f"Trying to use forward AD with {op.torch} ({op.__name__}) that does not support it "
                                   f"because it has not been implemented yet ({error})") from error
-    finally:
-        _paused = False
-        _set_active()
     return tuple(g._data for g in found)
 
 
@@ -245,6 +283,11 @@ def inplace(tensor: Tensor, result: Tensor) -> None:
         return
     if tangent is None:  # the new values do not depend on the old tangent (copy_, fill_ of a constant)
         tangent = _Tensor._make(K.zeros(tensor._data.shape, tensor._data.dtype))
+    written(tensor, tangent)
+
+
+def written(tensor: Tensor, tangent: Tensor) -> None:
+    """``tensor`` was written in place and its tangent is now ``tangent``: so is its base's, where it lies in it."""
     _set(tensor._data, tangent)
     if tensor._view is not None:  # the base's tangent changes where the view lies in it (other views keep theirs)
         base = tensor._view.base

@@ -23,6 +23,17 @@ The engine works on arrays; the node below wraps them in tensors for ``backward`
 PyTorch's errors. Everything observable follows PyTorch's ``custom_function.cpp`` and ``python_function.cpp``:
 which outputs get the node, inputs returned as they are (a new view of them), ``mark_dirty`` (the input's history
 is rebased, as for an in-place op), ``mark_non_differentiable``, gradient materialization, saved tensors.
+
+Forward mode (``autograd.forward_ad``): forward runs with tangent propagation paused, and when an input carries a
+tangent, the Function's ``jvp(ctx, *tangents)`` gives its outputs theirs (the J v of the op), with what forward kept
+by ``ctx.save_for_forward`` in ``ctx.saved_tensors``::
+
+        @staticmethod
+        def jvp(ctx, x_t):                        # one tangent per argument of forward (zeros where none)
+            x, = ctx.saved_tensors                # (forward called ctx.save_for_forward(x))
+            return x_t * (x > 0)                  # one tangent per output
+
+A Function without ``jvp`` used on tensors that carry tangents raises PyTorch's NotImplementedError.
 """
 
 from __future__ import annotations
@@ -39,7 +50,7 @@ import numpy as np
 
 from .. import errors
 from .. import kernels as K
-from . import anomaly, engine, graph, versions
+from . import anomaly, engine, forward_ad, graph, versions
 from .grad_mode import is_grad_enabled, no_grad, set_grad_enabled
 
 __all__ = ["BackwardCFunction", "Function", "FunctionCtx", "once_differentiable"]
@@ -110,6 +121,7 @@ class FunctionCtx:
         self.dirty_tensors: tuple[Any, ...] = ()
         self.non_differentiable: tuple[Any, ...] = ()
         self.materialize_grads = True
+        self.saved_for_forward: tuple[Any, ...] | None = None  # (only while ``apply`` runs, as in PyTorch)
         self.needs_input_grad: tuple[bool, ...] = ()  # per argument of forward: a tensor that requires grad
         self._saved: list[_Saved | None] = []
         self._freed = False
@@ -119,6 +131,13 @@ class FunctionCtx:
         """Keep ``tensors`` (or None) for backward, which reads them back from ``ctx.saved_tensors``. They are checked
         to be unchanged since (no in-place write) and freed after backward, unless it retains the graph."""
         self.to_save = tensors
+
+    def save_for_forward(self, *tensors: Any) -> None:
+        """Keep ``tensors`` (or None) for ``jvp``, which reads them back, as they are, from ``ctx.saved_tensors``."""
+        if not all(t is None or isinstance(t, _tensor_class()) for t in tensors):
+            raise AssertionError("save_for_forward expects all arguments to be tensors; you should save non-tensors "
+                                 "as attributes on ctx.")
+        self.saved_for_forward = tensors
 
     def mark_dirty(self, *tensors: Any) -> None:
         """Tell the node that forward changed these inputs in place (and returns them): their history continues from
@@ -137,7 +156,10 @@ class FunctionCtx:
     @property
     def saved_tensors(self) -> tuple[Any, ...]:
         """What forward gave ``save_for_backward``: PyTorch's errors if one was modified in place since, or after a
-        backward that freed them."""
+        backward that freed them. While ``apply`` runs (in ``jvp``), what was given ``save_for_forward``, if any: else
+        nothing is saved yet, ``()``."""
+        if self.saved_for_forward is not None:
+            return self.saved_for_forward
         if self._freed:
             raise errors.graph_freed()
         node = self._node()
@@ -300,6 +322,13 @@ class Function:
 
     vjp = backward  # PyTorch's other name for backward
 
+    @staticmethod
+    def jvp(ctx: FunctionCtx, *grad_inputs: Any) -> Any:
+        """Forward mode: the tangent of each output of forward from the tangent of each of its arguments (None for
+        one that is not a tensor), None for an output that is not a differentiable tensor."""
+        raise NotImplementedError("You must implement the jvp function for custom autograd.Function to use it with "
+                                  "forward mode AD.")
+
     @classmethod
     def _user_backward(cls) -> Callable[..., Any]:
         if cls.backward is not Function.backward and cls.vjp is not Function.vjp:
@@ -321,7 +350,7 @@ class Function:
         ctx = FunctionCtx()
         ctx.needs_input_grad = tuple(isinstance(a, tensor_class) and a.requires_grad for a in args)
         recording = is_grad_enabled() and True in ctx.needs_input_grad
-        with no_grad():
+        with no_grad(), forward_ad.paused():
             if with_setup_context:
                 output = cls.forward(*args, **kwargs)
                 cls.setup_context(ctx, args, output)
@@ -346,27 +375,25 @@ def _wrap_outputs(cls: type[Function], ctx: FunctionCtx, args: tuple[Any, ...], 
             ctx, [t._grad_edge() for t in inputs], [(t._data.shape, t._data.dtype) for t in inputs],
             [(o._data.shape, o._data.dtype) if isinstance(o, tensor_class) else None for o in raw], several,
             [isinstance(a, tensor_class) for a in args])
-    saved_as_is = ctx.to_save if with_setup_context else ()  # setup_context may not save an input returned as is
+    # setup_context may not save an input returned as is
+    saved_as_is = (*ctx.to_save, *(ctx.saved_for_forward or ())) if with_setup_context else ()
     for t in ctx.dirty_tensors:  # each counts as written once more, by this node
         versions.bump(t._data, node)
-        if not any(t is x for x in inputs):
+        if not _among(t, inputs):
             warnings.warn(errors.function_dirty_not_input_warning(), UserWarning, stacklevel=3)
-
-    def among(t: Any, tensors: Sequence[Any]) -> bool:
-        return any(t is x for x in tensors)
 
     results, differentiable_outputs = [], 0
     for i, o in enumerate(raw):
         if not isinstance(o, tensor_class):
             results.append(o)
             continue
-        is_input, is_modified = among(o, inputs), among(o, ctx.dirty_tensors)
-        differentiable = (node is not None and not among(o, ctx.non_differentiable)
+        is_input, is_modified = _among(o, inputs), _among(o, ctx.dirty_tensors)
+        differentiable = (node is not None and not _among(o, ctx.non_differentiable)
                           and o._data.dtype.kind == "f")
         if not differentiable:
             if not o.requires_grad:
                 if is_input and not is_modified:  # a new view of the input, which keeps its own history
-                    if among(o, saved_as_is):
+                    if _among(o, saved_as_is):
                         raise errors.function_input_returned_saved()
                     o = _view_of(o)
             elif is_input:  # an input that requires grad: a detached alias of it
@@ -382,7 +409,7 @@ def _wrap_outputs(cls: type[Function], ctx: FunctionCtx, args: tuple[Any, ...], 
                 o._output_nr = i
         else:
             if is_input:  # returned as it is: a new view of it, which takes this node (the input keeps its own)
-                if among(o, saved_as_is):
+                if _among(o, saved_as_is):
                     raise errors.function_input_returned_saved()
                 o = _view_of(o)
             o._grad_fn, o._output_nr, o._requires_grad = node, i, True
@@ -395,11 +422,108 @@ def _wrap_outputs(cls: type[Function], ctx: FunctionCtx, args: tuple[Any, ...], 
             if isinstance(o, tensor_class) and o._view is not None:
                 o._view.made = "multi"
     for t in ctx.dirty_tensors:
-        if not among(t, raw):
+        if not _among(t, raw):
             raise errors.function_dirty_not_returned()
+    if forward_ad.active:
+        _forward_mode(cls, ctx, args, inputs, raw, results)
+    ctx.saved_for_forward = None
     if node is not None:
         ctx._save(node)
     return tuple(results) if several else results[0]
+
+
+def _among(t: Any, tensors: Sequence[Any]) -> bool:
+    """Whether ``t`` itself (not an equal tensor) is one of ``tensors``."""
+    return any(t is x for x in tensors)
+
+
+def _position(t: Any, tensors: Sequence[Any]) -> int | None:
+    """Where ``t`` itself is in ``tensors``, or None."""
+    return next((k for k, x in enumerate(tensors) if x is t), None)
+
+
+def _base(t: Any) -> Any:
+    """The tensor whose memory ``t`` views (``t`` itself if it is no view)."""
+    return t if t._view is None else t._view.base
+
+
+def _forward_mode(cls: type[Function], ctx: FunctionCtx, args: tuple[Any, ...], inputs: list[Any], raw: list[Any],
+                  results: list[Any]) -> None:
+    """Forward-mode AD through the Function, where an input carries a tangent, as PyTorch's
+    ``_process_forward_mode_AD``: ``jvp`` gets one tangent per argument of forward (zeros for a floating-point tensor
+    without one, unless the ctx does not materialize grads; None for a non-tensor) and returns one per output (None
+    for an output that is not a differentiable tensor), each set as that output's tangent. PyTorch's checks: an output
+    viewing an input that has a tangent needs a view of that tangent, and an input modified in place (``mark_dirty``)
+    needs its tangent modified in place and returned as it is."""
+    tangents = [forward_ad.tangent_of(t) for t in inputs]
+    if all(t is None for t in tangents):
+        return
+    tensor_class = _tensor_class()
+    written_before = [None if t is None else versions.version(t._data) for t in tangents]
+    given, k = [], 0
+    for a in args:
+        if isinstance(a, tensor_class):
+            t = tangents[k]
+            if t is None and ctx.materialize_grads and a._data.dtype.kind == "f":
+                t = tensor_class._make(K.zeros(a._data.shape, a._data.dtype))
+            given.append(t)
+            k += 1
+        else:
+            given.append(None)
+    with forward_ad.paused():
+        found = cls.jvp(ctx, *given)
+    found = found if isinstance(found, tuple) else (found,)
+    for i, g in enumerate(found):
+        if g is not None and not isinstance(g, tensor_class):
+            raise RuntimeError(f"expected Variable or None (got {_typename(g)}) for grad output {i}.")
+    if len(found) != len(raw):
+        raise RuntimeError(f"Function's jvp returned an invalid number of forward gradients (expected {len(raw)} but "
+                           f"got {len(found)})")
+    bases: dict[int, int] = {}
+    for k, t in enumerate(inputs):
+        bases.setdefault(id(_base(t)), k)
+    for i, (o, out, g) in enumerate(zip(raw, results, found)):
+        if not isinstance(o, tensor_class):
+            continue
+        if _among(o, ctx.non_differentiable) or o._data.dtype.kind != "f":
+            if g is not None:
+                raise RuntimeError(f"Function's jvp returned a gradient at position {i}, but  the corresponding "
+                                   "forward output is not a differentiable Tensor.You should return None at that "
+                                   "position instead.")
+            continue
+        if g is None:  # (PyTorch fails here on an internal assert, setting an undefined forward grad)
+            raise RuntimeError(f"Function's jvp returned None at position {i}, for a differentiable output: return "
+                               "its tangent (zeros for none).")
+        if _among(o, ctx.dirty_tensors):
+            k = _position(o, inputs)
+            if k is None:
+                raise RuntimeError("Only input Tensors should be given to ctx.mark_dirty(). If a Tensor is not an "
+                                   "input, there is no need to pass it to mark_dirty().")
+            if tangents[k] is None:
+                forward_ad.set_tangent(out, g, inplace=True)
+            elif versions.version(g._data) == written_before[k]:
+                raise RuntimeError("An inplace custom Function is not modifying the forward mode gradients inplace. "
+                                   "If the forward is modifying an input inplace, then the jvp function must modify "
+                                   "the corresponding gradient inplace.")
+            elif g is not tangents[k]:
+                raise RuntimeError("An inplace custom Function is not returning the forward mode gradients as-is. If "
+                                   "the forward is modifying an input inplace, then the jvp function must modify the "
+                                   "gradient inplace and return it as-is.")
+            continue
+        k = bases.get(id(out._view.base)) if out._view is not None else None
+        if k is not None:  # a view of an input (or the input returned as it is)
+            tangent = tangents[k]
+            if tangent is None:  # as an in-place write into it; PyTorch gives the outputs after it no tangent
+                forward_ad.set_tangent(out, g, inplace=True)
+                return
+            if g._view is None:
+                raise RuntimeError("A custom Function's forward is returning a view (or an input as-is) but the jvp "
+                                   "is not returning a view.")
+            if g._view.base is not _base(tangent):
+                raise RuntimeError("A custom Function is returning a view but the jvp is not returning a view of "
+                                   + ("the same base as the given grad input." if tangent._view is not None
+                                      else "the given grad input."))
+        forward_ad.set_tangent(out, g)
 
 
 def _view_of(t: Any) -> Any:
