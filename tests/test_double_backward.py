@@ -3,7 +3,10 @@
 For each cross-check case (``op_cases.CASES``) of a differentiable op: the first gradients g_i = d<out, u>/dx_i are
 taken with ``create_graph=True``, then the gradient of s = sum_i <g_i, v_i> (random v) with respect to every input
 x_i and to the cotangent u itself (which makes s depend on the backward's use of u as well as of the inputs). Both the
-first gradients (recorded) and the second ones are compared with torch's, in float64, on the CPU and on CUDA.
+first gradients (recorded) and the second ones are compared with torch's, in float64, on the CPU and on CUDA. For svd
+and eigh, whose vectors LAPACK gives up to a sign that differs between numpy and torch, minigrad's u is turned to its
+own signs (``_gauge``). Then the special nodes, the piecewise-linear functions' zero second derivatives and PyTorch's
+refusals, and third derivatives through the recorded forms of gradient kernels (binary_cross_entropy's, the LSTM's).
 
 ``MISSING`` lists the ops whose backward minigrad cannot record yet: for them, and only them, a clear
 NotImplementedError is accepted instead of the comparison (and for the ops made of them; an answer they do give must
@@ -12,13 +15,15 @@ still be torch's).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pytest
 import torch
-from conftest import assert_close, assert_same_error
+from conftest import assert_close, assert_same_error, numpy_of
 from op_cases import CASES, Case, resolve, sample
+from op_cases_linalg import GAUGES
 
 import minigrad
 from minigrad import higher_order
@@ -27,8 +32,10 @@ from minigrad.ops.registry import REGISTRY
 MISSING = higher_order.NOT_YET  # ops whose backward cannot be recorded yet (the reason is given there)
 
 
-def _second_order(fw: Any, case: Case, values: list[np.ndarray], device: str | None) -> Any:
-    """(first gradients, second gradients of the inputs and of u), or the exception raised."""
+def _second_order(fw: Any, case: Case, values: list[np.ndarray], device: str | None,
+                  turn: Callable[[list[np.ndarray]], list[np.ndarray]] | None = None) -> Any:
+    """(first gradients, second gradients of the inputs and of u), or the exception raised; ``turn`` maps the
+    cotangents u drawn to the ones used (see ``_gauge``)."""
     op = REGISTRY[case.op]
     kwargs = {"device": device} if device else {}
     leaves = [fw.tensor(v, requires_grad=True, **kwargs) for v in values]
@@ -42,7 +49,8 @@ def _second_order(fw: Any, case: Case, values: list[np.ndarray], device: str | N
     if not graded[0].dtype.is_floating_point or not graded[0].requires_grad:
         return None
     rng = np.random.default_rng(case.seed + 7)
-    us = [fw.tensor(rng.standard_normal(tuple(o.shape)), requires_grad=True, **kwargs) for o in graded]
+    drawn = [rng.standard_normal(tuple(o.shape)) for o in graded]
+    us = [fw.tensor(u, requires_grad=True, **kwargs) for u in (turn(drawn) if turn else drawn)]
     try:
         firsts = fw.autograd.grad(graded, leaves, us, create_graph=True, allow_unused=True)
     except (RuntimeError, IndexError, ValueError, TypeError) as error:
@@ -60,6 +68,22 @@ def _second_order(fw: Any, case: Case, values: list[np.ndarray], device: str | N
 
 _MISSING_NODES = {REGISTRY[name].grad_fn for name in MISSING} | {name for name in MISSING}
 
+
+def _gauge(case: Case, values: list[np.ndarray], device: str) -> Callable[[list[np.ndarray]], list[np.ndarray]] | None:
+    """For an op whose outputs are unique up to a gauge (``GAUGES``: the signs of singular vectors and eigenvectors,
+    which LAPACK picks differently for numpy and torch): the map that turns minigrad's outputs to torch's. A cotangent
+    u turned by it makes minigrad's <outputs, u> torch's as a function of the input (the map flips signs: it is its own
+    inverse), so the gradients of the input agree, and those of u do once turned back. None for any other op."""
+    if case.op not in GAUGES:
+        return None
+    outputs = []
+    for fw, where in ((minigrad, None), (torch, device)):
+        kwargs = {"device": where} if where else {}
+        out = case.call(resolve(REGISTRY[case.op].torch, fw), [fw.tensor(v, **kwargs) for v in values], fw, where)
+        outputs.append([numpy_of(o) for o in out])
+    return GAUGES[case.op](*outputs)
+
+
 DIFFERENTIABLE = [c for c in CASES if REGISTRY[c.op].differentiable and c.gradcheck]
 
 
@@ -71,7 +95,8 @@ def test_gradient_of_gradient_matches_torch(case: Case, device: str) -> None:
     expected = _second_order(torch, case, values, device)
     if isinstance(expected, BaseException) or expected is None:
         pytest.skip(f"torch gives no second-order case here ({expected!r})")
-    actual = _second_order(minigrad, case, values, None)
+    turn = _gauge(case, values, device)
+    actual = _second_order(minigrad, case, values, None, turn)
     if isinstance(actual, NotImplementedError):  # the clear refusal: this op, or one it is made of, is listed
         assert "create_graph=True" in str(actual), actual
         assert case.op in MISSING or any(op in str(actual) for op in _MISSING_NODES), actual
@@ -86,6 +111,11 @@ def test_gradient_of_gradient_matches_torch(case: Case, device: str) -> None:
     if torch_seconds is None:
         return
     assert seconds is not None, "torch's first gradients have a graph, minigrad's do not"
+    if turn is not None:  # the gradients of u, turned back to torch's gauge (the map is its own inverse)
+        n = len(firsts)
+        of_u = [numpy_of(a) if a is not None else np.zeros(tuple(e.shape))
+                for a, e in zip(seconds[n:], torch_seconds[n:])]
+        seconds = [*seconds[:n], *(minigrad.tensor(g) for g in turn(of_u))]
     for i, (a, e) in enumerate(zip(seconds, torch_seconds)):
         if e is not None and e._is_zerotensor():  # torch's symbolic zero (an input its gradient does not depend on)
             e = torch.zeros(e.shape, dtype=e.dtype)
@@ -183,19 +213,45 @@ def test_leaf_gradients_of_backward_with_create_graph_are_differentiable(device:
         assert_close(a, e, f"gradient {i}")
 
 
-@pytest.mark.parametrize("function", ["abs", "linear"])
+_PIECEWISE = {
+    "abs": lambda fw, x: x.abs(),
+    "linear": lambda fw, x: 3 * x + 1,
+    "relu": lambda fw, x: fw.nn.functional.relu(x),
+    "relu_": lambda fw, x: x.clone().relu_(),
+    "hardtanh": lambda fw, x: fw.nn.functional.hardtanh(x, -0.5, 1.0),
+    "relu6": lambda fw, x: fw.nn.functional.relu6(x),
+    "leaky_relu": lambda fw, x: fw.nn.functional.leaky_relu(x, 0.1),
+    "threshold": lambda fw, x: fw.nn.functional.threshold(x, 0.1, -2.0),
+    "hardshrink": lambda fw, x: fw.nn.functional.hardshrink(x, 0.3),
+    "softshrink": lambda fw, x: fw.nn.functional.softshrink(x, 0.3),
+    "prelu": lambda fw, x: fw.nn.functional.prelu(x, fw.tensor([0.25], dtype=fw.float64)),
+    "clamp": lambda fw, x: x.clamp(-0.5, 1.0),
+    "sign": lambda fw, x: x.sign(),
+    "floor": lambda fw, x: x.floor(),
+    "hardsigmoid": lambda fw, x: fw.nn.functional.hardsigmoid(x * 4),
+    "max_pool1d": lambda fw, x: fw.nn.functional.max_pool1d(x.view(1, 2, 4), 2),
+    "max_pool2d": lambda fw, x: fw.nn.functional.max_pool2d(x.view(1, 2, 2, 2), 2, 1, 1),
+    "adaptive_max_pool2d": lambda fw, x: fw.nn.functional.adaptive_max_pool2d(x.view(1, 2, 2, 2), 1),
+}
+# their first gradients have no graph (a linear function's, clamp's, sign's, floor's: constants), or one PyTorch
+# cannot differentiate (hardsigmoid_backward has no derivative): PyTorch's errors
+_NO_SECOND_DERIVATIVE = {"linear", "clamp", "sign", "floor", "hardsigmoid"}
+
+
+@pytest.mark.parametrize("function", list(_PIECEWISE))
 def test_identically_zero_second_derivative_as_torch(function: str) -> None:
-    """A first gradient with x in its graph has a zero second derivative (abs); one without x in its graph (a linear
-    function's, a constant) cannot be differentiated: PyTorch's error."""
+    """A first gradient with x in its graph has a zero second derivative: abs's (through sign(x)), and the
+    piecewise-linear activations' and max pooling's, whose PyTorch backward functions take x (or the result) with
+    derivative 0
+    (``backward_function``); the others raise PyTorch's error."""
     def run(fw: Any) -> Any:
-        x = fw.tensor([0.5, -1.0, 2.0], dtype=fw.float64, requires_grad=True)
-        y = x.abs() if function == "abs" else 3 * x + 1
-        g, = fw.autograd.grad(y.sum(), x, create_graph=True)
+        x = fw.tensor([0.5, -1.0, 2.0, 0.0, -0.2, 7.0, 0.1, 6.0], dtype=fw.float64, requires_grad=True)
+        g, = fw.autograd.grad(_PIECEWISE[function](fw, x).sum(), x, create_graph=True)
         return fw.autograd.grad(g.sum(), x)[0]
-    if function == "linear":
+    if function in _NO_SECOND_DERIVATIVE:
         assert_same_error(run)
     else:
-        np.testing.assert_array_equal(run(minigrad).numpy(), np.zeros(3))
+        np.testing.assert_array_equal(run(minigrad).numpy(), np.zeros(8))
         assert not torch.any(run(torch))
 
 
@@ -221,3 +277,92 @@ def _three_orders(fw: Any, device: str | None) -> list[Any]:
 def test_third_order_through_recomputed_saves(device: str) -> None:
     for i, (a, e) in enumerate(zip(_three_orders(minigrad, None), _three_orders(torch, device))):
         assert_close(a, e, f"gradient {i}")
+
+
+# ----- to third order through the recorded forms of gradient kernels and of saved intermediates ---------------------
+def _bce(fw: Any, leaves: list[Any]) -> Any:
+    p, y = leaves
+    weight = fw.tensor(np.linspace(0.5, 2.0, 12).reshape(3, 4), dtype=fw.float64)
+    return fw.nn.functional.binary_cross_entropy(p, y, weight=weight)
+
+
+def _scatter_reduce_prod(fw: Any, leaves: list[Any]) -> Any:
+    x, src = leaves
+    index = fw.tensor([[0, 2, 1, 0], [2, 2, 0, 1]])
+    return (x.scatter_reduce(0, index, src, "prod") + x.scatter_reduce(0, index, src, "prod", include_self=False)).sin()
+
+
+def _lstm_cell(fw: Any, leaves: list[Any]) -> Any:
+    x, h, c, *weights = leaves
+    h, c = fw.lstm_cell(x, (h, c), *weights)
+    return h * c
+
+
+def _lstm(fw: Any, leaves: list[Any]) -> Any:
+    """Both directions (the second runs LstmLayer with reverse)."""
+    x, h, c, *weights = leaves
+    return fw.lstm(x, (h, c), weights, True, 1, 0.0, False, True, False)[0]
+
+
+def _svd(fw: Any, leaves: list[Any]) -> Any:
+    """Functions of U and V^T that their signs do not change (PyTorch's gradgradcheck of svd takes such)."""
+    a, = leaves
+    u, s, vh = fw.linalg.svd(a, full_matrices=False)
+    return [u.abs(), s, vh.abs(), (u * s.unsqueeze(-2)) @ vh]
+
+
+def _eigen_and_singular_values(fw: Any, leaves: list[Any]) -> Any:
+    a, = leaves
+    return [fw.linalg.eigvalsh(a, UPLO="U"), fw.linalg.svdvals(a)]
+
+
+_DRAWN = np.random.default_rng(24)
+_THRICE = {  # the function and its inputs' values
+    "binary_cross_entropy": (_bce, [_DRAWN.uniform(0.05, 0.95, (3, 4)), _DRAWN.uniform(0, 1, (3, 4))]),
+    "scatter_reduce_prod": (_scatter_reduce_prod, [np.array([[1.5, -0.5, 0.0, 2.0], [0.7, 1.2, -1.1, 0.4],
+                                                             [0.9, -2.0, 1.3, 0.6]]),
+                                                   np.array([[0.8, 0.0, 1.4, -0.6], [1.1, 0.5, -0.9, 1.7]])]),
+    "lstm_cell": (_lstm_cell, [_DRAWN.standard_normal(shape) * 0.5 for shape in ((3, 4), (3, 2), (3, 2), (8, 4),
+                                                                                   (8, 2), (8,), (8,))]),
+    "lstm": (_lstm, [_DRAWN.standard_normal(shape) * 0.5 for shape in ((3, 2, 2), (2, 2, 3), (2, 2, 3),
+                                                                         *((12, 2), (12, 3), (12,), (12,)) * 2)]),
+    "svd": (_svd, [_DRAWN.standard_normal((4, 3))]),
+    "eigvalsh, svdvals": (_eigen_and_singular_values, [_DRAWN.standard_normal((3, 3))]),
+}
+
+
+def _thrice(fw: Any, program: str, device: str | None) -> list[Any]:
+    """The program's gradients of order 1 to 3, each the gradient of the previous ones' squares."""
+    kwargs = {"device": device} if device else {}
+    function, values = _THRICE[program]
+    leaves = [fw.tensor(v, dtype=fw.float64, requires_grad=True, **kwargs) for v in values]
+    outputs = function(fw, leaves)
+    rng = np.random.default_rng(7)
+    y = sum((o * fw.tensor(rng.standard_normal(tuple(o.shape)), dtype=fw.float64, **kwargs)).sum()
+            for o in (outputs if isinstance(outputs, list) else [outputs]))
+    results = []
+    for k in range(3):
+        grads = fw.autograd.grad(y, leaves, create_graph=k < 2)
+        results += grads
+        y = sum((g * g).sum() for g in grads)
+    return results
+
+
+@pytest.mark.parametrize("program", list(_THRICE))
+def test_third_order_as_torch(program: str, device: str) -> None:
+    """binary_cross_entropy's gradient recorded as PyTorch's own op (its derivatives PyTorch's formulas, eps and
+    all); scatter_reduce's prod and the LSTM kernels through their recorded forms; svd, eigvalsh and svdvals through
+    their recorded decompositions (the last two remake V from A)."""
+    for i, (a, e) in enumerate(zip(_thrice(minigrad, program, None), _thrice(torch, program, device))):
+        assert_close(a, e, f"gradient {i}")
+
+
+def test_scatter_reduce_prod_refuses_to_differentiate_src_again_as_torch() -> None:
+    """Two zeros of src reduced into one place: PyTorch hands src's gradient on through a DelayedError node."""
+    def run(fw: Any) -> Any:
+        x = fw.tensor([1.0, 2.0], dtype=fw.float64, requires_grad=True)
+        src = fw.tensor([0.0, 0.0, 3.0], dtype=fw.float64, requires_grad=True)
+        _, g = fw.autograd.grad(x.scatter_reduce(0, fw.tensor([0, 0, 1]), src, "prod").sum(), [x, src],
+                                create_graph=True)
+        return fw.autograd.grad(g.sum(), [x, src])
+    assert_same_error(run)

@@ -7,7 +7,18 @@ of registry ops, so every step of the backward lands in the graph. What the op s
 tensors: an input as that input (the gradient of the gradient flows back to where the input came from), an output as
 that output (it flows back into this very node, as PyTorch's saved outputs do; a reshape of either as that reshape),
 an array the op names in ``recomputed`` made again from the inputs by the op's own function, recorded (``x - y`` for
-mse_loss, the im2col columns for a convolution), anything else as a constant.
+mse_loss, the im2col columns for a convolution; a tuple of names, several arrays one function makes together: an LSTM
+step's activations and cell states), anything else as a constant.
+
+PyTorch writes the backward of a piecewise-linear op as a function of its own that takes the op's input or output
+(``threshold_backward(grad, result, 0)`` for relu) with derivative 0 there (derivatives.yaml's ``self:
+zeros_like(grad)``): the gradient has a graph wherever that input has one, and differentiating it again gives 0 rather
+than an error. Such an op names that function and the saved array (or, by position, the input) in
+``backward_function``; its recorded gradient
+goes through ``_BackwardFunction``, which gives it that dependence (or, for a function PyTorch gives no derivative,
+``hardsigmoid_backward``, PyTorch's error when differentiated again). An op whose backward PyTorch hands some gradients
+on through a DelayedError node (scatter_reduce's prod, for src with two zeros reduced into one place) says which, and
+the error, in ``refused_twice(ctx)``: those go through ``_Refused``, PyTorch's error when differentiated again.
 
 A kernel with no recorded form here still runs when none of its tensors requires grad (its result is a constant);
 otherwise the pass stops with an error that names the op and the kernel.
@@ -15,6 +26,7 @@ otherwise the pass stops with an error that names the op and the kernel.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from types import FunctionType, MethodType, ModuleType
@@ -25,7 +37,8 @@ import numpy as np
 from .. import kernels as K
 from ..autograd import api, engine, views
 from ..autograd.grad_mode import enable_grad
-from ..tensor import Tensor
+from ..ops.registry import Op
+from ..tensor import Tensor, apply
 from .recorded_kernels import NUMPY, RECORDED, _recorded_kernel, _RecordedModule, _running, _tensor
 
 # ----- running an op's backward on tensors ------------------------------------------------------------------------
@@ -96,9 +109,11 @@ class _SavedAsTensors:
         self._ctx = node.ctx
         self.saved = {name: _saved_tensor(node, array) for name, array in node.ctx.saved.items()}
         recomputed = getattr(node.op, "recomputed", {})  # arrays forward made from its inputs: made again, recorded
-        for name, make in recomputed.items():
-            if self.saved.get(name) is not None:
-                self.saved[name] = rebound(make)(node.ctx, *_inputs(node), **node.ctx.replay[1])
+        for names, make in recomputed.items():  # a name, or a tuple of names one function makes together
+            names = names if isinstance(names, tuple) else (names,)
+            if any(self.saved.get(name) is not None for name in names):
+                made = rebound(make)(node.ctx, *_inputs(node), **node.ctx.replay[1])
+                self.saved.update(zip(names, made if len(names) > 1 else (made,)))
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._ctx, name)
@@ -132,23 +147,9 @@ def _same_elements(a: Any, b: np.ndarray) -> bool:
             and a.__array_interface__["data"][0] == b.__array_interface__["data"][0])
 
 
-# Ops whose backward does not record yet, and why: a recorded pass through one stops with an error rather than give a
-# wrong second derivative. tests/test_double_backward.py checks every other op against PyTorch.
-_GRADIENT_KERNEL = "its backward is a gradient kernel with no recorded form here yet"
-_SAVED_INTERMEDIATE = ("its backward reads arrays its forward computed (not inputs or outputs), constants to the "
-                       "recorded pass (the second derivative through them would be lost) and not in its ``recomputed``")
-NOT_YET: dict[str, str] = {
-    "BinaryCrossEntropy": ("PyTorch's second derivative is its own formula with eps = 1e-12 added to p and 1 - p; the "
-                           "exact derivative of the first one differs from it by up to 5e-11 relative"),
-    "Svdvals": _SAVED_INTERMEDIATE,
-    "Prod": ("over the whole tensor with two zeros or more its backward returns constant zeros (PyTorch's have a "
-             "graph); otherwise it records"),
-    "Svd": ("U and V are unique up to each column's sign, which LAPACK picks differently for torch and numpy on some "
-            "matrices: a cotangent on them gives another first gradient, so the double-backward check cannot compare "
-            "(it records; its gauge-invariant uses are the op cross-check's)"),
-    **dict.fromkeys(("LstmCell", "LstmLayer"), f"{_GRADIENT_KERNEL} (lstm_backward)"),
-    "ScatterReduce": f"{_GRADIENT_KERNEL} (scatter_reduce)",
-}
+# Ops whose backward does not record yet, and why (none now): a recorded pass through one stops with an error rather
+# than give a wrong second derivative. tests/test_double_backward.py checks every other op against PyTorch.
+NOT_YET: dict[str, str] = {}
 
 
 def _apply(node: engine.Node, grad: Any) -> tuple[Any, ...]:
@@ -173,7 +174,85 @@ def _apply(node: engine.Node, grad: Any) -> tuple[Any, ...]:
         grads = backward(ctx, *grad) if node.outputs else backward(ctx, _tensor(grad))
     finally:
         _running.pop()
-    return tuple(None if g is None else _tensor(g) for g in grads)
+    grads = [None if g is None else _tensor(g) for g in grads]
+    function = getattr(node.op, "backward_function", None)
+    if function is not None:
+        name, taken = function  # the saved array, or the input at that position (max pooling saves only indices)
+        taken = _inputs(node)[taken] if isinstance(taken, int) else ctx.saved[taken]
+        grads = [_as_backward_function(g, taken, name) for g in grads]
+    refused = getattr(node.op, "refused_twice", None)
+    for i, message in (refused(node.ctx) if refused is not None else {}).items():
+        grads[i] = apply(_Refused, grads[i], name="Error", message=message)
+    return tuple(grads)
+
+
+def _as_backward_function(grad: Tensor | None, taken: Tensor, function: str) -> Tensor | None:
+    """``grad`` as the result of PyTorch's backward ``function`` of (grad, taken): a function of both wherever either
+    has a graph, its derivative in ``taken`` 0, or, for a function without a derivative, PyTorch's error."""
+    if grad is None or not (grad.requires_grad or taken.requires_grad):
+        return grad
+    if function in _UNDIFFERENTIATED:
+        return apply(_Refused, grad, taken, name="NotImplemented",
+                     message=f"derivative for aten::{function} is not implemented")
+    return apply(_BackwardFunction, grad, taken, function=function)
+
+
+# PyTorch's backward functions that have no derivative of their own (no entry in derivatives.yaml)
+_UNDIFFERENTIATED = frozenset({"hardsigmoid_backward"})
+
+
+class _BackwardFunction(Op):
+    """A gradient, recorded as the result of PyTorch's backward function that made it (``backward_function``) of the
+    gradient and the saved array it takes: itself, its derivative 1 in the gradient and 0 in that array."""
+
+    torch = "torch.autograd.grad"
+    formulas = ("d/d(gradient) = grad", "d/d(the saved array) = 0 (PyTorch's self: zeros_like(grad))")
+    jvp_formulas = ("d(gradient) = its tangent",)
+
+    @staticmethod
+    def grad_fn_name(ctx: engine.Context, grad: np.ndarray, taken: np.ndarray, function: str) -> str:
+        """PyTorch's node: ``ThresholdBackwardBackward0`` for threshold_backward (a dims suffix capitalized:
+        ``MaxPool2DWithIndicesBackwardBackward0``)."""
+        return re.sub(r"(\d)d", r"\1D", "".join(part.capitalize() for part in function.split("_"))) + "Backward0"
+
+    @staticmethod
+    def forward(ctx: engine.Context, grad: np.ndarray, taken: np.ndarray, function: str) -> np.ndarray:
+        ctx.taken = (taken.shape, taken.dtype)
+        return K.copy(grad)  # its own array: a tangent, or an in-place write, is this tensor's alone
+
+    @staticmethod
+    def backward(ctx: engine.Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return grad, K.zeros(*ctx.taken)
+
+    @staticmethod
+    def jvp(ctx: Any, dgrad: np.ndarray | None, dtaken: np.ndarray | None) -> np.ndarray:
+        return K.zeros(ctx.output.shape, ctx.output.dtype) if dgrad is None else dgrad
+
+
+class _Refused(Op):
+    """A gradient that PyTorch refuses to differentiate again: itself, recorded (as a function of the ``linked``
+    arrays too), its backward PyTorch's error (a backward function without a derivative, or a DelayedError node)."""
+
+    torch = "torch.autograd.grad"
+    formulas = ("none: PyTorch's error",)
+    jvp_formulas = ("none: PyTorch's error",)
+
+    @staticmethod
+    def grad_fn_name(ctx: engine.Context, grad: np.ndarray, *linked: np.ndarray, name: str, message: str) -> str:
+        return name
+
+    @staticmethod
+    def forward(ctx: engine.Context, grad: np.ndarray, *linked: np.ndarray, name: str, message: str) -> np.ndarray:
+        ctx.message = message
+        return K.copy(grad)
+
+    @staticmethod
+    def backward(ctx: engine.Context, grad: np.ndarray) -> tuple[np.ndarray, ...]:
+        raise RuntimeError(ctx.message)
+
+    @staticmethod
+    def jvp(ctx: Any, *tangents: np.ndarray | None) -> np.ndarray:
+        raise RuntimeError(ctx.message)
 
 
 def _to_input(grad: Tensor, shape: tuple[int, ...], dtype: np.dtype) -> Tensor:

@@ -14,7 +14,7 @@ import numpy as np
 from .. import dtypes
 from .. import kernels as K
 from ..autograd.grad_mode import enable_grad
-from ..ops import classification
+from ..ops import classification, loss
 from ..ops import linalg as linalg_ops
 from ..tensor import Tensor, apply
 
@@ -188,9 +188,8 @@ class _RecordedKernels:
 
     @staticmethod
     def bce_grad(p: Any, y: Any, grad: Any) -> Tensor:
-        """grad (p - y) / max((1 - p) p, 1e-12)."""
-        p, y, grad = _tensor(p), _tensor(y), _tensor(grad)
-        return grad * (p - y) / ((1 - p) * p).clamp(min=1e-12)
+        """grad (p - y) / max((1 - p) p, 1e-12), as PyTorch records it: its own op, with PyTorch's derivatives."""
+        return apply(loss.BinaryCrossEntropyBackward, _tensor(p), _tensor(y), _tensor(grad))
 
     @staticmethod
     def bce_target_grad(p: Any, grad: Any) -> Tensor:
@@ -219,7 +218,8 @@ class _RecordedKernels:
 
     @staticmethod
     def expand(x: Any, shape: Sequence[int]) -> Tensor:
-        return _tensor(x).expand(tuple(shape)).contiguous()
+        """A fresh tensor (a backward may write into it, as into the kernel's array) of x broadcast to ``shape``."""
+        return _tensor(x).expand(tuple(shape)).clone()
 
     @staticmethod
     def write(dst: Tensor, src: Any) -> None:
@@ -279,6 +279,15 @@ class _RecordedKernels:
         flat_index = Tensor._make(np.ascontiguousarray(_array(index)).reshape(-1))
         with enable_grad():
             out.view(-1).index_add_(0, flat_index, _tensor(values).reshape(-1))
+
+    @staticmethod
+    def scatter_reduce(out: Tensor, index: Any, values: Any, reduction: str, include_self: bool) -> None:
+        """out.flat[index[i...]] reduced in place with values[i...], in order: scatter_reduce (recorded, so its own
+        backward differentiates it) on the flat tensors, as PyTorch's scatter_reduce_backward calls it."""
+        flat_index = Tensor._make(np.ascontiguousarray(_array(index)).reshape(-1))
+        with enable_grad():
+            out.view(-1).scatter_reduce_(0, flat_index, _tensor(values).reshape(-1), reduction,
+                                         include_self=include_self)
 
     @staticmethod
     def put(out: Tensor, index: Any, values: Any) -> None:
@@ -445,6 +454,61 @@ class _RecordedKernels:
         """B R^-T: (R^-1 B^T)^T."""
         return RECORDED.solve(r, _tensor(b).transpose(-1, -2)).transpose(-1, -2)
 
+    # ----- LSTM: the gates' loops of kernels/recurrent.py as tensor ops, on the same transposed layouts -------------
+    @staticmethod
+    def lstm_forward(gates_x: Any, gates_h: Any, b_ih: Any, b_hh: Any, c: Any) -> tuple[Tensor, ...]:
+        """An LSTM step (see the kernel): h', c' (B, H), and the activations (4H, B), c and tanh(c') (H, B)."""
+        c_t = _tensor(c).T
+        acts, c_next, tanh_c, h_next = _lstm_step(gates_x, gates_h, b_ih, b_hh, c_t)
+        return h_next.T, c_next.T, acts, c_t, tanh_c
+
+    @staticmethod
+    def lstm_backward(grad_h: Any, grad_c: Any, acts: Any, c_t: Any, tanh_c: Any) -> tuple[Tensor, Tensor, Tensor]:
+        """The step's backward (see the kernel): dz (4H, B), dc (B, H), dz summed over the batch."""
+        d_gates, d_c = _lstm_step_backward(None if grad_h is None else _tensor(grad_h).T,
+                                           None if grad_c is None else _tensor(grad_c).T, acts, c_t, tanh_c)
+        return d_gates, d_c.T, d_gates.sum(1)
+
+    @staticmethod
+    def lstm_sequence_forward(gates_x: Any, w_hh: Any, b_ih: Any, b_hh: Any, h0: Any, c0: Any,
+                              reverse: bool) -> tuple[Tensor, ...]:
+        """The steps over a sequence (see the kernel), the same outputs, stacked as it lays them out."""
+        from ..functions import stack
+        gates_x, w_hh = _tensor(gates_x), _tensor(w_hh)
+        steps = gates_x.shape[1]
+        h, c = _tensor(h0).T, _tensor(c0).T
+        outputs: list[Any] = [None] * steps
+        acts, cells, tanhs = [], [c], []
+        for t in _steps(steps, reverse):
+            a, c, tanh_c, h = _lstm_step(gates_x[:, t], w_hh @ h, b_ih, b_hh, c)
+            acts.append(a)
+            cells.append(c)
+            tanhs.append(tanh_c)
+            outputs[t] = h
+        return stack(outputs).transpose(1, 2), h.T, c.T, stack(acts), stack(cells), stack(tanhs)
+
+    @staticmethod
+    def lstm_sequence_backward(grad_out: Any, grad_h: Any, grad_c: Any, acts: Any, cells: Any, tanh_c: Any,
+                               w_hh: Any, reverse: bool, to_h0: bool) -> tuple[Any, ...]:
+        """Backpropagation through the steps (see the kernel): dz (4H, T, B), dh0 (or None), dc0, dz's sum."""
+        from ..functions import stack
+        acts, cells, tanh_c, w_hh = _tensor(acts), _tensor(cells), _tensor(tanh_c), _tensor(w_hh)
+        steps = acts.shape[0]
+        outs = None if grad_out is None else _tensor(grad_out).transpose(1, 2)  # (T, H, B)
+        d_h = None if grad_h is None else _tensor(grad_h).T
+        d_c = None if grad_c is None else _tensor(grad_c).T
+        d_z: list[Any] = [None] * steps
+        order = _steps(steps, reverse)
+        for k in range(steps - 1, -1, -1):
+            t = order[k]
+            if outs is not None:
+                d_h = outs[t] if d_h is None else d_h + outs[t]
+            d_z[t], d_c = _lstm_step_backward(d_h, d_c, acts[k], cells[k], tanh_c[k])
+            if k or to_h0:
+                d_h = w_hh.T @ d_z[t]
+        gates = stack(d_z, 1)
+        return gates, d_h.T if to_h0 else None, d_c.T, gates.sum((1, 2))
+
     # ----- normalization over groups: x (A, B, S), a group per b --------------------------------------------------
     @staticmethod
     def moments(x: Any) -> tuple[Tensor, Tensor]:
@@ -544,6 +608,16 @@ class _RecordedKernels:
         from ..linalg import solve
         return solve(_tensor(a), _tensor(b))
 
+    @staticmethod
+    def eigh(a: Any, uplo: str, vectors: bool) -> tuple[Tensor, Tensor]:
+        """(w, V), the outputs of a recorded eigh (which always computes V)."""
+        return apply(linalg_ops.Eigh, _tensor(a), UPLO=uplo)
+
+    @staticmethod
+    def svd(a: Any, full_matrices: bool) -> tuple[Tensor, Tensor, Tensor]:
+        """(U, S, V^T), the outputs of a recorded svd."""
+        return apply(linalg_ops.Svd, _tensor(a), full_matrices=full_matrices)
+
     def __getattr__(self, name: str) -> Any:
         """A kernel with no recorded form: run as it is on constants (nothing in it requires grad), else an error."""
         return _recorded_kernel(name, getattr(K, name))
@@ -624,6 +698,48 @@ def _spread(grad: Any, shape: Sequence[int], windows: list[tuple[int, int, int, 
     return RECORDED.scatter_add(values, np.arange(planes)[:, None] * plane + dst[None, :], tuple(shape))
 
 
+def _lstm_step(gates_x: Any, gates_h: Any, b_ih: Any, b_hh: Any, c: Tensor) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+    """An LSTM step on transposed tensors, gates (4H, B), c (H, B): z = (gates_x + b_ih) + (gates_h + b_hh); i, f, o
+    = sigmoid, g = tanh of its row blocks; c' = f c + i g; h' = o tanh(c'). Returns the activations (4H, B), c',
+    tanh(c') and h'."""
+    from ..functions import cat
+    z_x, z_h = _tensor(gates_x), _tensor(gates_h)
+    if b_ih is not None:
+        z_x = z_x + _tensor(b_ih)[:, None]
+    if b_hh is not None:
+        z_h = z_h + _tensor(b_hh)[:, None]
+    z, hidden = z_x + z_h, c.shape[0]
+    i, f, g, o = (z[k * hidden:(k + 1) * hidden] for k in range(4))
+    i, f, g, o = i.sigmoid(), f.sigmoid(), g.tanh(), o.sigmoid()
+    c_next = f * c + i * g
+    tanh_c = c_next.tanh()
+    return cat([i, f, g, o]), c_next, tanh_c, o * tanh_c
+
+
+def _lstm_step_backward(d_h: Tensor | None, d_c: Tensor | None, acts: Tensor, c: Tensor,
+                        tanh_c: Tensor) -> tuple[Tensor, Tensor]:
+    """An LSTM step's backward on transposed tensors, from the gradients of h' and c' (H, B; None: none came):
+    dc' = dc + dh o (1 - tanh(c')^2); dz = [dc' g (1 - i) i, dc' c (1 - f) f, dc' i (1 - g^2), dh tanh(c') (1 - o) o];
+    returns dz (4H, B) and dc = dc' f."""
+    from ..functions import cat
+    hidden = c.shape[0]
+    i, f, g, o = (acts[k * hidden:(k + 1) * hidden] for k in range(4))
+    zeros = RECORDED.zeros(tuple(c.shape), c.dtype)
+    d_cell, d_o = d_c, zeros
+    if d_h is not None:  # h' = o tanh(c'): to o, and through tanh to c'
+        d_o = d_h * tanh_c * (1 - o) * o
+        through = (d_h * o) * (1 - tanh_c * tanh_c)
+        d_cell = through if d_cell is None else d_cell + through
+    d_cell = zeros if d_cell is None else d_cell
+    d_gates = cat([(d_cell * g) * (1 - i) * i, (d_cell * c) * (1 - f) * f, (d_cell * i) * (1 - g * g), d_o])
+    return d_gates, d_cell * f
+
+
+def _steps(steps: int, reverse: bool) -> range:
+    """The time steps in the order a direction runs them."""
+    return range(steps - 1, -1, -1) if reverse else range(steps)
+
+
 def _masked(grad: Any, zero: np.ndarray) -> Tensor:
     """grad, with 0 where ``zero`` (a constant mask; NaN in grad passes elsewhere)."""
     grad = _tensor(grad)
@@ -643,6 +759,7 @@ class _NumpyOnTensors:
         "transpose": lambda x, axes=None: x.permute(*(axes if axes is not None else reversed(range(x.ndim)))),
         "broadcast_to": lambda x, shape: x.expand(tuple(shape)),
         "ascontiguousarray": lambda x: x.contiguous(),
+        "concatenate": lambda arrays, axis=0: _cat([_tensor(a) for a in arrays], axis),
         "array": lambda x, copy=True: x.clone() if copy else x,
         # the one einsum a backward writes through: the diagonals' view (``_with_diagonal``)
         "einsum": lambda equation, x: x.diagonal(0, -2, -1) if equation == "...ii->...i" else _no_layout(equation),
@@ -658,7 +775,7 @@ class _NumpyOnTensors:
             return function
 
         def call(*args: Any, **kwargs: Any) -> Any:
-            if layout is not None and any(isinstance(a, Tensor) for a in args):
+            if layout is not None and any(_holds_tensor(a) for a in args):
                 return layout(*args, **kwargs)
             values = [*args, *kwargs.values()]
             result = function(*[_numpy_dtype(_array(a)) for a in args],
@@ -667,6 +784,16 @@ class _NumpyOnTensors:
             return Tensor._make(result) if name in self.CREATION and on_tensors else result
 
         return call
+
+
+def _holds_tensor(x: Any) -> bool:
+    """Whether ``x`` is a tensor, or a list or tuple of them (numpy's concatenate)."""
+    return isinstance(x, Tensor) or (isinstance(x, (list, tuple)) and any(isinstance(a, Tensor) for a in x))
+
+
+def _cat(tensors: list[Tensor], axis: int) -> Tensor:
+    from ..functions import cat
+    return cat(tensors, axis)
 
 
 def _no_layout(what: str) -> Any:

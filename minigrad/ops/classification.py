@@ -5,7 +5,7 @@ softmax, log_softmax and nll_loss reproduce PyTorch's CPU kernels bit for bit (s
 nll_loss takes its class indices (and its class weights) as constants: they get no gradient, as in PyTorch.
 """
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -134,6 +134,8 @@ class LeakyRelu(Op):
 
     torch = "torch.nn.functional.leaky_relu"
     formulas = ("d(leaky_relu)/dx = grad where x > 0, else negative_slope * grad",)
+    # PyTorch's backward function, and the saved array it takes with derivative 0 (see ``higher_order``)
+    backward_function: ClassVar[tuple[str, str]] = ("leaky_relu_backward", "x")
     promotion = Promotion.NONE
 
     @staticmethod

@@ -510,6 +510,8 @@ class MaxPool(Op):
     formulas = ("d(max_pool(x))/dx = grad at each window's maximum (its index), 0 elsewhere; summed where windows "
                 "overlap",)
     promotion = Promotion.NONE
+    # PyTorch's backward function, and the input it takes with derivative 0 (see ``higher_order``)
+    backward_function: ClassVar[tuple[str, int]] = ("max_pool2d_with_indices_backward", 0)
 
     @staticmethod
     def _max_pool(ctx: Context, x: np.ndarray, spatial: int, kernel: tuple[int, ...], stride: tuple[int, ...],
@@ -739,6 +741,7 @@ class AdaptiveMaxPool2d(Op):
     formulas = ("d(adaptive_max_pool(x))/dx = grad at each cell's maximum, 0 elsewhere",)
     promotion = Promotion.NONE
     grad_fn = "AdaptiveMaxPool2DBackward0"
+    backward_function: ClassVar[tuple[str, int]] = ("adaptive_max_pool2d_backward", 0)
     backward = staticmethod(MaxPool.backward)
     jvp, jvp_formulas = staticmethod(MaxPool.jvp), ("d(adaptive_max_pool x) = dx at each cell's maximum",)
 

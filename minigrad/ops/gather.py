@@ -516,6 +516,19 @@ class ScatterReduce(Op):
         return K.div(total, count)
 
     @staticmethod
+    def refused_twice(ctx: Context) -> dict[int, str]:
+        """The gradients PyTorch's backward hands on through a DelayedError node, an error if differentiated again
+        (see ``higher_order``): src's, for prod with two zeros of src or more reduced into one place."""
+        if ctx.reduce != "prod" or not ctx.needs(1):
+            return {}
+        src = ctx.saved["src"]
+        zeros = K.eq(K.gather(src, ctx.sources), K.scalar(0, src.dtype))
+        if not (np.bincount(ctx.targets[zeros]) > 1).any():
+            return {}
+        return {1: "scatter_reduce(): Double backward is unsupported for src when >1 zeros in src are scattered to "
+                   "the same position in self"}
+
+    @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
         """PyTorch's ``scatter_reduce_backward`` (FunctionsManual.cpp), step for step. ``gather(a)`` reads an array
         shaped like x where the index points; ``read(b)`` reads an array shaped like src (or src broadcast with the

@@ -851,6 +851,9 @@ class Svdvals(Op):
     torch = "torch.linalg.svdvals"
     grad_fn = "LinalgSvdBackward0"
     formulas = ("ds/dA = U diag(grad) V^T",)
+    # U and V^T, made again from A by a create_graph pass: the outputs of a recorded svd, as PyTorch's svdvals saves
+    # them (so that the gradient of the gradient flows through svd's backward)
+    recomputed: ClassVar[dict[Any, Any]] = {("u", "vt"): lambda ctx, a: _svd(a, full_matrices=False)[::2]}
 
     @staticmethod
     def forward(ctx: Context, a: np.ndarray) -> np.ndarray:
@@ -879,6 +882,8 @@ class Eigvalsh(Op):
     torch = "torch.linalg.eigvalsh"
     grad_fn = "LinalgEighBackward0"
     formulas = ("dw/dA = V diag(grad) V^T",)
+    # V, made again from A by a create_graph pass: an output of a recorded eigh, as PyTorch's eigvalsh saves it
+    recomputed: ClassVar[dict[str, Any]] = {"v": lambda ctx, a, UPLO="L": K.eigh(a, UPLO.upper(), True)[1]}  # noqa: N803
 
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, UPLO: str = "L") -> np.ndarray:  # noqa: N803  (PyTorch's name)

@@ -16,7 +16,7 @@ product each over all steps.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -41,6 +41,17 @@ def check_cell(input: Any, states: tuple[Any, ...], w_ih: Any, w_hh: Any) -> Non
                                f"{w_hh.shape[1]}")
 
 
+def _cell_gates(x: np.ndarray, h: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """W_ih x^T and W_hh h^T (4H, B): both operands as BLAS reads them fastest, the gates transposed."""
+    return K.matmul(w_ih, x.T), K.matmul(w_hh, h.T)
+
+
+def _cell_saves(ctx: Context, x: np.ndarray, h: np.ndarray, c: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray,
+                b_ih: np.ndarray | None = None, b_hh: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+    """What a step saves for its backward (the activations, c^T, tanh(c'^T)), from its inputs."""
+    return K.lstm_forward(*_cell_gates(x, h, w_ih, w_hh), b_ih, b_hh, c)[2:]
+
+
 @register
 class LstmCell(Op):
     """One LSTM step from x (B, I) and the states h, c (B, H): z = (x W_ih^T + b_ih) + (h W_hh^T + b_hh) (biases
@@ -57,6 +68,8 @@ class LstmCell(Op):
     )
     promotion = Promotion.NONE
     differentiable_outputs = 2
+    # what forward saves, made again from the inputs by a create_graph pass (the kernel's loop as tensor ops)
+    recomputed: ClassVar[dict[Any, Any]] = {("acts", "c_t", "tanh_c"): _cell_saves}
 
     @staticmethod
     def torch_arguments(inputs: list[Any], params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
@@ -79,8 +92,7 @@ class LstmCell(Op):
         _check_linear(h, w_hh, b_hh)
         if x.dtype.kind != "f":
             raise errors.not_implemented("sigmoid_cpu", x.dtype)
-        # W x^T rather than x W^T: both operands as BLAS reads them fastest, the gates transposed (4H, B)
-        h_next, c_next, acts, c_t, tanh_c = K.lstm_forward(K.matmul(w_ih, x.T), K.matmul(w_hh, h.T), b_ih, b_hh, c)
+        h_next, c_next, acts, c_t, tanh_c = K.lstm_forward(*_cell_gates(x, h, w_ih, w_hh), b_ih, b_hh, c)
         ctx.save(x=x if ctx.needs(3) else None, h=h if ctx.needs(4) else None, w_ih=w_ih if ctx.needs(0) else None,
                  w_hh=w_hh if ctx.needs(1) else None, acts=acts, c_t=c_t, tanh_c=tanh_c)
         return h_next, c_next
@@ -119,6 +131,24 @@ def check_layer(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray,
         raise errors.not_implemented("sigmoid_cpu", x.dtype)
 
 
+def _input_rows(x: np.ndarray) -> np.ndarray:
+    """The sequence x (T, B, I) as T B rows."""
+    return x.reshape(x.shape[0] * x.shape[1], x.shape[2])
+
+
+def _input_gates(x_rows: np.ndarray, w_ih: np.ndarray, steps: int, batch: int) -> np.ndarray:
+    """Every step's x_t W_ih^T at once, (4H, T, B), from x's rows."""
+    return K.matmul(w_ih, x_rows.T).reshape(w_ih.shape[0], steps, batch)
+
+
+def _layer_saves(ctx: Context, x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray,
+                 b_ih: np.ndarray | None = None, b_hh: np.ndarray | None = None,
+                 reverse: bool = False) -> tuple[np.ndarray, ...]:
+    """What a layer saves for its backward (the activations, cell states and tanh of the new ones), from its inputs."""
+    gates_x = _input_gates(_input_rows(x), w_ih, x.shape[0], x.shape[1])
+    return K.lstm_sequence_forward(gates_x, w_hh, b_ih, b_hh, h0[0], c0[0], reverse)[3:]
+
+
 @register
 class LstmLayer(Op):
     """One direction of one LSTM layer over a whole padded sequence x (T, B, I) from the states h_0, c_0
@@ -142,6 +172,9 @@ class LstmLayer(Op):
     )
     promotion = Promotion.NONE
     differentiable_outputs = 3
+    # what forward saves, made again from the inputs by a create_graph pass (the kernels' loops as tensor ops)
+    recomputed: ClassVar[dict[Any, Any]] = {"x_rows": lambda ctx, x, *_, **__: _input_rows(x),
+                                            ("acts", "cells", "tanh_c"): _layer_saves}
 
     @staticmethod
     def torch_arguments(inputs: list[Any], params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
@@ -155,9 +188,8 @@ class LstmLayer(Op):
                 b_ih: np.ndarray | None = None, b_hh: np.ndarray | None = None,
                 reverse: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         check_layer(x, h0, c0, w_ih, w_hh, b_ih, b_hh)
-        steps, batch, features = x.shape
-        x_rows = x.reshape(steps * batch, features)
-        gates_x = K.matmul(w_ih, x_rows.T).reshape(w_ih.shape[0], steps, batch)  # every step's x_t W_ih^T at once
+        x_rows = _input_rows(x)
+        gates_x = _input_gates(x_rows, w_ih, x.shape[0], x.shape[1])
         out, h, c, acts, cells, tanh_c = K.lstm_sequence_forward(gates_x, w_hh, b_ih, b_hh, h0[0], c0[0], reverse)
         ctx.save(x_rows=x_rows if ctx.needs(3) else None, h0=h0 if ctx.needs(4) else None,
                  out=out if ctx.needs(4) else None, w_ih=w_ih if ctx.needs(0) else None, w_hh=w_hh, acts=acts,

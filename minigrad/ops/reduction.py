@@ -270,7 +270,8 @@ class Prod(Op):
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
         """PyTorch's prod_backward: grad * (result / x) when x has no zero at all (so an inf factor, or a product
         that overflowed, gives what that division gives); otherwise grad * (the product of the others), except
-        that over the whole tensor two zeros or more give zeros outright."""
+        that over the whole tensor two zeros or more give zeros outright, where grad mode is off: a create_graph
+        pass (on tensors) takes the products of the others there too, zeros with a graph (NaN beside an inf)."""
         x, result = ctx.saved["x"], ctx.saved["result"]
         if x.ndim == 0:
             return (grad,)
@@ -279,7 +280,7 @@ class Prod(Op):
         zeros = int(K.sum(K.eq(x, K.scalar(0, x.dtype)), tuple(range(x.ndim))))
         if zeros == 0:
             return (K.mul(grad, K.div(result, x)),)
-        if ctx.whole and zeros > 1:
+        if ctx.whole and zeros > 1 and isinstance(grad, np.ndarray):
             return (np.zeros(x.shape, grad.dtype),)
         return (K.mul(grad, K.leave_one_out_products(x, ctx.axes)),)
 
