@@ -21,13 +21,15 @@ each sample starts with an untimed call.
 from __future__ import annotations
 
 import contextlib
+import cProfile
 import os
+import pstats
 import statistics
 import subprocess
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import torch
@@ -47,6 +49,7 @@ DEFAULT_TORCH_THREADS = torch.get_num_threads()
 DEFAULT_MINIGRAD_THREADS = minigrad.get_num_threads()
 
 Sampler = Callable[[], float]  # takes one timing sample: seconds per call
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,22 @@ class Result:
     def ratio(self) -> float:
         """minigrad's median over torch's: below 1 means minigrad is faster."""
         return self.minigrad_s / self.torch_s
+
+
+@dataclass(frozen=True)
+class PhaseResult:
+    """One phase of a workload's step at one thread setting: medians in seconds per step, and the function calls
+    the phase makes per step (``calls_per_phase``), with how many of them are built-ins."""
+
+    workload: str
+    threads: str
+    phase: str
+    minigrad_s: float
+    torch_s: float
+    minigrad_calls: float
+    torch_calls: float
+    minigrad_builtins: float
+    torch_builtins: float
 
 
 @contextlib.contextmanager
@@ -123,14 +142,19 @@ def per_call(fn: Callable[[], Any], number: int) -> Sampler:
     return sample
 
 
-def interleaved(samplers: Sequence[Sampler], reps: int) -> list[float]:
-    """The median of ``reps`` samples from each sampler, taken in turns; repetition r starts with sampler r mod k."""
-    samples: list[list[float]] = [[] for _ in samplers]
+def in_turns(samplers: Sequence[Callable[[], T]], reps: int) -> list[list[T]]:
+    """``reps`` samples from each sampler, taken in turns; repetition r starts with sampler r mod k."""
+    samples: list[list[T]] = [[] for _ in samplers]
     for rep in range(reps):
         for k in range(len(samplers)):
             i = (rep + k) % len(samplers)
             samples[i].append(samplers[i]())
-    return [statistics.median(s) for s in samples]
+    return samples
+
+
+def interleaved(samplers: Sequence[Sampler], reps: int) -> list[float]:
+    """The median of ``reps`` samples from each sampler, taken in turns (``in_turns``)."""
+    return [statistics.median(s) for s in in_turns(samplers, reps)]
 
 
 def compare(minigrad_fn: Callable[[], Any], torch_fn: Callable[[], Any], reps: int, min_sample_s: float,
@@ -143,6 +167,68 @@ def compare(minigrad_fn: Callable[[], Any], torch_fn: Callable[[], Any], reps: i
         samplers.append(per_call(fn, calibrate(fn, min_sample_s)))
     minigrad_s, torch_s = interleaved(samplers, reps)
     return minigrad_s, torch_s
+
+
+def per_phase(phases: Sequence[Callable[[], Any]], number: int) -> Callable[[], list[float]]:
+    """A sampler of a step made of ``phases`` (called in order): each phase's time over ``number`` steps in a row,
+    divided by ``number``, after one untimed step. The clock is read around each phase (about 0.1 µs a phase of
+    clock reads and the phase's call)."""
+    clock = time.perf_counter
+
+    def sample() -> list[float]:
+        for phase in phases:
+            phase()
+        totals = [0.0] * len(phases)
+        for _ in range(number):
+            for i, phase in enumerate(phases):
+                start = clock()
+                phase()
+                totals[i] += clock() - start
+        return [total / number for total in totals]
+
+    return sample
+
+
+def compare_phases(minigrad_phases: Sequence[Callable[[], Any]], torch_phases: Sequence[Callable[[], Any]],
+                   reps: int, min_sample_s: float, warmup: int = 3) -> tuple[list[float], list[float]]:
+    """Median seconds per step of each phase of a minigrad step and of its torch twin (each a sequence of
+    callables that make one step when called in order): ``warmup`` steps each, then samples taken in turns as
+    ``compare`` does, each phase's median over the repetitions."""
+    samplers = []
+    for phases in (minigrad_phases, torch_phases):
+        def step(phases: Sequence[Callable[[], Any]] = phases) -> None:
+            for phase in phases:
+                phase()
+
+        for _ in range(warmup):
+            step()
+        samplers.append(per_phase(phases, calibrate(step, min_sample_s)))
+    minigrad_s, torch_s = ([statistics.median(column) for column in zip(*samples)]
+                           for samples in in_turns(samplers, reps))
+    return minigrad_s, torch_s
+
+
+def calls_per_phase(phases: Sequence[Callable[[], Any]], steps: int) -> list[tuple[float, float]]:
+    """For each phase of a step (``phases``, called in order, ``steps`` times): the function calls it makes per
+    step, as cProfile counts them (Python functions, a generator's every resumption, and built-ins: functions
+    written in C called from Python, such as ``isinstance`` or PyTorch's operators), and how many of them are
+    built-ins. The phase's own call and the profiler's are left out."""
+    profiles = [cProfile.Profile() for _ in phases]
+    for _ in range(steps):
+        for phase, profile in zip(phases, profiles):
+            profile.enable()
+            phase()
+            profile.disable()
+    counts = []
+    for phase, profile in zip(phases, profiles):
+        own = cProfile.label(phase.__code__)
+        calls = builtin = 0
+        for key, (_, total, *_) in pstats.Stats(profile).stats.items():  # type: ignore[attr-defined]
+            if key != own and key[2] != "<method 'disable' of '_lsprof.Profiler' objects>":
+                calls += total
+                builtin += total if key[0] == "~" else 0
+        counts.append((calls / steps, builtin / steps))
+    return counts
 
 
 def process_sampler(args: Sequence[str], env: dict[str, str] | Callable[[], dict[str, str]], cwd: str) -> Sampler:

@@ -45,6 +45,33 @@ def cells(r: Row) -> list[str]:
             f"{r['minigrad_s'] / r['torch_s']:.3g}", str(r["target"]), met, str(r["note"])]
 
 
+PHASE_TITLE = ("The step phase by phase: median times per step, and the function calls each phase makes per step "
+               "(cProfile)")
+PHASE_HEADER = ["workload", "threads", "phase", "minigrad", "torch", "minigrad/torch", "minigrad calls",
+                "torch calls"]
+WHOLE_STEP = "whole step (sum)"
+
+
+def phase_lines(phases: Sequence[Row]) -> list[list[str]]:
+    """Phase results (as saved) as the phase table's cells (``PHASE_HEADER``), each step's phases followed by
+    their sum."""
+    def calls(count: float, builtins: float) -> str:
+        return f"{count:.0f} ({builtins:.0f} built-in)"
+
+    lines = []
+    for step in dict.fromkeys((p["workload"], p["threads"]) for p in phases):
+        rows = [p for p in phases if (p["workload"], p["threads"]) == step]
+        total = {key: sum(float(p[key]) for p in rows)  # type: ignore[arg-type]
+                 for key in ("minigrad_s", "torch_s", "minigrad_calls", "torch_calls", "minigrad_builtins",
+                             "torch_builtins")}
+        for p in [*rows, {"workload": step[0], "threads": step[1], "phase": WHOLE_STEP, **total}]:
+            lines.append([str(p["workload"]), str(p["threads"]), str(p["phase"]), format_time(p["minigrad_s"]),
+                          format_time(p["torch_s"]), f"{p['minigrad_s'] / p['torch_s']:.3g}",
+                          calls(p["minigrad_calls"], p["minigrad_builtins"]),
+                          calls(p["torch_calls"], p["torch_builtins"])])
+    return lines
+
+
 def markdown_table(header: Sequence[str], lines: Sequence[Sequence[str]]) -> str:
     """Rows of cells as a Markdown table."""
     rows = [header, ["---"] * len(header), *lines]
@@ -68,20 +95,35 @@ def share_of_copy(r: Row) -> str | None:
     return found[1] if found else None
 
 
-def verdict(r: Row) -> str:
-    """A section table's cell: the ratio (or the share of the copy's bandwidth) and whether the target is met."""
+def verdict(r: Row, show_target: bool = False) -> str:
+    """A section table's cell: the ratio (or the share of the copy's bandwidth), with ``show_target`` the row's
+    target beside it, and whether the target is met."""
     figure = share_of_copy(r) or f"{r['minigrad_s'] / r['torch_s']:.3g}"
+    if show_target:
+        figure += f" ({r['target']})"
     return figure + {True: ", met", False: ", **missed**", None: ""}[r["met"]]
+
+
+def phase_table(saved: Mapping[str, object]) -> str:
+    """The saved run's phase table in Markdown, under its title; "" when the run timed no phases."""
+    phases: list[Row] = list(saved.get("phases", []))  # type: ignore[call-overload]
+    if not phases:
+        return ""
+    return f"{PHASE_TITLE}:\n\n{markdown_table(PHASE_HEADER, phase_lines(phases))}\n"
 
 
 @dataclass(frozen=True)
 class Section:
-    """A family of workloads (picked from the results by ``picks``): its target in words, and where the time goes."""
+    """A family of workloads (picked from the results by ``picks``): its target in words, and where the time goes;
+    with ``show_target``, each row's target in its table (a bound that depends on the host), and ``details``, more
+    of the saved run below the text (Markdown)."""
 
     title: str
     picks: Callable[[Row], bool]
     target: str
     why: str  # Markdown; may name the figures ``figures`` computes, as {name}
+    show_target: bool = False
+    details: Callable[[Mapping[str, object]], str] | None = None
 
 
 def _group(name: str, has: str = "", lacks: str = "") -> Callable[[Row], bool]:
@@ -97,14 +139,19 @@ SECTIONS = [
     Section(
         "Seed training step, eager", _group("seed"),
         "one step of the seed's linear and logistic regression (forward, loss, `zero_grad`, backward, `step`) in at "
-        "most 0.2 of PyTorch's time and under 50 µs, the time of micrograd's scalar step.",
+        "most 0.2 of PyTorch's time on a host where PyTorch's step takes 250 µs or more, and at most 0.5 where it "
+        "takes 100 µs or less. In between, 50 µs, the time both ends give (0.2 × 250 µs = 0.5 × 100 µs; about "
+        "micrograd's scalar step), so the bound runs on without a jump. Each row gives the bound as it applies "
+        "at PyTorch's time on this host.",
         "The arithmetic is nothing (3 to 6 samples): the time is Python, per op. Each of the step's ops builds views, "
         "checks shapes and dtypes, records a node and calls a kernel, where PyTorch dispatches in C++ (the per-op "
-        "rows below). Counted with cProfile, a linear-regression step makes about 520 Python calls (68 `isinstance`, "
-        "20 read-only views for the kernels, 6 elementwise kernels, 4 version-counter lookups, ...), none of them "
-        "more than a few percent of the time. A ratio of 0.2 is {seed_bound} here, less than what about 14 kernel "
-        "calls through numba's dispatcher, each with an allocation, and a tensor, a node and PyTorch's checks per op "
-        "cost in Python. Taking that Python away is what `minigrad.compile` does (the next two sections).",
+        "rows below). The table below times the step phase by phase (medians of interleaved repetitions, the "
+        "clock read around each phase; the whole step is their sum), and counts with cProfile the function calls "
+        "each phase makes per step: Python functions and, in parentheses, built-ins (functions written in C: "
+        "`isinstance`, numba's dispatchers, PyTorch's operators). PyTorch's count is its own Python: "
+        "`Module.__call__`, the functional wrappers, the optimizer's. Taking minigrad's Python away is what "
+        "`minigrad.compile` does (the next two sections).",
+        show_target=True, details=phase_table,
     ),
     Section(
         "Compiled step, one per call", _group("compiled", lacks="steps="),
@@ -128,10 +175,22 @@ SECTIONS = [
     ),
     Section(
         "One op on 3×3 tensors", _group("ops"),
-        "none. These rows show the fixed cost that each op of the seed's step pays.",
+        "a lone op that records a node (`requires_grad`) in at most 2.0 of PyTorch's time; none for the others. "
+        "These rows show the fixed cost that each op of the seed's step pays.",
         "minigrad's cost per op is Python: argument checks, type promotion, the result tensor, with `requires_grad` "
         "a graph node, and a kernel call through numba's dispatcher. The backward row is the engine alone, walking a "
         "small graph.",
+    ),
+    Section(
+        "Eager programs as people write them", _group("lean"),
+        "each in at most PyTorch's time: a recorded chain of four ops on 3×3 tensors and its backward, a training "
+        "step of the character-level MLP of Karpathy's makemore part 3, and an epoch of a DataLoader feeding a "
+        "small MLP trained with Adam.",
+        "Small tensors throughout (the makemore step's largest product is 32×30 by 30×200), so the time is each "
+        "op's fixed cost, as in the rows above, times the ops a step runs: the makemore step indexes, embeds, "
+        "normalizes by hand (mean, unbiased std, the running statistics under `no_grad`) and updates six parameters "
+        "through `.data`; the epoch runs 157 steps, each a batch collated by the DataLoader (64 samples indexed "
+        "and stacked), two linear layers, cross-entropy and Adam over four parameters.",
     ),
     Section(
         "MLP 784-256-10, batch 512", _group("mlp"),
@@ -208,10 +267,11 @@ INTRO = """\
 
 <!-- Generated by `python -m benchmarks.report` from results.json: edit benchmarks/report.py, not this page. -->
 
-minigrad and PyTorch 2.13 (CPU) timed on the same workloads in one process: the seed's training steps, eager and
-compiled, single ops, an MLP, large elementwise kernels and optimizer steps, and whole processes. Every figure is
-a median; the ratio is minigrad's time over PyTorch's (below 1, minigrad is faster). Each workload family has a
-target; where one is missed, its section says where the time goes.
+minigrad and PyTorch 2.13 (CPU) timed on the same workloads in one process: the seed's training steps, eager (also
+phase by phase) and compiled, single ops, small eager programs, an MLP, networks, second-order gradients, large
+elementwise kernels and optimizer steps, and whole processes. Every figure is a median; the ratio is minigrad's time
+over PyTorch's (below 1, minigrad is faster). Each workload family has a target; where one is missed, its section
+says where the time goes.
 
 ```sh
 python -m benchmarks.run --readme   # time everything (minutes); write results.json, results.png and this page
@@ -220,8 +280,8 @@ python -m benchmarks.report         # this page again from results.json, after t
 ```
 
 `python -m benchmarks.run` also takes `--threads 1,default`, `--only GROUP,...` (`seed`, `compiled`, `ops`,
-`mlp`, `nets`, `large`, `startup`), `--markdown` and `--save FILE.json`; `python -m benchmarks.chart FILE.json
-chart.png` draws a saved run.
+`lean`, `mlp`, `nets`, `second-order`, `large`, `startup`), `--markdown` and `--save FILE.json`; `python -m
+benchmarks.chart FILE.json chart.png` draws a saved run.
 """
 
 METHOD = """\
@@ -244,8 +304,10 @@ METHOD = """\
   the benchmark does not, as it makes MKL's large products about four times slower (the 512×784 by 784×256
   product: 4.9 ms instead of 1.2 on an Intel Xeon with AVX512).
 - **Quick mode** (`--quick`, what `tests/test_benchmarks.py` runs) cuts the large arrays to 10,000 elements, the
-  MLP's batch to 16 and the repetitions to 3. It checks that every workload runs; its figures are not to quote,
-  and it judges no target defined for sizes it does not run.
+  MLP's batch to 16, the DataLoader epoch's dataset to 640 samples and the repetitions to 3. It checks that every
+  workload runs; its figures are not to quote, and it judges no target defined for sizes it does not run.
+- **Phases.** The seed's step is also timed phase by phase, in turns with PyTorch's as the whole steps are, the
+  clock read around each phase; cProfile then counts the calls each phase makes, over 20 steps.
 """
 
 WORKLOADS = """\
@@ -254,16 +316,24 @@ WORKLOADS = """\
 Each is written once for both frameworks (`benchmarks/workloads.py`):
 
 - `seed`: one training step of the seed tutorial's linear and logistic regression (forward, loss, `zero_grad`,
-  backward, `step`), set up as the tutorial does (`reference/programs.py`).
+  backward, `step`), set up as the tutorial does (`reference/programs.py`); and the same step phase by phase, each
+  phase timed and its function calls counted (cProfile) apart.
 - `compiled`: the same steps through `minigrad.compile`, one step per call and `steps=1000` per call (time per
   step), against PyTorch's eager step.
-- `ops`: add, mul, matmul and sigmoid on 3×3 tensors, with and without `requires_grad`, and the backward of
-  `(a * b).sum()`.
+- `ops`: add, mul, matmul and sigmoid on 3×3 tensors, with and without `requires_grad`, the backward of
+  `(a * b).sum()`, and 32 rows indexed out of 200,000 (forward, and with backward).
+- `lean`: `(a * b + a).sigmoid().sum().backward()` on 3×3 leaves; a training step of Karpathy's makemore part 3
+  MLP as the lecture writes it (embedding 27×10, 32 contexts of 3 characters drawn from 50,000, a 30×200
+  product, batch normalization by hand, tanh, 200×27 and a bias, cross-entropy, `p.grad = None`, backward,
+  `p.data += -0.1 * p.grad`); an epoch of a DataLoader over a TensorDataset (10,000 samples of 20 features,
+  batch 64, shuffled) training a 20-64-5 ReLU MLP with cross-entropy and Adam.
 - `mlp`: one SGD training step of Linear(784, 256), Sigmoid or ReLU, Linear(256, 10) on a random batch of 512,
   MSE or cross-entropy.
 - `nets`: a training step of `examples/digits_cnn.py`'s network (batch 64, SGD with momentum), the forward and
   backward of Conv2d(16, 32, 3, padding=1) on 64×16×28×28, and a training step of a 2-layer LSTM (input and
   hidden 128, batch 32, 50 steps, MSE, SGD).
+- `second-order`: the gradient of a small tanh network's loss (float64), and a Hessian-vector product of it
+  (reverse over reverse).
 - `large`: add, mul, sigmoid and the backward of mul and sigmoid on 10M float32 elements, and SGD-momentum and
   Adam steps over 10M parameters, judged in GB/s from the least bytes each must move.
 - `startup`: the whole process of `examples/linear_regression.py` against its PyTorch twin.
@@ -272,25 +342,24 @@ Each is written once for both frameworks (`benchmarks/workloads.py`):
 
 def figures(results: Sequence[Row]) -> dict[str, str]:
     """Bounds the sections' text names, from PyTorch's figures at the first thread setting ("—" when absent)."""
-    def torch_s(group: str, lacks: str = "") -> float | None:
-        rows = [r for r in results if _group(group, lacks=lacks)(r) and "linear" in str(r["workload"])]
-        return float(rows[0]["torch_s"]) if rows else None
-
-    seed, compiled = torch_s("seed"), torch_s("compiled", lacks="steps=")
-    return {"seed_bound": format_time(0.2 * seed) if seed else "—",
-            "compiled_bound": format_time(0.01 * compiled) if compiled else "—"}
+    rows = [r for r in results if _group("compiled", lacks="steps=")(r) and "linear" in str(r["workload"])]
+    return {"compiled_bound": format_time(0.01 * float(rows[0]["torch_s"])) if rows else "—"}  # type: ignore[arg-type]
 
 
-def section(s: Section, results: Sequence[Row], settings: Sequence[str], named: Mapping[str, str]) -> str:
-    """One section: its target, a table of its rows' ratios (or bandwidth shares) per thread setting, and why."""
-    rows = [r for r in results if s.picks(r)]
+def section(s: Section, saved: Mapping[str, object], settings: Sequence[str], named: Mapping[str, str]) -> str:
+    """One section: its target, a table of its rows' ratios (or bandwidth shares) per thread setting, why, and its
+    details."""
+    rows = [r for r in saved["results"] if s.picks(r)]  # type: ignore[attr-defined]
     if not rows:
         return ""
     workloads = list(dict.fromkeys(str(r["workload"]) for r in rows))
     by = {(r["workload"], r["threads"]): r for r in rows}
     table = markdown_table(["workload", *(setting_name(t) for t in settings)],
-                           [[w, *(verdict(by[w, t]) if (w, t) in by else "" for t in settings)] for w in workloads])
-    return (f"### {s.title}\n\n{wrap('Target: ' + s.target)}\n\n{table}\n\n{wrap(s.why.format_map(named))}\n")
+                           [[w, *(verdict(by[w, t], s.show_target) if (w, t) in by else "" for t in settings)]
+                            for w in workloads])
+    details = s.details(saved) if s.details else ""
+    return (f"### {s.title}\n\n{wrap('Target: ' + s.target)}\n\n{table}\n\n{wrap(s.why.format_map(named))}\n"
+            + (f"\n{details}" if details else ""))
 
 
 def wrap(text: str, bullet: bool = False) -> str:
@@ -312,7 +381,7 @@ def render(saved: Mapping[str, object]) -> str:
            + "\n\n![minigrad/PyTorch ratio per workload, log scale, with the targets](results.png)\n")
     named = figures(results)
     targets = "## Targets, and where the time goes\n\n" + "\n".join(
-        filter(None, (section(s, results, settings, named) for s in SECTIONS)))
+        filter(None, (section(s, saved, settings, named) for s in SECTIONS)))
     every = "## Every figure\n\n" + markdown_table(HEADER, [cells(r) for r in results]) + "\n"
     return "\n".join([INTRO, run, targets, every, METHOD, WORKLOADS]).rstrip() + "\n"
 

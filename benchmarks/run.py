@@ -2,13 +2,14 @@
 
 Times every workload of ``benchmarks.workloads`` on minigrad and on torch in this one process, interleaved
 (``benchmarks.harness``), at each thread setting, and prints one table: workload, threads, minigrad's median,
-torch's median, their ratio, the target and whether it is met. ``--markdown`` prints the table as Markdown;
-``--quick`` uses small sizes and few repetitions (what the suite runs: it checks that the harness works, not how
-fast anything is, and judges no target defined for the full sizes); ``--only`` keeps the workloads with these
-keys or group names; ``--save`` writes the results and the environment as JSON (``python -m benchmarks.chart``
-draws them); ``--readme`` makes the run the published one: ``benchmarks/results.json``, its chart
-``results.png`` and the page ``benchmarks/README.md`` (``benchmarks.report``). Progress goes to stderr: a bar on
-a terminal, a line each quarter of the way elsewhere.
+torch's median, their ratio, the target and whether it is met; then, for the workloads timed phase by phase (the
+seed's steps), each phase's medians, ratio and the function calls it makes per step. ``--markdown`` prints the
+tables as Markdown; ``--quick`` uses small sizes and few repetitions (what the suite runs: it checks that the
+harness works, not how fast anything is, and judges no target defined for the full sizes); ``--only`` keeps the
+workloads with these keys or group names; ``--save`` writes the results and the environment as JSON (``python -m
+benchmarks.chart`` draws them); ``--readme`` makes the run the published one: ``benchmarks/results.json``, its
+chart ``results.png`` and the page ``benchmarks/README.md`` (``benchmarks.report``). Progress goes to stderr: a
+bar on a terminal, a line each quarter of the way elsewhere.
 """
 
 from __future__ import annotations
@@ -33,7 +34,18 @@ import minigrad
 from minigrad.progress import progress
 
 from . import report
-from .harness import BLAS_CONTROL, Result, compare, interleaved, memory_bandwidth, thread_env, threads
+from .harness import (
+    BLAS_CONTROL,
+    PhaseResult,
+    Result,
+    calls_per_phase,
+    compare,
+    compare_phases,
+    interleaved,
+    memory_bandwidth,
+    thread_env,
+    threads,
+)
 from .workloads import ROOT, WORKLOADS, Sizes, Workload, startup_samplers
 
 
@@ -42,7 +54,7 @@ class Config:
     """How long to measure: sizes, interleaved repetitions per group, and the shortest sample."""
 
     sizes: Sizes
-    reps: int  # repetitions for the seed and ops groups
+    reps: int  # repetitions for the seed, ops and lean groups, and the phases
     big_reps: int  # for the mlp, nets and large groups (each call takes milliseconds or more)
     startup_reps: int  # for whole processes (seconds each)
     min_sample_s: float  # a sample repeats the call until it lasts this long
@@ -50,11 +62,12 @@ class Config:
     quick: bool = False  # sizes cut: the targets of workloads sized by ``sizes`` are not judged
 
 
-FULL = Config(Sizes(big=10_000_000, batch=512), reps=21, big_reps=7, startup_reps=3, min_sample_s=0.02,
-              bandwidth_floats=20_000_000)  # 80 MB an array
-QUICK = Config(Sizes(big=10_000, batch=16), reps=3, big_reps=3, startup_reps=1, min_sample_s=0.0005,
-               bandwidth_floats=1_000_000, quick=True)
+FULL = Config(Sizes(big=10_000_000, batch=512, samples=10_000), reps=21, big_reps=7, startup_reps=3,
+              min_sample_s=0.02, bandwidth_floats=20_000_000)  # 80 MB an array
+QUICK = Config(Sizes(big=10_000, batch=16, samples=640), reps=3, big_reps=3, startup_reps=1,
+               min_sample_s=0.0005, bandwidth_floats=1_000_000, quick=True)
 GROUPS = tuple(dict.fromkeys(w.group for w in WORKLOADS))
+PROFILED_STEPS = 20  # steps over which cProfile counts the calls of each phase
 
 
 def parse_threads(text: str) -> list[int | None]:
@@ -99,8 +112,22 @@ def measure(workload: Workload, config: Config, label: str, bandwidth: float) ->
         note = (f"minigrad {moved / minigrad_s / 1e9:.1f} GB/s{share}, torch "
                 f"{moved / torch_s / 1e9:.1f} GB/s ({workload.bytes_per_element} B/element)")
     met = workload.target.met(minigrad_s, torch_s, fraction) if judged else None
-    return Result(workload.label(config.sizes), workload.group, label, minigrad_s, torch_s, workload.target.text,
+    return Result(workload.label(config.sizes), workload.group, label, minigrad_s, torch_s,
+                  workload.target.text_at(torch_s),
                   met, note, judged)
+
+
+def measure_phases(workload: Workload, config: Config, label: str) -> list[PhaseResult]:
+    """A workload's step phase by phase (``workload.phases``), built afresh on each framework: each phase's median
+    time, the two frameworks interleaved as ``measure`` does, then the function calls each phase makes per step,
+    counted by cProfile over ``PROFILED_STEPS`` steps."""
+    assert workload.phases is not None
+    mine, twin = (workload.phases(fw, config.sizes) for fw in (minigrad, torch))
+    minigrad_s, torch_s = compare_phases(list(mine.values()), list(twin.values()), config.reps, config.min_sample_s)
+    minigrad_calls, torch_calls = (calls_per_phase(list(phases.values()), PROFILED_STEPS) for phases in (mine, twin))
+    return [PhaseResult(workload.label(config.sizes), label, name, m_s, t_s, m_calls, t_calls, m_builtins, t_builtins)
+            for name, m_s, t_s, (m_calls, m_builtins), (t_calls, t_builtins)
+            in zip(mine, minigrad_s, torch_s, minigrad_calls, torch_calls)]
 
 
 def measure_startup(workloads: list[Workload], config: Config, count: int | None, label: str) -> list[Result]:
@@ -128,22 +155,28 @@ def row(result: Result) -> list[str]:
     return report.cells(dataclasses.asdict(result))
 
 
-def plain_table(results: Sequence[Result]) -> str:
-    """The results as an aligned text table."""
-    lines = [report.HEADER, *(row(r) for r in results)]
-    widths = [max(len(line[i]) for line in lines) for i in range(len(report.HEADER))]
+def plain_table(header: Sequence[str], lines: Sequence[Sequence[str]]) -> str:
+    """Rows of cells as an aligned text table."""
+    lines = [header, *lines]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in lines)
 
 
-def markdown_table(results: Sequence[Result]) -> str:
-    """The results as a Markdown table."""
-    return report.markdown_table(report.HEADER, [row(r) for r in results])
+def tables(results: Sequence[Result], phases: Sequence[PhaseResult], markdown: bool) -> str:
+    """The results' table and, when phases were timed, the phase table, as Markdown or aligned text."""
+    layout = report.markdown_table if markdown else plain_table
+    text = layout(report.HEADER, [row(r) for r in results])
+    if phases:
+        text += (f"\n\n{report.PHASE_TITLE}\n\n"
+                 + layout(report.PHASE_HEADER, report.phase_lines([dataclasses.asdict(p) for p in phases])))
+    return text
 
 
 def quick_note(config: Config) -> str:
     """What a quick run is, printed above its table."""
     return report.wrap(f"Quick mode: large arrays of {config.sizes.big:,} elements (the full run: {FULL.sizes.big:,}), "
-                       f"the MLP's batch {config.sizes.batch} ({FULL.sizes.batch}), {config.reps} repetitions. It "
+                       f"the MLP's batch {config.sizes.batch} ({FULL.sizes.batch}), a DataLoader epoch over "
+                       f"{config.sizes.samples:,} samples ({FULL.sizes.samples:,}), {config.reps} repetitions. It "
                        f"checks that every workload runs; its figures are not to quote, and targets defined for the "
                        f"full sizes are {report.NOT_JUDGED}.")
 
@@ -162,18 +195,20 @@ def commit() -> str:
 
 
 def run_setting(count: int | None, workloads: list[Workload], config: Config,
-                bandwidths: list[str]) -> Iterator[list[Result]]:
+                bandwidths: list[str]) -> Iterator[tuple[list[Result], list[PhaseResult]]]:
     """Time ``workloads`` with ``count`` threads (None: the defaults): the memory bandwidth first (into
-    ``bandwidths``), then one list of results per in-process workload, then one for the whole processes."""
+    ``bandwidths``), then the results of each in-process workload (with its phases, if it has them), then those of
+    the whole processes."""
     with threads(count) as label:
         bandwidth, in_place = memory_bandwidth(config.bandwidth_floats, config.big_reps)
         bandwidths.append(f"threads {label}: copy {bandwidth:.1f} GB/s, in place {in_place:.1f} GB/s")
         for workload in workloads:
             if workload.build is not None:
-                yield [measure(workload, config, label, bandwidth)]
+                yield ([measure(workload, config, label, bandwidth)],
+                       measure_phases(workload, config, label) if workload.phases else [])
         startup = [w for w in workloads if w.build is None]
         if startup:
-            yield measure_startup(startup, config, count, label)
+            yield measure_startup(startup, config, count, label), []
 
 
 def environment() -> str:
@@ -208,10 +243,12 @@ def main(argv: Sequence[str] | None = None) -> list[Result]:
     load_before = f"{os.getloadavg()[0]:.2f}"  # other processes on the machine: 2-thread figures suffer most
     per_setting = sum(w.build is not None for w in workloads) + any(w.build is None for w in workloads)
     timed = (result for count in args.threads for result in run_setting(count, workloads, config, bandwidths))
-    results = [r for done in progress(timed, per_setting * len(args.threads), "timing") for r in done]
+    done = list(progress(timed, per_setting * len(args.threads), "timing"))
+    results = [r for found, _ in done for r in found]
+    phases = [p for _, found in done for p in found]
     if args.quick:
         print(quick_note(config) + "\n")
-    print(markdown_table(results) if args.markdown else plain_table(results))
+    print(tables(results, phases, args.markdown))
     footer = (f"{environment()}; load average {load_before} before, {os.getloadavg()[0]:.2f} after.\n"
               f"Memory bandwidth ({config.bandwidth_floats * 4 // 1_000_000} MB float32 arrays, read + write "
               f"counted; the targets use the copy): {'; '.join(bandwidths)}. Medians of interleaved repetitions "
@@ -219,7 +256,8 @@ def main(argv: Sequence[str] | None = None) -> list[Result]:
               f"{config.startup_reps} for whole processes).")
     print("\n" + footer)
     saved = {"date": datetime.date.today().isoformat(), "commit": commit(), "quick": args.quick,
-             "environment": footer, "results": [dataclasses.asdict(r) for r in results]}
+             "environment": footer, "results": [dataclasses.asdict(r) for r in results],
+             "phases": [dataclasses.asdict(p) for p in phases]}
     for path in [args.save, report.RESULTS if args.readme else None]:
         if path is not None:
             path.write_text(json.dumps(saved, indent=1) + "\n")

@@ -86,8 +86,8 @@ def apply(op: type[Op], *inputs: Tensor | Number, scalars: tuple[Any, ...] = (),
     if params:
         params = {k: v._data if isinstance(v, Tensor) else v for k, v in params.items()}
     ctx = engine.Context()
-    needs = tuple([isinstance(x, Tensor) and (x._requires_grad or (x._view is not None and x.requires_grad))
-                   for x in inputs])
+    needs = tuple([isinstance(x, Tensor) and (x._requires_grad or (  # (a view requires grad only if its base does)
+        x._view is not None and x._view.base._requires_grad and x.requires_grad)) for x in inputs])
     recording = True in needs and op.differentiable and grad_state.enabled  # (is_grad_enabled(), inline)
     ctx.needs_input_grad = needs if recording else (False,) * len(inputs)
     out = op.forward(ctx, *arrays, **params)
@@ -151,6 +151,8 @@ class View:
 def _index_key(key: Any, ndim: int) -> tuple[Any, ...]:
     """An indexing key as a tuple of ints, slices, None, Ellipsis and numpy index arrays, checked against a
     tensor of ``ndim`` dims with PyTorch's errors (too many indices, indexing a 0-d tensor, a float index)."""
+    if type(key) is int and ndim:  # x[i], a sample: nothing to check
+        return (key,)
     if isinstance(key, Tensor) and ndim and key._data.dtype == np.int64:  # x[idx], a minibatch's rows: nothing to check
         return (key._data,)
     items = key if isinstance(key, tuple) else (key,)

@@ -78,7 +78,17 @@ from .elementwise import (
     where,
 )
 from .index import add_at, arange, gather, index_add, index_select, put, scatter_add, select_rows
-from .layout import broadcast_shapes, cast, copy, expand, scalar, strided_buffer, view_positions, write
+from .layout import (
+    broadcast_shapes,
+    cast,
+    concatenate,
+    copy,
+    expand,
+    scalar,
+    strided_buffer,
+    view_positions,
+    write,
+)
 from .linalg import (
     cholesky,
     cross,
@@ -167,6 +177,7 @@ __all__ = [
     "ceil",
     "cholesky",
     "compare",
+    "concatenate",
     "copy",
     "cos",
     "cosh",

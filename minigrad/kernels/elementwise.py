@@ -12,7 +12,7 @@ import numpy as np
 from . import memory, mode
 from .exact import sigmoid as exact_sigmoid
 from .fast import vectorized
-from .layout import broadcast_shapes, flat, flat_broadcast, write
+from .layout import broadcast_shapes, flat, flat_broadcast, readonly, write
 from .pointwise import (
     ABS,
     ACOS,
@@ -94,6 +94,14 @@ def unary(op: int, x: np.ndarray) -> np.ndarray:
 def binary(op: int, a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """op(a, b) elementwise with broadcasting; ``a`` and ``b`` share a dtype. Writes into ``out`` if given (any
     view of the result's shape: a strided one gets the result written through it)."""
+    same = a.shape == b.shape
+    if (out is None or out is a) and (same or (b.size == 1 and b.ndim <= a.ndim)) and \
+            a.size < vectorized.VECTORIZED_SIZE and a.flags.c_contiguous and b.flags.c_contiguous:
+        # small, b all of a or one value, into a new array or into a: the loop below, in fewer Python calls
+        if out is None:
+            out = np.empty(a.shape, a.dtype)
+        binary_loop(op, readonly(a, -1), 1, readonly(b, -1), 1 if same else 0, out.reshape(-1))
+        return out
     shape = broadcast_shapes(a.shape, b.shape)
     if out is None:
         out = memory.empty(shape, a.dtype)

@@ -150,6 +150,18 @@ def write(dst: np.ndarray, src: np.ndarray) -> None:
     _copy_strided(src_buf, src_strides, dst_buf, dst_strides, np.array(dst.shape or (1,), np.int64))
 
 
+def concatenate(arrays: list[np.ndarray], axis: int, out: np.ndarray) -> None:
+    """The arrays (of out's dims, equal to out's shape but along ``axis``) written one after another along ``axis``
+    into ``out``. Exact mode has numpy's concatenate copy them, in C (no arithmetic: the same bits as ``write``)."""
+    if mode.exact:
+        np.concatenate(arrays, axis, out=out)
+        return
+    start = 0
+    for x in arrays:
+        write(out[(slice(None),) * axis + (slice(start, start + x.shape[axis]),)], x)
+        start += x.shape[axis]
+
+
 def flat(x: np.ndarray) -> np.ndarray:
     """``x`` as a read-only flat C-contiguous buffer: a view when possible, else a copy."""
     return readonly(x if x.flags.c_contiguous else copy(x), -1)

@@ -33,7 +33,7 @@ def _matmul_loop(a, b, out):
 
 def _batches(x: np.ndarray, batch: tuple[int, ...], rows: int, cols: int) -> np.ndarray:
     """``x`` broadcast over ``batch`` as one read-only C-contiguous (count, rows, cols) array (one kernel type)."""
-    if x.shape != (*batch, rows, cols):
+    if batch and x.shape != (*batch, rows, cols):
         x = np.broadcast_to(x, (*batch, rows, cols))
     return readonly(x if x.flags.c_contiguous else copy(x), (math.prod(batch), rows, cols))
 
@@ -46,11 +46,15 @@ def blas_matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
 
 def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """a @ b with numpy's rules for 1-D and batched operands (shapes already checked by the caller)."""
-    a2 = a[None, :] if a.ndim == 1 else a
-    b2 = b[:, None] if b.ndim == 1 else b
-    m, k, n = a2.shape[-2], a2.shape[-1], b2.shape[-1]
-    batch = broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
-    shape = (*batch, *((m,) if a.ndim > 1 else ()), *((n,) if b.ndim > 1 else ()))
+    if a.ndim == 2 and b.ndim == 2:  # two matrices, the common case: no batch
+        a2, b2, (m, k), n, batch = a, b, a.shape, b.shape[1], ()
+        shape = (m, n)
+    else:
+        a2 = a[None, :] if a.ndim == 1 else a
+        b2 = b[:, None] if b.ndim == 1 else b
+        m, k, n = a2.shape[-2], a2.shape[-1], b2.shape[-1]
+        batch = broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
+        shape = (*batch, *((m,) if a.ndim > 1 else ()), *((n,) if b.ndim > 1 else ()))
     if a.dtype.kind != "f" or (mode.exact and not products.in_sequence(m, k, b2)):  # BLAS, as PyTorch's MKL
         out = np.empty(shape, a.dtype)
         blas_matmul(a, b, out)

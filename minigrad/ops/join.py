@@ -55,7 +55,7 @@ class Cat(Op):
         first = kept[0]
         axis = normalize_dim(dim, first.ndim)
         for i, x in enumerate(xs):
-            if x.shape == (0,):
+            if x.shape == first.shape or x.shape == (0,):
                 continue
             if x.ndim != first.ndim:
                 raise errors.cat_dims_mismatch(first.ndim, x.ndim)
@@ -68,9 +68,7 @@ class Cat(Op):
         shape = list(first.shape)
         shape[axis] = sum(ctx.sizes)
         out = np.empty(shape, first.dtype)
-        for piece, x in zip(_pieces(out, axis, ctx.sizes), xs):
-            if x.shape != (0,):
-                K.write(piece, x)
+        K.concatenate(kept, axis, out)
         return out
 
     @staticmethod
@@ -97,7 +95,8 @@ class Stack(Op):
             if x.shape != first.shape:
                 raise errors.stack_size_mismatch(first.shape, x.shape, i)
         axis = normalize_dim(dim, first.ndim + 1)
-        return Cat.forward(ctx, *(np.expand_dims(x, axis) for x in xs), dim=axis)
+        shape = (*first.shape[:axis], 1, *first.shape[axis:])
+        return Cat.forward(ctx, *(x.reshape(shape) for x in xs), dim=axis)
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, ...]:

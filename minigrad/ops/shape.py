@@ -449,6 +449,8 @@ class Index(Op):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, key: tuple[Any, ...]) -> np.ndarray:
         ctx.shape, ctx.key = x.shape, key
+        if len(key) == 1 and type(key[0]) is int:  # x[i]: a view of one sample
+            return _index(x, key)
         if _is_rows(key) and x.flags.c_contiguous:  # x[idx] for a long vector idx (a minibatch): rows copied
             rows = K.select_rows(x, key[0])
             if rows is not None:  # else an index is out of range: the general path raises numpy's error
