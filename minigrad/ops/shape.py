@@ -211,8 +211,9 @@ def _is_array(k: Any) -> bool:
 
 
 def _is_rows(key: tuple[Any, ...]) -> bool:
-    """True for x[idx] with idx a 1-D int64 array: whole rows picked (a minibatch by index)."""
-    return len(key) == 1 and _is_array(key[0]) and key[0].dtype == np.int64 and key[0].ndim == 1
+    """True for x[idx] with idx an int64 array (not 0-d): whole rows picked (a minibatch by index, an embedding's
+    rows for a batch of token ids)."""
+    return len(key) == 1 and _is_array(key[0]) and key[0].dtype == np.int64 and key[0].ndim >= 1
 
 
 def _index(x: np.ndarray, key: tuple[Any, ...]) -> np.ndarray:
@@ -451,10 +452,10 @@ class Index(Op):
         ctx.shape, ctx.key = x.shape, key
         if len(key) == 1 and type(key[0]) is int:  # x[i]: a view of one sample
             return _index(x, key)
-        if _is_rows(key) and x.flags.c_contiguous:  # x[idx] for a long vector idx (a minibatch): rows copied
-            rows = K.select_rows(x, key[0])
+        if _is_rows(key) and x.flags.c_contiguous:  # x[idx] (a minibatch's rows, an embedding's): rows copied
+            rows = K.select_rows(x, key[0].reshape(-1))
             if rows is not None:  # else an index is out of range: the general path raises numpy's error
-                return rows
+                return rows.reshape(*key[0].shape, *x.shape[1:])
         # an empty list ([] reaches here as an empty float64 array) indexes as an empty long tensor, as in PyTorch
         key = tuple(k.astype(np.int64) if isinstance(k, np.ndarray) and k.size == 0 and k.dtype.kind == "f" else k
                     for k in key)
@@ -476,8 +477,8 @@ class Index(Op):
             view = out[ctx.key] if Ellipsis in ctx.key else out[(*ctx.key, Ellipsis)]  # a view even when 0-d
             K.write(view, grad)
         elif _is_rows(ctx.key):
-            rows = ctx.key[0]
-            K.index_add(out, 0, np.where(rows < 0, rows + ctx.shape[0], rows), grad)
+            rows = ctx.key[0].reshape(-1)
+            K.index_add(out, 0, np.where(rows < 0, rows + ctx.shape[0], rows), grad.reshape(rows.size, *ctx.shape[1:]))
         else:
             K.add_at(out, _source_positions(ctx.shape, ctx.key), grad)
         return (out,)
