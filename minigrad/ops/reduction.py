@@ -48,7 +48,7 @@ class Sum(Op):
         axes = normalize_dims(dim, x.ndim)
         ctx.shape, ctx.axes = x.shape, axes
         out = K.sum(x, axes)
-        return np.expand_dims(out, axes) if keepdim else out
+        return out.reshape([1 if d in axes else n for d, n in enumerate(x.shape)]) if keepdim else out
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
