@@ -218,12 +218,16 @@ class AccumulateGrad(Node):
     """The node behind a leaf that requires grad: hands each gradient that reaches it to ``accumulate``, the leaf's
     way of adding it into ``.grad``, given when the node is built. ``variable`` is the leaf (as PyTorch shows it)."""
 
+    ctx = Context()  # (saves nothing: one empty context serves them all)
+    op, _name, next_edges, inputs, outputs = None, None, (), (), ()
+    sequence = math.inf  # runs as soon as it is ready, as in PyTorch
+
     def __init__(self, variable: Any, accumulate: Callable[[list[np.ndarray]], None]) -> None:
-        super().__init__(op=None, ctx=Context(), edges=(), inputs=())
+        if anomaly.enabled:  # (what Node's __init__ does here: the rest are the class's constants above)
+            self.metadata["traceback_"] = anomaly.forward_stack()
         self.variable = variable
         self.hooks = getattr(variable, "_hooks", None)  # the leaf's hooks (they outlive this node, as in PyTorch)
         self.accumulate = accumulate  # takes the gradient in a one-element list: see ``backward``
-        self.sequence = math.inf  # runs as soon as it is ready, as in PyTorch
 
     def name(self) -> str:
         return "AccumulateGrad"
