@@ -218,10 +218,23 @@ SECTIONS = [
         "elementwise loops 1.1 ms, im2col 0.5 ms, the rest Python per op and the engine. The convolution alone is "
         "its three matrix products (forward, weight and input gradients over 50,176 im2col rows of 144 values, "
         "each about 20 ms in OpenBLAS here, where the products need about 6 ms at full speed: a skinny product of "
-        "32 columns), im2col about 11 ms and col2im about 4 ms. The LSTM step is one `lstm_cell` op per time step "
-        "(`ops/recurrent.py`), so about 550 matrix products a step (2 per time step forward, up to 4 backward), "
-        "which take about 60% of its time; the pointwise loops about 15%, the engine adding each step's weight "
-        "gradients and Python per node the rest. PyTorch runs oneDNN's fused LSTM.",
+        "32 columns), im2col about 11 ms and col2im about 4 ms. The LSTM step is one `LstmLayer` op per layer "
+        "(`ops/recurrent.py`), oneDNN's layout of the work, as PyTorch runs it: the input's products for all 50 "
+        "time steps as one matrix product, then each step's product h W_hh^T (512×128 by 128×32, about 50 µs) and "
+        "the gates' loop, all steps in one numba kernel that calls numpy's OpenBLAS gemm itself "
+        "(`kernels/recurrent.py`, `kernels/fast/blas.py`); backward likewise, then the input's and weights' "
+        "gradients one product each. At one thread the seven large products take about 16 ms of the ~37, the four "
+        "runs through time (two layers, forward and backward) about 19, the loss, SGD and Python the rest. At two "
+        "threads the large products take OpenBLAS's two threads (about 12 ms: each first wakes OpenBLAS's thread, "
+        "asleep since the last product, 0.2 ms), and the batch is cut in two pieces of 16 sequences, each run by a "
+        "thread of its own from the first step to the last (runs through time about 2.5 ms each instead of 4.5; "
+        "the cut does not depend on the thread count, so neither do the bits). Before, each step's 50 µs product "
+        "was OpenBLAS's to share between its threads, which met after every product: with another process on the "
+        "second core each meeting waited for the scheduler (0.9 ms a product), and the step ran slower on two "
+        "threads than on one (two threads, 19 runs each, alone and with the group: 1.02–1.77 of PyTorch's time "
+        "before, 0.92–1.48 after). Where "
+        "OpenBLAS's idle threads spin for long (`OPENBLAS_THREAD_TIMEOUT` unset: 0.1 s), one of them holds the "
+        "second core, and the pieces run on one thread, the per-step products on OpenBLAS's threads.",
     ),
     Section(
         "Second order: a gradient and a Hessian-vector product", _group("second-order"),

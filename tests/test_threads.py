@@ -223,3 +223,24 @@ def test_a_step_is_traced_on_one_thread() -> None:
     with Tracer.recording():
         assert minigrad.get_num_threads() == 1
     assert minigrad.get_num_threads() == 3
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("batch", [1, 20, 48])
+def test_an_lstm_step_gives_the_same_bits_on_any_number_of_threads(batch: int, dtype: str) -> None:
+    """The LSTM's batch is cut into pieces by its size alone (two threads run one each): outputs, states and every
+    gradient are the same at any thread count, for batches below, at and above one piece."""
+    rng = np.random.default_rng(batch)
+    x = rng.standard_normal((7, batch, 5)).astype(dtype)
+    results = []
+    for count in (1, 2, 3):
+        minigrad.set_num_threads(count)
+        minigrad.manual_seed(0)
+        lstm = minigrad.nn.LSTM(5, 16, num_layers=2, bidirectional=True).to(getattr(minigrad, dtype))
+        inputs = minigrad.tensor(x, requires_grad=True)
+        out, (h, c) = lstm(inputs)
+        (out.sum() + (h * c).sum()).backward()
+        results.append([out, h, c, inputs.grad, *(p.grad for p in lstm.parameters())])
+    for result in results[1:]:
+        for a, e in zip(result, results[0]):
+            np.testing.assert_array_equal(a.detach().numpy(), e.detach().numpy())

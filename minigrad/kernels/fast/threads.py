@@ -10,8 +10,9 @@ one thread computes on the whole: results do not depend on the thread count.
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -59,10 +60,19 @@ def in_pieces(task: Callable[[int, int], None], size: int, block: int = 1) -> No
         task(0, size)
         return
     step = -(-size // count // block) * block  # ceil(size / count), rounded up to whole blocks
-    bounds = [(start, min(start + step, size)) for start in range(0, size, step)]
-    others = [_executor().submit(task, start, stop) for start, stop in bounds[1:]]
+    together([functools.partial(task, start, min(start + step, size)) for start in range(0, size, step)])
+
+
+def together(tasks: Sequence[Callable[[], None]]) -> None:
+    """Each task on a thread of its own, the calling thread taking the first (with ``set_num_threads(1)``: all in
+    turn on this one). Returns when all are done, or raises the first error once every task has ended."""
+    if _threads == 1 or len(tasks) == 1:
+        for task in tasks:
+            task()
+        return
+    others = [_executor().submit(task) for task in tasks[1:]]
     try:
-        task(*bounds[0])
+        tasks[0]()
     finally:
         for piece in others:  # every piece finishes before this returns (or raises the first error)
             piece.result()
