@@ -453,9 +453,10 @@ class Index(Op):
         if len(key) == 1 and type(key[0]) is int:  # x[i]: a view of one sample
             return _index(x, key)
         if _is_rows(key) and x.flags.c_contiguous:  # x[idx] (a minibatch's rows, an embedding's): rows copied
-            rows = K.select_rows(x, key[0].reshape(-1))
+            index = key[0]
+            rows = K.select_rows(x, index if index.ndim == 1 else index.reshape(-1))
             if rows is not None:  # else an index is out of range: the general path raises numpy's error
-                return rows.reshape(*key[0].shape, *x.shape[1:])
+                return rows if index.ndim == 1 else rows.reshape(*index.shape, *x.shape[1:])
         # an empty list ([] reaches here as an empty float64 array) indexes as an empty long tensor, as in PyTorch
         key = tuple(k.astype(np.int64) if isinstance(k, np.ndarray) and k.size == 0 and k.dtype.kind == "f" else k
                     for k in key)

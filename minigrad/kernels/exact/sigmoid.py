@@ -43,7 +43,7 @@ def _sigmoid_loop(x, out, row, block):
 def sigmoid(x: np.ndarray) -> np.ndarray:
     """A new array holding PyTorch's sigmoid of the float array ``x``: x walked in PyTorch's order."""
     if x.flags.c_contiguous and 1 < x.size and not threads.worth_splitting(x.size):  # one row, in memory order
-        out = np.empty(x.shape, x.dtype)
+        out = memory.empty(x.shape, x.dtype)
         _sigmoid_loop(readonly(x, -1), out.reshape(-1), x.size, 2 * vector_bytes() // x.itemsize)
         return out
     perm, row = unary_walk(x)
