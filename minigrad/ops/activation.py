@@ -101,7 +101,6 @@ class Hardtanh(_Activation):
 
     torch = "torch.nn.functional.hardtanh"
     formulas = ("d(hardtanh)/dx = grad where min_val < x < max_val, else 0",)
-    # PyTorch's backward function, and the saved array it takes with derivative 0 (see ``higher_order``)
     backward_function: ClassVar[tuple[str, str]] = ("hardtanh_backward", "x")
     kernel = "hardtanh"
 
@@ -130,7 +129,6 @@ class Hardsigmoid(_Activation):
     torch = "torch.nn.functional.hardsigmoid"
     formulas = ("d(hardsigmoid)/dx = grad / 6 where -3 < x < 3, else 0",)
     kernel, torch_kernel = "hardsigmoid", "hardsigmoid_cpu"
-    # PyTorch's backward function, which has no derivative, and the saved array it takes (see ``higher_order``)
     backward_function: ClassVar[tuple[str, str]] = ("hardsigmoid_backward", "x")
 
 
@@ -150,7 +148,6 @@ class Softshrink(_Activation):
     torch = "torch.nn.functional.softshrink"
     formulas = ("d(softshrink)/dx = grad where |x| > lambd, else 0",)
     kernel, gradient, torch_kernel = "softshrink", "shrink_grad", "softshrink_check"
-    # PyTorch's backward function, and the saved array it takes with derivative 0 (see ``higher_order``)
     backward_function: ClassVar[tuple[str, str]] = ("softshrink_backward", "x")
 
 
@@ -161,7 +158,6 @@ class Hardshrink(_Activation):
     torch = "torch.nn.functional.hardshrink"
     formulas = ("d(hardshrink)/dx = grad where |x| > lambd, else 0",)
     kernel, gradient, torch_kernel = "hardshrink", "shrink_grad", "hardshrink_cpu"
-    # PyTorch's backward function, and the saved array it takes with derivative 0 (see ``higher_order``)
     backward_function: ClassVar[tuple[str, str]] = ("hardshrink_backward", "x")
 
 
@@ -171,7 +167,6 @@ class Threshold(_Activation):
 
     torch = "torch.nn.functional.threshold"
     formulas = ("d(threshold)/dx = 0 where x <= threshold, else grad",)
-    # PyTorch's backward function, and the saved array it takes with derivative 0 (see ``higher_order``)
     backward_function: ClassVar[tuple[str, str]] = ("threshold_backward", "x")
     kernel = "threshold"
 
@@ -234,7 +229,6 @@ class PreluKernel(Op):
     torch = "torch.nn.functional.prelu"
     formulas = ("d(prelu)/dx = grad where x > 0, else w * grad",
                 "d(prelu)/dw = 0 where x > 0, else x * grad (summed over the positions sharing w)")
-    # PyTorch's backward function, and the saved array it takes with derivative 0 (see ``higher_order``)
     backward_function: ClassVar[tuple[str, str]] = ("_prelu_kernel_backward", "x")
     promotion = Promotion.NONE
 

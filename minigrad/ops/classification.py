@@ -134,7 +134,6 @@ class LeakyRelu(Op):
 
     torch = "torch.nn.functional.leaky_relu"
     formulas = ("d(leaky_relu)/dx = grad where x > 0, else negative_slope * grad",)
-    # PyTorch's backward function, and the saved array it takes with derivative 0 (see ``higher_order``)
     backward_function: ClassVar[tuple[str, str]] = ("leaky_relu_backward", "x")
     promotion = Promotion.NONE
 

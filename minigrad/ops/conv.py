@@ -510,7 +510,6 @@ class MaxPool(Op):
     formulas = ("d(max_pool(x))/dx = grad at each window's maximum (its index), 0 elsewhere; summed where windows "
                 "overlap",)
     promotion = Promotion.NONE
-    # PyTorch's backward function, and the input it takes with derivative 0 (see ``higher_order``)
     backward_function: ClassVar[tuple[str, int]] = ("max_pool2d_with_indices_backward", 0)
 
     @staticmethod

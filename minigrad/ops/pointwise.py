@@ -417,7 +417,6 @@ class Relu(Op):
     torch = "torch.relu"
     saved_names: ClassVar[dict[str, Any]] = {"result": "result"}
     formulas = ("d(relu x)/dx = grad if x > 0 else 0",)
-    # PyTorch's backward function, and the saved array it takes with derivative 0 (see ``higher_order``)
     backward_function: ClassVar[tuple[str, str]] = ("threshold_backward", "result")
     check = staticmethod(_refuse_bool(errors.relu_bool))
 

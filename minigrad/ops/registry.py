@@ -18,6 +18,9 @@ output's gradient in, one gradient per input out), plus data for people and for 
   It sees the inputs, the output and the params forward had (``autograd.forward_ad.Primals``); ``ops.jvp`` has the
   rules many ops share (linear ops: the op on the tangents). An op without one gets its tangent from its backward,
   transposed (see ``autograd.forward_ad``).
+- for ``create_graph`` (see ``higher_order``), optionally: ``recomputed``, arrays forward made that a recorded backward
+  makes again from the inputs; ``backward_function``, PyTorch's backward function of a piecewise-linear op and the
+  saved array (or input position) it takes with derivative 0, so the gradient differentiates again to zeros.
 
 ``@register`` checks the data is complete, so an op cannot be added without it.
 """
@@ -55,6 +58,7 @@ class Op:
     grad_fn: ClassVar[str]  # default: the class name + "Backward0"
     jvp: ClassVar[Callable[..., Any] | None] = None  # (primals, *tangents) -> the output's tangent (see above)
     jvp_formulas: ClassVar[tuple[str, ...]] = ()
+    backward_function: ClassVar[tuple[str, str | int] | None] = None  # (PyTorch's backward function, what it takes)
 
     @staticmethod
     def grad_fn_name(ctx: Context, *inputs: np.ndarray, **params: Any) -> str:
