@@ -353,3 +353,9 @@ for _area in ("math", "linalg", "shape", "reductions", "nn", "assign", "conv", "
     _module = importlib.import_module(f"op_cases_{_area}")
     CASES += _module.CASES
     DOMAINS.update(_module.DOMAINS)
+
+
+def differentiable_cases() -> list[Case]:
+    """The cases of differentiable ops that a gradient check applies to (the higher-order and forward-mode tests)."""
+    from minigrad.ops.registry import REGISTRY
+    return [c for c in CASES if REGISTRY[c.op].differentiable and c.gradcheck]

@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 import torch
 from conftest import assert_close, assert_same_error, numpy_of
-from op_cases import CASES, Case, resolve, sample
+from op_cases import Case, differentiable_cases, resolve, sample
 from op_cases_linalg import GAUGES
 
 import minigrad
@@ -84,7 +84,7 @@ def _gauge(case: Case, values: list[np.ndarray], device: str) -> Callable[[list[
     return GAUGES[case.op](*outputs)
 
 
-DIFFERENTIABLE = [c for c in CASES if REGISTRY[c.op].differentiable and c.gradcheck]
+DIFFERENTIABLE = differentiable_cases()
 
 
 @pytest.mark.parametrize("case", DIFFERENTIABLE, ids=lambda c: c.id)

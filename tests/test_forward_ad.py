@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 import torch
 from conftest import assert_close, assert_same_error, numpy_of
-from op_cases import CASES, Case, resolve, sample
+from op_cases import CASES, Case, differentiable_cases, resolve, sample
 from op_cases_linalg import GAUGES
 
 import minigrad
@@ -48,7 +48,7 @@ def _tangents(fw: Any, case: Case, values: list[np.ndarray], tangents: list[np.n
         return [o.detach() for o in outs], [dual.unpack_dual(o).tangent for o in outs]
 
 
-DIFFERENTIABLE = [c for c in CASES if REGISTRY[c.op].differentiable and c.gradcheck]
+DIFFERENTIABLE = differentiable_cases()
 
 
 @pytest.mark.parametrize("case", DIFFERENTIABLE, ids=lambda c: c.id)

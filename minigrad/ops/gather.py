@@ -523,7 +523,8 @@ class ScatterReduce(Op):
             return {}
         src = ctx.saved["src"]
         zeros = K.eq(K.gather(src, ctx.sources), K.scalar(0, src.dtype))
-        if not (np.bincount(ctx.targets[zeros]) > 1).any():
+        hit = ctx.targets[zeros]
+        if not hit.size or not (K.bincount(hit, None, int(hit.max()) + 1) > 1).any():
             return {}
         return {1: "scatter_reduce(): Double backward is unsupported for src when >1 zeros in src are scattered to "
                    "the same position in self"}
