@@ -53,26 +53,47 @@ def _promote(op: type[Op], inputs: Sequence[Tensor | Number], scalars: tuple[Any
     """The inputs as arrays, converted as ``op.promotion`` says.
 
     Python numbers among the inputs take part in type promotion as PyTorch's "wrapped numbers" and enter
-    the kernel as their value in the computation dtype (so uint8 / -2 divides by -2.0, not by 254).
+    the kernel as their value in the computation dtype (so uint8 / -2 divides by -2.0, not by 254). What to
+    convert to depends only on the op, its operands' dtypes and kinds, and the default dtype: it is worked out
+    once for each such pattern (``_CONVERSIONS``).
     """
     arrays = [x._data for x in inputs if isinstance(x, Tensor)]
-    if arrays and len(arrays) == len(inputs) and not scalars and op.check is Op.check:
+    if len(arrays) == len(inputs) and not scalars and op.check is Op.check and arrays:
         dtype = arrays[0].dtype
         if (op.promotion is Promotion.NONE or len(arrays) == 1 or all([a.dtype == dtype for a in arrays])) and (
                 op.promotion is not Promotion.FLOAT or dtype.kind == "f"):
             return arrays  # one dtype throughout (or the op takes its inputs as they are): nothing to promote
+    pattern = (op, dtypes.get_default_dtype(), *[(x._data.dtype, x._data.ndim == 0) if isinstance(x, Tensor) else
+                                                 type(x) for x in inputs], *map(type, scalars))
+    target = _CONVERSIONS.get(pattern)
+    if target is None:
+        target = _CONVERSIONS[pattern] = _conversion(op, inputs, scalars)
+    if target is SAME_AS_FIRST:  # numbers take the first tensor's dtype
+        target = arrays[0].dtype
+        return [x._data if isinstance(x, Tensor) else K.scalar(x, target) for x in inputs]
+    return [K.cast(x._data, target) if isinstance(x, Tensor) else K.scalar(x, target) for x in inputs]
+
+
+SAME_AS_FIRST = np.dtype(np.void)  # (a marker: tensors kept as they are, numbers in the first tensor's dtype)
+_CONVERSIONS: dict[tuple[Any, ...], np.dtype] = {}  # (op, default dtype, each input's (dtype, 0-d) or number type,
+# the scalars' types) -> the dtype every input is converted to
+
+
+def _conversion(op: type[Op], inputs: Sequence[Tensor | Number], scalars: tuple[Any, ...]) -> np.dtype:
+    """The dtype ``_promote`` converts the inputs to (PyTorch's errors for the operands ``op`` refuses)."""
+    arrays = [x._data for x in inputs if isinstance(x, Tensor)]
     numbers = tuple(x for x in inputs if not isinstance(x, Tensor))
     for value in numbers:
         if not is_number(value):
             raise TypeError(f"unsupported operand type(s) for {op.__name__}: 'Tensor' and '{type(value).__name__}'")
     if op.check is not Op.check:  # the op refuses some dtypes
         op.check([x._data.dtype if isinstance(x, Tensor) else dtypes.scalar_dtype(x).np for x in inputs])
-    if op.promotion is Promotion.NONE or op.promotion is Promotion.SAME:  # numbers take the first tensor's dtype
-        return [x._data if isinstance(x, Tensor) else K.scalar(x, arrays[0].dtype) for x in inputs]
+    if op.promotion is Promotion.NONE or op.promotion is Promotion.SAME:
+        return SAME_AS_FIRST
     target = dtypes.result_type([(dtypes.from_numpy(a.dtype), a.ndim) for a in arrays], numbers + scalars)
     if op.promotion is Promotion.FLOAT and not target.is_floating_point:
         target = dtypes.get_default_dtype()
-    return [K.cast(x._data, target.np) if isinstance(x, Tensor) else K.scalar(x, target.np) for x in inputs]
+    return target.np
 
 
 def apply(op: type[Op], *inputs: Tensor | Number, scalars: tuple[Any, ...] = (), **params: Any) -> Any:
@@ -85,25 +106,15 @@ def apply(op: type[Op], *inputs: Tensor | Number, scalars: tuple[Any, ...] = (),
     arrays = _promote(op, inputs, scalars)
     if params:
         params = {k: v._data if isinstance(v, Tensor) else v for k, v in params.items()}
+    needs = _needs_grad(inputs) if grad_state.enabled and op.differentiable else None  # (is_grad_enabled(), inline)
+    recording = needs is not None and True in needs
     ctx = engine.Context()
-    needs = tuple([isinstance(x, Tensor) and (x._requires_grad or (  # (a view requires grad only if its base does)
-        x._view is not None and x._view.base._requires_grad and x.requires_grad)) for x in inputs])
-    recording = True in needs and op.differentiable and grad_state.enabled  # (is_grad_enabled(), inline)
     ctx.needs_input_grad = needs if recording else (False,) * len(inputs)
     out = op.forward(ctx, *arrays, **params)
     several = isinstance(out, tuple)
-    first = out[0] if several else out
     grad_fn = None
-    if recording and first.dtype.kind == "f":  # only floating-point results carry gradients
-        edges = [x._grad_edge() if isinstance(x, Tensor) else None for x in inputs]
-        metas = [(a.shape, x._data.dtype if isinstance(x, Tensor) else a.dtype) for x, a in zip(inputs, arrays)]
-        name = None if op.grad_fn_name is Op.grad_fn_name else op.grad_fn_name(ctx, *arrays, **params)
-        n = op.differentiable_outputs
-        outputs = [(o.shape, o.dtype) for o in out[:n]] if n > 1 else ()
-        grad_fn = engine.Node(op, ctx, edges, metas, name=name, outputs=outputs)
-        ctx.replay = (arrays, params)
-        if ctx._saved:  # a saved output is told from a constant by these (``higher_order``)
-            ctx.outputs = tuple(map(_weak, out[:n] if several else (out,)))
+    if recording and (out[0] if several else out).dtype.kind == "f":  # only floating-point results carry gradients
+        grad_fn = _node(op, ctx, inputs, arrays, params, out if several else (out,))
     if not several:
         result = Tensor._make(out, grad_fn=grad_fn)
         if op.returns_view and out.base is not None and versions.shared(out, arrays[0]):
@@ -114,6 +125,28 @@ def apply(op: type[Op], *inputs: Tensor | Number, scalars: tuple[Any, ...] = (),
     if forward_ad.active:  # forward-mode AD: a dual level is open; the outputs' tangents from the inputs' ones
         forward_ad.propagate(op, ctx, inputs, arrays, params, result)
     return result
+
+
+def _needs_grad(inputs: Sequence[Tensor | Number]) -> tuple[bool, ...]:
+    """Which inputs are tensors that require grad (a view requires grad when its base does)."""
+    return tuple([isinstance(x, Tensor) and (x._requires_grad or (
+        x._view is not None and x._view.base._requires_grad and x.requires_grad))
+                  for x in inputs])
+
+
+def _node(op: type[Op], ctx: engine.Context, inputs: Sequence[Tensor | Number], arrays: list[np.ndarray],
+          params: dict[str, Any], out: tuple[np.ndarray, ...]) -> engine.Node:
+    """The graph node of ``op``'s application: an edge and the (shape, dtype) of each input (the gradient is
+    brought back to the input's dtype, which may differ from the array the op computed with)."""
+    edges = tuple([x._grad_edge() if isinstance(x, Tensor) else None for x in inputs])
+    metas = tuple([(a.shape, x._data.dtype if isinstance(x, Tensor) else a.dtype) for x, a in zip(inputs, arrays)])
+    name = None if op.grad_fn_name is Op.grad_fn_name else op.grad_fn_name(ctx, *arrays, **params)
+    n = op.differentiable_outputs
+    node = engine.Node(op, ctx, edges, metas, name, tuple([(o.shape, o.dtype) for o in out[:n]]) if n > 1 else ())
+    ctx.replay = (arrays, params)
+    if ctx._saved:  # a saved output is told from a constant by these (``higher_order``)
+        ctx.outputs = tuple(map(_weak, out[:n]))
+    return node
 
 
 def _weak(array: np.ndarray) -> Callable[[], np.ndarray | None]:

@@ -15,7 +15,8 @@ import heapq
 import itertools
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -28,8 +29,12 @@ _BACKWARD_SUFFIX = re.compile(r"Backward\d*$")
 _sequence = itertools.count()
 Grads = tuple[np.ndarray | None, ...]  # a gradient for each input of a node (None: none flows there)
 Edge = tuple["Node", int]  # where a gradient goes: a node and which of its outputs it is the gradient of
+Meta = tuple[tuple[int, ...], np.dtype]  # the shape and dtype of a node's input or output
 Observer = Callable[["Node", np.ndarray, Grads], None]  # sees (node, its gradient, what it sends to each input)
 Ran = tuple["Node", np.ndarray | None, Grads | None]  # a node that ran, its gradient, what it sent
+
+
+_NOTHING: Mapping[str, Any] = MappingProxyType({})  # what a context that saved nothing holds (read-only, shared)
 
 
 class Context:
@@ -39,10 +44,8 @@ class Context:
     needs_input_grad: tuple[bool, ...] = ()  # set before forward when the graph is recorded
     replay: tuple[list[np.ndarray], dict[str, Any]] | None = None  # forward's inputs, for teaching tools
     freed = False
-
-    def __init__(self) -> None:
-        self._saved: dict[str, np.ndarray] | None = {}
-        self._versions: dict[str, int | None] = {}
+    _saved: Mapping[str, np.ndarray | None] | None = _NOTHING  # the saved arrays by name (None once freed)
+    _versions: Mapping[str, int | None] = _NOTHING  # each saved array's version when saved (None: packed by hooks)
 
     def needs(self, i: int) -> bool:
         """Whether input ``i`` will want a gradient (unknown counts as yes): what forward must save for."""
@@ -50,6 +53,8 @@ class Context:
 
     def save(self, **arrays: np.ndarray | None) -> None:
         """Keep arrays for backward, by name; they are freed when backward is done with them."""
+        if self._saved is _NOTHING:
+            self._saved, self._versions = {}, {}
         if graph.saved_hooks and True in self.needs_input_grad:  # saved_tensors_hooks: kept packed, not versioned
             self._saved = graph.pack(self._saved, arrays)
             self._versions.update({name: None for name, a in arrays.items() if a is not None})
@@ -94,22 +99,14 @@ class Node:
     # (output, hook) pairs: see ``backward``. Most nodes have none: a node gets its own list from ``add_pre_hook``.
     pre_hooks: Sequence[tuple[int, Callable[[np.ndarray], None]]] = ()
 
-    def __init__(
-        self,
-        op: Any,
-        ctx: Context,
-        edges: Sequence[Edge | None],
-        inputs: Sequence[tuple[tuple[int, ...], np.dtype]],
-        name: str | None = None,
-        outputs: Sequence[tuple[tuple[int, ...], np.dtype]] = (),
-    ) -> None:
+    def __init__(self, op: Any, ctx: Context, edges: tuple[Edge | None, ...], inputs: tuple[Meta, ...],
+                 name: str | None = None, outputs: tuple[Meta, ...] = ()) -> None:
         self.op = op
         self._name = name  # PyTorch's name for this node when the op's varies with its inputs (else op.grad_fn)
         self.ctx = ctx
-        self.next_edges = tuple(edges)  # per input: (the node its gradient goes to, which output of it), or None
-        self.inputs = tuple(inputs)  # (shape, dtype) of each input, to shape the gradients sent back
-        # (shape, dtype) of each output of an op with several differentiable outputs; () for one output
-        self.outputs = tuple(outputs) if outputs else ()
+        self.next_edges = edges  # per input: (the node its gradient goes to, which output of it), or None
+        self.inputs = inputs  # (shape, dtype) of each input, to shape the gradients sent back
+        self.outputs = outputs  # (shape, dtype) of each output of an op with several differentiable outputs, else ()
         self.sequence = next(_sequence)
         if anomaly.enabled:  # anomaly mode: remember the forward call that made this node
             self.metadata["traceback_"] = anomaly.forward_stack()

@@ -203,8 +203,8 @@ class BackwardCFunction(engine.Node):
 
     def __init__(self, ctx: FunctionCtx, edges: Sequence[engine.Edge | None], inputs: Sequence[Meta],
                  output_meta: Sequence[Meta | None], several: bool, tensor_arguments: Sequence[bool]) -> None:
-        super().__init__(op=None, ctx=_Released(ctx), edges=edges, inputs=inputs,
-                         outputs=[meta or ((), None) for meta in output_meta] if several else ())
+        super().__init__(op=None, ctx=_Released(ctx), edges=tuple(edges), inputs=tuple(inputs),
+                         outputs=tuple([meta or ((), None) for meta in output_meta]) if several else ())
         self.function_ctx = ctx
         self.output_meta = tuple(output_meta)  # per output of forward: (shape, dtype), None for a non-tensor
         self.tensor_arguments = tuple(tensor_arguments)  # per argument of forward: whether it was a tensor
@@ -537,8 +537,8 @@ class _DelayedError(engine.Node):
     PyTorch's error (its ``DelayedError`` node, named ``Error``)."""
 
     def __init__(self, edges: Sequence[engine.Edge | None], metas: Sequence[Meta]) -> None:
-        super().__init__(op=None, ctx=engine.Context(), edges=edges, inputs=metas,
-                         outputs=metas if len(metas) > 1 else ())
+        super().__init__(op=None, ctx=engine.Context(), edges=tuple(edges), inputs=tuple(metas),
+                         outputs=tuple(metas) if len(metas) > 1 else ())
 
     def name(self) -> str:
         return "Error"

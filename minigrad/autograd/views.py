@@ -31,8 +31,8 @@ class CopySlices(Node):
 
     def __init__(self, base_edge: Edge | None, base_meta: tuple[tuple[int, ...], np.dtype], fn: Node,
                  positions: np.ndarray) -> None:
-        super().__init__(op=fn.op, ctx=fn.ctx, edges=[base_edge, *fn.next_edges[1:]],
-                         inputs=[base_meta, *fn.inputs[1:]])
+        super().__init__(op=fn.op, ctx=fn.ctx, edges=(base_edge, *fn.next_edges[1:]),
+                         inputs=(base_meta, *fn.inputs[1:]))
         self.fn = fn
         self.positions = positions
 
@@ -61,7 +61,7 @@ class AsStridedBackward(Node):
 
     def __init__(self, base_edge: Edge | None, base_meta: tuple[tuple[int, ...], np.dtype],
                  positions: np.ndarray) -> None:
-        super().__init__(op=None, ctx=Context(), edges=[base_edge], inputs=[base_meta])
+        super().__init__(op=None, ctx=Context(), edges=(base_edge,), inputs=(base_meta,))
         self.positions = positions
 
     def name(self) -> str:

@@ -18,7 +18,7 @@ import numpy as np
 from numba.core.dispatcher import Dispatcher
 
 from .. import kernels
-from ..kernels.fast import threads
+from ..kernels.fast import direct, threads
 from ..tensor import Tensor
 
 # Functions the tracer records besides numba kernels: they run in numba's object mode in the compiled step.
@@ -183,6 +183,7 @@ class Recording:
     def __enter__(self) -> Tracer:
         self._threads = threads.get_num_threads()
         threads.set_num_threads(1)
+        direct.enabled = False
         accumulate = Tensor._accumulate_grad
         leaves = self.tracer.leaves
 
@@ -211,6 +212,7 @@ class Recording:
         for module, name, value in self._saved:
             setattr(module, name, value)
         threads.set_num_threads(self._threads)
+        direct.enabled = True
 
 
 def kernel_modules() -> dict[str, ModuleType]:

@@ -11,8 +11,8 @@ import numpy as np
 
 from . import memory, mode
 from .exact import sigmoid as exact_sigmoid
-from .fast import vectorized
-from .layout import broadcast_shapes, flat, flat_broadcast, readonly, write
+from .fast import direct, vectorized
+from .layout import broadcast_shapes, flat, flat_broadcast, write
 from .pointwise import (
     ABS,
     ACOS,
@@ -82,8 +82,17 @@ from .pointwise import (
 )
 
 
+SMALL = vectorized.VECTORIZED_SIZE  # fewer elements than this: the plain loops, past numba's dispatcher
+_unary_direct = direct.Direct(unary_loop, written=(2,))
+_binary_direct = direct.Direct(binary_loop, written=(5,))
+
+
 def unary(op: int, x: np.ndarray) -> np.ndarray:
     """A new array holding op(x) elementwise, for the unary op code ``op`` (sigmoid: float ``x`` only)."""
+    if x.size < SMALL and op != SIGMOID and x.flags.c_contiguous:  # a few elements: the plain
+        out = np.empty(x.shape, x.dtype)  # loop, called directly (what every path below runs on so few)
+        _unary_direct(x.dtype, op, x.ravel(), out.ravel())
+        return out
     if mode.exact:  # PyTorch's own sigmoid; the rest vectorized, on several threads when large
         return exact_sigmoid.sigmoid(x) if op == SIGMOID else vectorized.unary(op, x)
     out = memory.empty(x.shape, x.dtype)
@@ -96,11 +105,11 @@ def binary(op: int, a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None)
     view of the result's shape: a strided one gets the result written through it)."""
     same = a.shape == b.shape
     if (out is None or out is a) and (same or (b.size == 1 and b.ndim <= a.ndim)) and \
-            a.size < vectorized.VECTORIZED_SIZE and a.flags.c_contiguous and b.flags.c_contiguous:
-        # small, b all of a or one value, into a new array or into a: the loop below, in fewer Python calls
+            a.size < SMALL and a.flags.c_contiguous and b.flags.c_contiguous:
+        # a few elements, b all of a or one value, into a new array or into a: the loop below, called directly
         if out is None:
             out = np.empty(a.shape, a.dtype)
-        binary_loop(op, readonly(a, -1), 1, readonly(b, -1), 1 if same else 0, out.reshape(-1))
+        _binary_direct(a.dtype, op, a.ravel(), 1, b.ravel(), 1 if same else 0, out.ravel())
         return out
     shape = broadcast_shapes(a.shape, b.shape)
     if out is None:

@@ -15,6 +15,7 @@ from numba import njit
 
 from . import mode
 from .exact import products
+from .fast import direct
 from .layout import broadcast_shapes, copy, readonly
 
 
@@ -44,6 +45,9 @@ def blas_matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
         np.matmul(a, b, out=out)
 
 
+_matmul_direct = direct.Direct(_matmul_loop, written=(2,))  # (three C-contiguous 3-D arrays of one dtype)
+
+
 def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """a @ b with numpy's rules for 1-D and batched operands (shapes already checked by the caller)."""
     if a.ndim == 2 and b.ndim == 2:  # two matrices, the common case: no batch
@@ -61,7 +65,7 @@ def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return out
     a3, b3 = _batches(a2, batch, m, k), _batches(b2, batch, k, n)
     out = np.empty((a3.shape[0], m, n), a.dtype)
-    _matmul_loop(a3, b3, out)
+    _matmul_direct(a.dtype, a3, b3, out)
     return out.reshape(shape)
 
 

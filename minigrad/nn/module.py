@@ -409,10 +409,10 @@ class _BackwardHookFunction:
 def _through_identity(tensors: list[Tensor]) -> tuple[Tensor, ...]:
     """``tensors`` passed through one identity node; each that requires grad comes out as its output (same memory),
     the others as they are."""
-    metas = [(t._data.shape, t._data.dtype) for t in tensors]
+    metas = tuple([(t._data.shape, t._data.dtype) for t in tensors])
     ctx = engine.Context()
     ctx.metas = metas
-    node = engine.Node(_BackwardHookFunction, ctx, [t._grad_edge() for t in tensors], metas,
+    node = engine.Node(_BackwardHookFunction, ctx, tuple([t._grad_edge() for t in tensors]), metas,
                        outputs=metas if len(tensors) > 1 else ())
     return tuple(Tensor._make(t._data, grad_fn=node, output_nr=i) if t.requires_grad else t
                  for i, t in enumerate(tensors))

@@ -13,6 +13,7 @@ from numba import njit
 
 from .._scalar import like
 from ..elementwise import add
+from ..fast import direct
 from ..layout import cast, copy, readonly, scalar, strided_buffer
 from .order import reduction_walk
 
@@ -189,12 +190,16 @@ def _cascade_sum(x, sizes, steps, reduced, lanes, out, acc, sums, idx):
 
 
 
+_short_sum_direct = direct.Direct(_short_sum, written=(1,))
+_cascade_direct = direct.Direct(_cascade_sum, written=(5, 6, 7, 8))
+
+
 def sum(x: np.ndarray, axes: tuple[int, ...], dtype: np.dtype) -> np.ndarray:  # noqa: A001
     """The sum of ``x`` over ``axes`` in the float ``dtype``, as PyTorch's cascade computes it with one thread: ``x``
     converted to ``dtype`` first, walked in TensorIterator's order."""
     if len(axes) == x.ndim and dtype == x.dtype and x.flags.c_contiguous and 1 < x.size < _VECTOR_BYTES // x.itemsize:
         out = np.zeros(1, dtype)  # a few values summed to one (the seed's losses and bias gradients): the path
-        _short_sum(readonly(x, -1), out)  # below would take, without working it out
+        _short_sum_direct(dtype, x.ravel(), out)  # below would take, without working it out
         return out.reshape(())
     kept_shape = tuple(n for d, n in enumerate(x.shape) if d not in axes)
     x = cast(x, dtype)
@@ -209,8 +214,9 @@ def sum(x: np.ndarray, axes: tuple[int, ...], dtype: np.dtype) -> np.ndarray:  #
         return out.reshape(kept_shape)
     buf = readonly(x, -1) if x.flags.c_contiguous else strided_buffer(x)[0]
     if len(sizes) == 1 and steps[0] == 1 and sizes[0] < lanes:  # a few contiguous elements (the seed's sums)
-        _short_sum(buf[:sizes[0]], out)
+        _short_sum_direct(dtype, buf[:sizes[0]], out)
     else:
-        _cascade_sum(buf, readonly(np.array(sizes, np.int64)), readonly(np.array(steps, np.int64)), reduced, lanes,
-                     out, np.empty((4, 4 * lanes), dtype), np.empty(4 * lanes, dtype), np.empty(len(sizes), np.int64))
+        _cascade_direct((dtype, buf.flags.c_contiguous), buf, np.array(sizes, np.int64), np.array(steps, np.int64),
+                        reduced, lanes, out, np.empty((4, 4 * lanes), dtype), np.empty(4 * lanes, dtype),
+                        np.empty(len(sizes), np.int64))
     return out.reshape(kept_shape)

@@ -8,8 +8,8 @@ from numba import njit
 
 from .. import memory
 from .._scalar import like
-from ..fast import threads
-from ..layout import copy, flat, readonly
+from ..fast import direct, threads
+from ..layout import copy, flat
 from .cpu import vector_bytes
 from .order import unary_walk
 from .sleef import sleef_exp
@@ -40,11 +40,14 @@ def _sigmoid_loop(x, out, row, block):
             out[i] = like(1, v) / (like(1, v) + like(math.exp(-v), v))
 
 
+_sigmoid_direct = direct.Direct(_sigmoid_loop, written=(1,))
+
+
 def sigmoid(x: np.ndarray) -> np.ndarray:
     """A new array holding PyTorch's sigmoid of the float array ``x``: x walked in PyTorch's order."""
     if x.flags.c_contiguous and 1 < x.size and not threads.worth_splitting(x.size):  # one row, in memory order
         out = memory.empty(x.shape, x.dtype)
-        _sigmoid_loop(readonly(x, -1), out.reshape(-1), x.size, 2 * vector_bytes() // x.itemsize)
+        _sigmoid_direct(x.dtype, x.ravel(), out.ravel(), x.size, 2 * vector_bytes() // x.itemsize)
         return out
     perm, row = unary_walk(x)
     walked = x.transpose(perm)
