@@ -81,7 +81,6 @@ from .pointwise import (
     where_loop,
 )
 
-
 SMALL = vectorized.VECTORIZED_SIZE  # fewer elements than this: the plain loops, past numba's dispatcher
 _unary_direct = direct.Direct(unary_loop, written=(2,))
 _binary_direct = direct.Direct(binary_loop, written=(5,))

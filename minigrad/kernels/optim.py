@@ -23,7 +23,6 @@ from ._scalar import fma, like
 from .fast import direct, threads
 from .layout import copy, flat, write
 
-
 _DIRECT: dict[Callable[..., None], direct.Direct] = {}  # each update loop, called past its dispatcher
 
 
