@@ -170,9 +170,10 @@ class Module:
                 registry.pop(name, None)
 
     def __getattr__(self, name: str) -> Any:
+        state = self.__dict__
         for registry in ("_parameters", "_buffers", "_modules"):
-            found = self.__dict__.get(registry, {})
-            if name in found:
+            found = state.get(registry)
+            if found is not None and name in found:
                 return found[name]
         raise errors.no_attribute(type(self).__name__, name)
 
