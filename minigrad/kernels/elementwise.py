@@ -108,7 +108,7 @@ def binary(op: int, a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None)
         # a few elements, b all of a or one value, into a new array or into a: the loop below, called directly
         if out is None:
             out = np.empty(a.shape, a.dtype)
-        _binary_direct(a.dtype, op, a.ravel(), 1, b.ravel(), 1 if same else 0, out.ravel())
+        _binary_direct((a.dtype, b.dtype), op, a.ravel(), 1, b.ravel(), 1 if same else 0, out.ravel())
         return out
     shape = broadcast_shapes(a.shape, b.shape)
     if out is None:

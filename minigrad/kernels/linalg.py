@@ -45,7 +45,7 @@ def blas_matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
         np.matmul(a, b, out=out)
 
 
-_matmul_direct = direct.Direct(_matmul_loop, written=(2,))  # (three C-contiguous 3-D arrays of one dtype)
+_matmul_direct = direct.Direct(_matmul_loop, written=(2,))  # (three C-contiguous 3-D arrays)
 
 
 def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -65,7 +65,7 @@ def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return out
     a3, b3 = _batches(a2, batch, m, k), _batches(b2, batch, k, n)
     out = np.empty((a3.shape[0], m, n), a.dtype)
-    _matmul_direct(a.dtype, a3, b3, out)
+    _matmul_direct((a.dtype, b.dtype), a3, b3, out)
     return out.reshape(shape)
 
 

@@ -39,7 +39,7 @@ def _in_place(loop: Callable[..., None], param: np.ndarray, grad: np.ndarray, bu
     arrays = (target, flat(grad), *(b.reshape(-1) for b in buffers))
     if mode.exact and direct.enabled and not threads.worth_splitting(target.size):  # small: past the dispatcher
         run = _DIRECT.get(loop) or _DIRECT.setdefault(loop, direct.Direct(loop, (0, *range(2, len(arrays)))))
-        run((target.dtype, grad.dtype), *arrays, *numbers)
+        run((*[a.dtype for a in arrays], *map(type, numbers)), *arrays, *numbers)
     elif mode.exact:  # large parameters in pieces, on several threads (the same bits)
         threads.split(target.size, loop, *arrays, *numbers)
     else:

@@ -6,8 +6,10 @@ array). For three-element arrays that is most of an op's kernel time. A ``Direct
 version the dispatcher picked for the first call with a key its caller chooses (a dtype): the same machine code,
 so the same bits.
 
-The compiled version does not check its arguments: a caller passes, for a key, exactly the types of that first call
-(dimensions, dtypes, C-contiguity; read-only or not does not matter to the machine code). ``minigrad.compile``'s
+The compiled version hardly checks its arguments (an array's item size, not its dtype, dimensions or layout): the
+key must tell apart every argument type the caller may pass (each array's dtype; the caller fixes dimensions and
+C-contiguity), and the arguments for a key are of the types of its first call (read-only or not does not matter to
+the machine code). Without the JIT (``NUMBA_DISABLE_JIT=1``) a kernel is a Python function, called as it is. ``minigrad.compile``'s
 tracer records kernels as their modules name them, so while it runs (``enabled`` off) every call goes there; in plain
 mode too (``kernels.mode``: speed is the exact mode's).
 """
@@ -33,7 +35,7 @@ class Direct:
     def __init__(self, kernel: Dispatcher, written: tuple[int, ...]) -> None:
         self.kernel = kernel
         self.written = written
-        self.module, self.name = sys.modules[kernel.py_func.__module__], kernel.__name__
+        self.module, self.name = sys.modules[getattr(kernel, "py_func", kernel).__module__], kernel.__name__
         self.versions: dict[Hashable, Callable[..., Any]] = {}
 
     def __call__(self, key: Hashable, *args: Any) -> Any:
@@ -46,6 +48,6 @@ class Direct:
         args = tuple(readonly(a) if isinstance(a, np.ndarray) and i not in self.written else a
                      for i, a in enumerate(args))
         result = getattr(self.module, self.name)(*args)  # (the module's name for it: the tracer may wrap it)
-        if enabled:
+        if enabled and isinstance(self.kernel, Dispatcher):
             self.versions[key] = self.kernel.overloads[tuple(map(self.kernel.typeof_pyval, args))].entry_point
         return result
