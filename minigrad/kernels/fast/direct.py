@@ -9,9 +9,9 @@ so the same bits.
 The compiled version hardly checks its arguments (an array's item size, not its dtype, dimensions or layout): the
 key must tell apart every argument type the caller may pass (each array's dtype; the caller fixes dimensions and
 C-contiguity), and the arguments for a key are of the types of its first call (read-only or not does not matter to
-the machine code). Without the JIT (``NUMBA_DISABLE_JIT=1``) a kernel is a Python function, called as it is. ``minigrad.compile``'s
-tracer records kernels as their modules name them, so while it runs (``enabled`` off) every call goes there; in plain
-mode too (``kernels.mode``: speed is the exact mode's).
+the machine code). Without the JIT (``NUMBA_DISABLE_JIT=1``) a kernel is a Python function, called as it is.
+``minigrad.compile``'s tracer records kernels as their modules name them, so while it runs (``enabled`` off) every
+call goes there; in plain mode too (``kernels.mode``: speed is the exact mode's).
 """
 
 import sys
