@@ -169,7 +169,7 @@ class View:
     def __init__(self, of: Tensor) -> None:
         self.base = of._view.base if of._view is not None else of
         self.version = versions.version(of._data)
-        self.made = "default" if is_grad_enabled() else "no_grad"
+        self.made = "default" if grad_state.enabled else "no_grad"
         self.function, self.output = "", 0  # for "multi": PyTorch's name of the function (e.g. "Unbind"), which output
 
     @staticmethod

@@ -132,6 +132,34 @@ def test_tensor_dataset_batches_and_rng_equal_torch(n: int, batch_size: int, dro
     assert_same_rng(g, tg)
 
 
+def test_tensor_dataset_samples_taken_one_by_one_where_the_batch_would_show_it() -> None:
+    """The rows of a TensorDataset are gathered at once only where stacking its samples gives the same tensors: a
+    subclass's ``__getitem__``, a custom ``collate_fn`` and tensors that require grad (a graph through each sample,
+    ending in ``StackBackward0``) still see every sample, as in PyTorch."""
+    class Doubled(torch.utils.data.TensorDataset):
+        def __getitem__(self, i):
+            return tuple(2 * t[i] for t in self.tensors)
+
+    class DoubledOurs(minigrad.utils.data.TensorDataset):
+        def __getitem__(self, i):
+            return tuple(2 * t[i] for t in self.tensors)
+
+    def first_batch(fw: ModuleType, dataset_class: type, requires_grad: bool = False, collate_fn=None):
+        fw.manual_seed(0)
+        x = fw.randn(10, 3, requires_grad=requires_grad)
+        loader = fw.utils.data.DataLoader(dataset_class(x, fw.arange(10)), batch_size=4, shuffle=True,
+                                          collate_fn=collate_fn)
+        return next(iter(loader))
+
+    assert_same_batch(first_batch(minigrad, DoubledOurs), first_batch(torch, Doubled))
+    ours = first_batch(minigrad, minigrad.utils.data.TensorDataset, requires_grad=True)
+    theirs = first_batch(torch, torch.utils.data.TensorDataset, requires_grad=True)
+    assert ours[0].grad_fn.name() == theirs[0].grad_fn.name() == "StackBackward0"
+    assert_same_batch([t.detach() for t in ours], [t.detach() for t in theirs])
+    ours, theirs = (first_batch(fw, fw.utils.data.TensorDataset, collate_fn=list) for fw in frameworks())
+    assert_same_batch(ours, theirs)
+
+
 @pytest.mark.parametrize("generator_seed", [None, 3])
 @pytest.mark.parametrize("stop_after", [1, 2, 3])
 def test_leaving_an_epoch_early_draws_as_torch(stop_after: int, generator_seed: int | None) -> None:

@@ -21,7 +21,7 @@ from typing import Any, Generic, TypeVar
 
 from ... import errors, random
 from .collate import default_collate, default_convert
-from .dataset import Dataset, IterableDataset
+from .dataset import Dataset, IterableDataset, TensorDataset
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler, _InfiniteConstantSampler
 
 T_co = TypeVar("T_co", covariant=True)
@@ -128,6 +128,10 @@ class _DataLoaderIter(Iterator[Any]):
         self._drop_last = loader.drop_last
         self._stream = iter(self._dataset) if isinstance(self._dataset, IterableDataset) else None
         self._ended = False
+        # default_collate stacks the samples of a TensorDataset into each tensor's rows at the batch's indices: taken
+        # at once, they are the same tensors (a graph through the samples would differ: not for tensors needing one)
+        self._rows_at_once = (self._batched and type(self._dataset) is TensorDataset and self._collate_fn is
+                              default_collate and not any(t.requires_grad for t in self._dataset.tensors))
 
     def __next__(self) -> Any:
         index = next(self._sampler_iter)
@@ -135,6 +139,8 @@ class _DataLoaderIter(Iterator[Any]):
             return self._collate_fn(self._from_stream(index))
         if not self._batched:
             return self._collate_fn(self._dataset[index])
+        if self._rows_at_once and all(type(i) is int for i in index):
+            return [tensor[index] for tensor in self._dataset.tensors]
         getitems = getattr(self._dataset, "__getitems__", None)
         samples = getitems(index) if callable(getitems) else [self._dataset[i] for i in index]
         return self._collate_fn(samples)
