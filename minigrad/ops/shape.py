@@ -224,7 +224,7 @@ def _index(x: np.ndarray, key: tuple[Any, ...]) -> np.ndarray:
     for x of shape (2, 3, 4), x[1, :, [0, 3]] is (3, 2) in PyTorch and (2, 3) in numpy.
     """
     try:
-        if not any([isinstance(k, np.ndarray) for k in key]):  # a view, 0-d too (x[0] of a vector): numpy's x[0] would be a copy
+        if not any([isinstance(k, np.ndarray) for k in key]):  # a view, 0-d too (x[0] of a vector: numpy's is a copy)
             return x[key if Ellipsis in key else (*key, Ellipsis)]
         basic, rest = _steps(key)
         return x[basic][rest]
