@@ -52,10 +52,7 @@ class Context:
         return not self.needs_input_grad or self.needs_input_grad[i]
 
     def save(self, **arrays: np.ndarray | None) -> None:
-        """Keep arrays for backward, by name; they are freed when backward is done with them. Nothing is kept when no
-        input will want a gradient (the op is not recorded)."""
-        if True not in self.needs_input_grad and self.needs_input_grad:
-            return
+        """Keep arrays for backward, by name; they are freed when backward is done with them."""
         if self._saved is _NOTHING:
             self._saved, self._versions = {}, {}
         if graph.saved_hooks and True in self.needs_input_grad:  # saved_tensors_hooks: kept packed, not versioned
