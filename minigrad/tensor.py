@@ -403,8 +403,7 @@ class Tensor:
         # pair is no cycle: it lives while some graph points at it, and a later graph gets a new one.
         accumulator = self._accumulator() if self._accumulator is not None else None
         if accumulator is None:
-            # (the method looked up at each call: minigrad.compile's tracer replaces it while it records)
-            accumulator = engine.AccumulateGrad(self, lambda handed: self._accumulate_grad(handed))
+            accumulator = engine.AccumulateGrad(self)
             self._accumulator = weakref.ref(accumulator)
         return accumulator, 0
 

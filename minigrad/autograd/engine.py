@@ -212,19 +212,23 @@ def expose_saved(names: Sequence[str]) -> None:
 
 
 class AccumulateGrad(Node):
-    """The node behind a leaf that requires grad: hands each gradient that reaches it to ``accumulate``, the leaf's
-    way of adding it into ``.grad``, given when the node is built. ``variable`` is the leaf (as PyTorch shows it)."""
+    """The node behind a leaf that requires grad: hands each gradient that reaches it to the leaf, whose
+    ``_accumulate_grad`` adds it into ``.grad``. ``variable`` is the leaf (as PyTorch shows it)."""
 
     ctx = Context()  # (saves nothing: one empty context serves them all)
     op, _name, next_edges, inputs, outputs = None, None, (), (), ()
     sequence = math.inf  # runs as soon as it is ready, as in PyTorch
 
-    def __init__(self, variable: Any, accumulate: Callable[[list[np.ndarray]], None]) -> None:
+    def __init__(self, variable: Any) -> None:
         if anomaly.enabled:  # (what Node's __init__ does here: the rest are the class's constants above)
             self.metadata["traceback_"] = anomaly.forward_stack()
         self.variable = variable
         self.hooks = getattr(variable, "_hooks", None)  # the leaf's hooks (they outlive this node, as in PyTorch)
-        self.accumulate = accumulate  # takes the gradient in a one-element list: see ``backward``
+
+    def accumulate(self, handed: list[np.ndarray]) -> None:
+        """Hand the gradient, in a one-element list (see ``backward``), to the leaf (its method looked up at each call:
+        ``minigrad.compile``'s tracer replaces it while it records)."""
+        self.variable._accumulate_grad(handed)
 
     def name(self) -> str:
         return "AccumulateGrad"
