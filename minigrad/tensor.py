@@ -58,10 +58,9 @@ def _promote(op: type[Op], inputs: Sequence[Tensor | Number], scalars: tuple[Any
     once for each such pattern (``_CONVERSIONS``).
     """
     arrays = [x._data for x in inputs if isinstance(x, Tensor)]
-    if len(arrays) == len(inputs) and not scalars and op.check is Op.check and arrays:
-        dtype = arrays[0].dtype
-        if (op.promotion is Promotion.NONE or len(arrays) == 1 or all([a.dtype == dtype for a in arrays])) and (
-                op.promotion is not Promotion.FLOAT or dtype.kind == "f"):
+    if len(arrays) == len(inputs) and arrays and not scalars and op.check is Op.check:
+        if op.promotion is Promotion.NONE or (len({a.dtype for a in arrays}) == 1 and (
+                op.promotion is not Promotion.FLOAT or arrays[0].dtype.kind == "f")):
             return arrays  # one dtype throughout (or the op takes its inputs as they are): nothing to promote
     pattern = (op, dtypes.get_default_dtype(), *[(x._data.dtype, x._data.ndim == 0) if isinstance(x, Tensor) else
                                                  type(x) for x in inputs], *map(type, scalars))
@@ -114,7 +113,7 @@ def apply(op: type[Op], *inputs: Tensor | Number, scalars: tuple[Any, ...] = (),
     several = isinstance(out, tuple)
     grad_fn = None
     if recording and (out[0] if several else out).dtype.kind == "f":  # only floating-point results carry gradients
-        grad_fn = _node(op, ctx, inputs, arrays, params, out if several else (out,))
+        grad_fn = _node(op, ctx, inputs, needs, arrays, params, out if several else (out,))
     if not several:
         result = Tensor._make(out, grad_fn=grad_fn)
         if op.returns_view and out.base is not None and versions.shared(out, arrays[0]):
@@ -134,11 +133,12 @@ def _needs_grad(inputs: Sequence[Tensor | Number]) -> tuple[bool, ...]:
                   for x in inputs])
 
 
-def _node(op: type[Op], ctx: engine.Context, inputs: Sequence[Tensor | Number], arrays: list[np.ndarray],
-          params: dict[str, Any], out: tuple[np.ndarray, ...]) -> engine.Node:
-    """The graph node of ``op``'s application: an edge and the (shape, dtype) of each input (the gradient is
-    brought back to the input's dtype, which may differ from the array the op computed with)."""
-    edges = tuple([x._grad_edge() if isinstance(x, Tensor) else None for x in inputs])
+def _node(op: type[Op], ctx: engine.Context, inputs: Sequence[Tensor | Number], needs: tuple[bool, ...],
+          arrays: list[np.ndarray], params: dict[str, Any], out: tuple[np.ndarray, ...]) -> engine.Node:
+    """The graph node of ``op``'s application: an edge for each input that ``needs`` a gradient, and the (shape,
+    dtype) of each input (the gradient is brought back to the input's dtype, which may differ from the array the op
+    computed with)."""
+    edges = tuple([x._grad_edge() if need else None for x, need in zip(inputs, needs)])
     metas = tuple([(a.shape, x._data.dtype if isinstance(x, Tensor) else a.dtype) for x, a in zip(inputs, arrays)])
     name = None if op.grad_fn_name is Op.grad_fn_name else op.grad_fn_name(ctx, *arrays, **params)
     n = op.differentiable_outputs

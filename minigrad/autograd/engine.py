@@ -53,16 +53,18 @@ class Context:
 
     def save(self, **arrays: np.ndarray | None) -> None:
         """Keep arrays for backward, by name; they are freed when backward is done with them."""
-        if self._saved is _NOTHING:
-            self._saved, self._versions = {}, {}
         if graph.saved_hooks and True in self.needs_input_grad:  # saved_tensors_hooks: kept packed, not versioned
-            self._saved = graph.pack(self._saved, arrays)
-            self._versions.update({name: None for name, a in arrays.items() if a is not None})
+            self._saved = graph.pack({} if self._saved is _NOTHING else self._saved, arrays)
+            self._versions = {**self._versions, **{name: None for name, a in arrays.items() if a is not None}}
             return
-        self._saved.update(arrays)
+        if self._saved is _NOTHING:  # the first save: the dict of its arguments, made for this call, is kept
+            self._saved, self._versions = arrays, {}
+        else:
+            self._saved.update(arrays)
+        saved_versions, version = self._versions, versions.version
         for name, array in arrays.items():
             if array is not None:
-                self._versions[name] = versions.version(array)
+                saved_versions[name] = version(array)
 
     @property
     def saved(self) -> dict[str, np.ndarray]:
