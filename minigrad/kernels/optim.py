@@ -20,10 +20,8 @@ from numba import njit
 
 from . import mode
 from ._scalar import fma, like
-from .fast import direct, threads
+from .fast import threads
 from .layout import copy, flat, write
-
-_DIRECT: dict[Callable[..., None], direct.Direct] = {}  # each update loop, called past its dispatcher
 
 
 def _in_place(loop: Callable[..., None], param: np.ndarray, grad: np.ndarray, buffers: tuple[np.ndarray, ...],
@@ -37,10 +35,7 @@ def _in_place(loop: Callable[..., None], param: np.ndarray, grad: np.ndarray, bu
     target = param.reshape(-1) if contiguous else copy(param).reshape(-1)
     numbers = [h if isinstance(h, bool) else float(h) for h in hyperparameters]
     arrays = (target, flat(grad), *(b.reshape(-1) for b in buffers))
-    if mode.exact and direct.enabled and not threads.worth_splitting(target.size):  # small: past the dispatcher
-        run = _DIRECT.get(loop) or _DIRECT.setdefault(loop, direct.Direct(loop, (0, *range(2, len(arrays)))))
-        run((*[a.dtype for a in arrays], *map(type, numbers)), *arrays, *numbers)
-    elif mode.exact:  # large parameters in pieces, on several threads (the same bits)
+    if mode.exact:  # large parameters in pieces, on several threads (the same bits)
         threads.split(target.size, loop, *arrays, *numbers)
     else:
         loop(*arrays, *numbers)
