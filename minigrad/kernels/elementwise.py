@@ -88,8 +88,8 @@ _binary_direct = direct.Direct(binary_loop, written=(5,))
 
 def unary(op: int, x: np.ndarray) -> np.ndarray:
     """A new array holding op(x) elementwise, for the unary op code ``op`` (sigmoid: float ``x`` only)."""
-    if x.size < SMALL and op != SIGMOID and x.flags.c_contiguous:  # a few elements: the plain
-        out = np.empty(x.shape, x.dtype)  # loop, called directly (what every path below runs on so few)
+    if x.size < SMALL and op != SIGMOID and x.flags.c_contiguous:  # a few elements: the loop every path below
+        out = np.empty(x.shape, x.dtype)  # runs on so few, called directly
         _unary_direct(x.dtype, op, x.ravel(), out.ravel())
         return out
     if mode.exact:  # PyTorch's own sigmoid; the rest vectorized, on several threads when large
