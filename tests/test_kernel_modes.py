@@ -134,3 +134,28 @@ def test_the_plain_modules_define_no_pytorch_emulation() -> None:
                 name = node.name.lower()
                 assert not any(word in name for word in ("sleef", "cascade", "walk", "iteration", "lanes",
                                                          "vector", "thread", "cache")), f"{path.name}: {node.name}"
+
+
+@pytest.mark.parametrize(("source", "target"), [((1, 200), (32, 200)), ((200,), (32, 200)), ((32, 1), (32, 200)),
+                                                ((1, 4, 1), (3, 4, 5)), ((3, 1, 5), (2, 3, 4, 5)),
+                                                ((3, 1, 5), (3, 4, 5)), ((4, 1), (3, 4, 5)), ((1,), (7,))])
+@pytest.mark.parametrize(("source_dtype", "target_dtype"), [("float32", "float32"), ("float64", "float64"),
+                                                              ("int64", "int64"), ("float32", "float64"),
+                                                              ("float64", "int32")])
+def test_broadcast_writes_are_the_plain_strided_copy(source: tuple, target: tuple, source_dtype: str,
+                                                      target_dtype: str) -> None:
+    """The fast tier's copies of a broadcast source (a row repeated, a column spread, a block of dims between 1s;
+    the strided copy's odometer for a middle 1) write exactly what the plain strided copy writes, casts included."""
+    src = (np.random.default_rng(0).standard_normal(source) * 100).astype(source_dtype)
+    written = {}
+    for exact in (True, False):
+        try:
+            minigrad.use_exact_kernels(exact)
+            dst = np.zeros(target, target_dtype)
+            minigrad.kernels.write(dst, src)
+            written[exact] = dst
+        finally:
+            minigrad.use_exact_kernels(True)
+    assert written[True].tobytes() == written[False].tobytes()
+    if source_dtype == target_dtype:
+        assert np.array_equal(written[True], np.broadcast_to(src, target))
