@@ -1,10 +1,9 @@
 """Kernels called past numba's dispatcher: the small-array paths, where the call is most of the work.
 
-Calling a numba kernel costs about 0.3 µs before its loop starts: the dispatcher types every argument to pick
-the compiled version, and callers hand it read-only views so that one version serves all (another 0.15 µs an
-array). For three-element arrays that is most of an op's kernel time. A ``Direct`` kernel calls the compiled
-version the dispatcher picked for the first call with a key its caller chooses (a dtype): the same machine code,
-so the same bits.
+Before a numba kernel's loop starts, its dispatcher types every argument to pick the compiled version, and callers
+hand it read-only views so that one version serves all: for three-element arrays that is most of the kernel's time
+(``benchmarks``). A ``Direct`` kernel calls the compiled version the dispatcher picked for the first call with a key
+its caller chooses (a dtype): the same machine code, so the same bits.
 
 The compiled version hardly checks its arguments (an array's item size, not its dtype, dimensions or layout): the
 key must tell apart every argument type the caller may pass (each array's dtype; the caller fixes dimensions and
