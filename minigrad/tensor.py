@@ -67,13 +67,13 @@ def _promote(op: type[Op], inputs: Sequence[Tensor | Number], scalars: tuple[Any
     target = _CONVERSIONS.get(pattern)
     if target is None:
         target = _CONVERSIONS[pattern] = _conversion(op, inputs, scalars)
-    if target is SAME_AS_FIRST:  # numbers take the first tensor's dtype
+    if target is _SAME_AS_FIRST:  # numbers take the first tensor's dtype
         target = arrays[0].dtype
         return [x._data if isinstance(x, Tensor) else K.scalar(x, target) for x in inputs]
     return [K.cast(x._data, target) if isinstance(x, Tensor) else K.scalar(x, target) for x in inputs]
 
 
-SAME_AS_FIRST = np.dtype(np.void)  # (a marker: tensors kept as they are, numbers in the first tensor's dtype)
+_SAME_AS_FIRST = np.dtype(np.void)  # (a marker: tensors kept as they are, numbers in the first tensor's dtype)
 _CONVERSIONS: dict[tuple[Any, ...], np.dtype] = {}  # (op, default dtype, each input's (dtype, 0-d) or number type,
 # the scalars' types) -> the dtype every input is converted to
 
@@ -88,7 +88,7 @@ def _conversion(op: type[Op], inputs: Sequence[Tensor | Number], scalars: tuple[
     if op.check is not Op.check:  # the op refuses some dtypes
         op.check([x._data.dtype if isinstance(x, Tensor) else dtypes.scalar_dtype(x).np for x in inputs])
     if op.promotion is Promotion.NONE or op.promotion is Promotion.SAME:
-        return SAME_AS_FIRST
+        return _SAME_AS_FIRST
     target = dtypes.result_type([(dtypes.from_numpy(a.dtype), a.ndim) for a in arrays], numbers + scalars)
     if op.promotion is Promotion.FLOAT and not target.is_floating_point:
         target = dtypes.get_default_dtype()

@@ -56,7 +56,7 @@ from .grad_mode import is_grad_enabled, no_grad, set_grad_enabled
 __all__ = ["BackwardCFunction", "Function", "FunctionCtx", "once_differentiable"]
 
 _BACKWARD_SUFFIX = re.compile(r"Backward\d*$")
-Meta = tuple[tuple[int, ...], np.dtype]  # (shape, dtype) of a tensor
+Meta = engine.Meta  # (shape, dtype) of a tensor
 
 
 def _tensor_class() -> type:

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from .. import kernels as K
-from .engine import Context, Edge, Node, _apply
+from .engine import Context, Edge, Meta, Node, _apply
 
 
 class CopySlices(Node):
@@ -29,7 +29,7 @@ class CopySlices(Node):
     grad_other_i = fn's gradient for its input i (the in-place op's other operands).
     """
 
-    def __init__(self, base_edge: Edge | None, base_meta: tuple[tuple[int, ...], np.dtype], fn: Node,
+    def __init__(self, base_edge: Edge | None, base_meta: Meta, fn: Node,
                  positions: np.ndarray) -> None:
         super().__init__(op=fn.op, ctx=fn.ctx, edges=(base_edge, *fn.next_edges[1:]),
                          inputs=(base_meta, *fn.inputs[1:]))
@@ -59,7 +59,7 @@ class AsStridedBackward(Node):
     """A view's history once its base was written in place: grad_base = zeros, plus grad at the view's positions
     (repeated positions add up)."""
 
-    def __init__(self, base_edge: Edge | None, base_meta: tuple[tuple[int, ...], np.dtype],
+    def __init__(self, base_edge: Edge | None, base_meta: Meta,
                  positions: np.ndarray) -> None:
         super().__init__(op=None, ctx=Context(), edges=(base_edge,), inputs=(base_meta,))
         self.positions = positions
