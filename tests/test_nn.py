@@ -469,6 +469,8 @@ def test_softmin_without_dim_warns_like_torch() -> None:
     pytest.param(lambda fw: fw.nn.Hardtanh(1.0, 1.0), id="hardtanh-module-bounds"),
     pytest.param(lambda fw: fw.nn.functional.softshrink(fw.ones(2), -1.0), id="softshrink-lambda"),
     pytest.param(lambda fw: fw.nn.functional.softshrink(fw.ones(2, dtype=fw.float64), -0.5), id="softshrink-double"),
+    pytest.param(lambda fw: fw.nn.functional.softshrink(fw.ones(2, dtype=fw.int64), -0.5), id="softshrink-int-lambda"),
+    pytest.param(lambda fw: fw.nn.functional.softshrink(fw.ones(2, dtype=fw.bool), -0.5), id="softshrink-bool-lambda"),
     pytest.param(lambda fw: fw.nn.functional.celu(fw.ones(2), 0.0), id="celu-alpha"),
     pytest.param(lambda fw: fw.nn.functional.glu(fw.ones(3)), id="glu-odd"),
     pytest.param(lambda fw: fw.nn.functional.glu(fw.ones(2, 3), -1), id="glu-odd-negative-dim"),

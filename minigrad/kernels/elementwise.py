@@ -2,7 +2,8 @@
 
 The math of each op, one element at a time, and the plain loops are in ``pointwise``. Here: the result's
 shape (broadcasting), its allocation, and the choice of loop. Exact mode takes PyTorch's sigmoid (its order,
-SLEEF's exp) and, on large arrays, vectorized loops on several threads (same bits); plain mode the plain loops.
+SLEEF's exp), a float32 tanh computed in float64 (``exact.tanh``: PyTorch's to within its last bit) and, on large
+arrays, vectorized loops on several threads (same bits); plain mode the plain loops.
 """
 
 from collections.abc import Callable
@@ -11,6 +12,7 @@ import numpy as np
 
 from . import memory, mode
 from .exact import sigmoid as exact_sigmoid
+from .exact import tanh as exact_tanh
 from .fast import direct, vectorized
 from .layout import broadcast_shapes, flat, flat_broadcast, write
 from .pointwise import (
@@ -88,12 +90,14 @@ _binary_direct = direct.Direct(binary_loop, written=(5,))
 
 def unary(op: int, x: np.ndarray) -> np.ndarray:
     """A new array holding op(x) elementwise, for the unary op code ``op`` (sigmoid: float ``x`` only)."""
-    if x.size < SMALL and op != SIGMOID and x.flags.c_contiguous:  # a few elements: the loop every path below
-        out = np.empty(x.shape, x.dtype)  # runs on so few, called directly
+    if mode.exact and (op == SIGMOID or (op == TANH and x.dtype == np.float32)):  # PyTorch's sigmoid, its float32
+        return exact_sigmoid.sigmoid(x) if op == SIGMOID else exact_tanh.tanh(x)  # tanh to within its last bit
+    if x.size < SMALL and x.flags.c_contiguous:  # a few elements: the loop every path below runs on so few, called
+        out = np.empty(x.shape, x.dtype)  # directly
         _unary_direct(x.dtype, op, x.ravel(), out.ravel())
         return out
-    if mode.exact:  # PyTorch's own sigmoid; the rest vectorized, on several threads when large
-        return exact_sigmoid.sigmoid(x) if op == SIGMOID else vectorized.unary(op, x)
+    if mode.exact:  # vectorized, on several threads when large
+        return vectorized.unary(op, x)
     out = memory.empty(x.shape, x.dtype)
     unary_loop(op, flat(x), out.reshape(-1))
     return out

@@ -4,8 +4,8 @@ and the steps of a whole sequence around them (``lstm_sequence_forward``, ``lstm
 The gates arrive transposed, (4 hidden, batch), as the matrix products W x^T give them without a copy; rows
 0..H-1 are the input gate i, then the forget gate f, the cell gate g and the output gate o (PyTorch's order). The
 states are (batch, hidden) outside, (hidden, batch) inside, where a sequence keeps them from step to step. sigmoid
-is PyTorch's vectorized one, 1 / (exp(0 - x) + 1) with SLEEF's exp; tanh is computed in float64 (``_tanh``), so a
-float32 one is correctly rounded but for rare double roundings.
+is PyTorch's vectorized one, 1 / (exp(0 - x) + 1) with SLEEF's exp; tanh is computed in float64 and rounded once
+(``exact.tanh``).
 
 A sequence's steps are its per-step products h W_hh^T and these loops. Where numpy's bundled OpenBLAS computes
 those products (exact kernels, float32 or float64, more than 3 hidden units), a numba kernel runs every step, calling
@@ -15,7 +15,6 @@ one loop. Elsewhere the steps run from Python, one ``matmul`` and one loop each.
 """
 
 import functools
-import math
 from typing import Any
 
 import numpy as np
@@ -25,32 +24,16 @@ from . import memory, mode
 from ._scalar import like
 from .exact import products
 from .exact.sleef import sleef_exp
+from .exact.tanh import rounded_tanh
 from .fast import blas, threads
 from .fast import recurrent as fast_recurrent
 from .fast.blas import NO_TRANS, ROW_MAJOR, TRANS
 from .linalg import matmul
 
-_TANH_SMALL = 0.01  # below it, tanh's Taylor series; above, (e - 1) / (e + 1) loses at most eps / (2 |x|)
-_TANH_ONE = 20.0  # from here on tanh is 1 in float64 (1 - tanh(20) = 8e-18)
-
 
 @njit(cache=True, inline="always", error_model="numpy")
 def _sigmoid(v):
     return like(1, v) / (sleef_exp(like(0, v) - v) + like(1, v))
-
-
-@njit(cache=True, inline="always", error_model="numpy")
-def _tanh(v):
-    """tanh(v) in float64, rounded to v's type: x + x^3 P(x^2) (Taylor, to x^9) for |x| < 0.01, else
-    (e - 1) / (e + 1) with e = exp(2 |x|), both with x's sign. Branch-free, so the loops vectorize."""
-    x = np.float64(v)
-    a = abs(x)
-    a = _TANH_ONE if a > _TANH_ONE else a  # inf too; NaN stays NaN
-    e = sleef_exp(2.0 * a)
-    a2 = a * a
-    series = a + a * a2 * (-1.0 / 3.0 + a2 * (2.0 / 15.0 + a2 * (-17.0 / 315.0 + a2 * (62.0 / 2835.0))))
-    t = series if a < _TANH_SMALL else (e - 1.0) / (e + 1.0)
-    return like(math.copysign(t, x), v)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -65,7 +48,7 @@ def _lstm_forward_loop(gates_x, column, gates_h, b_ih, b_hh, c, acts, c_next, h_
         x, h, a = gates_x[k, column + start:column + stop], gates_h[k], acts[k, start:stop]
         if 2 * hidden <= k < 3 * hidden:
             for n in range(width):
-                a[n] = _tanh((x[n] + bias_x) + (h[n] + bias_h))
+                a[n] = rounded_tanh((x[n] + bias_x) + (h[n] + bias_h))
         else:
             for n in range(width):
                 a[n] = _sigmoid((x[n] + bias_x) + (h[n] + bias_h))
@@ -76,7 +59,7 @@ def _lstm_forward_loop(gates_x, column, gates_h, b_ih, b_hh, c, acts, c_next, h_
         h_row, tanh_row = h_next[j, start:stop], tanh_c[j, start:stop]
         for n in range(width):
             c2 = f[n] * cell[n] + i[n] * g[n]
-            t = _tanh(c2)
+            t = rounded_tanh(c2)
             cell_next[n] = c2
             tanh_row[n] = t
             h_row[n] = o[n] * t

@@ -485,7 +485,7 @@ def tanhshrink(input: Tensor) -> Tensor:
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """x - lambd above lambd, x + lambd below -lambd, 0 between (lambd >= 0)."""
     expect_tensor(input, "softshrink")
-    if lambd < 0:
+    if lambd < 0 and input.dtype.is_floating_point:  # (other dtypes: the op's own error, as PyTorch checks them first)
         raise errors.softshrink_lambda(lambd, input.dtype)
     return apply(activation.Softshrink, input, lambd=lambd)
 
