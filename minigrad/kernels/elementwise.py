@@ -120,7 +120,7 @@ def binary(op: int, a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None)
     elif not out.flags.c_contiguous:
         write(out, binary(op, a, b))
         return out
-    if mode.exact and vectorized.arithmetic(op, a, b, out):  # large: vectorized, on several threads
+    if mode.exact and vectorized.arithmetic(op, a, b, out):  # vectorized loops (threads when large)
         return out
     fa, step_a = flat_broadcast(a, shape)
     fb, step_b = flat_broadcast(b, shape)

@@ -2,8 +2,8 @@
 as ``pointwise``'s loops, so the same bits, several times faster.
 
 ``pointwise``'s loops branch on the op code inside the loop and read with a step; these have one loop per op, the
-op and the steps fixed, which LLVM turns into vector instructions. They take long to compile, so they are used
-from ``VECTORIZED_SIZE`` elements on.
+op and the steps fixed, which LLVM turns into vector instructions. They take long to compile (seconds a dtype), so
+they are used from ``VECTORIZED_SIZE`` elements on, but for float arithmetic, which takes them at any size.
 """
 
 import numpy as np
@@ -25,7 +25,7 @@ from ..pointwise import (
     unary_loop,
     unary_scalar,
 )
-from . import threads
+from . import direct, threads
 
 VECTORIZED_SIZE = 1 << 12  # elements from which the loops below are used
 SIMPLE_UNARY = (NEG, ABS, RELU)  # the ops ``_simple_unary_loop`` has loops for
@@ -88,16 +88,24 @@ def unary(op: int, x: np.ndarray) -> np.ndarray:
 
 
 def arithmetic(op: int, a: np.ndarray, b: np.ndarray, out: np.ndarray) -> bool:
-    """out = op(a, b), if a vectorized loop can compute it (a large contiguous ``out``, operands each all of out's
-    elements or its rows repeated): on several threads, pieces of whole rows. False, and nothing done, otherwise."""
-    if op not in ARITHMETIC or out.size < VECTORIZED_SIZE:
+    """out = op(a, b), if a vectorized loop can compute it (a contiguous ``out``, large or of floats, operands each
+    all of out's elements or its rows repeated): on several threads, pieces of whole rows. False, and nothing done,
+    otherwise."""
+    if op not in ARITHMETIC or not out.size or (out.size < VECTORIZED_SIZE and out.dtype.kind != "f"):
         return False
     ra, rb = _repeated_rows(a, out.shape), _repeated_rows(b, out.shape)
     if ra is None or rb is None:
         return False
+    if not threads.worth_splitting(out.size):
+        _arithmetic_direct((a.dtype, b.dtype, out.dtype), op, ra, rb, out.reshape(-1))
+        return True
     row = min(ra.size, rb.size)  # pieces of whole rows (of any length if neither operand is a row)
-    threads.split(out.size, _arithmetic_loop, op, ra, rb, out.reshape(-1), block=row if row < out.size else 1)
+    threads.split(out.size, _arithmetic_loop, op, readonly(ra), readonly(rb), out.reshape(-1),
+                  block=row if row < out.size else 1)
     return True
+
+
+_arithmetic_direct = direct.Direct(_arithmetic_loop, written=(3,))
 
 
 def _repeated_rows(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray | None:
@@ -107,5 +115,7 @@ def _repeated_rows(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray | None:
     kernels only, so it would keep the value of its trace.)"""
     if x.size == 1 or not x.flags.c_contiguous:
         return None
-    dims = x.shape[next((i for i, n in enumerate(x.shape) if n != 1), x.ndim):]
-    return readonly(x, -1) if shape[len(shape) - len(dims):] == dims else None
+    dims = x.shape
+    while dims[0] == 1:
+        dims = dims[1:]
+    return x.ravel() if dims == shape[len(shape) - len(dims):] else None
