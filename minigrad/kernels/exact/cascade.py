@@ -7,6 +7,7 @@ leading dims handed to a 2-D loop (``_loop2d``) that picks one of four strategie
 """
 
 import math
+from typing import Any
 
 import numpy as np
 from numba import njit
@@ -194,6 +195,23 @@ _short_sum_direct = direct.Direct(_short_sum, written=(1,))
 _cascade_direct = direct.Direct(_cascade_sum, written=(5, 6, 7, 8))
 
 
+_WALKS: dict[tuple[Any, ...], tuple[np.ndarray, np.ndarray, int]] = {}  # (shape, strides, itemsize, axes) -> walk
+_MOST_WALKS = 4096  # past this many layouts the cache starts again (a program meets a few; a fuzz run, thousands)
+
+
+def _walk(x: np.ndarray, axes: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray, int]:
+    """``reduction_walk``'s (sizes, steps, reduced count), the first two as int64 arrays for the kernel: worked out
+    once for each layout of x and axes (it takes longer than the sum of a small array)."""
+    key = (x.shape, x.strides, x.itemsize, axes)
+    walk = _WALKS.get(key)
+    if walk is None:
+        if len(_WALKS) >= _MOST_WALKS:
+            _WALKS.clear()
+        sizes, steps, reduced = reduction_walk(x, axes)
+        walk = _WALKS[key] = (readonly(np.array(sizes, np.int64)), readonly(np.array(steps, np.int64)), reduced)
+    return walk
+
+
 def sum(x: np.ndarray, axes: tuple[int, ...], dtype: np.dtype) -> np.ndarray:  # noqa: A001
     """The sum of ``x`` over ``axes`` in the float ``dtype``, as PyTorch's cascade computes it with one thread: ``x``
     converted to ``dtype`` first, walked in TensorIterator's order."""
@@ -205,7 +223,7 @@ def sum(x: np.ndarray, axes: tuple[int, ...], dtype: np.dtype) -> np.ndarray:  #
     x = cast(x, dtype)
     if not x.flags.c_contiguous and any(s < 0 for s in x.strides):
         x = copy(x)
-    sizes, steps, reduced = reduction_walk(x, axes)
+    sizes, steps, reduced = _walk(x, axes)
     if x.size and not reduced:  # only dims of size 1 are summed: PyTorch adds x to zeros
         return add(scalar(0, dtype), x).reshape(kept_shape)
     out = np.zeros(math.prod(kept_shape), dtype)
@@ -216,7 +234,6 @@ def sum(x: np.ndarray, axes: tuple[int, ...], dtype: np.dtype) -> np.ndarray:  #
     if len(sizes) == 1 and steps[0] == 1 and sizes[0] < lanes:  # a few contiguous elements (the seed's sums)
         _short_sum_direct(dtype, buf[:sizes[0]], out)
     else:
-        _cascade_direct((dtype, buf.flags.c_contiguous), buf, np.array(sizes, np.int64), np.array(steps, np.int64),
-                        reduced, lanes, out, np.empty((4, 4 * lanes), dtype), np.empty(4 * lanes, dtype),
-                        np.empty(len(sizes), np.int64))
+        _cascade_direct((dtype, buf.flags.c_contiguous), buf, sizes, steps, reduced, lanes, out,
+                        np.empty((4, 4 * lanes), dtype), np.empty(4 * lanes, dtype), np.empty(len(sizes), np.int64))
     return out.reshape(kept_shape)
