@@ -103,20 +103,26 @@ def test_small_arrays_come_from_numpy() -> None:
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("op", ["add", "sub", "mul", "div"])
 def test_large_arithmetic_matches_torch_bit_for_bit(op: str, dtype: str, device: str) -> None:
-    """The vectorized loops (contiguous operands of at least ``_VECTORIZED_SIZE`` elements), and the strided loop
-    on a broadcast operand, against PyTorch; gradients too. Bit for bit on the CPU (one IEEE operation per
-    element); on CUDA within conftest's tolerance."""
+    """The vectorized loops (contiguous operands of at least ``_VECTORIZED_SIZE`` elements, one of them possibly a
+    single value, on either side; floats' repeated rows at any size), and the strided loop on a broadcast operand,
+    against PyTorch; gradients too. Bit for bit on the CPU (one IEEE operation per element; infinities, NaN, signed
+    zeros and a zero divisor among them); on CUDA within conftest's tolerance."""
     rng = np.random.default_rng(3)
     n = vectorized.VECTORIZED_SIZE + 3
     a, b, c = rng.standard_normal((3, n)).astype(dtype)
+    a[:5] = [np.inf, -np.inf, np.nan, 0.0, -0.0]
     rows = rng.standard_normal((2, n)).astype(dtype)
+    small, bias = rng.standard_normal((32, 27)).astype(dtype), rng.standard_normal(27).astype(dtype)
     results = []
     for fw, kwargs in ((minigrad, {}), (torch, {"device": device})):
         x = fw.tensor(a, requires_grad=True, **kwargs)
         y = fw.tensor(b, requires_grad=True, **kwargs)
         out = getattr(x, op)(y)
         out.backward(fw.tensor(c, **kwargs))
-        results.append([out, getattr(fw.tensor(rows, **kwargs), op)(x), x.grad, y.grad])
+        values = [getattr(x.detach(), op)(fw.tensor(v, **kwargs)) for v in (-1.7, 0.0, -0.0)]
+        values += [getattr(fw.tensor(v, dtype=x.dtype, **kwargs), op)(x.detach()) for v in (2.5, 0.0)]
+        values += [getattr(x.detach(), op)(0.1), getattr(fw.tensor(small, **kwargs), op)(fw.tensor(bias, **kwargs))]
+        results.append([out, getattr(fw.tensor(rows, **kwargs), op)(x), x.grad, y.grad, *values])
     for i, (ours, theirs) in enumerate(zip(*results)):
         if device == "cpu":
             np.testing.assert_array_equal(ours.detach().numpy(), theirs.detach().numpy(), err_msg=str(i))
