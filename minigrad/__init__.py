@@ -257,10 +257,11 @@ from .nn.rnn import lstm, lstm_cell  # noqa: E402  (torch.lstm, and one LSTM ste
 __all__ += ["lstm", "lstm_cell"]
 
 # linalg, create_graph=True (higher_order) and the derivatives of functions built on it build on the Tensor above
-from . import func, functional_autodiff, higher_order, linalg  # noqa: E402, F401
+from . import func, functional_autodiff, higher_order, linalg, variable  # noqa: E402, F401
 
 autograd.functional = functional_autodiff  # torch.autograd.functional's name; importable by it too:
 _sys.modules[f"{__name__}.autograd.functional"] = functional_autodiff
+autograd.Variable = variable.Variable  # torch.autograd.Variable, a tensor-level name the autograd package is given
 
 norm = _module_form(Tensor.norm)
 __all__ += ["func", "linalg", "norm"]
@@ -329,7 +330,8 @@ _MATH = ("sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "
          "expm1", "log2", "log10", "exp2", "rsqrt", "reciprocal", "square", "erf", "erfc", "erfinv", "sign", "sgn",
          "floor", "ceil", "round", "trunc", "frac", "fmod", "remainder", "floor_divide", "lerp", "hypot", "logaddexp",
          "addcmul", "addcdiv", "clip", "clamp_min", "clamp_max", "bitwise_and", "bitwise_or", "bitwise_xor",
-         "bitwise_not", "isnan", "isinf", "isfinite", "isclose", "allclose", "equal")
+         "bitwise_not", "logical_not", "logical_and", "logical_or", "logical_xor", "isnan", "isinf", "isfinite",
+         "isclose", "allclose", "equal")
 globals().update({_name: _module_form(getattr(Tensor, _name)) for _name in _MATH})
 __all__ += list(_MATH)
 

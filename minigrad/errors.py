@@ -121,6 +121,12 @@ def integer_requires_grad(asked_by: str) -> RuntimeError:
     return RuntimeError(_INTEGER_REQUIRES_GRAD[asked_by])
 
 
+def tensor_of_grad_tensor_warning() -> str:
+    """The warning for ``tensor([t, ...])`` where a one-element ``t`` requires grad (its value is taken)."""
+    return ("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
+            "Consider using tensor.detach() first.")
+
+
 def non_leaf_grad_warning() -> str:
     """The warning for reading ``.grad`` of a tensor that is not a leaf and did not ``retain_grad()``."""
     return (
@@ -1253,6 +1259,42 @@ def normal_needs_size() -> TypeError:
     """``normal(mean, std)`` with two numbers and no size (the first line of PyTorch's message)."""
     return TypeError("normal() received an invalid combination of arguments - got (float, float), but expected one "
                      "of:")
+
+
+def legacy_constructor_arguments(args: tuple[Any, ...]) -> TypeError:
+    """``Tensor(...)`` (or ``FloatTensor``...) given several arguments that are not all sizes (the first line of
+    PyTorch's message)."""
+    got = ", ".join(type(a).__name__ for a in args)
+    return TypeError(f"new() received an invalid combination of arguments - got ({got}), but expected one of:")
+
+
+def rounding_mode(mode: Any) -> RuntimeError:
+    """``div`` with a rounding mode other than None, "trunc" and "floor"."""
+    return RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{mode}'")
+
+
+def detach_view_inplace() -> RuntimeError:
+    """``detach_()`` on a view of a tensor that requires grad."""
+    return RuntimeError("Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel "
+                        "(DDP) for training, and gradient_as_bucket_view is set as True, gradients are views of DDP "
+                        "buckets, and hence detach_() cannot be called on these gradients. To fix this error, please "
+                        "refer to the Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
+
+
+def mt_needs_matrices(ndim: int) -> RuntimeError:
+    """``x.mT`` of a tensor of fewer than 2 dims."""
+    return RuntimeError(f"tensor.mT is only supported on matrices or batches of matrices. Got {ndim}-D tensor.")
+
+
+def where_arguments(*given: Any) -> TypeError:
+    """``where`` given a condition and one of input and other (PyTorch's signatures listed)."""
+    got = ", ".join("Tensor" if hasattr(x, "_data") else type(x).__name__ for x in given if x is not None)
+    return TypeError(f"where() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+                     " * (Tensor condition)\n"
+                     " * (Tensor condition, Tensor input, Tensor other, *, Tensor out = None)\n"
+                     " * (Tensor condition, Number self, Tensor other)\n"
+                     " * (Tensor condition, Tensor input, Number other)\n"
+                     " * (Tensor condition, Number self, Number other)\n")
 
 
 def normal_std_tensor() -> RuntimeError:

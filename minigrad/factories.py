@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import math
 import operator
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,7 +15,7 @@ from . import dtypes, errors, random
 from . import kernels as K
 from .device import check_device
 from .dtypes import dtype as DType
-from .tensor import Tensor
+from .tensor import Tensor, legacy_sizes
 
 Size = int | Sequence[int]
 
@@ -25,9 +26,11 @@ def _infer_dtype(data: Any) -> DType:
     A Python float counts as the default float, an int as int64, a bool as bool, and a numpy scalar as
     its own dtype: [1.5] is float32, [np.float64(1.5)] float64, [np.int32(1)] int32.
     """
-    if isinstance(data, np.generic):
+    if isinstance(data, (np.generic, np.ndarray)):
         return dtypes.from_numpy(data.dtype)
-    if isinstance(data, (list, tuple)):
+    if isinstance(data, Tensor):
+        return data.dtype
+    if isinstance(data, (list, tuple, range)):
         found = [_infer_dtype(item) for item in data]
         return functools.reduce(dtypes.promote_types, found) if found else dtypes.get_default_dtype()
     try:
@@ -55,37 +58,62 @@ def tensor(data: Any, dtype: DType | None = None, device: Any = None, requires_g
         array = np.asarray(data)
         target = dtype or dtypes.from_numpy(array.dtype)
     else:
-        array = np.array(data)
         target = dtype or _infer_dtype(data)
+        array = np.array(_numbers(data))
     return _leaf(K.copy(array, target.np), requires_grad)
 
 
-def FloatTensor(data: Any) -> Tensor:  # noqa: N802  (PyTorch's name)
-    """A float32 tensor from (nested lists of) numbers."""
-    return tensor(data, dtype=dtypes.float32)
+def _numbers(data: Any) -> Any:
+    """Nested sequences (ranges too) as numpy reads them: a one-element tensor among them is its value (PyTorch's
+    ``torch.tensor([loss1, loss2])``), a larger one PyTorch's error."""
+    if isinstance(data, Tensor):
+        if data.numel() != 1:
+            raise errors.python_scalar_numel()
+        if data.requires_grad:
+            warnings.warn(errors.tensor_of_grad_tensor_warning(), UserWarning, stacklevel=3)
+        return data._data.reshape(())
+    if isinstance(data, (list, tuple, range)) and any(isinstance(x, (Tensor, list, tuple, range)) for x in data):
+        return [_numbers(x) for x in data]
+    return data
 
 
-def DoubleTensor(data: Any) -> Tensor:  # noqa: N802
-    """A float64 tensor from (nested lists of) numbers."""
-    return tensor(data, dtype=dtypes.float64)
+def _legacy(args: tuple[Any, ...], dtype: DType) -> Tensor:
+    """What ``FloatTensor(...)`` and its kin make: a copy of the data in ``dtype``, or zeros of the sizes given."""
+    sizes = legacy_sizes(args)
+    return tensor(args[0], dtype=dtype) if sizes is None else _leaf(np.zeros(sizes, dtype.np), False)
 
 
-def LongTensor(data: Any) -> Tensor:  # noqa: N802
-    """An int64 tensor from (nested lists of) numbers."""
-    return tensor(data, dtype=dtypes.int64)
+def FloatTensor(*args: Any) -> Tensor:  # noqa: N802  (PyTorch's name)
+    """A float32 tensor from (nested lists of) values, or of the sizes given (``FloatTensor(2, 3)``)."""
+    return _legacy(args, dtypes.float32)
 
 
-def ByteTensor(data: Any) -> Tensor:  # noqa: N802
-    """A uint8 tensor from (nested lists of) numbers."""
-    return tensor(data, dtype=dtypes.uint8)
+def DoubleTensor(*args: Any) -> Tensor:  # noqa: N802
+    """A float64 tensor from (nested lists of) values, or of the sizes given (``DoubleTensor(2, 3)``)."""
+    return _legacy(args, dtypes.float64)
 
 
-def BoolTensor(data: Any) -> Tensor:  # noqa: N802
-    """A bool tensor from (nested lists of) values."""
-    return tensor(data, dtype=dtypes.bool)
+def LongTensor(*args: Any) -> Tensor:  # noqa: N802
+    """An int64 tensor from (nested lists of) values, or of the sizes given (``LongTensor(2, 3)``)."""
+    return _legacy(args, dtypes.int64)
 
 
-def _shape(size: tuple[Any, ...]) -> tuple[int, ...]:
+def ByteTensor(*args: Any) -> Tensor:  # noqa: N802
+    """A uint8 tensor from (nested lists of) values, or of the sizes given (``ByteTensor(2, 3)``)."""
+    return _legacy(args, dtypes.uint8)
+
+
+def BoolTensor(*args: Any) -> Tensor:  # noqa: N802
+    """A bool tensor from (nested lists of) values, or of the sizes given (``BoolTensor(2, 3)``)."""
+    return _legacy(args, dtypes.bool)
+
+
+def _shape(size: tuple[Any, ...], keyword: Sequence[int] | None = None, function: str = "") -> tuple[int, ...]:
+    """Sizes given as f(2, 3), f((2, 3)) or f(size=(2, 3)) (``keyword``: the last, not with the others)."""
+    if keyword is not None:
+        if size:
+            raise TypeError(f"{function}() got multiple values for argument 'size'")
+        return tuple(keyword)
     return tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else tuple(size)
 
 
@@ -97,20 +125,23 @@ def full(size: Sequence[int], fill_value: float, dtype: DType | None = None, dev
     return _leaf(K.expand(K.scalar(fill_value, target.np), tuple(size)), requires_grad)
 
 
-def empty(*size: Size, dtype: DType | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def empty(*sizes: Size, size: Size | None = None, dtype: DType | None = None, device: Any = None,
+          requires_grad: bool = False) -> Tensor:
     """A tensor of ``size`` whose values are whatever the memory held (fill it before reading it)."""
     check_device(device)
-    return _leaf(np.empty(_shape(size), (dtype or dtypes.get_default_dtype()).np), requires_grad)
+    return _leaf(np.empty(_shape(sizes, size, "empty"), (dtype or dtypes.get_default_dtype()).np), requires_grad)
 
 
-def zeros(*size: Size, dtype: DType | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def zeros(*sizes: Size, size: Size | None = None, dtype: DType | None = None, device: Any = None,
+          requires_grad: bool = False) -> Tensor:
     """A tensor of zeros (of the default dtype, float32, unless ``dtype`` says otherwise)."""
-    return full(_shape(size), 0.0, dtype or dtypes.get_default_dtype(), device, requires_grad)
+    return full(_shape(sizes, size, "zeros"), 0.0, dtype or dtypes.get_default_dtype(), device, requires_grad)
 
 
-def ones(*size: Size, dtype: DType | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def ones(*sizes: Size, size: Size | None = None, dtype: DType | None = None, device: Any = None,
+         requires_grad: bool = False) -> Tensor:
     """A tensor of ones (of the default dtype, float32, unless ``dtype`` says otherwise)."""
-    return full(_shape(size), 1.0, dtype or dtypes.get_default_dtype(), device, requires_grad)
+    return full(_shape(sizes, size, "ones"), 1.0, dtype or dtypes.get_default_dtype(), device, requires_grad)
 
 
 def zeros_like(x: Tensor, dtype: DType | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
@@ -138,20 +169,22 @@ def arange(start: float, end: float | None = None, step: float = 1, dtype: DType
     return _leaf(K.arange(count, start, step, target.np), requires_grad)
 
 
-def rand(*size: Size, generator: random.Generator | None = None, dtype: DType | None = None, device: Any = None,
-         requires_grad: bool = False) -> Tensor:
+def rand(*sizes: Size, size: Size | None = None, generator: random.Generator | None = None,
+         dtype: DType | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """Values drawn uniformly from [0, 1), the same as ``torch.rand`` draws under the same seed."""
     check_device(device)
     source = generator or random.default_generator
-    return _leaf(source.uniform(_shape(size), dtype=(dtype or dtypes.get_default_dtype()).np), requires_grad)
+    shape = _shape(sizes, size, "rand")
+    return _leaf(source.uniform(shape, dtype=(dtype or dtypes.get_default_dtype()).np), requires_grad)
 
 
-def randn(*size: Size, generator: random.Generator | None = None, dtype: DType | None = None, device: Any = None,
-          requires_grad: bool = False) -> Tensor:
+def randn(*sizes: Size, size: Size | None = None, generator: random.Generator | None = None,
+          dtype: DType | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """Values drawn from the standard normal distribution, the same as ``torch.randn`` draws under the same seed."""
     check_device(device)
     source = generator or random.default_generator
-    return _leaf(source.normal(_shape(size), dtype=(dtype or dtypes.get_default_dtype()).np), requires_grad)
+    shape = _shape(sizes, size, "randn")
+    return _leaf(source.normal(shape, dtype=(dtype or dtypes.get_default_dtype()).np), requires_grad)
 
 
 def randint(*args: Any, size: Size | None = None, generator: random.Generator | None = None,

@@ -37,8 +37,15 @@ def _check_sequence(name: str, tensors: Sequence[Tensor]) -> None:
             raise errors.not_a_tensor_element(i, t)
 
 
-def where(condition: Tensor, input: Tensor | Number, other: Tensor | Number) -> Tensor:  # noqa: A002
-    """input where the bool ``condition`` holds, else other (all three broadcast together)."""
+def where(condition: Tensor, input: Tensor | Number | None = None,  # noqa: A002
+          other: Tensor | Number | None = None) -> Tensor | tuple[Tensor, ...]:
+    """input where the bool ``condition`` holds, else other (all three broadcast together); ``where(condition)``
+    alone is ``condition.nonzero(as_tuple=True)``, the coordinates where it holds, one tensor per dim."""
+    if input is None and other is None:
+        expect_tensor(condition, "where", "condition")
+        return condition.nonzero(as_tuple=True)
+    if input is None or other is None:
+        raise errors.where_arguments(condition, input, other)
     return apply(pointwise.Where, input, other, condition=condition)
 
 

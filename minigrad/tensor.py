@@ -10,11 +10,11 @@ import math
 import warnings
 import weakref
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
-from . import dtypes, errors, random
+from . import dtypes, errors, random, return_types
 from . import kernels as K
 from .autograd import api, engine, forward_ad, graph, versions
 from .autograd.grad_mode import grad_state, is_grad_enabled
@@ -31,13 +31,6 @@ from .size import Size
 
 Number = int | float | bool
 Operand = "Tensor | Number"
-
-class ReductionResult(NamedTuple):
-    """What ``max``/``min`` along a dim return: ``values`` and the ``indices`` they came from."""
-
-    values: Tensor
-    indices: Tensor
-
 
 def expect_tensor(value: Any, function: str, name: str = "input", position: int = 1) -> None:
     """PyTorch's TypeError when a function taking a tensor gets something else: nothing is turned into one."""
@@ -142,7 +135,8 @@ def _node(op: type[Op], ctx: engine.Context, inputs: Sequence[Tensor | Number], 
     metas = tuple([(a.shape, x._data.dtype if isinstance(x, Tensor) else a.dtype) for x, a in zip(inputs, arrays)])
     name = None if op.grad_fn_name is Op.grad_fn_name else op.grad_fn_name(ctx, *arrays, **params)
     n = op.differentiable_outputs
-    node = engine.Node(op, ctx, edges, metas, name, tuple([(o.shape, o.dtype) for o in out[:n]]) if n > 1 else ())
+    node = engine.node_class(name or op.grad_fn)(op, ctx, edges, metas, name,
+                                                  tuple([(o.shape, o.dtype) for o in out[:n]]) if n > 1 else ())
     ctx.replay = (arrays, params)
     if ctx._saved:  # a saved output is told from a constant by these (``higher_order``)
         ctx.outputs = tuple(map(_weak, out[:n]))
@@ -152,6 +146,26 @@ def _node(op: type[Op], ctx: engine.Context, inputs: Sequence[Tensor | Number], 
 def _weak(array: np.ndarray) -> Callable[[], np.ndarray | None]:
     """A weak reference to ``array`` (to a numpy scalar, which takes none: one that is always dead)."""
     return weakref.ref(array) if isinstance(array, np.ndarray) else lambda: None
+
+
+def _keep(keepdim: bool, keepdims: bool | None) -> bool:
+    """A reduction's ``keepdim``, also spelled ``keepdims`` (numpy's spelling, which PyTorch takes too)."""
+    return keepdim if keepdims is None else keepdims
+
+
+def legacy_sizes(args: tuple[Any, ...]) -> tuple[int, ...] | None:
+    """The sizes PyTorch's legacy constructors (``Tensor(2, 3)``, ``FloatTensor(size)``, ``Tensor()``: size 0) take
+    from their arguments, or None where they are data (one sequence, array or tensor). PyTorch leaves a new tensor's
+    memory uninitialised; minigrad's are zeros."""
+    if len(args) == 1 and isinstance(args[0], Size):
+        return tuple(args[0])
+    if all(isinstance(a, (int, np.integer)) and not isinstance(a, (bool, np.bool_)) for a in args):
+        return tuple(map(int, args)) if args else (0,)
+    if len(args) > 1:
+        raise errors.legacy_constructor_arguments(args)
+    if is_number(args[0]):
+        raise TypeError(f"new(): data must be a sequence (got {type(args[0]).__name__})")
+    return None
 
 
 _QR_WARNED = False  # torch.qr's deprecation warning is given once
@@ -195,7 +209,7 @@ def _index_key(key: Any, ndim: int) -> tuple[Any, ...]:
             if k.dtype not in (dtypes.int64, dtypes.int32, dtypes.uint8, dtypes.bool):
                 raise errors.index_tensor_dtype()
             k = k._data
-        elif isinstance(k, list):
+        elif isinstance(k, (list, range)):
             k = np.asarray(k)
         elif isinstance(k, np.integer):
             k = int(k)
@@ -223,12 +237,15 @@ def _dim_args(dims: tuple[Any, ...]) -> tuple[int, ...]:
 class Tensor:
     """An n-dimensional array that can record the ops applied to it and compute their gradients."""
 
+    __module__ = "minigrad"  # (its public name, as type(x) shows it: minigrad.Tensor)
     __array_ufunc__ = None  # numpy scalars defer to Tensor's operators: np.float32(2) * t is a Tensor
     html_renderer: Callable[[Tensor], str | None] | None = None  # set by minigrad.viz: notebooks draw graphs
 
-    def __init__(self, data: Any = (), dtype: DType | None = None) -> None:
-        """PyTorch's legacy ``Tensor(data)`` constructor: the data as a default-float tensor."""
-        array = np.array(data, dtype=(dtype or dtypes.get_default_dtype()).np)
+    def __init__(self, *args: Any, dtype: DType | None = None) -> None:
+        """PyTorch's legacy ``Tensor(...)`` constructor: ``Tensor(data)`` the data as a default-float tensor (or of
+        ``dtype``), ``Tensor(2, 3)`` a new one of those sizes (``legacy_sizes``)."""
+        sizes, target = legacy_sizes(args), (dtype or dtypes.get_default_dtype()).np
+        array = np.zeros(sizes, target) if sizes is not None else np.array(args[0], dtype=target)
         self._init(array, requires_grad=False, grad_fn=None)
 
     # What most tensors never set: read from the class until a tensor sets its own.
@@ -424,6 +441,14 @@ class Tensor:
                 raise errors.grad_output_shape(gradient.shape, self.shape)
             seed = K.cast(gradient._data, self._data.dtype)
         engine.backward([self._grad_edge()], [seed], retain_graph=bool(retain_graph))
+
+    def detach_(self) -> Tensor:
+        """Cut this tensor off from the graph in place: a leaf that does not require grad (PyTorch's error for a view
+        of a tensor that requires grad)."""
+        if self._view is not None and self.requires_grad:
+            raise errors.detach_view_inplace()
+        self._grad_fn, self._requires_grad, self._output_nr, self._retains_grad = None, False, 0, None
+        return self
 
     def detach(self) -> Tensor:
         """The same data (shared, not copied) cut off from the graph (and from forward AD's tangents)."""
@@ -646,7 +671,16 @@ class Tensor:
             raise errors.numpy_requires_grad()
         return self._data
 
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        """What numpy sees of this tensor (``np.asarray(t)``, ``plt.plot(t)``): ``numpy()``, in ``dtype`` if given."""
+        array = self.numpy()
+        if dtype is not None and np.dtype(dtype) != array.dtype:
+            return array.astype(dtype)
+        return array.copy() if copy else array
+
     def __float__(self) -> float:
+        if self.requires_grad:
+            warnings.warn(errors.tensor_of_grad_tensor_warning(), UserWarning, stacklevel=2)
         return float(self._scalar())
 
     def __int__(self) -> int:
@@ -713,6 +747,21 @@ class Tensor:
     def byte(self) -> Tensor:
         return self.to(dtypes.uint8)
 
+    @property
+    def is_cuda(self) -> bool:
+        return self.device.type == "cuda"
+
+    @property
+    def mT(self) -> Tensor:  # noqa: N802  (PyTorch's name)
+        """The last two dims swapped (a batch of matrices, each transposed)."""
+        if self.dim() < 2:
+            raise errors.mt_needs_matrices(self.dim())
+        return self.transpose(-2, -1)
+
+    def type_as(self, other: Tensor) -> Tensor:
+        """This tensor in ``other``'s dtype."""
+        return self.to(other.dtype)
+
     def cpu(self) -> Tensor:
         return self
 
@@ -751,8 +800,18 @@ class Tensor:
     def mul(self, other: Operand) -> Tensor:
         return apply(pointwise.Mul, self, other)
 
-    def div(self, other: Operand) -> Tensor:
-        return apply(pointwise.Div, self, other)
+    def div(self, other: Operand, *, rounding_mode: str | None = None) -> Tensor:
+        """self / other; ``rounding_mode`` "floor" rounds the quotient down (``//``), "trunc" toward zero."""
+        if rounding_mode is None:
+            return apply(pointwise.Div, self, other)
+        if rounding_mode == "floor":
+            return self.floor_divide(other)
+        if rounding_mode != "trunc":
+            raise errors.rounding_mode(rounding_mode)
+        if self.is_floating_point() or isinstance(other, float) or (
+                isinstance(other, Tensor) and other.is_floating_point()):
+            return (self / other).trunc()
+        return (self - self.fmod(other)).floor_divide(other)  # (exact: what is left divides evenly)
 
     def rsub(self, other: Operand) -> Tensor:
         """other - self."""
@@ -790,7 +849,8 @@ class Tensor:
         return apply(pointwise.Mul, other, self)
 
     def __rtruediv__(self, other: Number) -> Tensor:
-        return apply(pointwise.Div, other, self)
+        """other / self, as PyTorch computes it: self's reciprocal times other (two roundings, a MulBackward0)."""
+        return self.reciprocal() * other
 
     def __rpow__(self, other: Number) -> Tensor:
         return apply(pointwise.PowTensor, other, self)
@@ -883,53 +943,69 @@ class Tensor:
     __ge__ = ge
 
     # ----- reductions ---------------------------------------------------------------------------------------
-    def sum(self, dim: int | tuple[int, ...] | None = None, keepdim: bool = False) -> Tensor:
-        return apply(reduction.Sum, self, dim=dim, keepdim=keepdim)
+    def sum(self, dim: int | tuple[int, ...] | None = None, keepdim: bool = False, *,
+            keepdims: bool | None = None) -> Tensor:
+        return apply(reduction.Sum, self, dim=dim, keepdim=_keep(keepdim, keepdims))
 
-    def mean(self, dim: int | tuple[int, ...] | None = None, keepdim: bool = False) -> Tensor:
-        return apply(reduction.Mean, self, dim=dim, keepdim=keepdim)
+    def mean(self, dim: int | tuple[int, ...] | None = None, keepdim: bool = False, *,
+             keepdims: bool | None = None) -> Tensor:
+        return apply(reduction.Mean, self, dim=dim, keepdim=_keep(keepdim, keepdims))
 
-    def max(self, dim: int | None = None, keepdim: bool = False) -> Tensor | ReductionResult:
-        """The largest element, or (values, indices) of the largest along ``dim``."""
+    def max(self, dim: int | Tensor | None = None, keepdim: bool = False, *,
+            keepdims: bool | None = None) -> Tensor | tuple[Tensor, Tensor]:
+        """The largest element, (values, indices) of the largest along ``dim``, or given a tensor in place of ``dim``,
+        the elementwise ``maximum`` with it (PyTorch's ``max(input, other)``)."""
+        if isinstance(dim, Tensor) and not _keep(keepdim, keepdims):
+            return self.maximum(dim)
         if dim is None:
             return apply(reduction.Max, self)
-        return ReductionResult(*apply(reduction.MaxDim, self, dim=dim, keepdim=keepdim))
+        return return_types.max(*apply(reduction.MaxDim, self, dim=dim, keepdim=_keep(keepdim, keepdims)))
 
-    def min(self, dim: int | None = None, keepdim: bool = False) -> Tensor | ReductionResult:
-        """The smallest element, or (values, indices) of the smallest along ``dim``."""
+    def min(self, dim: int | Tensor | None = None, keepdim: bool = False, *,
+            keepdims: bool | None = None) -> Tensor | tuple[Tensor, Tensor]:
+        """The smallest element, (values, indices) of the smallest along ``dim``, or given a tensor in place of
+        ``dim``, the elementwise ``minimum`` with it (PyTorch's ``min(input, other)``)."""
+        if isinstance(dim, Tensor) and not _keep(keepdim, keepdims):
+            return self.minimum(dim)
         if dim is None:
             return apply(reduction.Min, self)
-        return ReductionResult(*apply(reduction.MinDim, self, dim=dim, keepdim=keepdim))
+        return return_types.min(*apply(reduction.MinDim, self, dim=dim, keepdim=_keep(keepdim, keepdims)))
 
-    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
-        return apply(reduction.Argmax, self, dim=dim, keepdim=keepdim)
+    def argmax(self, dim: int | None = None, keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor:
+        return apply(reduction.Argmax, self, dim=dim, keepdim=_keep(keepdim, keepdims))
 
-    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
-        return apply(reduction.Argmin, self, dim=dim, keepdim=keepdim)
+    def argmin(self, dim: int | None = None, keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor:
+        return apply(reduction.Argmin, self, dim=dim, keepdim=_keep(keepdim, keepdims))
 
-    def prod(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
-        return apply(reduction.Prod, self, dim=dim, keepdim=keepdim)
+    def prod(self, dim: int | None = None, keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor:
+        return apply(reduction.Prod, self, dim=dim, keepdim=_keep(keepdim, keepdims))
 
     def var(self, dim: int | tuple[int, ...] | None = None, unbiased: bool | None = None, keepdim: bool = False, *,
+            keepdims: bool | None = None,
             correction: float | None = None) -> Tensor:
         """The variance, dividing by N - correction (``unbiased=False`` is correction 0; the default is 1)."""
-        return apply(reduction.Var, self, dim=dim, unbiased=unbiased, keepdim=keepdim, correction=correction)
+        return apply(reduction.Var, self, dim=dim, unbiased=unbiased, keepdim=_keep(keepdim, keepdims),
+                     correction=correction)
 
     def std(self, dim: int | tuple[int, ...] | None = None, unbiased: bool | None = None, keepdim: bool = False, *,
+            keepdims: bool | None = None,
             correction: float | None = None) -> Tensor:
         """The standard deviation: sqrt of ``var`` with the same arguments."""
-        return apply(reduction.Std, self, dim=dim, unbiased=unbiased, keepdim=keepdim, correction=correction)
+        return apply(reduction.Std, self, dim=dim, unbiased=unbiased, keepdim=_keep(keepdim, keepdims),
+                     correction=correction)
 
     def cumsum(self, dim: int) -> Tensor:
         return apply(reduction.Cumsum, self, dim=dim)
 
-    def all(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    def all(self, dim: int | None = None, keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor:
         """True where every element (along ``dim``) is nonzero."""
-        return (self == 0).sum(dim=dim, keepdim=keepdim) == 0 if dim is not None else (self == 0).sum() == 0
+        return (self == 0).sum(dim=dim, keepdim=_keep(keepdim, keepdims)) == 0 if dim is not None else \
+            (self == 0).sum() == 0
 
-    def any(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    def any(self, dim: int | None = None, keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor:
         """True where some element (along ``dim``) is nonzero."""
-        return (self != 0).sum(dim=dim, keepdim=keepdim) > 0 if dim is not None else (self != 0).sum() > 0
+        return (self != 0).sum(dim=dim, keepdim=_keep(keepdim, keepdims)) > 0 if dim is not None else \
+            (self != 0).sum() > 0
 
     # ----- selecting and combining elementwise ------------------------------------------------------------
     def maximum(self, other: Tensor) -> Tensor:
@@ -1251,6 +1327,22 @@ class Tensor:
     def bitwise_xor_(self, other: Operand) -> Tensor:
         return self._inplace(math_functions.BitwiseXor, other)
 
+    def logical_not(self) -> Tensor:
+        """The bool tensor: True where this one is zero (False)."""
+        return self == 0
+
+    def logical_and(self, other: Tensor) -> Tensor:
+        """The bool tensor: True where both are nonzero (broadcast together)."""
+        return (self != 0) & (other != 0)
+
+    def logical_or(self, other: Tensor) -> Tensor:
+        """The bool tensor: True where either is nonzero (broadcast together)."""
+        return (self != 0) | (other != 0)
+
+    def logical_xor(self, other: Tensor) -> Tensor:
+        """The bool tensor: True where exactly one of the two is nonzero (broadcast together)."""
+        return (self != 0) ^ (other != 0)
+
     def bitwise_not(self) -> Tensor:
         return apply(math_functions.BitwiseNot, self)
 
@@ -1566,20 +1658,20 @@ class Tensor:
         return self._inplace(gather_ops.ScatterAdd, src, dim=dim, index=index)
 
     # ----- reductions and ordering ------------------------------------------------------------------------------
-    def amax(self, dim: int | tuple[int, ...] = (), keepdim: bool = False) -> Tensor:
+    def amax(self, dim: int | tuple[int, ...] = (), keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor:
         """The max over ``dim`` (every dim when empty); ties share the gradient."""
-        return apply(reduction.Amax, self, dim=dim, keepdim=keepdim)
+        return apply(reduction.Amax, self, dim=dim, keepdim=_keep(keepdim, keepdims))
 
-    def amin(self, dim: int | tuple[int, ...] = (), keepdim: bool = False) -> Tensor:
+    def amin(self, dim: int | tuple[int, ...] = (), keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor:
         """The min over ``dim`` (every dim when empty); ties share the gradient."""
-        return apply(reduction.Amin, self, dim=dim, keepdim=keepdim)
+        return apply(reduction.Amin, self, dim=dim, keepdim=_keep(keepdim, keepdims))
 
-    def logsumexp(self, dim: int | tuple[int, ...], keepdim: bool = False) -> Tensor:
-        return apply(reduction.Logsumexp, self, dim=dim, keepdim=keepdim)
+    def logsumexp(self, dim: int | tuple[int, ...], keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor:
+        return apply(reduction.Logsumexp, self, dim=dim, keepdim=_keep(keepdim, keepdims))
 
-    def sort(self, dim: int = -1, descending: bool = False, *, stable: bool = False) -> ReductionResult:
+    def sort(self, dim: int = -1, descending: bool = False, *, stable: bool = False) -> tuple[Tensor, Tensor]:
         """(values, indices) sorted along ``dim``; minigrad's sort is always stable."""
-        return ReductionResult(*apply(reduction.Sort, self, dim=dim, descending=descending, stable=stable))
+        return return_types.sort(*apply(reduction.Sort, self, dim=dim, descending=descending, stable=stable))
 
     def argsort(self, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:
         return self.detach().sort(dim, descending, stable=stable).indices
@@ -1588,29 +1680,31 @@ class Tensor:
         """Sorted along dim 0."""
         return self.sort(0).values
 
-    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> ReductionResult:  # noqa: A002
-        return ReductionResult(*apply(reduction.Topk, self, k=k, dim=dim, largest=largest, sorted=sorted))
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> tuple[Tensor, Tensor]:  # noqa: A002
+        return return_types.topk(*apply(reduction.Topk, self, k=k, dim=dim, largest=largest, sorted=sorted))
 
-    def kthvalue(self, k: int, dim: int = -1, keepdim: bool = False) -> ReductionResult:
-        return ReductionResult(*apply(reduction.Kthvalue, self, k=k, dim=dim, keepdim=keepdim))
+    def kthvalue(self, k: int, dim: int = -1, keepdim: bool = False, *,
+                 keepdims: bool | None = None) -> tuple[Tensor, Tensor]:
+        return return_types.kthvalue(*apply(reduction.Kthvalue, self, k=k, dim=dim, keepdim=_keep(keepdim, keepdims)))
 
-    def median(self, dim: int | None = None, keepdim: bool = False) -> Tensor | ReductionResult:
+    def median(self, dim: int | None = None, keepdim: bool = False, *,
+               keepdims: bool | None = None) -> Tensor | tuple[Tensor, Tensor]:
         """The lower median of all elements, or (values, indices) of the lower median along ``dim``."""
         if dim is None:
             return apply(reduction.Median, self)
-        return ReductionResult(*apply(reduction.MedianDim, self, dim=dim, keepdim=keepdim))
+        return return_types.median(*apply(reduction.MedianDim, self, dim=dim, keepdim=_keep(keepdim, keepdims)))
 
-    def mode(self, dim: int = -1, keepdim: bool = False) -> ReductionResult:
-        return ReductionResult(*apply(reduction.ModeDim, self, dim=dim, keepdim=keepdim))
+    def mode(self, dim: int = -1, keepdim: bool = False, *, keepdims: bool | None = None) -> tuple[Tensor, Tensor]:
+        return return_types.mode(*apply(reduction.ModeDim, self, dim=dim, keepdim=_keep(keepdim, keepdims)))
 
     def cumprod(self, dim: int) -> Tensor:
         return apply(reduction.Cumprod, self, dim=dim)
 
-    def cummax(self, dim: int) -> ReductionResult:
-        return ReductionResult(*apply(reduction.Cummax, self, dim=dim))
+    def cummax(self, dim: int) -> tuple[Tensor, Tensor]:
+        return return_types.cummax(*apply(reduction.Cummax, self, dim=dim))
 
-    def cummin(self, dim: int) -> ReductionResult:
-        return ReductionResult(*apply(reduction.Cummin, self, dim=dim))
+    def cummin(self, dim: int) -> tuple[Tensor, Tensor]:
+        return return_types.cummin(*apply(reduction.Cummin, self, dim=dim))
 
     def logcumsumexp(self, dim: int) -> Tensor:
         return apply(reduction.Logcumsumexp, self, dim=dim)

@@ -9,7 +9,8 @@ from .grad_mode import enable_grad, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 
 __all__ = [
-    "AccumulateGrad", "Context", "Function", "GradcheckError", "Node", "backward", "detect_anomaly", "enable_grad",
+    "AccumulateGrad", "Context", "Function", "GradcheckError", "Node", "Variable", "backward", "detect_anomaly",
+    "enable_grad",
     "forward_ad", "function", "functional", "grad", "gradcheck", "gradgradcheck",
     "graph", "no_grad", "set_detect_anomaly", "set_grad_enabled",
 ]

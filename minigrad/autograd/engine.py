@@ -190,6 +190,19 @@ class Node:
         return f"<{self.name()} object at {id(self):#x}>"
 
 
+_NODE_CLASSES: dict[str, type[Node]] = {}
+
+
+def node_class(name: str) -> type[Node]:
+    """The ``Node`` subclass called ``name`` (``MulBackward0``), made on first use: PyTorch's nodes are of classes
+    that bear their names, and programs print ``type(t.grad_fn).__name__``."""
+    cls = _NODE_CLASSES.get(name)
+    if cls is None:
+        # (printed as PyTorch's are, <class 'MulBackward0'>: no module)
+        cls = _NODE_CLASSES[name] = type(name, (Node,), {"__module__": "builtins"})
+    return cls
+
+
 def _saved_attribute(name: str) -> property:
     """``Node._saved_<name>``: what the node's op saved under PyTorch's ``name`` (its ``saved_names``: the name of a
     saved array, or a function of the context); PyTorch's AttributeError for a node whose op has no such name."""

@@ -413,8 +413,9 @@ def _through_identity(tensors: list[Tensor]) -> tuple[Tensor, ...]:
     metas = tuple([(t._data.shape, t._data.dtype) for t in tensors])
     ctx = engine.Context()
     ctx.metas = metas
-    node = engine.Node(_BackwardHookFunction, ctx, tuple([t._grad_edge() for t in tensors]), metas,
-                       outputs=metas if len(tensors) > 1 else ())
+    edges = tuple([t._grad_edge() for t in tensors])
+    node = engine.node_class(_BackwardHookFunction.grad_fn)(_BackwardHookFunction, ctx, edges, metas,
+                                                            outputs=metas if len(tensors) > 1 else ())
     return tuple(Tensor._make(t._data, grad_fn=node, output_nr=i) if t.requires_grad else t
                  for i, t in enumerate(tensors))
 

@@ -509,7 +509,8 @@ class Logaddexp(Op):
 
 
 def _integer_division_check(b: np.ndarray) -> None:
-    """PyTorch's integer fmod and remainder refuse a zero divisor (a RuntimeError; floats give NaN)."""
+    """PyTorch's integer fmod, remainder and floor division refuse a zero divisor (a RuntimeError; floats give NaN
+    or infinities)."""
     if b.dtype.kind in "iu" and K.eq(b, K.scalar(0, b.dtype)).any():
         raise RuntimeError("ZeroDivisionError")
 
@@ -566,6 +567,7 @@ class FloorDivide(Op):
 
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        _integer_division_check(b)
         return K.floor_divide(a, b)
 
 

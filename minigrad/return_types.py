@@ -1,0 +1,21 @@
+"""The named tuples PyTorch's functions return (``torch.return_types``): ``x.max(dim)`` is a ``max`` of ``values``
+and ``indices``, printed as PyTorch prints it, one field a line."""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from typing import Any
+
+
+def _result_type(name: str, fields: tuple[str, ...]) -> type:
+    """A tuple of ``fields`` named ``name``, as ``torch.return_types.<name>``."""
+    def shown(self: Any) -> str:
+        fields = ",\n".join(f"{field}={value!r}" for field, value in zip(self._fields, self))
+        return f"minigrad.return_types.{name}(\n{fields})"
+
+    return type(name, (namedtuple(name, fields),), {"__slots__": (), "__repr__": shown, "__module__": __name__})
+
+
+max, min, sort, topk, kthvalue, median, mode, cummax, cummin = (  # noqa: A001
+    _result_type(name, ("values", "indices"))
+    for name in ("max", "min", "sort", "topk", "kthvalue", "median", "mode", "cummax", "cummin"))

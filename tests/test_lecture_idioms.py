@@ -1,0 +1,115 @@
+"""Idioms of lecture notebooks and beginner programs, found by running such programs on both frameworks: each prints
+on minigrad what it prints on PyTorch (makemore's ``keepdims=`` and indexing with a ``range``, d2l's ``size=`` and
+``detach_()``, ``torch.tensor`` of a list of losses, numpy reading a tensor, ``max``'s and ``sort``'s return types,
+the legacy constructors, PyTorch's ``other / x``), or raises its error."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+from conftest import assert_same_error
+
+import minigrad
+
+
+def _on(device: str, fw: Any) -> str:
+    return device if fw is torch else "cpu"
+
+
+def _ranged(fw: Any, dev: str) -> Any:
+    x = fw.zeros(4, 3, device=dev)
+    x[range(4), fw.tensor([0, 1, 2, 0], device=dev)] = 1
+    logits = fw.arange(12.0, device=dev).view(4, 3).requires_grad_()
+    return x, logits[range(4), fw.tensor([2, 1, 0, 0], device=dev)]
+
+
+def _detached(fw: Any, dev: str) -> Any:
+    state = fw.ones(2, device=dev, requires_grad=True) * 3
+    state.detach_()
+    return state, state.requires_grad, state.is_leaf, state.grad_fn
+
+
+def _losses(fw: Any, dev: str) -> Any:
+    losses = [fw.tensor(0.5, device=dev), fw.tensor(0.25, device=dev)]
+    return fw.tensor(losses), fw.tensor(range(4)), fw.tensor([fw.tensor(1.0, dtype=fw.float64), 2])
+
+
+IDIOMS: dict[str, Callable[[Any, str], Any]] = {
+    "keepdims": lambda fw, dev: [getattr(fw.arange(6.0, device=dev).view(2, 3), name)(1, keepdims=True)
+                                 for name in ("sum", "mean", "std", "var", "amax", "logsumexp", "prod", "argmax")],
+    "keepdims-values-indices": lambda fw, dev: fw.tensor([[1.0, 5, 2], [7, 3, 4]], device=dev).max(1, keepdims=True),
+    "return-types": lambda fw, dev: [getattr(fw.tensor([[1.0, 5, 2], [7, 3, 4]], device=dev), name)(*args)
+                                     for name, args in (("max", (1,)), ("min", (0,)), ("sort", ()), ("topk", (2,)),
+                                                        ("median", (1,)), ("kthvalue", (1,)), ("cummax", (1,)))],
+    "return-type-name": lambda fw, dev: type(fw.ones(2, 2, device=dev).max(0)).__name__,
+    "max-of-two": lambda fw, dev: (fw.max(fw.tensor([1.0, 5], device=dev), fw.tensor([3.0, 2], device=dev)),
+                                   fw.tensor([1.0, 5], device=dev).min(fw.tensor([3.0, 2], device=dev))),
+    "where-condition-alone": lambda fw, dev: fw.where(fw.tensor([[1, 0], [0, 1]], device=dev) > 0),
+    "range-index": _ranged,
+    "size-keyword": lambda fw, dev: [getattr(fw, name)(size=(2, 3), device=dev).shape
+                                     for name in ("zeros", "ones", "empty", "rand", "randn")],
+    "detach_": _detached,
+    "tensor-of-tensors": _losses,
+    "legacy-constructors": lambda fw, dev: (fw.Tensor(2, 3).shape, fw.Tensor(3).shape, fw.Tensor().shape,
+                                            fw.Tensor([1, 2]), fw.FloatTensor(2, 2).shape, fw.LongTensor(3).dtype,
+                                            fw.LongTensor([1, 2])),
+    "numpy-reads-tensors": lambda fw, dev: (np.asarray(fw.linspace(0, 1, 3)), np.asarray(fw.ones(2), np.float64),
+                                            np.mean([fw.tensor(0.5), fw.tensor(0.25)])),
+    "number-over-tensor": lambda fw, dev: [3.0 / fw.linspace(0.1, 9, 50, device=dev), 1 / fw.tensor([2, 3]),
+                                           (2 / fw.ones(2, device=dev, requires_grad=True)).grad_fn.name()],
+    "node-class-names": lambda fw, dev: [type(t.grad_fn).__name__ for t in (
+        (fw.ones(2, device=dev, requires_grad=True) * 2).sum(), fw.ones(2, 2, device=dev, requires_grad=True)[0])],
+    "size-slices": lambda fw, dev: (fw.ones(2, 3, 4).shape[1:], type(fw.ones(2).shape[0]).__name__,
+                                    fw.ones(2, 3).shape + (1,), (1,) + fw.ones(2).shape),  # noqa: RUF005  (under test)
+    "type-names": lambda fw, dev: (str(type(fw.ones(2))), str(type(fw.ones(2).shape))),
+    "rounding-modes": lambda fw, dev: [fw.div(fw.tensor([7, -7, 6], device=dev), d, rounding_mode=mode)
+                                       for d in (2, -4) for mode in ("trunc", "floor")]
+                                      + [fw.tensor([7.5, -7.5], device=dev).div(2, rounding_mode="trunc")],
+    "logical": lambda fw, dev: [getattr(fw, f"logical_{name}")(fw.tensor([0.0, 1, 2], device=dev),
+                                                                 fw.tensor([1, 0, 3], device=dev))
+                                for name in ("and", "or", "xor")] + [fw.tensor([0, 2], device=dev).logical_not()],
+    "methods": lambda fw, dev: (fw.ones(2, 3, 4, device=dev).mT.shape, fw.ones(2).is_cuda,
+                                fw.ones(2, dtype=fw.int64).type_as(fw.ones(1, dtype=fw.float64))),
+}
+
+
+def _printed(value: Any) -> str:
+    """What ``print`` shows of a result, torch's CUDA tensors brought to the CPU and its names read as minigrad's."""
+    if isinstance(value, torch.Tensor):
+        value = value.cpu()
+    elif type(value).__module__ == "torch.return_types":  # (a structseq: built from one sequence)
+        value = type(value)([v.cpu() for v in value])
+    elif isinstance(value, (list, tuple)) and type(value).__module__ != "minigrad.return_types":
+        return type(value).__name__ + "(" + ", ".join(map(_printed, value)) + ")"
+    return repr(value).replace("torch.", "minigrad.").replace("'torch'", "'minigrad'")
+
+
+@pytest.mark.parametrize("name", IDIOMS)
+def test_idiom_prints_as_on_pytorch(name: str, device: str) -> None:
+    idiom = IDIOMS[name]
+    if name == "methods" and device == "cuda":
+        pytest.skip("is_cuda is True there, by design")
+    theirs, ours = idiom(torch, _on(device, torch)), idiom(minigrad, "cpu")
+    assert _printed(ours) == _printed(theirs)
+
+
+@pytest.mark.parametrize("bad", [
+    pytest.param(lambda fw: fw.where(fw.tensor([True, False]), fw.ones(2)), id="where-two-arguments"),
+    pytest.param(lambda fw: fw.zeros(2, size=(2, 2)), id="size-twice"),
+    pytest.param(lambda fw: fw.Tensor(2.5), id="legacy-number"),
+    pytest.param(lambda fw: fw.tensor([fw.ones(2), fw.zeros(2)]), id="tensor-of-vectors"),
+    pytest.param(lambda fw: fw.tensor([1, 2]) // fw.tensor([0, 1]), id="integer-floor-division-by-zero"),
+    pytest.param(lambda fw: fw.tensor([4]) // 0, id="integer-floor-division-by-zero-number"),
+    pytest.param(lambda fw: fw.div(fw.tensor([4]), 0, rounding_mode="trunc"), id="integer-trunc-division-by-zero"),
+    pytest.param(lambda fw: fw.div(fw.ones(2), 2, rounding_mode="round"), id="rounding-mode"),
+    pytest.param(lambda fw: np.asarray(fw.ones(2, requires_grad=True)), id="numpy-of-grad-tensor"),
+    pytest.param(lambda fw: fw.ones(2, requires_grad=True)[0:1].detach_(), id="detach-view"),
+    pytest.param(lambda fw: fw.ones(2).mT, id="mT-of-a-vector"),
+])
+def test_idiom_mistake_raises_torch_error(bad: Callable[[Any], Any]) -> None:
+    assert_same_error(bad)
+
