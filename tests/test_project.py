@@ -43,8 +43,8 @@ def test_import_compiles_no_kernel() -> None:
 
 
 # Which minigrad modules each layer may import: kernels -> autograd -> ops -> tensor -> nn, optim -> compile, compare.
-_TENSOR = {"kernels", "autograd", "ops", "dtypes", "errors", "device", "size", "printing", "random", "tensor",
-           "factories"}
+_TENSOR = {"kernels", "autograd", "ops", "dtypes", "errors", "device", "size", "return_types", "printing", "random",
+           "tensor", "factories"}
 LAYERS = {
     "kernels": set(),
     "dtypes": set(),
