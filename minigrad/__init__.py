@@ -342,10 +342,12 @@ __all__ += ["log_softmax", "softmax"]
 # ----- index_copy, index_fill, scatter_reduce; unique, bincount, histc ----------------------------------------------
 from .functions import unique, unique_consecutive  # noqa: E402
 
-index_copy, index_fill, scatter_reduce, bincount, histc = map(
-    _module_form, (Tensor.index_copy, Tensor.index_fill, Tensor.scatter_reduce, Tensor.bincount, Tensor.histc)
+index_copy, index_fill, scatter_reduce, bincount, histc, histogram = map(
+    _module_form, (Tensor.index_copy, Tensor.index_fill, Tensor.scatter_reduce, Tensor.bincount, Tensor.histc,
+                   Tensor.histogram)
 )
-__all__ += ["bincount", "histc", "index_copy", "index_fill", "scatter_reduce", "unique", "unique_consecutive"]
+__all__ += ["bincount", "histc", "histogram", "index_copy", "index_fill", "scatter_reduce", "unique",
+            "unique_consecutive"]
 
 
 def __dir__() -> list[str]:  # dir() and tab completion: the names above, not the files this package is built from

@@ -2399,6 +2399,18 @@ def histc_min_max() -> RuntimeError:
     return RuntimeError("minigrad.histc: max must be larger than min")
 
 
+def histogram_range(low: float, high: float) -> RuntimeError:
+    """``histogram`` whose range (given, or the data's min and max) is not finite."""
+    return RuntimeError(f"minigrad.histogramdd: dimension 0's range [{_cpp_double(low)}, {_cpp_double(high)}] is not "
+                        "finite")
+
+
+def histogram_min_max(low: float, high: float) -> RuntimeError:
+    """``histogram`` with a range whose min is above its max."""
+    return RuntimeError(f"minigrad.histogramdd: min should not exceed max, but got min {_cpp_double(low)} max "
+                        f"{_cpp_double(high)} for dimension 0")
+
+
 def invalid_gradient(node: str, index: int, got: Sequence[int], expected: Sequence[int]) -> RuntimeError:
     """A backward that returns a gradient PyTorch's engine refuses for the input's shape."""
     return RuntimeError(f"Function {node} returned an invalid gradient at index {index} - got {list(got)} but expected "

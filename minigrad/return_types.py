@@ -19,3 +19,4 @@ def _result_type(name: str, fields: tuple[str, ...]) -> type:
 max, min, sort, topk, kthvalue, median, mode, cummax, cummin = (  # noqa: A001
     _result_type(name, ("values", "indices"))
     for name in ("max", "min", "sort", "topk", "kthvalue", "median", "mode", "cummax", "cummin"))
+histogram = _result_type("histogram", ("hist", "bin_edges"))

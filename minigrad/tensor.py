@@ -2041,6 +2041,15 @@ class Tensor:
             raise errors.argument_type("histc", "bins", "int", bins)
         return apply(counting.Histc, self, bins=bins, min=float(min), max=float(max))
 
+    def histogram(self, bins: int | Tensor = 100, *, range: tuple[float, float] | None = None,  # noqa: A002
+                  weight: Tensor | None = None, density: bool = False) -> tuple[Tensor, Tensor]:
+        """(hist, bin_edges): the counts of the values (or their summed ``weight``) in ``bins`` equal bins over
+        ``range`` (the values' min and max by default), or between the edges of a 1-D tensor ``bins``; ``density``
+        makes each a probability density."""
+        edges = {"edges": bins} if isinstance(bins, Tensor) else {"bins": bins}
+        return return_types.histogram(*apply(counting.Histogram, self, range=range, weight=weight, density=density,
+                                             **edges))
+
 
 graph.use_tensor_class(Tensor)  # hooks see gradients and saved arrays as Tensors
 

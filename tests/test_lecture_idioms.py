@@ -72,6 +72,11 @@ IDIOMS: dict[str, Callable[[Any, str], Any]] = {
     "logical": lambda fw, dev: [getattr(fw, f"logical_{name}")(fw.tensor([0.0, 1, 2], device=dev),
                                                                  fw.tensor([1, 0, 3], device=dev))
                                 for name in ("and", "or", "xor")] + [fw.tensor([0, 2], device=dev).logical_not()],
+    "histogram": lambda fw, dev: [fw.histogram(x, *args, **kwargs) for x in (fw.linspace(-3, 3, 7001, device=dev),)
+                                  for args, kwargs in (((37,), {}), ((4,), {"range": (-1.0, 1.0), "density": True}),
+                                                       ((), {"bins": fw.tensor([-1.0, 0.5, 3.0], device=dev),
+                                                             "weight": fw.linspace(0, 1, 7001, device=dev)}))]
+                                 + [fw.ones(3, device=dev).histogram(2), fw.histogram(fw.tensor([]), 2)],
     "methods": lambda fw, dev: (fw.ones(2, 3, 4, device=dev).mT.shape, fw.ones(2).is_cuda,
                                 fw.ones(2, dtype=fw.int64).type_as(fw.ones(1, dtype=fw.float64))),
 }
@@ -109,7 +114,33 @@ def test_idiom_prints_as_on_pytorch(name: str, device: str) -> None:
     pytest.param(lambda fw: np.asarray(fw.ones(2, requires_grad=True)), id="numpy-of-grad-tensor"),
     pytest.param(lambda fw: fw.ones(2, requires_grad=True)[0:1].detach_(), id="detach-view"),
     pytest.param(lambda fw: fw.ones(2).mT, id="mT-of-a-vector"),
+    pytest.param(lambda fw: fw.histogram(fw.tensor([1, 2]), 3), id="histogram-of-integers"),
+    pytest.param(lambda fw: fw.histogram(fw.ones(3), 0), id="histogram-no-bins"),
+    pytest.param(lambda fw: fw.histogram(fw.ones(3), 3, range=(1.0, 0.0)), id="histogram-range-reversed"),
+    pytest.param(lambda fw: fw.histogram(fw.ones(3), 3, range=(0.0, float("inf"))), id="histogram-range-infinite"),
 ])
 def test_idiom_mistake_raises_torch_error(bad: Callable[[Any], Any]) -> None:
     assert_same_error(bad)
 
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_histogram_counts_and_edges_are_pytorchs_bit_for_bit(dtype: str, device: str) -> None:
+    """Values of any scale, many landing on or beside an edge (the search around the interpolated bin), weighted
+    and as densities (makemore part 3 plots ``torch.histogram(t, density=True)``)."""
+    rng = np.random.default_rng(0)
+    for scale, bins in ((1.0, 100), (1e-3, 7), (50.0, 33), (0.1, 1000)):
+        values = (rng.standard_normal(5000) * scale).astype(dtype)
+        low, high = -scale, scale * 1.3
+        edges = torch.linspace(low, high, bins + 1, dtype=getattr(torch, dtype)).numpy()
+        near = np.concatenate([edges, np.nextafter(edges, np.inf), np.nextafter(edges, -np.inf)])
+        values[:near.size] = near[:5000]  # on each edge and a bit either side: where interpolation alone misplaces
+        weights = rng.random(5000).astype(dtype)
+        for kwargs in ({}, {"density": True}, {"weight": weights}, {"range": (low, high)}):
+            results = []
+            for fw, dev in ((torch, device), (minigrad, "cpu")):
+                args = {k: fw.tensor(v, device=dev) if isinstance(v, np.ndarray) else v for k, v in kwargs.items()}
+                hist, edges = fw.histogram(fw.tensor(values, device=dev), bins, **args)
+                results.append((hist.cpu().numpy(), edges.cpu().numpy()))
+            np.testing.assert_array_equal(results[1][1], results[0][1], err_msg=f"edges {scale} {kwargs}")
+            np.testing.assert_array_equal(results[1][0], results[0][0], err_msg=f"hist {scale} {kwargs}")

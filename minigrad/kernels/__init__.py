@@ -329,7 +329,7 @@ from .conv import (
 )
 
 # ----- counting (bincount, histc), unique values, and index_copy / index_fill / scatter_reduce ----------------------
-from .counting import bincount, histc
+from .counting import bincount, histc, histogram
 from .index import SCATTER_REDUCTIONS, index_copy, index_fill, scatter_reduce
 from .recurrent import (  # an LSTM step's pointwise part, and a sequence's steps
     lstm_backward,
@@ -352,7 +352,8 @@ from .resize import (
 )
 from .sort import unique_rows
 
-__all__ += ["SCATTER_REDUCTIONS", "bincount", "histc", "index_copy", "index_fill", "scatter_reduce", "unique_rows"]
+__all__ += ["SCATTER_REDUCTIONS", "bincount", "histc", "histogram", "index_copy", "index_fill", "scatter_reduce",
+            "unique_rows"]
 __all__ += ["lstm_backward", "lstm_forward", "lstm_sequence_backward", "lstm_sequence_forward"]
 __all__ += ["adaptive_avg_pool2d", "adaptive_avg_pool2d_grad", "adaptive_max_pool2d", "avg_pool2d", "avg_pool2d_grad",
             "col2im", "convolved_size", "im2col", "max_pool2d", "pooled_size", "scatter_to_indices", "transposed_size"]

@@ -58,3 +58,33 @@ def histc(x: np.ndarray, left: np.ndarray, right: np.ndarray, bins: int) -> np.n
     out = np.zeros(bins, x.dtype)
     _histc_loop(flat(x), left[()], right[()], bins, out)
     return out
+
+
+@njit(cache=True)
+def _histogram_loop(x, weights, edges, linear, out):
+    """PyTorch's torch.histogram: v in [edges[0], edges[-1]] goes to the bin k with edges[k] <= v < edges[k + 1] (v
+    equal to the last edge to the last bin), adding its weight (1 when ``weights`` is empty). For ``linear`` edges (a
+    linspace) the search starts at (v − left)·bins/(right − left), truncated in x's dtype, and looks at that bin's
+    neighbours only; otherwise it runs over all edges. NaNs and values outside are skipped."""
+    bins = edges.size - 1
+    left, right = edges[0], edges[bins]
+    for i in range(x.size):
+        v = x[i]
+        if not (v >= left and v <= right):
+            continue
+        low, high = 0, bins + 1
+        if linear:
+            guess = np.int64((v - left) * like(bins, left) / (right - left))
+            low, high = max(0, guess - 1), min(guess + 2, bins + 1)
+        while low < high and edges[low] <= v:  # the first edge above v, less one (upper_bound)
+            low += 1
+        pos = min(low - 1, bins - 1)
+        out[pos] += weights[i] if weights.size else like(1, v)
+
+
+def histogram(x: np.ndarray, weights: np.ndarray | None, edges: np.ndarray, linear: bool) -> np.ndarray:
+    """The histogram of the float values ``x`` over the increasing ``edges`` (a linspace when ``linear``), each value
+    counting 1 or its weight, in x's dtype."""
+    out = np.zeros(edges.size - 1, x.dtype)
+    _histogram_loop(flat(x), flat(weights if weights is not None else x[:0]), flat(edges), linear, out)
+    return out

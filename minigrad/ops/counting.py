@@ -152,3 +152,42 @@ class Histc(Op):
         with np.errstate(over="ignore", invalid="ignore"):  # a range wider than the dtype's: inf step, NaN edges
             edges = K.linspace(low, high, bins + 1, x.dtype)
         return K.histc(x, edges[0].reshape(()), edges[-1].reshape(()), bins)
+
+
+class Histogram(Op):
+    """The counts (or summed weights) of x's values in the bins between ``edges`` (a 1-D tensor), or in ``bins``
+    equal bins spanning ``range`` (x's min and max when not given, widened by 0.5 each way when equal, [0, 1] for no
+    values): a value on an inner edge goes to the bin on its right, the last edge to the last bin; values outside,
+    and NaNs, are not counted. ``density`` divides each by the total and by its bin's width. Returns (hist, edges);
+    float inputs only, not differentiable."""
+
+    torch = "torch.histogram"
+    formulas = ("not differentiable (a count)",)
+    differentiable = False
+    promotion = Promotion.NONE
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, bins: int = 100, range: tuple[float, float] | None = None,  # noqa: A002
+                weight: np.ndarray | None = None, density: bool = False,
+                edges: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        if x.dtype.kind != "f":
+            raise errors.not_implemented("histogramdd", x.dtype)
+        if edges is None:
+            if bins <= 0:
+                raise errors.histogram_bins(bins)
+            low, high = (float(range[0]), float(range[1])) if range is not None else (
+                (float(x.min()), float(x.max())) if x.size else (0.0, 1.0))
+            if not (math.isfinite(low) and math.isfinite(high)):
+                raise errors.histogram_range(low, high)
+            if low > high:
+                raise errors.histogram_min_max(low, high)
+            if low == high:
+                low, high = low - 0.5, high + 0.5
+            edges = K.linspace(low, high, bins + 1, x.dtype)
+            hist = K.histogram(x, weight, edges, linear=True)
+        else:
+            hist = K.histogram(x, weight, edges, linear=False)
+        if density:
+            total = K.scalar(K.sum(hist, (0,)).item(), hist.dtype)  # (PyTorch divides by the sum as a number)
+            hist = K.div(K.div(hist, total), K.sub(edges[1:], edges[:-1]))
+        return hist, edges
