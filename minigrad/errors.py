@@ -127,6 +127,12 @@ def tensor_of_grad_tensor_warning() -> str:
             "Consider using tensor.detach() first.")
 
 
+def tensor_of_tensor_warning() -> str:
+    """The warning for ``tensor(t)`` of a tensor ``t`` (it copies, as ``t.detach().clone()`` says more plainly)."""
+    return ("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
+            "sourceTensor.detach().clone().requires_grad_(True), rather than minigrad.tensor(sourceTensor).")
+
+
 def non_leaf_grad_warning() -> str:
     """The warning for reading ``.grad`` of a tensor that is not a leaf and did not ``retain_grad()``."""
     return (

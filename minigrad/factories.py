@@ -53,14 +53,40 @@ def tensor(data: Any, dtype: DType | None = None, device: Any = None, requires_g
     """
     check_device(device)
     if isinstance(data, Tensor):
+        warnings.warn(errors.tensor_of_tensor_warning(), UserWarning, stacklevel=2)
         data = data._data
     if isinstance(data, (np.ndarray, np.generic)):
         array = np.asarray(data)
         target = dtype or dtypes.from_numpy(array.dtype)
     else:
         target = dtype or _infer_dtype(data)
-        array = np.array(_numbers(data))
+        try:
+            array = np.array(_numbers(data))
+        except ValueError as error:  # nested sequences of different lengths: PyTorch's message, where it has one
+            raise _ragged(data) or error from None
     return _leaf(K.copy(array, target.np), requires_grad)
+
+
+def _ragged(data: Any) -> Exception | None:
+    """PyTorch's error for nested sequences that do not form a box: the sizes are those of the first element at each
+    depth, and the first sequence (depth first) of another length, or a number where a sequence should be, is named."""
+    sizes, first = [], data
+    while isinstance(first, (list, tuple, range)):
+        sizes.append(len(first))
+        first = first[0] if len(first) else None
+
+    def walk(items: Any, dim: int) -> Exception | None:
+        if len(items) != sizes[dim]:
+            return ValueError(f"expected sequence of length {sizes[dim]} at dim {dim} (got {len(items)})")
+        for item in items if dim + 1 < len(sizes) else ():
+            if not isinstance(item, (list, tuple, range)):
+                return TypeError("not a sequence")
+            found = walk(item, dim + 1)
+            if found is not None:
+                return found
+        return None
+
+    return walk(data, 0) if sizes else None
 
 
 def _numbers(data: Any) -> Any:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import warnings
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -1108,8 +1108,11 @@ class Tensor:
     def __getitem__(self, key: Any) -> Tensor:
         return apply(shape_ops.Index, self, key=_index_key(key, self.dim()))
 
-    def __iter__(self):
-        return (self[i] for i in range(len(self)))
+    def __iter__(self) -> Iterator[Tensor]:
+        """The slices along dim 0, as PyTorch iterates: ``unbind(0)``'s (one UnbindBackward0 node for them all)."""
+        if self.dim() == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(self.unbind(0))
 
     # ----- math ----------------------------------------------------------------------------------------------------
     # The math functions, each with its in-place form (x.sin_() overwrites x with sin x).

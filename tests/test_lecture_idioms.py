@@ -5,6 +5,7 @@ the legacy constructors, PyTorch's ``other / x``), or raises its error."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -114,6 +115,10 @@ def test_idiom_prints_as_on_pytorch(name: str, device: str) -> None:
     pytest.param(lambda fw: np.asarray(fw.ones(2, requires_grad=True)), id="numpy-of-grad-tensor"),
     pytest.param(lambda fw: fw.ones(2, requires_grad=True)[0:1].detach_(), id="detach-view"),
     pytest.param(lambda fw: fw.ones(2).mT, id="mT-of-a-vector"),
+    pytest.param(lambda fw: fw.tensor([[1, 2], [3]]), id="ragged-rows"),
+    pytest.param(lambda fw: fw.tensor([[[1], [2]], [[1], [2, 3]]]), id="ragged-deeper"),
+    pytest.param(lambda fw: fw.tensor([[1, 2], 3]), id="number-for-a-row"),
+    pytest.param(lambda fw: list(fw.tensor(1.0)), id="iterating-a-0-d-tensor"),
     pytest.param(lambda fw: fw.histogram(fw.tensor([1, 2]), 3), id="histogram-of-integers"),
     pytest.param(lambda fw: fw.histogram(fw.ones(3), 0), id="histogram-no-bins"),
     pytest.param(lambda fw: fw.histogram(fw.ones(3), 3, range=(1.0, 0.0)), id="histogram-range-reversed"),
@@ -144,3 +149,23 @@ def test_histogram_counts_and_edges_are_pytorchs_bit_for_bit(dtype: str, device:
                 results.append((hist.cpu().numpy(), edges.cpu().numpy()))
             np.testing.assert_array_equal(results[1][1], results[0][1], err_msg=f"edges {scale} {kwargs}")
             np.testing.assert_array_equal(results[1][0], results[0][0], err_msg=f"hist {scale} {kwargs}")
+
+
+def test_copying_a_tensor_through_tensor_warns_as_pytorch_does() -> None:
+    messages = []
+    for fw in (torch, minigrad):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fw.tensor(fw.ones(2))
+        messages.append([str(w.message).replace("torch.", "minigrad.") for w in caught])
+    assert messages[0] == messages[1] and len(messages[0]) == 1
+
+
+def test_iterating_a_tensor_gives_unbinds_views(device: str) -> None:
+    """``for row in x`` is ``x.unbind(0)``: the rows' values, and PyTorch's refusal to write into one in place while
+    the graph is recorded (they are views of one op's several outputs)."""
+    for fw, dev in ((torch, device), (minigrad, "cpu")):
+        x = fw.arange(6.0, device=dev).view(2, 3).requires_grad_()
+        rows = [row * 1 for row in x.clone()]
+        assert [r.tolist() for r in rows] == [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]
+    assert_same_error(lambda fw: [row.add_(1) for row in fw.ones(2, 3, requires_grad=True).clone()])
