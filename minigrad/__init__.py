@@ -13,7 +13,7 @@ from .autograd import enable_grad, no_grad, set_grad_enabled
 from .autograd.grad_mode import is_grad_enabled
 from .compile import compile  # noqa: A004  (PyTorch's name)
 from .device import device, get_default_device, set_default_device
-from .dtypes import bool, dtype, float32, float64, get_default_dtype, int32, int64, promote_types, uint8  # noqa: A004
+from .dtypes import bool, dtype, finfo, float32, float64, get_default_dtype, iinfo, int32, int64, promote_types, uint8  # noqa: A004
 from .explain import explain, explain_forward
 from .factories import (
     BoolTensor,
@@ -113,6 +113,7 @@ __all__ = [
     "exp",
     "explain",
     "explain_forward",
+    "finfo",
     "flatten",
     "float",
     "float32",
@@ -126,6 +127,7 @@ __all__ = [
     "get_rng_state",
     "gt",
     "hub",
+    "iinfo",
     "initial_seed",
     "int",
     "int32",

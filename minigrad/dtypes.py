@@ -138,3 +138,39 @@ def result_type(tensors: list[tuple[dtype, int]], scalars: tuple[Any, ...] = ())
         dt = scalar_dtype(value)
         ranked[2] = dt if ranked[2] is None else promote_types(ranked[2], dt)
     return _combine(ranked[0], _combine(ranked[1], ranked[2]))
+
+
+class finfo:
+    """The limits of a float dtype (the default one when none is given), as PyTorch's ``finfo`` gives them:
+    ``bits``, ``eps`` (the gap above 1), ``max``, ``min``, ``tiny`` (= ``smallest_normal``), ``resolution``."""
+
+    def __init__(self, type: dtype | None = None) -> None:  # noqa: A002  (PyTorch's name)
+        target = type or get_default_dtype()
+        if not target.is_floating_point:
+            raise TypeError("minigrad.finfo() requires a floating point input type. Use minigrad.iinfo to handle "
+                            "'minigrad.finfo'")
+        info = np.finfo(target.np)
+        self.bits, self.dtype = info.bits, target.name
+        self.eps, self.max, self.min = builtins.float(info.eps), builtins.float(info.max), builtins.float(info.min)
+        self.tiny = self.smallest_normal = builtins.float(info.smallest_normal)
+        self.resolution = 10.0 ** -builtins.int(info.precision)  # (10^-6 exactly as a Python float, not float32's)
+
+    def __repr__(self) -> str:
+        return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, "
+                f"smallest_normal={self.smallest_normal:g}, tiny={self.tiny:g}, dtype={self.dtype})")
+
+
+class iinfo:
+    """The limits of an integer dtype, as PyTorch's ``iinfo`` gives them: ``bits``, ``max``, ``min``."""
+
+    def __init__(self, type: dtype) -> None:  # noqa: A002  (PyTorch's name)
+        if type.name == "bool":
+            raise TypeError("minigrad.bool is not supported by minigrad.iinfo")
+        if type.is_floating_point:
+            raise TypeError("minigrad.iinfo() requires an integer input type. Use minigrad.finfo to handle "
+                            "'minigrad.iinfo'")
+        info = np.iinfo(type.np)
+        self.bits, self.max, self.min, self.dtype = info.bits, builtins.int(info.max), builtins.int(info.min), type.name
+
+    def __repr__(self) -> str:
+        return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"

@@ -78,6 +78,10 @@ IDIOMS: dict[str, Callable[[Any, str], Any]] = {
                                                        ((), {"bins": fw.tensor([-1.0, 0.5, 3.0], device=dev),
                                                              "weight": fw.linspace(0, 1, 7001, device=dev)}))]
                                  + [fw.ones(3, device=dev).histogram(2), fw.histogram(fw.tensor([]), 2)],
+    "finfo-iinfo": lambda fw, dev: [(info, info.bits, info.max, info.min, info.dtype) for info in (
+        fw.finfo(), fw.finfo(fw.float64), fw.iinfo(fw.int32), fw.iinfo(fw.uint8), fw.iinfo(fw.int64))]
+                                   + [(fw.finfo(fw.float32).eps, fw.finfo(fw.float32).tiny,
+                                       fw.finfo(fw.float64).resolution)],
     "methods": lambda fw, dev: (fw.ones(2, 3, 4, device=dev).mT.shape, fw.ones(2).is_cuda,
                                 fw.ones(2, dtype=fw.int64).type_as(fw.ones(1, dtype=fw.float64))),
 }
@@ -115,6 +119,9 @@ def test_idiom_prints_as_on_pytorch(name: str, device: str) -> None:
     pytest.param(lambda fw: np.asarray(fw.ones(2, requires_grad=True)), id="numpy-of-grad-tensor"),
     pytest.param(lambda fw: fw.ones(2, requires_grad=True)[0:1].detach_(), id="detach-view"),
     pytest.param(lambda fw: fw.ones(2).mT, id="mT-of-a-vector"),
+    pytest.param(lambda fw: fw.finfo(fw.int64), id="finfo-of-an-integer-type"),
+    pytest.param(lambda fw: fw.iinfo(fw.float32), id="iinfo-of-a-float-type"),
+    pytest.param(lambda fw: fw.iinfo(fw.bool), id="iinfo-of-bool"),
     pytest.param(lambda fw: fw.tensor([[1, 2], [3]]), id="ragged-rows"),
     pytest.param(lambda fw: fw.tensor([[[1], [2]], [[1], [2, 3]]]), id="ragged-deeper"),
     pytest.param(lambda fw: fw.tensor([[1, 2], 3]), id="number-for-a-row"),
