@@ -82,6 +82,9 @@ IDIOMS: dict[str, Callable[[Any, str], Any]] = {
         fw.finfo(), fw.finfo(fw.float64), fw.iinfo(fw.int32), fw.iinfo(fw.uint8), fw.iinfo(fw.int64))]
                                    + [(fw.finfo(fw.float32).eps, fw.finfo(fw.float32).tiny,
                                        fw.finfo(fw.float64).resolution)],
+    "one-sample-linear": lambda fw, dev: (fw.manual_seed(0), fw.nn.Linear(3, 2).to(dev)(fw.randn(3).to(dev)),
+                                          fw.nn.Linear(3, 2).to(dev)(fw.randn(3, requires_grad=True).to(dev))
+                                          .grad_fn.next_functions[0][0].name())[1:],
     "methods": lambda fw, dev: (fw.ones(2, 3, 4, device=dev).mT.shape, fw.ones(2).is_cuda,
                                 fw.ones(2, dtype=fw.int64).type_as(fw.ones(1, dtype=fw.float64))),
 }

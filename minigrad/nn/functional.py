@@ -116,9 +116,10 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         return out if bias is None else out + bias
     if input.dim() == 2:
         return apply(linalg.Linear, input, weight, *([] if bias is None else [bias]))
-    if input.dim() == 1:
-        out = input.matmul(weight.t())
-        return out if bias is None else out + bias
+    if input.dim() == 1 and bias is None:
+        return input.matmul(weight.t())
+    if input.dim() == 1:  # one sample: PyTorch's linear takes it as a row and views the result back (ViewBackward0)
+        return apply(linalg.Linear, input.reshape(1, input.shape[0]), weight, bias).view(weight.shape[0])
     flat = input.reshape(math.prod(input.shape[:-1]), input.shape[-1])  # not -1: the last dim may be 0
     rows = apply(linalg.Linear, flat, weight, *([] if bias is None else [bias]))
     return rows.view(*input.shape[:-1], weight.shape[0])
