@@ -614,11 +614,6 @@ def gen_arithmetic(draw: st.DrawFn, h: torch.Tensor, op: str) -> list[Step]:
         forms = [(path(op), (H, other)), (path(op), (other, H))] + ([(python, (H, other))] if python else [])
     else:  # torch.add(2.0, t) is a TypeError in torch: numbers go second, or first through an operator
         forms = [(path(op), (H, other))] + ([(python, (other, H)), (python, (H, other))] if python else [])
-        if op == "Div":
-            # Constrained: number / tensor. torch's Tensor.__rtruediv__ is self.reciprocal() * number (rounded twice;
-            # its gradient -grad * (1/x)^2 overflows to inf where 1/x^2 does), minigrad's divides (Tensor's
-            # dunder: reported to the lead). tensor / number and torch.div are fuzzed.
-            forms = forms[:1] + forms[2:]
     fn, args = draw(st.sampled_from(forms))
     if op == "PowTensor" and (_is_bool(args[1]) or isinstance(args[0], bool)):
         # Constrained: bools in pow. torch's pow backward computes exponent - 1, which it refuses for a bool tensor
