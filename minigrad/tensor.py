@@ -819,8 +819,8 @@ class Tensor:
 
     def pow(self, exponent: Operand) -> Tensor:
         """self ** exponent, for a number or a tensor exponent."""
-        if isinstance(exponent, Tensor):
-            return apply(pointwise.PowTensor, self, exponent)
+        if isinstance(exponent, Tensor):  # (self a number: minigrad.pow(2, x), PyTorch's pow of a scalar base)
+            return apply(pointwise.PowScalarBase if is_number(self) else pointwise.PowTensor, self, exponent)
         if not is_number(exponent):
             raise TypeError(f"unsupported exponent type: {type(exponent).__name__}")
         return apply(pointwise.Pow, self, scalars=(exponent,), exponent=exponent)
@@ -853,7 +853,7 @@ class Tensor:
         return self.reciprocal() * other
 
     def __rpow__(self, other: Number) -> Tensor:
-        return apply(pointwise.PowTensor, other, self)
+        return apply(pointwise.PowScalarBase, other, self)
 
     # ----- elementwise functions ---------------------------------------------------------------------------
     def exp(self) -> Tensor:

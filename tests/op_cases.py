@@ -141,6 +141,7 @@ UNARY_SHAPES = [(), (5,), (3, 4), (2, 3, 4), (0, 4), (1, 3)]
 CASES: list[Case] = []
 for name in ("Add", "Sub", "Rsub", "Mul", "Div", "PowTensor"):
     CASES += [Case(name, shapes) for shapes in BINARY_SHAPES]
+CASES += [Case("PowScalarBase", (shape,), leading=(base,)) for base in (2.0, 0.5, 3) for shape in ((3, 4), ())]
 for name in ("Eq", "Ne", "Lt", "Le", "Gt", "Ge"):
     CASES += [Case(name, shapes, discrete=True) for shapes in BINARY_SHAPES]
 CASES += [Case("Div", ((3, 4), (3, 4)), domain=(REAL, NONZERO))]

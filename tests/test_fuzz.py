@@ -604,6 +604,15 @@ _OPERATORS = {"Add": "operator.add", "Sub": "operator.sub", "Mul": "operator.mul
               "PowTensor": "operator.pow", "Rsub": None}
 
 
+@generator("PowScalarBase")
+def gen_pow_scalar_base(draw: st.DrawFn, h: torch.Tensor, op: str) -> list[Step]:
+    """A number raised to h: 2 ** h, torch.pow(0.5, h) (bases exact in float32: see gen_arithmetic's pow)."""
+    if h.dtype == torch.bool:
+        return []  # Constrained: bools in pow (gen_arithmetic says why)
+    base = draw(st.sampled_from([2.0, 0.5, 3, 1.5]))
+    return [Step(op, draw(st.sampled_from([path(op), "operator.pow"])), (base, H))]
+
+
 @generator("Add", "Sub", "Mul", "Div", "PowTensor", "Rsub")
 def gen_arithmetic(draw: st.DrawFn, h: torch.Tensor, op: str) -> list[Step]:
     other = draw(operand(h))

@@ -62,6 +62,9 @@ IDIOMS: dict[str, Callable[[Any, str], Any]] = {
                                             np.mean([fw.tensor(0.5), fw.tensor(0.25)])),
     "number-over-tensor": lambda fw, dev: [3.0 / fw.linspace(0.1, 9, 50, device=dev), 1 / fw.tensor([2, 3]),
                                            (2 / fw.ones(2, device=dev, requires_grad=True)).grad_fn.name()],
+    "number-base-power": lambda fw, dev: [(y, y.grad_fn.name()) for x in (fw.tensor([1.0, 2], device=dev,
+                                                                                   requires_grad=True),)
+                                          for y in (2 ** x, fw.pow(0.5, x), fw.tensor(2.0, device=dev) ** x)],
     "node-class-names": lambda fw, dev: [type(t.grad_fn).__name__ for t in (
         (fw.ones(2, device=dev, requires_grad=True) * 2).sum(), fw.ones(2, 2, device=dev, requires_grad=True)[0])],
     "size-slices": lambda fw, dev: (fw.ones(2, 3, 4).shape[1:], type(fw.ones(2).shape[0]).__name__,

@@ -265,6 +265,13 @@ class PowTensor(Op):
 
 
 @register
+class PowScalarBase(PowTensor):
+    """a ** b for a number a and a tensor b (``2 ** x``): PowTensor's math, under the name PyTorch's node has."""
+
+    grad_fn = "PowBackward2"
+
+
+@register
 class Neg(Op):
     """-x."""
 
