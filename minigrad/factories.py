@@ -109,29 +109,29 @@ def _legacy(args: tuple[Any, ...], dtype: DType) -> Tensor:
     return tensor(args[0], dtype=dtype) if sizes is None else _leaf(np.zeros(sizes, dtype.np), False)
 
 
-def FloatTensor(*args: Any) -> Tensor:  # noqa: N802  (PyTorch's name)
-    """A float32 tensor from (nested lists of) values, or of the sizes given (``FloatTensor(2, 3)``)."""
-    return _legacy(args, dtypes.float32)
+class _LegacyType(type):
+    """A legacy tensor type (``FloatTensor`` and kin), as PyTorch keeps them: calling one makes a tensor of its dtype
+    (``_legacy``); a tensor of that dtype is an instance of it; ``x.type(FloatTensor)`` converts to it."""
+
+    dtype: DType
+
+    def __call__(cls, *args: Any) -> Tensor:
+        return _legacy(args, cls.dtype)
+
+    def __instancecheck__(cls, instance: Any) -> bool:
+        return isinstance(instance, Tensor) and instance.dtype is cls.dtype
+
+    def __repr__(cls) -> str:
+        return f"<class 'minigrad.{cls.__name__}'>"
 
 
-def DoubleTensor(*args: Any) -> Tensor:  # noqa: N802
-    """A float64 tensor from (nested lists of) values, or of the sizes given (``DoubleTensor(2, 3)``)."""
-    return _legacy(args, dtypes.float64)
+def _legacy_type(dtype: DType) -> _LegacyType:
+    return _LegacyType(dtype.legacy_name, (), {"dtype": dtype, "__module__": "minigrad", "__doc__": (
+        f"A {dtype.name} tensor from (nested lists of) values, or of the sizes given ({dtype.legacy_name}(2, 3)).")})
 
 
-def LongTensor(*args: Any) -> Tensor:  # noqa: N802
-    """An int64 tensor from (nested lists of) values, or of the sizes given (``LongTensor(2, 3)``)."""
-    return _legacy(args, dtypes.int64)
-
-
-def ByteTensor(*args: Any) -> Tensor:  # noqa: N802
-    """A uint8 tensor from (nested lists of) values, or of the sizes given (``ByteTensor(2, 3)``)."""
-    return _legacy(args, dtypes.uint8)
-
-
-def BoolTensor(*args: Any) -> Tensor:  # noqa: N802
-    """A bool tensor from (nested lists of) values, or of the sizes given (``BoolTensor(2, 3)``)."""
-    return _legacy(args, dtypes.bool)
+FloatTensor, DoubleTensor, LongTensor, IntTensor, ByteTensor, BoolTensor = map(_legacy_type, (
+    dtypes.float32, dtypes.float64, dtypes.int64, dtypes.int32, dtypes.uint8, dtypes.bool))
 
 
 def _shape(size: tuple[Any, ...], keyword: Sequence[int] | None = None, function: str = "") -> tuple[int, ...]:

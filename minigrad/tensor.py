@@ -727,6 +727,8 @@ class Tensor:
         legacy name such as ``'torch.DoubleTensor'``)."""
         if dtype is None:
             return f"minigrad.{self.dtype.legacy_name}"
+        if isinstance(dtype, type):  # a legacy type: minigrad.FloatTensor
+            dtype = dtype.dtype
         return self.to(dtypes.from_legacy_name(dtype) if isinstance(dtype, str) else dtype)
 
     def float(self) -> Tensor:
