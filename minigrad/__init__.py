@@ -199,6 +199,18 @@ __all__ = [
 # ----- creation, randomness, metadata and global settings -----------------------------------------------------
 from . import accelerator  # noqa: E402
 from .accelerator import backends  # noqa: E402
+from .switches import (  # noqa: E402
+    are_deterministic_algorithms_enabled,
+    get_float32_matmul_precision,
+    is_deterministic_algorithms_warn_only_enabled,
+    set_float32_matmul_precision,
+    use_deterministic_algorithms,
+)
+
+__version__ = "0.1.0"  # (pyproject.toml's)
+__all__ += ["are_deterministic_algorithms_enabled", "get_float32_matmul_precision",
+            "is_deterministic_algorithms_warn_only_enabled", "set_float32_matmul_precision",
+            "use_deterministic_algorithms"]
 from .autograd.anomaly import is_anomaly_check_nan_enabled, is_anomaly_enabled  # noqa: E402
 from .autograd.grad_mode import inference_mode, is_inference_mode_enabled  # noqa: E402
 from .factories import (  # noqa: E402

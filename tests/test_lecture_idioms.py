@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -189,3 +190,26 @@ def test_iterating_a_tensor_gives_unbinds_views(device: str) -> None:
         rows = [row * 1 for row in x.clone()]
         assert [r.tolist() for r in rows] == [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]
     assert_same_error(lambda fw: [row.add_(1) for row in fw.ones(2, 3, requires_grad=True).clone()])
+
+
+def test_the_switches_a_program_sets_first_read_back_as_set() -> None:
+    """``use_deterministic_algorithms`` and ``set_float32_matmul_precision`` (reproducibility and speed boilerplate):
+    what was set reads back, in both frameworks; a bad value is refused or ignored as PyTorch does. Restored after."""
+    for fw in (torch, minigrad):
+        try:
+            fw.use_deterministic_algorithms(True, warn_only=True)
+            fw.set_float32_matmul_precision("high")
+            with pytest.warns(UserWarning, match="is not one of 'highest', 'high', or 'medium'"):
+                fw.set_float32_matmul_precision("low")
+            assert fw.are_deterministic_algorithms_enabled() and fw.is_deterministic_algorithms_warn_only_enabled()
+            assert fw.get_float32_matmul_precision() == "high"
+        finally:
+            fw.use_deterministic_algorithms(False)
+            fw.set_float32_matmul_precision("highest")
+    assert_same_error(lambda fw: fw.use_deterministic_algorithms("yes"))
+
+
+def test_version_is_the_projects() -> None:
+    """``print(torch.__version__)`` opens many notebooks: minigrad's is its pyproject.toml's."""
+    pyproject = (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text()
+    assert f'version = "{minigrad.__version__}"' in pyproject
