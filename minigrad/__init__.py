@@ -197,8 +197,9 @@ __all__ = [
 ]
 
 # ----- creation, randomness, metadata and global settings -----------------------------------------------------
-from . import accelerator  # noqa: E402
+from . import accelerator, amp  # noqa: E402
 from .accelerator import backends  # noqa: E402
+from .amp import autocast  # noqa: E402
 from .switches import (  # noqa: E402
     are_deterministic_algorithms_enabled,
     get_float32_matmul_precision,
@@ -208,6 +209,7 @@ from .switches import (  # noqa: E402
 )
 
 __version__ = "0.1.0"  # (pyproject.toml's)
+__all__ += ["amp", "autocast"]
 __all__ += ["are_deterministic_algorithms_enabled", "get_float32_matmul_precision",
             "is_deterministic_algorithms_warn_only_enabled", "set_float32_matmul_precision",
             "use_deterministic_algorithms"]

@@ -1,5 +1,11 @@
 """``minigrad.cuda``: there is no GPU in minigrad; these let device-agnostic programs run on the CPU."""
 
+from types import SimpleNamespace
+
+from . import amp as _amp
+
+amp = SimpleNamespace(autocast=_amp.autocast, GradScaler=_amp.GradScaler)  # the older spelling: torch.cuda.amp
+
 
 def is_available() -> bool:
     """False: minigrad computes on the CPU only."""

@@ -213,3 +213,33 @@ def test_version_is_the_projects() -> None:
     """``print(torch.__version__)`` opens many notebooks: minigrad's is its pyproject.toml's."""
     pyproject = (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text()
     assert f'version = "{minigrad.__version__}"' in pyproject
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="with CUDA, torch's autocast and GradScaler turn on: they "
+                    "compute in float16 there, which minigrad does not have")
+def test_a_mixed_precision_loop_without_cuda_runs_in_float32_as_pytorchs_does() -> None:
+    """A GPU training loop's autocast and GradScaler on a host without CUDA: both turned off with PyTorch's warnings,
+    the same losses and weights; mixed precision on the CPU is refused (minigrad has no bfloat16 or float16)."""
+    runs = []
+    for fw in (torch, minigrad):
+        fw.manual_seed(0)
+        model, x = fw.nn.Linear(3, 1), fw.randn(8, 3)
+        optimizer = fw.optim.SGD(model.parameters(), lr=0.1)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            scaler = fw.amp.GradScaler("cuda")
+            losses = []
+            for _ in range(3):
+                with fw.autocast(device_type="cuda"):
+                    loss = (model(x) ** 2).mean()
+                optimizer.zero_grad()
+                scaler.scale(loss).backward()
+                scaler.step(optimizer)
+                scaler.update()
+                losses.append(loss.item())
+        messages = sorted({str(w.message).replace("torch.", "minigrad.") for w in caught
+                           if "autocast" in str(w.message) or "GradScaler is enabled" in str(w.message)})
+        runs.append((losses, model.weight.tolist(), scaler.is_enabled(), scaler.get_scale(), messages))
+    assert runs[0] == runs[1]
+    with pytest.raises(NotImplementedError, match="which minigrad does not have"):
+        minigrad.autocast(device_type="cpu")
