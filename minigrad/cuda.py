@@ -1,10 +1,6 @@
 """``minigrad.cuda``: there is no GPU in minigrad; these let device-agnostic programs run on the CPU."""
 
-from types import SimpleNamespace
-
-from . import amp as _amp
-
-amp = SimpleNamespace(autocast=_amp.autocast, GradScaler=_amp.GradScaler)  # the older spelling: torch.cuda.amp
+from . import amp  # noqa: F401  (the older spelling: torch.cuda.amp.GradScaler, torch.cuda.amp.autocast)
 
 
 def is_available() -> bool:
