@@ -1111,7 +1111,8 @@ class Tensor:
         return apply(shape_ops.Index, self, key=_index_key(key, self.dim()))
 
     def __iter__(self) -> Iterator[Tensor]:
-        """The slices along dim 0, as PyTorch iterates: ``unbind(0)``'s (one UnbindBackward0 node for them all)."""
+        """The slices along dim 0, as PyTorch iterates: ``unbind(0)``'s views (not to be written in place while the
+        graph is recorded)."""
         if self.dim() == 0:
             raise TypeError("iteration over a 0-d tensor")
         return iter(self.unbind(0))
