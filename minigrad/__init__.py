@@ -281,8 +281,8 @@ autograd.functional = functional_autodiff  # torch.autograd.functional's name; i
 _sys.modules[f"{__name__}.autograd.functional"] = functional_autodiff
 autograd.Variable = variable.Variable  # torch.autograd.Variable, a tensor-level name the autograd package is given
 
-norm = _module_form(Tensor.norm)
-__all__ += ["func", "linalg", "norm"]
+norm, inverse, det = map(_module_form, (Tensor.norm, Tensor.inverse, Tensor.det))
+__all__ += ["det", "func", "inverse", "linalg", "norm"]
 
 
 # ----- reductions and ordering -----

@@ -833,6 +833,14 @@ class Tensor:
     def matmul(self, other: Tensor) -> Tensor:
         return apply(linalg.Matmul, self, other)
 
+    def inverse(self) -> Tensor:
+        """A^-1 for each square matrix A (``linalg.inv``)."""
+        return apply(linalg.Inv, self)
+
+    def det(self) -> Tensor:
+        """det A for each square matrix A (``linalg.det``)."""
+        return apply(linalg.Det, self)
+
     __add__ = add
     __sub__ = sub
     __mul__ = mul

@@ -92,6 +92,9 @@ IDIOMS: dict[str, Callable[[Any, str], Any]] = {
     "one-sample-linear": lambda fw, dev: (fw.manual_seed(0), fw.nn.Linear(3, 2).to(dev)(fw.randn(3).to(dev)),
                                           fw.nn.Linear(3, 2).to(dev)(fw.randn(3, requires_grad=True).to(dev))
                                           .grad_fn.next_functions[0][0].name())[1:],
+    "inverse-det": lambda fw, dev: [(f(m), f(m).grad_fn.name()) for m in (fw.tensor([[2.0, 1], [1, 3]], device=dev,
+                                                                                 requires_grad=True),)
+                                    for f in (fw.inverse, fw.det, lambda a: a.inverse(), lambda a: a.det())],
     "methods": lambda fw, dev: (fw.ones(2, 3, 4, device=dev).mT.shape, fw.ones(2).is_cuda,
                                 fw.ones(2, dtype=fw.int64).type_as(fw.ones(1, dtype=fw.float64))),
 }
