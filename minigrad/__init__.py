@@ -283,6 +283,25 @@ autograd.Variable = variable.Variable  # torch.autograd.Variable, a tensor-level
 
 norm, inverse, det = map(_module_form, (Tensor.norm, Tensor.inverse, Tensor.det))
 __all__ += ["det", "func", "inverse", "linalg", "norm"]
+matrix_power, pinverse = map(_module_form, (Tensor.matrix_power, Tensor.pinverse))
+__all__ += ["cholesky", "matrix_power", "pinverse"]
+_CHOLESKY_WARNED = False  # torch.cholesky's deprecation warning is given once
+
+
+def cholesky(input: Tensor, upper: bool = False) -> Tensor:  # noqa: A002  (PyTorch's name)
+    """``linalg.cholesky`` under its older name (deprecated in PyTorch: a warning, once)."""
+    global _CHOLESKY_WARNED
+    if not _CHOLESKY_WARNED:
+        _CHOLESKY_WARNED = True
+        import warnings
+
+        from .errors import cholesky_deprecated_warning
+        warnings.warn(cholesky_deprecated_warning(), UserWarning, stacklevel=2)
+    return linalg.cholesky(input, upper=upper)
+
+from . import distributions  # noqa: E402  (torch.distributions: Normal, Categorical, ..., on the tensor ops above)
+
+__all__ += ["distributions"]
 
 
 # ----- reductions and ordering -----
@@ -308,8 +327,11 @@ def std_mean(input: Tensor, dim: "int | tuple[int, ...] | None" = None, unbiased
     return input.std(dim, unbiased, keepdim, correction=correction), input.mean(dim, keepdim)
 
 
-__all__ += ["amax", "amin", "argsort", "argwhere", "count_nonzero", "cummax", "cummin", "cumprod", "kthvalue",
-            "logcumsumexp", "logsumexp", "median", "mode", "msort", "nonzero", "sort", "std_mean", "topk", "var_mean"]
+from .functions import aminmax  # noqa: E402  (dim and keepdim keyword-only)
+
+__all__ += ["amax", "amin", "aminmax", "argsort", "argwhere", "count_nonzero", "cummax", "cummin", "cumprod",
+            "kthvalue", "logcumsumexp", "logsumexp", "median", "mode", "msort", "nonzero", "sort", "std_mean", "topk",
+            "var_mean"]
 
 # ----- shape and selection ------------------------------------------------------------------------------------------
 from .functions import (  # noqa: E402

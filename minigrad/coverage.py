@@ -1,9 +1,9 @@
 """``python -m minigrad.coverage``: which of PyTorch's names minigrad has, namespace by namespace.
 
 For each namespace (``torch``, ``torch.Tensor``, ``torch.nn.functional``, ``torch.nn``, ``torch.optim``,
-``torch.optim.lr_scheduler``, ``torch.utils.data``, ``torch.autograd.functional``, ``torch.func``) it compares the
-public names of the installed PyTorch with ``dir()`` of minigrad's counterpart, and prints a Markdown table of the
-counts, then the missing names.
+``torch.optim.lr_scheduler``, ``torch.utils.data``, ``torch.autograd.functional``, ``torch.func``,
+``torch.distributions``) it compares the public names of the installed PyTorch with ``dir()`` of minigrad's
+counterpart, and prints a Markdown table of the counts, then the missing names.
 ``docs/coverage.md`` is this output: ``python -m minigrad.coverage > docs/coverage.md`` regenerates it.
 
 A name of PyTorch's counts as public when
@@ -40,6 +40,7 @@ NAMESPACES = [
     ("torch.utils.data", "minigrad.utils.data"),
     ("torch.autograd.functional", "minigrad.autograd.functional"),
     ("torch.func", "minigrad.func"),
+    ("torch.distributions", "minigrad.distributions"),
 ]
 
 

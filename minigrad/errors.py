@@ -133,6 +133,15 @@ def tensor_of_tensor_warning() -> str:
             "sourceTensor.detach().clone().requires_grad_(True), rather than minigrad.tensor(sourceTensor).")
 
 
+def create_graph_cycle_warning() -> str:
+    """``backward(create_graph=True)``: each leaf's ``.grad`` then holds a graph that holds the leaf (PyTorch warns
+    once a process)."""
+    return ("Using backward() with create_graph=True will create a reference cycle between the parameter and its "
+            "gradient which can cause a memory leak. We recommend using autograd.grad when creating the graph to avoid "
+            "this. If you have to use this function, make sure to reset the .grad fields of your parameters to None "
+            "after use to break the cycle and avoid the leak.")
+
+
 def non_leaf_grad_warning() -> str:
     """The warning for reading ``.grad`` of a tensor that is not a leaf and did not ``retain_grad()``."""
     return (
@@ -315,6 +324,24 @@ def stack_empty() -> RuntimeError:
 def clamp_without_bounds() -> RuntimeError:
     """``clamp`` with neither ``min`` nor ``max``."""
     return RuntimeError("minigrad.clamp: At least one of 'min' or 'max' must not be None")
+
+
+def clamp_arguments(function: str, *given: Any) -> TypeError:
+    """``clamp`` (``clip``, ``clamp_min``, ``clamp_max``) given one bound a tensor and the other a number, or a bound
+    that is neither (PyTorch's two overloads, Tensor bounds or Number bounds, as its function form lists them)."""
+    while len(given) > 2 and given[-1] is None:  # (a bound left out is not listed)
+        given = given[:-1]
+    got = ", ".join("Tensor" if hasattr(x, "_data") else type(x).__name__ for x in given)
+    if function.rstrip("_") in ("clamp_min", "clamp_max"):
+        bound = function.rstrip("_")[len("clamp_"):]
+        overloads = [f"(Tensor input, Tensor {bound}, *, Tensor out = None)",
+                     f"(Tensor input, Number {bound}, *, Tensor out = None)"]
+    else:
+        overloads = ["(Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None)",
+                     "(Tensor input, Number min = None, Number max = None, *, Tensor out = None)"]
+    listed = "".join(f" * {o}\n" for o in overloads)
+    return TypeError(f"{function}() received an invalid combination of arguments - got ({got}), but expected one "
+                     f"of:\n{listed}")
 
 
 def cannot_infer_dtype(data: Any) -> TypeError:
@@ -997,6 +1024,22 @@ def reduction_dim_empty(function: str, dim: int) -> IndexError:
     return IndexError(f"{function}(): Expected reduction dim {dim} to have non-zero size.")
 
 
+def aminmax_empty() -> RuntimeError:
+    """``aminmax`` of an empty tensor without a dim."""
+    return RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no identity.")
+
+
+def aminmax_dim_empty(dim: int) -> IndexError:
+    """``aminmax`` along a dim of size 0 (PyTorch words it without the parentheses of ``reduction_dim_empty``)."""
+    return IndexError(f"aminmax: Expected reduction dim {dim} to have non-zero size.")
+
+
+def positional_arguments(function: str, allowed: int, given: int) -> TypeError:
+    """A function given more positional arguments than it takes, as Python words it."""
+    return TypeError(f"{function}() takes {allowed} positional argument{'' if allowed == 1 else 's'} but {given} "
+                     f"{'was' if given == 1 else 'were'} given")
+
+
 def degrees_of_freedom_warning() -> str:
     """The warning for ``var``/``std`` with a correction of at least the number of values reduced."""
     return ("var(): degrees of freedom is <= 0. Correction should be strictly less than the reduction factor (input "
@@ -1259,6 +1302,21 @@ def bernoulli_tensor_p() -> RuntimeError:
     """``bernoulli`` with a probability tensor holding a value outside [0, 1]."""
     return RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message be "
                         "improved?  If so, please report an enhancement request to PyTorch.)")
+
+
+def randint_arguments(args: tuple[Any, ...], named: dict[str, Any]) -> TypeError:
+    """``randint`` given arguments that fit none of its overloads, or more than one by their count (PyTorch's
+    argument parser lists the overloads; its names read as minigrad's)."""
+    got = ", ".join([type(a).__name__ for a in args] + [f"{k}={type(v).__name__}" for k, v in named.items()])
+    options = ("*, minigrad.Generator generator, Tensor out = None, minigrad.dtype dtype = None, minigrad.layout "
+               "layout = None, minigrad.device device = None, bool pin_memory = False, bool requires_grad = False",
+               "*, Tensor out = None, minigrad.dtype dtype = None, minigrad.layout layout = None, minigrad.device "
+               "device = None, bool pin_memory = False, bool requires_grad = False")
+    listed = "".join(f" * ({params}, {rest})\n" for params in ("int high, tuple of ints size",
+                                                                "int low, int high, tuple of ints size")
+                     for rest in options)
+    return TypeError(f"randint() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+                     f"{listed}")
 
 
 def normal_needs_size() -> TypeError:
@@ -3114,3 +3172,25 @@ def dropout2d_3d_warning() -> str:
             "desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior will "
             "change in a future release to interpret the input as one without a batch dimension, i.e. shape "
             "(C, H, W). To maintain the 1D channel-wise dropout behavior, please switch to using dropout1d instead.")
+
+
+def numpy_array_wrap_warning() -> str:
+    """NumPy 2's DeprecationWarning when it hands a result back through PyTorch's ``Tensor.__array_wrap__`` (``t +
+    array``), which does not take the arguments NumPy 2 passes."""
+    return ("__array_wrap__ must accept context and return_scalar arguments (positionally) in the future. "
+            "(Deprecated NumPy 2.0)")
+
+
+def pinv_input(dtype: Any, shape: Any) -> RuntimeError:
+    """``linalg.pinv`` (``pinverse``) of a tensor of fewer than 2 dims, or not of floats."""
+    return RuntimeError(f"linalg.pinv({_named(dtype).scalar_name}{{{list(shape)}}}): expected a tensor with 2 or more "
+                        "dimensions of float, double, cfloat or cdouble types")
+
+
+def cholesky_deprecated_warning() -> str:
+    """The UserWarning of ``torch.cholesky`` (shown once per process, as PyTorch's TORCH_WARN_ONCE; PyTorch appends
+    where in its C++ source it was given)."""
+    return ("torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed in a future PyTorch "
+            "release.\nL = torch.cholesky(A)\nshould be replaced with\nL = torch.linalg.cholesky(A)\nand\n"
+            "U = torch.cholesky(A, upper=True)\nshould be replaced with\nU = torch.linalg.cholesky(A).mH\n"
+            "This transform will produce equivalent results for all valid (symmetric positive definite) inputs.")

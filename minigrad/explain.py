@@ -194,7 +194,7 @@ class _Recorder:
         if isinstance(node, engine.AccumulateGrad):
             variable = node.variable
             name = self.leaf_names.get(id(variable), "a leaf")
-            self.steps.append(Step(index, node.name(), ("leaf: .grad += grad",), [tuple(variable.shape)], grad,
+            self.steps.append(Step(index, type(node).__name__, ("leaf: .grad += grad",), [tuple(variable.shape)], grad,
                                    leaf=name, leaf_grad=variable._grad._data.copy(), group=group,
                                    arrivals=self.received.get((id(node), 0), [])))
             return
@@ -383,11 +383,11 @@ def _matmul(arrays: list[np.ndarray], params: dict[str, Any], grad: np.ndarray, 
 
 
 def _linear(arrays: list[np.ndarray], params: dict[str, Any], grad: np.ndarray, sent: Arrays) -> Vjps | None:
-    x, weight = arrays[:2]
+    x, weight_t = arrays[:2]
     if x.ndim != 2:
         return None
-    return [_product("grad_x", ("grad", grad), ("W", weight), sent[0]),
-            _product("grad_W", ("grad^T", grad.T), ("x", x), sent[1]),
+    return [_product("grad_x", ("grad", grad), ("W", weight_t.T), sent[0]),  # (W^T's node sends grad_W on to W)
+            _product("grad_W", ("grad^T", grad.T), ("x", x), None if sent[1] is None else sent[1].T),
             *(_summed("grad_b", grad, g) for g in sent[2:])]
 
 

@@ -213,15 +213,56 @@ def randn(*sizes: Size, size: Size | None = None, generator: random.Generator | 
     return _leaf(source.normal(shape, dtype=(dtype or dtypes.get_default_dtype()).np), requires_grad)
 
 
-def randint(*args: Any, size: Size | None = None, generator: random.Generator | None = None,
-            dtype: DType | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    """Integers drawn uniformly from [low, high): ``randint(high, size)`` or ``randint(low, high, size)``."""
+def randint(*args: Any, generator: random.Generator | None = None, dtype: DType | None = None, device: Any = None,
+            requires_grad: bool = False, **named: Any) -> Tensor:
+    """Integers drawn uniformly from [low, high): ``randint(high, size)`` or ``randint(low, high, size)``, each
+    argument also by name; ``size`` a tuple of ints (not one int: PyTorch refuses ``randint(0, 5, 3)``)."""
+    low, high, size = _randint_arguments(args, named, generator is not None)
     check_device(device)
-    if size is None:
-        *args, size = args
-    low, high = (0, *args) if len(args) == 1 else args
     source = generator or random.default_generator
-    return _leaf(source.integers(low, high, _shape((size,)), dtype=(dtype or dtypes.int64).np), requires_grad)
+    return _leaf(source.integers(low, high, size, dtype=(dtype or dtypes.int64).np), requires_grad)
+
+
+# PyTorch's randint overloads: the parameters, then how many arguments each takes at least and at most (its
+# Python argument parser names the one overload an argument count fits in its error, else lists them all)
+_RANDINT_OVERLOADS = ((("high", "size"), 3, 9), (("high", "size"), 2, 8), (("low", "high", "size"), 4, 10),
+                      (("low", "high", "size"), 3, 9))  # (the first and third: with a generator, which they require)
+
+
+def _randint_arguments(args: tuple[Any, ...], named: dict[str, Any], generated: bool) -> tuple[int, int, tuple]:
+    """(low, high, size) from randint's arguments, with the TypeError PyTorch's argument parser gives otherwise."""
+    for params in (("high", "size"), ("low", "high", "size")):
+        found = _randint_match(params, args, named)
+        if isinstance(found, dict):
+            return found.get("low", 0), found["high"], found["size"]
+    given = len(args) + len(named) + generated
+    fits = [params for params, least, most in _RANDINT_OVERLOADS if least <= given <= most]
+    if len(fits) == 1:
+        raise _randint_match(fits[0], args, named) or errors.randint_arguments(args, named)
+    raise errors.randint_arguments(args, named)
+
+
+def _randint_match(params: tuple[str, ...], args: tuple[Any, ...],
+                   named: dict[str, Any]) -> dict[str, Any] | TypeError | None:
+    """The arguments by parameter where they fit ``params``; else the TypeError for the first that does not (None
+    where the count or the names do not fit)."""
+    if len(args) > len(params) or set(named) - set(params[len(args):]) or len(args) + len(named) != len(params):
+        return None
+    values = {**dict(zip(params, args)), **named}
+    for position, name in enumerate(params, 1):
+        value, where = values[name], f" (position {position})" if position <= len(args) else ""
+        if name != "size":
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+                return TypeError(f"randint(): argument '{name}'{where} must be int, not {type(value).__name__}")
+            continue
+        if not isinstance(value, (tuple, list)):
+            return TypeError(f"randint(): argument 'size'{where} must be tuple of ints, not {type(value).__name__}")
+        for i, size in enumerate(value):
+            if isinstance(size, bool) or not isinstance(size, (int, np.integer)):  # (raised at once, as in PyTorch)
+                raise TypeError(f"randint(): argument 'size' failed to unpack the object at pos {i + 1} with error "
+                                 f"\"type must be tuple of ints,but got {type(size).__name__}\"")
+        values["size"] = tuple(int(n) for n in value)
+    return values
 
 
 def randperm(n: int, generator: random.Generator | None = None, dtype: DType | None = None, device: Any = None,

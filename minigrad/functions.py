@@ -49,6 +49,14 @@ def where(condition: Tensor, input: Tensor | Number | None = None,  # noqa: A002
     return apply(pointwise.Where, input, other, condition=condition)
 
 
+def aminmax(input: Tensor, *args: Any, dim: int | None = None, keepdim: bool = False) -> tuple[Tensor, Tensor]:  # noqa: A002
+    """``minigrad.aminmax(x, dim=..., keepdim=...)``: ``x.aminmax(...)``; ``dim`` and ``keepdim`` keyword-only."""
+    expect_tensor(input, "aminmax")
+    if args:
+        raise errors.positional_arguments("aminmax", 1, 1 + len(args))
+    return input.aminmax(dim=dim, keepdim=keepdim)
+
+
 def module_form(method: Callable[..., Any], number_input: bool = False) -> Callable[..., Any]:
     """``minigrad.<name>(input, ...)``: ``input.<name>(...)`` for a tensor ``input``, PyTorch's TypeError for
     anything else (a method called on the class would take a number as ``self`` and make it a tensor). With

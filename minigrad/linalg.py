@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from . import errors
 from .errors import LinAlgError
 from .ops import linalg as ops
 from .ops.dims import normalize_dim
 from .tensor import Tensor, apply
 
-__all__ = ["LinAlgError", "cholesky", "cross", "det", "eigh", "eigvalsh", "inv", "matrix_norm", "norm", "qr", "slogdet",
-           "solve", "svd", "svdvals", "vector_norm"]
+__all__ = ["LinAlgError", "cholesky", "cross", "det", "eigh", "eigvalsh", "inv", "matrix_norm", "matrix_power", "norm",
+           "pinv", "qr", "slogdet", "solve", "svd", "svdvals", "vector_norm"]
 
 Dims = int | tuple[int, ...] | list[int] | None
 
@@ -125,3 +127,18 @@ def svd(A: Tensor, full_matrices: bool = True, *, driver: str | None = None) -> 
     """(U, S, Vh) with A = U diag(S) Vh for each matrix, S decreasing; U and Vh square with full_matrices, else
     with min(m, n) columns and rows (LinAlgError for a matrix holding NaN)."""
     return ops.SVDResult(*apply(ops.Svd, A, full_matrices=full_matrices, driver=driver))
+
+
+def matrix_power(A: Tensor, n: int) -> Tensor:  # noqa: N803
+    """A^n for each square matrix A, by matrix products (A^-1 raised to -n for n < 0; the identity for n = 0)."""
+    return A.matrix_power(n)
+
+
+def pinv(A: Tensor, *, atol: float | None = None, rtol: float | None = None, hermitian: bool = False) -> Tensor:  # noqa: N803
+    """The Moore-Penrose pseudoinverse of each matrix: V diag(1/S) U^T from A = U diag(S) V^T, singular values at or
+    below max(atol, rtol * max S) taken as 0 (rtol: eps * max(m, n) unless given, or 0 where atol > 0 is given);
+    ``hermitian``: A is symmetric, and its eigendecomposition is used."""
+    if rtol is None:
+        default = float(np.finfo(A._data.dtype).eps) * max(A.shape[-2:]) if A.is_floating_point() else 0.0
+        rtol = 0.0 if atol is not None and atol > 0 else default
+    return A._pinv(0.0 if atol is None else atol, rtol, hermitian)

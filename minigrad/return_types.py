@@ -20,3 +20,4 @@ max, min, sort, topk, kthvalue, median, mode, cummax, cummin = (  # noqa: A001
     _result_type(name, ("values", "indices"))
     for name in ("max", "min", "sort", "topk", "kthvalue", "median", "mode", "cummax", "cummin"))
 histogram = _result_type("histogram", ("hist", "bin_edges"))
+aminmax = _result_type("aminmax", ("min", "max"))

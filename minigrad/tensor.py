@@ -51,9 +51,9 @@ def _promote(op: type[Op], inputs: Sequence[Tensor | Number], scalars: tuple[Any
     once for each such pattern (``_CONVERSIONS``).
     """
     arrays = [x._data for x in inputs if isinstance(x, Tensor)]
-    if len(arrays) == len(inputs) and arrays and not scalars and op.check is Op.check:
-        if op.promotion is Promotion.NONE or (len({a.dtype for a in arrays}) == 1 and (
-                op.promotion is not Promotion.FLOAT or arrays[0].dtype.kind == "f")):
+    if len(arrays) == len(inputs) and arrays and not scalars and op.unchecked:
+        dtype = arrays[0].dtype
+        if op.as_given or (all([a.dtype == dtype for a in arrays]) and (dtype.kind == "f" or not op.to_float)):
             return arrays  # one dtype throughout (or the op takes its inputs as they are): nothing to promote
     pattern = (op, dtypes.get_default_dtype(), *[(x._data.dtype, x._data.ndim == 0) if isinstance(x, Tensor) else
                                                  type(x) for x in inputs], *map(type, scalars))
@@ -78,7 +78,7 @@ def _conversion(op: type[Op], inputs: Sequence[Tensor | Number], scalars: tuple[
     for value in numbers:
         if not is_number(value):
             raise TypeError(f"unsupported operand type(s) for {op.__name__}: 'Tensor' and '{type(value).__name__}'")
-    if op.check is not Op.check:  # the op refuses some dtypes
+    if not op.unchecked:  # the op refuses some dtypes
         op.check([x._data.dtype if isinstance(x, Tensor) else dtypes.scalar_dtype(x).np for x in inputs])
     if op.promotion is Promotion.NONE or op.promotion is Promotion.SAME:
         return _SAME_AS_FIRST
@@ -133,7 +133,7 @@ def _node(op: type[Op], ctx: engine.Context, inputs: Sequence[Tensor | Number], 
     computed with)."""
     edges = tuple([x._grad_edge() if need else None for x, need in zip(inputs, needs)])
     metas = tuple([(a.shape, x._data.dtype if isinstance(x, Tensor) else a.dtype) for x, a in zip(inputs, arrays)])
-    name = None if op.grad_fn_name is Op.grad_fn_name else op.grad_fn_name(ctx, *arrays, **params)
+    name = None if op.fixed_name else op.grad_fn_name(ctx, *arrays, **params)
     n = op.differentiable_outputs
     node = engine.node_class(name or op.grad_fn)(op, ctx, edges, metas, name,
                                                   tuple([(o.shape, o.dtype) for o in out[:n]]) if n > 1 else ())
@@ -141,6 +141,21 @@ def _node(op: type[Op], ctx: engine.Context, inputs: Sequence[Tensor | Number], 
     if ctx._saved:  # a saved output is told from a constant by these (``higher_order``)
         ctx.outputs = tuple(map(_weak, out[:n]))
     return node
+
+
+def matrix_transposed(matrix: Tensor) -> Tensor:
+    """``matrix.t()`` for a 2-D tensor (a weight), with the same node, TBackward0, made directly: the op's checks,
+    promotion and view bookkeeping are not needed for an operand that goes straight into another op (``linear``)."""
+    if forward_ad.active:  # (tangents go through the op)
+        return matrix.t()
+    array = matrix._data
+    if not (grad_state.enabled and matrix.requires_grad):
+        return Tensor._make(array.T)
+    ctx = engine.Context()
+    ctx.dims, ctx.replay = (0, 1), ([array], {})
+    node = engine.node_class(shape_ops.T.grad_fn)(shape_ops.T, ctx, (matrix._grad_edge(),),
+                                                  ((array.shape, array.dtype),))
+    return Tensor._make(array.T, grad_fn=node)
 
 
 def _weak(array: np.ndarray) -> Callable[[], np.ndarray | None]:
@@ -232,6 +247,19 @@ def _index_key(key: Any, ndim: int) -> tuple[Any, ...]:
 def _dim_args(dims: tuple[Any, ...]) -> tuple[int, ...]:
     """Sizes or dims given as f(2, 3) or f((2, 3))."""
     return tuple(dims[0]) if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else tuple(dims)
+
+
+def _operator(op: type[Op], ufunc: np.ufunc | None = None) -> Callable[[Tensor, Any], Tensor]:
+    """``self <op> other`` for a binary operator: ``op`` applied to a tensor or a number. A numpy array, which
+    PyTorch's operators refuse: numpy computes ``ufunc`` (``Tensor._computed_by_numpy``), or, without one (<, <=, >,
+    >=, !=), NotImplemented (``Tensor._not_for_arrays``)."""
+    def operator(self: Tensor, other: Any) -> Tensor:
+        try:
+            return apply(op, self, other)
+        except TypeError:
+            return self._not_for_arrays(other) if ufunc is None else self._computed_by_numpy(ufunc, other)
+
+    return operator
 
 
 class Tensor:
@@ -398,7 +426,9 @@ class Tensor:
         AccumulateGrad does). A first gradient becomes ``.grad``: the array itself if nothing else holds it, else a
         copy. A gradient with a graph (``create_graph=True``) is a tensor: it is added out of place, and recorded."""
         if isinstance(handed[0], Tensor):
-            self._grad = handed[0].clone() if self._grad is None else self._grad + handed[0]
+            # (a copy into a new tensor, as PyTorch makes it: its node is CopyBackwards)
+            self._grad = handed[0].new_empty(self.shape).copy_(handed[0]) if self._grad is None else \
+                self._grad + handed[0]
         elif self._grad is None:
             kept = K.take(handed)
             self._grad = Tensor._make(kept if kept is not None else K.copy(handed[0]))
@@ -582,11 +612,8 @@ class Tensor:
     def div_(self, other: Operand) -> Tensor:
         return self._inplace(pointwise.Div, other)
 
-    def clamp_(self, min: Number | None = None, max: Number | None = None) -> Tensor:  # noqa: A002
-        if min is None and max is None:
-            raise errors.clamp_without_bounds()
-        bounds = tuple(b for b in (min, max) if b is not None)
-        return self._inplace(pointwise.Clamp, scalars=bounds, min=min, max=max)
+    def clamp_(self, min: Operand | None = None, max: Operand | None = None) -> Tensor:  # noqa: A002
+        return self._clamp("clamp_", min, max)
 
     __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
 
@@ -841,28 +868,120 @@ class Tensor:
         """det A for each square matrix A (``linalg.det``)."""
         return apply(linalg.Det, self)
 
-    __add__ = add
-    __sub__ = sub
-    __mul__ = mul
-    __truediv__ = div
-    __pow__ = pow
+    def matrix_power(self, n: int) -> Tensor:
+        """A^n for each square matrix A (``linalg.matrix_power``), as PyTorch composes it from matrix products: A^-1
+        raised to -n for n < 0, and for n > 3, squarings of A times the results where n's bits (least first) are 1."""
+        if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
+            raise TypeError(f"linalg_matrix_power(): argument 'n' (position 2) must be int, not {type(n).__name__}")
+        if self.dim() < 2:
+            raise errors.linalg_ndim("linalg.matrix_power")
+        if self.shape[-1] != self.shape[-2]:
+            raise errors.linalg_not_square("linalg.matrix_power", self.shape[-2], self.shape[-1])
+        if n == 0:  # the identity, written over a copy of A (so the result is in the graph, with gradient 0)
+            return self.clone().copy_(Tensor._make(np.eye(self.shape[-1], dtype=self._data.dtype)))  # (broadcast)
+        if n in (1, -1):
+            return self.clone() if n == 1 else self.inverse()
+        a, n = (self.inverse() if n < 0 else self), abs(int(n))
+        if n <= 3:
+            return a.matmul(a) if n == 2 else a.matmul(a).matmul(a)
+        z = result = None
+        while n > 0:
+            bit, n = n % 2, n // 2
+            z = a if z is None else z.matmul(z)  # A^(2^k)
+            if bit:
+                result = z if result is None else result.matmul(z)
+        return result
+
+    def pinverse(self, rcond: float = 1e-15) -> Tensor:
+        """The Moore-Penrose pseudoinverse of each matrix (``linalg.pinv`` with rtol=rcond)."""
+        return self._pinv(0.0, rcond, hermitian=False)
+
+    def _pinv(self, atol: float, rtol: float, hermitian: bool) -> Tensor:
+        """``linalg.pinv`` as PyTorch composes it: A = U diag(S) V^T, then V diag(1/S) U^T with 1/S set to 0 where
+        S <= max(atol, rtol * max S) (the tolerances in float64); for a symmetric A, its eigendecomposition (|S|)."""
+        if self.dim() < 2 or not self.is_floating_point():
+            raise errors.pinv_input(self.dtype, self.shape)
+        if hermitian:
+            s, u = apply(linalg.Eigh, self, UPLO="L")
+            magnitude = s.abs()
+            largest, v, uh = magnitude.amax(-1, keepdim=True), u, u.mT
+        else:
+            u, s, v = self.svd()
+            magnitude, uh = s, u.mT
+            largest = s.narrow(-1, 0, 1)  # (decreasing)
+        tol = Tensor._make(np.array([atol])).maximum(Tensor._make(np.array([rtol])) * largest)
+        inverted = apply(pointwise.Where, s.reciprocal(), 0.0, condition=magnitude > tol)
+        return (v * inverted.unsqueeze(-2)).matmul(uh)
+
+    # The operators take tensors and numbers (``add`` and the rest); given a numpy array they do what PyTorch's do,
+    # which refuse it and so leave the operator to numpy (``_computed_by_numpy``): the tensor first (``t + array``),
+    # numpy computes; the array first (``array + t``), a TypeError. (A ``try``, not a test: tensors and numbers
+    # take the path they took before, at its cost.)
+    __add__ = _operator(pointwise.Add, np.add)
+    __sub__ = _operator(pointwise.Sub, np.subtract)
+    __mul__ = _operator(pointwise.Mul, np.multiply)
+    __truediv__ = _operator(pointwise.Div, np.true_divide)
+    __mod__ = _operator(math_functions.Remainder, np.remainder)
+    __floordiv__ = _operator(math_functions.FloorDivide, np.floor_divide)
+
+    def __pow__(self, other: Operand | np.ndarray) -> Tensor:
+        try:
+            return self.pow(other)
+        except TypeError:
+            return self._computed_by_numpy(np.power, other)
+
+    def __matmul__(self, other: Tensor | np.ndarray) -> Tensor:
+        try:
+            return apply(linalg.Matmul, self, other)
+        except TypeError:
+            return self._computed_by_numpy(np.matmul, other)
+        except RuntimeError:  # (a number: PyTorch's @ refuses it, and Python raises its TypeError)
+            if is_number(other):
+                return NotImplemented
+            raise
+
     __neg__ = neg
-    __matmul__ = matmul
+
+    def _computed_by_numpy(self, ufunc: np.ufunc, other: Any) -> Tensor:
+        """``self <op> array`` as PyTorch gives it: its operator refuses the array, so Python asks the array's reflected
+        operator, and numpy computes ``ufunc(self.numpy(), array)`` in numpy's dtypes (float32 with a float64 or int64
+        array: float64), then hands the result back as a tensor through ``Tensor.__array_wrap__`` (a bool result as
+        uint8), with no graph (a tensor that requires grad: numpy()'s error). NumPy 2 warns there that PyTorch's
+        ``__array_wrap__`` takes too few arguments; that warning is given here too, from the caller's line. Anything
+        other than an array: the TypeError ``apply`` raised."""
+        if not isinstance(other, np.ndarray):
+            raise  # (called inside the operator's ``except TypeError``: that error, again)
+        result = np.asarray(ufunc(self.__array__(), other))
+        if int(np.__version__.split(".")[0]) >= 2:
+            warnings.warn(errors.numpy_array_wrap_warning(), DeprecationWarning, stacklevel=3)
+        return Tensor._make(result.astype(np.uint8) if result.dtype == np.bool_ else result)
 
     def __radd__(self, other: Number) -> Tensor:
+        if isinstance(other, np.ndarray):  # (numpy's ``array + t``: PyTorch's operator refuses it too)
+            return NotImplemented
         return apply(pointwise.Add, other, self)
 
     def __rsub__(self, other: Number) -> Tensor:
+        if isinstance(other, np.ndarray):
+            return NotImplemented
         return apply(pointwise.Rsub, self, other)
 
     def __rmul__(self, other: Number) -> Tensor:
+        if isinstance(other, np.ndarray):
+            return NotImplemented
         return apply(pointwise.Mul, other, self)
 
     def __rtruediv__(self, other: Number) -> Tensor:
-        """other / self, as PyTorch computes it: self's reciprocal times other (two roundings, a MulBackward0)."""
-        return self.reciprocal() * other
+        """other / self, as PyTorch computes it: self's reciprocal times other (two roundings, a MulBackward0). (A numpy
+        array: numpy multiplies, see ``__mul__``; where numpy refuses it, NotImplemented, as PyTorch gives.)"""
+        try:
+            return self.reciprocal() * other
+        except TypeError:
+            return self._not_for_arrays(other)
 
     def __rpow__(self, other: Number) -> Tensor:
+        if isinstance(other, np.ndarray):
+            return NotImplemented
         return apply(pointwise.PowScalarBase, other, self)
 
     # ----- elementwise functions ---------------------------------------------------------------------------
@@ -919,12 +1038,29 @@ class Tensor:
 
     __abs__ = abs
 
-    def clamp(self, min: Number | None = None, max: Number | None = None) -> Tensor:  # noqa: A002
-        """Each element limited to [min, max] (either bound may be None)."""
-        if min is None and max is None:
+    def clamp(self, min: Operand | None = None, max: Operand | None = None) -> Tensor:  # noqa: A002
+        """Each element limited to [min, max] (either bound may be None): numbers, or tensors that broadcast with
+        this one (then the result takes the broadcast shape, and the bounds get gradients too)."""
+        return self._clamp("clamp", min, max)
+
+    def _clamp(self, function: str, min: Operand | None, max: Operand | None) -> Tensor:  # noqa: A002
+        """``clamp`` and its other names (``clip``, ``clamp_min``, ``clamp_max``; in place where ``function`` ends
+        in "_"): PyTorch's two overloads, number bounds (``Clamp``) or tensor bounds (``ClampTensor``), not mixed."""
+        name = function.rstrip("_").replace("clip", "clamp")
+        given = (min,) if name == "clamp_min" else (max,) if name == "clamp_max" else (min, max)
+        bounds = [b for b in (min, max) if b is not None]
+        kinds = {isinstance(b, Tensor) or (is_number(b) and "number") for b in given if b is not None}
+        missing = any(b is None for b in given) and name != "clamp"  # (not ``None in given``: that compares tensors)
+        if len(kinds) > 1 or False in kinds or missing:  # mixed bounds, a bound neither kind, or a missing one
+            raise errors.clamp_arguments(function, self, *given)
+        if True in kinds:
+            op, params = pointwise.ClampTensor, {"max_only": min is None, "function": name}
+        elif not bounds:
             raise errors.clamp_without_bounds()
-        bounds = tuple(b for b in (min, max) if b is not None)
-        return apply(pointwise.Clamp, self, scalars=bounds, min=min, max=max)
+        else:
+            op, params = pointwise.Clamp, {"scalars": tuple(bounds), "min": min, "max": max, "function": name}
+            bounds = []  # numbers: parameters of the op, not inputs
+        return self._inplace(op, *bounds, **params) if function.endswith("_") else apply(op, self, *bounds, **params)
 
     # ----- comparisons (bool results, not differentiable) ------------------------------------------------
     def eq(self, other: Operand) -> Tensor:
@@ -945,12 +1081,29 @@ class Tensor:
     def ge(self, other: Operand) -> Tensor:
         return apply(comparison.Ge, self, other)
 
-    __eq__ = eq  # type: ignore[assignment]
-    __ne__ = ne  # type: ignore[assignment]
-    __lt__ = lt
-    __le__ = le
-    __gt__ = gt
-    __ge__ = ge
+    # (a numpy array: PyTorch's <, <=, > and >= refuse it, and so does numpy's reflected one)
+    __lt__ = _operator(comparison.Lt)
+    __le__ = _operator(comparison.Le)
+    __gt__ = _operator(comparison.Gt)
+    __ge__ = _operator(comparison.Ge)
+
+    @staticmethod
+    def _not_for_arrays(other: Any) -> Any:
+        """NotImplemented for a numpy array (Python then asks the array, and raises its TypeError when the array
+        declines too); anything else: the TypeError the operator's ``apply`` raised, again."""
+        if not isinstance(other, np.ndarray):
+            raise  # (called inside the operator's ``except TypeError``: that error, again)
+        return NotImplemented
+
+    def __eq__(self, other: Operand | np.ndarray) -> Tensor:  # type: ignore[override]
+        try:
+            return apply(comparison.Eq, self, other)
+        except TypeError:  # PyTorch's == alone takes a numpy array, as a tensor of its dtype (numpy's order too)
+            if not isinstance(other, np.ndarray) or other.dtype.kind not in "biufc":  # (not numbers: NotImplemented)
+                return self._not_for_arrays(other)
+        return apply(comparison.Eq, self, Tensor._make(other))  # (a dtype minigrad lacks: its TypeError, naming it)
+
+    __ne__ = _operator(comparison.Ne)  # (a numpy array: PyTorch's != refuses it, and Python compares identities: True)
 
     # ----- reductions ---------------------------------------------------------------------------------------
     def sum(self, dim: int | tuple[int, ...] | None = None, keepdim: bool = False, *,
@@ -1398,30 +1551,33 @@ class Tensor:
     def addcdiv_(self, tensor1: Tensor, tensor2: Tensor, *, value: Number = 1) -> Tensor:
         return self._inplace(math_functions.Addcdiv, tensor1, tensor2, value=value)
 
-    def clamp_min(self, min: Number) -> Tensor:  # noqa: A002
-        return self.clamp(min=min)
+    def clamp_min(self, min: Operand) -> Tensor:  # noqa: A002
+        return self._clamp("clamp_min", min, None)
 
-    def clamp_min_(self, min: Number) -> Tensor:  # noqa: A002
-        return self.clamp_(min=min)
+    def clamp_min_(self, min: Operand) -> Tensor:  # noqa: A002
+        return self._clamp("clamp_min_", min, None)
 
-    def clamp_max(self, max: Number) -> Tensor:  # noqa: A002
-        return self.clamp(max=max)
+    def clamp_max(self, max: Operand) -> Tensor:  # noqa: A002
+        return self._clamp("clamp_max", None, max)
 
-    def clamp_max_(self, max: Number) -> Tensor:  # noqa: A002
-        return self.clamp_(max=max)
+    def clamp_max_(self, max: Operand) -> Tensor:  # noqa: A002
+        return self._clamp("clamp_max_", None, max)
 
-    clip, clip_ = clamp, clamp_
+    def clip(self, min: Operand | None = None, max: Operand | None = None) -> Tensor:  # noqa: A002
+        """``clamp``'s other name."""
+        return self._clamp("clip", min, max)
 
-    def __mod__(self, other: Operand) -> Tensor:
-        return apply(math_functions.Remainder, self, other)
+    def clip_(self, min: Operand | None = None, max: Operand | None = None) -> Tensor:  # noqa: A002
+        return self._clamp("clip_", min, max)
 
     def __rmod__(self, other: Number) -> Tensor:
+        if isinstance(other, np.ndarray):
+            return NotImplemented
         return apply(math_functions.Remainder, other, self)
 
-    def __floordiv__(self, other: Operand) -> Tensor:
-        return apply(math_functions.FloorDivide, self, other)
-
     def __rfloordiv__(self, other: Number) -> Tensor:
+        if isinstance(other, np.ndarray):
+            return NotImplemented
         return apply(math_functions.FloorDivide, other, self)
 
     def __rand__(self, other: Number) -> Tensor:
@@ -1679,6 +1835,18 @@ class Tensor:
     def amin(self, dim: int | tuple[int, ...] = (), keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor:
         """The min over ``dim`` (every dim when empty); ties share the gradient."""
         return apply(reduction.Amin, self, dim=dim, keepdim=_keep(keepdim, keepdims))
+
+    def aminmax(self, *args: Any, dim: int | None = None, keepdim: bool = False) -> tuple[Tensor, Tensor]:
+        """(min, max) over ``dim`` (of every element when None), as a named tuple; ties share each gradient.
+        ``dim`` and ``keepdim`` are keyword-only, as in PyTorch."""
+        if args:
+            raise errors.positional_arguments("aminmax", 0, len(args))
+        if dim is not None and (isinstance(dim, bool) or not isinstance(dim, (int, np.integer))):
+            raise errors.argument_type("aminmax", "dim", "int", dim)
+        if not isinstance(keepdim, bool):
+            raise errors.argument_type("aminmax", "keepdim", "bool", keepdim)
+        return return_types.aminmax(*apply(reduction.Aminmax, self, dim=None if dim is None else int(dim),
+                                           keepdim=keepdim))
 
     def logsumexp(self, dim: int | tuple[int, ...], keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor:
         return apply(reduction.Logsumexp, self, dim=dim, keepdim=_keep(keepdim, keepdims))

@@ -29,6 +29,13 @@ def gen_amax(draw: st.DrawFn, h: Any, op: str) -> list[Step]:
     return [Step(op, path(op), (H, dim), {"keepdim": draw(st.booleans())})]
 
 
+@generator("Aminmax")
+def gen_aminmax(draw: st.DrawFn, h: Any, op: str) -> list[Step]:
+    """aminmax of every element or along one dim; the program goes on from its min or its max."""
+    kwargs = {} if draw(st.booleans()) else {"dim": _dims(draw, h.dim()), "keepdim": draw(st.booleans())}
+    return [Step(op, path(op), (H,), kwargs, pick=draw(st.integers(0, 1)))]
+
+
 @generator("Logsumexp")
 def gen_logsumexp(draw: st.DrawFn, h: Any, op: str) -> list[Step]:
     dim = _dim_or_dims(draw, h.dim(), allow_tuple=True)

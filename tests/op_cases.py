@@ -160,6 +160,15 @@ CASES += [
     Case("ToCopy", ((3, 4),), kwargs={"dtype": per_framework("float64", lambda fw: fw.float64)}),
     Case("ToCopy", ((3,),), kwargs={"dtype": per_framework("float32", lambda fw: fw.float32)}),
 ]
+# clamp with tensor bounds: min and max (broadcast with x and with each other, beyond x's shape too), or min alone;
+# the discrete ones tie x with its bounds and put min above max, which decide where the gradient goes
+CASES += [Case("ClampTensor", shapes) for shapes in [((3, 4), (4,), (3, 1)), ((3, 4), (3, 4)), ((4,), (2, 4)),
+                                                     ((2, 3, 4), (3, 1), (4,)), ((), ()), ((0, 3), (3,))]]
+CASES += [Case("ClampTensor", ((4, 5), (4, 5), (4, 5)), discrete=True),
+          Case("ClampTensor", ((4, 5), (5,)), discrete=True),
+          Case("ClampTensor", ((3,), (2,)), gradcheck=False)]  # shapes that do not broadcast: torch's error
+# PyTorch's backward refuses where x broadcast with min (or with max, for max's gradient) is smaller than the result
+CASES += [Case("ClampTensor", shapes, gradcheck=False) for shapes in [((), (3,), ()), ((2, 1, 4), (3, 1), (4,))]]
 for name in ("Sum", "Mean"):
     CASES += [
         Case(name, ((3, 4, 5),)),

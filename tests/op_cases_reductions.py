@@ -18,6 +18,12 @@ for name in ("Amax", "Amin"):
               Case(name, ((4, 5),), args=(-1,), discrete=True), Case(name, ((4, 1),), args=(1,)),
               Case(name, ((0, 3),), args=(1,)), Case(name, ((0, 3),), gradcheck=False),
               Case(name, ((0, 3),), args=(0,), gradcheck=False), Case(name, ((3, 4),), args=((0, 0),), gradcheck=False)]
+CASES += [Case("Aminmax", (shape,), kwargs=kwargs) for shape, kwargs in [
+    ((3, 4, 5), {}), ((), {}), ((3, 4, 5), {"dim": 1}), ((3, 4, 5), {"dim": -1, "keepdim": True}), ((4, 1), {"dim": 1}),
+    ((0, 3), {"dim": 1}), ((), {"dim": 0, "keepdim": True}), ((2, 3), {"keepdim": True})]]
+CASES += [Case("Aminmax", ((4, 5),), kwargs=kwargs, discrete=True) for kwargs in ({}, {"dim": 0})]  # ties share
+CASES += [Case("Aminmax", (shape,), kwargs=kwargs, gradcheck=False) for shape, kwargs in [
+    ((0, 3), {}), ((0, 3), {"dim": 0}), ((3, 4), {"dim": (0, 1)}), ((3, 4), {"dim": 2})]]
 CASES += [Case("Logsumexp", (shape,), args=(dim,), kwargs=kwargs) for shape, dim, kwargs in [
     ((3, 4), 1, {}), ((3, 4), 0, {"keepdim": True}), ((2, 3, 4), (0, 2), {}), ((5,), 0, {}), ((), 0, {}),
     ((0, 3), 1, {}), ((0, 3), 0, {}), ((4, 1), 1, {})]]

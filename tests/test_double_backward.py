@@ -15,6 +15,10 @@ still be torch's).
 
 from __future__ import annotations
 
+import ast
+import subprocess
+import sys
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -366,3 +370,44 @@ def test_scatter_reduce_prod_refuses_to_differentiate_src_again_as_torch() -> No
                                 create_graph=True)
         return fw.autograd.grad(g.sum(), [x, src])
     assert_same_error(run)
+
+
+def test_backward_with_create_graph_copies_a_leafs_first_gradient(device: str) -> None:
+    """backward(create_graph=True): a leaf's first .grad is a copy of the gradient (PyTorch's node: CopyBackwards), a
+    second one adds to it (AddBackward0), both with their graphs; values and second derivatives as PyTorch's."""
+    def run(fw: Any, dev: str) -> Any:
+        x = fw.tensor([1.0, 2.0, 3.0], requires_grad=True, device=dev)
+        y = fw.tensor([2.0, 1.0, 0.5], requires_grad=True, device=dev)
+        (x ** 2).sum().backward(create_graph=True)
+        (x * y).sum().backward(create_graph=True)
+        names = [type(t.grad.grad_fn).__name__ for t in (x, y)]
+        grads = [t.grad.detach().clone() for t in (x, y)]
+        second = fw.autograd.grad((x.grad * y.grad).sum(), (x, y))
+        return names, grads, second
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # (the reference-cycle warning: the next test)
+        ours, theirs = run(minigrad, "cpu"), run(torch, device)
+    assert ours[0] == theirs[0] == ["AddBackward0", "CopyBackwards"]
+    for a, b in zip([*ours[1], *ours[2]], [*theirs[1], *theirs[2]]):
+        assert_close(a, b)
+
+
+def test_backward_with_create_graph_warns_of_the_reference_cycle_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PyTorch warns once a process that backward(create_graph=True) makes a cycle of each leaf and its .grad (its
+    text, read from a fresh PyTorch process, less where in its C++ it was triggered); autograd.grad does not warn."""
+    code = ("import torch, warnings\nwarnings.simplefilter('always')\nx = torch.ones(2, requires_grad=True)\n"
+            "with warnings.catch_warnings(record=True) as w:\n    warnings.simplefilter('always')\n"
+            "    torch.autograd.grad((x * x).sum(), x, create_graph=True)\n"
+            "    (x * x).sum().backward(create_graph=True)\n    (x * x).sum().backward(create_graph=True)\n"
+            "print(repr([(c.category.__name__, str(c.message)) for c in w]))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True).stdout
+    expected = [(kind, text.split(" (Triggered internally at")[0]) for kind, text in ast.literal_eval(out)]
+    monkeypatch.setattr(minigrad.autograd.api, "_CYCLE_WARNED", False)
+    x = minigrad.ones(2, requires_grad=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        minigrad.autograd.grad((x * x).sum(), x, create_graph=True)
+        (x * x).sum().backward(create_graph=True)
+        (x * x).sum().backward(create_graph=True)
+    assert [(c.category.__name__, str(c.message)) for c in caught] == expected and len(expected) == 1

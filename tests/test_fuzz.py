@@ -282,12 +282,13 @@ def mismatches(actual: np.ndarray, expected: np.ndarray, scale: float = 1.0, sig
 # Ops whose sign of a zero result torch leaves to the code path it picks: maximum(0.0, -0.0) is 0.0 in its scalar
 # loop and -0.0 in its AVX lanes (vmaxps returns the second operand on ties), so it depends on the tensor's size; a
 # matrix product of zeros is -0.0 or 0.0 by the BLAS routine MKL picks ((2, 1) @ (1, 3) gives -0.0, (1, 1) @ (1, 1)
-# gives 0.0); max() over everything is a vector reduction too (max of [0.0, -0.0] is -0.0); einsum reduces to such a
+# gives 0.0); max() over everything is a vector reduction too (max of [0.0, -0.0] is -0.0), and so is aminmax (both
+# of [0.0, -0.0] are -0.0), and clamp with tensor bounds is maximum then minimum; einsum reduces to such a
 # product or to a sum by its contraction (a,a of [-0.0] and [0.0] is -0.0 in torch); the other products are BLAS's
 # too (addmm with beta=0 of zeros: 0.0 in torch); cross's a1 b2 - a2 b1 is one fused multiply-add in torch's compiled
 # kernel (a product that underflows keeps its sign through it). Their values are compared as usual.
-ZERO_SIGN_UNSPECIFIED = {"Maximum", "Minimum", "Max", "Min", "Matmul", "Linear", "Einsum", "Mm", "Bmm", "Mv", "Dot",
-                         "Vdot", "Addmm", "Addmv", "Baddbmm", "Cross"}
+ZERO_SIGN_UNSPECIFIED = {"Maximum", "Minimum", "ClampTensor", "Max", "Min", "Aminmax", "Matmul", "Linear", "Einsum",
+                         "Mm", "Bmm", "Mv", "Dot", "Vdot", "Addmm", "Addmv", "Baddbmm", "Cross"}
 
 
 def _fail(program: Program, what: str, problems: list[str]) -> None:
@@ -705,6 +706,19 @@ def gen_clamp(draw: st.DrawFn, h: torch.Tensor, op: str) -> list[Step]:
     if draw(st.booleans()):
         return [Step("Clamp", path("Clamp"), (H, low, high))]
     return [Step("Clamp", path("Clamp"), (H,), {k: v for k, v in (("min", low), ("max", high)) if v is not None})]
+
+
+@generator("ClampTensor")
+def gen_clamp_tensor(draw: st.DrawFn, h: torch.Tensor, op: str) -> list[Step]:
+    """clamp with tensor bounds (min, max or both, each of a shape that broadcasts with h, maybe beyond it), and
+    clamp_min / clamp_max with a tensor."""
+    low, high = draw(operand(h, numbers=False)), draw(operand(h, numbers=False))
+    form = draw(st.sampled_from(["both", "min", "max", "clamp_min", "clamp_max"]))
+    if form == "both":
+        return [Step(op, path(op), (H, low, high))]
+    if form in ("min", "max"):
+        return [Step(op, path(op), (H,), {form: low})]
+    return [Step(op, f"torch.{form}", (H, low))]
 
 
 @generator("ToCopy")

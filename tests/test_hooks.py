@@ -215,6 +215,30 @@ def test_next_functions_name_and_metadata(device: str) -> None:
     both(run, device)
 
 
+@pytest.mark.parametrize("shape, bias", [((5, 4), True), ((5, 4), False), ((4,), True), ((2, 5, 4), True)],
+                         ids=["rows", "rows_no_bias", "one_sample", "batch_of_sequences"])
+def test_linear_layers_record_pytorchs_graph(shape: tuple[int, ...], bias: bool, device: str) -> None:
+    """nn.Linear records what PyTorch's linear does: addmm(b, x, W.t()) (mm(x, W.t()) without a bias), its edges in
+    that order, W's gradient through a TBackward0 node; a 1-D or 3-D input views its rows (ViewBackward0). The 60-minute
+    blitz prints loss.grad_fn.next_functions[0][0].next_functions[0][0]: the last layer's bias (AccumulateGrad).
+    (Without a bias, PyTorch's matmul ends a 1-D input's product in SqueezeBackward4 and a 3-D one's in
+    UnsafeViewBackward0: minigrad records MatmulBackward0 and ViewBackward0 there.)"""
+    data = RNG.standard_normal(shape).astype(np.float32)
+
+    def run(fw: Any, dev: str) -> Any:
+        fw.manual_seed(0)
+        net = fw.nn.Sequential(fw.nn.Linear(4, 3, bias=bias), fw.nn.ReLU(), fw.nn.Linear(3, 2, bias=bias)).to(dev)
+        out = net(fw.tensor(data, device=dev))
+        loss = fw.nn.functional.mse_loss(out, fw.zeros(out.shape, device=dev))
+        walked = name(loss.grad_fn.next_functions[0][0].next_functions[0][0])
+        saved = out.grad_fn._saved_mat2 if out.dim() == 2 else None  # W^T (mat1 is x)
+        graph = _graph(loss)
+        loss.backward()
+        return graph, walked, saved, [p.grad for p in net.parameters()]
+
+    both(run, device)
+
+
 SAVED = [  # (program making y from x and w, the _saved_ attributes of y.grad_fn to read)
     (lambda fw, x, w: x * w, ["self", "other"]),
     (lambda fw, x, w: x * w.detach(), ["self", "other"]),
@@ -483,3 +507,16 @@ def test_full_backward_hook_without_input_grads_must_return_none() -> None:
             model(fw.ones(2, 3)).sum().backward()
 
     assert_same_error(run)
+
+
+def test_accumulate_grad_names_and_repr_as_pytorch_s(device: str) -> None:
+    """A leaf's node: ``name()`` is PyTorch's C++-qualified one, its class is ``AccumulateGrad``, and it prints
+    (alone and inside ``next_functions``) as ``<AccumulateGrad object at 0x...>``."""
+    def seen(fw: Any, dev: str) -> list[Any]:
+        x = fw.ones(2, requires_grad=True, device=dev)
+        node = (x * 2).grad_fn.next_functions[0][0]
+        return [node.name(), type(node).__name__, repr(node) == f"<AccumulateGrad object at {id(node):#x}>",
+                str(node) == repr(node), repr((x * 2).grad_fn.next_functions).startswith("((<AccumulateGrad object")]
+
+    ours, theirs = seen(minigrad, "cpu"), seen(torch, device)
+    assert ours == theirs and theirs[0] == "torch::autograd::AccumulateGrad"

@@ -40,7 +40,30 @@ def _losses(fw: Any, dev: str) -> Any:
     return fw.tensor(losses), fw.tensor(range(4)), fw.tensor([fw.tensor(1.0, dtype=fw.float64), 2])
 
 
+def _clamped(fw: Any, dev: str) -> Any:
+    """clamp's tensor bounds in each of its spellings (and number bounds beside them, for the node names): values,
+    PyTorch's node names, and the gradients of x and of both bound tensors (broadcast against x)."""
+    x = fw.tensor([[-2.0, 0.5, 3.0], [1.0, 1.0, -1.0]], device=dev, requires_grad=True)
+    low = fw.tensor([0.0, 0.5, 1.0], device=dev, requires_grad=True)
+    high = fw.tensor([[1.0], [0.0]], device=dev, requires_grad=True)
+    written = x * 1
+    written.clamp_(low, high)
+    outs = [fw.clamp(x, max=high), x.clamp_min(low), x.clamp_max(high), fw.clip(x, low, high), x.clip(min=low),
+            fw.clamp(x, low), fw.clamp_min(x, 0.5), x.clamp_max(0.5), x.clamp(-1.0, 1.0), written]
+    sum(((k + 1) * out).sum() for k, out in enumerate(outs)).backward()
+    integers = fw.zeros(3, dtype=fw.int64, device=dev).clamp_(fw.tensor([1, 2, 3], device=dev))
+    widened = fw.clamp(fw.arange(3, device=dev), fw.tensor([0.5, 1.5, 1.5], device=dev))  # int input, float bound
+    return [(out, type(out.grad_fn).__name__) for out in outs], integers, widened, x.grad, low.grad, high.grad
+
+
 IDIOMS: dict[str, Callable[[Any, str], Any]] = {
+    "clamp-tensor-bounds": _clamped,
+    "aminmax": lambda fw, dev: [(r, type(r).__name__, r.min.grad_fn.name()) for x in (
+        fw.tensor([[1.0, 5, 5], [7, 3, 7]], device=dev, requires_grad=True),)
+        for r in (fw.aminmax(x), x.aminmax(dim=1, keepdim=True), fw.aminmax(x, dim=-2))],
+    "randint-by-name": lambda fw, dev: [t.to(dev) for t in (
+        fw.manual_seed(0), fw.randint(high=10, size=(5,)), fw.randint(low=2, high=9, size=(2, 2)),
+        fw.randint(0, high=5, size=[3]), fw.randint(4, fw.Size([2])))[1:]],
     "keepdims": lambda fw, dev: [getattr(fw.arange(6.0, device=dev).view(2, 3), name)(1, keepdims=True)
                                  for name in ("sum", "mean", "std", "var", "amax", "logsumexp", "prod", "argmax")],
     "keepdims-values-indices": lambda fw, dev: fw.tensor([[1.0, 5, 2], [7, 3, 4]], device=dev).max(1, keepdims=True),
@@ -124,6 +147,28 @@ def test_idiom_prints_as_on_pytorch(name: str, device: str) -> None:
 
 @pytest.mark.parametrize("bad", [
     pytest.param(lambda fw: fw.where(fw.tensor([True, False]), fw.ones(2)), id="where-two-arguments"),
+    pytest.param(lambda fw: fw.clamp(fw.ones(3), 0.0, fw.ones(3)), id="clamp-number-and-tensor"),
+    pytest.param(lambda fw: fw.randint(0, 5, 3), id="randint-int-size"),
+    pytest.param(lambda fw: fw.randint(5, 3), id="randint-high-and-int-size"),
+    pytest.param(lambda fw: fw.randint(5), id="randint-no-size"),
+    pytest.param(lambda fw: fw.randint(0, 5, size=3), id="randint-int-size-by-name"),
+    pytest.param(lambda fw: fw.randint(5.5, (3,)), id="randint-float-high"),
+    pytest.param(lambda fw: fw.randint(0, 5.0, (3,)), id="randint-float-high-with-low"),
+    pytest.param(lambda fw: fw.randint(0, 5, (3, 4.0)), id="randint-float-in-size"),
+    pytest.param(lambda fw: fw.aminmax(fw.ones(2, 3), 1), id="aminmax-positional-dim"),
+    pytest.param(lambda fw: fw.ones(2, 3).aminmax(1), id="aminmax-method-positional-dim"),
+    pytest.param(lambda fw: fw.aminmax(fw.ones(2, 3), dim=(0, 1)), id="aminmax-dims-tuple"),
+    pytest.param(lambda fw: fw.aminmax(fw.ones(0)), id="aminmax-empty"),
+    pytest.param(lambda fw: fw.aminmax(fw.ones(0, 3), dim=0), id="aminmax-empty-dim"),
+    pytest.param(lambda fw: fw.clip(fw.ones(3), fw.zeros(3), 1), id="clip-tensor-and-number"),
+    pytest.param(lambda fw: fw.clamp_min(fw.ones(3), None), id="clamp_min-none"),
+    pytest.param(lambda fw: fw.clamp(fw.ones(3), "0"), id="clamp-string-bound"),
+    pytest.param(lambda fw: fw.clamp(fw.ones(3)), id="clamp-no-bounds"),
+    pytest.param(lambda fw: fw.ones(3).clamp_(min=fw.zeros(2, 3)), id="clamp_-bound-beyond-self"),
+    pytest.param(lambda fw: fw.ones(3, dtype=fw.int64).clamp_(min=fw.zeros(3)), id="clamp_-float-bound-into-int"),
+    pytest.param(lambda fw: fw.clamp(fw.ones(3, dtype=fw.bool), fw.ones(3, dtype=fw.bool), fw.ones(3, dtype=fw.bool)),
+                 id="clamp-bools-both-bounds"),
+    pytest.param(lambda fw: fw.clamp(fw.ones(3), fw.ones(2), fw.ones(4)), id="clamp-bounds-not-broadcasting"),
     pytest.param(lambda fw: fw.zeros(2, size=(2, 2)), id="size-twice"),
     pytest.param(lambda fw: fw.Tensor(2.5), id="legacy-number"),
     pytest.param(lambda fw: fw.tensor([fw.ones(2), fw.zeros(2)]), id="tensor-of-vectors"),

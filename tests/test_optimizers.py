@@ -387,6 +387,55 @@ def test_scheduler_resumed_from_last_epoch_equals_torch(name: str, make: Callabl
     assert run(minigrad) == run(torch)
 
 
+def _warned(fw, make: Callable[..., Any], order: str, epoch: int | None = None) -> tuple[list[Any], list[Any]]:
+    """Three rounds of optimizer steps (o) and scheduler steps (s) in ``order`` ("x": the optimizer's ``step``
+    replaced after the scheduler was made, then both stepped): the lrs, and every warning (class, text)."""
+    import warnings
+
+    optimizer = _two_groups(fw)
+    scheduler = make(fw, optimizer)
+    if order == "x":
+        optimizer.step = type(optimizer).step.__get__(optimizer)
+        order = "os"
+    lrs = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(3):
+            for what in order:
+                if what == "o":
+                    optimizer.step()
+                elif isinstance(scheduler, fw.optim.lr_scheduler.ReduceLROnPlateau):
+                    scheduler.step(1.0, *([] if epoch is None else [epoch]))
+                else:
+                    scheduler.step(*([] if epoch is None else [epoch]))
+            lrs.append([g["lr"] for g in optimizer.param_groups])
+    return lrs, [(w.category, str(w.message)) for w in caught]
+
+
+@pytest.mark.parametrize("order", ["os", "so", "s", "x"])
+@pytest.mark.parametrize(("name", "make"), SCHEDULES + SCHEDULES_NOT_RESUMED,
+                         ids=[name for name, _ in SCHEDULES + SCHEDULES_NOT_RESUMED])
+def test_scheduler_stepped_before_its_optimizer_warns_as_torch(name: str, make: Callable[..., Any],
+                                                               order: str) -> None:
+    """PyTorch wraps ``optimizer.step`` to see whether it ran: a scheduler stepped first warns (once), and so does
+    one whose optimizer's ``step`` was replaced since."""
+    ours, theirs = _warned(minigrad, make, order), _warned(torch, make, order)
+    assert ours == theirs
+    if order in ("so", "s") and name not in ("CosineAnnealingWarmRestarts",):  # (its own step does not check)
+        assert any("before `optimizer.step()`" in text for _, text in theirs[1])
+
+
+@pytest.mark.parametrize(("name", "make"), [
+    ("StepLR", _scheduler("StepLR", 2, gamma=0.5)),
+    ("ExponentialLR", _scheduler("ExponentialLR", 0.9)),
+    ("ReduceLROnPlateau", _scheduler("ReduceLROnPlateau", patience=0)),
+], ids=lambda v: v if isinstance(v, str) else "")
+def test_scheduler_step_with_epoch_warns_as_torch(name: str, make: Callable[..., Any]) -> None:
+    """``step(epoch)``: PyTorch's deprecation warning at each call, and the epoch's rates in closed form."""
+    ours, theirs = _warned(minigrad, make, "os", epoch=4), _warned(torch, make, "os", epoch=4)
+    assert ours == theirs and any("The epoch parameter" in text for _, text in theirs[1])
+
+
 def test_scheduler_errors_match_torch() -> None:
     def resume_without_initial_lr(fw):
         optimizer = fw.optim.SGD([fw.zeros(1, requires_grad=True)], lr=0.1)

@@ -56,6 +56,7 @@ LAYERS = {
     "nn": _TENSOR | {"functions"},
     "linalg": _TENSOR,
     "optim": _TENSOR,
+    "distributions": _TENSOR | {"functions", "nn"},  # composed from tensor ops and nn.functional's losses
     "utils": _TENSOR | {"functions", "hub", "serialization"},  # model_zoo: hub's loader under its old name
     "hub": _TENSOR | {"serialization"},
     "higher_order": _TENSOR | {"functions", "linalg"},

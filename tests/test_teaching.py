@@ -44,13 +44,16 @@ def test_explain_follows_torchs_order_and_values_on_a_training_step() -> None:
     y = minigrad.FloatTensor([[0], [0], [0], [1], [1], [1]])
     loss = minigrad.nn.functional.binary_cross_entropy(model(x), y)
     steps = minigrad.explain(loss, names=dict(model.named_parameters()), check=True, show=False)
-    assert [s.node for s in steps[:3]] == ["BinaryCrossEntropyBackward0", "SigmoidBackward0", "AddmmBackward0"]
-    assert {s.leaf for s in steps[3:]} == {"0.weight", "0.bias"}
-    assert all(s.torch_agrees for s in steps[:3]), [s.torch_note for s in steps]
+    # PyTorch's linear records addmm(b, x, W.t()): W's gradient goes through W^T's node, TBackward0
+    assert [s.node for s in steps] == ["BinaryCrossEntropyBackward0", "SigmoidBackward0", "AddmmBackward0",
+                                       "AccumulateGrad", "TBackward0", "AccumulateGrad"]
+    leaves = [s for s in steps if s.node == "AccumulateGrad"]
+    assert [s.leaf for s in leaves] == ["0.bias", "0.weight"]
+    assert all(s.torch_agrees for s in steps if s not in leaves), [s.torch_note for s in steps]
     torch.manual_seed(777)
     twin = torch.nn.Sequential(torch.nn.Linear(2, 1), torch.nn.Sigmoid())
     torch.nn.functional.binary_cross_entropy(twin(torch.tensor(x.numpy())), torch.tensor(y.numpy())).backward()
-    for step in steps[3:]:
+    for step in leaves:
         name = step.leaf
         assert np.array_equal(step.leaf_grad, dict(twin.named_parameters())[name].grad.numpy())
 
@@ -115,7 +118,15 @@ def test_gradcheck_report_lists_analytic_and_numeric(capsys) -> None:
     x = minigrad.tensor([0.5, -1.0, 2.0], dtype=minigrad.float64, requires_grad=True)
     assert gradcheck(lambda t: t.sigmoid() * t, [x], report=True)
     out = capsys.readouterr().out
-    assert "3 of 3 elements agree" in out and out.count(" ok") == 3
+    # the whole Jacobian, as PyTorch's gradcheck builds it: 3 x 3 entries, d(s(t) t)/dt = s + t s (1 - s) on the
+    # diagonal, zero off it
+    assert "9 of 9 Jacobian entries agree" in out and out.count(" ok") == 9
+    t = np.array([0.5, -1.0, 2.0])
+    s = 1 / (1 + np.exp(-t))
+    rows = [line.split() for line in out.splitlines()[2:]]
+    diagonal = {int(r[1].strip("(,)")): float(r[4]) for r in rows if r[1] == r[3]}
+    assert diagonal == pytest.approx(dict(enumerate(s + t * s * (1 - s))), rel=1e-7)
+    assert all(float(r[4]) == 0 for r in rows if r[1] != r[3])
 
 
 CHECKABLE = [case for case in CASES if REGISTRY[case.op].differentiable and case.gradcheck and not case.discrete

@@ -8,6 +8,7 @@ outputs to what they are asked for. The tensors come in from the caller: this mo
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -20,6 +21,9 @@ from . import engine
 # engine.backward and engine.grad run on tensors, each step recorded (``create_graph=True``): the Tensor layer hands
 # them over when it loads (``minigrad.higher_order``).
 _recorded: dict[str, Callable[..., Any]] = {}
+
+
+_CYCLE_WARNED = False  # backward(create_graph=True)'s warning is given once, as PyTorch's
 
 
 def use_recorded(**runs: Callable[..., Any]) -> None:
@@ -93,6 +97,10 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
     ``inputs``, into those tensors' ``.grad`` only (leaves or not)."""
     roots, seeds = _roots(_as_tuple(tensors), grad_tensors, create_graph)
     retain_graph = create_graph if retain_graph is None else retain_graph
+    global _CYCLE_WARNED
+    if create_graph and not _CYCLE_WARNED:
+        _CYCLE_WARNED = True
+        warnings.warn(errors.create_graph_cycle_warning(), UserWarning, stacklevel=3)
     if inputs is None:
         (_recorded["backward"] if create_graph else engine.backward)(roots, seeds, retain_graph=retain_graph)
         return

@@ -57,14 +57,12 @@ class Context:
             self._saved = graph.pack({} if self._saved is _NOTHING else self._saved, arrays)
             self._versions = {**self._versions, **{name: None for name, a in arrays.items() if a is not None}}
             return
+        saved_versions = {name: versions.version(array) for name, array in arrays.items() if array is not None}
         if self._saved is _NOTHING:  # the first save: the dict of its arguments, made for this call, is kept
-            self._saved, self._versions = arrays, {}
+            self._saved, self._versions = arrays, saved_versions
         else:
             self._saved.update(arrays)
-        saved_versions, version = self._versions, versions.version
-        for name, array in arrays.items():
-            if array is not None:
-                saved_versions[name] = version(array)
+            self._versions.update(saved_versions)
 
     @property
     def saved(self) -> dict[str, np.ndarray]:
@@ -124,8 +122,10 @@ class Node:
 
     @property
     def next_functions(self) -> tuple[tuple[Node | None, int], ...]:
-        """PyTorch's view of the edges: (node, which of its outputs) per input, (None, 0) for a constant."""
-        return tuple((None, 0) if edge is None else edge for edge in self.next_edges)
+        """PyTorch's view of the edges: (node, which of its outputs) per input, (None, 0) for a constant, in the order
+        of PyTorch's node (the op's ``torch_edges``)."""
+        edges = tuple((None, 0) if edge is None else edge for edge in self.next_edges)
+        return edges if self.op is None else self.op.torch_edges(edges)
 
     @property
     def metadata(self) -> dict[str, Any]:
@@ -246,7 +246,11 @@ class AccumulateGrad(Node):
         self.variable._accumulate_grad(handed)
 
     def name(self) -> str:
-        return "AccumulateGrad"
+        """PyTorch's name for it, C++-qualified as its C++ class (``type(node).__name__`` is the short one)."""
+        return "torch::autograd::AccumulateGrad"
+
+    def __repr__(self) -> str:
+        return f"<AccumulateGrad object at {id(self):#x}>"
 
     def apply(self, grad: np.ndarray) -> Grads:
         """Nothing: a leaf's gradient goes on to ``.grad`` at the end of backward, not to other nodes."""

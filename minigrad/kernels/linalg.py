@@ -16,7 +16,7 @@ from numba import njit
 from . import mode
 from .exact import products
 from .fast import direct
-from .layout import broadcast_shapes, copy, readonly
+from .layout import broadcast_shapes, copy
 
 
 @njit(cache=True)
@@ -33,10 +33,12 @@ def _matmul_loop(a, b, out):
 
 
 def _batches(x: np.ndarray, batch: tuple[int, ...], rows: int, cols: int) -> np.ndarray:
-    """``x`` broadcast over ``batch`` as one read-only C-contiguous (count, rows, cols) array (one kernel type)."""
+    """``x`` broadcast over ``batch`` as one C-contiguous (count, rows, cols) array (the direct call below passes it on
+    read-only to the dispatcher, so one compiled version serves all)."""
     if batch and x.shape != (*batch, rows, cols):
         x = np.broadcast_to(x, (*batch, rows, cols))
-    return readonly(x if x.flags.c_contiguous else copy(x), (math.prod(batch), rows, cols))
+    x = x if x.flags.c_contiguous else copy(x)
+    return x.reshape(math.prod(batch), rows, cols) if batch else x[None]
 
 
 def blas_matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:

@@ -15,7 +15,7 @@ from ..dtypes import dtype as DType
 from ..functions import cat, where
 from ..ops import activation, classification, linalg, loss
 from ..ops.dims import normalize_dim
-from ..tensor import Tensor, apply, expect_tensor
+from ..tensor import Tensor, apply, expect_tensor, matrix_transposed
 from .batchnorm import batch_norm as batch_norm  # F.batch_norm, defined with its modules
 from .conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d, fold, unfold  # defined with their modules
 from .dropout import alpha_dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout  # with their modules
@@ -114,14 +114,15 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if weight.dim() != 2:  # PyTorch's general case, matmul(x, W.t()): a 1-D W is a vector, t() refuses 3-D
         out = input.matmul(weight.t())
         return out if bias is None else out + bias
-    if input.dim() == 2:
-        return apply(linalg.Linear, input, weight, *([] if bias is None else [bias]))
     if input.dim() == 1 and bias is None:
         return input.matmul(weight.t())
+    weight_t = matrix_transposed(weight)  # W.t(), recorded as its TBackward0 node
+    if input.dim() == 2:
+        return apply(linalg.Linear, input, weight_t, *([] if bias is None else [bias]))
     if input.dim() == 1:  # one sample: PyTorch's linear takes it as a row and views the result back (ViewBackward0)
-        return apply(linalg.Linear, input.reshape(1, input.shape[0]), weight, bias).view(weight.shape[0])
+        return apply(linalg.Linear, input.reshape(1, input.shape[0]), weight_t, bias).view(weight.shape[0])
     flat = input.reshape(math.prod(input.shape[:-1]), input.shape[-1])  # not -1: the last dim may be 0
-    rows = apply(linalg.Linear, flat, weight, *([] if bias is None else [bias]))
+    rows = apply(linalg.Linear, flat, weight_t, *([] if bias is None else [bias]))
     return rows.view(*input.shape[:-1], weight.shape[0])
 
 

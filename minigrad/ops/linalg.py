@@ -113,7 +113,7 @@ def _check_linear(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None) ->
     if x.shape[1] != weight.shape[1]:
         raise errors.mm_shapes(x.shape, weight.shape[::-1])
     out_shape = (x.shape[0], weight.shape[0])
-    expandable = bias is None or (bias.ndim <= 2 and all(
+    expandable = bias is None or bias.shape == out_shape[1:] or (bias.ndim <= 2 and all(
         b in (1, o) for b, o in zip(reversed(bias.shape), reversed(out_shape))))
     if not expandable:
         raise errors.expand_size_mismatch(out_shape[1], bias.shape[-1], 1, out_shape, bias.shape)
@@ -123,34 +123,47 @@ def _check_linear(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None) ->
 
 @register
 class Linear(Op):
-    """x @ W^T + b for a batch of rows x (N, in), weight W (out, in) and optional bias b (out,).
+    """x @ W^T + b for a batch of rows x (N, in), the weight transposed W^T (in, out) and an optional bias b (out,).
 
-    PyTorch's ``addmm``: the product is rounded, then the bias added (no fused multiply-add).
+    PyTorch's ``linear`` records ``addmm(b, x, W.t())`` (``mm(x, W.t())`` without a bias): ``F.linear`` hands this op
+    W^T from a TBackward0 node, through which W gets its gradient, and the node shows its edges in PyTorch's order,
+    the bias first (``torch_edges``). The product is rounded, then the bias added (no fused multiply-add).
     """
 
     torch = "torch.nn.functional.linear"
-    saved_names: ClassVar[dict[str, Any]] = {  # PyTorch's Mm/Addmm nodes save x and W^T
-        "self": "x", "mat1": "x", "mat2": lambda ctx: None if ctx.saved["weight"] is None else ctx.saved["weight"].T}
-    formulas = ("d(xW^T+b)/dx = grad @ W", "d(xW^T+b)/dW = grad^T @ x", "d(xW^T+b)/db = grad summed over the batch")
+    saved_names: ClassVar[dict[str, Any]] = {"self": "x", "mat1": "x", "mat2": "weight_t"}  # (PyTorch's Mm, Addmm)
+    formulas = ("d(xW^T+b)/dx = grad @ W", "d(xW^T+b)/d(W^T) = (grad^T @ x)^T",
+                "d(xW^T+b)/db = grad summed over the batch")
     promotion = Promotion.NONE
 
     @staticmethod
-    def grad_fn_name(ctx: Context, x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None) -> str:
+    def grad_fn_name(ctx: Context, x: np.ndarray, weight_t: np.ndarray, bias: np.ndarray | None = None) -> str:
         return "MmBackward0" if bias is None else "AddmmBackward0"
 
     @staticmethod
-    def forward(ctx: Context, x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None) -> np.ndarray:
-        _check_linear(x, weight, bias)
-        ctx.save(x=x if ctx.needs(1) else None, weight=weight if ctx.needs(0) else None)
-        product = K.matmul(x, weight.T)
+    def torch_edges(edges: tuple[Any, ...]) -> tuple[Any, ...]:
+        """The edges (x, W^T, b) as PyTorch's node lists them: addmm's (b, x, W^T), mm's (x, W^T)."""
+        return edges[2:] + edges[:2]
+
+    @staticmethod
+    def torch_arguments(inputs: list[Any], params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+        x, weight_t, *bias = inputs
+        return [x, weight_t.T, *bias], params
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, weight_t: np.ndarray, bias: np.ndarray | None = None) -> np.ndarray:
+        _check_linear(x, weight_t.T, bias)
+        ctx.save(x=x if ctx.needs(1) else None, weight_t=weight_t if ctx.needs(0) else None)
+        product = K.matmul(x, weight_t)
         return product if bias is None else K.add(product, bias)
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, ...]:
-        x, weight = ctx.saved["x"], ctx.saved["weight"]
-        grad_x = K.matmul(grad, weight) if ctx.needs(0) else None
-        grad_weight = K.matmul(grad.T, x) if ctx.needs(1) else None  # PyTorch's order for a transposed mat2 (W^T)
-        return grad_x, grad_weight, grad  # the engine sums grad over the batch for b
+        x, weight_t = ctx.saved["x"], ctx.saved["weight_t"]
+        grad_x = K.matmul(grad, weight_t.T) if ctx.needs(0) else None
+        # PyTorch's mm computes the gradient of a matrix laid out by columns (W^T) transposed: W's own, grad^T @ x
+        grad_weight_t = K.matmul(grad.T, x).T if ctx.needs(1) else None
+        return grad_x, grad_weight_t, grad  # the engine sums grad over the batch for b
 
 
 # ----- the products of fixed ranks: Matmul's rule for the operands each PyTorch function takes, and only those -----

@@ -471,16 +471,29 @@ class Tanh(Op):
         return K.tanh_grad(dx, ctx.output)
 
 
+_CLAMP_NAMES = {"clamp": "ClampBackward1", "clamp_min": "ClampMinBackward0", "clamp_max": "ClampMaxBackward0"}
+
+
 @register
 class Clamp(Op):
     """min(max(x, min), max), for Python numbers ``min`` and ``max`` (either may be None)."""
 
     torch = "torch.clamp"
-    grad_fn = "ClampBackward1"  # PyTorch's name for clamp with number bounds
+    grad_fn = "ClampBackward1"  # PyTorch's name for clamp with number bounds (clamp_min's: see grad_fn_name)
     formulas = ("d(clamp x)/dx = grad if min <= x <= max else 0",)
 
     @staticmethod
-    def forward(ctx: Context, x: np.ndarray, min: float | None, max: float | None) -> np.ndarray:  # noqa: A002
+    def grad_fn_name(ctx: Context, x: np.ndarray, min: float | None, max: float | None,  # noqa: A002
+                     function: str = "clamp") -> str:
+        return _CLAMP_NAMES[function]  # PyTorch's names for clamp, clamp_min and clamp_max with number bounds
+
+    @staticmethod
+    def torch_arguments(inputs: list[Any], params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+        return inputs, {"min": params["min"], "max": params["max"]}
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, min: float | None, max: float | None,  # noqa: A002
+                function: str = "clamp") -> np.ndarray:
         for bound in (min, max):
             if bound is not None:
                 errors.check_scalar(bound, x.dtype)
@@ -510,6 +523,100 @@ def _within_bounds(x: np.ndarray, bounds: tuple[float | None, float | None], gra
     for within, bound in zip((K.ge, K.le), bounds):
         if bound is not None:
             grad = _keep_where(within(x, K.scalar(bound, x.dtype)), grad)
+    return grad
+
+
+_CLAMP_TENSOR_NAMES = {"clamp": "ClampBackward0", "clamp_min": "ClampMinBackward1", "clamp_max": "ClampMaxBackward1"}
+
+
+@register
+class ClampTensor(Op):
+    """min(max(x, min), max) for TENSOR bounds (either may be absent), all three broadcast together; a NaN anywhere
+    gives NaN. Gradients go to x where it lies within its bounds, and to a bound where it is the value taken (as
+    PyTorch's ``clamp_backward_min_max``: where min > max the result is max, and only max gets the gradient)."""
+
+    torch = "torch.clamp"
+    grad_fn = "ClampBackward0"  # PyTorch's name for clamp with tensor bounds (clamp_min's: see grad_fn_name)
+    formulas = ("d(clamp x)/dx = grad where min <= x <= max, else 0",
+                "d(clamp x)/dmin = grad where x < min (and min < max), else 0",
+                "d(clamp x)/dmax = grad where x > max (or max < min), else 0")
+    saved_names: ClassVar[dict[str, Any]] = {"self": "x", "min": "min", "max": "max"}
+
+    @staticmethod
+    def grad_fn_name(ctx: Context, x: np.ndarray, *bounds: np.ndarray, max_only: bool = False,
+                     function: str = "clamp") -> str:
+        return _CLAMP_TENSOR_NAMES[function]  # clamp(min=t): ClampBackward0; clamp_min(t): ClampMinBackward1
+
+    @staticmethod
+    def torch_arguments(inputs: list[Any], params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+        if params.get("max_only"):
+            return [inputs[0]], {"max": inputs[1]}
+        return inputs, {}
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, *bounds: np.ndarray, max_only: bool = False,
+                function: str = "clamp") -> np.ndarray:
+        low, high = (None, bounds[0]) if max_only else (*bounds, None)[:2]
+        if high is not None and low is not None:
+            K.broadcast_shapes(K.broadcast_shapes(x.shape, low.shape), high.shape)  # PyTorch's order, for its errors
+            if x.dtype == _BOOL:  # (with one bound: maximum or minimum, which take bools)
+                raise errors.not_implemented("clamp_cpu", x.dtype)
+        ctx.save(x=x, min=low, max=high)
+        ctx.function = function
+        y = x if low is None else K.maximum(x, low)  # PyTorch's maximum_stub, then minimum_stub: NaN propagates
+        return y if high is None else K.minimum(y, high)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
+        x, low, high = ctx.saved["x"], ctx.saved["min"], ctx.saved["max"]
+        if low is not None and high is not None:
+            # PyTorch (2.13) forms the masks in place, into x >= min for x and min, into x > max for max: where that
+            # comparison has fewer elements than the result it refuses, and so does minigrad
+            for needed, bound in ((ctx.needs(0) or ctx.needs(1), low), (ctx.needs(2), high)):
+                shape = K.broadcast_shapes(x.shape, bound.shape)
+                if needed and shape != grad.shape:
+                    raise errors.output_shape_mismatch(shape, grad.shape)
+        grads: list[np.ndarray | None] = [_within_tensor_bounds(x, low, high, grad)]
+        if low is not None:
+            below = K.lt(x, low)
+            grads.append(_keep_where(below if high is None else K.logical_and(below, K.lt(low, high)), grad))
+        if high is not None:
+            above = _keep_where(K.gt(x, high), grad)
+            grads.append(above if low is None else K.where(K.lt(high, low), grad, above))
+        return tuple(grads)
+
+    jvp_formulas = ("d(clamp x) = dmax where min > max, else dmin where x < min, dmax where x > max, dx elsewhere",)
+
+    @staticmethod
+    def jvp(ctx: Any, dx: np.ndarray | None, *dbounds: np.ndarray | None) -> np.ndarray:
+        """PyTorch's clamp_jvp (clamp_min and clamp_max: their own ``where(x >= min, dx, dmin)``)."""
+        x, *bounds = ctx.inputs
+        max_only = ctx.params.get("max_only", False)
+        low, high = (None, bounds[0]) if max_only else (*bounds, None)[:2]
+        d_low, d_high = (None, dbounds[0]) if max_only else (*dbounds, None)[:2]
+        dtype = ctx.output.dtype
+
+        def tangent(t: np.ndarray | None, like: np.ndarray) -> np.ndarray:
+            return K.zeros(like.shape, dtype) if t is None else t
+
+        dx = tangent(dx, x)
+        if low is not None and high is not None:
+            d_low, d_high = tangent(d_low, low), tangent(d_high, high)
+            inner = K.where(K.lt(x, low), d_low, K.where(K.gt(x, high), d_high, dx))
+            return K.where(K.gt(low, high), d_high, inner)
+        exact = ctx.function != "clamp"  # clamp_min/clamp_max keep dx on ties with the bound, clamp gives the bound's
+        if low is not None:
+            return K.where(K.ge(x, low) if exact else K.gt(x, low), dx, tangent(d_low, low))
+        return K.where(K.le(x, high) if exact else K.lt(x, high), dx, tangent(d_high, high))
+
+
+def _within_tensor_bounds(x: np.ndarray, low: np.ndarray | None, high: np.ndarray | None,
+                          grad: np.ndarray) -> np.ndarray:
+    """grad where low <= x <= high (either bound may be None), else 0: PyTorch's clamp_backward."""
+    if low is not None:
+        grad = _keep_where(K.ge(x, low), grad)
+    if high is not None:
+        grad = _keep_where(K.le(x, high), grad)
     return grad
 
 

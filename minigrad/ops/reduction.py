@@ -458,6 +458,49 @@ class Amin(_ExtremeOver):
 
 
 @register
+class Aminmax(Op):
+    """(amin, amax) over ``dim`` (every dim when None) in one pass, as one node: each output's gradient goes back as
+    amin's and amax's do (shared evenly among ties), and the two are added."""
+
+    torch = "torch.aminmax"
+    formulas = ("d(aminmax x)/dx_i = grad_min / k where x_i is one of the k minima of its slice "
+                "+ grad_max / k' where x_i is one of the k' maxima",)
+    promotion = Promotion.NONE
+    differentiable_outputs = 2
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, dim: int | None = None,
+                keepdim: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        if dim is None:
+            if x.size == 0:
+                raise errors.aminmax_empty()
+            axes = tuple(range(x.ndim))
+        else:
+            axes = (normalize_dim(dim, x.ndim),) if x.ndim else ()
+            if axes and x.shape[axes[0]] == 0:
+                raise errors.aminmax_dim_empty(axes[0])
+        low, high = (np.expand_dims(K.extreme_over(x, axes, pick_min), axes) for pick_min in (True, False))
+        ctx.save(x=x, min=low, max=high)
+        ctx.keepdim, ctx.axes = keepdim, axes
+        return (low, high) if keepdim else (low.reshape(np.squeeze(low, axes).shape),
+                                            high.reshape(np.squeeze(high, axes).shape))
+
+    @staticmethod
+    def backward(ctx: Context, grad_min: np.ndarray | None, grad_max: np.ndarray | None) -> tuple[np.ndarray | None]:
+        """PyTorch's: amin's backward of grad_min plus amax's of grad_max (either may be absent)."""
+        x = ctx.saved["x"]
+        parts = []
+        for grad, kept in ((grad_min, ctx.saved["min"]), (grad_max, ctx.saved["max"])):
+            if grad is not None:
+                if not ctx.keepdim:
+                    grad = grad.reshape(kept.shape)
+                hit = K.eq(x, kept)
+                share = K.div(grad, K.cast(K.sum(hit, ctx.axes).reshape(kept.shape), grad.dtype))
+                parts.append(K.mul(K.expand(share, x.shape), K.cast(hit, grad.dtype)))
+        return (parts[0] if len(parts) == 1 else K.add(*parts) if parts else None,)
+
+
+@register
 class Logsumexp(Op):
     """log(sum(exp(x))) over ``dim``, computed as m + log(sum(exp(x - m))) with m the max (0 where it is infinite),
     so large x does not overflow; integers become the default float."""

@@ -59,6 +59,17 @@ class Op:
     jvp: ClassVar[Callable[..., Any] | None] = None  # (primals, *tangents) -> the output's tangent (see above)
     jvp_formulas: ClassVar[tuple[str, ...]] = ()
     backward_function: ClassVar[tuple[str, str | int] | None] = None  # (PyTorch's backward function, what it takes)
+    # Worked out once per op from the above (``__init_subclass__``), so that each application reads one flag:
+    unchecked: ClassVar[bool] = True  # no ``check``: every input dtype is accepted
+    as_given: ClassVar[bool] = False  # promotion NONE: the inputs are used as they are
+    to_float: ClassVar[bool] = False  # promotion FLOAT: integer and bool inputs are converted
+    fixed_name: ClassVar[bool] = True  # no ``grad_fn_name``: every node of the op is called ``grad_fn``
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.unchecked = cls.check is Op.check
+        cls.as_given, cls.to_float = cls.promotion is Promotion.NONE, cls.promotion is Promotion.FLOAT
+        cls.fixed_name = cls.grad_fn_name is Op.grad_fn_name
 
     @staticmethod
     def grad_fn_name(ctx: Context, *inputs: np.ndarray, **params: Any) -> str:
@@ -69,6 +80,12 @@ class Op:
     @staticmethod
     def check(dtypes: list[np.dtype]) -> None:
         """Raise PyTorch's error for input dtypes the op refuses (given before promotion; numbers too)."""
+
+    @staticmethod
+    def torch_edges(edges: tuple[Any, ...]) -> tuple[Any, ...]:
+        """The node's edges (one per input of forward) in the order PyTorch's node lists them (``next_functions``),
+        where its op takes its inputs in another order."""
+        return edges
 
     @staticmethod
     def torch_arguments(inputs: list[Any], params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
