@@ -43,10 +43,12 @@ from .functions import module_form as _module_form
 from .functions import out_form as _out_form
 from .kernels import are_exact_kernels_enabled, use_exact_kernels
 from .kernels.fast.threads import get_num_threads, set_num_threads
+from .ops import reduction as _reduction
 from .random import Generator, initial_seed, manual_seed, seed
 from .serialization import load, save
 from .size import Size
-from .tensor import Tensor
+from .tensor import Tensor, _dim, _takes_axis  # (dim's other name, axis=)
+from .tensor import apply as _apply
 
 float = float32  # noqa: A001  (PyTorch's aliases)
 double = float64
@@ -55,6 +57,8 @@ int = int32  # noqa: A001
 
 # The module-level forms of Tensor's methods: minigrad.exp(x) is x.exp(), and minigrad.exp(2.0) a TypeError.
 add, sub, mul, div = map(_out_form, (Tensor.add, Tensor.sub, Tensor.mul, Tensor.div))  # numbers too: add(2, 3) is 5
+multiply, subtract, divide, true_divide = map(  # PyTorch's aliases (numpy's names)
+    _out_form, (Tensor.multiply, Tensor.subtract, Tensor.divide, Tensor.true_divide))
 pow = _module_form(Tensor.pow, number_input=True)  # noqa: A001  (pow(2, x) is 2 ** x; pow(2, 3) a TypeError)
 rsub, neg, matmul = map(_module_form, (Tensor.rsub, Tensor.neg, Tensor.matmul))
 matmul = _out_form(matmul)  # out=: torch.matmul(a, b, out=c)
@@ -316,15 +320,23 @@ cumprod, cummax, cummin, logcumsumexp, count_nonzero, nonzero, argwhere = map(
 
 
 def var_mean(input: Tensor, dim: "int | tuple[int, ...] | None" = None, unbiased: "bool | None" = None,  # noqa: A002
-             keepdim: "bool" = False, *, correction: "float | None" = None) -> tuple[Tensor, Tensor]:
+             keepdim: "bool" = False, *, correction: "float | None" = None,
+             axis: "int | tuple[int, ...] | None" = None) -> tuple[Tensor, Tensor]:
     """(var, mean) of ``input`` over ``dim``, each with its own gradient (``var`` and ``mean`` as they are)."""
-    return input.var(dim, unbiased, keepdim, correction=correction), input.mean(dim, keepdim)
+    dim = _dim(dim, axis, "var_mean")
+    variance = _apply(_reduction.Var, input, dim=dim, unbiased=unbiased, keepdim=keepdim, correction=correction,
+                     function="var_mean")
+    return variance, input.mean(dim, keepdim)
 
 
 def std_mean(input: Tensor, dim: "int | tuple[int, ...] | None" = None, unbiased: "bool | None" = None,  # noqa: A002
-             keepdim: "bool" = False, *, correction: "float | None" = None) -> tuple[Tensor, Tensor]:
+             keepdim: "bool" = False, *, correction: "float | None" = None,
+             axis: "int | tuple[int, ...] | None" = None) -> tuple[Tensor, Tensor]:
     """(std, mean) of ``input`` over ``dim``, each with its own gradient (``std`` and ``mean`` as they are)."""
-    return input.std(dim, unbiased, keepdim, correction=correction), input.mean(dim, keepdim)
+    dim = _dim(dim, axis, "std_mean")
+    deviation = _apply(_reduction.Std, input, dim=dim, unbiased=unbiased, keepdim=keepdim, correction=correction,
+                      function="std_mean")
+    return deviation, input.mean(dim, keepdim)
 
 
 from .functions import aminmax  # noqa: E402  (dim and keepdim keyword-only)
@@ -350,6 +362,7 @@ unflatten, swapaxes, swapdims, movedim, moveaxis, narrow, unbind, tensor_split, 
     _module_form, (Tensor.unflatten, Tensor.swapaxes, Tensor.swapdims, Tensor.movedim, Tensor.moveaxis, Tensor.narrow,
                    Tensor.unbind, Tensor.tensor_split, Tensor.broadcast_to)
 )
+unflatten = _module_form(_takes_axis(Tensor.unflatten))  # torch.unflatten takes axis=; its method, a Python one, not
 flip, fliplr, flipud, roll, rot90, tile, repeat_interleave = map(
     _module_form, (Tensor.flip, Tensor.fliplr, Tensor.flipud, Tensor.roll, Tensor.rot90, Tensor.tile,
                    Tensor.repeat_interleave)
@@ -364,6 +377,11 @@ __all__ += ["atleast_1d", "atleast_2d", "atleast_3d", "broadcast_tensors", "broa
             "take_along_dim", "tensor_split", "tile", "unbind", "unflatten", "vstack"]
 index_put = _module_form(Tensor.index_put)
 __all__ += ["index_put"]
+__all__ += ["divide", "multiply", "subtract", "true_divide"]
+
+from .storage import TypedStorage, UntypedStorage  # noqa: E402  (Tensor.storage()'s and untyped_storage()'s types)
+
+__all__ += ["TypedStorage", "UntypedStorage"]
 
 # ----- math ----------------------------------------------------------------------------------------------------------
 _MATH = ("sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "asinh", "acosh", "atanh", "log1p",

@@ -10,14 +10,23 @@ from typing import Any
 
 from . import errors
 
+# The device types PyTorch knows, in the order its error lists them
+TYPES = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve", "fpga", "maia", "xla", "lazy",
+         "vulkan", "mps", "meta", "hpu", "mtia", "privateuseone")
+
 
 class device:
-    """A device name, as ``torch.device``: ``device("cpu")``, ``device("cuda", 0)``."""
+    """A device name, as ``torch.device``: ``device("cpu")``, ``device("cuda", 0)``; PyTorch's errors for a type it
+    does not know ("gpu") or an index that is no number."""
 
     def __init__(self, type: str, index: int | None = None) -> None:  # noqa: A002
         if isinstance(type, device):
             type, index = type.type, type.index  # noqa: A001
-        name, _, number = str(type).partition(":")
+        name, colon, number = str(type).partition(":")
+        if name not in TYPES:
+            raise RuntimeError(f"Expected one of {', '.join(TYPES)} device type at start of device string: {type}")
+        if colon and not number.isdigit():
+            raise RuntimeError(f"Invalid device string: '{type}'")
         self.type = name
         self.index = int(number) if number else index
 
@@ -55,5 +64,7 @@ def check_device(where: Any) -> None:
     kind = device(where).type
     if kind == "cuda":
         raise errors.no_cuda()
-    if kind != "cpu":
-        raise RuntimeError(f"minigrad runs on the CPU only; device {str(where)!r} is not available")
+    if kind == "xpu":
+        raise AssertionError("Torch not compiled with XPU enabled")
+    if kind != "cpu":  # (PyTorch's words for the other backends it was built without)
+        raise RuntimeError(f"PyTorch is not linked with support for {kind} devices")

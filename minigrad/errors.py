@@ -10,6 +10,7 @@ the two of ``dtypes.py``, the one module this one imports.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,6 +19,15 @@ import numpy as np
 from . import dtypes
 
 DTypeLike = dtypes.dtype | np.dtype  # a minigrad dtype, or an array's numpy dtype
+
+
+def outside_minigrad() -> int:
+    """The ``stacklevel`` that makes a warning point at its caller's first frame outside minigrad: the user's line,
+    however deep inside minigrad the warning is given (as PyTorch's C++ warnings point at the Python line)."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_globals.get("__name__", "").split(".")[0] == "minigrad":
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _named(dtype: DTypeLike) -> dtypes.dtype:
@@ -344,9 +354,19 @@ def clamp_arguments(function: str, *given: Any) -> TypeError:
                      f"of:\n{listed}")
 
 
-def cannot_infer_dtype(data: Any) -> TypeError:
+def invalid_data_type(data: Any) -> TypeError:
+    """``tensor(data)`` with text (a str, bytes) as the data or, when the dtype is inferred, among it."""
+    return TypeError(f"new(): invalid data type '{type(data).__name__}'")
+
+
+def text_not_number() -> TypeError:
+    """A legacy constructor (``FloatTensor``) or ``tensor(..., dtype=)`` given text among its numbers."""
+    return TypeError("must be real number, not str")
+
+
+def cannot_infer_dtype(data: Any) -> RuntimeError:
     """``tensor(data)`` with data that is not numbers or (nested) sequences of numbers."""
-    return TypeError(f"Could not infer dtype of {type(data).__name__}")
+    return RuntimeError(f"Could not infer dtype of {type(data).__name__}")
 
 
 def not_an_ndarray(array: Any) -> TypeError:
@@ -401,9 +421,9 @@ def split_sizes_sum(length: int, dim: int, sizes: list[int]) -> RuntimeError:
                         f"dimension {dim}), but got split_sizes={sizes}")
 
 
-def t_too_many_dims(ndim: int) -> RuntimeError:
-    """``t()`` of a tensor of more than 2 dims."""
-    return RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {ndim}D")
+def t_too_many_dims(ndim: int, function: str = "t") -> RuntimeError:
+    """``t()`` (or ``t_()``) of a tensor of more than 2 dims."""
+    return RuntimeError(f"{function}() expects a tensor with <= 2 dimensions, but self is {ndim}D")
 
 
 def permute_dims_count(ndim: int, count: int) -> RuntimeError:
@@ -941,6 +961,22 @@ def check_scalar(value: Any, dtype: np.dtype) -> None:
 _INVERT_HINT = "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
 
 
+def deprecated_alpha_overload(method: str) -> str:
+    """The warning for ``x.add_(alpha, other)``, PyTorch's deprecated argument order."""
+    return (f"This overload of {method} is deprecated:\n\t{method}(Number alpha, Tensor other)\nConsider using one of "
+            f"the following signatures instead:\n\t{method}(Tensor other, *, Number alpha = 1)")
+
+
+def alpha_not_integral() -> RuntimeError:
+    """``add``/``sub`` of integer or bool tensors with a float ``alpha``."""
+    return RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+
+
+def alpha_not_boolean() -> RuntimeError:
+    """``add``/``sub`` of non-bool tensors with a bool ``alpha``."""
+    return RuntimeError("Boolean alpha only supported for Boolean results.")
+
+
 def bool_subtraction(both: bool) -> RuntimeError:
     """Subtraction with a bool tensor (``both``: two of them)."""
     if both:
@@ -1040,10 +1076,21 @@ def positional_arguments(function: str, allowed: int, given: int) -> TypeError:
                      f"{'was' if given == 1 else 'were'} given")
 
 
-def degrees_of_freedom_warning() -> str:
-    """The warning for ``var``/``std`` with a correction of at least the number of values reduced."""
-    return ("var(): degrees of freedom is <= 0. Correction should be strictly less than the reduction factor (input "
-            "numel divided by output numel).")
+def dim_and_axis(function: str) -> TypeError:
+    """A function given its ``dim`` twice: by that name (or position) and as ``axis=``, numpy's name for it."""
+    return TypeError(f"{function}() got an unexpected keyword argument 'axis'")
+
+
+def missing_dim(function: str) -> TypeError:
+    """A function that needs a ``dim`` given none (neither ``dim`` nor ``axis``), as PyTorch's parser words it."""
+    return TypeError(f'{function}() missing 1 required positional arguments: "dim"')
+
+
+def degrees_of_freedom_warning(function: str) -> str:
+    """The warning for ``var``/``std`` (``var_mean``, ``std_mean``) with a correction of at least the number of values
+    reduced."""
+    return (f"{function}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction factor "
+            "(input numel divided by output numel).")
 
 
 def topk_out_of_range() -> RuntimeError:
@@ -3194,3 +3241,54 @@ def cholesky_deprecated_warning() -> str:
             "release.\nL = torch.cholesky(A)\nshould be replaced with\nL = torch.linalg.cholesky(A)\nand\n"
             "U = torch.cholesky(A, upper=True)\nshould be replaced with\nU = torch.linalg.cholesky(A).mH\n"
             "This transform will produce equivalent results for all valid (symmetric positive definite) inputs.")
+
+
+# ----- attention: scaled_dot_product_attention and MultiheadAttention ------------------------------------------------
+def sdpa_dtypes(query: DTypeLike, key: DTypeLike, value: DTypeLike) -> RuntimeError:
+    names = [_named(d).cpp_name for d in (query, key, value)]
+    return RuntimeError(f"Expected query, key, and value to have the same dtype, but got query.dtype: {names[0]} "
+                        f"key.dtype: {names[1]} and value.dtype: {names[2]} instead.")
+
+
+def sdpa_dims(query: int, key: int, value: int) -> RuntimeError:
+    return RuntimeError(f"Expected query, key, and value to all be  at least 2 dimensional, but got query.dim: "
+                        f"{query} key.dim: {key} and value.dim: {value} instead.")
+
+
+def sdpa_mask_dtype(mask: DTypeLike, query: DTypeLike) -> RuntimeError:
+    return RuntimeError(f"Expected attn_mask dtype to be bool or float or to match query dtype, but got "
+                        f"attn_mask.dtype: {_named(mask).cpp_name} and  query.dtype: {_named(query).cpp_name} "
+                        "instead.")
+
+
+def sdpa_causal_with_mask() -> RuntimeError:
+    """PyTorch's math path (its fused CPU kernel runs without a word, on an undocumented mix of both masks)."""
+    return RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True")
+
+
+def sdpa_gqa_heads() -> RuntimeError:
+    return RuntimeError("Number of heads in key and value must divide the number of heads in ")  # (sic)
+
+
+def inference_tensor_inplace() -> RuntimeError:
+    """An in-place write, outside ``inference_mode``, into a tensor made in it."""
+    return RuntimeError("Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone "
+                        "to get a normal tensor before doing inplace update.See https://github.com/pytorch/rfcs/pull/17"
+                        " for more details.")
+
+
+def sizes_twice(function: str, name: str) -> TypeError:
+    """Sizes given both as positional arguments and by their keyword (``x.reshape(6, shape=(6,))``)."""
+    return TypeError(f"{function}() got multiple values for argument '{name}'")
+
+
+def sizes_not_tuple(function: str, name: str, value: object) -> TypeError:
+    """Sizes given by their keyword as one number (``x.reshape(shape=6)``): PyTorch wants a tuple there."""
+    return TypeError(f"{function}(): argument '{name}' must be tuple of ints, not {type(value).__name__}")
+
+
+def typed_storage_deprecated() -> str:
+    """PyTorch's warning at the first ``Tensor.storage()`` of a process (``TypedStorage`` is deprecated)."""
+    return ("TypedStorage is deprecated. It will be removed in the future and UntypedStorage will be the only storage "
+            "class. This should only matter to you if you are using storages directly.  To access UntypedStorage "
+            "directly, use tensor.untyped_storage() instead of tensor.storage()")

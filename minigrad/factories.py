@@ -15,7 +15,7 @@ from . import dtypes, errors, random
 from . import kernels as K
 from .device import check_device
 from .dtypes import dtype as DType
-from .tensor import Tensor, legacy_sizes
+from .tensor import Tensor, legacy_sizes, refuse_text, warn_scalar_of_graph
 
 Size = int | Sequence[int]
 
@@ -33,6 +33,8 @@ def _infer_dtype(data: Any) -> DType:
     if isinstance(data, (list, tuple, range)):
         found = [_infer_dtype(item) for item in data]
         return functools.reduce(dtypes.promote_types, found) if found else dtypes.get_default_dtype()
+    if isinstance(data, (str, bytes)):
+        raise errors.invalid_data_type(data)
     try:
         return dtypes.scalar_dtype(data)
     except TypeError:
@@ -59,11 +61,14 @@ def tensor(data: Any, dtype: DType | None = None, device: Any = None, requires_g
         array = np.asarray(data)
         target = dtype or dtypes.from_numpy(array.dtype)
     else:
+        refuse_text(data)
         target = dtype or _infer_dtype(data)
         try:
             array = np.array(_numbers(data))
         except ValueError as error:  # nested sequences of different lengths: PyTorch's message, where it has one
             raise _ragged(data) or error from None
+        if array.dtype.kind in "US":  # text among the numbers, with the dtype given
+            raise errors.text_not_number()
     return _leaf(K.copy(array, target.np), requires_grad)
 
 
@@ -96,7 +101,7 @@ def _numbers(data: Any) -> Any:
         if data.numel() != 1:
             raise errors.python_scalar_numel()
         if data.requires_grad:
-            warnings.warn(errors.tensor_of_grad_tensor_warning(), UserWarning, stacklevel=3)
+            warn_scalar_of_graph()
         return data._data.reshape(())
     if isinstance(data, (list, tuple, range)) and any(isinstance(x, (Tensor, list, tuple, range)) for x in data):
         return [_numbers(x) for x in data]
@@ -170,14 +175,16 @@ def ones(*sizes: Size, size: Size | None = None, dtype: DType | None = None, dev
     return full(_shape(sizes, size, "ones"), 1.0, dtype or dtypes.get_default_dtype(), device, requires_grad)
 
 
-def zeros_like(x: Tensor, dtype: DType | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    """Zeros with the shape (and, unless given, the dtype) of ``x``."""
-    return full(x.shape, 0, dtype or x.dtype, device, requires_grad)
+def zeros_like(input: Tensor, dtype: DType | None = None, device: Any = None,  # noqa: A002  (PyTorch's name)
+               requires_grad: bool = False) -> Tensor:
+    """Zeros with the shape (and, unless given, the dtype) of ``input``."""
+    return full(input.shape, 0, dtype or input.dtype, device, requires_grad)
 
 
-def ones_like(x: Tensor, dtype: DType | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    """Ones with the shape (and, unless given, the dtype) of ``x``."""
-    return full(x.shape, 1, dtype or x.dtype, device, requires_grad)
+def ones_like(input: Tensor, dtype: DType | None = None, device: Any = None,  # noqa: A002  (PyTorch's name)
+              requires_grad: bool = False) -> Tensor:
+    """Ones with the shape (and, unless given, the dtype) of ``input``."""
+    return full(input.shape, 1, dtype or input.dtype, device, requires_grad)
 
 
 def arange(start: float, end: float | None = None, step: float = 1, dtype: DType | None = None, device: Any = None,
@@ -313,36 +320,40 @@ def eye(n: int, m: int | None = None, *, dtype: DType | None = None, device: Any
     return _leaf(np.eye(n, m, dtype=(dtype or dtypes.get_default_dtype()).np), requires_grad)
 
 
-def empty_like(x: Tensor, *, dtype: DType | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    """An uninitialized tensor with the shape (and, unless given, the dtype) of ``x``."""
-    return empty(x.shape, dtype=dtype or x.dtype, device=device, requires_grad=requires_grad)
+def empty_like(input: Tensor, *, dtype: DType | None = None, device: Any = None,  # noqa: A002
+               requires_grad: bool = False) -> Tensor:
+    """An uninitialized tensor with the shape (and, unless given, the dtype) of ``input``."""
+    return empty(input.shape, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
 
 
-def full_like(x: Tensor, fill_value: float, *, dtype: DType | None = None, device: Any = None,
+def full_like(input: Tensor, fill_value: float, *, dtype: DType | None = None, device: Any = None,  # noqa: A002
               requires_grad: bool = False) -> Tensor:
-    """``fill_value`` in every element, with the shape (and, unless given, the dtype) of ``x``."""
-    return full(x.shape, fill_value, dtype or x.dtype, device, requires_grad)
+    """``fill_value`` in every element, with the shape (and, unless given, the dtype) of ``input``."""
+    return full(input.shape, fill_value, dtype or input.dtype, device, requires_grad)
 
 
-def rand_like(x: Tensor, *, generator: random.Generator | None = None, dtype: DType | None = None,
+def rand_like(input: Tensor, *, generator: random.Generator | None = None, dtype: DType | None = None,  # noqa: A002
               device: Any = None, requires_grad: bool = False) -> Tensor:
-    """``rand`` with the shape (and, unless given, the dtype) of ``x``: the same draws as ``torch.rand_like``."""
-    return rand(x.shape, generator=generator, dtype=dtype or x.dtype, device=device, requires_grad=requires_grad)
+    """``rand`` with the shape (and, unless given, the dtype) of ``input``: the same draws as ``torch.rand_like``."""
+    return rand(input.shape, generator=generator, dtype=dtype or input.dtype, device=device,
+                requires_grad=requires_grad)
 
 
-def randn_like(x: Tensor, *, generator: random.Generator | None = None, dtype: DType | None = None,
+def randn_like(input: Tensor, *, generator: random.Generator | None = None, dtype: DType | None = None,  # noqa: A002
                device: Any = None, requires_grad: bool = False) -> Tensor:
-    """``randn`` with the shape (and, unless given, the dtype) of ``x``: the same draws as ``torch.randn_like``."""
-    return randn(x.shape, generator=generator, dtype=dtype or x.dtype, device=device, requires_grad=requires_grad)
+    """``randn`` with the shape (and, unless given, the dtype) of ``input``: the same draws as ``torch.randn_like``."""
+    return randn(input.shape, generator=generator, dtype=dtype or input.dtype, device=device,
+                 requires_grad=requires_grad)
 
 
-def randint_like(x: Tensor, low: int = 0, high: int | None = None, *, generator: random.Generator | None = None,
+def randint_like(input: Tensor, low: int = 0, high: int | None = None, *,  # noqa: A002  (PyTorch's name)
+                 generator: random.Generator | None = None,
                  dtype: DType | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    """``randint(low, high)`` with the shape (and, unless given, the dtype) of ``x``; ``randint_like(x, high)``
+    """``randint(low, high)`` with the shape (and, unless given, the dtype) of ``input``; ``randint_like(x, high)``
     draws from [0, high)."""
     if high is None:
         low, high = 0, low
-    return randint(low, high, x.shape, generator=generator, dtype=dtype or x.dtype, device=device,
+    return randint(low, high, input.shape, generator=generator, dtype=dtype or input.dtype, device=device,
                    requires_grad=requires_grad)
 
 
@@ -415,14 +426,14 @@ def is_tensor(obj: Any) -> bool:
     return isinstance(obj, Tensor)
 
 
-def is_floating_point(x: Tensor) -> bool:
-    """Whether ``x``'s dtype is a floating point type."""
-    return x.is_floating_point()
+def is_floating_point(input: Tensor) -> bool:  # noqa: A002
+    """Whether ``input``'s dtype is a floating point type."""
+    return input.is_floating_point()
 
 
-def numel(x: Tensor) -> int:
-    """The number of elements of ``x`` (the product of its sizes)."""
-    return x.numel()
+def numel(input: Tensor) -> int:  # noqa: A002
+    """The number of elements of ``input`` (the product of its sizes)."""
+    return input.numel()
 
 
 def set_default_dtype(d: DType) -> None:

@@ -26,7 +26,8 @@ column at a time, so ``chunk_size`` and ``randomness`` change nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 from .autograd import forward_ad
@@ -37,7 +38,7 @@ from .functional_autodiff import _autograd_grad
 from .functions import stack
 from .tensor import Tensor
 
-__all__ = ["grad", "grad_and_value", "hessian", "jacfwd", "jacrev", "jvp", "vjp"]
+__all__ = ["functional_call", "grad", "grad_and_value", "hessian", "jacfwd", "jacrev", "jvp", "vjp"]
 
 Argnums = int | tuple[int, ...]
 
@@ -438,3 +439,99 @@ def hessian(func: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any
     """The function ``(*args) -> H``, the second derivative of ``func`` with respect to ``args[argnums]``: the
     forward-mode Jacobian of its reverse-mode Jacobian, ``jacfwd(jacrev(func, argnums), argnums)``."""
     return jacfwd(jacrev(func, argnums), argnums)
+
+
+# ----- functional_call: a module run on other parameters ------------------------------------------------------------
+_MISSING = object()  # a name the module does not have (allowed: the tensor is set as a plain attribute)
+
+
+def _swap(module: Any, dotted: str, tensor: Any) -> Any:
+    """Put ``tensor`` where ``module``'s ``dotted`` parameter, buffer or attribute is (``_MISSING``: remove it), and
+    return what was there (``_MISSING`` if nothing): PyTorch's ``NamedMemberAccessor.swap_tensor``."""
+    prefix, _, name = dotted.rpartition(".")
+    for part in prefix.split(".") if prefix else ():
+        module = getattr(module, part)
+    for registry in (module._parameters, module._buffers):
+        if name in registry:
+            old = registry[name]
+            if tensor is _MISSING:
+                del registry[name]
+            else:
+                registry[name] = tensor
+            return old
+    old = getattr(module, name, _MISSING)
+    if tensor is not _MISSING:
+        setattr(module, name, tensor)
+    elif old is not _MISSING:
+        delattr(module, name)
+    return old
+
+
+def _untied(module: Any, given: dict[str, Any]) -> dict[str, Any]:
+    """``given`` with each tensor the module shares under several names (tied weights) given under all of them;
+    different values for one shared tensor fail, as in PyTorch."""
+    named = dict(module.named_parameters(remove_duplicate=False))
+    named.update(module.named_buffers(remove_duplicate=False))
+    names_of: dict[int, set[str]] = {}
+    for name, tensor in named.items():
+        names_of.setdefault(id(tensor), set()).add(name)
+    tied = {name: names for names in names_of.values() if len(names) > 1 for name in names}
+    untied = dict(given)
+    for name in (n for n in given if n in tied):
+        if len(tied[name] & given.keys()) > 1 and len({id(given[n]) for n in tied[name] if n in given}) != 1:
+            raise ValueError(f"functional_call got multiple values for keys {sorted(tied[name])}, which are tied. "
+                             "Consider using tie_weights=False")
+        untied.update(dict.fromkeys(tied[name], given[name]))
+    return untied
+
+
+@contextmanager
+def _reparametrized(module: Any, given: dict[str, Any], tie_weights: bool, strict: bool) -> Iterator[None]:
+    """Within the block, ``module`` holds ``tensors`` in place of its own; they are put back afterwards, and a
+    tensor the module replaced meanwhile (a buffer reassigned in forward) is written back into ``given``."""
+    tensors = _untied(module, given) if tie_weights else given
+    if strict:
+        valid = {name for name, _ in module.named_parameters(remove_duplicate=False)}
+        valid |= {name for name, _ in module.named_buffers(remove_duplicate=False)}
+        missing, unexpected = sorted(valid - tensors.keys()), sorted(tensors.keys() - valid)
+        messages = ([f"Unexpected key(s): {', '.join(map(repr, unexpected))}."] if unexpected else []) + (
+            [f"Missing key(s): {', '.join(map(repr, missing))}."] if missing else [])
+        if messages:
+            raise RuntimeError(f"Error(s) in reparametrizing for {type(module).__name__}:\n\t" + "\n\t".join(messages))
+    originals: dict[str, Any] = {}
+    try:
+        for name, tensor in tensors.items():
+            originals[name] = _swap(module, name, tensor)
+        yield
+    finally:
+        held = {name: _swap(module, name, tensor) for name, tensor in originals.items()}
+        given.update({name: held[name] for name in given if name in held})
+
+
+def functional_call(module: Any, parameter_and_buffer_dicts: dict[str, Tensor] | Sequence[dict[str, Tensor]],
+                    args: Any = None, kwargs: dict[str, Any] | None = None, *, tie_weights: bool = True,
+                    strict: bool = False) -> Any:
+    """``module(*args, **kwargs)`` with the named tensors (``{"fc.weight": w, ...}``, or a list of such dicts with
+    no name twice) in place of the module's parameters and buffers, which are restored afterwards: f(x; θ) as a
+    function of θ, so ``grad`` and ``jacrev`` can differentiate it with respect to the parameters.
+
+    A name the dicts leave out keeps the module's own tensor (unless ``strict``: then every parameter and buffer
+    must be given, and nothing else). ``tie_weights``: a tensor the module uses under several names takes the
+    value given for any of them. ``args`` that is not a tuple is the one argument.
+    """
+    if isinstance(parameter_and_buffer_dicts, dict):
+        tensors = parameter_and_buffer_dicts
+    elif isinstance(parameter_and_buffer_dicts, Sequence):
+        if not all(isinstance(d, dict) for d in parameter_and_buffer_dicts):
+            raise ValueError("Expected all elements of parameter_and_buffer_dicts to be dictionaries")
+        keys = [k for d in parameter_and_buffer_dicts for k in d]
+        repeated = list(dict.fromkeys(k for k in keys if keys.count(k) > 1))
+        if repeated:
+            raise ValueError(f"{repeated} appeared in multiple dictionaries; behavior of functional call is ambiguous")
+        tensors = {k: v for d in parameter_and_buffer_dicts for k, v in d.items()}
+    else:
+        raise ValueError("Expected parameter_and_buffer_dicts to be a dict, or a list/tuple of dicts, but got "
+                         f"{type(parameter_and_buffer_dicts)}")
+    args = () if args is None else args if isinstance(args, tuple) else (args,)
+    with _reparametrized(module, tensors, tie_weights, strict):
+        return module(*args, **(kwargs or {}))

@@ -10,23 +10,23 @@ from . import dtypes, errors
 from . import kernels as K
 from .autograd.grad_mode import is_grad_enabled
 from .ops import counting, join, pointwise
-from .tensor import Number, Tensor, apply, expect_tensor, is_number
+from .tensor import Number, Tensor, _dim, apply, expect_tensor, is_number
 
 
-def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
-    """The tensors joined along ``dim`` (every other dim must match): ``cat([a, b])``."""
+def cat(tensors: Sequence[Tensor], dim: int = 0, *, axis: int | None = None) -> Tensor:
+    """The tensors joined along ``dim`` (every other dim must match): ``cat([a, b])``; ``axis=``: see ``_dim``."""
     _check_sequence("cat", tensors)
     if not tensors:
         raise errors.cat_empty()
-    return apply(join.Cat, *tensors, dim=dim)
+    return apply(join.Cat, *tensors, dim=_dim(dim, axis, "cat", 0))
 
 
-def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+def stack(tensors: Sequence[Tensor], dim: int = 0, *, axis: int | None = None) -> Tensor:
     """The tensors (all of one shape) stacked along a new dim ``dim``."""
     _check_sequence("stack", tensors)
     if not tensors:
         raise errors.stack_empty()
-    return apply(join.Stack, *tensors, dim=dim)
+    return apply(join.Stack, *tensors, dim=_dim(dim, axis, "stack", 0))
 
 
 def _check_sequence(name: str, tensors: Sequence[Tensor]) -> None:
@@ -49,12 +49,13 @@ def where(condition: Tensor, input: Tensor | Number | None = None,  # noqa: A002
     return apply(pointwise.Where, input, other, condition=condition)
 
 
-def aminmax(input: Tensor, *args: Any, dim: int | None = None, keepdim: bool = False) -> tuple[Tensor, Tensor]:  # noqa: A002
+def aminmax(input: Tensor, *args: Any, dim: int | None = None, keepdim: bool = False,  # noqa: A002
+            axis: int | None = None) -> tuple[Tensor, Tensor]:
     """``minigrad.aminmax(x, dim=..., keepdim=...)``: ``x.aminmax(...)``; ``dim`` and ``keepdim`` keyword-only."""
     expect_tensor(input, "aminmax")
     if args:
         raise errors.positional_arguments("aminmax", 1, 1 + len(args))
-    return input.aminmax(dim=dim, keepdim=keepdim)
+    return input.aminmax(dim=dim, keepdim=keepdim, axis=axis)
 
 
 def module_form(method: Callable[..., Any], number_input: bool = False) -> Callable[..., Any]:
@@ -82,6 +83,10 @@ def out_form(function: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(function)
     def with_out(*args: Any, out: Tensor | None = None, **kwargs: Any) -> Any:
+        if kwargs and "input" in kwargs:  # (PyTorch's name for the first argument: add(input=x, other=y))
+            if args:
+                raise TypeError(f"{name}() got multiple values for argument 'input'")
+            args = (kwargs.pop("input"),)
         if out is None:
             return function(*args, **kwargs)
         if is_grad_enabled() and any(isinstance(t, Tensor) and t.requires_grad for t in (*args, *kwargs.values(), out)):

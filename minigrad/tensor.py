@@ -6,6 +6,7 @@ arrays and, when grad mode is on and an input requires grad, records the op in t
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 import weakref
@@ -28,6 +29,7 @@ from .ops.dims import normalize_dim
 from .ops.registry import Op, Promotion
 from .printing import tensor_repr
 from .size import Size
+from .storage import TypedStorage, UntypedStorage
 
 Number = int | float | bool
 Operand = "Tensor | Number"
@@ -168,6 +170,36 @@ def _keep(keepdim: bool, keepdims: bool | None) -> bool:
     return keepdim if keepdims is None else keepdims
 
 
+def _dim(dim: Any, axis: Any, name: str, default: Any = None, required: bool = False) -> Any:
+    """A function's ``dim``, also named ``axis`` (numpy's name, which PyTorch's argument parser takes for the ``dim``
+    of every native function: d2l writes ``X.sum(axis=0)``). Given both (``dim`` other than its ``default``), or
+    neither where ``dim`` is ``required``: PyTorch's TypeError. One call on the hot path, where ``axis`` is None."""
+    if axis is None:
+        if required and dim is None:
+            raise errors.missing_dim(name)
+        return dim
+    if dim is not default:
+        raise errors.dim_and_axis(name)
+    return axis
+
+
+def _takes_axis(method: Callable[..., Any]) -> Callable[..., Any]:
+    """``method``, also taking its ``dim`` as ``axis=`` (see ``_dim``): for the few whose ``dim`` comes before other
+    required arguments (``gather(dim, index)``), which cannot name ``axis`` in their signature. A wrapper: a call
+    costs some 0.1 µs more, so the reductions, called in every training step, take ``axis`` in their signature."""
+    position, name = method.__code__.co_varnames.index("dim"), method.__name__
+
+    @functools.wraps(method)
+    def taking_axis(*args: Any, **kwargs: Any) -> Any:
+        if "axis" in kwargs:
+            if "dim" in kwargs or len(args) > position:
+                raise errors.dim_and_axis(name)
+            kwargs["dim"] = kwargs.pop("axis")
+        return method(*args, **kwargs)
+
+    return taking_axis
+
+
 def legacy_sizes(args: tuple[Any, ...]) -> tuple[int, ...] | None:
     """The sizes PyTorch's legacy constructors (``Tensor(2, 3)``, ``FloatTensor(size)``, ``Tensor()``: size 0) take
     from their arguments, or None where they are data (one sequence, array or tensor). PyTorch leaves a new tensor's
@@ -181,6 +213,19 @@ def legacy_sizes(args: tuple[Any, ...]) -> tuple[int, ...] | None:
     if is_number(args[0]):
         raise TypeError(f"new(): data must be a sequence (got {type(args[0]).__name__})")
     return None
+
+
+def refuse_text(data: Any) -> None:
+    """PyTorch's errors for text (str, bytes) given as a tensor's data: as the data itself, "invalid data type"; where
+    the first element at each depth leads to it, "too many dimensions" (to PyTorch a string is a sequence, of
+    strings). (Text elsewhere: ``invalid_data_type`` while the dtype is inferred, else ``text_not_number``.)"""
+    if isinstance(data, (str, bytes)):
+        raise errors.invalid_data_type(data)
+    first = data
+    while isinstance(first, (list, tuple)) and first:
+        first = first[0]
+    if isinstance(first, (str, bytes)):
+        raise ValueError(f"too many dimensions '{type(first).__name__}'")
 
 
 _QR_WARNED = False  # torch.qr's deprecation warning is given once
@@ -249,6 +294,53 @@ def _dim_args(dims: tuple[Any, ...]) -> tuple[int, ...]:
     return tuple(dims[0]) if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else tuple(dims)
 
 
+def _keyword_sizes(args: tuple[Any, ...], keyword: Any, function: str, name: str) -> tuple[int, ...]:
+    """Sizes or dims given by PyTorch's keyword for them (``x.view(size=(6,))``, ``x.reshape(shape=...)``,
+    ``x.permute(dims=...)``): a tuple or list, not with positional ones (PyTorch's TypeErrors). Off the hot path: the
+    methods call it only when the keyword is given."""
+    if args:
+        raise errors.sizes_twice(function, name)
+    if not isinstance(keyword, (tuple, list)):
+        raise errors.sizes_not_tuple(function, name, keyword)
+    return tuple(keyword)
+
+
+def _scaled(method: str, other: Any, args: tuple[Any, ...], alpha: Number) -> tuple[Any, Number]:
+    """(other, alpha) from ``add``/``sub``'s arguments, PyTorch's deprecated ``x.add_(alpha, other)`` included, with
+    its warning."""
+    if not args:
+        return other, alpha
+    if len(args) > 1 or not is_number(other) or not isinstance(args[0], Tensor):
+        raise TypeError(f"{method}() takes 1 positional argument but {1 + len(args)} were given")
+    global _OVERLOAD_WARNED
+    if not _OVERLOAD_WARNED:  # (once a process, for any deprecated overload, as PyTorch's argument parser warns)
+        _OVERLOAD_WARNED = True
+        warnings.warn(errors.deprecated_alpha_overload(method), UserWarning, stacklevel=3)
+    return args[0], other
+
+
+_OVERLOAD_WARNED = False
+_STORAGE_WARNED = False  # (Tensor.storage's deprecation: once a process, as PyTorch warns)
+
+
+def warn_scalar_of_graph() -> None:
+    """PyTorch's warning for a Python number taken from a tensor that requires grad (``float(loss)``, ``'%.2f' % loss``,
+    ``tensor([loss])``): once a process, wherever it happens."""
+    global _SCALAR_WARNED
+    if not _SCALAR_WARNED:
+        _SCALAR_WARNED = True
+        warnings.warn(errors.tensor_of_grad_tensor_warning(), UserWarning, stacklevel=errors.outside_minigrad())
+
+
+_SCALAR_WARNED = False
+
+
+def _unscaled(alpha: Number) -> bool:
+    """Whether ``add``/``sub`` with ``alpha`` is the plain op: an int 1 (PyTorch checks a float or bool one against
+    the dtypes even when it is 1)."""
+    return type(alpha) is int and alpha == 1
+
+
 def _operator(op: type[Op], ufunc: np.ufunc | None = None) -> Callable[[Tensor, Any], Tensor]:
     """``self <op> other`` for a binary operator: ``op`` applied to a tensor or a number. A numpy array, which
     PyTorch's operators refuse: numpy computes ``ufunc`` (``Tensor._computed_by_numpy``), or, without one (<, <=, >,
@@ -273,7 +365,12 @@ class Tensor:
         """PyTorch's legacy ``Tensor(...)`` constructor: ``Tensor(data)`` the data as a default-float tensor (or of
         ``dtype``), ``Tensor(2, 3)`` a new one of those sizes (``legacy_sizes``)."""
         sizes, target = legacy_sizes(args), (dtype or dtypes.get_default_dtype()).np
-        array = np.zeros(sizes, target) if sizes is not None else np.array(args[0], dtype=target)
+        if sizes is None:
+            refuse_text(args[0])
+        try:
+            array = np.zeros(sizes, target) if sizes is not None else np.array(args[0], dtype=target)
+        except ValueError:  # text among the numbers
+            raise errors.text_not_number() from None
         self._init(array, requires_grad=False, grad_fn=None)
 
     # What most tensors never set: read from the class until a tensor sets its own.
@@ -282,6 +379,7 @@ class Tensor:
     _view: View | None = None  # set when this tensor looks at another tensor's memory
     _accumulator: weakref.ref[engine.AccumulateGrad] | None = None
     _retains_grad: tuple[int, Callable[[np.ndarray], None]] | None = None  # retain_grad's hook on grad_fn
+    _inference = False  # made in inference_mode
 
     def _init(self, array: np.ndarray, requires_grad: bool, grad_fn: engine.Node | None, output_nr: int = 0) -> None:
         self._data = array
@@ -301,6 +399,8 @@ class Tensor:
         t._requires_grad = requires_grad or grad_fn is not None
         if output_nr and grad_fn is not None:
             t._output_nr = output_nr
+        if grad_state.inference:
+            t._inference = True
         return t
 
     # ----- autograd state -------------------------------------------------------------------------
@@ -354,7 +454,13 @@ class Tensor:
             raise errors.requires_grad_not_leaf()
         if flag and not self.dtype.is_floating_point:
             raise errors.integer_requires_grad(asked_by)
+        if flag and self.is_inference() and not grad_state.inference:
+            raise RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.")
         self._requires_grad = bool(flag)
+
+    def is_inference(self) -> bool:
+        """Whether this tensor was made in ``inference_mode`` (a view: whether its base was)."""
+        return self._inference if self._view is None else self._view.base._inference
 
     @property
     def is_leaf(self) -> bool:
@@ -401,6 +507,11 @@ class Tensor:
 
         self._retains_grad = (self._output_nr, retain)
         self.grad_fn.add_pre_hook(self._retains_grad)
+
+    @property
+    def retains_grad(self) -> bool:
+        """Whether ``retain_grad()`` keeps this non-leaf tensor's gradient in ``.grad`` (a leaf's is kept anyway)."""
+        return self._retains_grad is not None
 
     _hooks: graph.Hooks | None = None  # a leaf's hooks (``register_hook``), made when the first is registered
 
@@ -498,8 +609,9 @@ class Tensor:
     def shape(self) -> Size:
         return Size(self._data.shape)
 
-    def size(self, dim: int | None = None) -> Size | int:
+    def size(self, dim: int | None = None, *, axis: int | None = None) -> Size | int:
         """The shape, or the size of one dim."""
+        dim = _dim(dim, axis, "size")
         return self.shape if dim is None else self._data.shape[normalize_dim(dim, self.dim())]
 
     def dim(self) -> int:
@@ -533,7 +645,9 @@ class Tensor:
     def _check_inplace(self, *others: Any) -> None:
         """PyTorch's refusals of an in-place write that grad mode would record (this tensor or one of ``others``
         requires grad): into a leaf that requires grad, a view of one, a view made in no_grad mode, or one of the
-        views a function like ``unbind`` returns."""
+        views a function like ``unbind`` returns; and, outside ``inference_mode``, into a tensor made in it."""
+        if (self._inference or (self._view is not None and self._view.base._inference)) and not grad_state.inference:
+            raise errors.inference_tensor_inplace()  # (``is_inference()``, inline: every in-place op checks it)
         recorded = is_grad_enabled() and (self.requires_grad or any(
             isinstance(x, Tensor) and x.requires_grad for x in others))
         if recorded and self._view is not None:
@@ -582,6 +696,19 @@ class Tensor:
             forward_ad.inplace(self, result)
         return self
 
+    def _inplace_view(self, op: type[Op], **params: Any) -> Tensor:
+        """self turned into op(self) in place: its memory seen with other sizes and strides (PyTorch's transpose_, t_,
+        squeeze_, unsqueeze_), no element written; the graph, if recorded, continues from the op's node."""
+        self._check_inplace()
+        result = apply(op, self, **params)
+        self._data = result._data
+        if result._grad_fn is not None:
+            if self._view is None:
+                self._rebase_history(result._grad_fn)
+            else:  # (a view's base is not written: its history stays)
+                self._grad_fn, self._output_nr, self._requires_grad = result._grad_fn, 0, True
+        return self
+
     def _rebase_history(self, node: engine.Node) -> None:
         """Make ``node`` (an in-place op's, just written into this tensor) this tensor's history. For a view, the
         base's history is rewritten (CopySlices: the op's node for the viewed part, the old history elsewhere), and
@@ -600,17 +727,33 @@ class Tensor:
             self._retains_grad = (0, self._retains_grad[1])
             self._grad_fn.add_pre_hook(self._retains_grad)
 
-    def add_(self, other: Operand) -> Tensor:
-        return self._inplace(pointwise.Add, other)
+    def add_(self, other: Operand, *args: Tensor, alpha: Number = 1) -> Tensor:
+        other, alpha = _scaled("add_", other, args, alpha)
+        if _unscaled(alpha):
+            return self._inplace(pointwise.Add, other)
+        return self._inplace(pointwise.AddScaled, other, alpha=alpha)
 
-    def sub_(self, other: Operand) -> Tensor:
-        return self._inplace(pointwise.Sub, other)
+    def sub_(self, other: Operand, *args: Tensor, alpha: Number = 1) -> Tensor:
+        other, alpha = _scaled("sub_", other, args, alpha)
+        if _unscaled(alpha):
+            return self._inplace(pointwise.Sub, other)
+        return self._inplace(pointwise.SubScaled, other, alpha=alpha)
 
     def mul_(self, other: Operand) -> Tensor:
         return self._inplace(pointwise.Mul, other)
 
-    def div_(self, other: Operand) -> Tensor:
+    def div_(self, other: Operand, *, rounding_mode: str | None = None) -> Tensor:
+        """self /= other; with a ``rounding_mode``, the rounded quotient of ``div`` written back."""
+        if rounding_mode is None:
+            return self._inplace(pointwise.Div, other)
+        return self.copy_(self.div(other, rounding_mode=rounding_mode))
+
+    def true_divide_(self, other: Operand) -> Tensor:
+        """self /= other (PyTorch's alias of ``div_``, without its ``rounding_mode``)."""
         return self._inplace(pointwise.Div, other)
+
+    # PyTorch's aliases (numpy's names): the same methods, so the same grad_fn (MulBackward0, ...)
+    multiply_, subtract_, divide_ = mul_, sub_, div_
 
     def clamp_(self, min: Operand | None = None, max: Operand | None = None) -> Tensor:  # noqa: A002
         return self._clamp("clamp_", min, max)
@@ -707,7 +850,7 @@ class Tensor:
 
     def __float__(self) -> float:
         if self.requires_grad:
-            warnings.warn(errors.tensor_of_grad_tensor_warning(), UserWarning, stacklevel=2)
+            warn_scalar_of_graph()
         return float(self._scalar())
 
     def __int__(self) -> int:
@@ -820,11 +963,17 @@ class Tensor:
     __hash__ = object.__hash__
 
     # ----- arithmetic ----------------------------------------------------------------------------------
-    def add(self, other: Operand) -> Tensor:
-        return apply(pointwise.Add, self, other)
+    def add(self, other: Operand, *args: Tensor, alpha: Number = 1) -> Tensor:
+        """self + alpha * other (``alpha`` rounded in once, as PyTorch fuses it)."""
+        other, alpha = _scaled("add", other, args, alpha)
+        return apply(pointwise.Add, self, other) if _unscaled(alpha) else \
+            apply(pointwise.AddScaled, self, other, alpha=alpha)
 
-    def sub(self, other: Operand) -> Tensor:
-        return apply(pointwise.Sub, self, other)
+    def sub(self, other: Operand, *args: Tensor, alpha: Number = 1) -> Tensor:
+        """self - alpha * other."""
+        other, alpha = _scaled("sub", other, args, alpha)
+        return apply(pointwise.Sub, self, other) if _unscaled(alpha) else \
+            apply(pointwise.SubScaled, self, other, alpha=alpha)
 
     def mul(self, other: Operand) -> Tensor:
         return apply(pointwise.Mul, self, other)
@@ -842,9 +991,16 @@ class Tensor:
             return (self / other).trunc()
         return (self - self.fmod(other)).floor_divide(other)  # (exact: what is left divides evenly)
 
+    def true_divide(self, other: Operand) -> Tensor:
+        """self / other (PyTorch's alias of ``div``, without its ``rounding_mode``)."""
+        return apply(pointwise.Div, self, other)
+
+    # PyTorch's aliases (numpy's names): the same methods, so the same grad_fn (MulBackward0, ...)
+    multiply, subtract, divide = mul, sub, div
+
     def rsub(self, other: Operand) -> Tensor:
         """other - self."""
-        return apply(pointwise.Rsub, self, other)
+        return apply(pointwise.Rsub, self, other, number=is_number(other))
 
     def pow(self, exponent: Operand) -> Tensor:
         """self ** exponent, for a number or a tensor exponent."""
@@ -964,7 +1120,7 @@ class Tensor:
     def __rsub__(self, other: Number) -> Tensor:
         if isinstance(other, np.ndarray):
             return NotImplemented
-        return apply(pointwise.Rsub, self, other)
+        return apply(pointwise.Rsub, self, other, number=True)
 
     def __rmul__(self, other: Number) -> Tensor:
         if isinstance(other, np.ndarray):
@@ -1107,17 +1263,18 @@ class Tensor:
 
     # ----- reductions ---------------------------------------------------------------------------------------
     def sum(self, dim: int | tuple[int, ...] | None = None, keepdim: bool = False, *,
-            keepdims: bool | None = None) -> Tensor:
-        return apply(reduction.Sum, self, dim=dim, keepdim=_keep(keepdim, keepdims))
+            keepdims: bool | None = None, axis: int | tuple[int, ...] | None = None) -> Tensor:
+        return apply(reduction.Sum, self, dim=_dim(dim, axis, "sum"), keepdim=_keep(keepdim, keepdims))
 
     def mean(self, dim: int | tuple[int, ...] | None = None, keepdim: bool = False, *,
-             keepdims: bool | None = None) -> Tensor:
-        return apply(reduction.Mean, self, dim=dim, keepdim=_keep(keepdim, keepdims))
+             keepdims: bool | None = None, axis: int | tuple[int, ...] | None = None) -> Tensor:
+        return apply(reduction.Mean, self, dim=_dim(dim, axis, "mean"), keepdim=_keep(keepdim, keepdims))
 
     def max(self, dim: int | Tensor | None = None, keepdim: bool = False, *,
-            keepdims: bool | None = None) -> Tensor | tuple[Tensor, Tensor]:
+            keepdims: bool | None = None, axis: int | None = None) -> Tensor | tuple[Tensor, Tensor]:
         """The largest element, (values, indices) of the largest along ``dim``, or given a tensor in place of ``dim``,
         the elementwise ``maximum`` with it (PyTorch's ``max(input, other)``)."""
+        dim = _dim(dim, axis, "max")
         if isinstance(dim, Tensor) and not _keep(keepdim, keepdims):
             return self.maximum(dim)
         if dim is None:
@@ -1125,48 +1282,56 @@ class Tensor:
         return return_types.max(*apply(reduction.MaxDim, self, dim=dim, keepdim=_keep(keepdim, keepdims)))
 
     def min(self, dim: int | Tensor | None = None, keepdim: bool = False, *,
-            keepdims: bool | None = None) -> Tensor | tuple[Tensor, Tensor]:
+            keepdims: bool | None = None, axis: int | None = None) -> Tensor | tuple[Tensor, Tensor]:
         """The smallest element, (values, indices) of the smallest along ``dim``, or given a tensor in place of
         ``dim``, the elementwise ``minimum`` with it (PyTorch's ``min(input, other)``)."""
+        dim = _dim(dim, axis, "min")
         if isinstance(dim, Tensor) and not _keep(keepdim, keepdims):
             return self.minimum(dim)
         if dim is None:
             return apply(reduction.Min, self)
         return return_types.min(*apply(reduction.MinDim, self, dim=dim, keepdim=_keep(keepdim, keepdims)))
 
-    def argmax(self, dim: int | None = None, keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor:
-        return apply(reduction.Argmax, self, dim=dim, keepdim=_keep(keepdim, keepdims))
+    def argmax(self, dim: int | None = None, keepdim: bool = False, *, keepdims: bool | None = None,
+               axis: int | None = None) -> Tensor:
+        return apply(reduction.Argmax, self, dim=_dim(dim, axis, "argmax"), keepdim=_keep(keepdim, keepdims))
 
-    def argmin(self, dim: int | None = None, keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor:
-        return apply(reduction.Argmin, self, dim=dim, keepdim=_keep(keepdim, keepdims))
+    def argmin(self, dim: int | None = None, keepdim: bool = False, *, keepdims: bool | None = None,
+               axis: int | None = None) -> Tensor:
+        return apply(reduction.Argmin, self, dim=_dim(dim, axis, "argmin"), keepdim=_keep(keepdim, keepdims))
 
-    def prod(self, dim: int | None = None, keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor:
-        return apply(reduction.Prod, self, dim=dim, keepdim=_keep(keepdim, keepdims))
+    def prod(self, dim: int | None = None, keepdim: bool = False, *, keepdims: bool | None = None,
+             axis: int | None = None) -> Tensor:
+        return apply(reduction.Prod, self, dim=_dim(dim, axis, "prod"), keepdim=_keep(keepdim, keepdims))
 
     def var(self, dim: int | tuple[int, ...] | None = None, unbiased: bool | None = None, keepdim: bool = False, *,
             keepdims: bool | None = None,
-            correction: float | None = None) -> Tensor:
+            correction: float | None = None, axis: int | tuple[int, ...] | None = None) -> Tensor:
         """The variance, dividing by N - correction (``unbiased=False`` is correction 0; the default is 1)."""
-        return apply(reduction.Var, self, dim=dim, unbiased=unbiased, keepdim=_keep(keepdim, keepdims),
-                     correction=correction)
+        return apply(reduction.Var, self, dim=_dim(dim, axis, "var"), unbiased=unbiased,
+                     keepdim=_keep(keepdim, keepdims), correction=correction)
 
     def std(self, dim: int | tuple[int, ...] | None = None, unbiased: bool | None = None, keepdim: bool = False, *,
             keepdims: bool | None = None,
-            correction: float | None = None) -> Tensor:
+            correction: float | None = None, axis: int | tuple[int, ...] | None = None) -> Tensor:
         """The standard deviation: sqrt of ``var`` with the same arguments."""
-        return apply(reduction.Std, self, dim=dim, unbiased=unbiased, keepdim=_keep(keepdim, keepdims),
-                     correction=correction)
+        return apply(reduction.Std, self, dim=_dim(dim, axis, "std"), unbiased=unbiased,
+                     keepdim=_keep(keepdim, keepdims), correction=correction)
 
-    def cumsum(self, dim: int) -> Tensor:
-        return apply(reduction.Cumsum, self, dim=dim)
+    def cumsum(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+        return apply(reduction.Cumsum, self, dim=_dim(dim, axis, "cumsum", required=True))
 
-    def all(self, dim: int | None = None, keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor:
+    def all(self, dim: int | None = None, keepdim: bool = False, *, keepdims: bool | None = None,
+            axis: int | None = None) -> Tensor:
         """True where every element (along ``dim``) is nonzero."""
+        dim = _dim(dim, axis, "all")
         return (self == 0).sum(dim=dim, keepdim=_keep(keepdim, keepdims)) == 0 if dim is not None else \
             (self == 0).sum() == 0
 
-    def any(self, dim: int | None = None, keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor:
+    def any(self, dim: int | None = None, keepdim: bool = False, *, keepdims: bool | None = None,
+            axis: int | None = None) -> Tensor:
         """True where some element (along ``dim``) is nonzero."""
+        dim = _dim(dim, axis, "any")
         return (self != 0).sum(dim=dim, keepdim=_keep(keepdim, keepdims)) > 0 if dim is not None else \
             (self != 0).sum() > 0
 
@@ -1187,27 +1352,34 @@ class Tensor:
     def masked_fill_(self, mask: Tensor, value: Number) -> Tensor:
         return self._inplace(pointwise.MaskedFill, mask=mask, value=value)
 
+    @_takes_axis
     def gather(self, dim: int, index: Tensor) -> Tensor:
         return apply(gather_ops.Gather, self, dim=dim, index=index)
 
+    @_takes_axis
     def scatter(self, dim: int, index: Tensor, src: Tensor | Number = None, value: Number | None = None) -> Tensor:
         """A copy with the values of ``src`` (or ``value``) written where ``index`` points along ``dim``."""
         return apply(gather_ops.Scatter, self, value if src is None else src, dim=dim, index=index)
 
+    @_takes_axis
     def scatter_(self, dim: int, index: Tensor, src: Tensor | Number = None, value: Number | None = None) -> Tensor:
         return self._inplace(gather_ops.Scatter, value if src is None else src, dim=dim, index=index)
 
     # ----- shape -------------------------------------------------------------------------------------------
-    def expand(self, *sizes: int) -> Tensor:
-        """A read-only view with size-1 dims stretched to ``sizes`` (-1 keeps a dim), without copying."""
+    def expand(self, *sizes: int, size: Sequence[int] | None = None) -> Tensor:
+        """A read-only view with size-1 dims stretched to ``sizes`` (-1 keeps a dim), without copying; PyTorch's
+        keyword for them is ``size``."""
+        if size is not None:
+            sizes = _keyword_sizes(sizes, size, "expand", "size")
         return apply(shape_ops.Expand, self, sizes=_dim_args(sizes), type_name=self.type())
 
     def expand_as(self, other: Tensor) -> Tensor:
         return self.expand(*other.shape)
 
-    def repeat(self, *repeats: int) -> Tensor:
-        """A copy tiled ``repeats[i]`` times along dim i."""
-        return apply(shape_ops.Repeat, self, repeats=_dim_args(repeats))
+    def repeat(self, *counts: int, repeats: Sequence[int] | None = None) -> Tensor:
+        """A copy tiled ``repeats[i]`` times along dim i (given as ``counts``, or PyTorch's ``repeats=``)."""
+        return apply(shape_ops.Repeat, self, repeats=_dim_args(counts) if repeats is None else
+                     _keyword_sizes(counts, repeats, "repeat", "repeats"))
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         """Dims start_dim..end_dim merged into one."""
@@ -1237,16 +1409,22 @@ class Tensor:
             start += size
         return View.mark_several(pieces, "Split" if isinstance(split_size, int) else "SplitWithSizes")
 
-    def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+    def chunk(self, chunks: int, dim: int = 0, *, axis: int | None = None) -> tuple[Tensor, ...]:
         """At most ``chunks`` pieces of equal size along ``dim`` (the last may be smaller)."""
+        dim = _dim(dim, axis, "chunk", 0)
         length = self.shape[normalize_dim(dim, self.dim())]
         return self.split(max(1, -(-length // chunks)), dim)
 
-    def view(self, *shape: int) -> Tensor:
-        return apply(shape_ops.View, self, shape=_dim_args(shape))
+    def view(self, *shape: int, size: Sequence[int] | None = None) -> Tensor:
+        """The same memory seen with another shape: ``view(2, 3)``, ``view((2, 3))`` or PyTorch's ``view(size=...)``."""
+        return apply(shape_ops.View, self, shape=_dim_args(shape) if size is None else
+                     _keyword_sizes(shape, size, "view", "size"))
 
-    def reshape(self, *shape: int) -> Tensor:
-        return apply(shape_ops.Reshape, self, shape=_dim_args(shape))
+    def reshape(self, *sizes: int, shape: Sequence[int] | None = None) -> Tensor:
+        """``view`` where the memory allows, else a copy: ``reshape(2, 3)``, ``reshape((2, 3))`` or PyTorch's
+        ``reshape(shape=...)``."""
+        return apply(shape_ops.Reshape, self, shape=_dim_args(sizes) if shape is None else
+                     _keyword_sizes(sizes, shape, "reshape", "shape"))
 
     def transpose(self, dim0: int, dim1: int) -> Tensor:
         return apply(shape_ops.Transpose, self, dim0=dim0, dim1=dim1)
@@ -1254,19 +1432,33 @@ class Tensor:
     def t(self) -> Tensor:
         return apply(shape_ops.T, self)
 
-    def permute(self, *dims: int) -> Tensor:
-        return apply(shape_ops.Permute, self, dims=_dim_args(dims))
+    def transpose_(self, dim0: int, dim1: int) -> Tensor:
+        return self._inplace_view(shape_ops.TransposeInPlace, dim0=dim0, dim1=dim1)
+
+    def t_(self) -> Tensor:
+        return self._inplace_view(shape_ops.TInPlace)
+
+    def permute(self, *order: int, dims: Sequence[int] | None = None) -> Tensor:
+        """The dims reordered: ``permute(1, 0)``, ``permute((1, 0))`` or PyTorch's ``permute(dims=...)``."""
+        return apply(shape_ops.Permute, self, dims=_dim_args(order) if dims is None else
+                     _keyword_sizes(order, dims, "permute", "dims"))
 
     @property
     def T(self) -> Tensor:  # noqa: N802  (PyTorch's name)
         """All dims reversed."""
         return self.permute(*reversed(range(self.dim())))
 
-    def squeeze(self, dim: int | None = None) -> Tensor:
-        return apply(shape_ops.Squeeze, self, dim=dim)
+    def squeeze(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+        return apply(shape_ops.Squeeze, self, dim=_dim(dim, axis, "squeeze"))
 
-    def unsqueeze(self, dim: int) -> Tensor:
-        return apply(shape_ops.Unsqueeze, self, dim=dim)
+    def unsqueeze(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+        return apply(shape_ops.Unsqueeze, self, dim=_dim(dim, axis, "unsqueeze", required=True))
+
+    def squeeze_(self, dim: int | None = None) -> Tensor:
+        return self._inplace_view(shape_ops.SqueezeInPlace, dim=dim)
+
+    def unsqueeze_(self, dim: int) -> Tensor:
+        return self._inplace_view(shape_ops.UnsqueezeInPlace, dim=dim)
 
     def __getitem__(self, key: Any) -> Tensor:
         return apply(shape_ops.Index, self, key=_index_key(key, self.dim()))
@@ -1516,11 +1708,11 @@ class Tensor:
     def bitwise_not_(self) -> Tensor:
         return self._inplace(math_functions.BitwiseNot)
 
-    def round(self, decimals: int = 0) -> Tensor:
-        """Each element rounded to ``decimals`` decimal places, halves to even."""
+    def round(self, decimals: int | None = None) -> Tensor:
+        """Each element rounded to ``decimals`` decimal places (none given: to an integer), halves to even."""
         return apply(math_functions.Round, self, decimals=decimals)
 
-    def round_(self, decimals: int = 0) -> Tensor:
+    def round_(self, decimals: int | None = None) -> Tensor:
         return self._inplace(math_functions.Round, decimals=decimals)
 
     def square(self) -> Tensor:
@@ -1532,10 +1724,10 @@ class Tensor:
 
     def lerp(self, end: Tensor, weight: Operand) -> Tensor:
         """self + weight * (end - self)."""
-        return apply(math_functions.Lerp, self, end, weight)
+        return apply(math_functions.Lerp, self, end, weight, number=is_number(weight))
 
     def lerp_(self, end: Tensor, weight: Operand) -> Tensor:
-        return self._inplace(math_functions.Lerp, end, weight)
+        return self._inplace(math_functions.Lerp, end, weight, number=is_number(weight))
 
     def addcmul(self, tensor1: Tensor, tensor2: Tensor, *, value: Number = 1) -> Tensor:
         """self + value * tensor1 * tensor2."""
@@ -1660,6 +1852,12 @@ class Tensor:
     def swapdims(self, dim0: int, dim1: int) -> Tensor:
         return self.transpose(dim0, dim1)
 
+    def swapaxes_(self, axis0: int, axis1: int) -> Tensor:
+        return self.transpose_(axis0, axis1)
+
+    def swapdims_(self, dim0: int, dim1: int) -> Tensor:
+        return self.transpose_(dim0, dim1)
+
     def movedim(self, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
         """The dims ``source`` moved to positions ``destination``, the others keeping their order (a view)."""
         src = [source] if isinstance(source, int) else list(source)
@@ -1677,6 +1875,7 @@ class Tensor:
 
     moveaxis = movedim
 
+    @_takes_axis
     def narrow(self, dim: int, start: int, length: int) -> Tensor:
         """``length`` elements along ``dim`` from ``start`` (negative counts from the end), a view."""
         axis = normalize_dim(dim, self.dim())
@@ -1690,16 +1889,19 @@ class Tensor:
             raise errors.narrow_past_end(start, length, size)
         return self[(slice(None),) * axis + (slice(start, start + length),)]
 
-    def unbind(self, dim: int = 0) -> tuple[Tensor, ...]:
+    def unbind(self, dim: int = 0, *, axis: int | None = None) -> tuple[Tensor, ...]:
         """The slices along ``dim``, each without that dim."""
+        dim = _dim(dim, axis, "unbind", 0)
         if self.dim() == 0:
             raise errors.unbind_0d()
         axis = normalize_dim(dim, self.dim())
         return View.mark_several([self[(slice(None),) * axis + (i,)] for i in range(self.shape[axis])], "Unbind")
 
-    def tensor_split(self, indices_or_sections: int | Sequence[int] | Tensor, dim: int = 0) -> tuple[Tensor, ...]:
+    def tensor_split(self, indices_or_sections: int | Sequence[int] | Tensor, dim: int = 0, *,
+                     axis: int | None = None) -> tuple[Tensor, ...]:
         """Views along ``dim``: n sections of sizes differing by at most one (the first ones larger), or the pieces
         between the given indices."""
+        dim = _dim(dim, axis, "tensor_split", 0)
         axis = normalize_dim(dim, self.dim())
         size = self.shape[axis]
         if isinstance(indices_or_sections, Tensor):
@@ -1759,14 +1961,16 @@ class Tensor:
             return self.flip(d0).transpose(d0, d1)
         return self.clone()
 
-    def tile(self, *dims: int) -> Tensor:
-        """``repeat`` with ``dims`` padded by leading 1s to the tensor's dims."""
-        reps = _dim_args(dims)
+    def tile(self, *counts: int, dims: Sequence[int] | None = None) -> Tensor:
+        """``repeat`` with ``dims`` (given as ``counts``, or PyTorch's ``dims=``) padded by leading 1s to the
+        tensor's dims."""
+        reps = _dim_args(counts) if dims is None else _keyword_sizes(counts, dims, "tile", "dims")
         return self.repeat(*(1,) * (self.dim() - len(reps)), *reps)
 
     def repeat_interleave(self, repeats: int | Tensor, dim: int | None = None, *,
-                          output_size: int | None = None) -> Tensor:
+                          output_size: int | None = None, axis: int | None = None) -> Tensor:
         """Each element (or slice along ``dim``) repeated ``repeats`` times in place (flattened when no dim)."""
+        dim = _dim(dim, axis, "repeat_interleave")
         x = self.flatten() if dim is None else self
         axis = normalize_dim(0 if dim is None else dim, x.dim())
         if isinstance(repeats, Tensor) and repeats.numel() == 1:
@@ -1785,6 +1989,7 @@ class Tensor:
         index = Tensor._make(np.repeat(np.arange(counts.size), counts))
         return x.index_select(axis, index)
 
+    @_takes_axis
     def index_select(self, dim: int, index: Tensor) -> Tensor:
         """The slices along ``dim`` at the positions of ``index`` (a copy)."""
         return apply(gather_ops.IndexSelect, self, dim=dim, index=index)
@@ -1797,8 +2002,9 @@ class Tensor:
         """Elements by their position in the flattened tensor, shaped like ``index``."""
         return apply(gather_ops.Take, self, index=index)
 
-    def take_along_dim(self, indices: Tensor, dim: int | None = None) -> Tensor:
+    def take_along_dim(self, indices: Tensor, dim: int | None = None, *, axis: int | None = None) -> Tensor:
         """``gather`` along ``dim`` with self and ``indices`` broadcast together (flattened when no dim)."""
+        dim = _dim(dim, axis, "take_along_dim")
         if indices.dtype != dtypes.int64:
             raise errors.take_along_dim_dtype(indices.dtype)
         if dim is None:
@@ -1813,32 +2019,40 @@ class Tensor:
         self_shape[axis], index_shape[axis] = self.shape[axis], indices.shape[axis]
         return self.expand(*self_shape).gather(axis, indices.expand(*index_shape))
 
+    @_takes_axis
     def index_add(self, dim: int, index: Tensor, source: Tensor, *, alpha: Number = 1) -> Tensor:
         """A copy with ``alpha * source``'s slices added at the positions ``index`` along ``dim``."""
         return apply(gather_ops.IndexAdd, self, source, dim=dim, index=index, alpha=alpha)
 
+    @_takes_axis
     def index_add_(self, dim: int, index: Tensor, source: Tensor, *, alpha: Number = 1) -> Tensor:
         return self._inplace(gather_ops.IndexAdd, source, dim=dim, index=index, alpha=alpha)
 
+    @_takes_axis
     def scatter_add(self, dim: int, index: Tensor, src: Tensor) -> Tensor:
         """A copy with src[i][j] added at [index[i][j]][j] (for dim 0); repeats add up."""
         return apply(gather_ops.ScatterAdd, self, src, dim=dim, index=index)
 
+    @_takes_axis
     def scatter_add_(self, dim: int, index: Tensor, src: Tensor) -> Tensor:
         return self._inplace(gather_ops.ScatterAdd, src, dim=dim, index=index)
 
     # ----- reductions and ordering ------------------------------------------------------------------------------
-    def amax(self, dim: int | tuple[int, ...] = (), keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor:
+    def amax(self, dim: int | tuple[int, ...] = (), keepdim: bool = False, *, keepdims: bool | None = None,
+             axis: int | tuple[int, ...] | None = None) -> Tensor:
         """The max over ``dim`` (every dim when empty); ties share the gradient."""
-        return apply(reduction.Amax, self, dim=dim, keepdim=_keep(keepdim, keepdims))
+        return apply(reduction.Amax, self, dim=_dim(dim, axis, "amax", ()), keepdim=_keep(keepdim, keepdims))
 
-    def amin(self, dim: int | tuple[int, ...] = (), keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor:
+    def amin(self, dim: int | tuple[int, ...] = (), keepdim: bool = False, *, keepdims: bool | None = None,
+             axis: int | tuple[int, ...] | None = None) -> Tensor:
         """The min over ``dim`` (every dim when empty); ties share the gradient."""
-        return apply(reduction.Amin, self, dim=dim, keepdim=_keep(keepdim, keepdims))
+        return apply(reduction.Amin, self, dim=_dim(dim, axis, "amin", ()), keepdim=_keep(keepdim, keepdims))
 
-    def aminmax(self, *args: Any, dim: int | None = None, keepdim: bool = False) -> tuple[Tensor, Tensor]:
+    def aminmax(self, *args: Any, dim: int | None = None, keepdim: bool = False,
+                axis: int | None = None) -> tuple[Tensor, Tensor]:
         """(min, max) over ``dim`` (of every element when None), as a named tuple; ties share each gradient.
         ``dim`` and ``keepdim`` are keyword-only, as in PyTorch."""
+        dim = _dim(dim, axis, "aminmax")
         if args:
             raise errors.positional_arguments("aminmax", 0, len(args))
         if dim is not None and (isinstance(dim, bool) or not isinstance(dim, (int, np.integer))):
@@ -1848,51 +2062,63 @@ class Tensor:
         return return_types.aminmax(*apply(reduction.Aminmax, self, dim=None if dim is None else int(dim),
                                            keepdim=keepdim))
 
-    def logsumexp(self, dim: int | tuple[int, ...], keepdim: bool = False, *, keepdims: bool | None = None) -> Tensor:
+    def logsumexp(self, dim: int | tuple[int, ...] | None = None, keepdim: bool = False, *,
+                  keepdims: bool | None = None, axis: int | tuple[int, ...] | None = None) -> Tensor:
+        dim = _dim(dim, axis, "logsumexp", required=True)
         return apply(reduction.Logsumexp, self, dim=dim, keepdim=_keep(keepdim, keepdims))
 
-    def sort(self, dim: int = -1, descending: bool = False, *, stable: bool = False) -> tuple[Tensor, Tensor]:
+    def sort(self, dim: int = -1, descending: bool = False, *, stable: bool | None = None,
+             axis: int | None = None) -> tuple[Tensor, Tensor]:
         """(values, indices) sorted along ``dim``; minigrad's sort is always stable."""
+        dim = _dim(dim, axis, "sort", -1)
         return return_types.sort(*apply(reduction.Sort, self, dim=dim, descending=descending, stable=stable))
 
-    def argsort(self, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:
-        return self.detach().sort(dim, descending, stable=stable).indices
+    def argsort(self, dim: int = -1, descending: bool = False, *, stable: bool = False,
+                axis: int | None = None) -> Tensor:
+        return self.detach().sort(_dim(dim, axis, "argsort", -1), descending, stable=stable).indices
 
     def msort(self) -> Tensor:
         """Sorted along dim 0."""
         return self.sort(0).values
 
-    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> tuple[Tensor, Tensor]:  # noqa: A002
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True, *,  # noqa: A002
+             axis: int | None = None) -> tuple[Tensor, Tensor]:
+        dim = _dim(dim, axis, "topk", -1)
         return return_types.topk(*apply(reduction.Topk, self, k=k, dim=dim, largest=largest, sorted=sorted))
 
     def kthvalue(self, k: int, dim: int = -1, keepdim: bool = False, *,
-                 keepdims: bool | None = None) -> tuple[Tensor, Tensor]:
+                 keepdims: bool | None = None, axis: int | None = None) -> tuple[Tensor, Tensor]:
+        dim = _dim(dim, axis, "kthvalue", -1)
         return return_types.kthvalue(*apply(reduction.Kthvalue, self, k=k, dim=dim, keepdim=_keep(keepdim, keepdims)))
 
     def median(self, dim: int | None = None, keepdim: bool = False, *,
-               keepdims: bool | None = None) -> Tensor | tuple[Tensor, Tensor]:
+               keepdims: bool | None = None, axis: int | None = None) -> Tensor | tuple[Tensor, Tensor]:
         """The lower median of all elements, or (values, indices) of the lower median along ``dim``."""
+        dim = _dim(dim, axis, "median")
         if dim is None:
             return apply(reduction.Median, self)
         return return_types.median(*apply(reduction.MedianDim, self, dim=dim, keepdim=_keep(keepdim, keepdims)))
 
-    def mode(self, dim: int = -1, keepdim: bool = False, *, keepdims: bool | None = None) -> tuple[Tensor, Tensor]:
+    def mode(self, dim: int = -1, keepdim: bool = False, *, keepdims: bool | None = None,
+             axis: int | None = None) -> tuple[Tensor, Tensor]:
+        dim = _dim(dim, axis, "mode", -1)
         return return_types.mode(*apply(reduction.ModeDim, self, dim=dim, keepdim=_keep(keepdim, keepdims)))
 
-    def cumprod(self, dim: int) -> Tensor:
-        return apply(reduction.Cumprod, self, dim=dim)
+    def cumprod(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+        return apply(reduction.Cumprod, self, dim=_dim(dim, axis, "cumprod", required=True))
 
-    def cummax(self, dim: int) -> tuple[Tensor, Tensor]:
-        return return_types.cummax(*apply(reduction.Cummax, self, dim=dim))
+    def cummax(self, dim: int | None = None, *, axis: int | None = None) -> tuple[Tensor, Tensor]:
+        return return_types.cummax(*apply(reduction.Cummax, self, dim=_dim(dim, axis, "cummax", required=True)))
 
-    def cummin(self, dim: int) -> tuple[Tensor, Tensor]:
-        return return_types.cummin(*apply(reduction.Cummin, self, dim=dim))
+    def cummin(self, dim: int | None = None, *, axis: int | None = None) -> tuple[Tensor, Tensor]:
+        return return_types.cummin(*apply(reduction.Cummin, self, dim=_dim(dim, axis, "cummin", required=True)))
 
-    def logcumsumexp(self, dim: int) -> Tensor:
-        return apply(reduction.Logcumsumexp, self, dim=dim)
+    def logcumsumexp(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+        return apply(reduction.Logcumsumexp, self, dim=_dim(dim, axis, "logcumsumexp", required=True))
 
-    def count_nonzero(self, dim: int | tuple[int, ...] | None = None) -> Tensor:
-        return apply(reduction.CountNonzero, self, dim=dim)
+    def count_nonzero(self, dim: int | tuple[int, ...] | None = None, *,
+                      axis: int | tuple[int, ...] | None = None) -> Tensor:
+        return apply(reduction.CountNonzero, self, dim=_dim(dim, axis, "count_nonzero"))
 
     def nonzero(self, *, as_tuple: bool = False) -> Tensor | tuple[Tensor, ...]:
         """The coordinates of the nonzero elements: one row each, or with ``as_tuple`` one 1-D tensor per dim."""
@@ -2024,8 +2250,9 @@ class Tensor:
         b = other.reshape(*[s for n in b_shape for s in (1, n)])
         return (a * b).reshape(*[m * n for m, n in zip(a_shape, b_shape)])
 
-    def cross(self, other: Tensor, dim: int | None = None) -> Tensor:
+    def cross(self, other: Tensor, dim: int | None = None, *, axis: int | None = None) -> Tensor:
         """The cross product of the 3-vectors along dim (without one: the first dim of length 3, with a warning)."""
+        dim = _dim(dim, axis, "cross")
         if dim is None:
             warnings.warn(errors.cross_without_dim_warning(), UserWarning, stacklevel=2)
         return apply(linalg.Cross, self, other, dim=dim)
@@ -2058,21 +2285,24 @@ class Tensor:
         new = Tensor._make(K.expand(K.scalar(fill_value, (dtype or self.dtype).np), tuple(size)).copy())
         return new.requires_grad_() if requires_grad else new
 
-    def new_zeros(self, *size: Any, dtype: DType | None = None, device: Any = None,
-                  requires_grad: bool = False) -> Tensor:
-        """Zeros of ``size``, with this tensor's dtype unless given."""
-        return self.new_full(_dim_args(size), 0, dtype=dtype, device=device, requires_grad=requires_grad)
+    def new_zeros(self, *sizes: Any, size: Sequence[int] | None = None, dtype: DType | None = None,
+                  device: Any = None, requires_grad: bool = False) -> Tensor:
+        """Zeros of ``sizes`` (or PyTorch's ``size=``), with this tensor's dtype unless given."""
+        shape = _dim_args(sizes) if size is None else _keyword_sizes(sizes, size, "new_zeros", "size")
+        return self.new_full(shape, 0, dtype=dtype, device=device, requires_grad=requires_grad)
 
-    def new_ones(self, *size: Any, dtype: DType | None = None, device: Any = None,
-                 requires_grad: bool = False) -> Tensor:
-        """Ones of ``size``, with this tensor's dtype unless given."""
-        return self.new_full(_dim_args(size), 1, dtype=dtype, device=device, requires_grad=requires_grad)
+    def new_ones(self, *sizes: Any, size: Sequence[int] | None = None, dtype: DType | None = None,
+                 device: Any = None, requires_grad: bool = False) -> Tensor:
+        """Ones of ``sizes`` (or PyTorch's ``size=``), with this tensor's dtype unless given."""
+        shape = _dim_args(sizes) if size is None else _keyword_sizes(sizes, size, "new_ones", "size")
+        return self.new_full(shape, 1, dtype=dtype, device=device, requires_grad=requires_grad)
 
-    def new_empty(self, *size: Any, dtype: DType | None = None, device: Any = None,
-                  requires_grad: bool = False) -> Tensor:
-        """An uninitialized tensor of ``size``, with this tensor's dtype unless given."""
+    def new_empty(self, *sizes: Any, size: Sequence[int] | None = None, dtype: DType | None = None,
+                  device: Any = None, requires_grad: bool = False) -> Tensor:
+        """An uninitialized tensor of ``sizes`` (or PyTorch's ``size=``), with this tensor's dtype unless given."""
         check_device(device)
-        new = Tensor._make(np.empty(_dim_args(size), (dtype or self.dtype).np))
+        shape = _dim_args(sizes) if size is None else _keyword_sizes(sizes, size, "new_empty", "size")
+        new = Tensor._make(np.empty(shape, (dtype or self.dtype).np))
         return new.requires_grad_() if requires_grad else new
 
     def new_tensor(self, data: Any, *, dtype: DType | None = None, device: Any = None,
@@ -2083,8 +2313,9 @@ class Tensor:
         new = Tensor._make(K.copy(array, (dtype or self.dtype).np))
         return new.requires_grad_() if requires_grad else new
 
-    def stride(self, dim: int | None = None) -> tuple[int, ...] | int:
+    def stride(self, dim: int | None = None, *, axis: int | None = None) -> tuple[int, ...] | int:
         """How many elements apart in memory consecutive indices of each dim are (of ``dim`` if given)."""
+        dim = _dim(dim, axis, "stride")
         strides = tuple(s // self._data.itemsize for s in self._data.strides)
         return strides if dim is None else strides[normalize_dim(dim, self.dim())]
 
@@ -2111,17 +2342,33 @@ class Tensor:
         """The address of the first element."""
         return self._data.__array_interface__["data"][0]
 
+    def storage(self) -> TypedStorage:
+        """The whole memory this tensor's elements live in (its base's, for a view), as elements of its dtype:
+        Karpathy prints it to show a ``view`` copies nothing. A read-only view over that memory. PyTorch deprecates
+        it, with a UserWarning at the first call of a process, which minigrad gives too."""
+        global _STORAGE_WARNED
+        if not _STORAGE_WARNED:
+            _STORAGE_WARNED = True
+            warnings.warn(errors.typed_storage_deprecated(), UserWarning, stacklevel=2)
+        return TypedStorage(self._data, self.dtype)
+
+    def untyped_storage(self) -> UntypedStorage:
+        """The whole memory this tensor's elements live in (its base's, for a view), as bytes (read-only)."""
+        return UntypedStorage(self._data)
+
     def cuda(self, device: Any = None) -> Tensor:
         """A CUDA copy: PyTorch's error here, as minigrad (like a CPU-only PyTorch) has no CUDA."""
         raise errors.no_cuda()
 
     # ----- nn -------------------------------------------------------------------------------------------------------
-    def softmax(self, dim: int, dtype: DType | None = None) -> Tensor:
+    def softmax(self, dim: int | None = None, dtype: DType | None = None, *, axis: int | None = None) -> Tensor:
         """exp(x_i - max) / sum_j exp(x_j - max) along ``dim`` (``dtype``: cast first); see ``nn.functional``."""
+        dim = _dim(dim, axis, "softmax", required=True)
         return apply(classification.Softmax, self if dtype is None else self.to(dtype), dim=dim)
 
-    def log_softmax(self, dim: int, dtype: DType | None = None) -> Tensor:
+    def log_softmax(self, dim: int | None = None, dtype: DType | None = None, *, axis: int | None = None) -> Tensor:
         """x_i - max - log(sum_j exp(x_j - max)) along ``dim`` (``dtype``: cast first)."""
+        dim = _dim(dim, axis, "log_softmax", required=True)
         return apply(classification.LogSoftmax, self if dtype is None else self.to(dtype), dim=dim)
 
     def _sample_(self, fill: Callable[..., np.ndarray], *args: Any) -> Tensor:
@@ -2158,30 +2405,36 @@ class Tensor:
         return self._sample_(random.fill_random_, from_, to, generator)
 
     # ----- index_copy, index_fill, scatter_reduce -----------------------------------------------------------------
+    @_takes_axis
     def index_copy(self, dim: int, index: Tensor, source: Tensor) -> Tensor:
         """A copy whose slices ``index`` names along ``dim`` are ``source``'s slices, in order."""
         return apply(gather_ops.IndexCopy, self, source, dim=dim, index=index)
 
+    @_takes_axis
     def index_copy_(self, dim: int, index: Tensor, source: Tensor) -> Tensor:
         return self._inplace(gather_ops.IndexCopy, source, dim=dim, index=index)
 
+    @_takes_axis
     def index_fill(self, dim: int, index: Tensor, value: Number | Tensor) -> Tensor:
         """A copy whose slices ``index`` names along ``dim`` hold ``value`` (a number or a 0-d tensor)."""
         if isinstance(value, Tensor):
             return apply(gather_ops.IndexFill, self, value, dim=dim, index=index)
         return apply(gather_ops.IndexFill, self, dim=dim, index=index, value=value)
 
+    @_takes_axis
     def index_fill_(self, dim: int, index: Tensor, value: Number | Tensor) -> Tensor:
         if isinstance(value, Tensor):
             return self._inplace(gather_ops.IndexFill, value, dim=dim, index=index)
         return self._inplace(gather_ops.IndexFill, dim=dim, index=index, value=value)
 
+    @_takes_axis
     def scatter_reduce(self, dim: int, index: Tensor, src: Tensor, reduce: str, *, include_self: bool = True) -> Tensor:
         """A copy with src[i][j] reduced into [index[i][j]][j] (for dim 0) by ``reduce``: "sum", "prod", "mean",
         "amax" or "amin", self's own values taking part unless ``include_self`` is False."""
         return apply(gather_ops.ScatterReduce, self, src, dim=dim, index=index, reduce=reduce,
                      include_self=include_self)
 
+    @_takes_axis
     def scatter_reduce_(self, dim: int, index: Tensor, src: Tensor, reduce: str, *,
                         include_self: bool = True) -> Tensor:
         return self._inplace(gather_ops.ScatterReduce, src, dim=dim, index=index, reduce=reduce,

@@ -141,6 +141,8 @@ UNARY_SHAPES = [(), (5,), (3, 4), (2, 3, 4), (0, 4), (1, 3)]
 CASES: list[Case] = []
 for name in ("Add", "Sub", "Rsub", "Mul", "Div", "PowTensor"):
     CASES += [Case(name, shapes) for shapes in BINARY_SHAPES]
+CASES += [Case(name, shapes, kwargs={"alpha": alpha}) for name in ("AddScaled", "SubScaled") for alpha in (0.37, -2)
+          for shapes in BINARY_SHAPES[:4]]
 CASES += [Case("PowScalarBase", (shape,), leading=(base,)) for base in (2.0, 0.5, 3) for shape in ((3, 4), ())]
 for name in ("Eq", "Ne", "Lt", "Le", "Gt", "Ge"):
     CASES += [Case(name, shapes, discrete=True) for shapes in BINARY_SHAPES]
@@ -246,6 +248,10 @@ for name, shapes in [("MseLoss", [((3, 1), (3, 1)), ((4, 5), (4, 5)), ((3, 1), (
                      ("BinaryCrossEntropy", [((6, 1), (6, 1)), ((17,), (17,)), ((3, 4), (3, 4))]),
                      ("BinaryCrossEntropyWithLogits", [((6, 1), (6, 1)), ((17,), (17,)), ((3, 4), (3, 4))])]:
     CASES += [Case(name, s, kwargs={"reduction": r}) for s in shapes for r in ("mean", "sum", "none")]
+for name, width in [("HuberLoss", "delta"), ("SmoothL1Loss", "beta")]:  # kinks at |x - y| = width: away from them
+    CASES += [Case(name, s, kwargs={"reduction": r, width: w})
+              for s in [((3, 1), (3, 1)), ((4, 5), (4, 5)), ((3, 1), (3,)), ((), ()), ((40,), (40,))]
+              for r in ("mean", "sum", "none") for w in (1.0, 0.3)]
 CASES += [
     Case("Cat", shapes, kwargs=kwargs, as_list=True)
     for shapes, kwargs in [(((2, 3), (4, 3)), {}), (((2, 3), (2, 1), (2, 2)), {"dim": 1}),

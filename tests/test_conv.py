@@ -11,6 +11,7 @@ gradient of size 30 summed over 60 positions. Pooling sums at most a window, in 
 
 from __future__ import annotations
 
+import math
 import re
 import subprocess
 import sys
@@ -321,3 +322,49 @@ def test_digits_cnn_in_float64_is_its_pytorch_twins_run() -> None:
     twin_text, theirs = _numbers(re.sub(r"\bminigrad\b", "torch", source), "--double", "--epochs", "3")
     assert text == twin_text and len(mine) == len(theirs) > 6
     np.testing.assert_allclose(mine, theirs, rtol=1e-9)
+
+
+@pytest.mark.parametrize("padding", [1, "same"])
+@pytest.mark.parametrize("dtypes", ["ffd", "fdf", "fdd", "fdn", "dff", "dfd", "ddf", "ffl"],
+                         ids=lambda d: f"input={d[0]},weight={d[1]},bias={d[2]}")
+@pytest.mark.parametrize(("function", "x_shape", "w_shape"), [
+    ("conv1d", (1, 2, 5), (3, 2, 3)), ("conv2d", (1, 2, 5, 5), (3, 2, 3, 3)),
+    ("conv_transpose1d", (1, 2, 5), (2, 3, 3)), ("conv_transpose2d", (1, 2, 5, 5), (2, 3, 3, 3))])
+def test_mismatched_dtypes_raise_or_run_like_torch(function: str, x_shape: tuple[int, ...], w_shape: tuple[int, ...],
+                                                  dtypes: str, padding: Any, device: str) -> None:
+    """Input, weight and bias of different dtypes: conv1d/conv2d check the bias first ("Input type (float) and bias
+    type (double) should be the same"), then the weight ("expected scalar type Float but found Double"); with padding
+    "same" and in the transposed convolutions only the weight is checked, and a bias of another dtype is added in the
+    input's. (Errors are compared with torch's CPU kernels' messages, minigrad's device; on CUDA, the values.)"""
+    if function.startswith("conv_transpose") and padding == "same":
+        pytest.skip("the transposed convolutions take no padding string")
+    names = {"f": "float32", "d": "float64", "l": "int64"}
+
+    def call(fw: Any, on: str = "cpu") -> Any:
+        def make(values: np.ndarray, code: str) -> Any:
+            t = fw.tensor(values, dtype=getattr(fw, names[code]))
+            return t.to(on) if fw is torch else t
+
+        x = make(np.linspace(-1, 1, math.prod(x_shape)).reshape(x_shape), dtypes[0])
+        w = make(np.linspace(-0.5, 1, math.prod(w_shape)).reshape(w_shape), dtypes[1])
+        b = None if dtypes[2] == "n" else make(np.array([1, 2, 3]), dtypes[2])
+        return getattr(fw.nn.functional, function)(x, w, b, padding=padding)
+
+    expected, error = outcome(lambda fw: call(fw), torch)
+    if error is not None:
+        assert_same_error(lambda fw: call(fw))
+        return
+    if device != "cpu":
+        expected = call(torch, device)
+    actual = call(minigrad)
+    assert str(actual.dtype).split(".")[-1] == str(expected.dtype).split(".")[-1]
+    np.testing.assert_allclose(numpy_of(actual), numpy_of(expected), rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("bias", [True, False])
+@pytest.mark.parametrize("layer", ["Conv1d", "Conv2d", "ConvTranspose1d", "ConvTranspose2d"])
+def test_double_layer_on_float_input_raises_torch_error(layer: str, bias: bool) -> None:
+    """``nn.Conv2d(1, 1, 3).double()(torch.rand(1, 1, 5, 5))``: PyTorch's CPU message, bias or not."""
+    spatial = int(layer[-2])
+    assert_same_error(lambda fw: getattr(fw.nn, layer)(1, 1, 3, bias=bias).double()(
+        fw.rand(1, 1, *[5] * spatial, requires_grad=True)))

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
-from conftest import assert_same_error
+from conftest import assert_same_error, outcome
 
 import minigrad
 
@@ -291,3 +291,137 @@ def test_a_mixed_precision_loop_without_cuda_runs_in_float32_as_pytorchs_does() 
     assert runs[0] == runs[1]
     with pytest.raises(NotImplementedError, match="which minigrad does not have"):
         minigrad.autocast(device_type="cpu")
+
+
+# ----- axis=, numpy's name for dim -----------------------------------------------------------------------------------
+# PyTorch's argument parser takes ``axis=`` for the ``dim`` of every native function and method (d2l writes
+# ``y_hat.argmax(axis=1)``, ``X.sum(axis=0)``); its Python-level ones (``F.softmax``, ``split``, ``norm``, ``unique``,
+# ``Tensor.unflatten``) refuse it. Each case: (its arguments before dim, after dim), dim given as ``axis=``.
+_AXIS_BOTH_FORMS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
+    name: ((), {}) for name in ("sum", "mean", "max", "min", "argmax", "argmin", "prod", "var", "std", "all", "any",
+                                "cumsum", "cumprod", "cummax", "cummin", "logcumsumexp", "logsumexp", "amax", "amin",
+                                "softmax", "log_softmax", "squeeze", "unsqueeze", "unbind", "sort", "argsort",
+                                "median", "mode", "count_nonzero")
+} | {
+    "sum-keepdims": ((), {"keepdims": True}), "mean-dims": ((), {}), "chunk": ((2,), {}), "tensor_split": ((2,), {}),
+    "repeat_interleave": ((2,), {}), "topk": ((1,), {}), "kthvalue": ((1,), {"keepdim": True}),
+    "take_along_dim": (("indices",), {}), "cross": (("other",), {}), "gather": ((), {"index": "indices"}),
+    "index_select": ((), {"index": "row"}), "narrow": ((), {"start": 1, "length": 2}),
+    "scatter": ((), {"index": "indices", "src": "other"}), "scatter_add": ((), {"index": "indices", "src": "other"}),
+    "scatter_reduce": ((), {"index": "indices", "src": "other", "reduce": "amax"}),
+    "index_add": ((), {"index": "row", "source": "other"}), "index_copy": ((), {"index": "row", "source": "other"}),
+    "index_fill": ((), {"index": "row", "value": -1.0}),
+}
+_AXIS_METHODS_ONLY = {"size": ((), {}), "stride": ((), {}), "scatter_": ((), {"index": "indices", "src": "other"}),
+                      "scatter_add_": ((), {"index": "indices", "src": "other"}),
+                      "scatter_reduce_": ((), {"index": "indices", "src": "other", "reduce": "sum"}),
+                      "index_add_": ((), {"index": "row", "source": "other"}),
+                      "index_copy_": ((), {"index": "row", "source": "other"}),
+                      "index_fill_": ((), {"index": "row", "value": -1.0})}
+AXIS_CASES = [f"Tensor.{name}" for name in (*_AXIS_BOTH_FORMS, *_AXIS_METHODS_ONLY)] + \
+             [f"torch.{name}" for name in _AXIS_BOTH_FORMS] + \
+             ["torch.cat", "torch.stack", "torch.unflatten", "torch.aminmax", "Tensor.aminmax", "torch.var_mean",
+              "torch.std_mean", "F.cosine_similarity"]
+
+
+def _axis_call(case: str, fw: Any, dev: str, dim: dict[str, int]) -> Any:
+    """The case's call with its dim given as ``dim`` says (``{"axis": 1}``, or both names), on a (2, 3, 3) tensor
+    that requires grad (a copy without, for the in-place ones)."""
+    where, name = case.split(".")
+    x = fw.tensor([[[3.0, 1, 2], [0.5, 4, -1], [2, 2, 7]], [[1, 0, 5], [6, 1, 1], [-2, 3, 3]]], device=dev,
+                  requires_grad=True)
+    named = {"indices": fw.tensor([[[0, 2, 1], [1, 1, 0], [2, 0, 0]], [[1, 0, 2], [0, 0, 1], [2, 1, 2]]],
+                                  device=dev),
+             "other": fw.linspace(-1, 1, 18, device=dev).view(2, 3, 3), "row": fw.tensor([2, 0, 1], device=dev)}
+    if where == "F":
+        return fw.nn.functional.cosine_similarity(x, named["other"], **dim)
+    if name in ("cat", "stack"):
+        return getattr(fw, name)([x, named["other"]], **dim)
+    if name == "unflatten":
+        return fw.unflatten(x.reshape(2, 9), sizes=(3, 3), **dim)
+    if name in ("aminmax", "var_mean", "std_mean"):
+        return getattr(x, name)(**dim) if where == "Tensor" else getattr(fw, name)(x, **dim)
+    args, kwargs = (_AXIS_BOTH_FORMS | _AXIS_METHODS_ONLY)[name]
+    args = tuple(named.get(a, a) if isinstance(a, str) else a for a in args)
+    kwargs = {k: named.get(v, v) if isinstance(v, str) else v for k, v in kwargs.items()}
+    method = name.split("-")[0]
+    if name == "mean-dims":
+        dim = {k: (0, 2) for k in dim}
+    if method.endswith("_"):
+        x = x.detach().clone()
+    return getattr(x, method)(*args, **dim, **kwargs) if where == "Tensor" else \
+        getattr(fw, method)(x, *args, **dim, **kwargs)
+
+
+# Nodes minigrad names apart from PyTorch, with dim as with axis (differences of their own, not axis's): the views of
+# unbind and chunk (Select/SliceBackward0 for Unbind/SplitBackward0), repeat_interleave's (View for UnsafeView),
+# var_mean's and std_mean's two (composed of var or std and mean). Their values are compared, without the nodes.
+_VIEWS_NAMED_APART = ("Tensor.unbind", "torch.unbind", "Tensor.chunk", "torch.chunk", "Tensor.repeat_interleave",
+                      "torch.repeat_interleave", "torch.var_mean", "torch.std_mean")
+
+
+def _with_nodes(result: Any, nodes: bool = True) -> Any:
+    """Each tensor of a result beside the name of the node that made it (PyTorch's, for each op taking axis)."""
+    if isinstance(result, (tuple, list)):
+        return [_with_nodes(r, nodes) for r in result]
+    if isinstance(result, (torch.Tensor, minigrad.Tensor)):
+        return (result, type(result.grad_fn).__name__) if nodes else result.detach()
+    return result
+
+
+@pytest.mark.parametrize("case", AXIS_CASES)
+def test_axis_is_dims_other_name_where_pytorch_takes_it(case: str, device: str) -> None:
+    """Values and node names as PyTorch's with ``axis=``, which are those with ``dim=`` (the first check would pass
+    for a call that ignored its dim, had both frameworks done so: the second rules that out)."""
+    nodes = case not in _VIEWS_NAMED_APART
+    theirs = _with_nodes(_axis_call(case, torch, _on(device, torch), {"axis": 1}), nodes)
+    ours = _with_nodes(_axis_call(case, minigrad, "cpu", {"axis": 1}), nodes)
+    assert _printed(ours) == _printed(theirs)
+    assert _printed(ours) == _printed(_with_nodes(_axis_call(case, minigrad, "cpu", {"dim": 1}), nodes))
+
+
+@pytest.mark.parametrize("case", AXIS_CASES)
+def test_dim_and_axis_both_given_is_pytorchs_type_error(case: str) -> None:
+    """Both names at once: PyTorch's parser says the second is unexpected; for a function with several overloads
+    it lists them all instead ("received an invalid combination of arguments"), a text minigrad does not
+    reproduce: there the exception's type is the check. (minigrad tells both apart from ``dim`` left at its default
+    only by its value: ``dim`` given as its default beside ``axis`` would pass unnoticed, hence -2, no default.)"""
+    _, expected = outcome(lambda fw: _axis_call(case, fw, "cpu", {"dim": -2, "axis": 1}), torch)
+    _, actual = outcome(lambda fw: _axis_call(case, fw, "cpu", {"dim": -2, "axis": 1}), minigrad)
+    assert type(expected) is TypeError and type(actual) is TypeError, (expected, actual)
+    if "invalid combination" not in str(expected):
+        assert str(actual) == str(expected)
+
+
+@pytest.mark.parametrize("bad", [
+    pytest.param(lambda fw: fw.nn.functional.softmax(fw.ones(2, 3), axis=1), id="F.softmax"),
+    pytest.param(lambda fw: fw.nn.functional.log_softmax(fw.ones(2, 3), axis=1), id="F.log_softmax"),
+    pytest.param(lambda fw: fw.nn.functional.softmin(fw.ones(2, 3), axis=1), id="F.softmin"),
+    pytest.param(lambda fw: fw.nn.functional.normalize(fw.ones(2, 3), axis=1), id="F.normalize"),
+    pytest.param(lambda fw: fw.nn.functional.glu(fw.ones(2, 4), axis=1), id="F.glu"),
+    pytest.param(lambda fw: fw.ones(2, 4).split(2, axis=1), id="Tensor.split"),
+    pytest.param(lambda fw: fw.ones(2, 4).norm(axis=1), id="Tensor.norm"),
+    pytest.param(lambda fw: fw.ones(2, 4).unique(axis=1), id="Tensor.unique"),
+    pytest.param(lambda fw: fw.ones(2, 4).unflatten(axis=1, sizes=(2, 2)), id="Tensor.unflatten"),
+    pytest.param(lambda fw: fw.ones(2, 4).cumsum(), id="cumsum-without-dim"),
+    pytest.param(lambda fw: fw.softmax(fw.ones(2, 4)), id="softmax-without-dim"),
+    pytest.param(lambda fw: fw.ones(2, 4).unsqueeze(), id="unsqueeze-without-dim"),
+    pytest.param(lambda fw: fw.ones(2, 4).logsumexp(keepdim=True), id="logsumexp-without-dim"),
+])
+def test_axis_where_pytorch_refuses_it(bad: Callable[[Any], Any]) -> None:
+    """PyTorch's Python-level functions name their parameter ``dim`` only; and a ``dim`` that is required stays so
+    when it may be given as ``axis``."""
+    assert_same_error(bad)
+
+
+@pytest.mark.parametrize("bad", [
+    pytest.param(lambda fw: fw.split(fw.ones(2, 4), 2, axis=1), id="torch.split"),
+    pytest.param(lambda fw: fw.ones(2, 4).roll(1, axis=1), id="Tensor.roll"),
+    pytest.param(lambda fw: fw.roll(fw.ones(2, 4), 1, axis=1), id="torch.roll"),
+    pytest.param(lambda fw: fw.ones(2, 4).transpose(axis0=0, axis1=1), id="Tensor.transpose"),
+])
+def test_axis_refused_as_pytorch_refuses_it_in_other_words(bad: Callable[[Any], Any]) -> None:
+    """Refused too, by Python itself, whose words differ from PyTorch's parser's ("Tensor.roll() got an unexpected
+    keyword argument" for "roll() got ..."): the exception's type is the check."""
+    (_, expected), (_, actual) = outcome(bad, torch), outcome(bad, minigrad)
+    assert type(expected) is TypeError and type(actual) is TypeError, (expected, actual)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 import warnings
 from collections import OrderedDict
+from typing import Any
 
 import numpy as np
 import pytest
 import torch
-from conftest import DEVICES, assert_close, assert_same_error
+from conftest import DEVICES, assert_close, assert_same_error, numpy_of
 
 import minigrad
 
@@ -782,3 +784,114 @@ def test_dirac_and_eye_equal_torch(shape: tuple[int, ...], groups: int) -> None:
 ])
 def test_init_bad_input_raises_torch_error(bad) -> None:
     assert_same_error(bad)
+
+
+# ----- the deprecated size_average / reduce flags, and the losses' nodes ----------------------------------------
+def _legacy_inputs(fw: Any, name: str, device: str | None) -> tuple[Any, ...]:
+    """Inputs each loss accepts (torch's on ``device``), from one seed's numpy values."""
+    rng = np.random.default_rng(5)
+    x, y = rng.random((4, 3)).astype(np.float32), rng.random((4, 3)).astype(np.float32)
+    put = (lambda a: fw.tensor(a).to(device)) if device else fw.tensor
+    sign = np.where(y > 0.5, 1.0, -1.0).astype(np.float32)
+    classes = np.array([0, 2, 1, 0])
+    log_probs = np.log(x / x.sum(1, keepdims=True))
+    return {"NLLLoss": (put(log_probs), put(classes)), "CrossEntropyLoss": (put(x), put(classes)),
+            "MultiMarginLoss": (put(x), put(classes)), "SoftMarginLoss": (put(x), put(sign)),
+            "HingeEmbeddingLoss": (put(x), put(sign)), "KLDivLoss": (put(log_probs), put(y)),
+            "MarginRankingLoss": (put(x[:, 0]), put(y[:, 0]), put(sign[:, 0])),
+            "CosineEmbeddingLoss": (put(x), put(y), put(sign[:, 0])),
+            "TripletMarginLoss": (put(x), put(y), put(y[::-1].copy()))}.get(name, (put(x), put(y)))
+
+
+LEGACY_LOSSES = {
+    "MSELoss": "mse_loss", "L1Loss": "l1_loss", "BCELoss": "binary_cross_entropy",
+    "BCEWithLogitsLoss": "binary_cross_entropy_with_logits", "NLLLoss": "nll_loss", "CrossEntropyLoss": "cross_entropy",
+    "SmoothL1Loss": "smooth_l1_loss", "SoftMarginLoss": "soft_margin_loss", "KLDivLoss": "kl_div",
+    "PoissonNLLLoss": "poisson_nll_loss", "MarginRankingLoss": "margin_ranking_loss",
+    "HingeEmbeddingLoss": "hinge_embedding_loss", "CosineEmbeddingLoss": "cosine_embedding_loss",
+    "TripletMarginLoss": "triplet_margin_loss", "MultiLabelSoftMarginLoss": "multilabel_soft_margin_loss",
+    "MultiMarginLoss": "multi_margin_loss"}
+
+
+@pytest.mark.parametrize("flags", [(True, None), (False, None), (None, False), (False, True), (None, None)],
+                         ids=lambda f: f"size_average={f[0]},reduce={f[1]}")
+@pytest.mark.parametrize("name", LEGACY_LOSSES)
+def test_legacy_size_average_and_reduce_match_torch(name: str, flags: tuple[Any, Any], device: str) -> None:
+    """Every loss module and function that has the deprecated flags takes them, as keywords and in PyTorch's
+    positional order (the signatures are PyTorch's), warns as PyTorch warns, and reduces as they say."""
+    results = []
+    for fw in (torch, minigrad):
+        inputs = _legacy_inputs(fw, name, device if fw is torch else None)
+        size_average, reduce = flags
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            module = getattr(fw.nn, name)(size_average=size_average, reduce=reduce)
+            by_module = module(*inputs)
+            by_function = getattr(fw.nn.functional, LEGACY_LOSSES[name])(*inputs, size_average=size_average,
+                                                                          reduce=reduce)
+        signatures = (str(inspect.signature(getattr(fw.nn, name).__init__)).replace("torch.", "minigrad."),
+                      str(inspect.signature(getattr(fw.nn.functional, LEGACY_LOSSES[name]))).split(" -> ")[0])
+        results.append((module.reduction, [(w.category, str(w.message)) for w in caught], by_module, by_function,
+                        [name for name in inspect.signature(getattr(fw.nn.functional, LEGACY_LOSSES[name])).parameters],
+                        signatures[0].count("size_average")))
+    (reduction, caught, module_out, function_out, parameters, flagged), expected = results[1], results[0]
+    assert (reduction, caught, parameters, flagged) == (expected[0], expected[1], expected[4], expected[5])
+    assert_close(module_out, expected[2])
+    assert_close(function_out, expected[3])
+
+
+def test_legacy_warning_is_shown_once_per_place_like_torch() -> None:
+    """Under the default filter each warning shows once per line that raised it: PyTorch's lines, which minigrad's
+    mirror (the module's __init__, each function's line, or one line for the losses PyTorch sends through
+    ``legacy_get_enum``)."""
+    counts = []
+    for fw in (torch, minigrad):
+        x, y, sign = fw.rand(3), fw.rand(3), fw.ones(3)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("default")
+            fw.nn.MSELoss(size_average=True), fw.nn.L1Loss(reduce=False), fw.nn.SmoothL1Loss(size_average=True)
+            for _ in range(2):
+                fw.nn.functional.mse_loss(x, y, size_average=False)
+                fw.nn.functional.binary_cross_entropy(x, y, reduce=False)
+            fw.nn.functional.soft_margin_loss(x, sign, reduce=False)
+        counts.append([str(w.message) for w in caught])
+    assert counts[0] == counts[1]
+
+
+LOSS_NODES = {
+    "HuberLoss": lambda fw, x, y, r: fw.nn.HuberLoss(reduction=r)(x, y),
+    "HuberLoss-delta": lambda fw, x, y, r: fw.nn.HuberLoss(reduction=r, delta=0.3)(x, y),
+    "HuberLoss-weight": lambda fw, x, y, r: fw.nn.functional.huber_loss(x, y, r, weight=y),
+    "SmoothL1Loss": lambda fw, x, y, r: fw.nn.SmoothL1Loss(reduction=r)(x, y),
+    "SmoothL1Loss-beta": lambda fw, x, y, r: fw.nn.SmoothL1Loss(reduction=r, beta=0.3)(x, y),
+    "SmoothL1Loss-beta0": lambda fw, x, y, r: fw.nn.SmoothL1Loss(reduction=r, beta=0.0)(x, y),
+    "SmoothL1Loss-float64-input": lambda fw, x, y, r: fw.nn.functional.smooth_l1_loss(x.double(), y, reduction=r),
+    "L1Loss": lambda fw, x, y, r: fw.nn.L1Loss(reduction=r)(x, y),
+    "MSELoss": lambda fw, x, y, r: fw.nn.MSELoss(reduction=r)(x, y),
+    "BCELoss": lambda fw, x, y, r: fw.nn.BCELoss(reduction=r)(x.sigmoid(), y.sigmoid()),
+    "BCEWithLogitsLoss": lambda fw, x, y, r: fw.nn.BCEWithLogitsLoss(reduction=r)(x, y),
+    "KLDivLoss": lambda fw, x, y, r: fw.nn.KLDivLoss(reduction=r)(x, y.abs()),
+    "PoissonNLLLoss": lambda fw, x, y, r: fw.nn.PoissonNLLLoss(reduction=r)(x, y),
+    "MultiLabelSoftMarginLoss": lambda fw, x, y, r: fw.nn.MultiLabelSoftMarginLoss(reduction=r)(x, y),
+}
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("case", LOSS_NODES)
+def test_loss_nodes_values_and_gradients_match_torch(case: str, reduction: str, device: str) -> None:
+    """The node each loss records is PyTorch's (HuberLossBackward0, SmoothL1LossBackward0, ...), and its values and
+    both inputs' gradients are too (bit for bit, where the cases meet no kink)."""
+    rng = np.random.default_rng(9)
+    x, y = (rng.standard_normal((5, 7)) * 2).astype(np.float32), rng.standard_normal((5, 7)).astype(np.float32)
+    results = []
+    for fw in (torch, minigrad):
+        a = fw.tensor(x, requires_grad=True) if fw is minigrad else torch.tensor(x, device=device, requires_grad=True)
+        b = fw.tensor(y, requires_grad=True) if fw is minigrad else torch.tensor(y, device=device, requires_grad=True)
+        out = LOSS_NODES[case](fw, a, b, reduction)
+        out.backward(fw.ones_like(out) * 0.5)
+        results.append((type(out.grad_fn).__name__ if fw is torch else out.grad_fn.name(), out, a.grad, b.grad))
+    assert results[1][0] == results[0][0]
+    for ours, theirs in zip(results[1][1:], results[0][1:]):
+        assert_close(ours, theirs)
+        if device == "cpu" and case.startswith(("HuberLoss", "SmoothL1Loss")) and "float64" not in case:
+            assert np.array_equal(numpy_of(ours), numpy_of(theirs))  # PyTorch's kernels' arithmetic, to the bit

@@ -457,3 +457,33 @@ def test_unbatched_and_zero_batch_shapes() -> None:
         assert (tuple(out.shape), tuple(h.shape), tuple(c.shape)) == ((5, 2), (1, 2), (1, 4))
         out, h = fw.nn.GRU(3, 4, 2, batch_first=True)(fw.zeros(0, 5, 3))
         assert (tuple(out.shape), tuple(h.shape)) == ((0, 5, 4), (2, 0, 4))
+
+
+@pytest.mark.parametrize("options", [{"batch_first": True}, {"batch_first": True, "num_layers": 2,
+                                                             "bidirectional": True}, {}],
+                         ids=["batch_first", "batch_first-2-layers-bidirectional", "seq_first"])
+@pytest.mark.parametrize("shape", [(2, 6, 5), (6, 5)], ids=["batched", "unbatched"])
+@pytest.mark.parametrize("layer", ["RNN", "GRU", "LSTM"])
+def test_output_nodes_and_layout_match_torch(layer: str, shape: tuple[int, ...], options: dict[str, Any],
+                                             device: str) -> None:
+    """With batch_first, PyTorch's RNN and GRU turn their output around in place (``TransposeBackward1``, a tensor of
+    its own), its LSTM as a view (``TransposeBackward0``): the nodes down the output, whether it is a view, and its
+    strides are PyTorch's."""
+    x = np.random.default_rng(3).random(shape).astype(np.float32)
+    seen = []
+    for fw in (torch, minigrad):
+        fw.manual_seed(0)
+        module = getattr(fw.nn, layer)(5, 5, **options)
+        inp = fw.tensor(x)
+        if fw is torch:
+            module, inp = module.to(device), inp.to(device)
+        out, _ = module(inp)
+        names, node = [], out.grad_fn
+        while node is not None and len(names) < 3:
+            names.append(type(node).__name__ if fw is torch else node.name())
+            node = node.next_functions[0][0] if node.next_functions else None
+        is_view = out._base is not None if fw is torch else out._view is not None
+        seen.append((names, is_view, tuple(out.stride()), numpy_of(out)))
+    if device == "cpu":  # (torch's CUDA layers record cuDNN's nodes, CudnnRnnBackward0: the values are compared there)
+        assert seen[1][:3] == seen[0][:3]
+    np.testing.assert_allclose(seen[1][3], seen[0][3], rtol=1e-5, atol=1e-6)

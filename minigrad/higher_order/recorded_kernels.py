@@ -192,6 +192,25 @@ class _RecordedKernels:
         return apply(loss.BinaryCrossEntropyBackward, _tensor(p), _tensor(y), _tensor(grad))
 
     @staticmethod
+    def huber_grad(x: Any, y: Any, grad: Any, norm: float, delta: float) -> Tensor:
+        """norm clamp(x - y, -delta, delta) grad: its derivative norm grad where |x - y| < delta, else 0 (PyTorch's
+        huber_loss_double_backward)."""
+        return RECORDED._piecewise_grad(x, y, grad, norm, delta, divide=False)
+
+    @staticmethod
+    def smooth_l1_grad(x: Any, y: Any, grad: Any, norm: float, beta: float) -> Tensor:
+        """norm clamp((x - y) / beta, -1, 1) grad: its derivative norm grad / beta where |x - y| < beta, else 0."""
+        return RECORDED._piecewise_grad(x, y, grad, norm, beta, divide=True)
+
+    @staticmethod
+    def _piecewise_grad(x: Any, y: Any, grad: Any, norm: float, width: float, divide: bool) -> Tensor:
+        d = _tensor(x) - _tensor(y)
+        edge = 1.0 if divide else width
+        outside = np.where(d._data > 0, edge, -edge).astype(d._data.dtype)  # constant beyond the kink
+        slope = RECORDED.where((d.abs() < width)._data, d / width if divide else d, outside)
+        return slope * norm * _tensor(grad)
+
+    @staticmethod
     def bce_target_grad(p: Any, grad: Any) -> Tensor:
         """-log(p / (1 - p)) grad."""
         p = _tensor(p)

@@ -15,6 +15,7 @@ from .elementwise import (
     acos,
     acosh,
     add,
+    add_scaled,
     asin,
     asinh,
     atan,
@@ -117,7 +118,17 @@ from .linalg import (
     tril,
     triu,
 )
-from .loss import bce, bce_grad, bce_target_grad, in_unit_interval, log_sigmoid
+from .loss import (
+    bce,
+    bce_grad,
+    bce_target_grad,
+    huber,
+    huber_grad,
+    in_unit_interval,
+    log_sigmoid,
+    smooth_l1,
+    smooth_l1_grad,
+)
 from .memory import take, zeros
 from .mode import are_exact_kernels_enabled, use_exact_kernels
 from .optim import adadelta, adagrad, adam, adamax, asgd, nadam, radam, rmsprop, rprop, sgd
@@ -156,6 +167,7 @@ __all__ = [
     "adamax",
     "add",
     "add_at",
+    "add_scaled",
     "arange",
     "are_exact_kernels_enabled",
     "asgd",
@@ -214,6 +226,8 @@ __all__ = [
     "ge",
     "gt",
     "has_nan",
+    "huber",
+    "huber_grad",
     "hypot",
     "in_unit_interval",
     "index_add",
@@ -279,6 +293,8 @@ __all__ = [
     "singular_pivot",
     "sinh",
     "slogdet",
+    "smooth_l1",
+    "smooth_l1_grad",
     "softmax",
     "softmax_backward",
     "softplus",

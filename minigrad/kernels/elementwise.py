@@ -14,7 +14,7 @@ from . import memory, mode
 from .exact import sigmoid as exact_sigmoid
 from .exact import tanh as exact_tanh
 from .fast import direct, vectorized
-from .layout import broadcast_shapes, flat, flat_broadcast, write
+from .layout import broadcast_shapes, flat, flat_broadcast, scalar, write
 from .pointwise import (
     ABS,
     ACOS,
@@ -77,6 +77,7 @@ from .pointwise import (
     TANH,
     TANH_GRAD,
     TRUNC,
+    add_scaled_loop,
     binary_loop,
     compare_loop,
     unary_loop,
@@ -125,6 +126,17 @@ def binary(op: int, a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None)
     fa, step_a = flat_broadcast(a, shape)
     fb, step_b = flat_broadcast(b, shape)
     binary_loop(op, fa, step_a, fb, step_b, out.reshape(-1))
+    return out
+
+
+def add_scaled(a: np.ndarray, b: np.ndarray, alpha: float) -> np.ndarray:
+    """a + alpha * b elementwise with broadcasting, rounded once; ``a`` and ``b`` share a dtype (not bool), which
+    ``alpha`` is converted to."""
+    shape = broadcast_shapes(a.shape, b.shape)
+    out = memory.empty(shape, a.dtype)
+    fa, step_a = flat_broadcast(a, shape)
+    fb, step_b = flat_broadcast(b, shape)
+    add_scaled_loop(fa, step_a, fb, step_b, scalar(alpha, a.dtype)[()], out.reshape(-1))
     return out
 
 

@@ -319,6 +319,13 @@ def binary_loop(op, a, step_a, b, step_b, out):
 
 
 @njit(cache=True)
+def add_scaled_loop(a, step_a, b, step_b, alpha, out):
+    """out[i] = a[i] + alpha * b[i], rounded once (PyTorch's add with alpha: fma(b, alpha, a); exact for integers)."""
+    for i in range(out.size):
+        out[i] = fma(b[i * step_b], alpha, a[i * step_a])
+
+
+@njit(cache=True)
 def compare_loop(op, a, step_a, b, step_b, out):
     """out[i] = a[i * step_a] <op> b[i * step_b], a bool."""
     for i in range(out.size):

@@ -164,7 +164,7 @@ def nll_loss(x: np.ndarray, target: np.ndarray, weight: np.ndarray | None, ignor
         return exact.nll_sums(x, target, w, ignore_index)
     sums = np.empty(2, x.dtype)
     _nll_sum(flat(x), target, w, ignore_index, classes, spatial, sums)
-    return sums[0].reshape(()), sums[1].reshape(())
+    return sums[:1].reshape(()), sums[1:].reshape(())  # (0-d arrays: sums[0] would be a numpy scalar)
 
 
 def nll_loss_backward(grad: np.ndarray, target: np.ndarray, weight: np.ndarray | None, ignore_index: int,

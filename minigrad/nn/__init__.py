@@ -56,6 +56,7 @@ from .loss import (
     TripletMarginLoss,
 )
 from .module import Module
+from .multihead_attention import MultiheadAttention
 from .normalization import (
     GroupNorm,
     InstanceNorm1d,
@@ -100,6 +101,7 @@ __all__ += ["AlphaDropout", "BatchNorm2d", "BatchNorm3d", "Dropout1d", "Dropout2
             "RMSNorm"]
 
 
+__all__ += ["MultiheadAttention"]
 __all__ += ["MaxUnpool1d", "MaxUnpool2d", "PixelShuffle", "PixelUnshuffle", "Upsample", "UpsamplingBilinear2d",
             "UpsamplingNearest2d"]
 

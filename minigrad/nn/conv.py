@@ -57,6 +57,10 @@ def _convolution(op: type[ops.Op], function: str, spatial: int, input: Tensor, w
                  stride: IntOrTuple, padding: IntOrTuple | str, dilation: IntOrTuple, groups: int) -> Tensor:
     expect_tensor(input, function)
     expect_tensor(weight, function, "weight", 2)
+    # PyTorch's conv1d/conv2d check the bias's dtype first; with padding "same" or "valid" (another function) no
+    # function does, and the kernel adds the bias in the input's dtype
+    if bias is not None and not isinstance(padding, str) and bias.dtype != input.dtype:
+        raise errors.conv_bias_dtype(input.dtype, bias.dtype)
     if input.dim() not in (spatial + 1, spatial + 2):
         raise errors.conv_input_dims(function, spatial, input.shape)
     batched = input.dim() == spatial + 2

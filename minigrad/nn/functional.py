@@ -15,7 +15,7 @@ from ..dtypes import dtype as DType
 from ..functions import cat, where
 from ..ops import activation, classification, linalg, loss
 from ..ops.dims import normalize_dim
-from ..tensor import Tensor, apply, expect_tensor, matrix_transposed
+from ..tensor import Tensor, _dim, apply, expect_tensor, matrix_transposed
 from .batchnorm import batch_norm as batch_norm  # F.batch_norm, defined with its modules
 from .conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d, fold, unfold  # defined with their modules
 from .dropout import alpha_dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout  # with their modules
@@ -66,14 +66,23 @@ def __dir__() -> list[str]:
 
 
 def _legacy_reduction(size_average: bool | None, reduce: bool | None, reduction: str) -> str:
-    """``reduction``, unless the deprecated ``size_average``/``reduce`` flags are given: then what they mean."""
+    """``reduction``, unless the deprecated ``size_average``/``reduce`` flags are given: then what they mean
+    (PyTorch's ``legacy_get_string``): 'none' where reduce is False, else 'mean' or, where size_average is False,
+    'sum' (a flag left None counts as True), with PyTorch's warning. The warning names the line that called this
+    function, as PyTorch's names the line that called ``legacy_get_string`` (so it is shown once per such line)."""
     if size_average is None and reduce is None:
         return reduction
     size_average = True if size_average is None else size_average
     reduce = True if reduce is None else reduce
     reduction = ("mean" if size_average else "sum") if reduce else "none"
-    warnings.warn(errors.size_average_warning(reduction), stacklevel=3)
+    warnings.warn(errors.size_average_warning(reduction), stacklevel=2)
     return reduction
+
+
+def _legacy_enum_reduction(size_average: bool | None, reduce: bool | None, reduction: str) -> str:
+    """``_legacy_reduction`` for the losses that PyTorch sends through ``legacy_get_enum``: their warning names the
+    line below (PyTorch's names one line of ``legacy_get_enum``), whichever loss gave the flags."""
+    return _legacy_reduction(size_average, reduce, reduction)
 
 
 def _warn_if_broadcast(input: Tensor, target: Tensor) -> None:
@@ -114,15 +123,15 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if weight.dim() != 2:  # PyTorch's general case, matmul(x, W.t()): a 1-D W is a vector, t() refuses 3-D
         out = input.matmul(weight.t())
         return out if bias is None else out + bias
-    if input.dim() == 1 and bias is None:
-        return input.matmul(weight.t())
     weight_t = matrix_transposed(weight)  # W.t(), recorded as its TBackward0 node
-    if input.dim() == 2:
+    if input.dim() == 2:  # PyTorch's addmm(b, x, W.t()), or mm(x, W.t())
         return apply(linalg.Linear, input, weight_t, *([] if bias is None else [bias]))
-    if input.dim() == 1:  # one sample: PyTorch's linear takes it as a row and views the result back (ViewBackward0)
-        return apply(linalg.Linear, input.reshape(1, input.shape[0]), weight_t, bias).view(weight.shape[0])
+    if bias is None or not (input.is_contiguous() and (input.dim() == 3 or bias.dim() == 1)):
+        out = input.matmul(weight_t)  # PyTorch's general case: matmul, then the bias added (AddBackward0)
+        return out if bias is None else out + bias
+    # PyTorch's _flatten_nd_linear: the rows (one sample: one row) through addmm, viewed back (ViewBackward0)
     flat = input.reshape(math.prod(input.shape[:-1]), input.shape[-1])  # not -1: the last dim may be 0
-    rows = apply(linalg.Linear, flat, weight_t, *([] if bias is None else [bias]))
+    rows = apply(linalg.Linear, flat, weight_t, bias)
     return rows.view(*input.shape[:-1], weight.shape[0])
 
 
@@ -144,13 +153,15 @@ def tanh(input: Tensor) -> Tensor:
     return input.tanh()
 
 
-def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
+def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
+             reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
     """Mean squared error: mean of (x - y)^2 (or the sum, or each, by ``reduction``).
 
     Gradient, by hand: d/dx = 2 (x - y) / N.
     """
-    errors.check_reduction(reduction)
     _warn_if_broadcast(input, target)
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    errors.check_reduction(reduction)
     input, target = _broadcast_dtypes(input, target)
     if weight is None:
         return apply(loss.MseLoss, input, target, reduction=reduction)
@@ -158,13 +169,15 @@ def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean", weight: Ten
     return _weighted_reduction((input - target) ** 2, weight, reduction)
 
 
-def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
+def l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
+            reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
     """Mean absolute error: mean of |x - y| (or the sum, or each, by ``reduction``).
 
     Gradient, by hand: d/dx = sign(x - y) / N.
     """
-    errors.check_reduction(reduction)
     _warn_if_broadcast(input, target)
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    errors.check_reduction(reduction)
     input, target = _broadcast_dtypes(input, target)
     losses = (input - target).abs()
     if weight is not None:
@@ -181,12 +194,14 @@ def _check_probabilities(name: str, values: Tensor) -> None:
 
 
 def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                         size_average: bool | None = None, reduce: bool | None = None,
                          reduction: str = "mean") -> Tensor:
     """-mean(y log p + (1 - y) log(1 - p)) for probabilities p = ``input`` and targets y in [0, 1].
 
     Each log is clamped at -100, so p = 0 or 1 gives a finite loss. Gradient, by hand:
     d/dp = (p - y) / (p (1 - p)) / N; after a sigmoid, p = sigmoid(z), it becomes d/dz = (p - y) / N.
     """
+    reduction = _legacy_enum_reduction(size_average, reduce, reduction)
     errors.check_reduction(reduction)
     if target.shape != input.shape:
         raise errors.bce_target_size(target.shape, input.shape)
@@ -198,11 +213,13 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                                     size_average: bool | None = None, reduce: bool | None = None,
                                      reduction: str = "mean", pos_weight: Tensor | None = None) -> Tensor:
     """binary_cross_entropy(sigmoid(x), y), computed from the logits x without overflow.
 
     Gradient, by hand: d/dx = (sigmoid(x) - y) / N.
     """
+    reduction = _legacy_enum_reduction(size_average, reduce, reduction)
     errors.check_reduction(reduction)
     if target.shape != input.shape:
         raise errors.bce_logits_target_size(target.shape, input.shape)
@@ -266,8 +283,8 @@ def _check_nll_arguments(input: Tensor, target: Tensor, weight: Tensor | None) -
         raise errors.nll_spatial_size(list(input.shape), list(target.shape))
 
 
-def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, ignore_index: int = -100,
-             reduction: str = "mean") -> Tensor:
+def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: bool | None = None,
+             ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """Negative log-likelihood of log-probabilities ``input`` at class indices ``target``: l_n = -w[t_n] x[n, t_n].
 
     ``input`` is (C), (N, C) or (N, C, d1, ...) with ``target`` (), (N) or (N, d1, ...) of int64 (or uint8)
@@ -275,6 +292,7 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, ignore
     kept targets' total weight. Gradient, by hand: dL/dx[n, c] = -w[c] / W where c = t_n (W: that total for
     'mean', else 1), 0 elsewhere.
     """
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     errors.check_reduction(reduction)
     expect_tensor(input, "nll_loss_nd")
     expect_tensor(target, "nll_loss_nd", "target", 2)
@@ -291,8 +309,9 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, ignore
     return losses.view(rows, *spatial) if reduction == "none" else losses
 
 
-def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, ignore_index: int = -100,
-                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
+def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: bool | None = None,
+                  ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean",
+                  label_smoothing: float = 0.0) -> Tensor:
     """Cross-entropy of the logits ``input`` (C), (N, C) or (N, C, d1, ...) against ``target``.
 
     Class indices (``target`` shaped as ``input`` without its class dim): nll_loss(log_softmax(x)), and with
@@ -301,6 +320,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, i
     y = (1 - s) y + s / C; 'mean' divides by the number of samples. Gradient, by hand, unweighted without
     smoothing: dL/dx = (softmax(x) - onehot(t)) / N.
     """
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     errors.check_reduction(reduction)
     expect_tensor(input, "cross_entropy_loss")
     expect_tensor(target, "cross_entropy_loss", "target", 2)
@@ -311,7 +331,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, i
     if label_smoothing > 0:
         errors.check_label_smoothing(label_smoothing)
         return _smoothed_cross_entropy(input, target, weight, ignore_index, reduction, label_smoothing, class_dim)
-    return nll_loss(log_softmax(input, class_dim), target, weight, ignore_index, reduction)
+    return nll_loss(log_softmax(input, class_dim), target, weight, ignore_index=ignore_index, reduction=reduction)
 
 
 def _class_shape(ndim: int, class_dim: int, classes: int) -> tuple[int, ...]:
@@ -323,7 +343,7 @@ def _smoothed_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None
                             label_smoothing: float, class_dim: int) -> Tensor:
     """(1 - s) nll + s / C * smooth, smooth = -sum_c w_c log_softmax(x)_c (0 where ignored), reduced as nll is."""
     log_probs = log_softmax(input, class_dim)
-    nll = nll_loss(log_probs, target, weight, ignore_index, reduction)
+    nll = nll_loss(log_probs, target, weight, ignore_index=ignore_index, reduction=reduction)
     classes = log_probs.shape[class_dim]
     weighted = log_probs if weight is None else log_probs * weight.view(*_class_shape(log_probs.dim(), class_dim,
                                                                                         classes))
@@ -615,11 +635,13 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, o
     return input / _vector_norm(input, p, dim, keepdim=True).clamp_min(eps).expand_as(input)
 
 
-def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8, *, axis: int | None = None) -> Tensor:
     """sum(x1 x2) / (max(||x1||, eps) max(||x2||, eps)) along ``dim``, as PyTorch computes it: each input divided
-    by its norm first (the clamp at eps made without recording, so the gradient sees the plain norm)."""
+    by its norm first (the clamp at eps made without recording, so the gradient sees the plain norm). Unlike the
+    other functions here, a native one in PyTorch: it takes ``axis=`` for ``dim``."""
     expect_tensor(x1, "cosine_similarity")
     expect_tensor(x2, "cosine_similarity", "x2", 2)
+    dim = _dim(dim, axis, "cosine_similarity", 1)
     norms = []
     for x in (x1, x2):
         norm = _vector_norm(x, 2, dim, keepdim=True).clone()
@@ -648,39 +670,36 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = No
                    reduction: str = "mean", beta: float = 1.0) -> Tensor:
     """0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta, d = x - y; beta = 0 is l1_loss.
 
-    Composed (PyTorch has a kernel of its own: the same values to float rounding)."""
+    Gradient, by hand: d/dx = clamp(d / beta, -1, 1) / N (one op, ``SmoothL1Loss``)."""
+    _warn_if_broadcast(input, target)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     errors.check_reduction(reduction)
     if beta < 0:
         raise errors.negative_loss_parameter("smooth_l1_loss", "beta")
     if beta == 0:
         return l1_loss(input, target, reduction=reduction)
-    _warn_if_broadcast(input, target)
-    difference = input - target
-    distance = difference.abs()
-    losses = where(distance < beta, 0.5 * difference * difference / beta, distance - 0.5 * beta)
-    return _reduce(losses, reduction)
+    return apply(loss.SmoothL1Loss, input, target, reduction=reduction, beta=beta)
 
 
 def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
                weight: Tensor | None = None) -> Tensor:
     """0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta), d = x - y (times ``weight``).
 
-    Composed (PyTorch has a kernel of its own: the same values to float rounding)."""
+    Gradient, by hand: d/dx = clamp(d, -delta, delta) / N (one op, ``HuberLoss``)."""
     errors.check_reduction(reduction)
     if delta <= 0:
         raise errors.negative_loss_parameter("huber_loss", "delta")
     _warn_if_broadcast(input, target)
-    difference = input - target
-    distance = difference.abs()
-    losses = where(distance < delta, 0.5 * difference * difference, delta * (distance - 0.5 * delta))
-    return _reduce(losses if weight is None else losses * weight, reduction)
+    if weight is None:
+        return apply(loss.HuberLoss, input, target, reduction=reduction, delta=delta)
+    _check_weight(weight, input)
+    return _reduce(apply(loss.HuberLoss, input, target, reduction="none", delta=delta) * weight, reduction)
 
 
 def soft_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
                      reduction: str = "mean") -> Tensor:
     """log(1 + exp(-y x)) for labels y = +-1. Composed (PyTorch's own kernel: the same to float rounding)."""
-    reduction = _legacy_reduction(size_average, reduce, reduction)
+    reduction = _legacy_enum_reduction(size_average, reduce, reduction)
     errors.check_reduction(reduction)
     return _reduce((-target * input).exp().log1p(), reduction)
 
@@ -690,8 +709,10 @@ def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None, redu
     """KL(target || exp(input)) per element, input being log-probabilities: y (log y - x), or with ``log_target``
     exp(y) (y - x). 'batchmean' divides the sum by the batch size (the definition's KL divergence); 'mean' by
     the element count, with PyTorch's warning."""
-    reduction = _legacy_reduction(size_average, reduce, reduction)
-    if reduction == "mean":
+    batchmean = reduction == "batchmean"  # divides by the batch size even after the legacy flags, as PyTorch's does
+    if size_average is not None or reduce is not None:  # then no warning about 'mean'
+        reduction = _legacy_enum_reduction(size_average, reduce, reduction)
+    elif reduction == "mean":
         warnings.warn(errors.kl_div_mean_warning(), stacklevel=2)
     if reduction != "batchmean":
         errors.check_reduction(reduction)
@@ -701,7 +722,8 @@ def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None, redu
         losses = where(target > 0, target * target.log(), 0.0) - target * input
     if reduction == "batchmean":
         return losses.sum() / input.shape[0] if input.dim() else losses.sum()
-    return _reduce(losses, reduction)
+    reduced = _reduce(losses, reduction)
+    return reduced / input.shape[0] if batchmean and input.dim() else reduced
 
 
 def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full: bool = False,
@@ -745,7 +767,7 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: 
                         size_average: bool | None = None, reduce: bool | None = None,
                         reduction: str = "mean") -> Tensor:
     """max(0, -y (x1 - x2) + margin) for y = +-1: x1 should rank above x2 where y = 1."""
-    reduction = _legacy_reduction(size_average, reduce, reduction)
+    reduction = _legacy_enum_reduction(size_average, reduce, reduction)
     errors.check_reduction(reduction)
     if not input1.dim() == input2.dim() == target.dim():
         raise errors.margin_ranking_dims(input1.shape, input2.shape, target.shape)
@@ -755,7 +777,7 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: 
 def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0, size_average: bool | None = None,
                          reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """x where y = 1, max(0, margin - x) where y = -1 (x a distance, y = +-1 similar or not)."""
-    reduction = _legacy_reduction(size_average, reduce, reduction)
+    reduction = _legacy_enum_reduction(size_average, reduce, reduction)
     errors.check_reduction(reduction)
     zeros = factories.zeros_like(input)
     margin_part = where(target != 1, (margin - input).clamp_min(0), zeros)
@@ -767,7 +789,7 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin
                           reduction: str = "mean") -> Tensor:
     """1 - cos(x1, x2) where y = 1, max(0, cos(x1, x2) - margin) where y = -1, cos computed as PyTorch does:
     sum(x1 x2) / sqrt((sum(x1^2) + 1e-12) (sum(x2^2) + 1e-12)) along the last dim."""
-    reduction = _legacy_reduction(size_average, reduce, reduction)
+    reduction = _legacy_enum_reduction(size_average, reduce, reduction)
     errors.check_reduction(reduction)
     dim = target.dim()
     if dim > 1:
@@ -787,7 +809,7 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, marg
                         reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """max(0, d(a, p) - d(a, n) + margin), d the pairwise distance (``swap``: d(a, n) replaced by d(p, n) where
     that is smaller)."""
-    reduction = _legacy_reduction(size_average, reduce, reduction)
+    reduction = _legacy_enum_reduction(size_average, reduce, reduction)
     errors.check_reduction(reduction)
     if not anchor.dim() == positive.dim() == negative.dim():
         raise errors.triplet_dims(anchor.dim(), positive.dim(), negative.dim())
@@ -817,7 +839,7 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
     """sum over classes i != y of max(0, margin - x[y] + x[i])^p (times weight[y]), divided by the class count.
 
     Composed (PyTorch has a kernel of its own: the same values to float rounding)."""
-    reduction = _legacy_reduction(size_average, reduce, reduction)
+    reduction = _legacy_enum_reduction(size_average, reduce, reduction)
     errors.check_reduction(reduction)
     if p not in (1, 2):
         raise errors.multi_margin_p()
@@ -851,3 +873,9 @@ def pdist(input: Tensor, p: float = 2.0) -> Tensor:
     pairs = [(i, j) for i in range(rows) for j in range(i + 1, rows)]
     first, second = (factories.tensor([pair[k] for pair in pairs], dtype=dtypes.int64) for k in (0, 1))
     return _vector_norm(input.index_select(0, first) - input.index_select(0, second), p, 1)
+
+
+# Attention, composed in its own file (which reads this module's linear, softmax and pad when called).
+from .multihead_attention import multi_head_attention_forward, scaled_dot_product_attention  # noqa: E402
+
+__all__ += ["multi_head_attention_forward", "scaled_dot_product_attention"]

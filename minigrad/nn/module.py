@@ -48,6 +48,7 @@ class Module:
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())
         object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "_non_persistent_buffers_set", set())  # buffers kept out of the state_dict
         for hooks in _HOOK_DICTS:  # see "hooks" below
             object.__setattr__(self, hooks, OrderedDict())
 
@@ -165,6 +166,8 @@ class Module:
         """Remove ``name`` from wherever it was registered, before registering it anew (in ``keep``, the entry
         stays where it is, so that re-assigning a layer keeps its place in the repr and the state_dict)."""
         self.__dict__.pop(name, None)
+        if keep is not self._buffers:
+            self._non_persistent_buffers_set.discard(name)
         for registry in (self._parameters, self._buffers, self._modules):
             if registry is not keep:
                 registry.pop(name, None)
@@ -191,10 +194,13 @@ class Module:
         self._forget(name)
         self._parameters[name] = param
 
-    def register_buffer(self, name: str, tensor: Tensor | None) -> None:
-        """Register a tensor that is state but not learnable (saved in ``state_dict``, not in ``parameters``)."""
+    def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
+        """Register a tensor that is state but not learnable (not in ``parameters``); saved in ``state_dict`` unless
+        it is not ``persistent`` (a value the module recomputes, such as a positional-encoding table)."""
         self._forget(name)
         self._buffers[name] = tensor
+        if not persistent:
+            self._non_persistent_buffers_set.add(name)
 
     def add_module(self, name: str, module: Module | None) -> None:
         """Register ``module`` as the child ``name``."""
@@ -204,13 +210,15 @@ class Module:
     register_module = add_module
 
     # ----- walking the tree -----------------------------------------------------------------------------
-    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
-        """(dotted name, module) for this module and every descendant, depth first, each once."""
-        seen: set[int] = set()
+    def named_modules(self, memo: set[Module] | None = None, prefix: str = "",
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, Module]]:
+        """(dotted name, module) for this module and every descendant, depth first; a module met again under another
+        name (shared) only the first time, unless not ``remove_duplicate``. (``memo``: modules to leave out.)"""
+        seen: set[int] = {id(m) for m in memo or ()}
         stack: list[tuple[str, Module]] = [(prefix, self)]
         while stack:
             name, module = stack.pop()
-            if id(module) in seen:
+            if id(module) in seen and remove_duplicate:
                 continue
             seen.add(id(module))
             yield name, module
@@ -231,26 +239,29 @@ class Module:
         for _, module in self.named_children():
             yield module
 
-    def _named_members(self, registry: str, prefix: str, recurse: bool) -> Iterator[tuple[str, Tensor]]:
+    def _named_members(self, registry: str, prefix: str, recurse: bool,
+                       remove_duplicate: bool = True) -> Iterator[tuple[str, Tensor]]:
         seen: set[int] = set()
-        modules = self.named_modules(prefix) if recurse else [(prefix, self)]
+        modules = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate) if recurse else [(prefix, self)]
         for module_name, module in modules:
             for name, value in getattr(module, registry).items():
-                if value is None or id(value) in seen:
+                if value is None or (id(value) in seen and remove_duplicate):
                     continue
                 seen.add(id(value))
                 yield (f"{module_name}.{name}" if module_name else name), value
 
-    def named_parameters(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Parameter]]:
-        """(dotted name, parameter) for every parameter, each shared parameter once."""
-        yield from self._named_members("_parameters", prefix, recurse)
+    def named_parameters(self, prefix: str = "", recurse: bool = True,
+                         remove_duplicate: bool = True) -> Iterator[tuple[str, Parameter]]:
+        """(dotted name, parameter) for every parameter; a shared one once, unless not ``remove_duplicate``."""
+        yield from self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         for _, param in self.named_parameters(recurse=recurse):
             yield param
 
-    def named_buffers(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Tensor]]:
-        yield from self._named_members("_buffers", prefix, recurse)
+    def named_buffers(self, prefix: str = "", recurse: bool = True,
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, Tensor]]:
+        yield from self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
         for _, buffer in self.named_buffers(recurse=recurse):
@@ -312,15 +323,21 @@ class Module:
         return self
 
     # ----- state_dict ------------------------------------------------------------------------------------
-    def state_dict(self, prefix: str = "", keep_vars: bool = False) -> OrderedDict[str, Tensor]:
-        """Every parameter and buffer by dotted name (detached tensors sharing memory, unless ``keep_vars``)."""
-        state: OrderedDict[str, Tensor] = OrderedDict()
-        for module_name, module in self.named_modules(prefix.rstrip(".")):
-            for registry in (module._parameters, module._buffers):
-                for name, value in registry.items():
-                    if value is not None:
-                        key = f"{module_name}.{name}" if module_name else name
-                        state[key] = value if keep_vars else value.detach()
+    def state_dict(self, *, destination: OrderedDict[str, Tensor] | None = None, prefix: str = "",
+                   keep_vars: bool = False) -> OrderedDict[str, Tensor]:
+        """Every parameter and persistent buffer by dotted name (detached tensors sharing memory, unless
+        ``keep_vars``), this module's first, then each child's under its name: a module shared by two names is
+        listed under both, as PyTorch lists it."""
+        state: OrderedDict[str, Tensor] = OrderedDict() if destination is None else destination
+        for name, value in self._parameters.items():
+            if value is not None:
+                state[prefix + name] = value if keep_vars else value.detach()
+        for name, value in self._buffers.items():
+            if value is not None and name not in self._non_persistent_buffers_set:
+                state[prefix + name] = value if keep_vars else value.detach()
+        for name, child in self._modules.items():
+            if child is not None:
+                child.state_dict(destination=state, prefix=f"{prefix}{name}.", keep_vars=keep_vars)
         return state
 
     def load_state_dict(self, state_dict: dict[str, Tensor], strict: bool = True) -> IncompatibleKeys:

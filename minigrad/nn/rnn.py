@@ -49,6 +49,7 @@ from .. import factories
 from ..dtypes import dtype as DType
 from ..functions import cat, stack
 from ..ops.recurrent import LstmCell, LstmLayer, check_cell
+from ..ops.shape import TransposeInPlace
 from ..tensor import Tensor, apply
 from . import functional as F
 from . import init
@@ -199,7 +200,9 @@ def _run_layers(mode: str, input: Tensor, hx: Hidden, weights: list[Weights], ba
         layer_input = outputs[0] if directions == 1 else cat(outputs, -1)  # the two directions' features side by side
         if dropout != 0 and training and layer < num_layers - 1:  # drawn on the whole output, as PyTorch draws it
             layer_input = F.dropout(layer_input, dropout, True)
-    output = layer_input.transpose(0, 1) if padded and batch_first else layer_input
+    output = layer_input
+    if padded and batch_first:  # PyTorch's RNN and GRU transpose their result in place, its LSTM as a view
+        output = layer_input.transpose(0, 1) if mode == "LSTM" else apply(TransposeInPlace, layer_input, dim0=0, dim1=1)
     if isinstance(hx, tuple):
         return output, (stack([f[0] for f in finals], 0), stack([f[1] for f in finals], 0))
     return output, stack(finals, 0)

@@ -104,8 +104,6 @@ def check_convolution(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None
             raise errors.conv_bias("transposed=1, ", weight.shape, weight.shape[1] * groups, bias.shape)
     if x.dtype != weight.dtype:
         raise errors.bmm_dtypes(x.dtype, weight.dtype)  # "expected scalar type Float but found Double"
-    if bias is not None and bias.dtype != x.dtype:
-        raise errors.conv_bias_dtype(x.dtype, bias.dtype)
     if x.dtype == np.bool_ or (transposed and x.dtype.kind != "f" and x.dtype != np.int64):
         raise errors.not_implemented("slow_conv_transpose2d_out_cpu" if transposed else "slow_conv2d_cpu", x.dtype)
 
@@ -165,7 +163,9 @@ def _bias_gradient(ctx: Context, grad: np.ndarray) -> np.ndarray | None:
 
 
 def _with_bias(y: np.ndarray, bias: np.ndarray | None) -> np.ndarray:
-    return y if bias is None else K.add(y, bias.reshape(-1, 1, 1))
+    """y + b per channel, b in y's dtype (the kernels take a bias of another dtype: the functions that refuse one,
+    ``conv2d`` with numeric padding, check it first, as PyTorch's do)."""
+    return y if bias is None else K.add(y, K.cast(bias, y.dtype).reshape(-1, 1, 1))
 
 
 def _spatial(a: np.ndarray, spatial: int) -> np.ndarray:

@@ -215,3 +215,70 @@ class BinaryCrossEntropyWithLogits(Op):
         grad_x = _mean_scale(ctx, _weighted(K.mul(grad_x, grad), weight))
         grad_y = _mean_scale(ctx, _weighted(K.mul(grad_y, grad), weight))
         return grad_x, grad_y
+
+
+class _PiecewiseLoss(Op):
+    """A loss quadratic near x = y and linear beyond ``width`` (delta or beta): forward ``K.<kernel>`` per element,
+    then the reduction; its gradient is norm * slope(x - y) * grad, norm = 1 / N for a mean (PyTorch's
+    huber_loss_backward and smooth_l1_loss_backward), and the target's is minus that. Computed in the inputs'
+    promoted dtype; the loss has the input's dtype, as PyTorch's does."""
+
+    promotion = Promotion.NONE
+    kernel: ClassVar[str]
+    parameter: ClassVar[str]
+
+    @classmethod
+    def _forward(cls, ctx: Context, x: np.ndarray, y: np.ndarray, reduction: str, width: float) -> np.ndarray:
+        errors.check_floating_kernel(f"{cls.kernel}_cpu", np.promote_types(x.dtype, y.dtype))
+        common = np.promote_types(x.dtype, y.dtype)
+        x, y = K.cast(x, common), K.cast(y, common)
+        ctx.save(x=x, y=y)
+        ctx.width = width
+        return K.cast(_reduce(ctx, getattr(K, cls.kernel)(x, y, width), reduction), ctx.output_dtype)
+
+    @classmethod
+    def _backward(cls, ctx: Context, grad: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        x, y = ctx.saved["x"], ctx.saved["y"]
+        norm = 1.0 / ctx.count if ctx.reduction == "mean" and ctx.count else 1.0
+        grad_x = getattr(K, f"{cls.kernel}_grad")(x, y, K.cast(grad, x.dtype), norm, ctx.width)
+        return grad_x, K.neg(grad_x) if ctx.needs(1) else None
+
+
+@register
+class HuberLoss(_PiecewiseLoss):
+    """0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta), d = x - y, per element; then the reduction."""
+
+    torch = "torch.nn.functional.huber_loss"
+    formulas = ("d(huber)/dx = clamp(x - y, -delta, delta) / N * grad",
+                "d(huber)/dy = -clamp(x - y, -delta, delta) / N * grad")
+    kernel = "huber"
+
+    @classmethod
+    def forward(cls, ctx: Context, x: np.ndarray, y: np.ndarray, reduction: str = "mean",
+                delta: float = 1.0) -> np.ndarray:
+        ctx.output_dtype = x.dtype
+        return cls._forward(ctx, x, y, reduction, delta)
+
+    @classmethod
+    def backward(cls, ctx: Context, grad: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        return cls._backward(ctx, grad)
+
+
+@register
+class SmoothL1Loss(_PiecewiseLoss):
+    """0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta, d = x - y, per element; then the reduction."""
+
+    torch = "torch.nn.functional.smooth_l1_loss"
+    formulas = ("d(smooth_l1)/dx = clamp((x - y) / beta, -1, 1) / N * grad",
+                "d(smooth_l1)/dy = -clamp((x - y) / beta, -1, 1) / N * grad")
+    kernel = "smooth_l1"
+
+    @classmethod
+    def forward(cls, ctx: Context, x: np.ndarray, y: np.ndarray, reduction: str = "mean",
+                beta: float = 1.0) -> np.ndarray:
+        ctx.output_dtype = x.dtype
+        return cls._forward(ctx, x, y, reduction, beta)
+
+    @classmethod
+    def backward(cls, ctx: Context, grad: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        return cls._backward(ctx, grad)

@@ -6,6 +6,7 @@ As in ``pointwise``, inputs broadcast against each other and a backward returns 
 
 import math
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -216,6 +217,7 @@ class Log1p(_Function):
     """log(1 + x), accurate for small x."""
 
     torch = "torch.log1p"
+    grad_fn = "Log1PBackward0"
     formulas = ("d(log1p x)/dx = grad / (1 + x)",)
     kernel = staticmethod(K.log1p)
 
@@ -415,7 +417,16 @@ class Round(_Piecewise):
     check = staticmethod(_refuse("round_vml_cpu", "b"))
 
     @staticmethod
-    def forward(ctx: Context, x: np.ndarray, decimals: int = 0) -> np.ndarray:
+    def grad_fn_name(ctx: Context, x: np.ndarray, decimals: int | None = None) -> str:
+        return "RoundBackward0" if decimals is None else "RoundBackward1"  # PyTorch's round(), round(decimals=)
+
+    @staticmethod
+    def torch_arguments(inputs: list[Any], params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+        return inputs, {} if params.get("decimals") is None else params
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, decimals: int | None = None) -> np.ndarray:
+        decimals = decimals or 0
         if x.dtype.kind in "iu":
             if decimals:
                 raise errors.not_implemented("round_decimals_cpu", x.dtype)
@@ -587,7 +598,17 @@ class Lerp(Op):
     promotion = Promotion.NONE
 
     @staticmethod
-    def forward(ctx: Context, start: np.ndarray, end: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    def grad_fn_name(ctx: Context, start: np.ndarray, end: np.ndarray, weight: np.ndarray,
+                     number: bool = False) -> str:
+        return "LerpBackward0" if number else "LerpBackward1"  # PyTorch's lerp with a number weight, a tensor one
+
+    @staticmethod
+    def torch_arguments(inputs: list[Any], params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+        return inputs, {}
+
+    @staticmethod
+    def forward(ctx: Context, start: np.ndarray, end: np.ndarray, weight: np.ndarray,
+                number: bool = False) -> np.ndarray:
         # PyTorch does not promote: a float start, an end of its dtype, and a weight of its dtype (or 0-d)
         for name, x in (("end", end), ("weight", weight)):
             if x.dtype != start.dtype and (name == "end" or weight.ndim):

@@ -95,16 +95,60 @@ class Rsub(Op):
     formulas = ("d(b-a)/da = -grad", "d(b-a)/db = grad")
     jvp_formulas = ("d(b-a) = db - da",)
     jvp = classmethod(linear_jvp)
-    grad_fn = "RsubBackward1"
     check = staticmethod(_refuse_bool_subtraction)
 
     @staticmethod
-    def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    def grad_fn_name(ctx: Context, a: np.ndarray, b: np.ndarray, number: bool = False) -> str:
+        return "RsubBackward1" if number else "RsubBackward0"  # PyTorch's rsub of a number, of a tensor
+
+    @staticmethod
+    def torch_arguments(inputs: list[Any], params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+        return inputs, {}
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, b: np.ndarray, number: bool = False) -> np.ndarray:
         return K.sub(b, a)
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
         return K.neg(grad) if ctx.needs(0) else None, grad
+
+
+@register
+class AddScaled(Op):
+    """a + alpha * b for a number alpha (``torch.add(a, b, alpha=...)``), rounded once, as PyTorch's kernel fuses
+    it. alpha is not part of type promotion: a float alpha with integer tensors is PyTorch's error."""
+
+    torch = "torch.add"
+    grad_fn = "AddBackward0"
+    formulas = ("d(a+alpha*b)/da = grad", "d(a+alpha*b)/db = alpha * grad")
+    sign = 1  # (``SubScaled``: -1)
+
+    @classmethod
+    def forward(cls, ctx: Context, a: np.ndarray, b: np.ndarray, alpha: float) -> np.ndarray:
+        if a.dtype.kind in "iub" and isinstance(alpha, float):
+            raise errors.alpha_not_integral()
+        if isinstance(alpha, bool) and a.dtype != _BOOL:
+            raise errors.alpha_not_boolean()
+        ctx.alpha = cls.sign * alpha
+        if a.dtype == _BOOL:  # a or (b and alpha != 0)
+            return K.add(a, b if alpha else K.zeros(b.shape, b.dtype))
+        return K.add_scaled(a, b, ctx.alpha)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        return grad, K.mul(grad, K.scalar(ctx.alpha, grad.dtype)) if ctx.needs(1) else None
+
+
+@register
+class SubScaled(AddScaled):
+    """a - alpha * b for a number alpha (``torch.sub(a, b, alpha=...)``): PyTorch's add with -alpha."""
+
+    torch = "torch.sub"
+    grad_fn = "SubBackward0"
+    formulas = ("d(a-alpha*b)/da = grad", "d(a-alpha*b)/db = -alpha * grad")
+    sign = -1
+    check = staticmethod(_refuse_bool_subtraction)
 
 
 @register

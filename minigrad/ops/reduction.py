@@ -308,16 +308,23 @@ class Var(Op):
     promotion = Promotion.NONE
     take_sqrt = False
 
+    @staticmethod
+    def torch_arguments(inputs: list[Any], params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+        return inputs, {k: v for k, v in params.items() if k != "function"}
+
     @classmethod
     def forward(cls, ctx: Context, x: np.ndarray, dim: int | tuple[int, ...] | None = None,
-                unbiased: bool | None = None, keepdim: bool = False, correction: float | None = None) -> np.ndarray:
+                unbiased: bool | None = None, keepdim: bool = False, correction: float | None = None,
+                function: str | None = None) -> np.ndarray:
+        """(``function``: the PyTorch function the warning names, where not this op's: ``var_mean``, ``std_mean``.)"""
         if x.dtype.kind != "f":
             raise errors.std_var_dtype()
         axes = normalize_dims(dim, x.ndim)
         count = math.prod([x.shape[a] for a in axes])
         ctx.correction = _correction(unbiased, correction)
         if count - ctx.correction <= 0:
-            warnings.warn(errors.degrees_of_freedom_warning(), stacklevel=4)
+            warnings.warn(errors.degrees_of_freedom_warning(function or cls.torch.rsplit(".", 1)[1]),
+                          stacklevel=errors.outside_minigrad())
         ctx.save(x=x)
         ctx.shape, ctx.axes, ctx.keepdim, ctx.count = x.shape, axes, keepdim, count
         ctx.whole = dim is None or x.ndim == 0  # backward's formula: PyTorch's var_backward without a dim
@@ -360,8 +367,9 @@ class Std(Var):
 
     @classmethod
     def forward(cls, ctx: Context, x: np.ndarray, dim: int | tuple[int, ...] | None = None,
-                unbiased: bool | None = None, keepdim: bool = False, correction: float | None = None) -> np.ndarray:
-        std = super().forward(ctx, x, dim, unbiased, keepdim, correction)
+                unbiased: bool | None = None, keepdim: bool = False, correction: float | None = None,
+                function: str | None = None) -> np.ndarray:
+        std = super().forward(ctx, x, dim, unbiased, keepdim, correction, function)
         ctx.save(std=std)
         return std
 
@@ -579,9 +587,14 @@ class Sort(_Ordered):
     torch = "torch.sort"
     formulas = ("d(sort x)/dx_indices[i] = grad_i (the gradient goes back through the permutation)",)
 
+    @staticmethod
+    def grad_fn_name(ctx: Context, x: np.ndarray, dim: int = -1, descending: bool = False,
+                     stable: bool | None = None) -> str:
+        return "SortBackward0" if stable is None else "SortBackward1"  # PyTorch's sort(), sort(stable=)
+
     @classmethod
     def forward(cls, ctx: Context, x: np.ndarray, dim: int = -1, descending: bool = False,
-                stable: bool = False) -> tuple[np.ndarray, np.ndarray]:
+                stable: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
         values, indices = cls._sorted(ctx, x, dim, descending)
         ctx.keepdim = True
         ctx.save(indices=indices)

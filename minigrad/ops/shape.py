@@ -77,12 +77,16 @@ class Reshape(View):
     formulas = ("d(x.reshape(s))/dx = grad.reshape(x.shape)",)
     jvp_formulas = ("d(x.reshape(s)) = dx.reshape(s)",)
     jvp = classmethod(linear_jvp)
-    grad_fn = "ViewBackward0"
+    @staticmethod
+    def grad_fn_name(ctx: Context, x: np.ndarray, shape: Sequence[int]) -> str:
+        return "UnsafeViewBackward0" if ctx.copied else "ViewBackward0"  # PyTorch's _unsafe_view of a clone, or view
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, shape: Sequence[int]) -> np.ndarray:
         ctx.shape = x.shape
-        return reshape(x, infer_shape(shape, x.size))
+        out = reshape(x, infer_shape(shape, x.size))
+        ctx.copied = x.size > 0 and not np.may_share_memory(out, x)
+        return out
 
 
 @register
@@ -107,6 +111,18 @@ class Transpose(Op):
         return (np.swapaxes(grad, *ctx.dims) if grad.ndim > 1 else grad,)
 
 
+class TransposeInPlace(Transpose):
+    """x.transpose_(i, j): the same values and gradient as ``Transpose``, recorded as PyTorch records the in-place op
+    (``TransposeBackward1``), and a tensor of its own, not a view: ``Tensor.transpose_`` and PyTorch's RNN and GRU,
+    which turn their (seq, batch, ...) output to (batch, seq, ...) with ``batch_first``. (The in-place view ops are
+    not in the registry: PyTorch refuses the leaves the generated cross-checks give them; ``tests/test_rnn.py`` and
+    ``tests/test_program_details.py`` check their nodes.)"""
+
+    torch = "torch.Tensor.transpose_"
+    grad_fn = "TransposeBackward1"
+    returns_view = False
+
+
 @register
 class T(Transpose):
     """The matrix transpose of a tensor with at most 2 dims (``x.t()``)."""
@@ -119,8 +135,16 @@ class T(Transpose):
     @classmethod
     def forward(cls, ctx: Context, x: np.ndarray) -> np.ndarray:
         if x.ndim > 2:
-            raise errors.t_too_many_dims(x.ndim)
+            raise errors.t_too_many_dims(x.ndim, cls.torch.rsplit(".", 1)[1])
         return super().forward(ctx, x, 0, -1)
+
+
+class TInPlace(T):
+    """x.t_(): ``T`` recorded as PyTorch records the in-place op (``TBackward1``) (see ``TransposeInPlace``)."""
+
+    torch = "torch.Tensor.t_"
+    grad_fn = "TBackward1"
+    returns_view = False
 
 
 @register
@@ -179,6 +203,18 @@ class Squeeze(Op):
         return (grad.reshape(ctx.shape),)
 
 
+
+class SqueezeInPlace(Squeeze):
+    """x.squeeze_(dim): ``Squeeze`` recorded as PyTorch records the in-place op (see ``TransposeInPlace``)."""
+
+    torch = "torch.Tensor.squeeze_"
+    returns_view = False
+
+    @staticmethod
+    def grad_fn_name(ctx: Context, x: np.ndarray, dim: int | None = None) -> str:
+        return "SqueezeBackward3" if dim is None else "SqueezeBackward4"
+
+
 @register
 class Unsqueeze(Op):
     """x with a size-1 dim inserted at ``dim``."""
@@ -199,6 +235,15 @@ class Unsqueeze(Op):
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
         return (np.squeeze(grad, ctx.axis),)
+
+
+class UnsqueezeInPlace(Unsqueeze):
+    """x.unsqueeze_(dim): ``Unsqueeze`` recorded as PyTorch records the in-place op (``UnsqueezeBackward1``; see
+    ``TransposeInPlace``)."""
+
+    torch = "torch.Tensor.unsqueeze_"
+    grad_fn = "UnsqueezeBackward1"
+    returns_view = False
 
 
 def _is_basic(key: tuple[Any, ...]) -> bool:

@@ -40,6 +40,7 @@ class LRScheduler:
     """
 
     _is_initial: bool = False
+    _get_lr_called_within_step: bool = False  # (PyTorch's name: get_lr warns when it is called from outside step)
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
         if not isinstance(optimizer, Optimizer):
@@ -93,13 +94,16 @@ class LRScheduler:
 
     def _update_lr(self, epoch: int | None = None) -> None:
         """Set the groups' rates for the next epoch (chainable form), or for ``epoch`` (closed form)."""
-        if epoch is None:
-            self.last_epoch += 1
-            values = self.get_lr()
-        else:
-            self.last_epoch = epoch
-            values = self._get_closed_form_lr()
-        self._set_lrs(values)
+        self.last_epoch = self.last_epoch + 1 if epoch is None else epoch
+        self._set_lrs(self._scheduled_lrs(closed_form=epoch is not None))
+
+    def _scheduled_lrs(self, closed_form: bool = False) -> list[float]:
+        """``get_lr()`` (or the closed form) called by the step itself, where it does not warn."""
+        self._get_lr_called_within_step = True
+        try:
+            return self._get_closed_form_lr() if closed_form else self.get_lr()
+        finally:
+            self._get_lr_called_within_step = False
 
     def _set_lrs(self, values: list[float]) -> None:
         for group, lr in zip(self.optimizer.param_groups, values, strict=True):
@@ -116,6 +120,14 @@ class LRScheduler:
 
     def _current_lrs(self) -> list[float]:
         return [group["lr"] for group in self.optimizer.param_groups]
+
+
+def _warn_outside_step(scheduler: LRScheduler) -> None:
+    """PyTorch's warning for ``get_lr()`` called by the user: it computes the next step's rates from the current ones,
+    which ``get_last_lr()`` gives."""
+    if not scheduler._get_lr_called_within_step:
+        warnings.warn("To get the last learning rate computed by the scheduler, please use `get_last_lr()`.",
+                      UserWarning, stacklevel=3)
 
 
 _STEP_ORDER_WARNING = (
@@ -199,6 +211,7 @@ class LambdaLR(_FunctionSchedule):
     """lr = initial_lr * lr_lambda(epoch), with one function for all groups or one per group."""
 
     def get_lr(self) -> list[float]:
+        _warn_outside_step(self)
         return [base_lr * fn(self.last_epoch) for fn, base_lr in zip(self.lr_lambdas, self.base_lrs, strict=True)]
 
 
@@ -208,6 +221,7 @@ class MultiplicativeLR(_FunctionSchedule):
     _check_callable = True
 
     def get_lr(self) -> list[float]:
+        _warn_outside_step(self)
         if self._is_initial:
             return self._current_lrs()
         return [lr * fn(self.last_epoch) for fn, lr in zip(self.lr_lambdas, self._current_lrs(), strict=True)]
@@ -222,6 +236,7 @@ class StepLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        _warn_outside_step(self)
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
             return self._current_lrs()
         return [lr * self.gamma for lr in self._current_lrs()]
@@ -240,6 +255,7 @@ class MultiStepLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        _warn_outside_step(self)
         if self.last_epoch not in self.milestones:
             return self._current_lrs()
         return [lr * self.gamma ** self.milestones[self.last_epoch] for lr in self._current_lrs()]
@@ -261,6 +277,7 @@ class ConstantLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        _warn_outside_step(self)
         if self.last_epoch == 0:
             return [lr * self.factor for lr in self._current_lrs()]
         if self.last_epoch != self.total_iters:
@@ -288,6 +305,7 @@ class LinearLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        _warn_outside_step(self)
         if self.last_epoch == 0:
             return [lr * self.start_factor for lr in self._current_lrs()]
         if self._is_initial or self.last_epoch > self.total_iters:
@@ -310,6 +328,7 @@ class ExponentialLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        _warn_outside_step(self)
         if self._is_initial:
             return self._current_lrs()
         return [lr * self.gamma for lr in self._current_lrs()]
@@ -328,6 +347,7 @@ class PolynomialLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        _warn_outside_step(self)
         if self._is_initial or self.last_epoch > self.total_iters:
             return self._current_lrs()
         decay = ((1.0 - self.last_epoch / self.total_iters)
@@ -354,6 +374,7 @@ class CosineAnnealingLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        _warn_outside_step(self)
         if self._is_initial:
             return self._current_lrs()
         if self._step_count == 1 and self.last_epoch > 0:
@@ -387,6 +408,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        _warn_outside_step(self)
         return [self.eta_min + (base_lr - self.eta_min) * (1 + math.cos(math.pi * self.T_cur / self.T_i)) / 2
                 for base_lr in self.base_lrs]
 
@@ -403,7 +425,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
                 self.T_cur = self.T_cur % self.T_i
                 self.T_i = self.T_i * self.T_mult
         self.last_epoch = epoch
-        self._set_lrs(self.get_lr())
+        self._set_lrs(self._scheduled_lrs())
 
 
 class CyclicLR(LRScheduler):
@@ -458,6 +480,7 @@ class CyclicLR(LRScheduler):
         return self.gamma**x
 
     def get_lr(self) -> list[float]:
+        _warn_outside_step(self)
         cycle = math.floor(1 + self.last_epoch / self.total_size)
         x = 1.0 + self.last_epoch / self.total_size - cycle
         scale_factor = x / self.step_ratio if x <= self.step_ratio else (x - 1) / (self.step_ratio - 1)
@@ -560,6 +583,7 @@ class OneCycleLR(LRScheduler):
         return (end - start) * pct + start
 
     def get_lr(self) -> list[float]:
+        _warn_outside_step(self)
         step = self.last_epoch
         if step > self.total_steps:
             raise _errors.one_cycle_overrun(step, self.total_steps)

@@ -72,8 +72,13 @@ class Optimizer:
             for group in self.param_groups:
                 for param in group["params"]:
                     if param.grad is not None:
-                        self._update(param, group, self.state[param])
+                        self._update(param, group, self.state[param] if self._keeps_state(group) else {})
         return loss
+
+    def _keeps_state(self, group: dict[str, Any]) -> bool:
+        """Whether a step with ``group``'s hyperparameters keeps per-parameter state (``self.state``, in the
+        ``state_dict``): PyTorch's SGD without momentum keeps none."""
+        return True
 
     def _check_state(self) -> None:
         """Refuse a step before it changes anything: every state tensor of a parameter to update (a momentum or

@@ -27,6 +27,9 @@ class SGD(Optimizer):
                     "differentiable": differentiable, "fused": fused}
         super().__init__(params, defaults)
 
+    def _keeps_state(self, group: dict[str, Any]) -> bool:
+        return group["momentum"] != 0  # (the momentum buffer)
+
     def _update(self, param: Tensor, group: dict[str, Any], state: dict[str, Any]) -> None:
         first_step = "momentum_buffer" not in state
         if group["momentum"] != 0 and first_step:

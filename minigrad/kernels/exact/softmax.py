@@ -341,4 +341,4 @@ def nll_sums(x: np.ndarray, target: np.ndarray, weight: np.ndarray, ignore_index
     sums = np.empty(2, x.dtype)
     power = max(4, _ceil_log2(target.size) // _LEVELS)
     _nll_total(flat(x), target, weight, ignore_index, x.shape[1], x.shape[2], power, sums)
-    return sums[0].reshape(()), sums[1].reshape(())
+    return sums[:1].reshape(()), sums[1:].reshape(())  # (0-d arrays: sums[0] would be a numpy scalar)
