@@ -323,20 +323,21 @@ def var_mean(input: Tensor, dim: "int | tuple[int, ...] | None" = None, unbiased
              keepdim: "bool" = False, *, correction: "float | None" = None,
              axis: "int | tuple[int, ...] | None" = None) -> tuple[Tensor, Tensor]:
     """(var, mean) of ``input`` over ``dim``, each with its own gradient (``var`` and ``mean`` as they are)."""
-    dim = _dim(dim, axis, "var_mean")
-    variance = _apply(_reduction.Var, input, dim=dim, unbiased=unbiased, keepdim=keepdim, correction=correction,
-                     function="var_mean")
-    return variance, input.mean(dim, keepdim)
+    return _with_mean(_reduction.Var, "var_mean", input, _dim(dim, axis, "var_mean"), unbiased, keepdim, correction)
 
 
 def std_mean(input: Tensor, dim: "int | tuple[int, ...] | None" = None, unbiased: "bool | None" = None,  # noqa: A002
              keepdim: "bool" = False, *, correction: "float | None" = None,
              axis: "int | tuple[int, ...] | None" = None) -> tuple[Tensor, Tensor]:
     """(std, mean) of ``input`` over ``dim``, each with its own gradient (``std`` and ``mean`` as they are)."""
-    dim = _dim(dim, axis, "std_mean")
-    deviation = _apply(_reduction.Std, input, dim=dim, unbiased=unbiased, keepdim=keepdim, correction=correction,
-                      function="std_mean")
-    return deviation, input.mean(dim, keepdim)
+    return _with_mean(_reduction.Std, "std_mean", input, _dim(dim, axis, "std_mean"), unbiased, keepdim, correction)
+
+
+def _with_mean(op: type, function: str, input: Tensor, dim: "int | tuple[int, ...] | None",  # noqa: A002
+               unbiased: "bool | None", keepdim: bool, correction: "float | None") -> tuple[Tensor, Tensor]:
+    """(``op``: var or std, and the mean) over ``dim``, ``op``'s warnings naming ``function``."""
+    spread = _apply(op, input, dim=dim, unbiased=unbiased, keepdim=keepdim, correction=correction, function=function)
+    return spread, input.mean(dim, keepdim)
 
 
 from .functions import aminmax  # noqa: E402  (dim and keepdim keyword-only)

@@ -229,15 +229,17 @@ class _PiecewiseLoss(Op):
 
     @classmethod
     def _forward(cls, ctx: Context, x: np.ndarray, y: np.ndarray, reduction: str, width: float) -> np.ndarray:
+        """(The subclasses' ``forward``, which name ``width`` as PyTorch's function does.)"""
         errors.check_floating_kernel(f"{cls.kernel}_cpu", np.promote_types(x.dtype, y.dtype))
         common = np.promote_types(x.dtype, y.dtype)
+        output_dtype = x.dtype
         x, y = K.cast(x, common), K.cast(y, common)
         ctx.save(x=x, y=y)
         ctx.width = width
-        return K.cast(_reduce(ctx, getattr(K, cls.kernel)(x, y, width), reduction), ctx.output_dtype)
+        return K.cast(_reduce(ctx, getattr(K, cls.kernel)(x, y, width), reduction), output_dtype)
 
     @classmethod
-    def _backward(cls, ctx: Context, grad: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+    def backward(cls, ctx: Context, grad: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
         x, y = ctx.saved["x"], ctx.saved["y"]
         norm = 1.0 / ctx.count if ctx.reduction == "mean" and ctx.count else 1.0
         grad_x = getattr(K, f"{cls.kernel}_grad")(x, y, K.cast(grad, x.dtype), norm, ctx.width)
@@ -256,12 +258,7 @@ class HuberLoss(_PiecewiseLoss):
     @classmethod
     def forward(cls, ctx: Context, x: np.ndarray, y: np.ndarray, reduction: str = "mean",
                 delta: float = 1.0) -> np.ndarray:
-        ctx.output_dtype = x.dtype
         return cls._forward(ctx, x, y, reduction, delta)
-
-    @classmethod
-    def backward(cls, ctx: Context, grad: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
-        return cls._backward(ctx, grad)
 
 
 @register
@@ -276,9 +273,4 @@ class SmoothL1Loss(_PiecewiseLoss):
     @classmethod
     def forward(cls, ctx: Context, x: np.ndarray, y: np.ndarray, reduction: str = "mean",
                 beta: float = 1.0) -> np.ndarray:
-        ctx.output_dtype = x.dtype
         return cls._forward(ctx, x, y, reduction, beta)
-
-    @classmethod
-    def backward(cls, ctx: Context, grad: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
-        return cls._backward(ctx, grad)
