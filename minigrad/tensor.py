@@ -341,6 +341,18 @@ def _unscaled(alpha: Number) -> bool:
     return type(alpha) is int and alpha == 1
 
 
+def _folds(batch: Tensor, other: Tensor) -> bool:
+    """Whether PyTorch's matmul folds ``batch`` (3 dims or more) times a matrix or vector into one product
+    (``should_fold``): when ``other`` requires grad, or ``batch`` is empty, or its rows need no copy to be folded (its
+    leading dims continue each other in memory)."""
+    if batch.dim() < 3 or other.dim() > 2:
+        return False
+    if other.requires_grad or batch.numel() == 0:
+        return True
+    shape, strides = batch._data.shape, batch._data.strides
+    return all(strides[i] == strides[i + 1] * shape[i + 1] for i in range(batch.dim() - 2))
+
+
 def _operator(op: type[Op], ufunc: np.ufunc | None = None) -> Callable[[Tensor, Any], Tensor]:
     """``self <op> other`` for a binary operator: ``op`` applied to a tensor or a number. A numpy array, which
     PyTorch's operators refuse: numpy computes ``ufunc`` (``Tensor._computed_by_numpy``), or, without one (<, <=, >,
@@ -1014,6 +1026,17 @@ class Tensor:
         return apply(pointwise.Neg, self)
 
     def matmul(self, other: Tensor) -> Tensor:
+        """self @ other, with numpy's rules for 1-D and batched operands, recorded as PyTorch's matmul records it: a
+        vector times a matrix as a row (unsqueeze, mm, then SqueezeBackward4); a batch of rows times a matrix or a
+        vector folded into one product (reshape, mm or mv, then UnsafeViewBackward0), where PyTorch folds; else one
+        node (Dot, Mv and Mm as PyTorch's; MatmulBackward0 for batches of matrices)."""
+        if isinstance(other, Tensor) and ((self.dim() == 1 and other.dim() == 2) or _folds(self, other)):
+            linalg.check_matmul(self._data, other._data)  # (PyTorch's errors, before any node)
+            if self.dim() == 1:
+                return self.unsqueeze(0).mm(other).squeeze_(0)
+            rows = self.reshape(math.prod(self.shape[:-1]), self.shape[-1])  # (not -1: the last dim may be 0)
+            product = rows.mm(other) if other.dim() == 2 else rows.mv(other)
+            return apply(shape_ops.UnsafeView, product, shape=(*self.shape[:-1], *other.shape[1:]))
         return apply(linalg.Matmul, self, other)
 
     def inverse(self) -> Tensor:
@@ -1088,7 +1111,7 @@ class Tensor:
 
     def __matmul__(self, other: Tensor | np.ndarray) -> Tensor:
         try:
-            return apply(linalg.Matmul, self, other)
+            return self.matmul(other)
         except TypeError:
             return self._computed_by_numpy(np.matmul, other)
         except RuntimeError:  # (a number: PyTorch's @ refuses it, and Python raises its TypeError)

@@ -215,14 +215,13 @@ def test_next_functions_name_and_metadata(device: str) -> None:
     both(run, device)
 
 
-@pytest.mark.parametrize("shape, bias", [((5, 4), True), ((5, 4), False), ((4,), True), ((2, 5, 4), True)],
-                         ids=["rows", "rows_no_bias", "one_sample", "batch_of_sequences"])
+@pytest.mark.parametrize("bias", [True, False], ids=["bias", "no_bias"])
+@pytest.mark.parametrize("shape", [(5, 4), (4,), (2, 5, 4)], ids=["rows", "one_sample", "batch_of_sequences"])
 def test_linear_layers_record_pytorchs_graph(shape: tuple[int, ...], bias: bool, device: str) -> None:
     """nn.Linear records what PyTorch's linear does: addmm(b, x, W.t()) (mm(x, W.t()) without a bias), its edges in
-    that order, W's gradient through a TBackward0 node; a 1-D or 3-D input views its rows (ViewBackward0). The 60-minute
-    blitz prints loss.grad_fn.next_functions[0][0].next_functions[0][0]: the last layer's bias (AccumulateGrad).
-    (Without a bias, PyTorch's matmul ends a 1-D input's product in SqueezeBackward4 and a 3-D one's in
-    UnsafeViewBackward0: minigrad records MatmulBackward0 and ViewBackward0 there.)"""
+    that order, W's gradient through a TBackward0 node; a 1-D or 3-D input views its rows (ViewBackward0), or, without
+    a bias, goes through matmul (SqueezeBackward4, UnsafeViewBackward0). The 60-minute blitz prints
+    loss.grad_fn.next_functions[0][0].next_functions[0][0]: the last layer's bias (AccumulateGrad)."""
     data = RNG.standard_normal(shape).astype(np.float32)
 
     def run(fw: Any, dev: str) -> Any:

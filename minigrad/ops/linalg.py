@@ -16,8 +16,8 @@ from .registry import Op, Promotion, register
 from .shape import _expanded_shape
 
 
-def _check(a: np.ndarray, b: np.ndarray) -> None:
-    """PyTorch's errors for operands that cannot be multiplied."""
+def check_matmul(a: np.ndarray, b: np.ndarray) -> None:
+    """PyTorch's errors for operands that matmul cannot multiply."""
     if a.ndim == 0 or b.ndim == 0:
         raise errors.needs_1d("matmul", a.ndim, b.ndim)
     if a.dtype != b.dtype:  # worded by the kernel matmul dispatches to: dot, addmv, or mm/bmm
@@ -69,7 +69,7 @@ class Matmul(Op):
 
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        _check(a, b)
+        check_matmul(a, b)
         ctx.save(a=a if ctx.needs(1) else None, b=b if ctx.needs(0) else None)
         ctx.ndims = (a.ndim, b.ndim)
         return K.matmul(a, b)
@@ -306,7 +306,7 @@ class Addmm(Op):
                 errors.addmm_dtypes("mat1", a.dtype, b.dtype)
         if a.shape[1] == b.shape[0]:  # PyTorch expands c before its kernel refuses bools
             _check_expands(c, (a.shape[0], b.shape[1]))
-        _check(a, b)
+        check_matmul(a, b)
         return _add_product(ctx, c, a, b, beta, alpha, blas=True)
 
 

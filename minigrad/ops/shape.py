@@ -69,6 +69,15 @@ class View(Op):
         return (reshape(grad, ctx.shape),)
 
 
+class UnsafeView(View):
+    """``View`` as PyTorch's matmul ends a folded product (``_unsafe_view``): the same gradient, recorded as
+    ``UnsafeViewBackward0``, and a tensor of its own (it views only the fresh product). (Not in the registry, as
+    ``TransposeInPlace``: ``tests/test_ops.py`` checks it through matmul's cases.)"""
+
+    grad_fn = "UnsafeViewBackward0"
+    returns_view = False
+
+
 @register
 class Reshape(View):
     """As ``view``, but copies when the input's strides do not allow a view."""
