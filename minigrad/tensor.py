@@ -342,10 +342,10 @@ def _unscaled(alpha: Number) -> bool:
 
 
 def _folds(batch: Tensor, other: Tensor) -> bool:
-    """Whether PyTorch's matmul folds ``batch`` (3 dims or more) times a matrix or vector into one product
+    """Whether PyTorch's matmul folds ``batch`` (of 3 dims or more) times a matrix or vector into one product
     (``should_fold``): when ``other`` requires grad, or ``batch`` is empty, or its rows need no copy to be folded (its
     leading dims continue each other in memory)."""
-    if batch.dim() < 3 or other.dim() > 2:
+    if other.dim() > 2:
         return False
     if other.requires_grad or batch.numel() == 0:
         return True
@@ -1030,7 +1030,8 @@ class Tensor:
         vector times a matrix as a row (unsqueeze, mm, then SqueezeBackward4); a batch of rows times a matrix or a
         vector folded into one product (reshape, mm or mv, then UnsafeViewBackward0), where PyTorch folds; else one
         node (Dot, Mv and Mm as PyTorch's; MatmulBackward0 for batches of matrices)."""
-        if isinstance(other, Tensor) and ((self.dim() == 1 and other.dim() == 2) or _folds(self, other)):
+        ndims = (self._data.ndim, other._data.ndim) if isinstance(other, Tensor) else ()
+        if ndims == (1, 2) or (ndims and ndims[0] >= 3 and _folds(self, other)):
             linalg.check_matmul(self._data, other._data)  # (PyTorch's errors, before any node)
             if self.dim() == 1:
                 return self.unsqueeze(0).mm(other).squeeze_(0)
