@@ -398,9 +398,9 @@ def bernoulli(input: Tensor, p: float | None = None, *, generator: random.Genera
 
 def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,  # noqa: A002
                 generator: random.Generator | None = None) -> Tensor:
-    """``num_samples`` indices per row of ``input`` drawn with probabilities proportional to its entries
-    (``random.multinomial`` says how), the same as ``torch.multinomial`` under the same seed."""
-    return Tensor._make(random.multinomial(input._data, operator.index(num_samples), replacement, generator))
+    """``input.multinomial``: ``num_samples`` indices per row of ``input``, drawn with probabilities proportional to its
+    entries."""
+    return input.multinomial(num_samples, replacement, generator=generator)
 
 
 def poisson(input: Tensor, generator: random.Generator | None = None) -> Tensor:  # noqa: A002

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
 import warnings
 import weakref
 from collections.abc import Callable, Iterator, Sequence
@@ -836,6 +837,12 @@ class Tensor:
         random.fill_normal_(self._data, mean, std, generator)
         versions.bump(self._data)
         return self
+
+    def multinomial(self, num_samples: int, replacement: bool = False, *,
+                    generator: random.Generator | None = None) -> Tensor:
+        """``num_samples`` indices per row drawn with probabilities proportional to its entries (``random.multinomial``
+        says how), the same as ``torch.multinomial`` under the same seed."""
+        return Tensor._make(random.multinomial(self._data, operator.index(num_samples), replacement, generator))
 
     # ----- conversion ---------------------------------------------------------------------------------
     def item(self) -> Number:

@@ -145,7 +145,17 @@ def _degrees_of_freedom(fw: Any, dev: str) -> Any:
                                          for w in caught]
 
 
+def _multinomial_method(fw: Any, dev: str) -> Any:
+    """makemore's sampling as a method: ``p.multinomial(...)`` draws what ``torch.multinomial(p, ...)`` draws."""
+    g = fw.Generator().manual_seed(2147483647)
+    p = fw.tensor([0.1, 0.6, 0.3])
+    rows = fw.tensor([[0.5, 0.5, 0.0], [0.0, 0.2, 0.8]])
+    return p.multinomial(5, replacement=True, generator=g), rows.multinomial(2, generator=g), fw.multinomial(
+        p, 1, generator=g)
+
+
 PROGRAMS: dict[str, Callable[[Any, str], Any]] = {
+    "multinomial-method": _multinomial_method,
     "degrees-of-freedom": _degrees_of_freedom,
     "inplace-views": _inplace_views,
     "shared-layer-state": _shared_layer_state,
