@@ -24,9 +24,9 @@ class device:
             type, index = type.type, type.index  # noqa: A001
         name, colon, number = str(type).partition(":")
         if name not in TYPES:
-            raise RuntimeError(f"Expected one of {', '.join(TYPES)} device type at start of device string: {type}")
+            raise errors.unknown_device_type(TYPES, type)
         if colon and not number.isdigit():
-            raise RuntimeError(f"Invalid device string: '{type}'")
+            raise errors.invalid_device_string(type)
         self.type = name
         self.index = int(number) if number else index
 
@@ -65,6 +65,6 @@ def check_device(where: Any) -> None:
     if kind == "cuda":
         raise errors.no_cuda()
     if kind == "xpu":
-        raise AssertionError("Torch not compiled with XPU enabled")
+        raise errors.no_xpu()
     if kind != "cpu":  # (PyTorch's words for the other backends it was built without)
-        raise RuntimeError(f"PyTorch is not linked with support for {kind} devices")
+        raise errors.backend_not_linked(kind)

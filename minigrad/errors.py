@@ -3292,3 +3292,38 @@ def typed_storage_deprecated() -> str:
     return ("TypedStorage is deprecated. It will be removed in the future and UntypedStorage will be the only storage "
             "class. This should only matter to you if you are using storages directly.  To access UntypedStorage "
             "directly, use tensor.untyped_storage() instead of tensor.storage()")
+
+
+def too_many_dimensions(text: Any) -> ValueError:
+    """``tensor(["a", "b"])``: to PyTorch a string is a sequence (of strings), so its sizes never end."""
+    return ValueError(f"too many dimensions '{type(text).__name__}'")
+
+
+def inference_tensor_requires_grad() -> RuntimeError:
+    """``requires_grad_()``, outside ``inference_mode``, on a tensor made in it."""
+    return RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.")
+
+
+def matrix_power_exponent(n: Any) -> TypeError:
+    """``matrix_power`` with an exponent that is no int."""
+    return TypeError(f"linalg_matrix_power(): argument 'n' (position 2) must be int, not {type(n).__name__}")
+
+
+def unknown_device_type(types: Sequence[str], given: Any) -> RuntimeError:
+    """A device string whose type PyTorch does not know ("gpu")."""
+    return RuntimeError(f"Expected one of {', '.join(types)} device type at start of device string: {given}")
+
+
+def invalid_device_string(given: Any) -> RuntimeError:
+    """A device string whose index is no number ("cuda:x")."""
+    return RuntimeError(f"Invalid device string: '{given}'")
+
+
+def no_xpu() -> AssertionError:
+    """An XPU device, which a CPU build of PyTorch refuses as it refuses CUDA."""
+    return AssertionError("Torch not compiled with XPU enabled")
+
+
+def backend_not_linked(kind: str) -> RuntimeError:
+    """A device of another backend PyTorch was built without (mps, hip, vulkan, ...)."""
+    return RuntimeError(f"PyTorch is not linked with support for {kind} devices")

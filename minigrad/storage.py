@@ -24,15 +24,9 @@ from typing import Any
 
 import numpy as np
 
+from .autograd.versions import owner
 from .device import device
 from .dtypes import dtype as DType
-
-
-def root_array(array: np.ndarray) -> np.ndarray:
-    """The array at the root of ``array``'s ``.base`` chain: the memory it was allocated as, which its views share."""
-    while isinstance(array.base, np.ndarray):
-        array = array.base
-    return array
 
 
 def _flat(array: np.ndarray) -> np.ndarray:
@@ -100,7 +94,7 @@ class TypedStorage(_Storage):
     once a process)."""
 
     def __init__(self, array: np.ndarray, dtype: DType) -> None:
-        flat = _flat(root_array(array)).view()
+        flat = _flat(owner(array)).view()
         flat.flags.writeable = False
         self._elements, self.dtype = flat, dtype
 
@@ -120,7 +114,7 @@ class UntypedStorage(_Storage):
     """The memory as bytes (``Tensor.untyped_storage()``): its elements are ints 0-255, its size a count of bytes."""
 
     def __init__(self, array: np.ndarray) -> None:
-        flat = _flat(root_array(array)).view(np.uint8).view()  # (the root is contiguous: a byte view of it)
+        flat = _flat(owner(array)).view(np.uint8).view()  # (the root is contiguous: a byte view of it)
         flat.flags.writeable = False
         self._elements = flat
 

@@ -226,7 +226,7 @@ def refuse_text(data: Any) -> None:
     while isinstance(first, (list, tuple)) and first:
         first = first[0]
     if isinstance(first, (str, bytes)):
-        raise ValueError(f"too many dimensions '{type(first).__name__}'")
+        raise errors.too_many_dimensions(first)
 
 
 _QR_WARNED = False  # torch.qr's deprecation warning is given once
@@ -312,7 +312,7 @@ def _scaled(method: str, other: Any, args: tuple[Any, ...], alpha: Number) -> tu
     if not args:
         return other, alpha
     if len(args) > 1 or not is_number(other) or not isinstance(args[0], Tensor):
-        raise TypeError(f"{method}() takes 1 positional argument but {1 + len(args)} were given")
+        raise errors.positional_arguments(method, 1, 1 + len(args))
     global _OVERLOAD_WARNED
     if not _OVERLOAD_WARNED:  # (once a process, for any deprecated overload, as PyTorch's argument parser warns)
         _OVERLOAD_WARNED = True
@@ -468,7 +468,7 @@ class Tensor:
         if flag and not self.dtype.is_floating_point:
             raise errors.integer_requires_grad(asked_by)
         if flag and self.is_inference() and not grad_state.inference:
-            raise RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.")
+            raise errors.inference_tensor_requires_grad()
         self._requires_grad = bool(flag)
 
     def is_inference(self) -> bool:
@@ -1059,7 +1059,7 @@ class Tensor:
         """A^n for each square matrix A (``linalg.matrix_power``), as PyTorch composes it from matrix products: A^-1
         raised to -n for n < 0, and for n > 3, squarings of A times the results where n's bits (least first) are 1."""
         if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
-            raise TypeError(f"linalg_matrix_power(): argument 'n' (position 2) must be int, not {type(n).__name__}")
+            raise errors.matrix_power_exponent(n)
         if self.dim() < 2:
             raise errors.linalg_ndim("linalg.matrix_power")
         if self.shape[-1] != self.shape[-2]:

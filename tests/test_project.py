@@ -52,7 +52,8 @@ LAYERS = {
     "autograd": {"kernels", "dtypes", "errors"},
     "ops": {"kernels", "autograd", "dtypes", "errors"},
     "random": {"kernels", "dtypes", "errors"},
-    "storage": {"device", "dtypes"},  # Tensor.storage(): a read-only view over the tensor's numpy memory
+    "storage": {"autograd", "device", "dtypes"},  # Tensor.storage(): a read-only view over the memory's owner
+    # (``autograd.versions.owner``, the walk the version counters use)
     "tensor": _TENSOR - {"factories"},
     "nn": _TENSOR | {"functions"},
     "linalg": _TENSOR,

@@ -16,7 +16,7 @@ import numpy as np
 _versions: dict[int, list] = {}
 
 
-def _owner(array: np.ndarray) -> np.ndarray:
+def owner(array: np.ndarray) -> np.ndarray:
     """The array that owns the memory ``array`` looks at."""
     while isinstance(array.base, np.ndarray):
         array = array.base
@@ -25,7 +25,7 @@ def _owner(array: np.ndarray) -> np.ndarray:
 
 def version(array: np.ndarray) -> int:
     """How many in-place writes the memory under ``array`` has had."""
-    while isinstance(array.base, np.ndarray):  # (``_owner``, inline: every saved array is looked up)
+    while isinstance(array.base, np.ndarray):  # (``owner``, inline: every saved array is looked up)
         array = array.base
     entry = _versions.get(id(array))
     return entry[1] if entry is not None and entry[0]() is array else 0
@@ -34,11 +34,11 @@ def version(array: np.ndarray) -> int:
 def bump(array: np.ndarray, writer: Any = None) -> None:
     """Record one more in-place write to the memory under ``array``; ``writer``: the graph node that recorded it, if
     any (the error for a saved array modified in place names it)."""
-    owner = _owner(array)
-    key = id(owner)
+    root = owner(array)
+    key = id(root)
     entry = _versions.get(key)
-    if entry is None or entry[0]() is not owner:
-        entry = _versions[key] = [weakref.ref(owner, lambda _, key=key: _versions.pop(key, None)), 0, None]
+    if entry is None or entry[0]() is not root:
+        entry = _versions[key] = [weakref.ref(root, lambda _, key=key: _versions.pop(key, None)), 0, None]
     entry[1] += 1
     if writer is not None:
         entry[2] = weakref.ref(writer)
@@ -46,11 +46,11 @@ def bump(array: np.ndarray, writer: Any = None) -> None:
 
 def writer(array: np.ndarray) -> Any:
     """The node of the last recorded in-place write to the memory under ``array``, if it is still alive."""
-    owner = _owner(array)
-    entry = _versions.get(id(owner))
-    return entry[2]() if entry is not None and entry[0]() is owner and entry[2] is not None else None
+    root = owner(array)
+    entry = _versions.get(id(root))
+    return entry[2]() if entry is not None and entry[0]() is root and entry[2] is not None else None
 
 
 def shared(a: np.ndarray, b: np.ndarray) -> bool:
     """Whether ``a`` and ``b`` look at the same memory (one counter)."""
-    return _owner(a) is _owner(b)
+    return owner(a) is owner(b)
