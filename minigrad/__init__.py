@@ -307,6 +307,11 @@ from . import distributions  # noqa: E402  (torch.distributions: Normal, Categor
 
 __all__ += ["distributions"]
 
+relu_, sigmoid_, tanh_ = map(_module_form, (Tensor.relu_, Tensor.sigmoid_, Tensor.tanh_))
+from .nn.functional import celu, celu_, selu, selu_, threshold, threshold_  # noqa: E402  (torch's forms of them too)
+
+__all__ += ["celu", "celu_", "relu_", "selu", "selu_", "sigmoid_", "tanh_", "threshold", "threshold_"]
+
 
 # ----- reductions and ordering -----
 amax, amin, logsumexp, sort, argsort, msort, topk, kthvalue, median, mode = map(

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from . import errors
+from . import errors, return_types
 from .errors import LinAlgError
 from .ops import linalg as ops
 from .ops.dims import normalize_dim
@@ -105,28 +105,28 @@ def eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:  # noqa: N803
     return apply(ops.Eigvalsh, A, UPLO=UPLO)
 
 
-def slogdet(A: Tensor) -> ops.SlogdetResult:  # noqa: N803
+def slogdet(A: Tensor) -> return_types.linalg_slogdet:  # noqa: N803
     """(sign, logabsdet) of each square matrix: det A = sign * exp(logabsdet), without overflow (sign 0 and
     logabsdet -inf for a singular A)."""
-    return ops.SlogdetResult(*apply(ops.Slogdet, A))
+    return return_types.linalg_slogdet(*apply(ops.Slogdet, A))
 
 
-def qr(A: Tensor, mode: str = "reduced") -> ops.QRResult:  # noqa: N803
+def qr(A: Tensor, mode: str = "reduced") -> return_types.linalg_qr:  # noqa: N803
     """(Q, R) with A = Q R for each matrix: Q orthonormal, R upper-triangular. mode 'reduced' (k = min(m, n)
     columns of Q), 'complete' (Q square) or 'r' (R alone, Q empty)."""
-    return ops.QRResult(*apply(ops.Qr, A, mode=mode))
+    return return_types.linalg_qr(*apply(ops.Qr, A, mode=mode))
 
 
-def eigh(A: Tensor, UPLO: str = "L") -> ops.EighResult:  # noqa: N803
+def eigh(A: Tensor, UPLO: str = "L") -> return_types.linalg_eigh:  # noqa: N803
     """(eigenvalues, eigenvectors) of each symmetric matrix (read from its UPLO triangle): the eigenvalues increasing,
     A = eigenvectors diag(eigenvalues) eigenvectors^T (LinAlgError where LAPACK does not converge: NaN)."""
-    return ops.EighResult(*apply(ops.Eigh, A, UPLO=UPLO))
+    return return_types.linalg_eigh(*apply(ops.Eigh, A, UPLO=UPLO))
 
 
-def svd(A: Tensor, full_matrices: bool = True, *, driver: str | None = None) -> ops.SVDResult:  # noqa: N803
+def svd(A: Tensor, full_matrices: bool = True, *, driver: str | None = None) -> return_types.linalg_svd:  # noqa: N803
     """(U, S, Vh) with A = U diag(S) Vh for each matrix, S decreasing; U and Vh square with full_matrices, else
     with min(m, n) columns and rows (LinAlgError for a matrix holding NaN)."""
-    return ops.SVDResult(*apply(ops.Svd, A, full_matrices=full_matrices, driver=driver))
+    return return_types.linalg_svd(*apply(ops.Svd, A, full_matrices=full_matrices, driver=driver))
 
 
 def matrix_power(A: Tensor, n: int) -> Tensor:  # noqa: N803

@@ -21,3 +21,8 @@ max, min, sort, topk, kthvalue, median, mode, cummax, cummin = (  # noqa: A001
     for name in ("max", "min", "sort", "topk", "kthvalue", "median", "mode", "cummax", "cummin"))
 histogram = _result_type("histogram", ("hist", "bin_edges"))
 aminmax = _result_type("aminmax", ("min", "max"))
+slogdet, linalg_slogdet = (_result_type(name, ("sign", "logabsdet")) for name in ("slogdet", "linalg_slogdet"))
+qr, linalg_qr = (_result_type(name, ("Q", "R")) for name in ("qr", "linalg_qr"))
+linalg_eigh = _result_type("linalg_eigh", ("eigenvalues", "eigenvectors"))
+svd = _result_type("svd", ("U", "S", "V"))  # torch.svd: A = U diag(S) V^T
+linalg_svd = _result_type("linalg_svd", ("U", "S", "Vh"))  # torch.linalg.svd: A = U diag(S) Vh

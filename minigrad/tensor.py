@@ -689,11 +689,13 @@ class Tensor:
         versions.bump(self._data, writer)
         return self
 
-    def _inplace(self, op: type[Op], *others: Tensor | Number, **params: Any) -> Tensor:
+    def _inplace(self, op: type[Op], *others: Tensor | Number, grad_fn: str | None = None, **params: Any) -> Tensor:
         """self = op(self, *others) in this tensor's memory; the graph, if recorded, continues from the result.
 
         The op sees self's old values (saved ones are copied before the write), and this tensor takes the
-        result's ``grad_fn``, as PyTorch rebases history for in-place ops.
+        result's ``grad_fn``, as PyTorch rebases history for in-place ops. ``grad_fn``: PyTorch's name for the node
+        where its in-place variant has a node of its own (``leaky_relu_``'s LeakyReluBackward1, whose backward reads
+        the result: the same gradient, where PyTorch allows the in-place variant).
         """
         self._check_inplace(*others)
         result = apply(op, self, *others, **params)
@@ -702,6 +704,8 @@ class Tensor:
         node = result.grad_fn
         if node is not None:
             node.ctx.keep_own_copy(self._data)
+            if grad_fn is not None:
+                node.__class__, node._name = engine.node_class(grad_fn), grad_fn
         self._write(result._data, node)
         if node is not None:
             self._rebase_history(node)
@@ -2216,9 +2220,9 @@ class Tensor:
         return apply(linalg.Baddbmm, self, batch1, batch2, beta=beta, alpha=alpha)
 
     # ----- decompositions under their older names: torch.slogdet, logdet, svd, qr (torch.linalg's ops) -------------
-    def slogdet(self) -> linalg.SlogdetResult:
+    def slogdet(self) -> return_types.slogdet:
         """(sign, logabsdet) of each square matrix: det = sign * exp(logabsdet) (as torch.linalg.slogdet)."""
-        return linalg.SlogdetResult(*apply(linalg.Slogdet, self))
+        return return_types.slogdet(*apply(linalg.Slogdet, self))
 
     def logdet(self) -> Tensor:
         """log det of each square matrix: NaN where the determinant is negative, -inf where it is 0."""
@@ -2226,7 +2230,7 @@ class Tensor:
         sign, logabsdet = apply(linalg.Slogdet, self)
         return apply(pointwise.Where, math.nan, logabsdet, condition=sign == -1)
 
-    def svd(self, some: bool = True, compute_uv: bool = True) -> linalg.LegacySVDResult:
+    def svd(self, some: bool = True, compute_uv: bool = True) -> return_types.svd:
         """(U, S, V) with self = U diag(S) V^T: torch.linalg.svd's, with V = Vh^T (U and V square unless ``some``).
         Without ``compute_uv``: S only (U and V zeros, square, with no gradient)."""
         if self.dim() < 2:
@@ -2235,17 +2239,17 @@ class Tensor:
             m, n = self.shape[-2:]
             s = apply(linalg.Svdvals, self)
             zeros = [Tensor._make(K.zeros((*self.shape[:-2], k, k), self._data.dtype)) for k in (m, n)]
-            return linalg.LegacySVDResult(zeros[0], s, zeros[1])
+            return return_types.svd(zeros[0], s, zeros[1])
         u, s, vh = apply(linalg.Svd, self, full_matrices=not some)
-        return linalg.LegacySVDResult(u, s, vh.transpose(-2, -1))
+        return return_types.svd(u, s, vh.transpose(-2, -1))
 
-    def qr(self, some: bool = True) -> linalg.QRResult:
+    def qr(self, some: bool = True) -> return_types.qr:
         """(Q, R) of torch.linalg.qr, mode 'reduced' (some) or 'complete' (deprecated in PyTorch: a warning, once)."""
         global _QR_WARNED
         if not _QR_WARNED:
             _QR_WARNED = True
             warnings.warn(errors.qr_deprecated_warning(), UserWarning, stacklevel=2)
-        return linalg.QRResult(*apply(linalg.Qr, self, mode="reduced" if some else "complete"))
+        return return_types.qr(*apply(linalg.Qr, self, mode="reduced" if some else "complete"))
 
     def trace(self) -> Tensor:
         """sum_i self[i, i] for a matrix."""

@@ -184,3 +184,78 @@ def _backward_after_optimizer_step(fw):
 
 def test_optimizer_step_counts_as_an_in_place_write() -> None:
     same_outcome(_backward_after_optimizer_step)
+
+
+_ACTIVATIONS = {  # PyTorch's in-place activations: F.<name>(x, inplace=True), the F.<name>_ forms and the modules
+    "relu": lambda fw, x: fw.nn.functional.relu(x, inplace=True),
+    "relu_": lambda fw, x: fw.nn.functional.relu_(x),
+    "torch.relu_": lambda fw, x: fw.relu_(x),
+    "ReLU": lambda fw, x: fw.nn.ReLU(inplace=True)(x),
+    "leaky_relu": lambda fw, x: fw.nn.functional.leaky_relu(x, 0.2, inplace=True),
+    "leaky_relu_": lambda fw, x: fw.nn.functional.leaky_relu_(x, 0.2),
+    "LeakyReLU": lambda fw, x: fw.nn.LeakyReLU(0.1, inplace=True)(x),
+    "elu": lambda fw, x: fw.nn.functional.elu(x, 1.5, inplace=True),
+    "elu_": lambda fw, x: fw.nn.functional.elu_(x),
+    "ELU": lambda fw, x: fw.nn.ELU(inplace=True)(x),
+    "selu": lambda fw, x: fw.nn.functional.selu(x, inplace=True),
+    "torch.selu_": lambda fw, x: fw.selu_(x),
+    "SELU": lambda fw, x: fw.nn.SELU(inplace=True)(x),
+    "celu": lambda fw, x: fw.nn.functional.celu(x, 2.0, inplace=True),
+    "torch.celu_": lambda fw, x: fw.celu_(x),
+    "CELU": lambda fw, x: fw.nn.CELU(0.5, inplace=True)(x),
+    "hardtanh": lambda fw, x: fw.nn.functional.hardtanh(x, -0.5, 0.5, inplace=True),
+    "hardtanh_": lambda fw, x: fw.nn.functional.hardtanh_(x),
+    "ReLU6": lambda fw, x: fw.nn.ReLU6(inplace=True)(x),
+    "hardsigmoid": lambda fw, x: fw.nn.functional.hardsigmoid(x, inplace=True),
+    "hardswish": lambda fw, x: fw.nn.Hardswish(inplace=True)(x),
+    "silu": lambda fw, x: fw.nn.functional.silu(x, inplace=True),
+    "SiLU": lambda fw, x: fw.nn.SiLU(inplace=True)(x),
+    "mish": lambda fw, x: fw.nn.Mish(inplace=True)(x),
+    "threshold": lambda fw, x: fw.nn.functional.threshold(x, 0.1, -2.0, inplace=True),
+    "threshold_": lambda fw, x: fw.nn.functional.threshold_(x, 0.1, -2.0),
+    "torch.threshold_": lambda fw, x: fw.threshold_(x, 0.1, -2.0),
+    "Threshold": lambda fw, x: fw.nn.Threshold(0.1, 20.0, inplace=True)(x),
+    "sigmoid_": lambda fw, x: fw.sigmoid_(x),
+    "tanh_": lambda fw, x: fw.tanh_(x),
+}
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name", _ACTIVATIONS)
+def test_inplace_activation_writes_its_input_as_pytorch(name: str, dtype: str, device: str) -> None:
+    """The activation returns its input, written (a non-leaf: its history continues from the op's node, named as
+    PyTorch names the in-place variant's), and the gradient reaching the leaf behind it is PyTorch's."""
+    values = 4 * np.random.default_rng(7).standard_normal((3, 4))  # (past hardtanh's and hardsigmoid's bends)
+    found = []
+    for fw, dev in ((torch, device), (minigrad, "cpu")):
+        leaf = fw.tensor(values, dtype=getattr(fw, dtype), device=dev, requires_grad=True)
+        x = leaf * 1
+        y = _ACTIVATIONS[name](fw, x)
+        (y * fw.arange(12.0, dtype=getattr(fw, dtype), device=dev).view(3, 4)).sum().backward()
+        found.append((y, x, y is x, type(y.grad_fn).__name__, leaf.grad))
+    (theirs, their_x, their_same, their_node, their_grad), (ours, our_x, our_same, our_node, our_grad) = found
+    assert (our_node, our_same) == (their_node, their_same)
+    assert_close(ours.detach(), theirs.detach().cpu())
+    assert_close(our_x.detach(), their_x.detach().cpu())
+    assert_close(our_grad, their_grad.cpu(), "gradient")
+
+
+def test_inplace_activation_of_a_leaf_is_pytorchs_error() -> None:
+    same_outcome(lambda fw: fw.nn.functional.relu(fw.ones(2, requires_grad=True), inplace=True))
+    same_outcome(lambda fw: fw.nn.ELU(inplace=True)(fw.ones(2, requires_grad=True)))
+
+
+def test_inplace_relu_after_layers_trains_as_pytorch() -> None:
+    """Conv, BatchNorm and Linear layers followed by ReLU(inplace=True), as VGG and ResNet write them: the in-place
+    writes trip no saved-tensor check where PyTorch's do not, and the gradients are PyTorch's."""
+    grads = []
+    for fw in (torch, minigrad):
+        fw.manual_seed(0)
+        nn = fw.nn
+        net = nn.Sequential(nn.Conv2d(1, 2, 3), nn.BatchNorm2d(2), nn.ReLU(inplace=True), nn.MaxPool2d(2),
+                            nn.Flatten(), nn.Linear(8, 4), nn.ReLU(inplace=True), nn.Dropout(0.0), nn.Linear(4, 2),
+                            nn.LeakyReLU(inplace=True))
+        net(fw.randn(3, 1, 6, 6)).sum().backward()
+        grads.append([p.grad for p in net.parameters()])
+    for ours, theirs in zip(grads[1], grads[0]):
+        assert_close(ours, theirs)

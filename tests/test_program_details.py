@@ -154,7 +154,18 @@ def _multinomial_method(fw: Any, dev: str) -> Any:
         p, 1, generator=g)
 
 
+def _decompositions(fw: Any, dev: str) -> Any:
+    """What the decompositions return prints as PyTorch's ``torch.return_types`` (``linalg_svd(U=..., S=..., Vh=...)``,
+    the older ``torch.svd``'s ``svd(U=..., S=..., V=...)``): the values of a matrix whose decompositions are exact."""
+    a = fw.tensor([[2.0, 0.0], [0.0, 3.0]], device=dev)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (torch.qr's deprecation, tested with the function)
+        return (fw.linalg.slogdet(a), fw.slogdet(a), a.slogdet(), fw.linalg.qr(a), a.qr(), fw.linalg.eigh(a),
+                fw.linalg.svd(a), a.svd())
+
+
 PROGRAMS: dict[str, Callable[[Any, str], Any]] = {
+    "decompositions": _decompositions,
     "multinomial-method": _multinomial_method,
     "degrees-of-freedom": _degrees_of_freedom,
     "inplace-views": _inplace_views,

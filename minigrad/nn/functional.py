@@ -49,6 +49,7 @@ __all__ = [
     "softmax", "softmin", "softplus", "softshrink", "softsign", "tanh", "tanhshrink", "threshold",
     "triplet_margin_loss",
 ]
+__all__ += ["celu_", "elu_", "hardtanh_", "leaky_relu_", "relu_", "selu_", "threshold_"]  # in place, as PyTorch's
 __all__ += ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool2d", "avg_pool1d", "avg_pool2d", "conv1d",
             "conv2d", "conv_transpose1d", "conv_transpose2d", "fold", "max_pool1d", "max_pool2d", "unfold"]
 
@@ -141,10 +142,22 @@ def sigmoid(input: Tensor) -> Tensor:
     return input.sigmoid()
 
 
-def relu(input: Tensor) -> Tensor:
-    """max(x, 0), elementwise."""
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    """max(x, 0), elementwise (``inplace``: into ``input``'s memory, ``input.relu_()``)."""
     expect_tensor(input, "relu")
-    return input.relu()
+    return input.relu_() if inplace else input.relu()
+
+
+def relu_(input: Tensor) -> Tensor:
+    """``relu`` into ``input``'s memory."""
+    return relu(input, inplace=True)
+
+
+def _activation(op: type, input: Tensor, inplace: bool, grad_fn: str | None = None, **params: object) -> Tensor:
+    """``op`` applied to ``input``, or, ``inplace``, written into ``input``'s memory as PyTorch's in-place variant
+    (``F.elu(x, inplace=True)`` is ``torch.elu_(x)``): ``input`` is returned, its history continuing from the op's
+    node, named ``grad_fn`` where the variant's node has a name of its own."""
+    return input._inplace(op, grad_fn=grad_fn, **params) if inplace else apply(op, input, **params)
 
 
 def tanh(input: Tensor) -> Tensor:
@@ -402,10 +415,15 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     return Tensor._make(K.one_hot(tensor._data, num_classes))
 
 
-def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x where x > 0, else negative_slope * x. Gradient, by hand: 1 where x > 0, else negative_slope."""
     expect_tensor(input, "leaky_relu")
-    return apply(classification.LeakyRelu, input, negative_slope=negative_slope)
+    return _activation(classification.LeakyRelu, input, inplace, "LeakyReluBackward1", negative_slope=negative_slope)
+
+
+def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """``leaky_relu`` into ``input``'s memory."""
+    return leaky_relu(input, negative_slope, inplace=True)
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
@@ -434,21 +452,26 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
-    """x sigmoid(x). (``inplace``, here and below, is accepted for PyTorch's signature; the result is new.)"""
+    """x sigmoid(x). (``inplace``, here and below: into ``input``'s memory, see ``_activation``.)"""
     expect_tensor(input, "silu")
-    return apply(activation.Silu, input)
+    return _activation(activation.Silu, input, inplace)
 
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """x tanh(softplus(x))."""
     expect_tensor(input, "mish")
-    return apply(activation.Mish, input)
+    return _activation(activation.Mish, input, inplace)
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x for x > 0, else alpha (exp(x) - 1)."""
     expect_tensor(input, "elu")
-    return apply(activation.Elu, input, alpha=alpha, scale=1.0, input_scale=1.0)
+    return _activation(activation.Elu, input, inplace, "EluBackward1", alpha=alpha, scale=1.0, input_scale=1.0)
+
+
+def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """``elu`` into ``input``'s memory."""
+    return elu(input, alpha, inplace=True)
 
 
 _SELU_ALPHA = 1.6732632423543772848170429916717  # PyTorch's constants (Klambauer et al., 2017)
@@ -458,7 +481,13 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """scale * elu(x, alpha) with PyTorch's fixed alpha = 1.6733 and scale = 1.0507 (self-normalizing)."""
     expect_tensor(input, "selu")
-    return apply(activation.Elu, input, alpha=_SELU_ALPHA, scale=_SELU_SCALE, input_scale=1.0)
+    return _activation(activation.Elu, input, inplace, "EluBackward1", alpha=_SELU_ALPHA, scale=_SELU_SCALE,
+                       input_scale=1.0)
+
+
+def selu_(input: Tensor) -> Tensor:
+    """``selu`` into ``input``'s memory."""
+    return selu(input, inplace=True)
 
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
@@ -466,7 +495,13 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     expect_tensor(input, "celu")
     if alpha == 0:
         raise errors.celu_alpha()
-    return apply(activation.Celu, input, alpha=alpha, scale=1.0, input_scale=1.0 / alpha)
+    return _activation(activation.Celu, input, inplace, "CeluBackward1", alpha=alpha, scale=1.0,
+                       input_scale=1.0 / alpha)
+
+
+def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """``celu`` into ``input``'s memory."""
+    return celu(input, alpha, inplace=True)
 
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
@@ -474,24 +509,29 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace
     expect_tensor(input, "hardtanh")
     if min_val > max_val:
         raise errors.hardtanh_bounds()
-    return apply(activation.Hardtanh, input, min_val=min_val, max_val=max_val)
+    return _activation(activation.Hardtanh, input, inplace, min_val=min_val, max_val=max_val)
+
+
+def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    """``hardtanh`` into ``input``'s memory."""
+    return hardtanh(input, min_val, max_val, inplace=True)
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     """min(max(x, 0), 6): hardtanh(x, 0, 6)."""
-    return hardtanh(input, 0.0, 6.0)
+    return hardtanh(input, 0.0, 6.0, inplace)
 
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """min(max(x + 3, 0), 6) / 6."""
     expect_tensor(input, "hardsigmoid")
-    return apply(activation.Hardsigmoid, input)
+    return _activation(activation.Hardsigmoid, input, inplace)
 
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """x hardsigmoid(x)."""
     expect_tensor(input, "hardswish")
-    return apply(activation.Hardswish, input)
+    return _activation(activation.Hardswish, input, inplace)
 
 
 def softsign(input: Tensor) -> Tensor:
@@ -521,7 +561,13 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
     """value where x <= threshold, else x."""
     expect_tensor(input, "threshold")
-    return apply(activation.Threshold, input, threshold=threshold, value=value)
+    return _activation(activation.Threshold, input, inplace, "ThresholdBackward1", threshold=threshold, value=value)
+
+
+def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
+    """``threshold`` into ``input``'s memory (its parameter shadows the function: the op is applied here)."""
+    expect_tensor(input, "threshold_")
+    return _activation(activation.Threshold, input, True, "ThresholdBackward1", threshold=threshold, value=value)
 
 
 def logsigmoid(input: Tensor) -> Tensor:

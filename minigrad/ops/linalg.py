@@ -3,7 +3,7 @@
 import math
 import string
 from collections.abc import Callable
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -914,43 +914,6 @@ class Eigvalsh(Op):
 # The backward of each takes one gradient per output, None for an output no gradient reached (PyTorch's "undefined"):
 # its terms are skipped, as PyTorch skips them, which matters where they would be 0 / 0 (repeated singular values or
 # eigenvalues, with a loss on the values alone).
-class SlogdetResult(NamedTuple):
-    """What ``slogdet`` returns: det A = sign * exp(logabsdet)."""
-
-    sign: Any
-    logabsdet: Any
-
-
-class QRResult(NamedTuple):
-    """What ``qr`` returns: A = Q R."""
-
-    Q: Any
-    R: Any
-
-
-class EighResult(NamedTuple):
-    """What ``eigh`` returns: A = eigenvectors diag(eigenvalues) eigenvectors^T."""
-
-    eigenvalues: Any
-    eigenvectors: Any
-
-
-class SVDResult(NamedTuple):
-    """What ``linalg.svd`` returns: A = U diag(S) Vh."""
-
-    U: Any
-    S: Any
-    Vh: Any
-
-
-class LegacySVDResult(NamedTuple):
-    """What ``torch.svd`` (the older function) returns: A = U diag(S) V^T."""
-
-    U: Any
-    S: Any
-    V: Any
-
-
 def check_square_matrices(function: str, a: np.ndarray) -> None:
     """PyTorch's errors for a function of square float matrices (``logdet`` checks in Tensor's method)."""
     _check_matrices(function, a)
