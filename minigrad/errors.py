@@ -2183,6 +2183,33 @@ def negative_num_workers() -> ValueError:
     return ValueError("num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.")
 
 
+def negative_loader_timeout() -> ValueError:
+    """A DataLoader with a negative ``timeout``."""
+    return ValueError("timeout option should be non-negative")
+
+
+def prefetch_without_workers() -> ValueError:
+    """A DataLoader given ``prefetch_factor`` without worker processes (PyTorch's text, its missing space included)."""
+    return ValueError("prefetch_factor option could only be specified in multiprocessing.let num_workers > 0 to "
+                      "enable multiprocessing, otherwise set prefetch_factor to None.")
+
+
+def negative_prefetch_factor() -> ValueError:
+    """A DataLoader with a negative ``prefetch_factor``."""
+    return ValueError("prefetch_factor option should be non-negative")
+
+
+def persistent_without_workers() -> ValueError:
+    """A DataLoader asked to keep worker processes it does not start."""
+    return ValueError("persistent_workers option needs num_workers > 0")
+
+
+def pin_memory_without_accelerator_warning() -> str:
+    """A DataLoader with ``pin_memory=True`` on a machine without an accelerator (each epoch, as PyTorch's)."""
+    return ("'pin_memory' argument is set as true but no accelerator is found, then device pinned memory won't be "
+            "used.")
+
+
 def sampler_with_shuffle() -> ValueError:
     """A DataLoader given both a sampler and ``shuffle``."""
     return ValueError("sampler option is mutually exclusive with shuffle")

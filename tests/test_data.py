@@ -293,6 +293,29 @@ def test_workers_run_in_the_main_process_with_a_warning() -> None:
     assert_same_rng()
 
 
+def test_worker_options_are_taken_as_pytorch_takes_them() -> None:
+    """A tutorial's loader, ``DataLoader(data, 32, True, num_workers=..., pin_memory=True, persistent_workers=True,
+    ...)``: the same batches as PyTorch's, its options kept as its attributes, and PyTorch's warning for
+    ``pin_memory`` without an accelerator at each epoch (the option reaches its place positionally too)."""
+    found = []
+    for fw in frameworks():
+        fw.manual_seed(2)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            loader = fw.utils.data.DataLoader(tensor_dataset(fw, 10), 4, True, None, None, 0, None, True,
+                                              worker_init_fn=print, in_order=False)
+            batches = run_epochs(fw, loader, 2)
+        workers = fw.utils.data.DataLoader(tensor_dataset(fw, 4), num_workers=2, persistent_workers=True)
+        found.append((batches, [str(w.message) for w in caught if "pin_memory" in str(w.message)],
+                      [loader.pin_memory, loader.timeout, loader.worker_init_fn, loader.prefetch_factor,
+                       loader.persistent_workers, loader.in_order, loader.multiprocessing_context,
+                       loader.pin_memory_device, workers.prefetch_factor, workers.persistent_workers]))
+    (our_batches, *ours), (their_batches, *theirs) = found
+    assert_same_batch(our_batches, their_batches)
+    assert ours == theirs
+    assert_same_rng()
+
+
 @pytest.mark.parametrize("generator_seed", [None, 1])
 @pytest.mark.parametrize("n", [23, 100])
 def test_minibatch_training_is_bit_exact_with_torch(n: int, generator_seed: int | None) -> None:
@@ -351,6 +374,11 @@ def _pairs(fw: ModuleType, n: int = 5):
         lambda fw: fw.utils.data.DataLoader(_pairs(fw), drop_last=True, batch_sampler=[[0, 1]]),
         lambda fw: fw.utils.data.DataLoader(_pairs(fw), batch_size=None, drop_last=True),
         lambda fw: fw.utils.data.DataLoader(_pairs(fw), num_workers=-1),
+        lambda fw: fw.utils.data.DataLoader(_pairs(fw), timeout=-1),
+        lambda fw: fw.utils.data.DataLoader(_pairs(fw), prefetch_factor=2),
+        lambda fw: fw.utils.data.DataLoader(_pairs(fw), num_workers=2, prefetch_factor=-1),
+        lambda fw: fw.utils.data.DataLoader(_pairs(fw), persistent_workers=True),
+        lambda fw: next(iter(fw.utils.data.DataLoader(_pairs(fw), timeout=5))),
         lambda fw: fw.utils.data.DataLoader(EmptyDataset(), shuffle=True),
         lambda fw: len(fw.utils.data.DataLoader(_pairs(fw), sampler=iter([0]))),
         lambda fw: next(iter(fw.utils.data.DataLoader(_pairs(fw, 0)))),

@@ -48,6 +48,11 @@ class DataLoader(Generic[T_co]):
       those of PyTorch's multi-process loader; only random numbers drawn inside ``dataset[i]`` differ (in
       PyTorch each worker draws from its own generator, seeded base_seed + worker id).
     - ``generator``: the generator for the base seed and the shuffling, instead of the default generator.
+    - ``pin_memory``: page-locked memory for copies to an accelerator, which minigrad has not: PyTorch's warning at
+      each epoch, and batches as without it. ``timeout``, ``worker_init_fn``, ``multiprocessing_context``,
+      ``prefetch_factor``, ``persistent_workers``, ``pin_memory_device``, ``in_order``: options of worker processes,
+      checked as PyTorch checks them and kept; minigrad starts no workers, so ``worker_init_fn`` is never called
+      (PyTorch calls it in each worker, whose random state is not the main process's).
     - An ``IterableDataset`` is read in order, ``batch_size`` samples at a time, until its stream ends (a
       short last batch is dropped with ``drop_last``); it takes no ``shuffle``, ``sampler`` or ``batch_sampler``.
 
@@ -57,9 +62,20 @@ class DataLoader(Generic[T_co]):
     def __init__(self, dataset: Dataset[T_co], batch_size: int | None = 1, shuffle: bool | None = None,
                  sampler: Sampler | Iterable | None = None, batch_sampler: Sampler[list] | Iterable[list] | None = None,
                  num_workers: int = 0, collate_fn: Callable[[list[T_co]], Any] | None = None,
-                 drop_last: bool = False, generator: random.Generator | None = None) -> None:
+                 pin_memory: bool = False, drop_last: bool = False, timeout: float = 0,
+                 worker_init_fn: Callable[[int], None] | None = None, multiprocessing_context: Any = None,
+                 generator: random.Generator | None = None, *, prefetch_factor: int | None = None,
+                 persistent_workers: bool = False, pin_memory_device: str = "", in_order: bool = True) -> None:
         if num_workers < 0:
             raise errors.negative_num_workers()
+        if timeout < 0:
+            raise errors.negative_loader_timeout()
+        if num_workers == 0 and prefetch_factor is not None:
+            raise errors.prefetch_without_workers()
+        if prefetch_factor is not None and prefetch_factor < 0:
+            raise errors.negative_prefetch_factor()
+        if persistent_workers and num_workers == 0:
+            raise errors.persistent_without_workers()
         if num_workers > 0:
             warnings.warn(f"minigrad loads data in the main process: num_workers={num_workers} runs as num_workers=0 "
                           "(same batches; random draws inside the dataset come from the default generator, not "
@@ -93,6 +109,10 @@ class DataLoader(Generic[T_co]):
         self.batch_sampler = batch_sampler
         self.num_workers = num_workers
         self.generator = generator
+        self.pin_memory, self.pin_memory_device, self.timeout = pin_memory, pin_memory_device, timeout
+        self.worker_init_fn, self.multiprocessing_context = worker_init_fn, multiprocessing_context
+        self.prefetch_factor = 2 if num_workers > 0 and prefetch_factor is None else prefetch_factor
+        self.persistent_workers, self.in_order = persistent_workers, in_order
         self.collate_fn = collate_fn or (default_collate if batch_sampler is not None else default_convert)
 
     @property
@@ -119,12 +139,16 @@ class _DataLoaderIter(Iterator[Any]):
     """One epoch of a DataLoader: PyTorch's ``_SingleProcessDataLoaderIter``."""
 
     def __init__(self, loader: DataLoader) -> None:
+        if loader.pin_memory:
+            warnings.warn(errors.pin_memory_without_accelerator_warning(), stacklevel=3)
         self._dataset = loader.dataset
         self._batched = loader.batch_sampler is not None
         self._collate_fn = loader.collate_fn
         self._index_sampler = loader._index_sampler
         self._sampler_iter = iter(self._index_sampler)
         (loader.generator or random.default_generator).random_int64()  # PyTorch's _base_seed, for its workers
+        if loader.num_workers == 0 and loader.timeout != 0:  # (PyTorch's single-process loader asserts it, here)
+            raise AssertionError("_SingleProcessDataLoaderIter requires timeout == 0")
         self._drop_last = loader.drop_last
         self._stream = iter(self._dataset) if isinstance(self._dataset, IterableDataset) else None
         self._ended = False
