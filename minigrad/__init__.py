@@ -285,8 +285,11 @@ autograd.functional = functional_autodiff  # torch.autograd.functional's name; i
 _sys.modules[f"{__name__}.autograd.functional"] = functional_autodiff
 autograd.Variable = variable.Variable  # torch.autograd.Variable, a tensor-level name the autograd package is given
 
-norm, inverse, det = map(_module_form, (Tensor.norm, Tensor.inverse, Tensor.det))
-__all__ += ["det", "func", "inverse", "linalg", "norm"]
+norm, inverse, det, dist = map(_module_form, (Tensor.norm, Tensor.inverse, Tensor.det, Tensor.dist))
+__all__ += ["det", "dist", "func", "inverse", "linalg", "norm"]
+from .functions import cdist  # noqa: E402
+
+__all__ += ["cdist"]
 matrix_power, pinverse = map(_module_form, (Tensor.matrix_power, Tensor.pinverse))
 __all__ += ["cholesky", "matrix_power", "pinverse"]
 _CHOLESKY_WARNED = False  # torch.cholesky's deprecation warning is given once

@@ -3354,3 +3354,26 @@ def no_xpu() -> AssertionError:
 def backend_not_linked(kind: str) -> RuntimeError:
     """A device of another backend PyTorch was built without (mps, hip, vulkan, ...)."""
     return RuntimeError(f"PyTorch is not linked with support for {kind} devices")
+
+
+def cdist_dims(ndim: int) -> RuntimeError:
+    """cdist of a tensor with fewer than two dims."""
+    return RuntimeError(f"cdist only supports at least 2D tensors, X1 got: {ndim}D")
+
+
+def cdist_columns(first: int, second: int) -> RuntimeError:
+    """cdist of row vectors of different lengths."""
+    return RuntimeError(f"X1 and X2 must have the same number of columns. X1: {first} X2: {second}")
+
+
+def cdist_negative_p() -> RuntimeError:
+    return RuntimeError("cdist only supports non-negative p values")
+
+
+def cdist_dtype(dtype: Any) -> RuntimeError:
+    """cdist of integers or booleans (``dtype``: minigrad's dtype)."""
+    return RuntimeError(f"cdist only supports floating-point dtypes, X1 got: {dtype.scalar_name}")
+
+
+def cdist_compute_mode(mode: Any) -> ValueError:
+    return ValueError(f"{mode} is not a valid value for compute_mode")

@@ -222,3 +222,43 @@ def unique_consecutive(*args: Any, **kwargs: Any) -> Tensor | tuple[Tensor, ...]
 def _unique_consecutive_arguments(input: Any, return_inverse: bool = False, return_counts: bool = False,  # noqa: A002
                                   dim: int | None = None) -> tuple[Any, bool, bool, int | None]:
     return input, return_inverse, return_counts, dim
+
+
+_CDIST_MODES = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist", "donot_use_mm_for_euclid_dist")
+
+
+def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = _CDIST_MODES[0]) -> Tensor:
+    """||x1_i - x2_j||_p for every row i of x1 (..., P, M) and row j of x2 (..., R, M): a (..., P, R) tensor.
+
+    Euclidean distances between more than 25 rows (or with ``compute_mode="use_mm_for_euclid_dist"``) take PyTorch's
+    matrix-product form, sqrt(max(|x|^2 + |y|^2 - 2 x.y, 1e-30)), composed as PyTorch composes it (its rounding:
+    not the differences' own); other distances are composed from the differences (PyTorch has a kernel of its own:
+    the same values to float rounding, one node CdistBackward0 where minigrad records the composition's)."""
+    expect_tensor(x1, "cdist")
+    expect_tensor(x2, "cdist", "x2", 2)
+    if x1.dim() < 2 or x2.dim() < 2:
+        raise errors.cdist_dims(min(x1.dim(), x2.dim()))
+    if x1.shape[-1] != x2.shape[-1]:
+        raise errors.cdist_columns(x1.shape[-1], x2.shape[-1])
+    if p < 0:
+        raise errors.cdist_negative_p()
+    if compute_mode not in _CDIST_MODES:
+        raise errors.cdist_compute_mode(compute_mode)
+    if not x1.is_floating_point():
+        raise errors.cdist_dtype(x1.dtype)
+    if x1.dtype != x2.dtype:
+        raise errors.expected_scalar_type(x1.dtype, x2.dtype)
+    rows = max(x1.shape[-2], x2.shape[-2])
+    if p == 2 and (compute_mode == _CDIST_MODES[1] or (compute_mode == _CDIST_MODES[0] and rows > 25)):
+        norm1, norm2 = ((x ** 2).sum(-1, keepdim=True) for x in (x1, x2))  # (PyTorch's _euclidean_dist)
+        left = cat([x1 * -2, norm1, norm1.new_ones(norm1.shape)], -1)
+        right = cat([x2, norm2.new_ones(norm2.shape), norm2], -1)
+        return left.matmul(right.mT).clamp_min(1e-30).sqrt()
+    differences = x1.unsqueeze(-2) - x2.unsqueeze(-3)
+    if p == 0:
+        return (differences != 0).sum(-1).to(x1.dtype)
+    if p == float("inf"):
+        return differences.abs().amax(-1)
+    if p == 2:
+        return (differences * differences).sum(-1).sqrt()
+    return (differences.abs() ** p).sum(-1) ** (1.0 / p)

@@ -476,6 +476,11 @@ class Tensor:
         return self._inference if self._view is None else self._view.base._inference
 
     @property
+    def _base(self) -> Tensor | None:
+        """The tensor whose memory this view looks at (never itself a view), None for a tensor that is no view."""
+        return None if self._view is None else self._view.base
+
+    @property
     def is_leaf(self) -> bool:
         """True for tensors made by the user (not by a recorded op); only leaves get ``.grad``."""
         return (self._grad_fn if self._view is None else self.grad_fn) is None
@@ -2291,6 +2296,11 @@ class Tensor:
         if dim is None:
             warnings.warn(errors.cross_without_dim_warning(), UserWarning, stacklevel=2)
         return apply(linalg.Cross, self, other, dim=dim)
+
+    def dist(self, other: Tensor, p: float = 2) -> Tensor:
+        """||self - other||_p over every element (composed, as PyTorch's forward computes it; its node is DistBackward0,
+        minigrad's the norm's)."""
+        return (self - other).norm(p)
 
     def norm(self, p: float | str | None = "fro", dim: int | tuple[int, ...] | None = None,
              keepdim: bool = False) -> Tensor:

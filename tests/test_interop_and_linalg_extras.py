@@ -1,5 +1,5 @@
-"""Operators between tensors and numpy arrays, and matrix_power, pinv and the deprecated torch.cholesky, each checked
-against PyTorch: result type, dtype and values, warnings, gradients in float32 and float64, errors by type and text."""
+"""Operators between tensors and numpy arrays, matrix_power, pinv, the deprecated torch.cholesky, cdist and dist, and
+a view's ``_base``, each checked against PyTorch: result type, dtype and values, warnings, gradients in float32 and float64, errors by type and text."""
 
 from __future__ import annotations
 
@@ -192,3 +192,64 @@ def test_deprecated_cholesky_warning_text() -> None:
     message = str(caught[0].message)
     assert message.startswith("torch.cholesky is deprecated in favor of torch.linalg.cholesky")
     assert "U = torch.linalg.cholesky(A).mH" in message
+
+
+@pytest.mark.parametrize(("first", "second"), [((4, 3), (5, 3)), ((2, 6, 3), (5, 3)), ((30, 2), (4, 2)),
+                                               ((3, 1), (27, 1)), ((2, 1, 3, 4), (2, 5, 4))])
+@pytest.mark.parametrize("p", [2.0, 1.0, 3.0, float("inf"), 0.0])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_cdist(first: tuple[int, ...], second: tuple[int, ...], p: float, dtype: str, device: str) -> None:
+    """torch.cdist's values and both gradients, PyTorch's matrix-product form included (more than 25 rows, p = 2)."""
+    rng = np.random.default_rng(3)
+    a, b, weights = rng.standard_normal(first), rng.standard_normal(second), None
+    found = []
+    for fw, dev in ((torch, device), (minigrad, "cpu")):
+        x1, x2 = (fw.tensor(v, dtype=getattr(fw, dtype), device=dev, requires_grad=True) for v in (a, b))
+        out = fw.cdist(x1, x2, p=p)
+        weights = rng.standard_normal(tuple(out.shape)) if weights is None else weights
+        if out.requires_grad:
+            (out * fw.tensor(weights, dtype=out.dtype, device=dev)).sum().backward()
+        found.append((out, x1.grad, x2.grad))
+    (theirs, *their_grads), (ours, *our_grads) = found
+    assert_close(ours.detach(), theirs.detach().cpu())
+    for our_grad, their_grad in zip(our_grads, their_grads):
+        if p != 0:
+            assert_close(our_grad, their_grad.cpu(), "gradient")
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("p", [2, 1, 3.5, float("inf")])
+def test_dist(p: float, dtype: str, device: str) -> None:
+    rng = np.random.default_rng(5)
+    a, b = rng.standard_normal((3, 4)), rng.standard_normal(4)
+    found = []
+    for fw, dev in ((torch, device), (minigrad, "cpu")):
+        x1, x2 = (fw.tensor(v, dtype=getattr(fw, dtype), device=dev, requires_grad=True) for v in (a, b))
+        out = fw.dist(x1, x2, p) if p != 1 else x1.dist(x2, p=p)
+        out.backward()
+        found.append((out, x1.grad, x2.grad))
+    for ours, theirs in zip(found[1], found[0]):
+        assert_close(ours.detach(), theirs.detach().cpu())
+
+
+@pytest.mark.parametrize("call", [
+    lambda fw: fw.cdist(fw.ones(3), fw.ones(3)),
+    lambda fw: fw.cdist(fw.ones(2, 3), fw.ones(2, 4)),
+    lambda fw: fw.cdist(fw.ones(2, 3), fw.ones(2, 3), p=-1),
+    lambda fw: fw.cdist(fw.ones(2, 3), fw.ones(2, 3), compute_mode="x"),
+    lambda fw: fw.cdist(fw.ones(2, 3, dtype=fw.long), fw.ones(2, 3, dtype=fw.long)),
+    lambda fw: fw.cdist(fw.ones(2, 3), fw.ones(2, 3, dtype=fw.float64)),
+    lambda fw: fw.dist(fw.ones(2), fw.ones(3)),
+])
+def test_distance_errors(call) -> None:
+    assert_same_error(call)
+
+
+def test_a_views_base() -> None:
+    """``_base``: the tensor a view looks at (a view of a view: the first one's base), None for others."""
+    for fw in (torch, minigrad):
+        a = fw.arange(6.0)
+        b = a.view(2, 3)
+        c = b[1:, ::2]
+        assert (a._base, b._base is a, c._base is a, b.clone()._base, a.detach()._base is None) == (
+            None, True, True, None, True)
