@@ -3377,3 +3377,34 @@ def cdist_dtype(dtype: Any) -> RuntimeError:
 
 def cdist_compute_mode(mode: Any) -> ValueError:
     return ValueError(f"{mode} is not a valid value for compute_mode")
+
+
+def matrix_rank_not_matrix() -> RuntimeError:
+    """matrix_rank of a vector or a number."""
+    return RuntimeError("minigrad.linalg.matrix_rank: The input tensor input must have at least 2 dimensions.")
+
+
+def cond_not_matrix() -> RuntimeError:
+    """cond of a vector or a number."""
+    return RuntimeError("linalg.cond: The input tensor must have at least 2 dimensions.")
+
+
+def cond_not_square(order: Any, rows: int, cols: int) -> RuntimeError:
+    return RuntimeError(f"linalg.cond(ord={order}): A must be batches of square matrices, but they are {rows} by "
+                        f"{cols} matrices")
+
+
+def multi_dot_count(count: int) -> RuntimeError:
+    return RuntimeError(f"multi_dot(): expected at least 2 tensors but got {count}")
+
+
+def multi_dot_dims(position: int | str, ndim: int) -> RuntimeError:
+    """multi_dot with a first or last tensor (``position``: "first", "last") that is neither a vector nor a matrix, or
+    a middle one (its index) that is not a matrix."""
+    if isinstance(position, str):
+        return RuntimeError(f"multi_dot(): the {position} tensor must be 1D or 2D but got {ndim}D")
+    return RuntimeError(f"multi_dot(): tensor {position} must be 2D but got {ndim}D")
+
+
+def vander_size() -> RuntimeError:
+    return RuntimeError("N must be greater than 1.")

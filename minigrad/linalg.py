@@ -9,12 +9,14 @@ import numpy as np
 
 from . import errors, return_types
 from .errors import LinAlgError
+from .functions import cat
 from .ops import linalg as ops
 from .ops.dims import normalize_dim
 from .tensor import Tensor, apply
 
-__all__ = ["LinAlgError", "cholesky", "cross", "det", "eigh", "eigvalsh", "inv", "matrix_norm", "matrix_power", "norm",
-           "pinv", "qr", "slogdet", "solve", "svd", "svdvals", "vector_norm"]
+__all__ = ["LinAlgError", "cholesky", "cond", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv", "matmul",
+           "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "svd",
+           "svdvals", "vander", "vecdot", "vector_norm"]
 
 Dims = int | tuple[int, ...] | list[int] | None
 
@@ -138,7 +140,114 @@ def pinv(A: Tensor, *, atol: float | None = None, rtol: float | None = None, her
     """The Moore-Penrose pseudoinverse of each matrix: V diag(1/S) U^T from A = U diag(S) V^T, singular values at or
     below max(atol, rtol * max S) taken as 0 (rtol: eps * max(m, n) unless given, or 0 where atol > 0 is given);
     ``hermitian``: A is symmetric, and its eigendecomposition is used."""
-    if rtol is None:
-        default = float(np.finfo(A._data.dtype).eps) * max(A.shape[-2:]) if A.is_floating_point() else 0.0
-        rtol = 0.0 if atol is not None and atol > 0 else default
-    return A._pinv(0.0 if atol is None else atol, rtol, hermitian)
+    return A._pinv(0.0 if atol is None else atol, _default_rtol(A, atol, rtol), hermitian)
+
+
+def _default_rtol(A: Tensor, atol: float | None, rtol: float | None) -> float:  # noqa: N803
+    """The relative tolerance of matrix_rank and pinv: eps * max(m, n) of A's dtype unless given, 0 where only a
+    positive ``atol`` is."""
+    if rtol is not None:
+        return rtol
+    if atol is not None and atol > 0:
+        return 0.0
+    return float(np.finfo(A._data.dtype).eps) * max(A.shape[-2:]) if A.is_floating_point() else 0.0
+
+
+def matrix_rank(A: Tensor, tol: float | None = None, hermitian: bool = False, *, atol: float | None = None,  # noqa: N803
+                rtol: float | None = None) -> Tensor:
+    """The number of singular values of each matrix above max(atol, rtol * the largest) (``tol``, PyTorch's older
+    spelling: atol = tol, rtol = 0); ``hermitian``: the eigenvalues' magnitudes of a symmetric A instead."""
+    if A.dim() < 2:
+        raise errors.matrix_rank_not_matrix()
+    if tol is not None:
+        atol, rtol = tol, 0.0
+    values = eigvalsh(A).abs() if hermitian else svdvals(A)
+    rtol = _default_rtol(A, atol, rtol)
+    largest = values.amax(-1, keepdim=True) if values.shape[-1] else values.new_zeros((*values.shape[:-1], 1))
+    cut = (largest * rtol).clamp_min(0.0 if atol is None else atol)
+    return (values > cut).sum(-1)
+
+
+def cond(A: Tensor, p: float | str | None = None) -> Tensor:  # noqa: N803
+    """The condition number of each matrix: largest over smallest singular value (p None or 2; -2 the inverse), else
+    ||A||_p ||A^-1||_p for a square A (p 'fro', 'nuc', 1, -1, inf, -inf)."""
+    if A.dim() < 2:
+        raise errors.cond_not_matrix()
+    if p is None or p in (2, -2):
+        values = svdvals(A)
+        largest, smallest = values.amax(-1), values.amin(-1)
+        return smallest / largest if p == -2 else largest / smallest
+    if A.shape[-1] != A.shape[-2]:
+        raise errors.cond_not_square(p, A.shape[-2], A.shape[-1])
+    return matrix_norm(A, p) * matrix_norm(inv(A), p)
+
+
+def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:  # noqa: N803
+    """The diagonal of each matrix over the last two dims (``Tensor.diagonal`` with matrices' defaults)."""
+    return A.diagonal(offset, dim1, dim2)
+
+
+def matmul(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+    """``input @ other`` (``torch.matmul``)."""
+    return input.matmul(other)
+
+
+def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
+    """sum_i x_i y_i along ``dim`` (the vectors broadcast against each other), composed as PyTorch composes it."""
+    return (x * y).sum(dim)
+
+
+def multi_dot(tensors: list[Tensor] | tuple[Tensor, ...]) -> Tensor:
+    """A_1 A_2 ... A_n, multiplied in the order that costs the fewest scalar products (PyTorch's choice, so the same
+    rounding); a first vector is a row, a last one a column, and the result drops those dims again."""
+    if len(tensors) < 2:
+        raise errors.multi_dot_count(len(tensors))
+    for tensor, position in ((tensors[0], "first"), (tensors[-1], "last")):
+        if tensor.dim() not in (1, 2):
+            raise errors.multi_dot_dims(position, tensor.dim())
+    for position, tensor in enumerate(tensors[1:-1], 1):
+        if tensor.dim() != 2:
+            raise errors.multi_dot_dims(position, tensor.dim())
+    first, last = tensors[0].dim() == 1, tensors[-1].dim() == 1
+    matrices = [tensors[0].unsqueeze(0) if first else tensors[0], *tensors[1:-1],
+                tensors[-1].unsqueeze(-1) if last else tensors[-1]]
+    result = _chain_product(matrices, _chain_order([m.shape[0] for m in matrices] + [matrices[-1].shape[1]]), 0,
+                            len(matrices) - 1)
+    if first:
+        result = result.squeeze(0)
+    return result.squeeze(-1) if last else result
+
+
+def _chain_order(sizes: list[int]) -> list[list[int]]:
+    """split[i][j]: where the product of matrices i..j (matrix k of sizes[k] x sizes[k + 1]) is cut in two at least
+    cost (the textbook dynamic program; two matrices: the one product, three: PyTorch compares the two orders, the
+    same choice)."""
+    n = len(sizes) - 1
+    cost = [[0] * n for _ in range(n)]
+    split = [[0] * n for _ in range(n)]
+    for length in range(1, n):
+        for i in range(n - length):
+            j = i + length
+            cost[i][j] = -1
+            for k in range(i, j):
+                c = cost[i][k] + cost[k + 1][j] + sizes[i] * sizes[k + 1] * sizes[j + 1]
+                if cost[i][j] < 0 or c < cost[i][j]:
+                    cost[i][j], split[i][j] = c, k
+    return split
+
+
+def _chain_product(matrices: list[Tensor], split: list[list[int]], i: int, j: int) -> Tensor:
+    if i == j:
+        return matrices[i]
+    k = split[i][j]
+    return _chain_product(matrices, split, i, k).mm(_chain_product(matrices, split, k + 1, j))
+
+
+def vander(x: Tensor, N: int | None = None) -> Tensor:  # noqa: N803
+    """The Vandermonde matrix of the vector(s) x: columns x^0, x^1, ..., x^(N-1) (N = len(x) by default), the powers
+    composed as PyTorch composes them, a running product (cumprod) after a column of ones."""
+    n = x.shape[-1] if N is None else N
+    if n <= 1:
+        raise errors.vander_size()
+    powers = x.unsqueeze(-1).expand(*x.shape, n - 1).cumprod(-1)
+    return cat([powers.new_ones((*x.shape, 1)), powers], -1)

@@ -1,5 +1,6 @@
-"""Operators between tensors and numpy arrays, matrix_power, pinv, the deprecated torch.cholesky, cdist and dist, and
-a view's ``_base``, each checked against PyTorch: result type, dtype and values, warnings, gradients in float32 and float64, errors by type and text."""
+"""Operators between tensors and numpy arrays, matrix_power, pinv, the deprecated torch.cholesky, cdist and dist, a
+view's ``_base``, and torch.linalg's matrix_rank, cond, multi_dot, vander, vecdot, diagonal and matmul, each checked
+against PyTorch: result type, dtype and values, warnings, gradients in float32 and float64, errors by type and text."""
 
 from __future__ import annotations
 
@@ -253,3 +254,79 @@ def test_a_views_base() -> None:
         c = b[1:, ::2]
         assert (a._base, b._base is a, c._base is a, b.clone()._base, a.detach()._base is None) == (
             None, True, True, None, True)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_linalg_rank_and_condition(dtype: str, device: str) -> None:
+    """matrix_rank (tolerances, ``tol``, ``hermitian``, batches) and cond (every order; the singular-value orders'
+    gradients: PyTorch's own backward fails for the others, its inverse modified in place) as PyTorch's."""
+    rng = np.random.default_rng(6)
+    tall, square = rng.standard_normal((2, 5, 3)), rng.standard_normal((3, 3))
+    low = tall[0] @ rng.standard_normal((3, 4))  # rank 3 of 4 columns
+    found = []
+    for fw, dev in ((torch, device), (minigrad, "cpu")):
+        def t(v, requires_grad=False, fw=fw, dev=dev):
+            return fw.tensor(v, dtype=getattr(fw, dtype), device=dev, requires_grad=requires_grad)
+        a = t(square, requires_grad=True)
+        ranks = [fw.linalg.matrix_rank(t(tall)), fw.linalg.matrix_rank(t(low)), fw.linalg.matrix_rank(t(low), atol=1.0),
+                 fw.linalg.matrix_rank(t(low), rtol=0.3), fw.linalg.matrix_rank(t(low @ low.T), hermitian=True)]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (tol=: PyTorch's deprecated spelling)
+            ranks.append(fw.linalg.matrix_rank(t(low), tol=2.0))
+        conds = [fw.linalg.cond(a, p) for p in (None, 2, -2, "fro", "nuc", 1, -1, float("inf"), -float("inf"))]
+        sum(conds[:3]).backward()
+        found.append((ranks, [c.detach() for c in conds], a.grad))
+    (their_ranks, their_conds, their_grad), (our_ranks, our_conds, our_grad) = found
+    assert [r.tolist() for r in our_ranks] == [r.tolist() for r in their_ranks]
+    for ours, theirs in zip(our_conds, their_conds):
+        assert_close(ours, theirs.cpu())
+    assert_close(our_grad, their_grad.cpu(), "gradient")
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shapes", [[(3, 4), (4, 2)], [(3,), (3, 10), (10, 2), (2, 5), (5,)], [(6, 2), (2, 7), (7, 3)],
+                                    [(2, 30), (30, 3), (3, 40), (40,)]])
+def test_multi_dot(shapes: list[tuple[int, ...]], dtype: str, device: str) -> None:
+    """The product in PyTorch's order (the cheapest), so to PyTorch's rounding, and each factor's gradient."""
+    rng = np.random.default_rng(len(shapes))
+    values = [rng.standard_normal(shape) for shape in shapes]
+    found = []
+    for fw, dev in ((torch, device), (minigrad, "cpu")):
+        factors = [fw.tensor(v, dtype=getattr(fw, dtype), device=dev, requires_grad=True) for v in values]
+        out = fw.linalg.multi_dot(factors)
+        (out * fw.arange(float(out.numel()), dtype=out.dtype, device=dev).view(out.shape)).sum().backward()
+        found.append([out.detach(), *(f.grad for f in factors)])
+    for ours, theirs in zip(found[1], found[0]):
+        assert_close(ours, theirs.cpu())
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_vander_vecdot_diagonal_matmul(dtype: str, device: str) -> None:
+    rng = np.random.default_rng(8)
+    x, y, m = rng.standard_normal((2, 4)), rng.standard_normal(4), rng.standard_normal((2, 3, 3))
+    found = []
+    for fw, dev in ((torch, device), (minigrad, "cpu")):
+        xs, ys, ms = (fw.tensor(v, dtype=getattr(fw, dtype), device=dev, requires_grad=True) for v in (x, y, m))
+        outs = [fw.linalg.vander(xs), fw.linalg.vander(ys, N=3), fw.linalg.vecdot(xs, ys), fw.linalg.diagonal(ms),
+                fw.linalg.diagonal(ms, offset=1, dim1=0, dim2=2), fw.linalg.matmul(ms, ys[:3])]
+        sum((o * o).sum() for o in outs).backward()
+        found.append([*(o.detach() for o in outs), xs.grad, ys.grad, ms.grad, [type(o.grad_fn).__name__ for o in outs]])
+    *ours, our_names = found[1]
+    *theirs, their_names = found[0]
+    assert our_names == their_names
+    for our, their in zip(ours, theirs):
+        assert_close(our, their.cpu())
+
+
+@pytest.mark.parametrize("call", [
+    lambda fw: fw.linalg.matrix_rank(fw.ones(3)),
+    lambda fw: fw.linalg.cond(fw.ones(3)),
+    lambda fw: fw.linalg.cond(fw.ones(2, 3), "fro"),
+    lambda fw: fw.linalg.multi_dot([fw.ones(2, 2)]),
+    lambda fw: fw.linalg.multi_dot([fw.ones(2, 3, 3), fw.ones(3, 3)]),
+    lambda fw: fw.linalg.multi_dot([fw.ones(3, 3), fw.ones(2, 3, 3)]),
+    lambda fw: fw.linalg.multi_dot([fw.ones(3, 3), fw.ones(3), fw.ones(3, 3)]),
+    lambda fw: fw.linalg.vander(fw.ones(3), N=1),
+])
+def test_linalg_extras_errors(call) -> None:
+    assert_same_error(call)
