@@ -56,7 +56,7 @@ LAYERS = {
     # (``autograd.versions.owner``, the walk the version counters use)
     "tensor": _TENSOR - {"factories"},
     "nn": _TENSOR | {"functions"},
-    "linalg": _TENSOR,
+    "linalg": _TENSOR | {"functions"},  # vander joins its columns with cat
     "optim": _TENSOR,
     "distributions": _TENSOR | {"functions", "nn"},  # composed from tensor ops and nn.functional's losses
     "utils": _TENSOR | {"functions", "hub", "serialization"},  # model_zoo: hub's loader under its old name
