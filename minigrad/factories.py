@@ -135,8 +135,8 @@ def _legacy_type(dtype: DType) -> _LegacyType:
         f"A {dtype.name} tensor from (nested lists of) values, or of the sizes given ({dtype.legacy_name}(2, 3)).")})
 
 
-FloatTensor, DoubleTensor, LongTensor, IntTensor, ByteTensor, BoolTensor = map(_legacy_type, (
-    dtypes.float32, dtypes.float64, dtypes.int64, dtypes.int32, dtypes.uint8, dtypes.bool))
+FloatTensor, DoubleTensor, LongTensor, IntTensor, ShortTensor, CharTensor, ByteTensor, BoolTensor = map(_legacy_type, (
+    dtypes.float32, dtypes.float64, dtypes.int64, dtypes.int32, dtypes.int16, dtypes.int8, dtypes.uint8, dtypes.bool))
 
 
 def _shape(size: tuple[Any, ...], keyword: Sequence[int] | None = None, function: str = "") -> tuple[int, ...]:

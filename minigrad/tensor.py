@@ -932,6 +932,12 @@ class Tensor:
     def int(self) -> Tensor:
         return self.to(dtypes.int32)
 
+    def short(self) -> Tensor:
+        return self.to(dtypes.int16)
+
+    def char(self) -> Tensor:
+        return self.to(dtypes.int8)
+
     def bool(self) -> Tensor:
         return self.to(dtypes.bool)
 

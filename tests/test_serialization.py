@@ -27,7 +27,7 @@ from minigrad.serialization import load, save
 from reference import convert
 from reference.convert import from_torch_state_dict, load_from_torch, save_for_torch, to_torch_state_dict
 
-DTYPES = ["float32", "float64", "int64", "int32", "uint8", "bool"]
+DTYPES = ["float32", "float64", "int64", "int32", "int16", "int8", "uint8", "bool"]
 SHAPES = [(), (0,), (5,), (2, 0, 3), (3, 4), (2, 3, 2)]
 
 
