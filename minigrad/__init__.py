@@ -17,6 +17,7 @@ from .dtypes import (
     bool,  # noqa: A004  (PyTorch's name)
     dtype,
     finfo,
+    float16,
     float32,
     float64,
     get_default_dtype,
@@ -35,6 +36,7 @@ from .factories import (
     CharTensor,
     DoubleTensor,
     FloatTensor,
+    HalfTensor,
     IntTensor,
     LongTensor,
     ShortTensor,
@@ -68,6 +70,7 @@ from .tensor import apply as _apply
 
 float = float32  # noqa: A001  (PyTorch's aliases)
 double = float64
+half = float16
 long = int64
 int = int32  # noqa: A001
 short = int16
@@ -106,6 +109,7 @@ __all__ = [
     "DoubleTensor",
     "FloatTensor",
     "Generator",
+    "HalfTensor",
     "IntTensor",
     "LongTensor",
     "ShortTensor",
@@ -141,6 +145,7 @@ __all__ = [
     "finfo",
     "flatten",
     "float",
+    "float16",
     "float32",
     "float64",
     "from_numpy",
@@ -151,6 +156,7 @@ __all__ = [
     "get_num_threads",
     "get_rng_state",
     "gt",
+    "half",
     "hub",
     "iinfo",
     "initial_seed",
