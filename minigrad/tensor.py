@@ -106,9 +106,10 @@ def apply(op: type[Op], *inputs: Tensor | Number, scalars: tuple[Any, ...] = (),
         arrays = [a.view(np.int16) if a.dtype == K.HALF else a for a in arrays]
     elif half:  # numba has no float16: computed in float32, as PyTorch's CPU kernels compute half ("opmath")
         arrays = [K.widened(a) for a in arrays]
-        if op.opmath_scalar and len(inputs) == 2 and (not isinstance(inputs[1], Tensor) or inputs[1].dim() == 0):
-            arrays[1] = K.cast(inputs[1]._data, K.FLOAT) if isinstance(inputs[1], Tensor) else \
-                K.scalar(inputs[1], K.FLOAT)
+        if op.opmath_scalar:
+            arrays = [K.scalar(x, K.FLOAT) if not isinstance(x, Tensor) else
+                      K.cast(x._data, K.FLOAT) if i == 1 and x._data.ndim == 0 else a
+                      for i, (x, a) in enumerate(zip(inputs, arrays))]
         params = {k: K.widened(v) if isinstance(v, np.ndarray) else _half_number(v) if k in op.half_params else v
                   for k, v in params.items()}
     needs = _needs_grad(inputs) if grad_state.enabled and op.differentiable else None  # (is_grad_enabled(), inline)

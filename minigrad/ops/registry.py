@@ -61,7 +61,7 @@ class Op:
     jvp: ClassVar[Callable[..., Any] | None] = None  # (primals, *tangents) -> the output's tangent (see above)
     jvp_formulas: ClassVar[tuple[str, ...]] = ()
     backward_function: ClassVar[tuple[str, str | int] | None] = None  # (PyTorch's backward function, what it takes)
-    # float16 inputs: a second operand that is a number or 0-d tensor enters as its own value in float32, not
+    # float16 inputs: a number operand (or a 0-d tensor as the second) enters as its own value in float32, not
     # rounded to float16 first (PyTorch's CPU mul and div kernels read it so: ``original_scalar_value<opmath_t>``)
     opmath_scalar: ClassVar[bool] = False
     half_params: ClassVar[tuple[str, ...]] = ()  # number params PyTorch converts to a float16 tensor's dtype first
