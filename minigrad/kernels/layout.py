@@ -143,11 +143,8 @@ HALF, FLOAT = np.dtype(np.float16), np.dtype(np.float32)
 
 def write(dst: np.ndarray, src: np.ndarray) -> None:
     """dst[...] = src in place: ``src`` broadcast to dst's shape and cast to its dtype; dst may be any view."""
-    if dst.size == 0:
-        return
-    if dst.dtype == HALF or src.dtype == HALF:
-        _write_half(dst, src)
-        return
+    if dst.size == 0 or dst.dtype == HALF or src.dtype == HALF:  # (float16, which numba lacks: ``_write_half``)
+        return None if dst.size == 0 else _write_half(dst, src)
     if mode.exact and copies.write(dst, src):  # a contiguous copy, or one value everywhere: vectorized loops
         return
     src = np.broadcast_to(src, dst.shape)
