@@ -13,15 +13,33 @@ from .autograd import enable_grad, no_grad, set_grad_enabled
 from .autograd.grad_mode import is_grad_enabled
 from .compile import compile  # noqa: A004  (PyTorch's name)
 from .device import device, get_default_device, set_default_device
-from .dtypes import bool, dtype, finfo, float32, float64, get_default_dtype, iinfo, int32, int64, promote_types, uint8  # noqa: A004
+from .dtypes import (
+    bool,  # noqa: A004  (PyTorch's name)
+    dtype,
+    finfo,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    iinfo,
+    int8,
+    int16,
+    int32,
+    int64,
+    promote_types,
+    uint8,
+)
 from .explain import explain, explain_forward
 from .factories import (
     BoolTensor,
     ByteTensor,
+    CharTensor,
     DoubleTensor,
     FloatTensor,
+    HalfTensor,
     IntTensor,
     LongTensor,
+    ShortTensor,
     arange,
     empty,
     from_numpy,
@@ -52,8 +70,10 @@ from .tensor import apply as _apply
 
 float = float32  # noqa: A001  (PyTorch's aliases)
 double = float64
+half = float16
 long = int64
 int = int32  # noqa: A001
+short = int16
 
 # The module-level forms of Tensor's methods: minigrad.exp(x) is x.exp(), and minigrad.exp(2.0) a TypeError.
 add, sub, mul, div = map(_out_form, (Tensor.add, Tensor.sub, Tensor.mul, Tensor.div))  # numbers too: add(2, 3) is 5
@@ -85,11 +105,14 @@ clone, reshape, transpose, t, permute, squeeze, unsqueeze = map(
 __all__ = [
     "BoolTensor",
     "ByteTensor",
+    "CharTensor",
     "DoubleTensor",
     "FloatTensor",
     "Generator",
+    "HalfTensor",
     "IntTensor",
     "LongTensor",
+    "ShortTensor",
     "Size",
     "Tensor",
     "abs",
@@ -122,6 +145,7 @@ __all__ = [
     "finfo",
     "flatten",
     "float",
+    "float16",
     "float32",
     "float64",
     "from_numpy",
@@ -132,10 +156,13 @@ __all__ = [
     "get_num_threads",
     "get_rng_state",
     "gt",
+    "half",
     "hub",
     "iinfo",
     "initial_seed",
     "int",
+    "int8",
+    "int16",
     "int32",
     "int64",
     "is_grad_enabled",
@@ -177,6 +204,7 @@ __all__ = [
     "set_grad_enabled",
     "set_num_threads",
     "set_rng_state",
+    "short",
     "sigmoid",
     "split",
     "sqrt",

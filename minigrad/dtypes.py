@@ -41,12 +41,15 @@ class dtype:
 #               name       numpy       ScalarType  C++ (typeid)     C++ (source)
 float32 = dtype("float32", np.float32, "Float",    "float",         "float")
 float64 = dtype("float64", np.float64, "Double",   "double",        "double")
+float16 = dtype("float16", np.float16, "Half",     "c10::Half",     "at::Half")
 int64 = dtype("int64",     np.int64,   "Long",     "long int",      "int64_t")
 int32 = dtype("int32",     np.int32,   "Int",      "int",           "int32_t")
+int16 = dtype("int16",     np.int16,   "Short",    "short int",     "int16_t")
+int8 = dtype("int8",       np.int8,    "Char",     "signed char",   "int8_t")
 uint8 = dtype("uint8",     np.uint8,   "Byte",     "unsigned char", "uint8_t")
 bool = dtype("bool",       np.bool_,   "Bool",     "bool",          "bool")  # noqa: A001  (PyTorch's name)
 
-_BY_NUMPY = {d.np: d for d in (float32, float64, int64, int32, uint8, bool)}
+_BY_NUMPY = {d.np: d for d in (float32, float64, float16, int64, int32, int16, int8, uint8, bool)}
 NUMPY_DTYPES = frozenset(_BY_NUMPY)  # the numpy dtypes minigrad has (an array's dtype is found in it as it is)
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
 
@@ -73,7 +76,7 @@ def from_numpy(np_dtype: Any) -> dtype:
     if found is None:
         raise TypeError(
             f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype).name}. The only supported types are: "
-            "float64, float32, int64, int32, uint8, and bool."
+            "float64, float32, float16, int64, int32, int16, int8, uint8, and bool."
         )
     return found
 

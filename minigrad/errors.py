@@ -932,6 +932,12 @@ def check_floating_kernel(kernel: str, dtype: DTypeLike) -> None:
         raise not_implemented(kernel, dtype)
 
 
+def half_not_supported(function: str, why: str) -> NotImplementedError:
+    """A function minigrad cannot compute for float16 as PyTorch does (``why``): a clear refusal, not other values."""
+    return NotImplementedError(f"{function}: float16 (Half) is not supported by minigrad ({why}); compute in "
+                               "float32 and convert with .half()")
+
+
 def scalar_overflow(dtype: DTypeLike) -> RuntimeError:
     """A Python number that does not fit the dtype it is converted to."""
     return RuntimeError(f"value cannot be converted to type {_named(dtype).cpp_source_name} without overflow")

@@ -135,8 +135,9 @@ def _legacy_type(dtype: DType) -> _LegacyType:
         f"A {dtype.name} tensor from (nested lists of) values, or of the sizes given ({dtype.legacy_name}(2, 3)).")})
 
 
-FloatTensor, DoubleTensor, LongTensor, IntTensor, ByteTensor, BoolTensor = map(_legacy_type, (
-    dtypes.float32, dtypes.float64, dtypes.int64, dtypes.int32, dtypes.uint8, dtypes.bool))
+(FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor, CharTensor, ByteTensor,
+ BoolTensor) = map(_legacy_type, (dtypes.float32, dtypes.float64, dtypes.float16, dtypes.int64, dtypes.int32,
+                                  dtypes.int16, dtypes.int8, dtypes.uint8, dtypes.bool))
 
 
 def _shape(size: tuple[Any, ...], keyword: Sequence[int] | None = None, function: str = "") -> tuple[int, ...]:
@@ -187,6 +188,12 @@ def ones_like(input: Tensor, dtype: DType | None = None, device: Any = None,  # 
     return full(input.shape, 1, dtype or input.dtype, device, requires_grad)
 
 
+def _computed_in(target: DType) -> np.dtype:
+    """The dtype a factory's kernel computes ``target``'s values in: float32 for float16 (PyTorch's accumulate type
+    for half, and numba has no float16), else ``target`` itself."""
+    return K.FLOAT if target.np == K.HALF else target.np
+
+
 def arange(start: float, end: float | None = None, step: float = 1, dtype: DType | None = None, device: Any = None,
            requires_grad: bool = False) -> Tensor:
     """start, start + step, ... up to but excluding end (``arange(n)`` is 0 .. n-1)."""
@@ -199,7 +206,7 @@ def arange(start: float, end: float | None = None, step: float = 1, dtype: DType
         raise errors.arange_step_sign()
     target = dtype or dtypes.result_type([], (start, end, step))
     count = max(0, math.ceil((end - start) / step))
-    return _leaf(K.arange(count, start, step, target.np), requires_grad)
+    return _leaf(K.cast(K.arange(count, start, step, _computed_in(target)), target.np), requires_grad)
 
 
 def rand(*sizes: Size, size: Size | None = None, generator: random.Generator | None = None,
@@ -294,6 +301,8 @@ def linspace(start: float, end: float, steps: int, *, dtype: DType | None = None
     target = dtype or dtypes.get_default_dtype()
     if target is dtypes.bool and steps > 1:
         raise errors.not_implemented("linspace_cpu", target)
+    if target is dtypes.float16:
+        raise errors.half_not_supported("linspace", "PyTorch steps in half arithmetic")
     return _leaf(K.linspace(start, end, steps, target.np), requires_grad)
 
 
@@ -305,6 +314,8 @@ def logspace(start: float, end: float, steps: int, base: float = 10.0, *, dtype:
     if steps < 0:
         raise errors.negative_steps()
     target = dtype or dtypes.get_default_dtype()
+    if target is dtypes.float16:
+        raise errors.half_not_supported("logspace", "PyTorch steps in half arithmetic")
     return _leaf(K.logspace(start, end, steps, base, target.np), requires_grad)
 
 

@@ -22,9 +22,9 @@ The header is one JSON object, ``{"root": NODE}``, where NODE describes the save
 - ``{"dict": [[KEY, NODE], ...]}``, ``{"OrderedDict": [[KEY, NODE], ...]}``: a dict or an OrderedDict, items
   in order; KEY is a string or an integer (an optimizer's state is keyed by parameter index), never repeated.
 - ``{"tensor": {"dtype": D, "shape": [n, ...], "data_offsets": [begin, end], "crc32": C, "requires_grad": R}}``:
-  a tensor. D is one of float32, float64, int64, int32, uint8, bool; the shape's sizes are non-negative
-  integers (at most 64 of them); ``begin``/``end`` are byte offsets into the data section, whose bytes are the
-  values in C (row-major) order, little-endian, one byte per bool (0 or 1); C is ``zlib.crc32`` of them.
+  a tensor. D is one of float32, float64, float16, int64, int32, int16, int8, uint8, bool; the shape's sizes are
+  non-negative integers (at most 64 of them); ``begin``/``end`` are byte offsets into the data section, whose bytes
+  are the values in C (row-major) order, little-endian, one byte per bool (0 or 1); C is ``zlib.crc32`` of them.
 
 The tensors are packed in the order a depth-first walk of the header meets them: the first begins at 0, each
 begins where the previous ends, ``end - begin == prod(shape) * itemsize``, and the last ends at the end of the
@@ -64,7 +64,8 @@ MAX_HEADER_BYTES = 100_000_000
 MAX_DEPTH = 100  # containers nested deeper than this are refused, on save and on load
 MAX_DIMS = 64
 _DTYPES = {name: np.dtype(code) for name, code in (
-    ("float32", "<f4"), ("float64", "<f8"), ("int64", "<i8"), ("int32", "<i4"), ("uint8", "u1"), ("bool", "?"),
+    ("float32", "<f4"), ("float64", "<f8"), ("float16", "<f2"), ("int64", "<i8"), ("int32", "<i4"), ("int16", "<i2"),
+    ("int8", "i1"), ("uint8", "u1"), ("bool", "?"),
 )}
 _SPECIAL_FLOATS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 _TENSOR_FIELDS = {"dtype", "shape", "data_offsets", "crc32", "requires_grad"}

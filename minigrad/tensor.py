@@ -101,11 +101,25 @@ def apply(op: type[Op], *inputs: Tensor | Number, scalars: tuple[Any, ...] = (),
     arrays = _promote(op, inputs, scalars)
     if params:
         params = {k: v._data if isinstance(v, Tensor) else v for k, v in params.items()}
+    half = _in_half(arrays, params)
+    if half and op.returns_view:  # (moves elements, computes none: moved as their bits, so a view stays a view)
+        arrays = [a.view(np.int16) if a.dtype == K.HALF else a for a in arrays]
+    elif half:  # numba has no float16: computed in float32, as PyTorch's CPU kernels compute half ("opmath")
+        arrays = [K.widened(a) for a in arrays]
+        if op.opmath_scalar:
+            arrays = [K.scalar(x, K.FLOAT) if not isinstance(x, Tensor) else
+                      K.cast(x._data, K.FLOAT) if i == 1 and x._data.ndim == 0 else a
+                      for i, (x, a) in enumerate(zip(inputs, arrays))]
+        params = {k: K.widened(v) if isinstance(v, np.ndarray) else _half_number(v) if k in op.half_params else v
+                  for k, v in params.items()}
     needs = _needs_grad(inputs) if grad_state.enabled and op.differentiable else None  # (is_grad_enabled(), inline)
     recording = needs is not None and True in needs
     ctx = engine.Context()
     ctx.needs_input_grad = needs if recording else (False,) * len(inputs)
     out = op.forward(ctx, *arrays, **params)
+    if half:
+        as_half = _as_half if op.returns_view else _rounded
+        out = tuple(map(as_half, out)) if isinstance(out, tuple) else as_half(out)
     several = isinstance(out, tuple)
     grad_fn = None
     if recording and (out[0] if several else out).dtype.kind == "f":  # only floating-point results carry gradients
@@ -120,6 +134,41 @@ def apply(op: type[Op], *inputs: Tensor | Number, scalars: tuple[Any, ...] = (),
     if forward_ad.active:  # forward-mode AD: a dual level is open; the outputs' tangents from the inputs' ones
         forward_ad.propagate(op, ctx, inputs, arrays, params, result)
     return result
+
+
+def _in_half(arrays: list[np.ndarray], params: dict[str, Any]) -> bool:
+    """Whether an op computes in float16: some input is float16, and no input, nor a dtype it is asked for (``to``,
+    ``sum(dtype=)``), is another float dtype."""
+    kinds = [a.dtype for a in arrays]
+    if params:
+        kinds += [v.dtype if isinstance(v, np.ndarray) else v for v in params.values()
+                  if isinstance(v, (np.ndarray, np.dtype))]
+    return K.HALF in kinds and K.FLOAT not in kinds and _DOUBLE not in kinds
+
+
+_DOUBLE = np.dtype(np.float64)
+
+
+def _rounded(out: np.ndarray) -> np.ndarray:
+    """A float32 result of an op computed for float16 inputs, rounded once to float16 (other results as they are).
+    The float32 array is overwritten with the rounded values too, so that what forward saved for backward (an
+    output, as exp saves) holds what PyTorch's saves: the float16 result."""
+    if out.dtype != K.FLOAT:
+        return out
+    rounded = K.cast(out, K.HALF)
+    if isinstance(out, np.ndarray) and out.flags.writeable:
+        K.write(out, rounded)
+    return rounded
+
+
+def _half_number(value: Any) -> Any:
+    """A number param (not a bool) rounded to float16, as PyTorch converts it to a half tensor's dtype."""
+    return value if isinstance(value, (bool, np.bool_)) else float(K.scalar(value, K.HALF))
+
+
+def _as_half(out: np.ndarray) -> np.ndarray:
+    """An int16 result of an op that moved float16 elements as their bits, seen as float16 again."""
+    return out.view(K.HALF) if out.dtype == np.int16 else out
 
 
 def _needs_grad(inputs: Sequence[Tensor | Number]) -> tuple[bool, ...]:
@@ -561,6 +610,8 @@ class Tensor:
         elif self._grad is None:
             kept = K.take(handed)
             self._grad = Tensor._make(kept if kept is not None else K.copy(handed[0]))
+        elif self._grad._data.dtype == K.HALF:
+            K.write(self._grad._data, engine.ON_ARRAYS.add(self._grad._data, handed[0]))
         else:
             K.add(self._grad._data, handed[0], out=self._grad._data)
 
@@ -935,11 +986,20 @@ class Tensor:
     def double(self) -> Tensor:
         return self.to(dtypes.float64)
 
+    def half(self) -> Tensor:
+        return self.to(dtypes.float16)
+
     def long(self) -> Tensor:
         return self.to(dtypes.int64)
 
     def int(self) -> Tensor:
         return self.to(dtypes.int32)
+
+    def short(self) -> Tensor:
+        return self.to(dtypes.int16)
+
+    def char(self) -> Tensor:
+        return self.to(dtypes.int8)
 
     def bool(self) -> Tensor:
         return self.to(dtypes.bool)
@@ -1832,17 +1892,20 @@ class Tensor:
 
     # The tests of values (bool results, not differentiable).
     def isnan(self) -> Tensor:
-        return Tensor._make(K.ne(self._data, self._data))  # NaN is the one value not equal to itself
+        values = K.widened(self._data)
+        return Tensor._make(K.ne(values, values))  # NaN is the one value not equal to itself
 
     def isinf(self) -> Tensor:
+        values = K.widened(self._data)
         if not self.is_floating_point():
-            return Tensor._make(K.ne(self._data, self._data))  # all False
-        return Tensor._make(K.eq(K.abs(self._data), K.scalar(math.inf, self._data.dtype)))
+            return Tensor._make(K.ne(values, values))  # all False
+        return Tensor._make(K.eq(K.abs(values), K.scalar(math.inf, values.dtype)))
 
     def isfinite(self) -> Tensor:
+        values = K.widened(self._data)
         if not self.is_floating_point():
-            return Tensor._make(K.eq(self._data, self._data))  # all True
-        return Tensor._make(K.lt(K.abs(self._data), K.scalar(math.inf, self._data.dtype)))  # false for inf and NaN
+            return Tensor._make(K.eq(values, values))  # all True
+        return Tensor._make(K.lt(K.abs(values), K.scalar(math.inf, values.dtype)))  # false for inf and NaN
 
     def isclose(self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
         """|self - other| <= atol + rtol * |other| elementwise (equal infinities are close; NaNs if ``equal_nan``)."""

@@ -7,9 +7,9 @@
     model_t.load_state_dict(to_torch_state_dict(model.state_dict()))           # and back:
     model.load_state_dict(from_torch_state_dict(model_t.state_dict()))
 
-Each tensor is copied into the other framework with the same dtype (float32, float64, int64, int32, uint8 or
-bool; any other torch dtype is a ``TypeError``), the same shape and the same values, bit for bit, in C order;
-the keys keep their order. The copies are detached: ``requires_grad`` is not carried over. Values that are not
+Each tensor is copied into the other framework with the same dtype (float32, float64, float16, int64, int32, int16,
+int8, uint8 or bool; any other torch dtype is a ``TypeError``), the same shape and the same values, bit for bit, in C
+order; the keys keep their order. The copies are detached: ``requires_grad`` is not carried over. Values that are not
 tensors pass through unchanged, and dicts, lists and tuples are converted item by item, so an optimizer's
 ``state_dict()`` converts too (``torch.optim.Adam.load_state_dict`` accepts minigrad's, and the reverse).
 
@@ -30,7 +30,7 @@ import torch
 
 import minigrad
 
-_DTYPE_NAMES = ("float32", "float64", "int64", "int32", "uint8", "bool")
+_DTYPE_NAMES = ("float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool")
 _TO_TORCH = {getattr(minigrad, name): getattr(torch, name) for name in _DTYPE_NAMES}
 _FROM_TORCH = {getattr(torch, name): getattr(minigrad, name) for name in _DTYPE_NAMES}
 

@@ -25,7 +25,7 @@ from conftest import dtype_name, numpy_of
 
 import minigrad
 
-DTYPES = ["float32", "float64", "int64", "int32", "uint8", "bool"]
+DTYPES = ["float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool"]
 OPS = {
     "+": operator.add,
     "-": operator.sub,

@@ -413,7 +413,7 @@ def test_in_place_samplers_match_torch(dtype: str, shape: tuple[int, ...], seed:
                        if len(shape) == 2 else m.empty(shape).random_(3), seed)
 
 
-@pytest.mark.parametrize("dtype", ["int64", "int32", "uint8", "bool"])
+@pytest.mark.parametrize("dtype", ["int64", "int32", "int16", "int8", "uint8", "bool"])
 def test_random_and_geometric_on_integer_tensors(dtype: str) -> None:
     for fill in (lambda t: t.random_(), lambda t: t.random_(2), lambda t: t.bernoulli_(0.7)):
         _assert_same_draws(lambda m, fill=fill: fill(m.empty(50, dtype=getattr(m, dtype))), 3)

@@ -298,7 +298,7 @@ def test_errors_are_pytorchs(call: Any) -> None:
 
 
 def test_dtype_errors_of_max_unpool_are_pytorchs() -> None:
-    for dtype in ("int64", "int32", "uint8", "bool"):
+    for dtype in ("int64", "int32", "int16", "int8", "uint8", "bool"):
         assert_same_error(lambda fw, d=dtype: fw.nn.functional.max_unpool2d(
             fw.ones(1, 2, 2, 2, dtype=getattr(fw, d)), fw.zeros(1, 2, 2, 2, dtype=fw.int64), 2))
 

@@ -27,7 +27,7 @@ from minigrad.serialization import load, save
 from reference import convert
 from reference.convert import from_torch_state_dict, load_from_torch, save_for_torch, to_torch_state_dict
 
-DTYPES = ["float32", "float64", "int64", "int32", "uint8", "bool"]
+DTYPES = ["float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool"]
 SHAPES = [(), (0,), (5,), (2, 0, 3), (3, 4), (2, 3, 2)]
 
 
@@ -262,8 +262,8 @@ def test_conversion_keeps_dtype_shape_bits_and_order(dtype: str) -> None:
 
 
 def test_conversion_refuses_dtypes_minigrad_lacks() -> None:
-    with pytest.raises(TypeError, match=r"minigrad has no dtype for torch.float16"):
-        from_torch_state_dict({"w": torch.ones(2, dtype=torch.float16)})
+    with pytest.raises(TypeError, match=r"minigrad has no dtype for torch.bfloat16"):
+        from_torch_state_dict({"w": torch.ones(2, dtype=torch.bfloat16)})
 
 
 def test_optimizer_state_converts_both_ways() -> None:
@@ -345,7 +345,7 @@ HOSTILE = {
     "duplicate key": (forge({"root": {"dict": [["a", 1], ["a", 2]]}}), "the key 'a' appears twice"),
     "bool key": (forge({"root": {"dict": [[True, 1]]}}), "with a str or int key"),
     "bad dict item": (forge({"root": {"dict": [["a"]]}}), "must be \\[key, node\\]"),
-    "unknown dtype": (forge({"root": entry(dtype="float16")}, F32), "unknown dtype \"float16\""),
+    "unknown dtype": (forge({"root": entry(dtype="bfloat16")}, F32), "unknown dtype \"bfloat16\""),
     "missing field": (forge({"root": entry(crc32=None)}, F32), "needs exactly the fields"),
     "extra field": (forge({"root": entry(byteorder="big")}, F32), "needs exactly the fields"),
     "lying shape": (forge({"root": entry(shape=(3,))}, F32), "the shape \\[3\\] of float32 needs 12 bytes"),

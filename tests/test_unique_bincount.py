@@ -185,7 +185,7 @@ def test_unique_of_a_tensor_that_requires_grad_records_a_node_whose_backward_rai
 
 # ----- bincount -----------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("weights", [None, "float32", "float64", "int64", "bool"])
-@pytest.mark.parametrize("dtype", ["int64", "int32", "uint8"])
+@pytest.mark.parametrize("dtype", ["int64", "int32", "int16", "int8", "uint8"])
 def test_bincount_matches_torch(dtype: str, weights: str | None, device: str) -> None:
     """int64 counts; weights sum in float32 when they are float32, else in float64 (PyTorch converts them)."""
     rng = np.random.default_rng(7)

@@ -162,8 +162,8 @@ class Node:
         if self.ctx._versions and not self.ctx.freed:
             self._check_saved_versions()
         if not self.outputs:
-            return tuple(self.op.backward(self.ctx, grad))
-        return tuple(self.op.backward(self.ctx, *grad))
+            return tuple(self.op.backward(self.ctx, K.widened(grad)))
+        return tuple(self.op.backward(self.ctx, *[None if g is None else K.widened(g) for g in grad]))
 
     def _check_saved_versions(self) -> None:
         """PyTorch's error if a saved array has been overwritten in place since it was saved."""
@@ -278,7 +278,14 @@ def _apply(node: Node, grad: Any) -> tuple[Any, ...]:
     return node.apply(grad)
 
 
-ON_ARRAYS = Arithmetic(K.add, to_input, _apply)
+def _add(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a + b, two gradients of one tensor (float16 ones added in float32 and rounded once, as PyTorch adds them)."""
+    if a.dtype == K.HALF:
+        return K.cast(K.add(K.widened(a), K.widened(b)), K.HALF)
+    return K.add(a, b)
+
+
+ON_ARRAYS = Arithmetic(_add, to_input, _apply)
 
 
 def _reach(roots: Sequence[Node]) -> dict[Node, int]:

@@ -80,6 +80,8 @@ from .elementwise import (
 )
 from .index import add_at, arange, gather, index_add, index_select, put, scatter_add, select_rows
 from .layout import (
+    FLOAT,
+    HALF,
     broadcast_shapes,
     cast,
     concatenate,
@@ -88,6 +90,7 @@ from .layout import (
     scalar,
     strided_buffer,
     view_positions,
+    widened,
     write,
 )
 from .linalg import (
@@ -158,6 +161,8 @@ from .softmax import nll_loss, nll_loss_backward, one_hot, softmax, softmax_back
 from .sort import most_frequent, running_extreme, sort
 
 __all__ = [
+    "FLOAT",
+    "HALF",
     "abs",
     "acos",
     "acosh",
@@ -324,6 +329,7 @@ __all__ = [
     "variance",
     "view_positions",
     "where",
+    "widened",
     "write",
     "zeros",
 ]

@@ -11,6 +11,7 @@ from numba import njit
 
 from ._scalar import like
 from .exact.order import reorder_dimensions
+from .layout import FLOAT, HALF, cast
 from .random import _MASK53, _TWO_POW_M53
 
 
@@ -33,8 +34,9 @@ def dropout_noise(r64: np.ndarray, p: float, like_array: np.ndarray, scaled: boo
     lands on the i-th element in like_array's memory order, whatever its strides.
     """
     dtype = like_array.dtype
-    flat = np.empty(like_array.size, dtype)
-    _scaled_mask(r64, 1.0 - p, dtype.type(1.0 - p if scaled else 1.0), flat)
+    flat = np.empty(like_array.size, FLOAT if dtype == HALF else dtype)  # (half: computed in float32, rounded)
+    _scaled_mask(r64, 1.0 - p, flat.dtype.type(1.0 - p if scaled else 1.0), flat)
+    flat = cast(flat, dtype)
     shape = like_array.shape
     strides = [s // like_array.itemsize for s in like_array.strides]
 

@@ -138,16 +138,36 @@ def copy(x: np.ndarray, dtype: np.dtype | None = None) -> np.ndarray:
     return out
 
 
+HALF, FLOAT = np.dtype(np.float16), np.dtype(np.float32)
+
+
 def write(dst: np.ndarray, src: np.ndarray) -> None:
     """dst[...] = src in place: ``src`` broadcast to dst's shape and cast to its dtype; dst may be any view."""
-    if dst.size == 0:
-        return
+    if dst.size == 0 or dst.dtype == HALF or src.dtype == HALF:  # (float16, which numba lacks: ``_write_half``)
+        return None if dst.size == 0 else _write_half(dst, src)
     if mode.exact and copies.write(dst, src):  # a contiguous copy, or one value everywhere: vectorized loops
         return
     src = np.broadcast_to(src, dst.shape)
     src_buf, src_strides = strided_buffer(src)
     dst_buf, dst_strides = strided_buffer(dst, writeable=True)
     _copy_strided(src_buf, src_strides, dst_buf, dst_strides, np.array(dst.shape or (1,), np.int64))
+
+
+def _write_half(dst: np.ndarray, src: np.ndarray) -> None:
+    """``write`` where either side is float16, which numba cannot type: numpy converts between float16 and float32
+    (rounding to nearest even, as PyTorch's ``c10::Half`` does); other dtypes go through float32, as PyTorch's
+    conversions to and from half do (double -> float -> half)."""
+    if dst.dtype != HALF and dst.dtype != FLOAT:  # half -> float -> dst
+        write(dst, cast(src, FLOAT))
+        return
+    with np.errstate(over="ignore"):  # (beyond half's range: inf, as C's conversion gives, without numpy's warning)
+        np.copyto(dst, src if src.dtype == HALF or src.dtype == FLOAT else cast(src, FLOAT), casting="unsafe")
+
+
+def widened(x: np.ndarray) -> np.ndarray:
+    """``x`` as kernels compute with it: a float16 array as float32 (exact; PyTorch's "opmath" type for half),
+    any other as it is."""
+    return cast(x, FLOAT) if x.dtype == HALF else x
 
 
 def concatenate(arrays: list[np.ndarray], axis: int, out: np.ndarray) -> None:
@@ -190,8 +210,11 @@ def scalar(value: float, dtype: np.dtype) -> np.ndarray:
     """A 0-d array holding ``value`` in ``dtype``: how Python numbers enter kernels (f32(value) for float32).
 
     Integers wrap as C casts do (-2 as uint8 is 254), as PyTorch's scalars do; a float beyond float32's range
-    becomes inf, as a C cast makes it, without numpy's overflow warning (ops that refuse it check first).
+    becomes inf, as a C cast makes it, without numpy's overflow warning (ops that refuse it check first). A float16
+    one goes through float32, as PyTorch converts a number to half.
     """
+    if dtype == HALF:
+        return cast(scalar(value, FLOAT), HALF)
     if isinstance(value, (int, float)) and abs(value) <= _FLOAT_MAX.get(dtype, -1.0):  # nothing to wrap or overflow
         return np.array(value, dtype)
     with np.errstate(over="ignore", invalid="ignore"):

@@ -202,7 +202,7 @@ def l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None, red
 
 
 def _check_probabilities(name: str, values: Tensor) -> None:
-    if not K.in_unit_interval(values._data):  # NaN fails too, as in PyTorch
+    if not K.in_unit_interval(K.widened(values._data)):  # NaN fails too, as in PyTorch
         raise errors.probabilities_range(name)
 
 

@@ -17,7 +17,7 @@ from ..autograd import engine
 from ..autograd.grad_mode import is_grad_enabled, no_grad
 from ..autograd.graph import RemovableHandle
 from ..dtypes import dtype as DType
-from ..dtypes import float32, float64
+from ..dtypes import float16, float32, float64
 from ..size import Size
 from ..tensor import Tensor
 from .parameter import Parameter
@@ -318,6 +318,9 @@ class Module:
 
     def double(self) -> Module:
         return self.to(float64)
+
+    def half(self) -> Module:
+        return self.to(float16)
 
     def cpu(self) -> Module:
         return self

@@ -123,6 +123,7 @@ class AddScaled(Op):
     grad_fn = "AddBackward0"
     formulas = ("d(a+alpha*b)/da = grad", "d(a+alpha*b)/db = alpha * grad")
     sign = 1  # (``SubScaled``: -1)
+    half_params = ("alpha",)
 
     @classmethod
     def forward(cls, ctx: Context, a: np.ndarray, b: np.ndarray, alpha: float) -> np.ndarray:
@@ -157,6 +158,7 @@ class Mul(Op):
 
     torch = "torch.mul"
     saved_names: ClassVar[dict[str, Any]] = {"self": "a", "other": "b"}
+    opmath_scalar = True
     formulas = ("d(a*b)/da = grad * b", "d(a*b)/db = grad * a")
 
     @staticmethod
@@ -185,6 +187,7 @@ class Div(Op):
     saved_names: ClassVar[dict[str, Any]] = {"self": "a", "other": "b"}
     formulas = ("d(a/b)/da = grad / b", "d(a/b)/db = -grad * a / b^2")
     promotion = Promotion.FLOAT
+    opmath_scalar = True
 
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:

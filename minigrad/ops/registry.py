@@ -13,6 +13,8 @@ output's gradient in, one gradient per input out), plus data for people and for 
 - ``returns_view``: the output may be a view of the input's memory (reshaping, transposing, indexing);
 - ``saved_names``: what PyTorch's node shows as ``_saved_<name>`` (``_saved_self``), by the name this op saves it
   under, or a function of the context (``grad_fn._saved_self`` reads it);
+- ``opmath_scalar``, ``half_params``: how number operands and params enter the op's float16 computation (see the
+  attributes);
 - ``jvp`` (optional) with ``jvp_formulas``: forward mode's rule, the output's tangent from the inputs' tangents (None
   for an input without one), written beside backward over the same kernels, with its text (``d(a*b) = da*b + a*db``).
   It sees the inputs, the output and the params forward had (``autograd.forward_ad.Primals``); ``ops.jvp`` has the
@@ -59,6 +61,10 @@ class Op:
     jvp: ClassVar[Callable[..., Any] | None] = None  # (primals, *tangents) -> the output's tangent (see above)
     jvp_formulas: ClassVar[tuple[str, ...]] = ()
     backward_function: ClassVar[tuple[str, str | int] | None] = None  # (PyTorch's backward function, what it takes)
+    # float16 inputs: a number operand (or a 0-d tensor as the second) enters as its own value in float32, not
+    # rounded to float16 first (PyTorch's CPU mul and div kernels read it so: ``original_scalar_value<opmath_t>``)
+    opmath_scalar: ClassVar[bool] = False
+    half_params: ClassVar[tuple[str, ...]] = ()  # number params PyTorch converts to a float16 tensor's dtype first
     # Worked out once per op from the above (``__init_subclass__``), so that each application reads one flag:
     unchecked: ClassVar[bool] = True  # no ``check``: every input dtype is accepted
     as_given: ClassVar[bool] = False  # promotion NONE: the inputs are used as they are

@@ -11,6 +11,7 @@ from .. import errors
 from .. import kernels as K
 from ..autograd import versions
 from ..autograd.grad_mode import enable_grad, no_grad
+from ..dtypes import float16, float32
 from ..tensor import Tensor
 
 ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]]
@@ -71,8 +72,13 @@ class Optimizer:
         with no_grad():
             for group in self.param_groups:
                 for param in group["params"]:
-                    if param.grad is not None:
-                        self._update(param, group, self.state[param] if self._keeps_state(group) else {})
+                    if param.grad is None:
+                        continue
+                    state = self.state[param] if self._keeps_state(group) else {}
+                    if param.dtype is float16:
+                        self._update_half(param, group, state)
+                    else:
+                        self._update(param, group, state)
         return loss
 
     def _keeps_state(self, group: dict[str, Any]) -> bool:
@@ -96,6 +102,26 @@ class Optimizer:
                         shape = K.broadcast_shapes(tuple(value.shape), tuple(param.shape))  # may raise torch's error
                         out = value if shape != tuple(value.shape) else param
                         raise errors.output_shape_mismatch(out.shape, shape)
+
+    def _update_half(self, param: Tensor, group: dict[str, Any], state: dict[str, Any]) -> None:
+        """``_update`` of a float16 parameter (numba has no float16): the step computed in float32 on float32 copies
+        of the parameter, its gradient and its state, each written back rounded to float16, the dtype PyTorch keeps
+        them in."""
+        wide = Tensor._make(K.widened(param._data))
+        wide.grad = Tensor._make(K.widened(param.grad._data))
+        wide_state = {k: Tensor._make(K.widened(v._data)) if isinstance(v, Tensor) and v.dtype is float16 else v
+                      for k, v in state.items()}
+        self._update(wide, group, wide_state)
+        K.write(param._data, wide._data)
+        count_writes(param, versions.version(wide._data))  # (the writes the step made to the copy)
+        for k, v in wide_state.items():
+            if isinstance(v, Tensor) and v.dtype is float32 and (k not in state or state[k].dtype is float16):
+                if k in state:
+                    K.write(state[k]._data, v._data)
+                else:
+                    state[k] = Tensor._make(K.cast(v._data, K.HALF))
+            else:
+                state[k] = v
 
     def _update(self, param: Tensor, group: dict[str, Any], state: dict[str, Any]) -> None:
         """One step of ``param`` from its ``.grad``, with ``group``'s hyperparameters and its ``state`` (empty at
