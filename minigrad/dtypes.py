@@ -50,7 +50,9 @@ uint8 = dtype("uint8",     np.uint8,   "Byte",     "unsigned char", "uint8_t")
 bool = dtype("bool",       np.bool_,   "Bool",     "bool",          "bool")  # noqa: A001  (PyTorch's name)
 
 _BY_NUMPY = {d.np: d for d in (float32, float64, float16, int64, int32, int16, int8, uint8, bool)}
-NUMPY_DTYPES = frozenset(_BY_NUMPY)  # the numpy dtypes minigrad has (an array's dtype is found in it as it is)
+# The numpy dtypes kernels compute in: every dtype minigrad has but float16, computed in float32 (an array's dtype is
+# found in it as it is).
+COMPUTED_DTYPES = frozenset(_BY_NUMPY) - {float16.np}
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
 
 

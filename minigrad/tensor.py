@@ -101,7 +101,7 @@ def apply(op: type[Op], *inputs: Tensor | Number, scalars: tuple[Any, ...] = (),
     arrays = _promote(op, inputs, scalars)
     if params:
         params = {k: v._data if isinstance(v, Tensor) else v for k, v in params.items()}
-    half = _in_half(arrays, params)
+    half = _HALF_MADE and _in_half(arrays, params)
     if half and op.returns_view:  # (moves elements, computes none: moved as their bits, so a view stays a view)
         arrays = [a.view(np.int16) if a.dtype == K.HALF else a for a in arrays]
     elif half:  # numba has no float16: computed in float32, as PyTorch's CPU kernels compute half ("opmath")
@@ -134,6 +134,19 @@ def apply(op: type[Op], *inputs: Tensor | Number, scalars: tuple[Any, ...] = (),
     if forward_ad.active:  # forward-mode AD: a dual level is open; the outputs' tangents from the inputs' ones
         forward_ad.propagate(op, ctx, inputs, arrays, params, result)
     return result
+
+
+_HALF_MADE = False  # whether a float16 tensor has been made (``_admit``): until then no op looks for one
+
+
+def _admit(dtype: np.dtype) -> None:
+    """A new tensor's dtype that kernels do not compute in: float16, from now on looked for by every op (``apply``),
+    or a dtype minigrad has not (PyTorch's error, naming it)."""
+    global _HALF_MADE
+    if dtype == K.HALF:
+        _HALF_MADE = True
+    else:
+        dtypes.from_numpy(dtype)  # raises, naming the dtype
 
 
 def _in_half(arrays: list[np.ndarray], params: dict[str, Any]) -> bool:
@@ -444,6 +457,8 @@ class Tensor:
     _inference = False  # made in inference_mode
 
     def _init(self, array: np.ndarray, requires_grad: bool, grad_fn: engine.Node | None, output_nr: int = 0) -> None:
+        if array.dtype not in dtypes.COMPUTED_DTYPES:
+            _admit(array.dtype)
         self._data = array
         self._requires_grad = requires_grad
         self._grad_fn = grad_fn
@@ -454,8 +469,8 @@ class Tensor:
     def _make(cls, array: np.ndarray, requires_grad: bool = False, grad_fn: engine.Node | None = None,
               output_nr: int = 0) -> Tensor:
         """A tensor around ``array`` (no copy): how ops and factories build their results."""
-        if array.dtype not in dtypes.NUMPY_DTYPES:
-            dtypes.from_numpy(array.dtype)  # raises, naming the dtype
+        if array.dtype not in dtypes.COMPUTED_DTYPES:
+            _admit(array.dtype)
         t = cls.__new__(cls)
         t._data, t._grad_fn = array, grad_fn  # (``_init``, inline: every op result is made here)
         t._requires_grad = requires_grad or grad_fn is not None
