@@ -1,8 +1,7 @@
-"""Padding layers (ZeroPad, ConstantPad, ReflectionPad, ReplicationPad, CircularPad in 1-D, 2-D and 3-D) against
-PyTorch: repr, values and input gradients (float32 and float64), and PyTorch's errors.
-
-Padding only moves and repeats values (and sums the gradients of repeats): the same arithmetic in both, compared
-to the suite's tolerance.
+"""Padding layers (ZeroPad, ConstantPad, ReflectionPad, ReplicationPad, CircularPad in 1-D, 2-D and 3-D),
+CosineSimilarity, PairwiseDistance, Softmax2d and Bilinear (with F.bilinear) against PyTorch: repr, values and the
+gradients of the inputs and parameters (float32 and float64), seeded initial parameters bit for bit, and PyTorch's
+errors, all to the suite's tolerance (``assert_close``).
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
-from conftest import assert_close, assert_same_error
+from conftest import assert_close, assert_same_error, numpy_of
 
 import minigrad
 
@@ -26,17 +25,23 @@ def _compare(build: Callable[[Any], Any], shapes: list[tuple[int, ...]], dtype: 
     results = []
     for fw in (minigrad, torch):
         dev = device if fw is torch else "cpu"
-        module = build(fw)
+        fw.manual_seed(0)
+        module = build(fw).to(getattr(fw, dtype))
+        parameters = list(module.parameters())
+        module.to(dev)
         inputs = [fw.tensor(a, device=dev, requires_grad=True) for a in arrays]
         out = module(*inputs)
         out.backward(fw.tensor(np.random.default_rng(4).standard_normal(tuple(out.shape)).astype(dtype),
                                device=dev))
-        results.append((repr(module), out, [x.grad for x in inputs]))
-    (our_repr, ours, our_grads), (their_repr, theirs, their_grads) = results
+        results.append((repr(module), out, [x.grad for x in inputs + list(module.parameters())], parameters))
+    (our_repr, ours, our_grads, our_params), (their_repr, theirs, their_grads, their_params) = results
     assert our_repr == their_repr
+    for k, (a, e) in enumerate(zip(our_params, their_params)):  # the seeded initial values
+        np.testing.assert_array_equal(numpy_of(a), numpy_of(e), err_msg=f"parameter {k}")
     assert_close(ours, theirs, "output")
+    assert len(our_grads) == len(their_grads)
     for k, (a, e) in enumerate(zip(our_grads, their_grads)):
-        assert_close(a, e, f"grad of input {k}")
+        assert_close(a, e, f"grad of input or parameter {k}")
 
 
 # (class name, constructor arguments, input shape)
@@ -84,4 +89,60 @@ def test_padding_layers_are_their_families() -> None:
     lambda fw: fw.nn.ZeroPad3d(1)(fw.zeros(3, 3)),
 ])
 def test_padding_layer_errors(bad: Callable[[Any], Any]) -> None:
+    assert_same_error(bad)
+
+
+# (name, module from fw, input shapes)
+LAYER_CASES: list[tuple[str, Callable[[Any], Any], list[tuple[int, ...]]]] = [
+    ("cosine", lambda fw: fw.nn.CosineSimilarity(), [(4, 5), (4, 5)]),
+    ("cosine-dim-eps", lambda fw: fw.nn.CosineSimilarity(dim=-1, eps=0.5), [(2, 3, 4), (3, 1)]),
+    ("pairwise", lambda fw: fw.nn.PairwiseDistance(), [(4, 5), (4, 5)]),
+    ("pairwise-p1-keepdim", lambda fw: fw.nn.PairwiseDistance(p=1.0, eps=1e-3, keepdim=True), [(4, 5), (5,)]),
+    ("pairwise-p3", lambda fw: fw.nn.PairwiseDistance(3.0), [(2, 3, 4), (2, 3, 4)]),
+    ("softmax2d-4d", lambda fw: fw.nn.Softmax2d(), [(2, 3, 4, 5)]),
+    ("softmax2d-3d", lambda fw: fw.nn.Softmax2d(), [(3, 4, 5)]),
+    ("bilinear", lambda fw: fw.nn.Bilinear(3, 4, 5), [(6, 3), (6, 4)]),
+    ("bilinear-batch", lambda fw: fw.nn.Bilinear(2, 3, 4), [(2, 5, 2), (2, 5, 3)]),
+    ("bilinear-unbatched", lambda fw: fw.nn.Bilinear(2, 3, 1), [(2,), (3,)]),
+    ("bilinear-no-bias", lambda fw: fw.nn.Bilinear(4, 4, 3, bias=False), [(5, 4), (5, 4)]),
+]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize(("name", "build", "shapes"), LAYER_CASES, ids=[c[0] for c in LAYER_CASES])
+def test_layer_matches_torch(name: str, build: Callable[[Any], Any], shapes: list[tuple[int, ...]], dtype: str,
+                             device: str) -> None:
+    _compare(build, shapes, dtype, device)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_functional_bilinear_matches_torch(dtype: str, device: str) -> None:
+    rng = np.random.default_rng(5)
+    arrays = [rng.standard_normal(s).astype(dtype) for s in ((3, 2, 4), (3, 2, 5), (6, 4, 5), (6,))]
+    results = []
+    for fw in (minigrad, torch):
+        dev = device if fw is torch else "cpu"
+        leaves = [fw.tensor(a, device=dev, requires_grad=True) for a in arrays]
+        out = fw.nn.functional.bilinear(*leaves)
+        out.backward(fw.ones_like(out))
+        results.append((out, [x.grad for x in leaves], out.grad_fn.name()))
+    assert_close(results[0][0], results[1][0])
+    for a, e in zip(results[0][1], results[1][1]):
+        assert_close(a, e, "gradient")
+    assert results[0][2] == results[1][2]
+
+
+@pytest.mark.parametrize("bad", [
+    lambda fw: fw.nn.Softmax2d()(fw.zeros(3, 3)),
+    lambda fw: fw.nn.Softmax2d()(fw.zeros(1, 2, 3, 3, 3)),
+    lambda fw: fw.nn.Bilinear(0, 3, 4),
+    lambda fw: fw.nn.Bilinear(2, 3, 4)(fw.ones(5, 2), fw.ones(4, 3)),
+    lambda fw: fw.nn.Bilinear(2, 3, 4)(fw.ones(5, 3), fw.ones(5, 3)),
+    lambda fw: fw.nn.Bilinear(2, 3, 4)(fw.ones(5, 2), fw.ones(5, 4)),
+    lambda fw: fw.nn.Bilinear(2, 3, 4)(fw.ones(5, 2), fw.ones(5, 1, 3)),
+    lambda fw: fw.nn.functional.bilinear(fw.ones(5, 2), fw.ones(5, 3), fw.ones(4, 2, 3), fw.ones(5)),
+    lambda fw: fw.nn.CosineSimilarity()(fw.ones(2, 3), fw.ones(2, 4)),
+    lambda fw: fw.nn.PairwiseDistance()(fw.ones(2, 3), fw.ones(3, 3)),
+])
+def test_layer_errors(bad: Callable[[Any], Any]) -> None:
     assert_same_error(bad)
