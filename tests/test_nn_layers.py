@@ -146,3 +146,33 @@ def test_functional_bilinear_matches_torch(dtype: str, device: str) -> None:
 ])
 def test_layer_errors(bad: Callable[[Any], Any]) -> None:
     assert_same_error(bad)
+
+
+@pytest.mark.parametrize("bias", [True, False])
+def test_lazy_linear_as_torch(bias: bool) -> None:
+    """What a beginner sees: the print and the parameters before the first call, the shape error, then (drawn at the
+    first call, under one seed) the same Linear, output, gradients and two Adam steps made by an optimizer created
+    before the parameters had shapes."""
+    x = np.random.default_rng(6).standard_normal((5, 4)).astype("float32")
+    seen = []
+    for fw in (minigrad, torch):
+        fw.manual_seed(0)
+        layer = fw.nn.LazyLinear(3, bias=bias)
+        before = (repr(layer), repr(list(layer.parameters())), isinstance(layer, fw.nn.Linear),
+                  type(layer.weight).__name__)
+        optimizer = fw.optim.Adam(layer.parameters(), lr=0.1)
+        outputs = []
+        for _ in range(2):
+            out = layer(fw.tensor(x))
+            out.pow(2).sum().backward()
+            optimizer.step()
+            optimizer.zero_grad()
+            outputs.append(numpy_of(out))
+        after = (repr(layer), type(layer).__name__, type(layer.weight).__name__, layer.in_features)
+        seen.append((before, after, outputs, [numpy_of(p) for p in layer.parameters()]))
+    (our_before, our_after, our_outputs, our_params), (their_before, their_after, their_outputs, their_params) = seen
+    assert our_before == their_before
+    assert our_after == their_after
+    for a, e in zip(our_outputs + our_params, their_outputs + their_params):
+        np.testing.assert_allclose(a, e, rtol=1e-6, atol=2e-6)
+    assert_same_error(lambda fw: fw.nn.LazyLinear(3).weight.shape)

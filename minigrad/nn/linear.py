@@ -1,16 +1,17 @@
-"""Layers with weights: ``Linear``, ``Bilinear`` (and ``F.bilinear``); and ``Identity``, which passes its input
-through."""
+"""Layers with weights: ``Linear``, ``LazyLinear``, ``Bilinear`` (and ``F.bilinear``); and ``Identity``, which
+passes its input through."""
 
 import math
 from typing import Any
 
 from .. import factories
+from ..autograd.grad_mode import no_grad
 from ..dtypes import dtype as DType
 from ..tensor import Tensor
 from . import functional as F
 from . import init
 from .module import Module
-from .parameter import Parameter
+from .parameter import Parameter, UninitializedParameter
 
 
 class Identity(Module):
@@ -56,6 +57,47 @@ class Linear(Module):
     def extra_repr(self) -> str:
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
 
+
+
+class LazyLinear(Linear):
+    """A ``Linear`` whose ``in_features`` is read from its first input's last dim.
+
+    Until then ``weight`` and ``bias`` are ``UninitializedParameter``s and it prints ``in_features=0``. Its first
+    call gives them their shapes, draws them as ``Linear`` does (from the random stream at that moment) and turns
+    the module into a ``Linear`` (PyTorch's ``cls_to_become``).
+    """
+
+    cls_to_become = Linear
+
+    def __init__(self, out_features: int, bias: bool = True, device: Any = None, dtype: DType | None = None) -> None:
+        super().__init__(0, 0, False)
+        self.weight = UninitializedParameter(device=device, dtype=dtype)
+        self.out_features = out_features
+        if bias:
+            self.bias = UninitializedParameter(device=device, dtype=dtype)
+
+    def reset_parameters(self) -> None:
+        """Linear's draws, once the parameters have their shapes (nothing before)."""
+        if not self.has_uninitialized_params() and self.in_features != 0:
+            super().reset_parameters()
+
+    def has_uninitialized_params(self) -> bool:
+        return any(isinstance(p, UninitializedParameter) for p in self.parameters())
+
+    def initialize_parameters(self, input: Tensor) -> None:
+        """Shapes from ``input``: weight (out_features, input's last dim), bias (out_features,); then the draws."""
+        if self.has_uninitialized_params():
+            with no_grad():
+                self.in_features = input.shape[-1]
+                self.weight.materialize((self.out_features, self.in_features))
+                if self.bias is not None:
+                    self.bias.materialize((self.out_features,))
+                self.reset_parameters()
+
+    def forward(self, input: Tensor) -> Tensor:
+        self.initialize_parameters(input)
+        self.__class__ = self.cls_to_become
+        return self.forward(input)
 
 def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """y_k = x1ᵀ A_k x2 + b_k for each output k, A = ``weight`` (out, in1, in2), over the leading (batch) dims.
