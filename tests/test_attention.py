@@ -51,9 +51,10 @@ def _leaf(fw: Any, array: np.ndarray, device: str, grad: bool = True) -> Any:
 
 
 def _run_both(program: Callable[[Any, str], tuple[list[Any], list[Any]]], device: str,
-              torch_context: Callable[[], Any] = nullcontext) -> None:
+              torch_context: Callable[[], Any] = nullcontext,
+              compare: Callable[[Any, Any, str], None] = assert_matches) -> None:
     """``program(fw, device)`` returns (outputs, leaves); each output gets a random cotangent, and the outputs, their
-    node names and the leaves' gradients must agree."""
+    node names and the leaves' gradients must agree (by ``compare``)."""
     results = []
     for fw in (minigrad, torch):
         with torch_context() if fw is torch else nullcontext():
@@ -70,11 +71,11 @@ def _run_both(program: Callable[[Any, str], tuple[list[Any], list[Any]]], device
     for k, (a, e) in enumerate(zip(ours, theirs)):
         assert (a is None) == (e is None), f"output {k}"
         if a is not None:
-            assert_matches(a, e, f"output {k}")
+            compare(a, e, f"output {k}")
     for k, (a, e) in enumerate(zip(our_leaves, their_leaves)):
         assert (a.grad is None) == (e.grad is None), f"grad of leaf {k}: {a.grad} vs {e.grad}"
         if a.grad is not None:
-            assert_matches(a.grad, e.grad, f"grad of leaf {k}")
+            compare(a.grad, e.grad, f"grad of leaf {k}")
 
 
 # ----- scaled_dot_product_attention ----------------------------------------------------------------------------------

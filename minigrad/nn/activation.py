@@ -53,6 +53,15 @@ class Softmax(Module):
         return f"dim={self.dim}"
 
 
+class Softmax2d(Module):
+    """Softmax over the channels (dim −3) at each spatial position of a (C, H, W) or (N, C, H, W) input."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        if input.dim() not in (3, 4):
+            raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got {input.dim()}D instead")
+        return F.softmax(input, -3, _stacklevel=5)
+
+
 class LogSoftmax(Module):
     """y_i = log(softmax(x)_i) = x_i - log(sum_j exp(x_j)) along ``dim``."""
 

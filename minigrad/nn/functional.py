@@ -12,7 +12,7 @@ from .. import dtypes, errors, factories
 from .. import kernels as K
 from ..autograd.grad_mode import is_grad_enabled, no_grad
 from ..dtypes import dtype as DType
-from ..functions import cat, where
+from ..functions import broadcast_tensors, cat, where
 from ..ops import activation, classification, linalg, loss
 from ..ops.dims import normalize_dim
 from ..tensor import Tensor, _dim, apply, expect_tensor, matrix_transposed
@@ -20,6 +20,7 @@ from .batchnorm import batch_norm as batch_norm  # F.batch_norm, defined with it
 from .conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d, fold, unfold  # defined with their modules
 from .dropout import alpha_dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout  # with their modules
 from .dropout import dropout as dropout  # F.dropout, defined with its module
+from .linear import bilinear
 from .normalization import group_norm, instance_norm, layer_norm, local_response_norm, rms_norm
 from .pixelshuffle import pixel_shuffle, pixel_unshuffle
 from .pooling import (
@@ -58,6 +59,7 @@ __all__ += ["interpolate", "max_unpool1d", "max_unpool2d", "pixel_shuffle", "pix
             "upsample_bilinear", "upsample_nearest"]
 
 
+__all__ += ["bilinear"]
 __all__ += ["alpha_dropout", "dropout1d", "dropout2d", "dropout3d", "feature_alpha_dropout", "group_norm",
             "instance_norm", "layer_norm", "local_response_norm", "rms_norm"]
 
@@ -683,11 +685,13 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, o
 
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8, *, axis: int | None = None) -> Tensor:
     """sum(x1 x2) / (max(||x1||, eps) max(||x2||, eps)) along ``dim``, as PyTorch computes it: each input divided
-    by its norm first (the clamp at eps made without recording, so the gradient sees the plain norm). Unlike the
-    other functions here, a native one in PyTorch: it takes ``axis=`` for ``dim``."""
+    by its norm first (the clamp at eps made without recording, so the gradient sees the plain norm), after the two
+    are broadcast to one shape. Unlike the other functions here, a native one in PyTorch: it takes ``axis=`` for
+    ``dim``."""
     expect_tensor(x1, "cosine_similarity")
     expect_tensor(x2, "cosine_similarity", "x2", 2)
     dim = _dim(dim, axis, "cosine_similarity", 1)
+    x1, x2 = broadcast_tensors(x1, x2)  # first: a broadcast along ``dim`` counts in the norm
     norms = []
     for x in (x1, x2):
         norm = _vector_norm(x, 2, dim, keepdim=True).clone()
