@@ -79,7 +79,8 @@ def _fused(a, b, c, out):
 
 def fused_multiply_add(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
     """a b + c elementwise (broadcast), rounded once: the per-channel terms as PyTorch's compiled loops fuse them."""
-    a, b, c = (np.ascontiguousarray(v).reshape(-1) for v in np.broadcast_arrays(a, b, c))
+    shape = np.broadcast_shapes(a.shape, b.shape, c.shape)
+    a, b, c = (np.ascontiguousarray(np.broadcast_to(v, shape)).reshape(-1) for v in (a, b, c))
     out = np.empty(a.shape, a.dtype)
     _fused(a, b, c, out)
     return out
