@@ -3414,3 +3414,18 @@ def multi_dot_dims(position: int | str, ndim: int) -> RuntimeError:
 
 def vander_size() -> RuntimeError:
     return RuntimeError("N must be greater than 1.")
+
+
+def lstsq_driver() -> RuntimeError:
+    return RuntimeError("minigrad.linalg.lstsq: parameter `driver` should be one of (gels, gelsy, gelsd, gelss)")
+
+
+def lstsq_rows() -> RuntimeError:
+    """lstsq of an A and a B with different numbers of rows."""
+    return RuntimeError("minigrad.linalg.lstsq: input.size(-2) should match other.size(-2)")
+
+
+def lstsq_dtypes(a: Any, b: Any) -> RuntimeError:
+    """lstsq of an A and a B of different dtypes (minigrad's)."""
+    return RuntimeError("minigrad.linalg.lstsq: Expected input and other to have the same dtype, but got input's dtype "
+                        f"{a.scalar_name} and other's dtype {b.scalar_name}")

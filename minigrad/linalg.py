@@ -8,15 +8,16 @@ import math
 import numpy as np
 
 from . import errors, return_types
+from .dtypes import int64 as _INT64
 from .errors import LinAlgError
 from .functions import cat
 from .ops import linalg as ops
 from .ops.dims import normalize_dim
 from .tensor import Tensor, apply
 
-__all__ = ["LinAlgError", "cholesky", "cond", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv", "matmul",
-           "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "svd",
-           "svdvals", "vander", "vecdot", "vector_norm"]
+__all__ = ["LinAlgError", "cholesky", "cond", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv", "lstsq", "matmul",
+           "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve",
+           "solve_triangular", "svd", "svdvals", "vander", "vecdot", "vector_norm"]
 
 Dims = int | tuple[int, ...] | list[int] | None
 
@@ -251,3 +252,47 @@ def vander(x: Tensor, N: int | None = None) -> Tensor:  # noqa: N803
         raise errors.vander_size()
     powers = x.unsqueeze(-1).expand(*x.shape, n - 1).cumprod(-1)
     return cat([powers.new_ones((*x.shape, 1)), powers], -1)
+
+
+def lstsq(A: Tensor, B: Tensor, rcond: float | None = None, *, driver: str | None = None,  # noqa: N803
+          ) -> return_types.linalg_lstsq:
+    """The X minimising ||A X - B|| for each matrix A (m x n) and B (m x k, or a vector): X = pinv(A) B, the
+    minimum-norm solution where A's rank is short, as LAPACK's drivers find it (to rounding: minigrad composes it
+    from the SVD, so its gradient is pinv's). With it, as PyTorch's CPU drivers give them: ``residuals``, the squared
+    residual norm of each column of B (not for the default gelsy; only where m > n and A has full rank), ``rank``
+    (singular values above rcond times the largest; not for gels), ``singular_values`` (gelsd and gelss)."""
+    driver = "gelsy" if driver is None else driver
+    if driver not in ("gels", "gelsy", "gelsd", "gelss"):
+        raise errors.lstsq_driver()
+    vector = B.dim() == A.dim() - 1
+    rhs = B.unsqueeze(-1) if vector else B
+    if A.shape[-2] != rhs.shape[-2]:
+        raise errors.lstsq_rows()
+    if A.dtype != B.dtype:
+        raise errors.lstsq_dtypes(A.dtype, B.dtype)
+    rows, cols = A.shape[-2:]
+    rcond = float(np.finfo(A._data.dtype).eps) * max(rows, cols) if rcond is None or rcond <= 0 else rcond
+    solution = A._pinv(0.0, rcond, hermitian=False).matmul(rhs)
+    values = svdvals(A).detach()
+    rank = (values > values.narrow(-1, 0, 1) * rcond).sum(-1) if values.shape[-1] else values.new_zeros(
+        values.shape[:-1], dtype=_INT64)
+    empty = A.new_empty((0,))
+    residuals = empty
+    if driver != "gelsy" and rows > cols and bool((rank == cols).all()):
+        residuals = ((A.matmul(solution) - rhs) ** 2).sum(-2)
+    return return_types.linalg_lstsq(solution.squeeze(-1) if vector else solution, residuals,
+                                     rank if driver != "gels" else empty.long(),
+                                     values if driver in ("gelsd", "gelss") else empty)
+
+
+def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True,  # noqa: N803
+                     unitriangular: bool = False) -> Tensor:
+    """X with A X = B (X A = B with ``left=False``) for triangular A, read from its upper or lower triangle (ones on
+    the diagonal with ``unitriangular``): composed as the solve of that triangle, so the gradient reaching A is
+    triangular too, as PyTorch's."""
+    triangle = A.triu() if upper else A.tril()
+    if unitriangular:
+        triangle = triangle - triangle.diagonal(0, -2, -1).diag_embed() + A.new_ones(A.shape[-1]).diag_embed()
+    if left:
+        return solve(triangle, B)
+    return solve(triangle.mT, B.mT).mT

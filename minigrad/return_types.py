@@ -26,3 +26,4 @@ qr, linalg_qr = (_result_type(name, ("Q", "R")) for name in ("qr", "linalg_qr"))
 linalg_eigh = _result_type("linalg_eigh", ("eigenvalues", "eigenvectors"))
 svd = _result_type("svd", ("U", "S", "V"))  # torch.svd: A = U diag(S) V^T
 linalg_svd = _result_type("linalg_svd", ("U", "S", "Vh"))  # torch.linalg.svd: A = U diag(S) Vh
+linalg_lstsq = _result_type("linalg_lstsq", ("solution", "residuals", "rank", "singular_values"))
