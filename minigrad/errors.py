@@ -3429,3 +3429,14 @@ def lstsq_dtypes(a: Any, b: Any) -> RuntimeError:
     """lstsq of an A and a B of different dtypes (minigrad's)."""
     return RuntimeError("minigrad.linalg.lstsq: Expected input and other to have the same dtype, but got input's dtype "
                         f"{a.scalar_name} and other's dtype {b.scalar_name}")
+
+
+def weights_only_refused(global_name: str) -> str:
+    """``load`` of a pickled file (a whole model) with ``weights_only=True``, the default: PyTorch's text."""
+    return ("Weights only load failed. This file can still be loaded, to do so you have two options, \x1b[1mdo those "
+            "steps only if you trust the source of the checkpoint\x1b[0m. \n\t(1) In PyTorch 2.6, we changed the "
+            "default value of the `weights_only` argument in `torch.load` from `False` to `True`. Re-running "
+            "`torch.load` with `weights_only` set to `False` will likely succeed, but it can result in arbitrary code "
+            "execution. Do it only if you got the file from a trusted source.\n\t(2) Alternatively, to load with "
+            "`weights_only=True` please check the recommended steps in the following error message.\n\t"
+            f"WeightsUnpickler error: Unsupported global: GLOBAL {global_name} was not an allowed global by default.")

@@ -3,6 +3,11 @@
 ``torch.save`` pickles, and unpickling a hostile file can run any code. A minigrad file holds only a JSON
 header and raw numbers, so loading one can build nothing but tensors, containers and plain values.
 
+A whole model (``torch.save(model, PATH)``, PyTorch's tutorial's other way) or any other object this format cannot
+hold is pickled instead, after the magic bytes ``PICKLE_MAGIC``; as in PyTorch 2.6 and later, ``load`` unpickles
+such a file only when told ``weights_only=False`` (only for files from a trusted source), and refuses it with
+PyTorch's error otherwise.
+
 The format (version 1), all integers little-endian::
 
     offset  size  field
@@ -40,7 +45,7 @@ str keys, ints and floats, and ``requires_grad`` come back as torch gives them b
 a view saves only its own elements, in C order, not its whole storage; tensors that shared memory when saved
 (or one tensor saved twice) load as separate copies; an ``nn.Parameter`` loads as a plain tensor that requires
 grad, a dict subclass other than OrderedDict (a defaultdict) as a dict, and a numpy.float64 (a subclass of
-float) as a float; other Python objects (numpy arrays and other numpy scalars, custom classes) cannot be saved.
+float) as a float; an object holding anything else (numpy arrays, a model) is pickled whole (see above).
 """
 
 from __future__ import annotations
@@ -48,6 +53,8 @@ from __future__ import annotations
 import json
 import math
 import os
+import pickle
+import pickletools
 import struct
 import zlib
 from collections import OrderedDict
@@ -55,9 +62,11 @@ from typing import IO, Any
 
 import numpy as np
 
+from . import errors
 from .tensor import Tensor
 
 MAGIC = b"MINIGRAD"
+PICKLE_MAGIC = b"MINIGRAD-PICKLE\n"  # a pickled object follows (see the module's docstring)
 VERSION = 1
 _PREFIX = struct.Struct("<8sIIQ")  # magic, version, header CRC32, header length
 MAX_HEADER_BYTES = 100_000_000
@@ -78,18 +87,22 @@ def save(obj: Any, f: FileLike) -> None:
     """Write ``obj`` to ``f`` (a path, or a file opened for binary writing) in minigrad's format.
 
     ``obj`` is a tensor, or a (nested) dict, OrderedDict, list or tuple of tensors, None, bools, ints, floats
-    and strings, with str or int dict keys: a module's ``state_dict()`` or an optimizer's. Anything else is a
-    ``TypeError`` naming where it is, raised before the file is opened.
+    and strings, with str or int dict keys: a module's ``state_dict()`` or an optimizer's. Anything else (a whole
+    model) is pickled, as ``torch.save`` pickles it: ``load`` then needs ``weights_only=False``.
 
     A path is written atomically: into a new file beside it, which is then renamed onto it, so a save that
     fails or is interrupted (a full disk, Ctrl-C) leaves the previous file as it was, and no partial file.
     """
     buffers: list[bytes] = []
-    root = _encode(obj, buffers, [0], "obj", 0)
-    header = json.dumps({"root": root}, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
-    header += b" " * (-(_PREFIX.size + len(header)) % 8)
-    prefix = _PREFIX.pack(MAGIC, VERSION, zlib.crc32(header), len(header))
-    chunks = [prefix + header, *buffers]
+    try:
+        root = _encode(obj, buffers, [0], "obj", 0)
+    except _NotDataError:
+        chunks = [PICKLE_MAGIC + pickle.dumps(obj, protocol=2)]  # (torch.save's protocol: classes by GLOBAL)
+    else:
+        header = json.dumps({"root": root}, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+        header += b" " * (-(_PREFIX.size + len(header)) % 8)
+        prefix = _PREFIX.pack(MAGIC, VERSION, zlib.crc32(header), len(header))
+        chunks = [prefix + header, *buffers]
     if not isinstance(f, (str, os.PathLike)):
         _write(f, chunks)
         return
@@ -136,13 +149,14 @@ def _encode(obj: Any, buffers: list[bytes], offset: list[int], where: str, depth
         items = []
         for key, value in obj.items():
             if isinstance(key, bool) or not isinstance(key, (str, int)):
-                raise TypeError(f"can't save {where}: its key {key!r} is a {type(key).__name__}, not a str or an int")
+                raise _NotDataError
             items.append([key, _encode(value, buffers, offset, f"{where}[{key!r}]", depth + 1)])
         return {"OrderedDict" if isinstance(obj, OrderedDict) else "dict": items}
-    raise TypeError(
-        f"can't save {where}: it is a {type(obj).__module__}.{type(obj).__qualname__}; minigrad.save stores "
-        "tensors, dicts, OrderedDicts, lists, tuples, None, bools, ints, floats and strings"
-    )
+    raise _NotDataError
+
+
+class _NotDataError(Exception):
+    """An object the format cannot hold (``save`` pickles the whole object instead)."""
 
 
 # ----- load ---------------------------------------------------------------------------------------------------
@@ -150,8 +164,8 @@ def load(f: FileLike, map_location: Any = None, weights_only: bool = True) -> An
     """Read an object written by ``save`` from ``f`` (a path, or a file opened for binary reading, read from its
     position to its end).
 
-    ``map_location`` may be None or ``"cpu"`` (minigrad's only device). ``weights_only`` is accepted for
-    ``torch.load``'s sake and changes nothing: a minigrad file holds only data, whatever its value.
+    ``map_location`` may be None or ``"cpu"`` (minigrad's only device). ``weights_only``: a file ``save`` pickled
+    (a whole model) is unpickled only when it is False, as PyTorch's; a data file holds only data, whatever its value.
 
     Every check in the module's description is made before any tensor is built; a file that fails one raises
     ``ValueError``. Tensors come back as leaves owning writable copies of their values.
@@ -165,11 +179,24 @@ def load(f: FileLike, map_location: Any = None, weights_only: bool = True) -> An
         content = f.read()
     if not isinstance(content, bytes):
         raise ValueError("minigrad.load needs a file opened in binary mode ('rb'), not text mode")
+    if content.startswith(PICKLE_MAGIC):
+        pickled = content[len(PICKLE_MAGIC):]
+        imported = _first_import(pickled)
+        if weights_only and imported is not None:
+            raise pickle.UnpicklingError(errors.weights_only_refused(imported))
+        return pickle.loads(pickled)  # (weights_only=False asked for it, or it imports nothing: plain values)
     header, data = _split(content)
     tensors: list[tuple[dict[str, Any], str]] = []
     tree = _decode(header["root"], tensors, "obj", 0)
     arrays = [_array(spec, data, where) for spec, where in _check_layout(tensors, len(data))]
     return _build(tree, arrays)
+
+
+def _first_import(pickled: bytes) -> str | None:
+    """The first class or function a (protocol 2) pickle would import, as PyTorch's refusal names it
+    (``module.name``); None for one that builds only plain values, which nothing can make run code."""
+    return next((str(argument).replace(" ", ".") for opcode, argument, _ in pickletools.genops(pickled)
+                 if opcode.name == "GLOBAL"), None)
 
 
 def _split(content: bytes) -> tuple[dict[str, Any], memoryview]:
