@@ -512,3 +512,48 @@ def test_without_a_writable_cache_the_step_compiles_in_memory(monkeypatch: pytes
         eager.step()
     assert step.refused is None and step.source is not None
     _same(eager, compiled)
+
+
+def test_compiling_a_model_gives_pytorchs_wrapper_that_trains() -> None:
+    """``model = torch.compile(model)`` as PyTorch 2 tutorials write it: PyTorch's OptimizedModule (its repr, the
+    ``_orig_mod.`` state_dict keys, the model's attributes through it), and training through it gives PyTorch's
+    losses, step after step (the forward's graph is recorded: it runs eagerly)."""
+    found = []
+    for fw in (torch, minigrad):
+        fw.manual_seed(0)
+        model = fw.nn.Sequential(fw.nn.Linear(3, 4), fw.nn.Tanh(), fw.nn.Linear(4, 1))
+        compiled = fw.compile(model, mode="reduce-overhead", dynamic=False)
+        opt = fw.optim.SGD(compiled.parameters(), lr=0.1)
+        x, y = fw.linspace(-1, 1, 15).view(5, 3), fw.linspace(0, 1, 5).view(5, 1)
+        losses = []
+        for _ in range(6):
+            loss = ((compiled(x) - y) ** 2).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+        found.append((repr(compiled), list(compiled.state_dict()), compiled._orig_mod is model, compiled.training,
+                      losses))
+    assert found[0][:4] == found[1][:4]
+    np.testing.assert_allclose(found[1][4], found[0][4], rtol=1e-6)
+
+
+def test_a_compiled_forward_function_keeps_its_graph() -> None:
+    """``@torch.compile`` on a function whose result goes on to backward: it stays eager (with minigrad's warning
+    saying why), so its gradient is the eager one; ``@torch.compile(...)`` with options decorates too."""
+    @minigrad.compile
+    def forward(x: minigrad.Tensor) -> minigrad.Tensor:
+        return x.sin() * x
+
+    @minigrad.compile(fullgraph=True, backend="inductor")
+    def double(x: minigrad.Tensor) -> minigrad.Tensor:
+        return x * 2
+
+    x = minigrad.tensor([0.5, 1.0, 2.0], requires_grad=True)
+    with pytest.warns(UserWarning, match="stays eager: it returned a tensor with a graph"):
+        for _ in range(4):
+            forward(x).sum().backward()
+    expected = 4 * (np.sin([0.5, 1.0, 2.0]) + np.array([0.5, 1.0, 2.0]) * np.cos([0.5, 1.0, 2.0]))
+    np.testing.assert_allclose(x.grad.numpy(), expected, rtol=1e-6)
+    assert double(minigrad.ones(2)).tolist() == [2.0, 2.0]
+    assert minigrad.compile(forward, disable=True) is forward

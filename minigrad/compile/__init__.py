@@ -27,15 +27,17 @@ plain tensor (no ``grad_fn``). ``README.md`` in this folder shows the generated 
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Callable
 from typing import Any
 
+from ..nn import Module
 from .guards import Guards, make_guards
 from .program import GUARD_FAILED, Program
 from .trace import CompileError, Tracer
 
-__all__ = ["CompileError", "Compiled", "compile"]
+__all__ = ["CompileError", "Compiled", "OptimizedModule", "compile"]
 
 
 class Compiled:
@@ -132,8 +134,37 @@ class Compiled:
         return result
 
 
-def compile(step_fn: Callable[..., Any]) -> Compiled:  # noqa: A001  (PyTorch's name)
-    """``step_fn`` (a training step: forward, loss, backward, optimizer step) as a ``Compiled`` step."""
-    if not callable(step_fn):
-        raise TypeError(f"compile expects a function, but got {type(step_fn).__name__}")
-    return Compiled(step_fn)
+class OptimizedModule(Module):
+    """What ``compile(model)`` returns, as PyTorch's does: a module holding the model as ``_orig_mod`` (its
+    parameters, state_dict keys ``_orig_mod.<name>``, attributes read through), whose forward is the model's, run
+    eagerly: training through it records the graph backward needs, which a compiled function would not."""
+
+    def __init__(self, mod: Module) -> None:
+        super().__init__()
+        self._orig_mod = mod
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        return self._orig_mod(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return super().__getattr__(name)
+        except AttributeError:
+            return getattr(self._modules["_orig_mod"], name)
+
+
+def compile(model: Callable[..., Any] | None = None, *, fullgraph: bool = False, dynamic: bool | None = None,  # noqa: A001
+            backend: str | Callable[..., Any] | None = None, mode: str | None = None,
+            options: dict[str, Any] | None = None, disable: bool = False, **kwargs: Any) -> Any:
+    """``model`` (a training step: forward, loss, backward, optimizer step) as a ``Compiled`` step; an ``nn.Module`` as
+    an ``OptimizedModule`` (PyTorch's wrapper, run eagerly). Without ``model``, the decorator that compiles what it is
+    given (``@compile(mode=...)``). PyTorch's options (``mode``, ``backend``, ``fullgraph``, ...) are taken and change
+    nothing; ``disable=True`` returns ``model`` itself."""
+    if model is None:
+        return functools.partial(compile, fullgraph=fullgraph, dynamic=dynamic, backend=backend, mode=mode,
+                                 options=options, disable=disable, **kwargs)
+    if not callable(model):
+        raise TypeError(f"compile expects a function, but got {type(model).__name__}")
+    if disable:
+        return model
+    return OptimizedModule(model) if isinstance(model, Module) else Compiled(model)

@@ -72,6 +72,9 @@ class Program:
         outputs = result if self.as_tuple else (result,)
         if result is not None and not all(isinstance(t, Tensor) for t in outputs):
             raise CompileError(f"the step returned a {type(result).__name__}; a compiled step returns tensors")
+        if not tracer.leaves and any(t.grad_fn is not None for t in outputs):  # a forward (no backward ran in it)
+            raise CompileError("it returned a tensor with a graph (a forward whose backward runs later), which the "
+                               "compiled function cannot record")
         self.outputs = None if result is None else [tracer.view(t._data) for t in outputs]
         state = _still_referenced(tracer.buffers)
         self.tracer, self.state, self.step_fn = tracer, state, step_fn
