@@ -315,9 +315,10 @@ autograd.Variable = variable.Variable  # torch.autograd.Variable, a tensor-level
 
 norm, inverse, det, dist = map(_module_form, (Tensor.norm, Tensor.inverse, Tensor.det, Tensor.dist))
 __all__ += ["det", "dist", "func", "inverse", "linalg", "norm"]
-from .functions import cdist  # noqa: E402
+from .dtypes import can_cast  # noqa: E402
+from .functions import bucketize, cdist, result_type, searchsorted  # noqa: E402
 
-__all__ += ["cdist"]
+__all__ += ["bucketize", "can_cast", "cdist", "result_type", "searchsorted"]
 matrix_power, pinverse = map(_module_form, (Tensor.matrix_power, Tensor.pinverse))
 __all__ += ["cholesky", "matrix_power", "pinverse"]
 _CHOLESKY_WARNED = False  # torch.cholesky's deprecation warning is given once

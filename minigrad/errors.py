@@ -3440,3 +3440,18 @@ def weights_only_refused(global_name: str) -> str:
             "execution. Do it only if you got the file from a trusted source.\n\t(2) Alternatively, to load with "
             "`weights_only=True` please check the recommended steps in the following error message.\n\t"
             f"WeightsUnpickler error: Unsupported global: GLOBAL {global_name} was not an allowed global by default.")
+
+
+def searchsorted_side(side: str) -> RuntimeError:
+    return RuntimeError(f"minigrad.searchsorted(): side and right can't be set to opposites, got side of {side} "
+                        "while right was True")
+
+
+def searchsorted_shapes(boundaries: Sequence[int], values: Sequence[int]) -> RuntimeError:
+    return RuntimeError("minigrad.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 dimensions "
+                        "of boundaries tensor and input value tensor must match, but we got boundaries tensor "
+                        f"{list(boundaries)} and input value tensor {list(values)}")
+
+
+def bucketize_boundaries(ndim: int) -> RuntimeError:
+    return RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({ndim})")

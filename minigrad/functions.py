@@ -6,6 +6,8 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
+
 from . import dtypes, errors
 from . import kernels as K
 from .autograd.grad_mode import is_grad_enabled
@@ -262,3 +264,38 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = _CDIST_MOD
     if p == 2:
         return (differences * differences).sum(-1).sqrt()
     return (differences.abs() ** p).sum(-1) ** (1.0 / p)
+
+
+def searchsorted(sorted_sequence: Tensor, input: Tensor | Number, *, out_int32: bool = False,  # noqa: A002
+                 right: bool = False, side: str | None = None, sorter: Tensor | None = None) -> Tensor:
+    """Where each value of ``input`` would go in ``sorted_sequence`` (sorted along its last dim; one row for all
+    values, or a row per row of ``input``) to keep it sorted: the index of the first boundary >= the value (> with
+    ``right=True`` or ``side="right"``). ``sorter``: the indices that sort each row, for a sequence not sorted."""
+    if side is not None and right and side == "left":
+        raise errors.searchsorted_side(side)
+    right = right or side == "right"
+    boundaries = sorted_sequence if sorter is None else sorted_sequence.gather(-1, sorter)
+    values = input._data if isinstance(input, Tensor) else np.asarray(input, boundaries._data.dtype)
+    if boundaries.dim() > 1 and boundaries.shape[:-1] != values.shape[:-1]:
+        raise errors.searchsorted_shapes(boundaries.shape, values.shape)
+    common = np.promote_types(boundaries._data.dtype, values.dtype)
+    rows = boundaries._data.reshape(-1, boundaries.shape[-1]).astype(common, copy=False)
+    flat = values.reshape(rows.shape[0] if boundaries.dim() > 1 else 1, -1).astype(common, copy=False)
+    found = K.search_sorted(rows, flat, right).reshape(values.shape)
+    return Tensor._make(found.astype(np.int32) if out_int32 else found)
+
+
+def bucketize(input: Tensor | Number, boundaries: Tensor, *, out_int32: bool = False,  # noqa: A002
+              right: bool = False) -> Tensor:
+    """The bucket of each value of ``input`` between the sorted 1-D ``boundaries``: ``searchsorted(boundaries, input)``
+    (bucket i holds boundaries[i-1] < x <= boundaries[i]; with ``right=True``, boundaries[i-1] <= x < boundaries[i])."""
+    if boundaries.dim() != 1:
+        raise errors.bucketize_boundaries(boundaries.dim())
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right)
+
+
+def result_type(tensor1: Tensor | Number, tensor2: Tensor | Number) -> dtypes.dtype:
+    """The dtype an op of the two operands computes in: PyTorch's type promotion (see ``dtypes.result_type``)."""
+    operands = (tensor1, tensor2)
+    return dtypes.result_type([(x.dtype, x.dim()) for x in operands if isinstance(x, Tensor)],
+                              tuple(x for x in operands if not isinstance(x, Tensor)))

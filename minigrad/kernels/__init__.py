@@ -158,7 +158,7 @@ from .scan import (
     prod,
 )
 from .softmax import nll_loss, nll_loss_backward, one_hot, softmax, softmax_backward, softplus, softplus_grad
-from .sort import most_frequent, running_extreme, sort
+from .sort import most_frequent, running_extreme, search_sorted, sort
 
 __all__ = [
     "FLOAT",
@@ -289,6 +289,7 @@ __all__ = [
     "running_extreme",
     "scalar",
     "scatter_add",
+    "search_sorted",
     "select_rows",
     "sgd",
     "sigmoid",

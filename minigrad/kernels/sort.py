@@ -195,3 +195,27 @@ def unique_rows(rows: np.ndarray, order: str) -> tuple[np.ndarray, np.ndarray, n
     firsts, inverse, counts = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.int64)
     runs = _runs(rows, sorted_order, firsts, inverse, counts)
     return firsts[:runs], inverse, counts[:runs]
+
+
+@njit(cache=True)
+def _search_rows(boundaries, values, right, out):
+    """out[r, j]: how many of row r's sorted boundaries lie before values[r, j] (below it; or equal, if ``right``), by
+    bisection."""
+    for r in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            value, lo, hi = values[r, j], 0, boundaries.shape[1]
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if boundaries[r, mid] < value or (right and boundaries[r, mid] == value):
+                    lo = mid + 1
+                else:
+                    hi = mid
+            out[r, j] = lo
+
+
+def search_sorted(boundaries: np.ndarray, values: np.ndarray, right: bool) -> np.ndarray:
+    """For rows of sorted ``boundaries`` (R, B) and of ``values`` (R, V), of one dtype: the int64 (R, V) positions
+    where each value would be inserted to keep its row sorted (before equal boundaries; after them if ``right``)."""
+    out = np.empty(values.shape, np.int64)
+    _search_rows(boundaries, values, right, out)
+    return out
