@@ -316,9 +316,27 @@ autograd.Variable = variable.Variable  # torch.autograd.Variable, a tensor-level
 norm, inverse, det, dist = map(_module_form, (Tensor.norm, Tensor.inverse, Tensor.det, Tensor.dist))
 __all__ += ["det", "dist", "func", "inverse", "linalg", "norm"]
 from .dtypes import can_cast  # noqa: E402
-from .functions import bucketize, cdist, result_type, searchsorted  # noqa: E402
+from .factories import asarray, set_default_tensor_type, tril_indices, triu_indices  # noqa: E402
+from .factories import deprecated_range as range  # noqa: A004, E402  (torch.range)
+from .functions import (  # noqa: E402
+    block_diag,
+    broadcast_shapes,
+    bucketize,
+    cartesian_prod,
+    cdist,
+    concat,
+    concatenate,
+    isin,
+    result_type,
+    searchsorted,
+    tensordot,
+    trapezoid,
+    trapz,
+)
 
-__all__ += ["bucketize", "can_cast", "cdist", "result_type", "searchsorted"]
+__all__ += ["asarray", "block_diag", "broadcast_shapes", "bucketize", "can_cast", "cartesian_prod", "cdist", "concat",
+            "concatenate", "isin", "range", "result_type", "searchsorted", "set_default_tensor_type", "tensordot",
+            "trapezoid", "trapz", "tril_indices", "triu_indices"]
 matrix_power, pinverse = map(_module_form, (Tensor.matrix_power, Tensor.pinverse))
 __all__ += ["cholesky", "matrix_power", "pinverse"]
 _CHOLESKY_WARNED = False  # torch.cholesky's deprecation warning is given once

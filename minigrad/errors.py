@@ -3455,3 +3455,24 @@ def searchsorted_shapes(boundaries: Sequence[int], values: Sequence[int]) -> Run
 
 def bucketize_boundaries(ndim: int) -> RuntimeError:
     return RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({ndim})")
+
+
+def tensordot_dims() -> RuntimeError:
+    return RuntimeError("both dimension lists should have same length")
+
+
+def broadcast_shapes_mismatch(size: int, dim: int, index: int, shape: tuple[int, ...], result: list[int]
+                              ) -> RuntimeError:
+    """broadcast_shapes of shapes that do not broadcast: the first size at fault (``dim`` counted from the end)."""
+    return RuntimeError(f"Attempting to broadcast a dimension of length {size} at {dim}! Mismatching argument at index "
+                        f"{index} had {shape}; but expected shape should be broadcastable to {result}")
+
+
+def set_default_tensor_type_warning() -> str:
+    return ("torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use torch.set_default_dtype() "
+            "and torch.set_default_device() as alternatives.")
+
+
+def range_deprecated_warning() -> str:
+    return ("torch.range is deprecated and will be removed in a future release because its behavior is inconsistent "
+            "with Python's range builtin. Instead, use torch.arange, which produces values in [start, end).")

@@ -472,3 +472,56 @@ def from_numpy(array: np.ndarray) -> Tensor:
     if any(s < 0 for s in array.strides):
         raise errors.negative_strides()
     return Tensor._make(array)
+
+
+def tril_indices(row: int, col: int, offset: int = 0, *, dtype: DType | None = None, device: Any = None) -> Tensor:
+    """The (row, column) positions of the lower triangle of a row x col matrix (below its diagonal ``offset``), a
+    2 x N int64 tensor in row-major order."""
+    return _triangle_indices(row, col, offset, lower=True, dtype=dtype)
+
+
+def triu_indices(row: int, col: int, offset: int = 0, *, dtype: DType | None = None, device: Any = None) -> Tensor:
+    """The (row, column) positions of the upper triangle of a row x col matrix (above its diagonal ``offset``)."""
+    return _triangle_indices(row, col, offset, lower=False, dtype=dtype)
+
+
+def _triangle_indices(row: int, col: int, offset: int, lower: bool, dtype: DType | None) -> Tensor:
+    rows = arange(row).view(row, 1).expand(row, col)
+    cols = arange(col).view(1, col).expand(row, col)
+    inside = (cols - rows <= offset) if lower else (cols - rows >= offset)
+    chosen = [rows[inside]._data.reshape(1, -1), cols[inside]._data.reshape(1, -1)]
+    found = np.empty((2, chosen[0].shape[1]), np.int64)
+    K.concatenate(chosen, 0, found)
+    return Tensor._make(found) if dtype is None else Tensor._make(found).to(dtype)
+
+
+def asarray(obj: Any, *, dtype: DType | None = None, device: Any = None, copy: bool | None = None,
+            requires_grad: bool = False) -> Tensor:
+    """``obj`` as a tensor: a tensor or numpy array shared where its dtype allows (copied with ``copy=True``), other
+    data copied (``as_tensor``, with numpy's ``copy`` and ``requires_grad``)."""
+    result = tensor(obj, dtype=dtype) if copy else as_tensor(obj, dtype=dtype)
+    return result.requires_grad_() if requires_grad else result
+
+
+_TENSOR_TYPE_WARNED = False
+
+
+def set_default_tensor_type(t: Any) -> None:
+    """PyTorch's deprecated way to set the default float dtype: ``torch.FloatTensor`` or ``torch.DoubleTensor`` (or
+    their names), with its warning (once a process, as PyTorch's)."""
+    global _TENSOR_TYPE_WARNED
+    if not _TENSOR_TYPE_WARNED:
+        _TENSOR_TYPE_WARNED = True
+        warnings.warn(errors.set_default_tensor_type_warning(), UserWarning, stacklevel=2)
+    name = t if isinstance(t, str) else getattr(t, "__name__", str(t))
+    set_default_dtype(dtypes.from_legacy_name(name.split(".")[-1]))
+
+
+def deprecated_range(start: float, end: float, step: float = 1, *, dtype: DType | None = None, device: Any = None,
+                     requires_grad: bool = False) -> Tensor:
+    """start, start + step, ..., up to and including ``end``: PyTorch's deprecated ``torch.range`` (with its
+    warning), in the default float dtype unless ``dtype`` is given; each value start + i step computed in float64."""
+    warnings.warn(errors.range_deprecated_warning(), UserWarning, stacklevel=2)
+    count = math.floor((end - start) / step) + 1
+    values = arange(count, dtype=dtypes.float64) * step + start
+    return values.to(dtype or dtypes.get_default_dtype()).requires_grad_(requires_grad)

@@ -2,16 +2,18 @@
 module-level forms of Tensor's methods (``minigrad.exp(x)`` is ``x.exp()``)."""
 
 import functools
+import math
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
-from . import dtypes, errors
+from . import dtypes, errors, factories
 from . import kernels as K
 from .autograd.grad_mode import is_grad_enabled
 from .ops import counting, join, pointwise
+from .size import Size
 from .tensor import Number, Tensor, _dim, apply, expect_tensor, is_number
 
 
@@ -299,3 +301,99 @@ def result_type(tensor1: Tensor | Number, tensor2: Tensor | Number) -> dtypes.dt
     operands = (tensor1, tensor2)
     return dtypes.result_type([(x.dtype, x.dim()) for x in operands if isinstance(x, Tensor)],
                               tuple(x for x in operands if not isinstance(x, Tensor)))
+
+
+def concat(tensors: Sequence[Tensor], dim: int = 0, *, axis: int | None = None) -> Tensor:
+    """``cat``'s other name (also ``concatenate``, numpy's)."""
+    return cat(tensors, _dim(dim, axis, "concat", 0))
+
+
+concatenate = concat
+
+
+def tensordot(a: Tensor, b: Tensor, dims: int | Sequence[Any] = 2) -> Tensor:
+    """The sum over the paired dims of a and b of their products: the last ``dims`` of a with the first ``dims`` of
+    b, or the dims listed (``([1, 2], [0, 1])``). Composed as PyTorch composes it: each operand permuted and viewed
+    as a matrix, one matrix product, viewed back."""
+    if isinstance(dims, int):
+        first, second = list(range(a.dim() - dims, a.dim())), list(range(dims))
+    else:
+        first, second = ([d] if isinstance(d, int) else list(d) for d in dims)
+    if len(first) != len(second):
+        raise errors.tensordot_dims()
+    first, second = [d % a.dim() for d in first], [d % b.dim() for d in second]
+    free_a = [d for d in range(a.dim()) if d not in first]
+    free_b = [d for d in range(b.dim()) if d not in second]
+    size = math.prod(a.shape[d] for d in first)
+    left = a.permute(*free_a, *first).reshape(math.prod(a.shape[d] for d in free_a), size)
+    right = b.permute(*second, *free_b).reshape(size, math.prod(b.shape[d] for d in free_b))
+    return left.mm(right).view(*[a.shape[d] for d in free_a], *[b.shape[d] for d in free_b])
+
+
+def isin(elements: Tensor | Number, test_elements: Tensor | Number, *, assume_unique: bool = False,
+         invert: bool = False) -> Tensor:
+    """Whether each element of ``elements`` is among ``test_elements`` (not, with ``invert``): found by bisection in
+    the sorted test elements."""
+    source = elements if isinstance(elements, Tensor) else factories.tensor(elements)
+    tests = test_elements if isinstance(test_elements, Tensor) else factories.tensor(test_elements)
+    table = tests.reshape(-1).sort().values
+    if table.numel() == 0:
+        return factories.full(source.shape, invert, dtype=dtypes.bool)
+    position = searchsorted(table, source).clamp(max=table.numel() - 1)
+    found = table[position] == source
+    return ~found if invert else found
+
+
+def block_diag(*tensors: Tensor) -> Tensor:
+    """The matrices (numbers and vectors as 1 x n) along the diagonal of one matrix, zeros elsewhere (composed: rows
+    of zeros and blocks joined; PyTorch's node is BlockDiagBackward0, the gradients the same)."""
+    blocks = [t.reshape(1, -1) if t.dim() < 2 else t for t in tensors]
+    dtype = functools.reduce(dtypes.promote_types, [b.dtype for b in blocks]) if blocks else dtypes.float32
+    width = sum(b.shape[1] for b in blocks)
+    rows, left = [], 0
+    for b in blocks:
+        rows.append(cat([factories.zeros(b.shape[0], left, dtype=dtype), b.to(dtype),
+                         factories.zeros(b.shape[0], width - left - b.shape[1], dtype=dtype)], 1))
+        left += b.shape[1]
+    return cat(rows, 0) if rows else factories.zeros(0, 0, dtype=dtype)
+
+
+def cartesian_prod(*tensors: Tensor) -> Tensor:
+    """Every combination of one element of each 1-D tensor, a row each, in order (the first varying slowest)."""
+    if len(tensors) == 1:
+        return tensors[0]
+    return stack([grid.flatten() for grid in meshgrid(*tensors, indexing="ij")], 1)
+
+
+def broadcast_shapes(*shapes: int | Sequence[int]) -> Size:
+    """The shape tensors of ``shapes`` broadcast to together (a Size), PyTorch's error if they cannot be."""
+    given = [(s,) if isinstance(s, int) else tuple(s) for s in shapes]
+    result = [1] * max((len(s) for s in given), default=0)
+    for index, shape in enumerate(given):
+        for i in range(-1, -1 - len(shape), -1):
+            if shape[i] != 1 and shape[i] != result[i]:
+                if result[i] != 1:
+                    raise errors.broadcast_shapes_mismatch(shape[i], i, index, shape, result)
+                result[i] = shape[i]
+    return Size(result)
+
+
+def trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None = None, dim: int = -1) -> Tensor:
+    """The trapezoid rule's integral of y along ``dim``: sum of (x_{i+1} - x_i) (y_i + y_{i+1}) / 2 at the points
+    x, or with spacing dx (default 1): dx (sum y - (y_first + y_last) / 2), as PyTorch computes each."""
+    if x is not None:
+        length, axis = y.shape[dim], dim % y.dim()
+        if x.dim() == 1:  # (the points along ``dim``)
+            x = x.view(*[-1 if d == axis else 1 for d in range(y.dim())])
+        gaps = x.narrow(axis, 1, length - 1) - x.narrow(axis, 0, length - 1)
+        return (gaps * (y.narrow(axis, 1, length - 1) + y.narrow(axis, 0, length - 1))).sum(axis) / 2.0
+    if y.shape[dim] == 0:
+        return y.sum(dim)
+    axis = dim % y.dim()
+    ends = y.narrow(axis, 0, 1).squeeze(axis) + y.narrow(axis, y.shape[axis] - 1, 1).squeeze(axis)
+    return (y.sum(dim) - ends * 0.5) * (1 if dx is None else dx)
+
+
+def trapz(y: Tensor, x: Tensor | None = None, *, dx: float | None = None, dim: int = -1) -> Tensor:
+    """``trapezoid``'s older name."""
+    return trapezoid(y, x, dx=dx, dim=dim)

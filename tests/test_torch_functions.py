@@ -1,0 +1,111 @@
+"""torch-namespace functions composed from the tensor ops (tensordot, block_diag, cartesian_prod, trapezoid, isin,
+tril/triu_indices, broadcast_shapes, concat, asarray, and the deprecated range and set_default_tensor_type), each
+against PyTorch: values, dtypes, gradients in float32 and float64, warnings and errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from conftest import assert_close, assert_same_error
+
+import minigrad
+
+
+def _both(build, dtype: str, device: str, *arrays: np.ndarray) -> list[tuple]:
+    """build(fw, *tensors) on both frameworks (each tensor requiring grad), with every input's gradient of
+    sum(out * weights)."""
+    found = []
+    for fw, dev in ((torch, device), (minigrad, "cpu")):
+        tensors = [fw.tensor(a, dtype=getattr(fw, dtype), device=dev, requires_grad=True) for a in arrays]
+        out = build(fw, *tensors)
+        weights = fw.arange(float(out.numel()), dtype=out.dtype, device=dev).view(out.shape)
+        (out * weights).sum().backward()
+        found.append((out.detach(), *(t.grad for t in tensors)))
+    return found
+
+
+COMPOSED = {
+    "tensordot-2": (lambda fw, a, b: fw.tensordot(a, b, dims=2), [(3, 4, 5), (4, 5, 2)]),
+    "tensordot-lists": (lambda fw, a, b: fw.tensordot(a, b, dims=([0, 2], [2, 1])), [(3, 4, 5), (2, 5, 3)]),
+    "tensordot-0": (lambda fw, a, b: fw.tensordot(a, b, dims=0), [(2, 3), (4,)]),
+    "block_diag": (lambda fw, a, b, c: fw.block_diag(a, b, c), [(2, 2), (1, 3), (2,)]),
+    "cartesian_prod": (lambda fw, a, b: fw.cartesian_prod(a, b), [(3,), (2,)]),
+    "trapezoid": (lambda fw, y: fw.trapezoid(y), [(3, 5)]),
+    "trapezoid-x": (lambda fw, y, x: fw.trapezoid(y, x.cumsum(0)), [(3, 5), (5,)]),
+    "trapezoid-dx-dim": (lambda fw, y: fw.trapezoid(y, dx=0.25, dim=0), [(3, 5)]),
+    "trapz-x-dim": (lambda fw, y, x: fw.trapz(y, x, dim=0), [(4, 2), (4, 2)]),
+}
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name", COMPOSED)
+def test_composed_function(name: str, dtype: str, device: str) -> None:
+    build, shapes = COMPOSED[name]
+    rng = np.random.default_rng(len(name))
+    theirs, ours = _both(build, dtype, device, *(rng.standard_normal(shape) for shape in shapes))
+    for our, their in zip(ours, theirs):
+        assert_close(our, their.cpu())
+
+
+def _values(fw):
+    warnings.simplefilter("ignore")  # (range's and set_default_tensor_type's deprecations: tested below)
+    found = [fw.isin(fw.tensor([[1, 5], [7, 2]]), fw.tensor([[2, 7]])), fw.isin(fw.tensor([1.5, 2.0]), 2.0),
+             fw.isin(fw.tensor([1, 2, 3]), fw.tensor([3, 1]), invert=True), fw.isin(fw.tensor([1, 2]), fw.tensor([])),
+             fw.tril_indices(4, 3, -1), fw.triu_indices(3, 5, 2), fw.tril_indices(3, 3, dtype=fw.int32),
+             fw.triu_indices(0, 2), fw.concat([fw.ones(2), fw.zeros(1)]), fw.concatenate((fw.ones(1, 2),) * 2, axis=1),
+             fw.asarray([1, 2]), fw.asarray([[1.5]], dtype=fw.float64), fw.range(0, 2), fw.range(1, 2, 0.3),
+             fw.range(0, 4, 2, dtype=fw.int64), fw.cartesian_prod(fw.tensor([1, 2]))]
+    fw.set_default_tensor_type(fw.DoubleTensor)
+    found.append(fw.tensor([0.1]))
+    fw.set_default_tensor_type("torch.FloatTensor" if fw is torch else "minigrad.FloatTensor")
+    found.append(fw.tensor([0.1]))
+    return found, [tuple(fw.broadcast_shapes(*shapes)) for shapes in (((2, 1), (1, 3)), (5, (3, 1)), ())]
+
+
+def test_values_and_dtypes_equal_torch() -> None:
+    with warnings.catch_warnings():
+        (ours, our_shapes), (theirs, their_shapes) = _values(minigrad), _values(torch)
+    assert our_shapes == their_shapes
+    for our, their in zip(ours, theirs):
+        assert str(our.dtype).split(".")[-1] == str(their.dtype).split(".")[-1]
+        assert our.tolist() == their.tolist()
+
+
+def test_an_array_shares_memory() -> None:
+    array = np.zeros(3)
+    minigrad.asarray(array)[0] = 5
+    minigrad.asarray(array, copy=True)[1] = 7
+    assert array.tolist() == [5.0, 0.0, 0.0]
+
+
+_WARNINGS = """
+import warnings
+import {fw} as fw
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    for _ in range(2):
+        fw.range(0, 1)
+        fw.set_default_tensor_type(fw.FloatTensor)
+print([str(w.message).split(" (Triggered internally")[0] for w in caught])
+"""
+
+
+def test_deprecation_warnings() -> None:
+    """range warns at each call, set_default_tensor_type once a process (each in a process of its own)."""
+    printed = [subprocess.run([sys.executable, "-c", _WARNINGS.format(fw=fw)], capture_output=True, text=True,
+                              check=True).stdout for fw in ("torch", "minigrad")]
+    assert printed[0] == printed[1]
+
+
+@pytest.mark.parametrize("call", [
+    lambda fw: fw.broadcast_shapes((2,), (3,)),
+    lambda fw: fw.broadcast_shapes((2, 4), (3, 1, 1), (1, 5)),
+    lambda fw: fw.tensordot(fw.ones(2, 3), fw.ones(3, 2), dims=([1], [0, 1])),
+])
+def test_errors(call) -> None:
+    assert_same_error(call)
