@@ -334,6 +334,49 @@ from .functions import (  # noqa: E402
     trapz,
 )
 
+# torch's forms of functional ops whose arguments are F's (torch.conv2d(x, w) is F.conv2d(x, w))
+from .nn.functional import (  # noqa: E402
+    adaptive_avg_pool1d,
+    avg_pool1d,
+    bilinear,
+    conv1d,
+    conv2d,
+    conv_transpose1d,
+    conv_transpose2d,
+    cosine_similarity,
+    group_norm,
+    hardshrink,
+    layer_norm,
+    max_pool1d,
+    max_pool2d,
+    pairwise_distance,
+    pdist,
+    pixel_shuffle,
+    pixel_unshuffle,
+    prelu,
+)
+
+__all__ += ["adaptive_avg_pool1d", "avg_pool1d", "bilinear", "conv1d", "conv2d", "conv_transpose1d",
+            "conv_transpose2d", "cosine_similarity", "group_norm", "hardshrink", "layer_norm", "max_pool1d",
+            "max_pool2d", "pairwise_distance", "pdist", "pixel_shuffle", "pixel_unshuffle", "prelu"]
+
+
+def dropout(input: Tensor, p: float, train: bool) -> Tensor:  # noqa: A002
+    """``F.dropout(input, p, training=train)`` (torch's form: ``train`` required)."""
+    return nn.functional.dropout(input, p, train)
+
+
+def alpha_dropout(input: Tensor, p: float, train: bool) -> Tensor:  # noqa: A002
+    """``F.alpha_dropout(input, p, training=train)``."""
+    return nn.functional.alpha_dropout(input, p, train)
+
+
+def feature_alpha_dropout(input: Tensor, p: float, train: bool) -> Tensor:  # noqa: A002
+    """``F.feature_alpha_dropout(input, p, training=train)``."""
+    return nn.functional.feature_alpha_dropout(input, p, train)
+
+
+__all__ += ["alpha_dropout", "dropout", "feature_alpha_dropout"]
 __all__ += ["asarray", "block_diag", "broadcast_shapes", "bucketize", "can_cast", "cartesian_prod", "cdist", "concat",
             "concatenate", "isin", "range", "result_type", "searchsorted", "set_default_tensor_type", "tensordot",
             "trapezoid", "trapz", "tril_indices", "triu_indices"]

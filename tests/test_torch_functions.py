@@ -1,6 +1,7 @@
 """torch-namespace functions composed from the tensor ops (tensordot, block_diag, cartesian_prod, trapezoid, isin,
-tril/triu_indices, broadcast_shapes, concat, asarray, and the deprecated range and set_default_tensor_type), each
-against PyTorch: values, dtypes, gradients in float32 and float64, warnings and errors."""
+tril/triu_indices, broadcast_shapes, concat, asarray, and the deprecated range and set_default_tensor_type), and
+torch's forms of nn.functional's ops (torch.conv2d, torch.dropout, ...), each against PyTorch: values, dtypes,
+gradients in float32 and float64, warnings and errors."""
 
 from __future__ import annotations
 
@@ -109,3 +110,46 @@ def test_deprecation_warnings() -> None:
 ])
 def test_errors(call) -> None:
     assert_same_error(call)
+
+
+FUNCTIONAL_FORMS = {
+    "conv1d": (lambda fw, x, w: fw.conv1d(x, w, None, 1, 1), [(2, 3, 7), (4, 3, 3)]),
+    "conv2d": (lambda fw, x, w: fw.conv2d(x, w, stride=2), [(1, 2, 6, 6), (3, 2, 3, 3)]),
+    "conv_transpose1d": (lambda fw, x, w: fw.conv_transpose1d(x, w), [(1, 2, 5), (2, 3, 3)]),
+    "conv_transpose2d": (lambda fw, x, w: fw.conv_transpose2d(x, w, None, 2), [(1, 2, 3, 3), (2, 1, 2, 2)]),
+    "max_pool1d": (lambda fw, x: fw.max_pool1d(x, 2), [(1, 2, 6)]),
+    "max_pool2d": (lambda fw, x: fw.max_pool2d(x, 2, 1), [(1, 1, 4, 4)]),
+    "avg_pool1d": (lambda fw, x: fw.avg_pool1d(x, 3, 2), [(2, 1, 7)]),
+    "adaptive_avg_pool1d": (lambda fw, x: fw.adaptive_avg_pool1d(x, 3), [(2, 2, 7)]),
+    "cosine_similarity": (lambda fw, a, b: fw.cosine_similarity(a, b, 0), [(4, 3), (4, 3)]),
+    "pairwise_distance": (lambda fw, a, b: fw.pairwise_distance(a, b), [(4, 3), (4, 3)]),
+    "pdist": (lambda fw, a: fw.pdist(a), [(4, 3)]),
+    "pixel_shuffle": (lambda fw, x: fw.pixel_shuffle(x, 2), [(1, 4, 2, 3)]),
+    "pixel_unshuffle": (lambda fw, x: fw.pixel_unshuffle(x, 2), [(1, 1, 4, 6)]),
+    "prelu": (lambda fw, x, w: fw.prelu(x, w), [(2, 3, 4), (3,)]),
+    "hardshrink": (lambda fw, x: fw.hardshrink(x, 0.3), [(5,)]),
+    "layer_norm": (lambda fw, x, w, b: fw.layer_norm(x, (4,), w, b, 1e-5), [(3, 4), (4,), (4,)]),
+    "group_norm": (lambda fw, x: fw.group_norm(x, 2), [(2, 4, 3)]),
+    "bilinear": (lambda fw, a, b, w: fw.bilinear(a, b, w), [(3, 2), (3, 4), (5, 2, 4)]),
+    "dropout-eval": (lambda fw, x: fw.dropout(x, 0.5, False), [(2, 3)]),
+    "alpha_dropout-eval": (lambda fw, x: fw.alpha_dropout(x, 0.5, False), [(2, 3)]),
+    "feature_alpha_dropout-eval": (lambda fw, x: fw.feature_alpha_dropout(x, 0.5, False), [(2, 3, 2)]),
+}
+
+
+@pytest.mark.parametrize("name", FUNCTIONAL_FORMS)
+def test_torch_form_of_a_functional_op(name: str, device: str) -> None:
+    """torch.conv2d(x, w, ...) and the like: torch's names for nn.functional's ops, with their arguments."""
+    build, shapes = FUNCTIONAL_FORMS[name]
+    rng = np.random.default_rng(len(name))
+    theirs, ours = _both(build, "float64", device, *(rng.standard_normal(shape) for shape in shapes))
+    for our, their in zip(ours, theirs):
+        assert_close(our, their.cpu())
+
+
+def test_torch_dropout_draws_as_pytorchs() -> None:
+    found = []
+    for fw in (torch, minigrad):
+        fw.manual_seed(3)
+        found.append(fw.dropout(fw.ones(3, 4), 0.5, True))
+    assert found[1].tolist() == found[0].tolist()
