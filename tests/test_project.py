@@ -69,6 +69,7 @@ LAYERS = {
     "progress": set(),
     "accelerator": {"device"},
     "serialization": _TENSOR,
+    "testing": _TENSOR,
     "viz": _TENSOR | {"explain"},
     "compile": _TENSOR | {"nn", "optim"},
 }
