@@ -125,10 +125,11 @@ def tensor_repr(x: np.ndarray, suffixes: list[str], prefix: str = "tensor(") -> 
     text = prefix + body
     last_line_len = len(text) - text.rfind("\n") + 1
     for suffix in suffixes:
-        if last_line_len + len(suffix) + 2 > OPTIONS.linewidth:
+        length = len(suffix.replace("minigrad.", "torch."))  # (lines break where PyTorch's, with its names, do)
+        if last_line_len + length + 2 > OPTIONS.linewidth:
             text += ",\n" + " " * indent + suffix
-            last_line_len = indent + len(suffix)
+            last_line_len = indent + length
         else:
             text += ", " + suffix
-            last_line_len += len(suffix) + 2
+            last_line_len += length + 2
     return text + ")"

@@ -178,3 +178,14 @@ def test_the_default_dtype_is_not_printed(restore_print_options: None) -> None:
     finally:
         minigrad.set_default_dtype(minigrad.float32)
         torch.set_default_dtype(torch.float32)
+
+
+def test_a_suffix_wraps_where_pytorchs_does() -> None:
+    """The line breaks before ``dtype=`` where PyTorch's does, as its name reads there (``torch.float64``, shorter
+    than ``minigrad.float64``): a random sweep of shapes, scales and dtypes prints line for line as PyTorch's."""
+    rng = np.random.default_rng(0)
+    for trial in range(200):
+        values = rng.standard_normal(tuple(rng.integers(1, 6, rng.integers(1, 3)))) * 10.0 ** rng.integers(-9, 9)
+        for dtype in ("float64", "float16", "int64"):
+            ours = repr(minigrad.tensor(values, dtype=getattr(minigrad, dtype))).replace("minigrad.", "torch.")
+            assert ours == repr(torch.tensor(values, dtype=getattr(torch, dtype))), (trial, dtype)
