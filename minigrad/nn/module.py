@@ -325,6 +325,49 @@ class Module:
     def cpu(self) -> Module:
         return self
 
+    def cuda(self, device: Any = None) -> Module:
+        """Parameters and buffers to the GPU: PyTorch's error, as minigrad (like a CPU-only PyTorch) has no CUDA."""
+        raise errors.no_cuda()
+
+    def share_memory(self) -> Module:
+        """PyTorch's move into shared memory for worker processes: minigrad's tensors stay as they are."""
+        return self
+
+    def compile(self, *args: Any, **kwargs: Any) -> None:
+        """PyTorch's ``model.compile()``, compiling the forward in place: minigrad's forward stays eager (see
+        ``minigrad.compile``: a forward whose backward runs later needs its graph)."""
+
+    def get_submodule(self, target: str) -> Module:
+        """The submodule at the dotted path ``target`` ("" is this module), with PyTorch's errors."""
+        module = self
+        for item in target.split(".") if target else ():
+            if not hasattr(module, item):
+                raise AttributeError(f"{type(module).__name__} has no attribute `{item}`")
+            module = getattr(module, item)
+            if not isinstance(module, Module):
+                raise AttributeError(f"`{item}` is not an nn.Module")
+        return module
+
+    def get_parameter(self, target: str) -> Parameter:
+        """The parameter at the dotted path ``target`` (``"0.weight"``), with PyTorch's errors."""
+        path, _, name = target.rpartition(".")
+        module = self.get_submodule(path)
+        if not hasattr(module, name):
+            raise AttributeError(f"{type(module).__name__} has no attribute `{name}`")
+        found = getattr(module, name)
+        if not isinstance(found, Parameter):
+            raise AttributeError(f"`{name}` is not an nn.Parameter")
+        return found
+
+    def get_buffer(self, target: str) -> Tensor:
+        """The buffer at the dotted path ``target``, with PyTorch's errors."""
+        path, _, name = target.rpartition(".")
+        module = self.get_submodule(path)
+        if name not in module._buffers:
+            raise AttributeError(f"`{name}` is not a buffer" if hasattr(module, name) else
+                                 f"{type(module).__name__} has no attribute `{name}`")
+        return module._buffers[name]
+
     # ----- state_dict ------------------------------------------------------------------------------------
     def state_dict(self, *, destination: OrderedDict[str, Tensor] | None = None, prefix: str = "",
                    keep_vars: bool = False) -> OrderedDict[str, Tensor]:

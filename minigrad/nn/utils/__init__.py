@@ -2,6 +2,7 @@
 sequences, as ``torch.nn.utils``."""
 
 import math
+import warnings
 from collections.abc import Iterable
 
 from ... import errors, factories
@@ -12,7 +13,8 @@ from . import rnn
 
 Parameters = Tensor | Iterable[Tensor]
 
-__all__ = ["clip_grad_norm_", "clip_grad_value_", "parameters_to_vector", "rnn", "vector_to_parameters"]
+__all__ = ["clip_grad_norm", "clip_grad_norm_", "clip_grad_value_", "clip_grads_with_norm_", "get_total_norm",
+           "parameters_to_vector", "rnn", "vector_to_parameters"]
 
 
 def __dir__() -> list[str]:
@@ -33,21 +35,48 @@ def _norm(x: Tensor, norm_type: float) -> Tensor:
     return (x.abs() ** norm_type).sum() ** (1.0 / norm_type)
 
 
+def get_total_norm(tensors: Parameters, norm_type: float = 2.0, error_if_nonfinite: bool = False,
+                   foreach: bool | None = None) -> Tensor:
+    """The p-norm of all ``tensors`` together (the norm of their norms); PyTorch's error for a non-finite one if
+    ``error_if_nonfinite``."""
+    tensors = _as_list(tensors)
+    if not tensors:
+        return factories.tensor(0.0)
+    with no_grad():
+        total = _norm(stack([_norm(t, norm_type) for t in tensors]), float(norm_type))
+    if error_if_nonfinite and not math.isfinite(total.item()):
+        raise errors.nonfinite_grad_norm(norm_type)
+    return total
+
+
+def clip_grads_with_norm_(parameters: Parameters, max_norm: float, total_norm: Tensor,
+                          foreach: bool | None = None) -> None:
+    """Scale every gradient in place by min(1, max_norm / (total_norm + 1e-6))."""
+    grads = [p.grad for p in _as_list(parameters) if p.grad is not None]
+    with no_grad():
+        scale = (max_norm / (total_norm + 1e-6)).clamp(max=1.0)
+        for g in grads:
+            g.mul_(scale)
+
+
 def clip_grad_norm_(parameters: Parameters, max_norm: float, norm_type: float = 2.0,
                     error_if_nonfinite: bool = False, foreach: bool | None = None) -> Tensor:
     """Scale every gradient by min(1, max_norm / (total + 1e-6)) in place, total = the p-norm of all gradients
-    together (the norm of the per-gradient norms); returns total. Parameters without a gradient are skipped."""
-    grads = [p.grad for p in _as_list(parameters) if p.grad is not None]
-    with no_grad():
-        if not grads:
-            return factories.tensor(0.0)
-        total = _norm(stack([_norm(g, norm_type) for g in grads]), float(norm_type))
-        if error_if_nonfinite and not math.isfinite(total.item()):
-            raise errors.nonfinite_grad_norm(norm_type)
-        scale = (max_norm / (total + 1e-6)).clamp(max=1.0)
-        for g in grads:
-            g.mul_(scale)
+    together (``get_total_norm``); returns total. Parameters without a gradient are skipped."""
+    parameters = _as_list(parameters)
+    grads = [p.grad for p in parameters if p.grad is not None]
+    total = get_total_norm(grads, norm_type, error_if_nonfinite)
+    if grads:
+        clip_grads_with_norm_(parameters, max_norm, total)
     return total
+
+
+def clip_grad_norm(parameters: Parameters, max_norm: float, norm_type: float = 2.0, error_if_nonfinite: bool = False,
+                   foreach: bool | None = None) -> Tensor:
+    """``clip_grad_norm_``'s old name (deprecated: PyTorch's FutureWarning)."""
+    warnings.warn("`torch.nn.utils.clip_grad_norm` is now deprecated in favor of `torch.nn.utils.clip_grad_norm_`.",
+                  FutureWarning, stacklevel=2)
+    return clip_grad_norm_(parameters, max_norm, norm_type, error_if_nonfinite)
 
 
 def clip_grad_value_(parameters: Parameters, clip_value: float, foreach: bool | None = None) -> None:
