@@ -76,3 +76,22 @@ def test_gradient_norm_helpers() -> None:
         found.append((total.item(), norms, [g.tolist() for g in grads], [str(w.message) for w in caught],
                       fw.nn.utils.get_total_norm([]).item()))
     assert found[0] == found[1]
+
+
+@pytest.mark.parametrize("name", ["empty_cache", "synchronize", "memory_allocated", "max_memory_allocated",
+                                  "memory_reserved", "max_memory_reserved", "get_device_name", "current_device",
+                                  "is_initialized", "get_device_properties", "mem_get_info", "ipc_collect",
+                                  "is_bf16_supported", "seed", "seed_all", "initial_seed", "get_rng_state",
+                                  "get_device_capability", "init", "get_arch_list", "memory_stats",
+                                  "get_rng_state_all", "manual_seed_all"])
+def test_cuda_queries_answer_as_a_cpu_only_pytorch(name: str) -> None:
+    """torch.cuda.empty_cache() and the like in training scripts: what a PyTorch without a GPU answers (a no-op, 0,
+    or its error)."""
+    arguments = {"get_device_properties": (0,), "manual_seed_all": (0,)}.get(name, ())
+    found = []
+    for fw in (torch, minigrad):
+        try:
+            found.append(("returned", repr(getattr(fw.cuda, name)(*arguments))))
+        except AssertionError as error:
+            found.append(("raised", str(error)))
+    assert found[0] == found[1]
