@@ -405,6 +405,9 @@ from .nn.functional import celu, celu_, selu, selu_, threshold, threshold_  # no
 
 __all__ += ["celu", "celu_", "relu_", "selu", "selu_", "sigmoid_", "tanh_", "threshold", "threshold_"]
 
+vmap = func.vmap  # (torch.vmap, torch.func's)
+__all__ += ["vmap"]
+
 
 # ----- reductions and ordering -----
 amax, amin, logsumexp, sort, argsort, msort, topk, kthvalue, median, mode = map(

@@ -22,6 +22,10 @@ transform or where its result must carry a graph, on the double-backward trick: 
 that computes Jacobian-vector products. Inside a forward transform the transforms it runs record their passes, so
 tangents flow through them (``hessian`` is forward over reverse). There is no vmap: Jacobians are built one row or
 column at a time, so ``chunk_size`` and ``randomness`` change nothing.
+
+``vmap(f)`` maps f over a dim of its inputs as a loop: f runs on each slice and the results are stacked, which is
+what torch.func's batching rules compute in one pass (the same values; the same draws only for f without
+randomness).
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from .functional_autodiff import _autograd_grad
 from .functions import stack
 from .tensor import Tensor
 
-__all__ = ["functional_call", "grad", "grad_and_value", "hessian", "jacfwd", "jacrev", "jvp", "vjp"]
+__all__ = ["functional_call", "grad", "grad_and_value", "hessian", "jacfwd", "jacrev", "jvp", "vjp", "vmap"]
 
 Argnums = int | tuple[int, ...]
 
@@ -535,3 +539,86 @@ def functional_call(module: Any, parameter_and_buffer_dicts: dict[str, Tensor] |
     args = () if args is None else args if isinstance(args, tuple) else (args,)
     with _reparametrized(module, tensors, tie_weights, strict):
         return module(*args, **(kwargs or {}))
+
+
+# ----- vmap: f over a dim of its inputs ---------------------------------------------------------------------------
+def vmap(func: Callable[..., Any], in_dims: Any = 0, out_dims: Any = 0, randomness: str = "error", *,
+         chunk_size: int | None = None) -> Callable[..., Any]:
+    """f mapped over dim ``in_dims`` of its inputs (an int for all, None for an input not mapped, or a tree matching
+    the arguments'), its outputs stacked along ``out_dims``: ``vmap(torch.dot)(x, y)`` is the dot of each row pair.
+    Computed as a loop over the slices (see the module's docstring); PyTorch's errors for inputs that do not fit."""
+    name = getattr(func, "__name__", repr(func))
+
+    def mapped(*args: Any, **kwargs: Any) -> Any:
+        leaves, spec = _flatten(args)
+        dims = _in_dims_per_leaf(in_dims, args, spec, name)
+        sizes = []
+        for leaf, dim in zip(leaves, dims):
+            if dim is None:
+                continue
+            if not isinstance(leaf, Tensor):
+                raise ValueError(f"vmap({name}, in_dims={in_dims!r}, ...)(<inputs>): Got in_dim={dim} for an input but "
+                                 f"the input is of type {type(leaf)}. We cannot vmap over non-Tensor arguments, please "
+                                 "use None as the respective in_dim")
+            if not -leaf.dim() <= dim < leaf.dim():
+                raise ValueError(f"vmap({name}, in_dims={in_dims!r}, ...)(<inputs>): Got in_dim={dim} for some input, "
+                                 f"but that input is a Tensor of dimensionality {leaf.dim()} so expected in_dim to "
+                                 f"satisfy -{leaf.dim()} <= in_dim < {leaf.dim()}.")
+            sizes.append(leaf.shape[dim])
+        if not sizes:
+            raise ValueError("vmap: Expected at least one Tensor to vmap over")
+        if len(set(sizes)) > 1:
+            raise ValueError("vmap: Expected all tensors to have the same size in the mapped dimension, got sizes "
+                             f"{sizes} for the mapped dimension")
+        results = [func(*_unflatten([leaf if dim is None else _slice(leaf, dim, i) for leaf, dim in zip(leaves, dims)],
+                                    spec), **kwargs) for i in range(sizes[0])]
+        return _stacked(results, out_dims, name)
+
+    return mapped
+
+
+def _in_dims_per_leaf(in_dims: Any, args: tuple[Any, ...], spec: _Spec, name: str) -> list[int | None]:
+    """The mapped dim of each leaf of the arguments: ``in_dims`` spread over their tree (an int or None applies to
+    everything under it), PyTorch's error where its structure does not fit theirs."""
+    if isinstance(in_dims, int) or in_dims is None:
+        return [in_dims] * _num_leaves(spec)
+    if isinstance(in_dims, tuple) and len(in_dims) == len(args):
+        dims: list[int | None] = []
+        for arg, arg_dims in zip(args, in_dims):
+            leaves, arg_spec = _flatten(arg)
+            if isinstance(arg_dims, int) or arg_dims is None:
+                dims += [arg_dims] * len(leaves)
+                continue
+            given, given_spec = _flatten(arg_dims)
+            if given_spec != arg_spec:
+                break
+            dims += given
+        else:
+            return dims
+    given = _flatten(in_dims)[1] if isinstance(in_dims, (tuple, list, dict)) else _Spec()
+    raise ValueError(f"vmap({name}, in_dims={in_dims!r}, ...)(<inputs>): in_dims is not compatible with the structure "
+                     f"of `inputs`. in_dims has structure {given!r} but inputs has structure {spec!r}.")
+
+
+def _slice(t: Tensor, dim: int, i: int) -> Tensor:
+    """t[..., i, ...] at ``dim`` (a view: SelectBackward0)."""
+    return t[(slice(None),) * (dim % t.dim()) + (i,)]
+
+
+def _stacked(results: list[Any], out_dims: Any, name: str) -> Any:
+    """The per-slice results of f, stacked along ``out_dims`` leaf by leaf (None: an output not mapped, the
+    first slice's)."""
+    flats = [_flatten(result) for result in results]
+    spec = flats[0][1]
+    dims = [out_dims] * _num_leaves(spec) if isinstance(out_dims, int) or out_dims is None else _flatten(out_dims)[0]
+    stacked = []
+    for position, dim in enumerate(dims):
+        column = [leaves[position] for leaves, _ in flats]
+        if dim is None:
+            stacked.append(column[0])
+            continue
+        if not isinstance(column[0], Tensor):
+            raise ValueError(f"vmap({name}, ...): `{name}` must only return Tensors, got type {type(column[0])}. Did "
+                             "you mean to set out_dims= to None for output?")
+        stacked.append(stack(column, dim))
+    return _unflatten(stacked, spec)
