@@ -12,7 +12,7 @@ from .. import dtypes, errors, factories
 from .. import kernels as K
 from ..autograd.grad_mode import is_grad_enabled, no_grad
 from ..dtypes import dtype as DType
-from ..functions import broadcast_tensors, cat, where
+from ..functions import broadcast_tensors, cat, out_form, where
 from ..ops import activation, classification, linalg, loss
 from ..ops.dims import normalize_dim
 from ..tensor import Tensor, _dim, apply, expect_tensor, matrix_transposed
@@ -677,8 +677,10 @@ def _vector_norm(x: Tensor, p: float, dim: int, keepdim: bool = False) -> Tensor
     return (x.abs() ** p).sum(dim, keepdim=keepdim) ** (1.0 / p)
 
 
-def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Tensor | None = None) -> Tensor:
-    """x / max(||x||_p, eps) along ``dim``: unit vectors (zero vectors stay zero)."""
+@out_form
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:
+    """x / max(||x||_p, eps) along ``dim``: unit vectors (zero vectors stay zero); ``out=``: written into that tensor
+    (spectral norm's power iteration keeps its vectors so)."""
     expect_tensor(input, "normalize")
     return input / _vector_norm(input, p, dim, keepdim=True).clamp_min(eps).expand_as(input)
 

@@ -10,11 +10,14 @@ from ...autograd.grad_mode import no_grad
 from ...functions import cat, stack
 from ...tensor import Tensor
 from . import rnn
+from .spectral_norm import remove_spectral_norm, spectral_norm
+from .weight_norm import remove_weight_norm, weight_norm
 
 Parameters = Tensor | Iterable[Tensor]
 
 __all__ = ["clip_grad_norm", "clip_grad_norm_", "clip_grad_value_", "clip_grads_with_norm_", "get_total_norm",
-           "parameters_to_vector", "rnn", "vector_to_parameters"]
+           "parameters_to_vector", "remove_spectral_norm", "remove_weight_norm", "rnn", "spectral_norm",
+           "vector_to_parameters", "weight_norm"]
 
 
 def __dir__() -> list[str]:
