@@ -405,6 +405,10 @@ from .nn.functional import celu, celu_, selu, selu_, threshold, threshold_  # no
 
 __all__ += ["celu", "celu_", "relu_", "selu", "selu_", "sigmoid_", "tanh_", "threshold", "threshold_"]
 
+hsplit, vsplit, dsplit, isposinf, isneginf, isreal, diagflat, adjoint = map(
+    _module_form, (Tensor.hsplit, Tensor.vsplit, Tensor.dsplit, Tensor.isposinf, Tensor.isneginf, Tensor.isreal,
+                   Tensor.diagflat, Tensor.adjoint))
+__all__ += ["adjoint", "diagflat", "dsplit", "hsplit", "isneginf", "isposinf", "isreal", "vsplit"]
 vmap = func.vmap  # (torch.vmap, torch.func's)
 __all__ += ["vmap"]
 

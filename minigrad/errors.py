@@ -3476,3 +3476,18 @@ def set_default_tensor_type_warning() -> str:
 def range_deprecated_warning() -> str:
     return ("torch.range is deprecated and will be removed in a future release because its behavior is inconsistent "
             "with Python's range builtin. Instead, use torch.arange, which produces values in [start, end).")
+
+
+def h_needs_a_matrix(ndim: int) -> RuntimeError:
+    return RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {ndim}-D tensor.")
+
+
+def split_needs_dims(name: str, least: int, ndim: int) -> RuntimeError:
+    """vsplit or dsplit of a tensor with too few dims."""
+    return RuntimeError(f"minigrad.{name} requires a tensor with at least {least} dimension, but got a tensor with "
+                        f"{ndim} dimensions!")
+
+
+def split_not_divisible(name: str, dim: int, size: int, sections: int) -> RuntimeError:
+    return RuntimeError(f"minigrad.{name} attempted to split along dimension {dim}, but the size of the dimension "
+                        f"{size} is not divisible by the split_size {sections}!")

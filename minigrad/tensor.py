@@ -1033,6 +1033,22 @@ class Tensor:
             raise errors.mt_needs_matrices(self.dim())
         return self.transpose(-2, -1)
 
+    @property
+    def mH(self) -> Tensor:  # noqa: N802  (PyTorch's name)
+        """The conjugate transpose of each matrix: ``mT`` (minigrad's tensors are real)."""
+        return self.mT
+
+    @property
+    def H(self) -> Tensor:  # noqa: N802  (PyTorch's name)
+        """The conjugate transpose of a matrix: its transpose (real)."""
+        if self.dim() != 2:
+            raise errors.h_needs_a_matrix(self.dim())
+        return self.transpose(0, 1)
+
+    def adjoint(self) -> Tensor:
+        """``mH``."""
+        return self.mT
+
     def type_as(self, other: Tensor) -> Tensor:
         """This tensor in ``other``'s dtype."""
         return self.to(other.dtype)
@@ -1916,6 +1932,18 @@ class Tensor:
             return Tensor._make(K.ne(values, values))  # all False
         return Tensor._make(K.eq(K.abs(values), K.scalar(math.inf, values.dtype)))
 
+    def isposinf(self) -> Tensor:
+        """Where the elements are +inf."""
+        return self.isinf() & (self > 0)
+
+    def isneginf(self) -> Tensor:
+        """Where the elements are -inf."""
+        return self.isinf() & (self < 0)
+
+    def isreal(self) -> Tensor:
+        """Where the elements are real: everywhere (minigrad has no complex dtypes)."""
+        return self.isinf() | ~self.isinf()
+
     def isfinite(self) -> Tensor:
         values = K.widened(self._data)
         if not self.is_floating_point():
@@ -2033,6 +2061,25 @@ class Tensor:
             bounds = list(indices_or_sections)
         starts, stops = [0, *bounds], [*bounds, size]
         return tuple(self[(slice(None),) * axis + (slice(a, max(a, b)),)] for a, b in zip(starts, stops))
+
+    def hsplit(self, sections: int | Sequence[int]) -> tuple[Tensor, ...]:
+        """``tensor_split`` along the columns (dim 1; a vector's dim 0), equal sections only (PyTorch's error)."""
+        return self._split_along("hsplit", 1 if self.dim() > 1 else 0, 1, sections)
+
+    def vsplit(self, sections: int | Sequence[int]) -> tuple[Tensor, ...]:
+        """``tensor_split`` along the rows (dim 0) of a tensor of 2 dims or more."""
+        return self._split_along("vsplit", 0, 2, sections)
+
+    def dsplit(self, sections: int | Sequence[int]) -> tuple[Tensor, ...]:
+        """``tensor_split`` along the depth (dim 2) of a tensor of 3 dims or more."""
+        return self._split_along("dsplit", 2, 3, sections)
+
+    def _split_along(self, name: str, dim: int, least: int, sections: int | Sequence[int]) -> tuple[Tensor, ...]:
+        if self.dim() < least:
+            raise errors.split_needs_dims(name, least, self.dim())
+        if isinstance(sections, int) and (sections == 0 or self.shape[dim] % sections):
+            raise errors.split_not_divisible(name, dim, self.shape[dim], sections)
+        return self.tensor_split(sections, dim)
 
     def broadcast_to(self, size: Sequence[int]) -> Tensor:
         return self.expand(*size)
@@ -2337,6 +2384,10 @@ class Tensor:
     def trace(self) -> Tensor:
         """sum_i self[i, i] for a matrix."""
         return apply(linalg.Trace, self)
+
+    def diagflat(self, offset: int = 0) -> Tensor:
+        """The flattened tensor on the ``offset`` diagonal of a square matrix, zeros elsewhere."""
+        return self.flatten().diag_embed(offset)
 
     def diag(self, diagonal: int = 0) -> Tensor:
         """A vector as a matrix with it on the given diagonal; a matrix's given diagonal, as a vector."""

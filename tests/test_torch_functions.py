@@ -153,3 +153,29 @@ def test_torch_dropout_draws_as_pytorchs() -> None:
         fw.manual_seed(3)
         found.append(fw.dropout(fw.ones(3, 4), 0.5, True))
     assert found[1].tolist() == found[0].tolist()
+
+
+def _splits_and_views(fw):
+    x = fw.arange(24.0).view(2, 3, 4)
+    m = x[0]
+    y = fw.tensor([-float("inf"), 1.0, float("inf"), float("nan")])
+    return [*fw.hsplit(m, 2), *m.hsplit([1, 3]), *fw.vsplit(x, [1]), *fw.dsplit(x, 2), *fw.hsplit(fw.arange(4), 2),
+            m.H, x.mH, x.adjoint(), fw.adjoint(m), y.isneginf(), fw.isposinf(y), fw.isreal(y),
+            fw.isposinf(fw.tensor([1, 2])), fw.diagflat(fw.tensor([1, 2])), m.diagflat(-1)]
+
+
+def test_splits_conjugate_transposes_and_value_tests() -> None:
+    for ours, theirs in zip(_splits_and_views(minigrad), _splits_and_views(torch)):
+        assert str(ours.dtype).split(".")[-1] == str(theirs.dtype).split(".")[-1]
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+@pytest.mark.parametrize("call", [
+    lambda fw: fw.hsplit(fw.ones(3), 2),
+    lambda fw: fw.vsplit(fw.ones(3), 1),
+    lambda fw: fw.hsplit(fw.ones(3, 4), 3),
+    lambda fw: fw.dsplit(fw.ones(3, 4), 2),
+    lambda fw: fw.ones(3).H,
+])
+def test_split_and_transpose_errors(call) -> None:
+    assert_same_error(call)
