@@ -2479,6 +2479,14 @@ class Tensor:
         new = Tensor._make(np.empty(shape, (dtype or self.dtype).np))
         return new.requires_grad_() if requires_grad else new
 
+    def new(self, *args: Any) -> Tensor:
+        """PyTorch's legacy constructor in this tensor's dtype: ``x.new(2, 3)`` a new tensor of those sizes (zeros
+        here; PyTorch's memory is uninitialised), ``x.new(data)`` the data, ``x.new()`` an empty one."""
+        sizes = legacy_sizes(args)
+        if sizes is not None:
+            return self.new_zeros(sizes)
+        return self.new_tensor(args[0])
+
     def new_tensor(self, data: Any, *, dtype: DType | None = None, device: Any = None,
                    requires_grad: bool = False) -> Tensor:
         """A copy of ``data`` (numbers, lists, an array or a tensor) with this tensor's dtype unless given."""

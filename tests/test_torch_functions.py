@@ -179,3 +179,14 @@ def test_splits_conjugate_transposes_and_value_tests() -> None:
 ])
 def test_split_and_transpose_errors(call) -> None:
     assert_same_error(call)
+
+
+def test_legacy_new() -> None:
+    """``weight.new(...)`` of older code: sizes (zeros here: PyTorch's memory is uninitialised, so only the shape and
+    dtype are compared), data, nothing."""
+    for fw in (minigrad, torch):
+        x = fw.ones(2, dtype=fw.float64)
+        made = [x.new(2, 3), x.new([1, 2]), x.new(), x.new(fw.Size([2]))]
+        assert [(tuple(t.shape), str(t.dtype).split(".")[-1]) for t in made] == [
+            ((2, 3), "float64"), ((2,), "float64"), ((0,), "float64"), ((2,), "float64")]
+        assert made[1].tolist() == [1.0, 2.0]
