@@ -307,7 +307,7 @@ from .nn.rnn import lstm, lstm_cell  # noqa: E402  (torch.lstm, and one LSTM ste
 __all__ += ["lstm", "lstm_cell"]
 
 # linalg, create_graph=True (higher_order) and the derivatives of functions built on it build on the Tensor above
-from . import func, functional_autodiff, higher_order, linalg, testing, variable  # noqa: E402, F401
+from . import func, functional_autodiff, higher_order, linalg, special, testing, variable  # noqa: E402, F401
 
 autograd.functional = functional_autodiff  # torch.autograd.functional's name; importable by it too:
 _sys.modules[f"{__name__}.autograd.functional"] = functional_autodiff

@@ -70,6 +70,7 @@ LAYERS = {
     "accelerator": {"device"},
     "serialization": _TENSOR,
     "testing": _TENSOR,
+    "special": _TENSOR | {"functions"},
     "viz": _TENSOR | {"explain"},
     "compile": _TENSOR | {"nn", "optim"},
 }
