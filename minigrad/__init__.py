@@ -409,5 +409,13 @@ __all__ += ["bincount", "histc", "histogram", "index_copy", "index_fill", "scatt
             "unique_consecutive"]
 
 
+# ----- PyTorch's other names (numpy's, mostly), and small functions -------------------------------------------------
+_OTHER_NAMES = ("absolute", "negative", "negative_", "positive", "fix", "fix_", "arccos", "arccos_", "arcsin",
+                "arcsin_", "arctan", "arctan_", "arccosh", "arccosh_", "arcsinh", "arcsinh_", "arctanh", "arctanh_",
+                "arctan2", "greater", "greater_equal", "less", "less_equal", "not_equal", "ravel", "select",
+                "float_power", "is_complex", "is_nonzero", "is_same_size", "is_signed", "get_device")
+globals().update({_name: _module_form(getattr(Tensor, _name)) for _name in _OTHER_NAMES})
+__all__ += list(_OTHER_NAMES)
+
 def __dir__() -> list[str]:  # dir() and tab completion: the names above, not the files this package is built from
     return __all__

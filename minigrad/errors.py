@@ -284,9 +284,10 @@ def python_scalar_numel() -> ValueError:
     return ValueError("only one element tensors can be converted to Python scalars")
 
 
-def ambiguous_bool() -> RuntimeError:
-    """``bool()`` (an ``if``) of a tensor of more or fewer than one element."""
-    return RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+def ambiguous_bool(numel: int = 2) -> RuntimeError:
+    """``bool()`` (an ``if``) or ``is_nonzero()`` of a tensor of ``numel`` elements, more or fewer than one."""
+    return RuntimeError(f"Boolean value of Tensor with {'no values' if numel == 0 else 'more than one value'} is "
+                        "ambiguous")
 
 
 def not_an_index() -> TypeError:
@@ -3327,3 +3328,30 @@ def no_xpu() -> AssertionError:
 def backend_not_linked(kind: str) -> RuntimeError:
     """A device of another backend PyTorch was built without (mps, hip, vulkan, ...)."""
     return RuntimeError(f"PyTorch is not linked with support for {kind} devices")
+
+
+# ----- other names and small ops (select, sum_to_size, positive, float_power_, unfold) -------------------------
+def select_0d() -> IndexError:
+    """``select`` of a 0-d tensor, which has no dim to select along."""
+    return IndexError("select() cannot be applied to a 0-dim tensor.")
+
+
+def select_index(index: int, shape: Sequence[int], dim: int) -> IndexError:
+    """``select`` with an index outside [-size, size) of its dim."""
+    return IndexError(f"select(): index {index} out of range for tensor of size {list(shape)} at dimension {dim}")
+
+
+def not_expandable(size: Sequence[int], shape: Sequence[int]) -> RuntimeError:
+    """``sum_to_size`` to a size the tensor's shape is not an expansion of."""
+    return RuntimeError(f"size {{{list(size)}}} is not expandable to size {{{list(shape)}}}.")
+
+
+def positive_of_bool() -> RuntimeError:
+    """``positive`` (unary +) of a bool tensor."""
+    return RuntimeError("The `+` operator, on a bool tensor is not supported.")
+
+
+def float_power_inplace_dtype(dtype: DTypeLike) -> RuntimeError:
+    """``float_power_`` into a tensor that is not float64 (the result is float64)."""
+    return RuntimeError(f"the base given to float_power_ has dtype {_named(dtype).scalar_name} but the operation's "
+                        "result requires dtype Double")

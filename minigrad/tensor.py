@@ -354,6 +354,17 @@ def _folds(batch: Tensor, other: Tensor) -> bool:
     return all(strides[i] == strides[i + 1] * shape[i + 1] for i in range(batch.dim() - 2))
 
 
+def _alias(method: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """``method`` under PyTorch's other ``name`` (which its errors and ``__name__`` give): the same op, the same node
+    (``absolute`` records AbsBackward0)."""
+    @functools.wraps(method)
+    def alias(*args: Any, **kwargs: Any) -> Any:
+        return method(*args, **kwargs)
+
+    alias.__name__ = alias.__qualname__ = name
+    return alias
+
+
 def _operator(op: type[Op], ufunc: np.ufunc | None = None) -> Callable[[Tensor, Any], Tensor]:
     """``self <op> other`` for a binary operator: ``op`` applied to a tensor or a number. A numpy array, which
     PyTorch's operators refuse: numpy computes ``ufunc`` (``Tensor._computed_by_numpy``), or, without one (<, <=, >,
@@ -883,7 +894,7 @@ class Tensor:
 
     def __bool__(self) -> bool:
         if self.numel() != 1:
-            raise errors.ambiguous_bool()
+            raise errors.ambiguous_bool(self.numel())
         return bool(self.item())
 
     def __index__(self) -> int:
@@ -1267,6 +1278,29 @@ class Tensor:
 
     def ge(self, other: Operand) -> Tensor:
         return apply(comparison.Ge, self, other)
+
+    # in place: the 0/1 result written in this tensor's dtype; PyTorch records a node (EqBackward0 for a number,
+    # EqBackward1 for a tensor) whose gradients are zeros
+    def _compare_(self, op: type[Op], other: Operand) -> Tensor:
+        return self._inplace(op, other, dtype=self._data.dtype, number=not isinstance(other, Tensor))
+
+    def eq_(self, other: Operand) -> Tensor:
+        return self._compare_(comparison.EqInPlace, other)
+
+    def ne_(self, other: Operand) -> Tensor:
+        return self._compare_(comparison.NeInPlace, other)
+
+    def lt_(self, other: Operand) -> Tensor:
+        return self._compare_(comparison.LtInPlace, other)
+
+    def le_(self, other: Operand) -> Tensor:
+        return self._compare_(comparison.LeInPlace, other)
+
+    def gt_(self, other: Operand) -> Tensor:
+        return self._compare_(comparison.GtInPlace, other)
+
+    def ge_(self, other: Operand) -> Tensor:
+        return self._compare_(comparison.GeInPlace, other)
 
     # (a numpy array: PyTorch's <, <=, > and >= refuse it, and so does numpy's reflected one)
     __lt__ = _operator(comparison.Lt)
@@ -2515,6 +2549,139 @@ class Tensor:
         edges = {"edges": bins} if isinstance(bins, Tensor) else {"bins": bins}
         return return_types.histogram(*apply(counting.Histogram, self, range=range, weight=weight, density=density,
                                              **edges))
+
+
+    # ----- PyTorch's other names (numpy's, mostly): the same ops, so the same nodes (absolute records AbsBackward0) ---
+    absolute, absolute_ = _alias(abs, "absolute"), _alias(abs_, "absolute_")
+    negative, negative_ = _alias(neg, "negative"), _alias(neg_, "negative_")
+    fix, fix_ = _alias(trunc, "fix"), _alias(trunc_, "fix_")
+    arccos, arccos_ = _alias(acos, "arccos"), _alias(acos_, "arccos_")
+    arcsin, arcsin_ = _alias(asin, "arcsin"), _alias(asin_, "arcsin_")
+    arctan, arctan_ = _alias(atan, "arctan"), _alias(atan_, "arctan_")
+    arccosh, arccosh_ = _alias(acosh, "arccosh"), _alias(acosh_, "arccosh_")
+    arcsinh, arcsinh_ = _alias(asinh, "arcsinh"), _alias(asinh_, "arcsinh_")
+    arctanh, arctanh_ = _alias(atanh, "arctanh"), _alias(atanh_, "arctanh_")
+    arctan2, arctan2_ = _alias(atan2, "arctan2"), _alias(atan2_, "arctan2_")
+    greater, greater_ = _alias(gt, "greater"), _alias(gt_, "greater_")
+    greater_equal, greater_equal_ = _alias(ge, "greater_equal"), _alias(ge_, "greater_equal_")
+    less, less_ = _alias(lt, "less"), _alias(lt_, "less_")
+    less_equal, less_equal_ = _alias(le, "less_equal"), _alias(le_, "less_equal_")
+    not_equal, not_equal_ = _alias(ne, "not_equal"), _alias(ne_, "not_equal_")
+
+    def positive(self) -> Tensor:
+        """+self: this very tensor (PyTorch refuses it for bool)."""
+        if self.dtype == dtypes.bool:
+            raise errors.positive_of_bool()
+        return self
+
+    def ravel(self) -> Tensor:
+        """The elements as one dim, in row-major order: PyTorch's ``contiguous().view(-1)`` (a view when the tensor
+        is contiguous, a copy otherwise)."""
+        return self.contiguous().view(-1)
+
+    def select(self, dim: int, index: int) -> Tensor:
+        """The slice at ``index`` along ``dim``, a view without that dim: ``self[:, ..., index]`` (SelectBackward0)."""
+        if self.dim() == 0:
+            raise errors.select_0d()
+        axis = normalize_dim(dim, self.dim())
+        if not -self.shape[axis] <= index < self.shape[axis]:
+            raise errors.select_index(index, self.shape, axis)
+        return self[(slice(None),) * axis + (index,)]
+
+    def sum_to_size(self, *size: int | Sequence[int]) -> Tensor:
+        """The sum of this tensor down to ``size``, a shape it is an expansion of: summed over the leading dims it
+        lacks and the dims where ``size`` has 1 (PyTorch's ``sum_to``: one sum keeping dims, then a view)."""
+        target = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else tuple(size)
+        shape = tuple(self.shape)
+        lead = len(shape) - len(target)
+        if lead < 0 or any(s != t and s != 1 for s, t in zip(target, shape[lead:])):
+            raise errors.not_expandable(target, shape)
+        dims = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(target) if s == 1 and shape[lead + i] != 1)
+        result = self.sum(dims, keepdim=True) if dims else self
+        return result.view(target) if lead > 0 else result
+
+    def float_power(self, exponent: Operand) -> Tensor:
+        """self ** exponent computed in float64 (both converted to it first): PyTorch's ``to(double).pow(...)``."""
+        return self.double().pow(exponent.double() if isinstance(exponent, Tensor) else float(exponent))
+
+    def float_power_(self, exponent: Operand) -> Tensor:
+        if self.dtype != dtypes.float64:
+            raise errors.float_power_inplace_dtype(self._data.dtype)
+        return self.pow_(exponent.double() if isinstance(exponent, Tensor) else float(exponent))
+
+    # in-place forms of matrix and scan methods
+    def tril_(self, diagonal: int = 0) -> Tensor:
+        return self._inplace(linalg.Tril, diagonal=diagonal)
+
+    def triu_(self, diagonal: int = 0) -> Tensor:
+        return self._inplace(linalg.Triu, diagonal=diagonal)
+
+    def cumsum_(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+        return self._inplace(reduction.Cumsum, dim=_dim(dim, axis, "cumsum_", required=True))
+
+    def cumprod_(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+        return self._inplace(reduction.Cumprod, dim=_dim(dim, axis, "cumprod_", required=True))
+
+    def addmm_(self, mat1: Tensor, mat2: Tensor, *, beta: Number = 1, alpha: Number = 1) -> Tensor:
+        return self._inplace(linalg.Addmm, mat1, mat2, beta=beta, alpha=alpha)
+
+    # logical ops in place: the 0/1 result written in this tensor's dtype; not differentiable, so PyTorch records
+    # nothing (the tensor keeps its grad_fn, and a leaf that requires grad may be written)
+    def _overwrite(self, result: Tensor) -> Tensor:
+        return self._write(K.cast(result._data, self._data.dtype))
+
+    def logical_not_(self) -> Tensor:
+        return self._overwrite(self.logical_not())
+
+    def logical_and_(self, other: Tensor) -> Tensor:
+        return self._overwrite(self.logical_and(other))
+
+    def logical_or_(self, other: Tensor) -> Tensor:
+        return self._overwrite(self.logical_or(other))
+
+    def logical_xor_(self, other: Tensor) -> Tensor:
+        return self._overwrite(self.logical_xor(other))
+
+    # ----- small properties --------------------------------------------------------------------------------------
+    @property
+    def is_cpu(self) -> bool:
+        return True
+
+    @property
+    def itemsize(self) -> int:
+        """Bytes per element."""
+        return self._data.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the elements: numel * itemsize (an expanded view's repeated elements counted each time)."""
+        return self.numel() * self._data.itemsize
+
+    @property
+    def output_nr(self) -> int:
+        """Which output of its ``grad_fn`` this tensor is (0 for a leaf)."""
+        return self._output_nr
+
+    def get_device(self) -> int:
+        """The device's index: -1 for the CPU."""
+        return -1
+
+    def is_complex(self) -> bool:
+        return False
+
+    def is_signed(self) -> bool:
+        """Whether the dtype holds negative numbers (floats and signed integers; not bool or uint8)."""
+        return self._data.dtype.kind in "if"
+
+    def is_nonzero(self) -> bool:
+        """Whether the one element is nonzero (NaN is); PyTorch's error for more or fewer elements."""
+        if self.numel() != 1:
+            raise errors.ambiguous_bool(self.numel())
+        return bool(self.item())
+
+    def is_same_size(self, other: Tensor) -> bool:
+        expect_tensor(other, "is_same_size", "other")
+        return self.shape == other.shape
 
 
 graph.use_tensor_class(Tensor)  # hooks see gradients and saved arrays as Tensors

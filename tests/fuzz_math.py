@@ -176,3 +176,16 @@ def gen_addc(draw: st.DrawFn, h: Any, op: str) -> list[Step]:
     args = [H, a, b] if integer_h else draw(st.permutations([H, a, b]))
     kwargs = {} if draw(st.booleans()) else {"value": draw(st.sampled_from([0.5, -2, 1, 0, 2.5, -0.25]))}
     return [Step(op, path(op), tuple(args), kwargs)]
+
+
+@generator("EqInPlace", "NeInPlace", "LtInPlace", "LeInPlace", "GtInPlace", "GeInPlace")
+def gen_compare_inplace(draw: st.DrawFn, h: Any, op: str) -> list[Step]:
+    """h.eq_(other), written into a clone of h: other a number or a tensor that broadcasts to h (or, now and then,
+    one that grows it: the error is compared)."""
+    other = draw(operand(h, grow=draw(st.integers(0, 9)) == 0))
+    if isinstance(other, Arr) and not h.is_floating_point():
+        # Constrained: an integer or bool h takes no operand that requires grad. torch then records the node on h
+        # itself (a bool tensor with grad_fn=<EqBackward1> that requires grad); minigrad records gradients of
+        # floating-point results only.
+        other = Arr(other.values, other.values.dtype.name, other.values.shape, False, other.strided)
+    return [Step("Clone", "torch.clone", (H,)), Step(op, path(op), (H, other))]

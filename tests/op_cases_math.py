@@ -79,3 +79,13 @@ CASES += [Case(name, (), leading=(_A,), gradcheck=False) for name in ("Floor", "
 for name in ("Floor", "Frac", "Hypot", "Logaddexp"):  # refused integer or bool dtypes
     CASES += [Case(name, (), leading=(_P,) * (2 if name in ("Hypot", "Logaddexp") else 1), gradcheck=False)]
 CASES += [Case("Frac", (), leading=(_A,), gradcheck=False)]
+
+# in-place comparisons (eq_, ...): the 0/1 result in the first tensor's dtype, zero gradients for both operands
+for name in ("EqInPlace", "NeInPlace", "LtInPlace", "LeInPlace", "GtInPlace", "GeInPlace"):
+    CASES += [Case(name, shapes, discrete=True, inplace=True) for shapes in [((3, 4), (3, 4)), ((3, 4), (4,)),
+                                                                          ((3, 4), ()), ((5,), (1,)), ((0, 3), (3,))]]
+    CASES += [Case(name, ((3, 4),), args=(0.0,), discrete=True, inplace=True),
+              Case(name, ((3, 4),), args=(1,), discrete=True, inplace=True),
+              Case(name, ((3, 4), (4,)), inplace=True)]  # (no ties: finite differences see the zero gradients)
+CASES += [Case("EqInPlace", ((3,), (2, 3)), inplace=True, gradcheck=False)]  # the result's shape is not self's
+CASES += [Case(name, (), leading=(_A, _B), gradcheck=False) for name in ("EqInPlace", "LtInPlace")]  # into integers

@@ -1,0 +1,229 @@
+"""PyTorch's other names for ops minigrad has (``absolute``, ``arccos``, ``greater``, ...), the small functions and
+properties composed of its ops (``select``, ``ravel``, ``sum_to_size``, ``float_power``, ``diff``, ``cov``, ...) and
+the in-place forms of existing methods, against PyTorch: values, every input's gradient, the graph's node names
+(an alias records the node of the op it names: ``absolute`` AbsBackward0), and PyTorch's errors.
+
+Each function runs on the same inputs in both frameworks (float64, then float32 at the suite's tolerance; torch on
+each device); a random cotangent flows back from every floating-point output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+from conftest import assert_close, assert_same_error
+
+import minigrad
+
+
+def _graph(out: Any) -> list[str]:
+    """The names of the nodes behind ``out``, in the order a walk from its grad_fn meets them."""
+    names, seen, stack = [], set(), [out.grad_fn]
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        names.append(type(node).__name__)
+        stack.extend(n for n, _ in reversed(node.next_functions))
+    return names
+
+
+def _clone(f: Callable[..., Any]) -> Callable[..., Any]:
+    """An in-place method applied to a clone of the first input (a leaf that requires grad cannot be written)."""
+    return lambda fw, x, *rest: f(fw, x.clone(), *rest)
+
+
+# (id, fn(fw, *inputs), the inputs' shapes, their domain (low, high)). Every input is a float leaf requiring grad.
+CASES: list[tuple[str, Callable[..., Any], tuple[tuple[int, ...], ...], tuple[float, float]]] = [
+    ("absolute", lambda fw, x: fw.absolute(x), ((3, 4),), (-2, 2)),
+    ("absolute-method", lambda fw, x: x.absolute(), ((3, 4),), (-2, 2)),
+    ("absolute_", _clone(lambda fw, x: x.absolute_()), ((3, 4),), (-2, 2)),
+    ("negative", lambda fw, x: fw.negative(x), ((3, 4),), (-2, 2)),
+    ("negative_", _clone(lambda fw, x: fw.negative_(x)), ((3, 4),), (-2, 2)),
+    ("negative_-method", _clone(lambda fw, x: x.negative_()), ((3, 4),), (-2, 2)),
+    ("positive", lambda fw, x: fw.positive(x) * 2, ((3, 4),), (-2, 2)),
+    ("fix", lambda fw, x: fw.fix(x), ((3, 4),), (-5, 5)),
+    ("fix_", _clone(lambda fw, x: fw.fix_(x)), ((3, 4),), (-5, 5)),
+    ("fix-method", lambda fw, x: x.fix(), ((3, 4),), (-5, 5)),
+    ("arccos", lambda fw, x: fw.arccos(x), ((3, 4),), (-0.9, 0.9)),
+    ("arccos_", _clone(lambda fw, x: x.arccos_()), ((3, 4),), (-0.9, 0.9)),
+    ("arcsin", lambda fw, x: x.arcsin(), ((3, 4),), (-0.9, 0.9)),
+    ("arcsin_", _clone(lambda fw, x: fw.arcsin_(x)), ((3, 4),), (-0.9, 0.9)),
+    ("arctan", lambda fw, x: fw.arctan(x), ((3, 4),), (-2, 2)),
+    ("arctan_", _clone(lambda fw, x: x.arctan_()), ((3, 4),), (-2, 2)),
+    ("arccosh", lambda fw, x: x.arccosh(), ((3, 4),), (1.1, 3)),
+    ("arcsinh", lambda fw, x: fw.arcsinh(x), ((3, 4),), (-2, 2)),
+    ("arctanh", lambda fw, x: fw.arctanh(x), ((3, 4),), (-0.9, 0.9)),
+    ("arctan2", lambda fw, x, y: fw.arctan2(x, y), ((3, 4), (4,)), (-2, 2)),
+    ("arctan2-method", lambda fw, x, y: x.arctan2(y), ((3, 4), (3, 4)), (-2, 2)),
+    ("arctan2_", _clone(lambda fw, x, y: x.arctan2_(y)), ((3, 4), (4,)), (-2, 2)),
+    ("greater", lambda fw, x, y: x * fw.greater(x, y), ((3, 4), (4,)), (-2, 2)),
+    ("greater_equal", lambda fw, x, y: x * x.greater_equal(y), ((3, 4), (4,)), (-2, 2)),
+    ("less", lambda fw, x, y: x * fw.less(x, 0.5), ((3, 4), (4,)), (-2, 2)),
+    ("less_equal", lambda fw, x, y: x * x.less_equal(y), ((3, 4), (4,)), (-2, 2)),
+    ("not_equal", lambda fw, x, y: x * fw.not_equal(x, y), ((3, 4), (4,)), (-2, 2)),
+    ("eq_-number", _clone(lambda fw, x: x.eq_(0.5)), ((3, 4),), (-2, 2)),
+    ("eq_-tensor", _clone(lambda fw, x, y: x.eq_(y)), ((3, 4), (4,)), (-2, 2)),
+    ("ne_", _clone(lambda fw, x, y: x.ne_(y)), ((3, 4), (4,)), (-2, 2)),
+    ("lt_", _clone(lambda fw, x, y: x.lt_(y)), ((3, 4), (4,)), (-2, 2)),
+    ("le_", _clone(lambda fw, x: x.le_(0.1)), ((3, 4),), (-2, 2)),
+    ("gt_", _clone(lambda fw, x, y: x.gt_(y)), ((3, 4), ()), (-2, 2)),
+    ("ge_", _clone(lambda fw, x, y: x.ge_(y)), ((3, 4), (3, 4)), (-2, 2)),
+    ("greater_", _clone(lambda fw, x, y: x.greater_(y)), ((3, 4), (4,)), (-2, 2)),
+    ("greater_equal_", _clone(lambda fw, x: x.greater_equal_(0)), ((3, 4),), (-2, 2)),
+    ("less_", _clone(lambda fw, x, y: x.less_(y)), ((3, 4), (4,)), (-2, 2)),
+    ("less_equal_", _clone(lambda fw, x, y: x.less_equal_(y)), ((3, 4), (4,)), (-2, 2)),
+    ("not_equal_", _clone(lambda fw, x, y: x.not_equal_(y)), ((3, 4), (4,)), (-2, 2)),
+    ("logical_not_", _clone(lambda fw, x: x.logical_not_()), ((3, 4),), (-2, 2)),
+    ("logical_and_", _clone(lambda fw, x, y: x.logical_and_(y > 0)), ((3, 4), (4,)), (-2, 2)),
+    ("logical_or_", _clone(lambda fw, x, y: x.logical_or_(y)), ((3, 4), (4,)), (-2, 2)),
+    ("logical_xor_", _clone(lambda fw, x, y: (x > 0).float().logical_xor_(y)), ((3, 4), (3, 4)), (-2, 2)),
+    ("ravel", lambda fw, x: fw.ravel(x), ((3, 4),), (-2, 2)),
+    ("ravel-transposed", lambda fw, x: x.t().ravel(), ((3, 4),), (-2, 2)),
+    ("ravel-selected", lambda fw, x: x[1].ravel(), ((3, 4),), (-2, 2)),
+    ("select", lambda fw, x: x.select(1, -1), ((2, 3, 4),), (-2, 2)),
+    ("select-function", lambda fw, x: fw.select(x, 0, 2), ((3, 4),), (-2, 2)),
+    ("select-1d", lambda fw, x: x.select(0, 1), ((3,),), (-2, 2)),
+    ("sum_to_size", lambda fw, x: x.sum_to_size(3, 1), ((3, 4),), (-2, 2)),
+    ("sum_to_size-lead", lambda fw, x: x.sum_to_size((4,)), ((2, 3, 4),), (-2, 2)),
+    ("sum_to_size-lead-and-ones", lambda fw, x: x.sum_to_size(1, 4), ((2, 3, 4),), (-2, 2)),
+    ("sum_to_size-same", lambda fw, x: x.sum_to_size(3, 4) * 2, ((3, 4),), (-2, 2)),
+    ("float_power-number", lambda fw, x: fw.float_power(x, 2), ((3, 4),), (0.5, 2)),
+    ("float_power-fraction", lambda fw, x: x.float_power(0.5), ((3, 4),), (0.5, 2)),
+    ("float_power-tensor", lambda fw, x, y: fw.float_power(x, y), ((3, 4), (4,)), (0.5, 2)),
+    ("float_power_", _clone(lambda fw, x, y: x.double().float_power_(y)), ((3, 4), (4,)), (0.5, 2)),
+    ("tril_", _clone(lambda fw, x: x.tril_()), ((3, 4),), (-2, 2)),
+    ("tril_-diagonal", _clone(lambda fw, x: x.tril_(-1)), ((2, 3, 4),), (-2, 2)),
+    ("triu_", _clone(lambda fw, x: x.triu_(1)), ((3, 4),), (-2, 2)),
+    ("cumsum_", _clone(lambda fw, x: x.cumsum_(1)), ((3, 4),), (-2, 2)),
+    ("cumsum_-axis", _clone(lambda fw, x: x.cumsum_(dim=0)), ((3, 4),), (-2, 2)),
+    ("cumprod_", _clone(lambda fw, x: x.cumprod_(0)), ((3, 4),), (-2, 2)),
+    ("addmm_", _clone(lambda fw, x, a, b: x.addmm_(a, b, beta=0.5, alpha=2)), ((3, 4), (3, 2), (2, 4)), (-2, 2)),
+]
+
+
+def _run(fw: Any, fn: Callable[..., Any], values: list[np.ndarray], cotangents: list[np.ndarray] | None,
+         device: str = "cpu") -> tuple[list[Any], list[Any]]:
+    inputs = [fw.tensor(v, requires_grad=True, **({"device": device} if fw is torch else {})) for v in values]
+    result = fn(fw, *inputs)
+    outputs = list(result) if isinstance(result, (tuple, list)) else [result]
+    if cotangents is not None:
+        graded = [(o, c) for o, c in zip(outputs, cotangents) if o.requires_grad]
+        if graded:
+            sum((o * fw.tensor(c, dtype=o.dtype, **({"device": device} if fw is torch else {}))).sum()
+                for o, c in graded).backward()
+    return inputs, outputs
+
+
+def _matches_torch(fn: Callable[..., Any], shapes: tuple[tuple[int, ...], ...], domain: tuple[float, float],
+                   dtype: str, device: str) -> None:
+    rng = np.random.default_rng(0)
+    values = [rng.uniform(*domain, size=shape).astype(dtype) for shape in shapes]
+    _, probe = _run(torch, fn, values, None)
+    cotangents = [rng.standard_normal(tuple(o.shape)) for o in probe]
+    torch_inputs, torch_outputs = _run(torch, fn, values, cotangents, device)
+    inputs, outputs = _run(minigrad, fn, values, cotangents)
+    assert len(outputs) == len(torch_outputs)
+    for k, (out, expected) in enumerate(zip(outputs, torch_outputs)):
+        assert_close(out, expected, f"output {k}")
+        if device == "cpu":  # (CUDA has nodes of its own for some kernels)
+            assert _graph(out) == _graph(expected), f"output {k}: graph {_graph(out)}, PyTorch's {_graph(expected)}"
+    for k, (x, expected) in enumerate(zip(inputs, torch_inputs)):
+        assert (x.grad is None) == (expected.grad is None), f"input {k}: gradient presence differs"
+        if expected.grad is not None:
+            assert_close(x.grad, expected.grad, f"gradient of input {k}")
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize(("fn", "shapes", "domain"),
+                         [pytest.param(fn, shapes, domain, id=name) for name, fn, shapes, domain in CASES])
+def test_matches_torch(fn: Callable[..., Any], shapes: tuple[tuple[int, ...], ...], domain: tuple[float, float],
+                       dtype: str, device: str) -> None:
+    _matches_torch(fn, shapes, domain, dtype, device)
+
+
+def _int(fw: Any, values: Any, dtype: str = "int64") -> Any:
+    return fw.tensor(values, dtype=getattr(fw, dtype))
+
+
+# (id, fn(fw)): results compared with torch's (tensors by value and dtype, anything else by ==)
+VALUES: list[tuple[str, Callable[[Any], Any]]] = [
+    # (values only: PyTorch has no derivative for acosh_, asinh_ and atanh_, whose nodes raise in backward)
+    ("arccosh_", lambda fw: fw.arccosh_(fw.tensor([1.5, 2.0, 3.0]))),
+    ("arcsinh_", lambda fw: fw.tensor([-1.5, 0.0, 3.0]).arcsinh_()),
+    ("arctanh_", lambda fw: fw.tensor([-0.5, 0.0, 0.25], dtype=fw.float64).arctanh_()),
+    ("positive-is-self", lambda fw: (lambda x: fw.positive(x) is x and x.positive() is x)(fw.ones(3))),
+    ("positive-int", lambda fw: fw.positive(_int(fw, [1, -2]))),
+    ("eq_-int-float", lambda fw: _int(fw, [1, 2]).eq_(2.5)),
+    ("lt_-int", lambda fw: _int(fw, [1, 2, 3]).lt_(_int(fw, [2, 2, 2]))),
+    ("logical_and_-int", lambda fw: _int(fw, [1, 2, 0]).logical_and_(fw.tensor([0.5, 0.0, 1.0]))),
+    ("logical_not_-bool", lambda fw: fw.tensor([True, False]).logical_not_()),
+    ("logical_or_-keeps-grad_fn", lambda fw: type((fw.ones(2, requires_grad=True) * 2).logical_or_(
+        fw.zeros(2)).grad_fn).__name__),
+    ("logical_not_-leaf", lambda fw: fw.tensor([1.0, 0.0], requires_grad=True).logical_not_().requires_grad),
+    ("float_power-int", lambda fw: fw.float_power(_int(fw, [1, 2, 3]), 2)),
+    ("float_power-int-tensor", lambda fw: _int(fw, [1, 2, 3]).float_power(fw.tensor([0.5, 1.0, 2.0]))),
+    ("is_cpu", lambda fw: fw.ones(2).is_cpu),
+    ("is_complex", lambda fw: (fw.is_complex(fw.ones(2)), fw.ones(2).is_complex())),
+    ("is_signed", lambda fw: [fw.is_signed(fw.ones(2, dtype=d)) for d in (fw.float32, fw.float64, fw.int64,
+                                                                          fw.int32, fw.uint8, fw.bool)]),
+    ("is_nonzero", lambda fw: [fw.tensor(v).is_nonzero() for v in ([0.0], 2, [True], float("nan"), [[-0.0]])]),
+    ("is_same_size", lambda fw: (fw.ones(2, 3).is_same_size(fw.zeros(2, 3)), fw.is_same_size(fw.ones(2, 3),
+                                                                                             fw.ones(3, 2)))),
+    ("itemsize", lambda fw: [fw.ones(2, dtype=d).itemsize for d in (fw.float32, fw.float64, fw.int64, fw.uint8,
+                                                                     fw.bool)]),
+    ("nbytes", lambda fw: (fw.ones(3, 4).nbytes, fw.ones(3, 4)[:, ::2].nbytes, fw.ones(3, 4).expand(2, 3, 4).nbytes,
+                           fw.ones(0, 2, dtype=fw.int64).nbytes)),
+    ("get_device", lambda fw: (fw.ones(2).get_device(), fw.get_device(fw.ones(2)))),
+    ("output_nr", lambda fw: (lambda x: (x.output_nr, (x * 2).output_nr, [t.output_nr for t in x.max(0)],
+                                         [t.output_nr for t in fw.linalg.eigh(x @ x.t())]))(
+        fw.tensor([[2.0, 1.0], [0.0, 1.0]], requires_grad=True))),
+    ("ravel-is-view", lambda fw: (lambda x: (x.ravel().data_ptr() == x.data_ptr(), x.t().ravel().data_ptr() ==
+                                             x.data_ptr()))(fw.ones(2, 3))),
+    ("select-is-view", lambda fw: (lambda x: x.select(1, 2).data_ptr() - x.data_ptr())(fw.ones(2, 3))),
+]
+
+
+def _same(actual: Any, expected: Any) -> None:
+    if isinstance(expected, torch.Tensor):
+        assert_close(actual, expected)
+    else:
+        assert actual == expected
+
+
+@pytest.mark.parametrize("fn", [pytest.param(fn, id=name) for name, fn in VALUES])
+def test_values_match_torch(fn: Callable[[Any], Any]) -> None:
+    _same(fn(minigrad), fn(torch))
+
+
+ERRORS: list[tuple[str, Callable[[Any], Any]]] = [
+    ("select-index", lambda fw: fw.ones(3).select(0, 5)),
+    ("select-index-2d", lambda fw: fw.ones(3, 4).select(0, 5)),
+    ("select-negative-index", lambda fw: fw.select(fw.ones(3, 4), 1, -5)),
+    ("select-dim", lambda fw: fw.ones(3, 4).select(2, 0)),
+    ("select-0d", lambda fw: fw.tensor(2.0).select(0, 0)),
+    ("positive-bool", lambda fw: fw.positive(fw.tensor([True]))),
+    ("is_nonzero-several", lambda fw: fw.ones(3).is_nonzero()),
+    ("is_nonzero-none", lambda fw: fw.is_nonzero(fw.ones(0))),
+    ("bool-of-empty", lambda fw: bool(fw.ones(0))),
+    ("is_same_size-number", lambda fw: fw.ones(3).is_same_size(3)),
+    ("absolute-number", lambda fw: fw.absolute(2.0)),
+    ("sum_to_size-not-expandable", lambda fw: fw.ones(3, 4).sum_to_size(2, 4)),
+    ("sum_to_size-longer", lambda fw: fw.ones(3, 4).sum_to_size(1, 3, 4)),
+    ("float_power_-float32", lambda fw: fw.ones(2).float_power_(2)),
+    ("float_power_-int", lambda fw: fw.ones(2, dtype=fw.int64).float_power_(2)),
+    ("eq_-broadcast-shape", lambda fw: fw.ones(2).eq_(fw.ones(2, 2))),
+    ("logical_or_-broadcast-shape", lambda fw: fw.ones(2).logical_or_(fw.ones(2, 2))),
+    ("eq_-leaf", lambda fw: fw.ones(2, requires_grad=True).eq_(1)),
+    ("arccos_-leaf", lambda fw: fw.ones(2, requires_grad=True).arccos_()),
+]
+
+
+@pytest.mark.parametrize("fn", [pytest.param(fn, id=name) for name, fn in ERRORS])
+def test_same_error_as_torch(fn: Callable[[Any], Any]) -> None:
+    assert_same_error(fn)
