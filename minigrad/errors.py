@@ -3355,3 +3355,63 @@ def float_power_inplace_dtype(dtype: DTypeLike) -> RuntimeError:
     """``float_power_`` into a tensor that is not float64 (the result is float64)."""
     return RuntimeError(f"the base given to float_power_ has dtype {_named(dtype).scalar_name} but the operation's "
                         "result requires dtype Double")
+
+
+def polygamma_negative() -> RuntimeError:
+    """``polygamma`` of a negative order n."""
+    return RuntimeError("polygamma(n, x) does not support negative n.")
+
+
+def nanmean_dtype(dtype: DTypeLike) -> RuntimeError:
+    """``nanmean`` of an integer or bool tensor."""
+    return RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
+                        f"{_named(dtype).scalar_name}")
+
+
+def xlogy_arguments(self: Any, other: Any) -> TypeError:
+    """``xlogy`` of two numbers (or of things that are no tensor), which none of its overloads takes."""
+    got = ", ".join(type(x).__name__ for x in (self, other))
+    return TypeError(f"xlogy() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+                     " * (Tensor input, Tensor other, *, Tensor out = None)\n"
+                     " * (Number self, Tensor other, *, Tensor out = None)\n"
+                     " * (Tensor input, Number other, *, Tensor out = None)\n")
+
+
+def diff_0d() -> RuntimeError:
+    return RuntimeError("diff expects input to be at least one-dimensional")
+
+
+def diff_ends_dims() -> RuntimeError:
+    """``diff``'s prepend or append with another number of dims than the input."""
+    return RuntimeError("diff expects prepend or append to be the same dimension as input")
+
+
+def diff_order(n: int) -> RuntimeError:
+    return RuntimeError(f"order must be non-negative but got {n}")
+
+
+def cov_dims(function: str, ndim: int) -> RuntimeError:
+    """``cov`` or ``corrcoef`` of a tensor of more than two dims."""
+    return RuntimeError(f"{function}(): expected input to have two or fewer dimensions but got an input with {ndim} "
+                        "dimensions")
+
+
+def cov_bool() -> RuntimeError:
+    return RuntimeError("cov(): bool dtype is not supported for input")
+
+
+def cov_weights(name: str, expectation: str) -> RuntimeError:
+    """``cov``'s fweights or aweights of the wrong dims, dtype or length."""
+    return RuntimeError(f"cov(): expected {name} {expectation}")
+
+
+def cov_negative_weights(name: str) -> RuntimeError:
+    return RuntimeError(f"cov(): {name} cannot be negative")
+
+
+def cov_weights_sum() -> RuntimeError:
+    return RuntimeError("cov(): weights sum to zero, can't be normalized")
+
+
+def cov_freedom_warning() -> str:
+    return "cov(): degrees of freedom is <= 0. Correction should be strictly less than the number of observations."

@@ -23,7 +23,18 @@ from .autograd.grad_mode import grad_state, is_grad_enabled
 from .autograd.views import AsStridedBackward, CopySlices
 from .device import check_device, device
 from .dtypes import dtype as DType
-from .ops import assign, classification, comparison, counting, linalg, math_functions, pointwise, reduction
+from .ops import (
+    assign,
+    classification,
+    comparison,
+    counting,
+    join,
+    linalg,
+    math_functions,
+    pointwise,
+    reduction,
+    special,
+)
 from .ops import gather as gather_ops
 from .ops import shape as shape_ops
 from .ops.dims import normalize_dim
@@ -2642,6 +2653,167 @@ class Tensor:
     def logical_xor_(self, other: Tensor) -> Tensor:
         return self._overwrite(self.logical_xor(other))
 
+    # ----- more math: degrees, the gamma family, logit, xlogy, sinc, nan_to_num, copysign, fmax, fmin, nansum -----
+    def deg2rad(self) -> Tensor:
+        return apply(special.Deg2Rad, self)
+
+    def deg2rad_(self) -> Tensor:
+        return self._inplace(special.Deg2Rad)
+
+    def rad2deg(self) -> Tensor:
+        return apply(special.Rad2Deg, self)
+
+    def rad2deg_(self) -> Tensor:
+        return self._inplace(special.Rad2Deg)
+
+    def lgamma(self) -> Tensor:
+        return apply(special.Lgamma, self)
+
+    def lgamma_(self) -> Tensor:
+        return self._inplace(special.Lgamma)
+
+    def digamma(self) -> Tensor:
+        return apply(special.Digamma, self)
+
+    def digamma_(self) -> Tensor:
+        return self._inplace(special.Digamma)
+
+    def polygamma(self, n: int) -> Tensor:
+        """The n-th derivative of digamma at each element (``torch.polygamma(n, x)``)."""
+        return apply(special.Polygamma, self, n=n)
+
+    def polygamma_(self, n: int) -> Tensor:
+        return self._inplace(special.Polygamma, n=n, inplace=True)
+
+    def logit(self, eps: float | None = None) -> Tensor:
+        """log(p / (1 - p)), p this tensor clamped to [eps, 1 - eps] when ``eps`` is given."""
+        return apply(special.Logit, self, eps=eps)
+
+    def logit_(self, eps: float | None = None) -> Tensor:
+        return self._inplace(special.Logit, eps=eps)
+
+    def xlogy(self, other: Operand) -> Tensor:
+        """self * log(other), 0 where self is 0 (other not NaN)."""
+        return apply(special.Xlogy, self, other, numbers=(is_number(self), is_number(other)))
+
+    def xlogy_(self, other: Operand) -> Tensor:
+        return self._inplace(special.Xlogy, other, numbers=(False, is_number(other)))
+
+    def sinc(self) -> Tensor:
+        return apply(special.Sinc, self)
+
+    def sinc_(self) -> Tensor:
+        return self._inplace(special.Sinc)
+
+    def nan_to_num(self, nan: float | None = 0.0, posinf: float | None = None, neginf: float | None = None) -> Tensor:
+        """NaN, +inf and -inf replaced by ``nan``, ``posinf`` and ``neginf`` (by default 0 and the dtype's largest
+        and lowest finite values)."""
+        return apply(special.NanToNum, self, nan=nan, posinf=posinf, neginf=neginf)
+
+    def nan_to_num_(self, nan: float | None = 0.0, posinf: float | None = None,
+                    neginf: float | None = None) -> Tensor:
+        return self._inplace(special.NanToNum, nan=nan, posinf=posinf, neginf=neginf)
+
+    def copysign(self, other: Operand) -> Tensor:
+        """|self| with the sign of other."""
+        return apply(special.Copysign, self, other, number=is_number(other))
+
+    def copysign_(self, other: Operand) -> Tensor:
+        return self._inplace(special.Copysign, other, number=is_number(other))
+
+    def fmax(self, other: Tensor) -> Tensor:
+        """The larger of the two elementwise, NaN losing to a number."""
+        expect_tensor(other, "fmax", "other", 1)
+        return apply(special.Fmax, self, other)
+
+    def fmin(self, other: Tensor) -> Tensor:
+        """The smaller of the two elementwise, NaN losing to a number."""
+        expect_tensor(other, "fmin", "other", 1)
+        return apply(special.Fmin, self, other)
+
+    def signbit(self) -> Tensor:
+        """True where the sign bit is set: negative numbers and -0.0 (not differentiable)."""
+        return Tensor._make(K.signbit(self._data))
+
+    def nansum(self, dim: int | tuple[int, ...] | None = None, keepdim: bool = False, *,
+               dtype: DType | None = None) -> Tensor:
+        """The sum with NaNs counted as 0."""
+        return apply(special.Nansum, self if dtype is None else self.to(dtype), dim=dim, keepdim=keepdim)
+
+    def nanmean(self, dim: int | tuple[int, ...] | None = None, keepdim: bool = False, *,
+                dtype: DType | None = None) -> Tensor:
+        """The mean of the elements that are not NaN: PyTorch's nansum / (count of non-NaNs) (a DivBackward0)."""
+        if not self.is_floating_point():
+            raise errors.nanmean_dtype(self._data.dtype)
+        counted = self.isnan().logical_not().sum(dim, keepdim) if dim is not None else self.isnan().logical_not().sum()
+        return self.nansum(dim, keepdim, dtype=dtype).div(counted)
+
+    def diff(self, n: int = 1, dim: int = -1, prepend: Tensor | None = None, append: Tensor | None = None) -> Tensor:
+        """The n-th forward difference along ``dim`` (after joining ``prepend`` and ``append`` to its ends): PyTorch's
+        narrow(dim, 1, L - 1) - narrow(dim, 0, L - 1), n times (logical_xor for bool)."""
+        if self.dim() == 0:
+            raise errors.diff_0d()
+        if n < 0:
+            raise errors.diff_order(n)
+        if any(t is not None and t.dim() != self.dim() for t in (prepend, append)):
+            raise errors.diff_ends_dims()
+        if n == 0:  # PyTorch's zeros_like(self).copy_(self): a CopyBackwards node
+            return Tensor._make(K.zeros(self.shape, self._data.dtype)).copy_(self)
+        parts = [t for t in (prepend, self, append) if t is not None]
+        result = apply(join.Cat, *parts, dim=dim) if len(parts) > 1 else self
+        for _ in range(n):
+            length = result.shape[dim]
+            if length == 0:
+                break
+            later, earlier = result.narrow(dim, 1, length - 1), result.narrow(dim, 0, length - 1)
+            result = later.logical_xor(earlier) if result.dtype == dtypes.bool else later - earlier
+        return result
+
+    def cov(self, *, correction: int = 1, fweights: Tensor | None = None, aweights: Tensor | None = None) -> Tensor:
+        """The covariance matrix of the variables in the rows (observations in the columns), each observation
+        weighted by ``fweights`` (counts) times ``aweights``: PyTorch's mean-centred x @ x.T / (N - correction)."""
+        if self.dim() > 2:
+            raise errors.cov_dims("cov", self.dim())
+        if self.dtype == dtypes.bool:
+            raise errors.cov_bool()
+        x = self.view(1, -1) if self.dim() < 2 else self
+        observations = x.shape[1]
+        weights = None
+        for name, given in (("fweights", fweights), ("aweights", aweights)):
+            if given is not None:
+                _check_cov_weights(name, given, observations)
+                weights = given if weights is None else weights * given
+        total = weights.sum() if weights is not None else Tensor._make(np.array(observations, np.int64))
+        if weights is not None and not bool(total.ne(0)):
+            raise errors.cov_weights_sum()
+        average = (x * weights if weights is not None else x).sum(1) / total
+        if weights is not None and correction != 0 and aweights is not None:
+            norm = total - correction * (weights * aweights).sum() / total
+        else:
+            norm = total - correction
+        if bool(norm.le(0)):
+            warnings.warn(errors.cov_freedom_warning(), UserWarning, stacklevel=2)
+            norm = norm * 0
+        x = x - average.unsqueeze(1)
+        return x.mm((x * weights if weights is not None else x).t()).true_divide(norm).squeeze()
+
+    def corrcoef(self) -> Tensor:
+        """Pearson's correlation of the rows: cov / (std_i std_j), clipped to [-1, 1] (c / c for one variable)."""
+        if self.dim() > 2:
+            raise errors.cov_dims("corrcoef", self.dim())
+        c = self.cov()
+        if c.dim() == 0:
+            return c / c
+        deviation = c.diagonal().sqrt()
+        c = c / deviation.view(-1, 1)
+        c = c / deviation.view(1, -1)
+        return c.clip(-1, 1)
+
+    def bernoulli(self, p: float | None = None, *, generator: random.Generator | None = None) -> Tensor:
+        """0 or 1 in each element, 1 with probability this tensor's element (or ``p``), in this tensor's dtype."""
+        out = np.empty(self.shape, self._data.dtype)
+        return Tensor._make(random.fill_bernoulli_(out, self._data if p is None else p, generator))
+
     # ----- small properties --------------------------------------------------------------------------------------
     @property
     def is_cpu(self) -> bool:
@@ -2688,6 +2860,22 @@ graph.use_tensor_class(Tensor)  # hooks see gradients and saved arrays as Tensor
 
 
 forward_ad.use(Tensor, apply)  # forward-mode AD (a layer below) makes tangents and reruns ops with these
+
+
+def _check_cov_weights(name: str, weights: Any, observations: int) -> None:
+    """PyTorch's checks of cov's ``fweights`` (integer counts) or ``aweights`` (float weights), one per observation."""
+    if weights.dim() > 1:
+        raise errors.cov_weights(name, f"to have one or fewer dimensions but got {name} with {weights.dim()} "
+                                       "dimensions")
+    integral = name == "fweights"
+    if weights.is_floating_point() == integral:
+        raise errors.cov_weights(name, f"to have {'integral' if integral else 'floating point'} dtype but got {name} "
+                                       f"with {weights.dtype.scalar_name} dtype")
+    if weights.numel() != observations:
+        raise errors.cov_weights(name, f"to have the same numel as there are observations in the input but got "
+                                       f"{weights.numel()} != {observations}")
+    if weights.numel() and bool(weights.min() < 0):
+        raise errors.cov_negative_weights(name)
 
 
 def _unique_results(values: Tensor, inverse: Tensor | None, counts: Tensor | None) -> Tensor | tuple[Tensor, ...]:

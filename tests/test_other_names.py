@@ -103,8 +103,74 @@ CASES: list[tuple[str, Callable[..., Any], tuple[tuple[int, ...], ...], tuple[fl
     ("cumsum_", _clone(lambda fw, x: x.cumsum_(1)), ((3, 4),), (-2, 2)),
     ("cumsum_-axis", _clone(lambda fw, x: x.cumsum_(dim=0)), ((3, 4),), (-2, 2)),
     ("cumprod_", _clone(lambda fw, x: x.cumprod_(0)), ((3, 4),), (-2, 2)),
+    ("diff", lambda fw, x: fw.diff(x), ((3, 5),), (-2, 2)),
+    ("diff-dim-n", lambda fw, x: x.diff(n=2, dim=0), ((4, 3),), (-2, 2)),
+    ("diff-n-past-length", lambda fw, x: fw.diff(x, n=5), ((3, 4),), (-2, 2)),
+    ("diff-n-0", lambda fw, x: fw.diff(x, n=0) * 2, ((3, 4),), (-2, 2)),
+    ("diff-prepend-append", lambda fw, x, p, a: fw.diff(x, dim=1, prepend=p, append=a), ((3, 4), (3, 2), (3, 1)),
+     (-2, 2)),
+    ("cov", lambda fw, x: fw.cov(x), ((3, 5),), (-2, 2)),
+    ("cov-1d", lambda fw, x: x.cov(), ((6,),), (-2, 2)),
+    ("cov-correction", lambda fw, x: fw.cov(x, correction=0), ((2, 4),), (-2, 2)),
+    ("cov-aweights", lambda fw, x, w: fw.cov(x, aweights=w.detach().abs()), ((3, 5), (5,)), (0.5, 2)),
+    ("cov-fweights", lambda fw, x: fw.cov(x, fweights=fw.tensor([1, 3, 0, 2]), correction=2), ((2, 4),), (-2, 2)),
+    ("cov-both-weights", lambda fw, x, w: x.cov(fweights=fw.tensor([1, 3, 2]), aweights=w.detach()),
+     ((2, 3), (3,)), (0.5, 2)),
+    ("corrcoef", lambda fw, x: fw.corrcoef(x), ((3, 5),), (-2, 2)),
+    ("corrcoef-1d", lambda fw, x: x.corrcoef(), ((5,),), (-2, 2)),
     ("addmm_", _clone(lambda fw, x, a, b: x.addmm_(a, b, beta=0.5, alpha=2)), ((3, 4), (3, 2), (2, 4)), (-2, 2)),
 ]
+
+
+_NAN, _INF = float("nan"), float("inf")
+_SPECIAL = [[_NAN, _INF, -_INF, 1.5, -0.0, 2.0], [0.0, -1.0, 0.25, _NAN, 3.0, -_INF]]
+_SIGNS = [[1.0, -1.0, 0.0, -0.0, _NAN, 2.0], [-3.0, 1.0, -0.0, _INF, -_INF, 0.5]]
+_POLES = [[0.0, -0.0, -1.0, -2.0, 1.0, _INF], [-0.5, -1.5, 1e-30, 0.5, 12.0, 1e18]]
+
+# (id, fn(fw, *inputs), the inputs' values): NaN, infinities, signed zeros and the poles, where the ops are defined
+# by cases (each input a float leaf that requires grad)
+GIVEN: list[tuple[str, Callable[..., Any], tuple[Any, ...]]] = [
+    ("nan_to_num", lambda fw, x: fw.nan_to_num(x), (_SPECIAL,)),
+    ("nan_to_num-values", lambda fw, x: x.nan_to_num(nan=2.0, posinf=1e3), (_SPECIAL,)),
+    ("nan_to_num-neginf", lambda fw, x: fw.nan_to_num(x, neginf=-7.0), (_SPECIAL,)),
+    ("nan_to_num_", _clone(lambda fw, x: x.nan_to_num_(posinf=5.0)), (_SPECIAL,)),
+    ("fmax", lambda fw, x, y: fw.fmax(x, y), (_SPECIAL, _SIGNS)),
+    ("fmin", lambda fw, x, y: x.fmin(y), (_SPECIAL, _SIGNS)),
+    ("fmax-both-nan", lambda fw, x, y: fw.fmax(x, y), ([_NAN, 1.0], [_NAN, _NAN])),
+    ("copysign", lambda fw, x, y: fw.copysign(x, y), (_SPECIAL, _SIGNS)),
+    ("copysign-number", lambda fw, x: x.copysign(-0.0), (_SPECIAL,)),
+    ("copysign_", _clone(lambda fw, x, y: x.copysign_(y)), (_SPECIAL, _SIGNS)),
+    ("xlogy", lambda fw, x, y: fw.xlogy(x, y), (_SIGNS, _SPECIAL)),
+    ("xlogy-zero", lambda fw, x, y: fw.xlogy(x, y), ([0.0, 0.0, 0.0, 2.0], [0.0, _NAN, 3.0, 0.0])),
+    ("xlogy-number-self", lambda fw, y: fw.xlogy(2, y), (_SPECIAL,)),
+    ("xlogy_", _clone(lambda fw, x, y: x.xlogy_(y)), (_SIGNS, _SPECIAL)),
+    ("nansum", lambda fw, x: fw.nansum(x), (_SIGNS,)),
+    ("nansum-dim", lambda fw, x: x.nansum(1, keepdim=True), ([[_NAN, 2.0], [1.0, _NAN], [_NAN, _NAN]],)),
+    ("nanmean", lambda fw, x: fw.nanmean(x), ([[_NAN, 2.0], [1.0, 4.0], [_NAN, 0.5]],)),
+    ("nanmean-dim", lambda fw, x: x.nanmean(0), ([[_NAN, 2.0], [1.0, 4.0], [_NAN, 0.5]],)),
+    ("nanmean-keepdim", lambda fw, x: fw.nanmean(x, dim=1, keepdim=True), ([[_NAN, 2.0], [1.0, 4.0], [_NAN, _NAN]],)),
+    ("lgamma", lambda fw, x: fw.lgamma(x), (_POLES,)),
+    ("digamma", lambda fw, x: x.digamma(), (_POLES,)),
+    ("polygamma", lambda fw, x: fw.polygamma(2, x), ([[0.5, 1.0, 3.0, 12.0, -0.5, 1e-3]],)),
+    ("polygamma_", _clone(lambda fw, x: x.polygamma_(1)), ([[0.5, 1.0, 3.0, 12.0, -0.5, -2.5]],)),
+    ("lgamma_", _clone(lambda fw, x: x.lgamma_()), ([[0.5, 1.0, 3.0, 12.0, -0.5, -2.5]],)),
+    ("digamma_", _clone(lambda fw, x: x.digamma_()), ([[0.5, 1.0, 3.0, 12.0, -0.5, -2.5]],)),
+    ("logit", lambda fw, x: fw.logit(x), ([[-0.0, 0.0, 1.0, 0.1, -0.5, 1.5, _NAN]],)),
+    ("logit-eps", lambda fw, x: x.logit(eps=0.1), ([[-0.0, 0.0, 1.0, 0.1, 0.05, 0.95, 1.5, _NAN]],)),
+    ("logit_", _clone(lambda fw, x: fw.logit_(x, 0.0)), ([[-0.0, 0.0, 1.0, 0.1, -0.5, 1.5, _NAN]],)),
+    ("sinc", lambda fw, x: fw.sinc(x), ([[0.0, -0.0, 1.0, 0.5, -2.5, _INF, _NAN]],)),
+    ("sinc_", _clone(lambda fw, x: x.sinc_()), ([[0.0, 1.0, 0.5, -2.5]],)),
+    ("deg2rad", lambda fw, x: fw.deg2rad(x), ([[180.0, -90.0, 0.0, 45.0, _INF]],)),
+    ("deg2rad_", _clone(lambda fw, x: fw.deg2rad_(x)), ([[180.0, -90.0, 0.0, 45.0]],)),
+    ("rad2deg", lambda fw, x: x.rad2deg(), ([[3.14159, -1.0, 0.0, 0.5, _NAN]],)),
+    ("rad2deg_", _clone(lambda fw, x: x.rad2deg_()), ([[3.14159, -1.0, 0.0, 0.5]],)),
+]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize(("fn", "given"), [pytest.param(fn, given, id=name) for name, fn, given in GIVEN])
+def test_given_values_match_torch(fn: Callable[..., Any], given: tuple[Any, ...], dtype: str, device: str) -> None:
+    _matches_torch(fn, given, None, dtype, device)
 
 
 def _run(fw: Any, fn: Callable[..., Any], values: list[np.ndarray], cotangents: list[np.ndarray] | None,
@@ -120,10 +186,13 @@ def _run(fw: Any, fn: Callable[..., Any], values: list[np.ndarray], cotangents: 
     return inputs, outputs
 
 
-def _matches_torch(fn: Callable[..., Any], shapes: tuple[tuple[int, ...], ...], domain: tuple[float, float],
+def _matches_torch(fn: Callable[..., Any], shapes: tuple[Any, ...], domain: tuple[float, float] | None,
                    dtype: str, device: str) -> None:
+    """fn on both frameworks alike: inputs of ``shapes`` drawn from ``domain`` (or, without one, ``shapes`` are the
+    inputs' values), compared outputs, graphs and gradients."""
     rng = np.random.default_rng(0)
-    values = [rng.uniform(*domain, size=shape).astype(dtype) for shape in shapes]
+    values = [rng.uniform(*domain, size=shape).astype(dtype) if domain else np.array(shape, dtype=dtype)
+              for shape in shapes]
     _, probe = _run(torch, fn, values, None)
     cotangents = [rng.standard_normal(tuple(o.shape)) for o in probe]
     torch_inputs, torch_outputs = _run(torch, fn, values, cotangents, device)
@@ -168,6 +237,38 @@ VALUES: list[tuple[str, Callable[[Any], Any]]] = [
     ("logical_not_-leaf", lambda fw: fw.tensor([1.0, 0.0], requires_grad=True).logical_not_().requires_grad),
     ("float_power-int", lambda fw: fw.float_power(_int(fw, [1, 2, 3]), 2)),
     ("float_power-int-tensor", lambda fw: _int(fw, [1, 2, 3]).float_power(fw.tensor([0.5, 1.0, 2.0]))),
+    ("lgamma-int", lambda fw: fw.lgamma(_int(fw, [1, 2, 5, 0, -3]))),
+    ("digamma-int", lambda fw: _int(fw, [1, 2, 5, 0, -3]).digamma()),
+    ("polygamma-int", lambda fw: fw.polygamma(1, _int(fw, [1, 2, 5]))),
+    ("deg2rad-int", lambda fw: fw.deg2rad(_int(fw, [180, -90]))),
+    ("deg2rad-bool", lambda fw: fw.deg2rad(fw.tensor([True, False]))),
+    ("sinc-int", lambda fw: fw.sinc(_int(fw, [0, 1, 2]))),
+    ("logit-int", lambda fw: fw.logit(_int(fw, [0, 1]), eps=0.25)),
+    ("xlogy-ints", lambda fw: fw.xlogy(_int(fw, [0, 1, 2]), _int(fw, [3, 4, 0]))),
+    ("xlogy-int-float64", lambda fw: fw.xlogy(_int(fw, [2]), fw.tensor([3.0], dtype=fw.float64))),
+    ("copysign-int", lambda fw: fw.copysign(_int(fw, [1, -2]), -1)),
+    ("copysign-bool", lambda fw: fw.tensor([True]).copysign(-1)),
+    ("fmax-int", lambda fw: fw.fmax(_int(fw, [1, 5]), _int(fw, [3, 2]))),
+    ("fmin-int-float", lambda fw: fw.fmin(_int(fw, [1, 5]), fw.tensor([2.5, float("nan")]))),
+    ("fmax-bool", lambda fw: fw.fmax(fw.tensor([True, False]), fw.tensor([False, False]))),
+    ("nan_to_num-int", lambda fw: fw.nan_to_num(_int(fw, [1, 2]))),
+    ("nan_to_num-bool", lambda fw: fw.tensor([True]).nan_to_num()),
+    ("nansum-int", lambda fw: fw.nansum(_int(fw, [[1, 2], [3, 4]]), 0)),
+    ("nansum-bool", lambda fw: fw.tensor([True, True]).nansum()),
+    ("nansum-dtype", lambda fw: fw.nansum(fw.tensor([1.5, float("nan")]), dtype=fw.float64)),
+    ("signbit", lambda fw: fw.signbit(fw.tensor([-0.0, 0.0, 1.0, -2.0, float("-inf"), float("nan")]))),
+    ("signbit-int", lambda fw: _int(fw, [-1, 0, 3]).signbit()),
+    ("signbit-bool", lambda fw: fw.signbit(fw.tensor([True, False]))),
+    ("signbit-grad", lambda fw: fw.signbit(fw.ones(2, requires_grad=True)).requires_grad),
+    ("diff-bool", lambda fw: fw.diff(fw.tensor([True, False, False, True]))),
+    ("diff-int", lambda fw: _int(fw, [[1, 4, 9], [2, 2, 0]]).diff(dim=0)),
+    ("cov-int", lambda fw: fw.cov(_int(fw, [[1, 4, 9], [2, 2, 0]]))),
+    ("cov-one-observation", lambda fw: fw.cov(fw.tensor([[1.0], [2.0]]))),
+    ("corrcoef-constant", lambda fw: fw.corrcoef(fw.tensor([[1.0, 1.0, 1.0], [1.0, 2.0, 4.0]]))),
+    ("bernoulli-method", lambda fw: (fw.manual_seed(3), fw.rand(3, 4).bernoulli())[1]),
+    ("bernoulli-method-p", lambda fw: (fw.manual_seed(3), fw.ones(3, 4, dtype=fw.float64).bernoulli(0.3))[1]),
+    ("bernoulli-same-as-function", lambda fw: (lambda p: bool((fw.manual_seed(5), p.bernoulli())[1].eq(
+        (fw.manual_seed(5), fw.bernoulli(p))[1]).all()))(fw.rand(10))),
     ("is_cpu", lambda fw: fw.ones(2).is_cpu),
     ("is_complex", lambda fw: (fw.is_complex(fw.ones(2)), fw.ones(2).is_complex())),
     ("is_signed", lambda fw: [fw.is_signed(fw.ones(2, dtype=d)) for d in (fw.float32, fw.float64, fw.int64,
@@ -220,6 +321,26 @@ ERRORS: list[tuple[str, Callable[[Any], Any]]] = [
     ("eq_-broadcast-shape", lambda fw: fw.ones(2).eq_(fw.ones(2, 2))),
     ("logical_or_-broadcast-shape", lambda fw: fw.ones(2).logical_or_(fw.ones(2, 2))),
     ("eq_-leaf", lambda fw: fw.ones(2, requires_grad=True).eq_(1)),
+    ("diff-0d", lambda fw: fw.diff(fw.tensor(1.0))),
+    ("diff-prepend-0d", lambda fw: fw.ones(3).diff(prepend=fw.tensor(1.0))),
+    ("diff-negative-order", lambda fw: fw.ones(3).diff(n=-1)),
+    ("cov-3d", lambda fw: fw.cov(fw.ones(2, 2, 2))),
+    ("cov-bool", lambda fw: fw.cov(fw.tensor([True, False]))),
+    ("cov-fweights-float", lambda fw: fw.cov(fw.ones(2, 3), fweights=fw.ones(3))),
+    ("cov-aweights-int", lambda fw: fw.cov(fw.ones(2, 3), aweights=fw.ones(3, dtype=fw.int64))),
+    ("cov-fweights-length", lambda fw: fw.cov(fw.ones(2, 3), fweights=fw.ones(2, dtype=fw.int64))),
+    ("cov-fweights-2d", lambda fw: fw.cov(fw.ones(2, 3), fweights=fw.ones(1, 3, dtype=fw.int64))),
+    ("cov-aweights-negative", lambda fw: fw.cov(fw.ones(2, 3), aweights=fw.tensor([1.0, -1.0, 2.0]))),
+    ("cov-weights-sum-zero", lambda fw: fw.cov(fw.ones(2, 3), fweights=fw.zeros(3, dtype=fw.int64))),
+    ("corrcoef-3d", lambda fw: fw.corrcoef(fw.ones(2, 2, 2))),
+    ("polygamma-negative", lambda fw: fw.polygamma(-1, fw.ones(2))),
+    ("polygamma-number", lambda fw: fw.polygamma(1, 2.0)),
+    ("nanmean-int", lambda fw: fw.nanmean(_int(fw, [1, 2]))),
+    ("fmax-number", lambda fw: fw.fmax(fw.ones(2), 2.0)),
+    ("fmin-number", lambda fw: fw.ones(2).fmin(2.0)),
+    ("xlogy-numbers", lambda fw: fw.xlogy(2, 3)),
+    ("xlogy_-broadcast-shape", lambda fw: fw.ones(2).xlogy_(fw.ones(2, 2))),
+    ("lgamma_-int", lambda fw: _int(fw, [1, 2]).lgamma_()),
     ("arccos_-leaf", lambda fw: fw.ones(2, requires_grad=True).arccos_()),
 ]
 
@@ -227,3 +348,12 @@ ERRORS: list[tuple[str, Callable[[Any], Any]]] = [
 @pytest.mark.parametrize("fn", [pytest.param(fn, id=name) for name, fn in ERRORS])
 def test_same_error_as_torch(fn: Callable[[Any], Any]) -> None:
     assert_same_error(fn)
+
+
+def test_cov_warns_of_no_degrees_of_freedom() -> None:
+    """One observation (correction 1): PyTorch's warning, then a normalization by 0 (its values: inf and NaN)."""
+    results = []
+    for fw in (torch, minigrad):
+        with pytest.warns(UserWarning, match=r"cov\(\): degrees of freedom is <= 0"):
+            results.append(fw.cov(fw.tensor([[1.0], [2.0]])))
+    assert_close(results[1], results[0])

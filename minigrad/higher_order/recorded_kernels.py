@@ -643,9 +643,13 @@ class _RecordedKernels:
 
     # unary math functions: the tensor method of the same name
     for _name in ("neg", "exp", "log", "sqrt", "rsqrt", "reciprocal", "sin", "cos", "tan", "sinh", "cosh", "tanh",
-                  "sigmoid", "abs", "sign", "log1p", "expm1", "erf", "trunc", "floor", "ceil"):
+                  "sigmoid", "abs", "sign", "log1p", "expm1", "erf", "trunc", "floor", "ceil", "lgamma", "digamma"):
         locals()[_name] = staticmethod(lambda x, out=None, _name=_name: getattr(_tensor(x), _name)())
     del _name
+
+    @staticmethod
+    def polygamma(n: int, x: Any) -> Tensor:
+        return _tensor(x).polygamma(n)
 
     @staticmethod
     def logical_and(a: Any, b: Any) -> Tensor:

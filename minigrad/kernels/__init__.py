@@ -156,6 +156,7 @@ from .scan import (
 )
 from .softmax import nll_loss, nll_loss_backward, one_hot, softmax, softmax_backward, softplus, softplus_grad
 from .sort import most_frequent, running_extreme, sort
+from .special import copysign, digamma, lgamma, polygamma, signbit
 
 __all__ = [
     "abs",
@@ -191,6 +192,7 @@ __all__ = [
     "compare",
     "concatenate",
     "copy",
+    "copysign",
     "cos",
     "cosh",
     "cross",
@@ -202,6 +204,7 @@ __all__ = [
     "det_grad",
     "diag_embed",
     "diagonal",
+    "digamma",
     "div",
     "dropout_noise",
     "eigh",
@@ -235,6 +238,7 @@ __all__ = [
     "inv",
     "le",
     "leave_one_out_products",
+    "lgamma",
     "linspace",
     "log",
     "log1p",
@@ -264,6 +268,7 @@ __all__ = [
     "one_hot",
     "p_norm",
     "p_norm_grad",
+    "polygamma",
     "pow",
     "prod",
     "put",
@@ -289,6 +294,7 @@ __all__ = [
     "sigmoid",
     "sigmoid_grad",
     "sign",
+    "signbit",
     "sin",
     "singular_pivot",
     "sinh",
