@@ -418,7 +418,8 @@ _OTHER_NAMES = ("absolute", "negative", "negative_", "positive", "fix", "fix_", 
                 "arctan2", "greater", "greater_equal", "less", "less_equal", "not_equal", "ravel", "select",
                 "float_power", "is_complex", "is_nonzero", "is_same_size", "is_signed", "get_device", "deg2rad",
                 "deg2rad_", "rad2deg", "rad2deg_", "lgamma", "digamma", "logit", "logit_", "sinc", "sinc_",
-                "nan_to_num", "nan_to_num_", "copysign", "signbit", "nansum", "nanmean", "diff", "cov", "corrcoef")
+                "nan_to_num", "nan_to_num_", "copysign", "signbit", "nansum", "nanmean", "diff", "cov", "corrcoef",
+                "masked_scatter")
 globals().update({_name: _module_form(getattr(Tensor, _name)) for _name in _OTHER_NAMES})
 xlogy_ = _module_form(Tensor.xlogy_)
 

@@ -3415,3 +3415,31 @@ def cov_weights_sum() -> RuntimeError:
 
 def cov_freedom_warning() -> str:
     return "cov(): degrees of freedom is <= 0. Correction should be strictly less than the number of observations."
+
+
+def unfold_size(axis: int, length: int, size: int) -> RuntimeError:
+    """``unfold`` with windows longer than the dim."""
+    return RuntimeError(f"maximum size for tensor at dimension {axis} is {length} but size is {size}")
+
+
+def unfold_step(step: int) -> RuntimeError:
+    return RuntimeError(f"step is {step} but must be > 0")
+
+
+def unfold_negative_size(size: int) -> RuntimeError:
+    return RuntimeError(f"size is {size} but must be >= 0")
+
+
+def masked_scatter_mask(dtype: DTypeLike) -> RuntimeError:
+    return RuntimeError("masked_scatter_ only supports boolean masks, but got mask with dtype "
+                        f"{_named(dtype).scalar_name}")
+
+
+def masked_scatter_dtypes(dtype: DTypeLike, source: DTypeLike) -> RuntimeError:
+    """``masked_scatter`` with a source of another dtype (PyTorch's text, without its space before the dtypes)."""
+    return RuntimeError(f"masked_scatter: expected self and source to have same dtypes but got"
+                        f"{_named(dtype).scalar_name} and {_named(source).scalar_name}")
+
+
+def masked_scatter_source() -> RuntimeError:
+    return RuntimeError("Number of elements of source < number of ones in mask")

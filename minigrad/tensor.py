@@ -2694,10 +2694,10 @@ class Tensor:
 
     def xlogy(self, other: Operand) -> Tensor:
         """self * log(other), 0 where self is 0 (other not NaN)."""
-        return apply(special.Xlogy, self, other, numbers=(is_number(self), is_number(other)))
+        return apply(special.Xlogy, self, other, numbers=tuple(x if is_number(x) else None for x in (self, other)))
 
     def xlogy_(self, other: Operand) -> Tensor:
-        return self._inplace(special.Xlogy, other, numbers=(False, is_number(other)))
+        return self._inplace(special.Xlogy, other, numbers=(None, other if is_number(other) else None))
 
     def sinc(self) -> Tensor:
         return apply(special.Sinc, self)
@@ -2813,6 +2813,22 @@ class Tensor:
         """0 or 1 in each element, 1 with probability this tensor's element (or ``p``), in this tensor's dtype."""
         out = np.empty(self.shape, self._data.dtype)
         return Tensor._make(random.fill_bernoulli_(out, self._data if p is None else p, generator))
+
+    def unfold(self, dimension: int, size: int, step: int) -> Tensor:
+        """The windows of ``size`` elements, ``step`` apart, along ``dimension``: a view with one more dim (the
+        windows' elements, last)."""
+        return apply(shape_ops.UnfoldDim, self, dimension=dimension, size=size, step=step)
+
+    def masked_scatter(self, mask: Tensor, source: Tensor) -> Tensor:
+        """A copy with source's elements, in order, written where ``mask`` (broadcast with this tensor) is True."""
+        expect_tensor(source, "masked_scatter", "source", 2)
+        return apply(gather_ops.MaskedScatter, self, source, mask=mask)
+
+    def masked_scatter_(self, mask: Tensor, source: Tensor) -> Tensor:
+        expect_tensor(source, "masked_scatter_", "source", 2)
+        if mask.dim() > self.dim():
+            raise errors.expand_too_few_sizes("CPUBoolType", mask.shape, self.shape)
+        return self._inplace(gather_ops.MaskedScatter, source, mask=mask)
 
     # ----- small properties --------------------------------------------------------------------------------------
     @property

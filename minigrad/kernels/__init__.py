@@ -78,7 +78,18 @@ from .elementwise import (
     unary,
     where,
 )
-from .index import add_at, arange, gather, index_add, index_select, put, scatter_add, select_rows
+from .index import (
+    add_at,
+    arange,
+    gather,
+    index_add,
+    index_select,
+    masked_gather,
+    masked_scatter,
+    put,
+    scatter_add,
+    select_rows,
+)
 from .layout import (
     broadcast_shapes,
     cast,
@@ -87,6 +98,7 @@ from .layout import (
     expand,
     scalar,
     strided_buffer,
+    unfold,
     view_positions,
     write,
 )
@@ -251,6 +263,8 @@ __all__ = [
     "logical_and",
     "logspace",
     "lt",
+    "masked_gather",
+    "masked_scatter",
     "matmul",
     "maximum",
     "minimum",
@@ -324,6 +338,7 @@ __all__ = [
     "triu",
     "trunc",
     "unary",
+    "unfold",
     "uniform_float32",
     "uniform_float64",
     "use_exact_kernels",

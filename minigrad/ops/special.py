@@ -151,23 +151,36 @@ class Xlogy(Op):
     """x log y, with 0 log y = 0 (for y not NaN): the term of an entropy."""
 
     torch = "torch.xlogy"
-    formulas = ("d(xlogy(x,y))/dx = xlogy(grad, y) (0 where x = 0 and y <= 0)", "d(xlogy(x,y))/dy = grad * x / y")
+    formulas = ("d(xlogy(x,y))/dx = xlogy(grad, y) (0 where x = 0 and y <= 0, or y a number not > 0)",
+                "d(xlogy(x,y))/dy = grad * x / y")
     promotion = Promotion.FLOAT
 
     @staticmethod
-    def grad_fn_name(ctx: Context, x: np.ndarray, y: np.ndarray, numbers: tuple[bool, bool]) -> str:
-        return _number_name("Xlogy", *numbers)
+    def grad_fn_name(ctx: Context, x: np.ndarray, y: np.ndarray, numbers: tuple[Any, Any]) -> str:
+        return _number_name("Xlogy", *(n is not None for n in numbers))
 
     @staticmethod
-    def forward(ctx: Context, x: np.ndarray, y: np.ndarray, numbers: tuple[bool, bool]) -> np.ndarray:
+    def torch_arguments(inputs: list[Any], params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+        return inputs, {}
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, y: np.ndarray, numbers: tuple[Any, Any]) -> np.ndarray:
+        """``numbers``: each operand given as a Python number (else None), whose sign the gradient's mask reads in
+        double, as PyTorch's Scalar comparison does (a tiny y is 0 in float32, but not <= 0)."""
         ctx.save(x=x, y=y)
+        ctx.y_number = numbers[1]
         return _xlogy(x, y)
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         x, y = ctx.saved["x"], ctx.saved["y"]  # (PyTorch's: xlogy(grad, y), 0 where x = 0 and y <= 0)
         zero = K.scalar(0, x.dtype)
-        return _zero_where(K.logical_and(K.eq(x, zero), K.le(y, zero)), _xlogy(grad, y)), K.div(K.mul(grad, x), y)
+        slope = _xlogy(grad, y)
+        if ctx.y_number is None:
+            slope = _zero_where(K.logical_and(K.eq(x, zero), K.le(y, zero)), slope)
+        elif not ctx.y_number > 0:  # (a number y: NaN too, as PyTorch's)
+            slope = _zero_where(K.eq(x, zero), slope)
+        return slope, K.div(K.mul(grad, x), y)
 
 
 def _sinc_backward(grad: np.ndarray, x: np.ndarray) -> np.ndarray:
