@@ -133,8 +133,12 @@ class Logit(Op):
         low, high = (0, 1) if eps is None else (eps, 1 - eps)
         denominator = K.mul(x, K.sub(_one(x), x))
         slope = K.div(grad, denominator)
-        ends = K.eq(denominator, K.scalar(0, x.dtype))  # x = 0 or 1: grad * inf, as PyTorch (+inf at -0.0 too)
-        slope = K.where(ends, K.mul(grad, K.scalar(math.inf, grad.dtype)), slope)
+        # at x = 0 and 1, grad * inf as PyTorch (+inf at -0.0 too), chosen by grad's sign: a constant, not a product
+        # with inf, whose derivative in grad (inf * 0) would be NaN where the branch is not taken
+        infinity = K.scalar(math.inf, grad.dtype)
+        signed = K.where(K.gt(grad, K.scalar(0, grad.dtype)), infinity,
+                         K.where(K.lt(grad, K.scalar(0, grad.dtype)), K.neg(infinity), K.scalar(math.nan, grad.dtype)))
+        slope = K.where(K.eq(denominator, K.scalar(0, x.dtype)), signed, slope)
         outside = K.scalar(math.nan if eps is None else 0, grad.dtype)  # (x < low or x > high: a NaN x is neither)
         return (K.where(K.lt(x, K.scalar(low, x.dtype)), outside, K.where(K.gt(x, K.scalar(high, x.dtype)), outside,
                                                                           slope)),)
@@ -173,14 +177,27 @@ class Xlogy(Op):
 
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        x, y = ctx.saved["x"], ctx.saved["y"]  # (PyTorch's: xlogy(grad, y), 0 where x = 0 and y <= 0)
-        zero = K.scalar(0, x.dtype)
-        slope = _xlogy(grad, y)
-        if ctx.y_number is None:
-            slope = _zero_where(K.logical_and(K.eq(x, zero), K.le(y, zero)), slope)
-        elif not ctx.y_number > 0:  # (a number y: NaN too, as PyTorch's)
-            slope = _zero_where(K.eq(x, zero), slope)
-        return slope, K.div(K.mul(grad, x), y)
+        x, y = ctx.saved["x"], ctx.saved["y"]
+        return _xlogy_x_slope(grad, x, y, ctx.y_number), K.div(K.mul(grad, x), y)
+
+    jvp_formulas = ("d(xlogy(x,y)) = xlogy(dx, y) (0 where x = 0 and y <= 0) + dy * x / y",)
+
+    @staticmethod
+    def jvp(ctx: Any, dx: np.ndarray | None, dy: np.ndarray | None) -> np.ndarray:
+        x, y = ctx.inputs
+        terms = [] if dx is None else [_xlogy_x_slope(dx, x, y, ctx.y_number)]
+        terms += [] if dy is None else [K.div(K.mul(dy, x), y)]
+        return terms[0] if len(terms) == 1 else K.add(*terms)
+
+
+def _xlogy_x_slope(grad: np.ndarray, x: np.ndarray, y: np.ndarray, y_number: Any) -> np.ndarray:
+    """PyTorch's gradient of xlogy(x, y) for x: xlogy(grad, y), 0 where x = 0 and y <= 0 (for a number y, where
+    x = 0 and y is not > 0: NaN too)."""
+    zero = K.scalar(0, x.dtype)
+    slope = _xlogy(grad, y)
+    if y_number is None:
+        return _zero_where(K.logical_and(K.eq(x, zero), K.le(y, zero)), slope)
+    return _zero_where(K.eq(x, zero), slope) if not y_number > 0 else slope
 
 
 def _sinc_backward(grad: np.ndarray, x: np.ndarray) -> np.ndarray:
