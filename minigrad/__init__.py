@@ -9,6 +9,7 @@
 import sys as _sys
 
 from . import autograd, cuda, hub, nn, optim, utils, viz
+from . import errors as _errors
 from .autograd import enable_grad, no_grad, set_grad_enabled
 from .autograd.grad_mode import is_grad_enabled
 from .compile import compile  # noqa: A004  (PyTorch's name)
@@ -65,8 +66,10 @@ from .ops import reduction as _reduction
 from .random import Generator, initial_seed, manual_seed, seed
 from .serialization import load, save
 from .size import Size
+from .tensor import Number as _Number
 from .tensor import Tensor, _dim, _takes_axis  # (dim's other name, axis=)
 from .tensor import apply as _apply
+from .tensor import expect_tensor as _expect_tensor
 
 float = float32  # noqa: A001  (PyTorch's aliases)
 double = float64
@@ -513,6 +516,47 @@ index_copy, index_fill, scatter_reduce, bincount, histc, histogram = map(
 __all__ += ["bincount", "histc", "histogram", "index_copy", "index_fill", "scatter_reduce", "unique",
             "unique_consecutive"]
 
+
+# ----- PyTorch's other names (numpy's, mostly), and small functions -------------------------------------------------
+_OTHER_NAMES = ("absolute", "negative", "negative_", "positive", "fix", "fix_", "arccos", "arccos_", "arcsin",
+                "arcsin_", "arctan", "arctan_", "arccosh", "arccosh_", "arcsinh", "arcsinh_", "arctanh", "arctanh_",
+                "arctan2", "greater", "greater_equal", "less", "less_equal", "not_equal", "ravel", "select",
+                "float_power", "is_complex", "is_nonzero", "is_same_size", "is_signed", "get_device", "deg2rad",
+                "deg2rad_", "rad2deg", "rad2deg_", "lgamma", "digamma", "logit", "logit_", "sinc", "sinc_",
+                "nan_to_num", "nan_to_num_", "copysign", "signbit", "nansum", "nanmean", "diff", "cov", "corrcoef",
+                "masked_scatter")
+globals().update({_name: _module_form(getattr(Tensor, _name)) for _name in _OTHER_NAMES})
+xlogy_ = _module_form(Tensor.xlogy_)
+
+
+def xlogy(input: Tensor | _Number, other: Tensor | _Number) -> Tensor:  # noqa: A002  (PyTorch's name)
+    """input * log(other), 0 where input is 0 (other not NaN); either may be a number."""
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        raise _errors.xlogy_arguments(input, other)
+    return Tensor.xlogy(input, other)
+
+
+def fmax(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+    """The larger of the two elementwise, NaN losing to a number."""
+    _expect_tensor(input, "fmax")
+    _expect_tensor(other, "fmax", "other", 2)
+    return input.fmax(other)
+
+
+def fmin(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+    """The smaller of the two elementwise, NaN losing to a number."""
+    _expect_tensor(input, "fmin")
+    _expect_tensor(other, "fmin", "other", 2)
+    return input.fmin(other)
+
+
+def polygamma(n: int, input: Tensor) -> Tensor:  # noqa: A002  (PyTorch's name)
+    """The n-th derivative of digamma at each element of ``input``."""
+    _expect_tensor(input, "polygamma", "input", 2)
+    return input.polygamma(n)
+
+
+__all__ += [*_OTHER_NAMES, "fmax", "fmin", "polygamma", "xlogy", "xlogy_"]
 
 def __dir__() -> list[str]:  # dir() and tab completion: the names above, not the files this package is built from
     return __all__

@@ -284,9 +284,10 @@ def python_scalar_numel() -> ValueError:
     return ValueError("only one element tensors can be converted to Python scalars")
 
 
-def ambiguous_bool() -> RuntimeError:
-    """``bool()`` (an ``if``) of a tensor of more or fewer than one element."""
-    return RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+def ambiguous_bool(numel: int = 2) -> RuntimeError:
+    """``bool()`` (an ``if``) or ``is_nonzero()`` of a tensor of ``numel`` elements, more or fewer than one."""
+    return RuntimeError(f"Boolean value of Tensor with {'no values' if numel == 0 else 'more than one value'} is "
+                        "ambiguous")
 
 
 def not_an_index() -> TypeError:
@@ -3491,3 +3492,116 @@ def split_needs_dims(name: str, least: int, ndim: int) -> RuntimeError:
 def split_not_divisible(name: str, dim: int, size: int, sections: int) -> RuntimeError:
     return RuntimeError(f"minigrad.{name} attempted to split along dimension {dim}, but the size of the dimension "
                         f"{size} is not divisible by the split_size {sections}!")
+# ----- other names and small ops (select, sum_to_size, positive, float_power_, unfold) -------------------------
+def select_0d() -> IndexError:
+    """``select`` of a 0-d tensor, which has no dim to select along."""
+    return IndexError("select() cannot be applied to a 0-dim tensor.")
+
+
+def select_index(index: int, shape: Sequence[int], dim: int) -> IndexError:
+    """``select`` with an index outside [-size, size) of its dim."""
+    return IndexError(f"select(): index {index} out of range for tensor of size {list(shape)} at dimension {dim}")
+
+
+def not_expandable(size: Sequence[int], shape: Sequence[int]) -> RuntimeError:
+    """``sum_to_size`` to a size the tensor's shape is not an expansion of."""
+    return RuntimeError(f"size {{{list(size)}}} is not expandable to size {{{list(shape)}}}.")
+
+
+def positive_of_bool() -> RuntimeError:
+    """``positive`` (unary +) of a bool tensor."""
+    return RuntimeError("The `+` operator, on a bool tensor is not supported.")
+
+
+def float_power_inplace_dtype(dtype: DTypeLike) -> RuntimeError:
+    """``float_power_`` into a tensor that is not float64 (the result is float64)."""
+    return RuntimeError(f"the base given to float_power_ has dtype {_named(dtype).scalar_name} but the operation's "
+                        "result requires dtype Double")
+
+
+def polygamma_negative() -> RuntimeError:
+    """``polygamma`` of a negative order n."""
+    return RuntimeError("polygamma(n, x) does not support negative n.")
+
+
+def nanmean_dtype(dtype: DTypeLike) -> RuntimeError:
+    """``nanmean`` of an integer or bool tensor."""
+    return RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
+                        f"{_named(dtype).scalar_name}")
+
+
+def xlogy_arguments(self: Any, other: Any) -> TypeError:
+    """``xlogy`` of two numbers (or of things that are no tensor), which none of its overloads takes."""
+    got = ", ".join(type(x).__name__ for x in (self, other))
+    return TypeError(f"xlogy() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+                     " * (Tensor input, Tensor other, *, Tensor out = None)\n"
+                     " * (Number self, Tensor other, *, Tensor out = None)\n"
+                     " * (Tensor input, Number other, *, Tensor out = None)\n")
+
+
+def diff_0d() -> RuntimeError:
+    return RuntimeError("diff expects input to be at least one-dimensional")
+
+
+def diff_ends_dims() -> RuntimeError:
+    """``diff``'s prepend or append with another number of dims than the input."""
+    return RuntimeError("diff expects prepend or append to be the same dimension as input")
+
+
+def diff_order(n: int) -> RuntimeError:
+    return RuntimeError(f"order must be non-negative but got {n}")
+
+
+def cov_dims(function: str, ndim: int) -> RuntimeError:
+    """``cov`` or ``corrcoef`` of a tensor of more than two dims."""
+    return RuntimeError(f"{function}(): expected input to have two or fewer dimensions but got an input with {ndim} "
+                        "dimensions")
+
+
+def cov_bool() -> RuntimeError:
+    return RuntimeError("cov(): bool dtype is not supported for input")
+
+
+def cov_weights(name: str, expectation: str) -> RuntimeError:
+    """``cov``'s fweights or aweights of the wrong dims, dtype or length."""
+    return RuntimeError(f"cov(): expected {name} {expectation}")
+
+
+def cov_negative_weights(name: str) -> RuntimeError:
+    return RuntimeError(f"cov(): {name} cannot be negative")
+
+
+def cov_weights_sum() -> RuntimeError:
+    return RuntimeError("cov(): weights sum to zero, can't be normalized")
+
+
+def cov_freedom_warning() -> str:
+    return "cov(): degrees of freedom is <= 0. Correction should be strictly less than the number of observations."
+
+
+def unfold_size(axis: int, length: int, size: int) -> RuntimeError:
+    """``unfold`` with windows longer than the dim."""
+    return RuntimeError(f"maximum size for tensor at dimension {axis} is {length} but size is {size}")
+
+
+def unfold_step(step: int) -> RuntimeError:
+    return RuntimeError(f"step is {step} but must be > 0")
+
+
+def unfold_negative_size(size: int) -> RuntimeError:
+    return RuntimeError(f"size is {size} but must be >= 0")
+
+
+def masked_scatter_mask(dtype: DTypeLike) -> RuntimeError:
+    return RuntimeError("masked_scatter_ only supports boolean masks, but got mask with dtype "
+                        f"{_named(dtype).scalar_name}")
+
+
+def masked_scatter_dtypes(dtype: DTypeLike, source: DTypeLike) -> RuntimeError:
+    """``masked_scatter`` with a source of another dtype (PyTorch's text, without its space before the dtypes)."""
+    return RuntimeError(f"masked_scatter: expected self and source to have same dtypes but got"
+                        f"{_named(dtype).scalar_name} and {_named(source).scalar_name}")
+
+
+def masked_scatter_source() -> RuntimeError:
+    return RuntimeError("Number of elements of source < number of ones in mask")

@@ -403,8 +403,7 @@ def normal(mean: float | Tensor, std: float | Tensor = 1.0, size: Size | None = 
 def bernoulli(input: Tensor, p: float | None = None, *, generator: random.Generator | None = None) -> Tensor:  # noqa: A002
     """0 or 1 in each element, 1 with probability ``input`` (elementwise) or ``p``: PyTorch's draws, in
     ``input``'s dtype."""
-    out = np.empty(input.shape, input.dtype.np)
-    return Tensor._make(random.fill_bernoulli_(out, input._data if p is None else p, generator))
+    return input.bernoulli(p, generator=generator)
 
 
 def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,  # noqa: A002

@@ -23,7 +23,18 @@ from .autograd.grad_mode import grad_state, is_grad_enabled
 from .autograd.views import AsStridedBackward, CopySlices
 from .device import check_device, device
 from .dtypes import dtype as DType
-from .ops import assign, classification, comparison, counting, linalg, math_functions, pointwise, reduction
+from .ops import (
+    assign,
+    classification,
+    comparison,
+    counting,
+    join,
+    linalg,
+    math_functions,
+    pointwise,
+    reduction,
+    special,
+)
 from .ops import gather as gather_ops
 from .ops import shape as shape_ops
 from .ops.dims import normalize_dim
@@ -414,6 +425,17 @@ def _folds(batch: Tensor, other: Tensor) -> bool:
         return True
     shape, strides = batch._data.shape, batch._data.strides
     return all(strides[i] == strides[i + 1] * shape[i + 1] for i in range(batch.dim() - 2))
+
+
+def _alias(method: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """``method`` under PyTorch's other ``name`` (which its errors and ``__name__`` give): the same op, the same node
+    (``absolute`` records AbsBackward0)."""
+    @functools.wraps(method)
+    def alias(*args: Any, **kwargs: Any) -> Any:
+        return method(*args, **kwargs)
+
+    alias.__name__ = alias.__qualname__ = name
+    return alias
 
 
 def _operator(op: type[Op], ufunc: np.ufunc | None = None) -> Callable[[Tensor, Any], Tensor]:
@@ -958,7 +980,7 @@ class Tensor:
 
     def __bool__(self) -> bool:
         if self.numel() != 1:
-            raise errors.ambiguous_bool()
+            raise errors.ambiguous_bool(self.numel())
         return bool(self.item())
 
     def __index__(self) -> int:
@@ -1367,6 +1389,29 @@ class Tensor:
 
     def ge(self, other: Operand) -> Tensor:
         return apply(comparison.Ge, self, other)
+
+    # in place: the 0/1 result written in this tensor's dtype; PyTorch records a node (EqBackward0 for a number,
+    # EqBackward1 for a tensor) whose gradients are zeros
+    def _compare_(self, op: type[Op], other: Operand) -> Tensor:
+        return self._inplace(op, other, dtype=self._data.dtype, number=not isinstance(other, Tensor))
+
+    def eq_(self, other: Operand) -> Tensor:
+        return self._compare_(comparison.EqInPlace, other)
+
+    def ne_(self, other: Operand) -> Tensor:
+        return self._compare_(comparison.NeInPlace, other)
+
+    def lt_(self, other: Operand) -> Tensor:
+        return self._compare_(comparison.LtInPlace, other)
+
+    def le_(self, other: Operand) -> Tensor:
+        return self._compare_(comparison.LeInPlace, other)
+
+    def gt_(self, other: Operand) -> Tensor:
+        return self._compare_(comparison.GtInPlace, other)
+
+    def ge_(self, other: Operand) -> Tensor:
+        return self._compare_(comparison.GeInPlace, other)
 
     # (a numpy array: PyTorch's <, <=, > and >= refuse it, and so does numpy's reflected one)
     __lt__ = _operator(comparison.Lt)
@@ -2668,10 +2713,336 @@ class Tensor:
                                              **edges))
 
 
+    # ----- PyTorch's other names (numpy's, mostly): the same ops, so the same nodes (absolute records AbsBackward0) ---
+    absolute, absolute_ = _alias(abs, "absolute"), _alias(abs_, "absolute_")
+    negative, negative_ = _alias(neg, "negative"), _alias(neg_, "negative_")
+    fix, fix_ = _alias(trunc, "fix"), _alias(trunc_, "fix_")
+    arccos, arccos_ = _alias(acos, "arccos"), _alias(acos_, "arccos_")
+    arcsin, arcsin_ = _alias(asin, "arcsin"), _alias(asin_, "arcsin_")
+    arctan, arctan_ = _alias(atan, "arctan"), _alias(atan_, "arctan_")
+    arccosh, arccosh_ = _alias(acosh, "arccosh"), _alias(acosh_, "arccosh_")
+    arcsinh, arcsinh_ = _alias(asinh, "arcsinh"), _alias(asinh_, "arcsinh_")
+    arctanh, arctanh_ = _alias(atanh, "arctanh"), _alias(atanh_, "arctanh_")
+    arctan2, arctan2_ = _alias(atan2, "arctan2"), _alias(atan2_, "arctan2_")
+    greater, greater_ = _alias(gt, "greater"), _alias(gt_, "greater_")
+    greater_equal, greater_equal_ = _alias(ge, "greater_equal"), _alias(ge_, "greater_equal_")
+    less, less_ = _alias(lt, "less"), _alias(lt_, "less_")
+    less_equal, less_equal_ = _alias(le, "less_equal"), _alias(le_, "less_equal_")
+    not_equal, not_equal_ = _alias(ne, "not_equal"), _alias(ne_, "not_equal_")
+
+    def positive(self) -> Tensor:
+        """+self: this very tensor (PyTorch refuses it for bool)."""
+        if self.dtype == dtypes.bool:
+            raise errors.positive_of_bool()
+        return self
+
+    def ravel(self) -> Tensor:
+        """The elements as one dim, in row-major order: PyTorch's ``contiguous().view(-1)`` (a view when the tensor
+        is contiguous, a copy otherwise)."""
+        return self.contiguous().view(-1)
+
+    def select(self, dim: int, index: int) -> Tensor:
+        """The slice at ``index`` along ``dim``, a view without that dim: ``self[:, ..., index]`` (SelectBackward0)."""
+        if self.dim() == 0:
+            raise errors.select_0d()
+        axis = normalize_dim(dim, self.dim())
+        if not -self.shape[axis] <= index < self.shape[axis]:
+            raise errors.select_index(index, self.shape, axis)
+        return self[(slice(None),) * axis + (index,)]
+
+    def sum_to_size(self, *size: int | Sequence[int]) -> Tensor:
+        """The sum of this tensor down to ``size``, a shape it is an expansion of: summed over the leading dims it
+        lacks and the dims where ``size`` has 1 (PyTorch's ``sum_to``: one sum keeping dims, then a view)."""
+        target = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else tuple(size)
+        shape = tuple(self.shape)
+        lead = len(shape) - len(target)
+        if lead < 0 or any(s != t and s != 1 for s, t in zip(target, shape[lead:])):
+            raise errors.not_expandable(target, shape)
+        dims = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(target) if s == 1 and shape[lead + i] != 1)
+        result = self.sum(dims, keepdim=True) if dims else self
+        return result.view(target) if lead > 0 else result
+
+    def float_power(self, exponent: Operand) -> Tensor:
+        """self ** exponent computed in float64 (both converted to it first): PyTorch's ``to(double).pow(...)``."""
+        return self.double().pow(exponent.double() if isinstance(exponent, Tensor) else float(exponent))
+
+    def float_power_(self, exponent: Operand) -> Tensor:
+        if self.dtype != dtypes.float64:
+            raise errors.float_power_inplace_dtype(self._data.dtype)
+        return self.pow_(exponent.double() if isinstance(exponent, Tensor) else float(exponent))
+
+    # in-place forms of matrix and scan methods
+    def tril_(self, diagonal: int = 0) -> Tensor:
+        return self._inplace(linalg.Tril, diagonal=diagonal)
+
+    def triu_(self, diagonal: int = 0) -> Tensor:
+        return self._inplace(linalg.Triu, diagonal=diagonal)
+
+    def cumsum_(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+        return self._inplace(reduction.Cumsum, dim=_dim(dim, axis, "cumsum_", required=True))
+
+    def cumprod_(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+        return self._inplace(reduction.Cumprod, dim=_dim(dim, axis, "cumprod_", required=True))
+
+    def addmm_(self, mat1: Tensor, mat2: Tensor, *, beta: Number = 1, alpha: Number = 1) -> Tensor:
+        return self._inplace(linalg.Addmm, mat1, mat2, beta=beta, alpha=alpha)
+
+    # logical ops in place: the 0/1 result written in this tensor's dtype; not differentiable, so PyTorch records
+    # nothing (the tensor keeps its grad_fn, and a leaf that requires grad may be written)
+    def _overwrite(self, result: Tensor) -> Tensor:
+        return self._write(K.cast(result._data, self._data.dtype))
+
+    def logical_not_(self) -> Tensor:
+        return self._overwrite(self.logical_not())
+
+    def logical_and_(self, other: Tensor) -> Tensor:
+        return self._overwrite(self.logical_and(other))
+
+    def logical_or_(self, other: Tensor) -> Tensor:
+        return self._overwrite(self.logical_or(other))
+
+    def logical_xor_(self, other: Tensor) -> Tensor:
+        return self._overwrite(self.logical_xor(other))
+
+    # ----- more math: degrees, the gamma family, logit, xlogy, sinc, nan_to_num, copysign, fmax, fmin, nansum -----
+    def deg2rad(self) -> Tensor:
+        return apply(special.Deg2Rad, self)
+
+    def deg2rad_(self) -> Tensor:
+        return self._inplace(special.Deg2Rad)
+
+    def rad2deg(self) -> Tensor:
+        return apply(special.Rad2Deg, self)
+
+    def rad2deg_(self) -> Tensor:
+        return self._inplace(special.Rad2Deg)
+
+    def lgamma(self) -> Tensor:
+        return apply(special.Lgamma, self)
+
+    def lgamma_(self) -> Tensor:
+        return self._inplace(special.Lgamma)
+
+    def digamma(self) -> Tensor:
+        return apply(special.Digamma, self)
+
+    def digamma_(self) -> Tensor:
+        return self._inplace(special.Digamma)
+
+    def polygamma(self, n: int) -> Tensor:
+        """The n-th derivative of digamma at each element (``torch.polygamma(n, x)``)."""
+        return apply(special.Polygamma, self, n=n)
+
+    def polygamma_(self, n: int) -> Tensor:
+        return self._inplace(special.Polygamma, n=n, inplace=True)
+
+    def logit(self, eps: float | None = None) -> Tensor:
+        """log(p / (1 - p)), p this tensor clamped to [eps, 1 - eps] when ``eps`` is given."""
+        return apply(special.Logit, self, eps=eps)
+
+    def logit_(self, eps: float | None = None) -> Tensor:
+        return self._inplace(special.Logit, eps=eps)
+
+    def xlogy(self, other: Operand) -> Tensor:
+        """self * log(other), 0 where self is 0 (other not NaN)."""
+        return apply(special.Xlogy, self, other, numbers=tuple(x if is_number(x) else None for x in (self, other)))
+
+    def xlogy_(self, other: Operand) -> Tensor:
+        return self._inplace(special.Xlogy, other, numbers=(None, other if is_number(other) else None))
+
+    def sinc(self) -> Tensor:
+        return apply(special.Sinc, self)
+
+    def sinc_(self) -> Tensor:
+        return self._inplace(special.Sinc)
+
+    def nan_to_num(self, nan: float | None = 0.0, posinf: float | None = None, neginf: float | None = None) -> Tensor:
+        """NaN, +inf and -inf replaced by ``nan``, ``posinf`` and ``neginf`` (by default 0 and the dtype's largest
+        and lowest finite values)."""
+        return apply(special.NanToNum, self, nan=nan, posinf=posinf, neginf=neginf)
+
+    def nan_to_num_(self, nan: float | None = 0.0, posinf: float | None = None,
+                    neginf: float | None = None) -> Tensor:
+        return self._inplace(special.NanToNum, nan=nan, posinf=posinf, neginf=neginf)
+
+    def copysign(self, other: Operand) -> Tensor:
+        """|self| with the sign of other."""
+        return apply(special.Copysign, self, other, number=is_number(other))
+
+    def copysign_(self, other: Operand) -> Tensor:
+        return self._inplace(special.Copysign, other, number=is_number(other))
+
+    def fmax(self, other: Tensor) -> Tensor:
+        """The larger of the two elementwise, NaN losing to a number."""
+        expect_tensor(other, "fmax", "other", 1)
+        return apply(special.Fmax, self, other)
+
+    def fmin(self, other: Tensor) -> Tensor:
+        """The smaller of the two elementwise, NaN losing to a number."""
+        expect_tensor(other, "fmin", "other", 1)
+        return apply(special.Fmin, self, other)
+
+    def signbit(self) -> Tensor:
+        """True where the sign bit is set: negative numbers and -0.0 (not differentiable)."""
+        return Tensor._make(K.signbit(self._data))
+
+    def nansum(self, dim: int | tuple[int, ...] | None = None, keepdim: bool = False, *,
+               dtype: DType | None = None) -> Tensor:
+        """The sum with NaNs counted as 0."""
+        return apply(special.Nansum, self if dtype is None else self.to(dtype), dim=dim, keepdim=keepdim)
+
+    def nanmean(self, dim: int | tuple[int, ...] | None = None, keepdim: bool = False, *,
+                dtype: DType | None = None) -> Tensor:
+        """The mean of the elements that are not NaN: PyTorch's nansum / (count of non-NaNs) (a DivBackward0)."""
+        if not self.is_floating_point():
+            raise errors.nanmean_dtype(self._data.dtype)
+        counted = self.isnan().logical_not().sum(dim, keepdim) if dim is not None else self.isnan().logical_not().sum()
+        return self.nansum(dim, keepdim, dtype=dtype).div(counted)
+
+    def diff(self, n: int = 1, dim: int = -1, prepend: Tensor | None = None, append: Tensor | None = None) -> Tensor:
+        """The n-th forward difference along ``dim`` (after joining ``prepend`` and ``append`` to its ends): PyTorch's
+        narrow(dim, 1, L - 1) - narrow(dim, 0, L - 1), n times (logical_xor for bool)."""
+        if self.dim() == 0:
+            raise errors.diff_0d()
+        if n < 0:
+            raise errors.diff_order(n)
+        if any(t is not None and t.dim() != self.dim() for t in (prepend, append)):
+            raise errors.diff_ends_dims()
+        if n == 0:  # PyTorch's zeros_like(self).copy_(self): a CopyBackwards node
+            return Tensor._make(K.zeros(self.shape, self._data.dtype)).copy_(self)
+        parts = [t for t in (prepend, self, append) if t is not None]
+        result = apply(join.Cat, *parts, dim=dim) if len(parts) > 1 else self
+        for _ in range(n):
+            length = result.shape[dim]
+            if length == 0:
+                break
+            later, earlier = result.narrow(dim, 1, length - 1), result.narrow(dim, 0, length - 1)
+            result = later.logical_xor(earlier) if result.dtype == dtypes.bool else later - earlier
+        return result
+
+    def cov(self, *, correction: int = 1, fweights: Tensor | None = None, aweights: Tensor | None = None) -> Tensor:
+        """The covariance matrix of the variables in the rows (observations in the columns), each observation
+        weighted by ``fweights`` (counts) times ``aweights``: PyTorch's mean-centred x @ x.T / (N - correction)."""
+        if self.dim() > 2:
+            raise errors.cov_dims("cov", self.dim())
+        if self.dtype == dtypes.bool:
+            raise errors.cov_bool()
+        x = self.view(1, -1) if self.dim() < 2 else self
+        observations = x.shape[1]
+        weights = None
+        for name, given in (("fweights", fweights), ("aweights", aweights)):
+            if given is not None:
+                _check_cov_weights(name, given, observations)
+                weights = given if weights is None else weights * given
+        total = weights.sum() if weights is not None else Tensor._make(np.array(observations, np.int64))
+        if weights is not None and not bool(total.ne(0)):
+            raise errors.cov_weights_sum()
+        average = (x * weights if weights is not None else x).sum(1) / total
+        if weights is not None and correction != 0 and aweights is not None:
+            norm = total - correction * (weights * aweights).sum() / total
+        else:
+            norm = total - correction
+        if bool(norm.le(0)):
+            warnings.warn(errors.cov_freedom_warning(), UserWarning, stacklevel=2)
+            norm = norm * 0
+        x = x - average.unsqueeze(1)
+        return x.mm((x * weights if weights is not None else x).t()).true_divide(norm).squeeze()
+
+    def corrcoef(self) -> Tensor:
+        """Pearson's correlation of the rows: cov / (std_i std_j), clipped to [-1, 1] (c / c for one variable)."""
+        if self.dim() > 2:
+            raise errors.cov_dims("corrcoef", self.dim())
+        c = self.cov()
+        if c.dim() == 0:
+            return c / c
+        deviation = c.diagonal().sqrt()
+        c = c / deviation.view(-1, 1)
+        c = c / deviation.view(1, -1)
+        return c.clip(-1, 1)
+
+    def bernoulli(self, p: float | None = None, *, generator: random.Generator | None = None) -> Tensor:
+        """0 or 1 in each element, 1 with probability this tensor's element (or ``p``), in this tensor's dtype."""
+        out = np.empty(self.shape, self._data.dtype)
+        return Tensor._make(random.fill_bernoulli_(out, self._data if p is None else p, generator))
+
+    def unfold(self, dimension: int, size: int, step: int) -> Tensor:
+        """The windows of ``size`` elements, ``step`` apart, along ``dimension``: a view with one more dim (the
+        windows' elements, last)."""
+        return apply(shape_ops.UnfoldDim, self, dimension=dimension, size=size, step=step)
+
+    def masked_scatter(self, mask: Tensor, source: Tensor) -> Tensor:
+        """A copy with source's elements, in order, written where ``mask`` (broadcast with this tensor) is True."""
+        expect_tensor(source, "masked_scatter", "source", 2)
+        return apply(gather_ops.MaskedScatter, self, source, mask=mask)
+
+    def masked_scatter_(self, mask: Tensor, source: Tensor) -> Tensor:
+        expect_tensor(source, "masked_scatter_", "source", 2)
+        if mask.dim() > self.dim():
+            raise errors.expand_too_few_sizes("CPUBoolType", mask.shape, self.shape)
+        return self._inplace(gather_ops.MaskedScatter, source, mask=mask)
+
+    # ----- small properties --------------------------------------------------------------------------------------
+    @property
+    def is_cpu(self) -> bool:
+        return True
+
+    @property
+    def itemsize(self) -> int:
+        """Bytes per element."""
+        return self._data.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the elements: numel * itemsize (an expanded view's repeated elements counted each time)."""
+        return self.numel() * self._data.itemsize
+
+    @property
+    def output_nr(self) -> int:
+        """Which output of its ``grad_fn`` this tensor is (0 for a leaf)."""
+        return self._output_nr
+
+    def get_device(self) -> int:
+        """The device's index: -1 for the CPU."""
+        return -1
+
+    def is_complex(self) -> bool:
+        return False
+
+    def is_signed(self) -> bool:
+        """Whether the dtype holds negative numbers (floats and signed integers; not bool or uint8)."""
+        return self._data.dtype.kind in "if"
+
+    def is_nonzero(self) -> bool:
+        """Whether the one element is nonzero (NaN is); PyTorch's error for more or fewer elements."""
+        if self.numel() != 1:
+            raise errors.ambiguous_bool(self.numel())
+        return bool(self.item())
+
+    def is_same_size(self, other: Tensor) -> bool:
+        expect_tensor(other, "is_same_size", "other")
+        return self.shape == other.shape
+
+
 graph.use_tensor_class(Tensor)  # hooks see gradients and saved arrays as Tensors
 
 
 forward_ad.use(Tensor, apply)  # forward-mode AD (a layer below) makes tangents and reruns ops with these
+
+
+def _check_cov_weights(name: str, weights: Any, observations: int) -> None:
+    """PyTorch's checks of cov's ``fweights`` (integer counts) or ``aweights`` (float weights), one per observation."""
+    if weights.dim() > 1:
+        raise errors.cov_weights(name, f"to have one or fewer dimensions but got {name} with {weights.dim()} "
+                                       "dimensions")
+    integral = name == "fweights"
+    if weights.is_floating_point() == integral:
+        raise errors.cov_weights(name, f"to have {'integral' if integral else 'floating point'} dtype but got {name} "
+                                       f"with {weights.dtype.scalar_name} dtype")
+    if weights.numel() != observations:
+        raise errors.cov_weights(name, f"to have the same numel as there are observations in the input but got "
+                                       f"{weights.numel()} != {observations}")
+    if weights.numel() and bool(weights.min() < 0):
+        raise errors.cov_negative_weights(name)
 
 
 def _unique_results(values: Tensor, inverse: Tensor | None, counts: Tensor | None) -> Tensor | tuple[Tensor, ...]:

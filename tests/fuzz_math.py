@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import torch
 from hypothesis import strategies as st
-from test_fuzz import ORDINARY, Arr, H, Step, arrays, generator, operand, path
+from test_fuzz import ORDINARY, SPECIAL, Arr, H, Step, _dim_or_dims, arrays, generator, operand, path
 
 MATH_UNARY = (
     "Sin",
@@ -36,6 +36,10 @@ MATH_UNARY = (
     "Ceil",
     "Trunc",
     "Frac",
+    "Deg2Rad",
+    "Rad2Deg",
+    "Lgamma",
+    "Digamma",
 )
 
 
@@ -176,3 +180,83 @@ def gen_addc(draw: st.DrawFn, h: Any, op: str) -> list[Step]:
     args = [H, a, b] if integer_h else draw(st.permutations([H, a, b]))
     kwargs = {} if draw(st.booleans()) else {"value": draw(st.sampled_from([0.5, -2, 1, 0, 2.5, -0.25]))}
     return [Step(op, path(op), tuple(args), kwargs)]
+
+
+@generator("EqInPlace", "NeInPlace", "LtInPlace", "LeInPlace", "GtInPlace", "GeInPlace")
+def gen_compare_inplace(draw: st.DrawFn, h: Any, op: str) -> list[Step]:
+    """h.eq_(other), written into a clone of h: other a number or a tensor that broadcasts to h (or, now and then,
+    one that grows it: the error is compared)."""
+    other = draw(operand(h, grow=draw(st.integers(0, 9)) == 0))
+    if isinstance(other, Arr) and not h.requires_grad:
+        # Constrained: an h that does not require grad takes no operand that does. For an integer or bool h torch
+        # then records the node on h itself (a bool tensor with grad_fn=<EqBackward1>); minigrad records gradients
+        # of floating-point results only. For a float h, the lockstep check would read torch's clone after the write
+        # made it require grad, and minigrad's before.
+        other = Arr(other.values, other.values.dtype.name, other.values.shape, False, other.strided)
+    return [Step("Clone", "torch.clone", (H,)), Step(op, path(op), (H, other))]
+
+
+
+@generator("Sinc")
+def gen_sinc(draw: st.DrawFn, h: Any, op: str) -> list[Step]:
+    if h.dtype == torch.float32 and bool(((h.abs() < 0.25) & (h != 0)).any()):
+        # Constrained: no float32 sinc of small nonzero x. Its gradient's pi x cos(pi x) - sin(pi x) cancels to about
+        # -(pi x)^3 / 3, so the last bits of float32 sin and cos (SLEEF's in torch, libm's here) decide its leading
+        # digits: both are that far from the true value, and from each other.
+        return []
+    return [Step(op, path(op), (H,))]
+
+
+@generator("Polygamma")
+def gen_polygamma(draw: st.DrawFn, h: Any, op: str) -> list[Step]:
+    if h.numel() and h.is_floating_point() and bool((h < -1e4).any()):
+        # Constrained: order 0 only where h goes below -10^4. Orders from 2 (and order 1's gradient, order 2) sum
+        # Hurwitz's zeta, whose first loop steps x + 1, x + 2, ... up to 9, as PyTorch's does: about |x| steps
+        # (both take minutes at -10^9).
+        return [Step(op, path(op), (0, H))]
+    return [Step(op, path(op), (draw(st.integers(0, 4)), H))]
+
+
+@generator("Logit")
+def gen_logit(draw: st.DrawFn, h: Any, op: str) -> list[Step]:
+    eps = draw(st.sampled_from([None, 0.0, 1e-6, 0.1, 0.25]))
+    if eps is not None and bool(h.isnan().any()):
+        # Constrained: no eps where h holds NaN. PyTorch's logit_backward gives a NaN x the gradient 0 in its
+        # vectorized loop (blocks of 32 float32 elements) and NaN in its scalar tail; minigrad NaN throughout.
+        eps = None
+    return [Step(op, path(op), (H,), {} if eps is None else {"eps": eps})]
+
+
+@generator("NanToNum")
+def gen_nan_to_num(draw: st.DrawFn, h: Any, op: str) -> list[Step]:
+    kwargs = {name: draw(st.one_of(st.none(), ORDINARY, st.sampled_from(SPECIAL))) for name in
+              draw(st.sets(st.sampled_from(["nan", "posinf", "neginf"])))}
+    return [Step(op, path(op), (H,), kwargs)]
+
+
+@generator("Xlogy", "Copysign", "Fmax", "Fmin")
+def gen_special_binary(draw: st.DrawFn, h: Any, op: str) -> list[Step]:
+    """A tensor partner either side; for xlogy and copysign a number too (xlogy's on either side)."""
+    if op == "Copysign" and bool(h.isnan().any()):
+        # Constrained: copysign takes no sign from a NaN of h. copysign(a, NaN) reads the NaN's sign bit, which the
+        # two set differently where a kernel makes a NaN (x86's default NaN, PyTorch's, has the sign bit set;
+        # minigrad's kernels return numpy's NaN, which has not). h's magnitude takes a drawn tensor's signs.
+        return [Step(op, path(op), (H, draw(arrays(h.numpy().dtype.name, tuple(h.shape)))))]
+    other = draw(operand(h, numbers=op in ("Xlogy", "Copysign")))
+    if op == "Copysign" and not isinstance(other, Arr) and other is not H:
+        return [Step(op, path(op), (H, other))]  # (a number sign: copysign(tensor, number) only)
+    if op in ("Copysign", "Xlogy") and isinstance(other, Arr) and h.is_floating_point() and \
+            other.values.dtype.kind == "f" and other.values.dtype != h.numpy().dtype:
+        # Constrained: a float partner takes h's float dtype. torch's backward computes in each operand's own dtype
+        # (copysign's result / self with self in float64 where the result was rounded to float32, 1e-284 there):
+        # a rounding of where the promotion happens, as for atan2.
+        other = Arr(other.values, h.numpy().dtype.name, other.values.shape, other.grad, other.strided)
+    return [Step(op, path(op), draw(st.sampled_from([(H, other), (other, H)])))]
+
+
+@generator("Nansum")
+def gen_nansum(draw: st.DrawFn, h: Any, op: str) -> list[Step]:
+    dim = _dim_or_dims(draw, h.dim(), allow_tuple=True)
+    if dim is None:
+        return [Step(op, path(op), (H,))]
+    return [Step(op, path(op), (H, dim), {"keepdim": draw(st.booleans())})]

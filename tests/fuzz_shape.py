@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 import torch
 from hypothesis import strategies as st
 from test_fuzz import (
@@ -215,3 +216,25 @@ def gen_scatter_reduce(draw: st.DrawFn, h: torch.Tensor, op: str) -> list[Step]:
         src = Arr(src.values, src.values.dtype.name, src_shape, grad=False, strided=src.strided)
     kwargs = {"include_self": draw(st.booleans())} if draw(st.integers(0, 3)) else {}
     return [Step(op, path(op), (H, dim, index, src, reduce), kwargs)]
+
+
+@generator("UnfoldDim")
+def gen_unfold_dim(draw: st.DrawFn, h: torch.Tensor, op: str) -> list[Step]:
+    """Windows along one dim: of any size up to the dim's length (or, now and then, past it: the error is compared),
+    any step from 1 (and now and then 0, refused)."""
+    dim = draw(st.integers(-max(h.dim(), 1), max(h.dim(), 1) - 1))
+    length = h.shape[dim] if h.dim() else 1
+    size = draw(st.integers(0, length + (draw(st.integers(0, 9)) == 0)))
+    step = draw(st.integers(0 if draw(st.integers(0, 9)) == 0 else 1, 3))
+    return [Step(op, path(op), (H, dim, size, step))]
+
+
+@generator("MaskedScatter")
+def gen_masked_scatter(draw: st.DrawFn, h: torch.Tensor, op: str) -> list[Step]:
+    """A bool mask that broadcasts with h, a source of h's dtype with at least as many elements as the broadcast mask
+    has ones (or, now and then, fewer: the error is compared)."""
+    mask = draw(arrays("bool", draw(broadcast_partner(tuple(h.shape), grow=False)), grad=False))
+    ones = int(np.broadcast_to(mask.values, np.broadcast_shapes(tuple(h.shape), mask.values.shape)).sum())
+    count = draw(st.integers(max(ones - (draw(st.integers(0, 9)) == 0), 0), ones + 3))
+    source = draw(arrays(h.numpy().dtype.name, (count,)))
+    return [Step(op, path(op), (H, mask, source))]

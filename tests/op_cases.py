@@ -67,6 +67,8 @@ class Case:
     inplace: bool = False  # the op writes into its first tensor: it gets a clone of the leaf (a leaf cannot be written)
     grouped: tuple[int, int] | None = None  # tensors [start, stop) go in as one tuple (lstm_cell's hx = (h, c))
     listed: tuple[int, int] | None = None  # tensors [start, stop) go in as one list (lstm's params; after grouped)
+    inserted: tuple[tuple[int, Any], ...] = ()  # (position, argument): placed among the positional arguments, as
+    # masked_scatter's mask between its two tensors
 
     def call(self, fn: Callable[..., Any], tensors: list[Any], fw: Any, device: str | None = None) -> Any:
         """fn applied to the case's leading arguments, the tensors (as one list when ``as_list``), then the other
@@ -88,7 +90,10 @@ class Case:
             tensors[start:stop] = [tuple(tensors[start:stop])]
         if self.inplace:
             tensors[0] = tensors[0].clone()
-        return fn(*leading, *tensors, *args, **kwargs)
+        positional = [*leading, *tensors, *args]
+        for position, argument in self.inserted:
+            positional.insert(position, build(argument))
+        return fn(*positional, **kwargs)
 
     @property
     def seed(self) -> int:
@@ -97,7 +102,8 @@ class Case:
     @property
     def id(self) -> str:
         shapes = ",".join("x".join(map(str, s)) or "scalar" for s in self.shapes)
-        extra = [repr(a) if not callable(a) else getattr(a, "label", "fn") for a in self.args]
+        extra = [repr(a) if not callable(a) else getattr(a, "label", "fn") for a in
+                 (*self.args, *(argument for _, argument in self.inserted))]
         extra += [f"{k}={v!r}" if not callable(v) else f"{k}={getattr(v, 'label', 'fn')}"
                   for k, v in self.kwargs.items()]
         return f"{self.op}[{shapes}{';' if extra else ''}{','.join(extra)}]"

@@ -79,3 +79,43 @@ CASES += [Case(name, (), leading=(_A,), gradcheck=False) for name in ("Floor", "
 for name in ("Floor", "Frac", "Hypot", "Logaddexp"):  # refused integer or bool dtypes
     CASES += [Case(name, (), leading=(_P,) * (2 if name in ("Hypot", "Logaddexp") else 1), gradcheck=False)]
 CASES += [Case("Frac", (), leading=(_A,), gradcheck=False)]
+
+# in-place comparisons (eq_, ...): the 0/1 result in the first tensor's dtype, zero gradients for both operands
+for name in ("EqInPlace", "NeInPlace", "LtInPlace", "LeInPlace", "GtInPlace", "GeInPlace"):
+    CASES += [Case(name, shapes, discrete=True, inplace=True) for shapes in [((3, 4), (3, 4)), ((3, 4), (4,)),
+                                                                          ((3, 4), ()), ((5,), (1,)), ((0, 3), (3,))]]
+    CASES += [Case(name, ((3, 4),), args=(0.0,), discrete=True, inplace=True),
+              Case(name, ((3, 4),), args=(1,), discrete=True, inplace=True),
+              Case(name, ((3, 4), (4,)), inplace=True)]  # (no ties: finite differences see the zero gradients)
+CASES += [Case("EqInPlace", ((3,), (2, 3)), inplace=True, gradcheck=False)]  # the result's shape is not self's
+CASES += [Case(name, (), leading=(_A, _B), gradcheck=False) for name in ("EqInPlace", "LtInPlace")]  # into integers
+
+# more math (ops/special.py)
+DOMAINS.update({
+    "Lgamma": (Domain("x > 0 and x < 0 off the poles", 0.2, 4.0, symmetric=True),),
+    "Digamma": (Domain("x > 0 and x < 0 off the poles", 0.2, 4.0, symmetric=True),),
+    "Polygamma": (Domain("x > 0", 0.2, 4.0),),
+    "Logit": (Domain("0 < x < 1", 0.05, 0.95),),
+    "Xlogy": (REAL, POSITIVE),
+    "Copysign": (AWAY_FROM_KINK, REAL),
+})
+for name in ("Deg2Rad", "Rad2Deg", "Lgamma", "Digamma", "Logit", "Sinc", "NanToNum"):
+    CASES += [Case(name, (shape,)) for shape in _SHAPES]
+for name in ("Xlogy", "Copysign", "Fmax", "Fmin"):
+    CASES += [Case(name, shapes) for shapes in BINARY_SHAPES]
+CASES += [Case("Polygamma", (shape,), leading=(n,)) for n in (0, 1, 2, 3) for shape in ((3, 4), ())]
+CASES += [Case("Polygamma", ((3,),), leading=(-1,), gradcheck=False)]
+CASES += [Case("Logit", ((3, 4),), kwargs={"eps": eps}, domain=(Domain("around [0, 1]", -0.2, 1.2),))
+          for eps in (0.1, 0.25)]
+CASES += [Case("Logit", ((3, 4),), domain=(Domain("around [0, 1]", -0.2, 1.2),), gradcheck=False)]  # NaN outside
+CASES += [Case("Sinc", ((3, 4),), discrete=True)]  # zeros among the inputs: sinc 1, gradient 0
+CASES += [Case(name, shapes, discrete=True) for name in ("Fmax", "Fmin") for shapes in BINARY_SHAPES[:3]]  # ties
+CASES += [Case("Xlogy", ((3, 4), (3, 4)), discrete=True, domain=(REAL, POSITIVE), gradcheck=False)]  # x = 0
+CASES += [Case("NanToNum", (), leading=(_A,), gradcheck=False), Case("NanToNum", (), leading=(_P,), gradcheck=False)]
+CASES += [Case("Copysign", ((3, 4),), args=(-1.0,)), Case("Copysign", ((3, 4),), args=(0.0,))]
+CASES += [Case("Xlogy", ((3, 4),), args=(2.0,)), Case("Xlogy", ((3, 4),), leading=(3.0,), domain=(POSITIVE,))]
+CASES += [Case("Nansum", ((3, 4),), kwargs=kwargs) for kwargs in ({}, {"dim": 1}, {"dim": (0, 1), "keepdim": True},
+                                                                  {"dim": -1, "keepdim": True})]
+CASES += [Case("Nansum", ((),)), Case("Nansum", ((0, 3),), kwargs={"dim": 0})]
+CASES += [Case("Nansum", (), leading=(_A,), kwargs=kwargs, gradcheck=False) for kwargs in ({}, {"dim": 0})]
+# (NaN and infinities among the inputs: in test_other_names.py, whose inputs are given values)

@@ -186,3 +186,22 @@ CASES += [
     Case("ScatterReduce", ((3, 4),), args=(1, _index("index", _SCATTER), _source(()), "sum"), gradcheck=False),
     Case("ScatterReduce", ((3, 4),), args=(2, _index("index", _SCATTER), _source((2, 4)), "sum"), gradcheck=False),
 ]
+
+# Tensor.unfold (UnfoldDim): windows along a dim, overlapping, disjoint, with gaps between them, of every length
+CASES += [Case("UnfoldDim", (shape,), args=args) for shape, args in [
+    ((3, 4), (1, 2, 1)), ((3, 4), (0, 2, 1)), ((3, 4), (-1, 3, 2)), ((2, 3, 5), (2, 2, 3)), ((7,), (0, 3, 2)),
+    ((7,), (0, 7, 1)), ((7,), (0, 0, 1)), ((2, 5), (1, 1, 1)), ((), (0, 1, 1)), ((), (0, 0, 1)), ((0, 3), (1, 2, 1)),
+    ]]
+CASES += [Case("UnfoldDim", ((3, 4),), args=args, gradcheck=False)  # refused: too long, step 0, no such dim
+          for args in [(0, 4, 1), (0, 2, 0), (2, 1, 1), (1, -1, 1)]]
+
+# masked_scatter(x, mask, source): the mask (a bool tensor) goes between the two tensors
+_ROW_MASK = per_framework("mask [T,F,T,T]", lambda fw: fw.tensor([True, False, True, True]))
+_FULL_MASK = per_framework("mask 3x4", lambda fw: fw.tensor(np.arange(12).reshape(3, 4) % 3 == 0))
+_TALL_MASK = per_framework("mask 2x1x4", lambda fw: fw.tensor([[[True, False, False, True]], [[False] * 4]]))
+CASES += [Case("MaskedScatter", shapes, inserted=((1, mask),)) for shapes, mask in [
+    (((3, 4), (2, 5)), _ROW_MASK), (((3, 4), (12,)), _FULL_MASK), (((3, 4), (3, 4)), _TALL_MASK),
+    (((4,), (9,)), _ROW_MASK), (((0, 4), (3,)), _ROW_MASK), (((), (3,)), _ROW_MASK)]]
+CASES += [Case("MaskedScatter", ((3, 4), (2,)), inserted=((1, _FULL_MASK),), gradcheck=False),  # too few elements
+          Case("MaskedScatter", ((3, 4), (12,)), inserted=((1, per_framework(
+              "int mask", lambda fw: fw.ones(3, 4, dtype=fw.int64))),), gradcheck=False)]

@@ -14,7 +14,7 @@ import numpy as np
 from .. import dtypes
 from .. import kernels as K
 from ..autograd.grad_mode import enable_grad
-from ..ops import classification, loss
+from ..ops import classification, join, loss
 from ..ops import linalg as linalg_ops
 from ..tensor import Tensor, apply
 
@@ -283,6 +283,13 @@ class _RecordedKernels:
         out = Tensor._make(K.zeros((math.prod(shape),), values._data.dtype))
         flat_index = Tensor._make(np.ascontiguousarray(_array(index)).reshape(-1))
         return out.index_add(0, flat_index, values.reshape(-1)).reshape(tuple(shape))
+
+    @staticmethod
+    def masked_gather(values: Any, mask: Any, shape: Sequence[int]) -> Tensor:
+        """The values where mask holds, in order, then zeros, as an array of ``shape``."""
+        taken = _tensor(values).masked_select(_tensor(mask))
+        rest = Tensor._make(K.zeros((math.prod(shape) - taken.numel(),), taken._data.dtype))
+        return apply(join.Cat, taken, rest, dim=0).reshape(tuple(shape))
 
     @staticmethod
     def index_select(src: Any, axis: int, index: Any) -> Tensor:
@@ -643,9 +650,13 @@ class _RecordedKernels:
 
     # unary math functions: the tensor method of the same name
     for _name in ("neg", "exp", "log", "sqrt", "rsqrt", "reciprocal", "sin", "cos", "tan", "sinh", "cosh", "tanh",
-                  "sigmoid", "abs", "sign", "log1p", "expm1", "erf", "trunc", "floor", "ceil"):
+                  "sigmoid", "abs", "sign", "log1p", "expm1", "erf", "trunc", "floor", "ceil", "lgamma", "digamma"):
         locals()[_name] = staticmethod(lambda x, out=None, _name=_name: getattr(_tensor(x), _name)())
     del _name
+
+    @staticmethod
+    def polygamma(n: int, x: Any) -> Tensor:
+        return _tensor(x).polygamma(n)
 
     @staticmethod
     def logical_and(a: Any, b: Any) -> Tensor:

@@ -78,7 +78,18 @@ from .elementwise import (
     unary,
     where,
 )
-from .index import add_at, arange, gather, index_add, index_select, put, scatter_add, select_rows
+from .index import (
+    add_at,
+    arange,
+    gather,
+    index_add,
+    index_select,
+    masked_gather,
+    masked_scatter,
+    put,
+    scatter_add,
+    select_rows,
+)
 from .layout import (
     FLOAT,
     HALF,
@@ -89,6 +100,7 @@ from .layout import (
     expand,
     scalar,
     strided_buffer,
+    unfold,
     view_positions,
     widened,
     write,
@@ -159,6 +171,7 @@ from .scan import (
 )
 from .softmax import nll_loss, nll_loss_backward, one_hot, softmax, softmax_backward, softplus, softplus_grad
 from .sort import most_frequent, running_extreme, search_sorted, sort
+from .special import copysign, digamma, lgamma, polygamma, signbit
 
 __all__ = [
     "FLOAT",
@@ -196,6 +209,7 @@ __all__ = [
     "compare",
     "concatenate",
     "copy",
+    "copysign",
     "cos",
     "cosh",
     "cross",
@@ -207,6 +221,7 @@ __all__ = [
     "det_grad",
     "diag_embed",
     "diagonal",
+    "digamma",
     "div",
     "dropout_noise",
     "eigh",
@@ -240,6 +255,7 @@ __all__ = [
     "inv",
     "le",
     "leave_one_out_products",
+    "lgamma",
     "linspace",
     "log",
     "log1p",
@@ -252,6 +268,8 @@ __all__ = [
     "logical_and",
     "logspace",
     "lt",
+    "masked_gather",
+    "masked_scatter",
     "matmul",
     "maximum",
     "minimum",
@@ -269,6 +287,7 @@ __all__ = [
     "one_hot",
     "p_norm",
     "p_norm_grad",
+    "polygamma",
     "pow",
     "prod",
     "put",
@@ -295,6 +314,7 @@ __all__ = [
     "sigmoid",
     "sigmoid_grad",
     "sign",
+    "signbit",
     "sin",
     "singular_pivot",
     "sinh",
@@ -324,6 +344,7 @@ __all__ = [
     "triu",
     "trunc",
     "unary",
+    "unfold",
     "uniform_float32",
     "uniform_float64",
     "use_exact_kernels",

@@ -235,3 +235,38 @@ def scatter_reduce(out: np.ndarray, targets: np.ndarray, values: np.ndarray, red
                              scalar(identity, work.dtype)[()], work.dtype.kind == "f", work.reshape(-1))
     if work is not out:
         write(out, work)
+
+
+@njit(cache=True)
+def _masked_scatter_loop(mask, source, out):
+    taken = 0
+    for i in range(out.size):
+        if mask[i]:
+            out[i] = source[taken]
+            taken += 1
+
+
+def masked_scatter(x: np.ndarray, mask: np.ndarray, source: np.ndarray) -> np.ndarray:
+    """A copy of x (x and the bool mask broadcast together) with source's elements, in order, where mask is True."""
+    shape = np.broadcast_shapes(x.shape, mask.shape)
+    out = np.empty(shape, x.dtype)
+    write(out, x)
+    _masked_scatter_loop(flat(np.broadcast_to(mask, shape)), flat(source), out.reshape(-1))
+    return out
+
+
+@njit(cache=True)
+def _masked_gather_loop(values, mask, out):
+    taken = 0
+    for i in range(values.size):
+        if mask[i]:
+            out[taken] = values[i]
+            taken += 1
+
+
+def masked_gather(values: np.ndarray, mask: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """An array of ``shape``, zero but for its first elements (in order): the values where the mask (broadcast to
+    values' shape) is True; masked_scatter's gradient for its source."""
+    out = np.zeros(shape, values.dtype)
+    _masked_gather_loop(flat(values), flat(np.broadcast_to(mask, values.shape)), out.reshape(-1))
+    return out

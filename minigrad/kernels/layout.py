@@ -226,3 +226,14 @@ def expand(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     out = memory.empty(shape, x.dtype)
     write(out, x)
     return out
+
+
+def unfold(x: np.ndarray, axis: int, size: int, step: int) -> np.ndarray:
+    """The windows of ``size`` consecutive elements, ``step`` apart, along ``axis``, as a view of x: that axis counts
+    the windows, a new last axis runs along each (a 0-d x: one window of its ``size`` <= 1 elements)."""
+    if x.ndim == 0:
+        return x.reshape(1)[:size]
+    count = (x.shape[axis] - size) // step + 1
+    shape = (*x.shape[:axis], count, *x.shape[axis + 1:], size)
+    strides = (*x.strides[:axis], x.strides[axis] * step, *x.strides[axis + 1:], x.strides[axis])
+    return np.lib.stride_tricks.as_strided(x, shape, strides, writeable=x.flags.writeable)

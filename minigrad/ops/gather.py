@@ -591,3 +591,34 @@ def _reading_positions(index: tuple[int, ...], shape: tuple[int, ...]) -> np.nda
 def _expandable(shape: tuple[int, ...], to: tuple[int, ...]) -> bool:
     """Whether ``shape`` broadcasts to ``to`` (PyTorch's is_expandable_to)."""
     return len(shape) <= len(to) and all(s in (1, t) for s, t in zip(reversed(shape), reversed(to)))
+
+
+@register
+class MaskedScatter(Op):
+    """A copy of x (broadcast with the bool ``mask``) with the source's elements, in order, where mask is True."""
+
+    torch = "torch.masked_scatter"
+    formulas = ("d(masked_scatter)/dx = grad where mask is False, else 0",
+                "d(masked_scatter)/dsource = grad where mask is True, in order, then 0s")
+    promotion = Promotion.NONE
+
+    @staticmethod
+    def torch_arguments(inputs: list[Any], params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+        return [inputs[0], params["mask"], inputs[1]], {}
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, source: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        if mask.dtype != np.bool_:
+            raise errors.masked_scatter_mask(mask.dtype)
+        if source.dtype != x.dtype:
+            raise errors.masked_scatter_dtypes(x.dtype, source.dtype)
+        mask = K.expand(mask, K.broadcast_shapes(x.shape, mask.shape))  # (x broadcasts with it too)
+        if source.size < int(K.sum(K.cast(mask, np.dtype(np.int64)), tuple(range(mask.ndim)))):
+            raise errors.masked_scatter_source()
+        ctx.mask, ctx.source_shape = mask, source.shape
+        return K.masked_scatter(x, mask, source)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        mask = ctx.mask
+        return K.where(mask, K.scalar(0, grad.dtype), grad), K.masked_gather(grad, mask, ctx.source_shape)

@@ -616,3 +616,35 @@ class Roll(Op):
         if ctx.shape is None:
             return (_rolled(grad, back, ctx.axes),)
         return (_rolled(reshape(grad, (math.prod(grad.shape),)), back, ctx.axes).reshape(ctx.shape),)
+
+
+@register
+class UnfoldDim(Op):
+    """The windows of ``size`` elements, ``step`` apart, along ``dimension``, as a view of x: that dim counts the
+    windows, a new last dim runs along each. Overlapping windows share elements, so their gradients add up.
+    (``Tensor.unfold``; ``nn.functional.unfold``, im2col, is another op.)"""
+
+    torch = "torch.Tensor.unfold"
+    grad_fn = "UnfoldBackward0"
+    formulas = ("d(unfold x)/dx_j = the sum of grad over the windows' places that read x_j",)
+    returns_view = True
+    jvp_formulas = ("d(unfold x) = unfold dx",)
+    jvp = classmethod(linear_jvp)
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, dimension: int, size: int, step: int) -> np.ndarray:
+        axis = normalize_dim(dimension, x.ndim)
+        length = x.shape[axis] if x.ndim else 1
+        if size > length:
+            raise errors.unfold_size(axis, length, size)
+        if step <= 0:
+            raise errors.unfold_step(step)
+        if size < 0:
+            raise errors.unfold_negative_size(size)
+        ctx.shape = x.shape
+        ctx.positions = K.unfold(K.arange(x.size).reshape(x.shape), axis, size, step)  # where each element came from
+        return K.unfold(x, axis, size, step)
+
+    @staticmethod
+    def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (K.scatter_add(grad, ctx.positions, ctx.shape),)
