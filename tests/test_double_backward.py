@@ -411,3 +411,18 @@ def test_backward_with_create_graph_warns_of_the_reference_cycle_once(monkeypatc
         (x * x).sum().backward(create_graph=True)
         (x * x).sum().backward(create_graph=True)
     assert [(c.category.__name__, str(c.message)) for c in caught] == expected and len(expected) == 1
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_prelu_second_derivatives_as_pytorchs(dtype: str, device: str) -> None:
+    """prelu's gradients differentiated again, in x, in the slopes and in the incoming gradient (through a product
+    after prelu), with x = 0 among the points: PyTorch's _prelu_kernel_backward derivatives, which count 0 as
+    positive (``PreluKernelBackward``)."""
+    def run(fw: Any, dev: str) -> list[Any]:
+        x = fw.tensor([[0.5, -1.0, 0.0], [-0.2, 0.0, 3.0]], dtype=getattr(fw, dtype), device=dev, requires_grad=True)
+        w = fw.tensor([0.25, -0.5, 2.0], dtype=getattr(fw, dtype), device=dev, requires_grad=True)
+        y = fw.nn.functional.prelu(x.view(2, 3, 1), w) * (x.view(2, 3, 1) + 1)  # (its gradient, x + 1, not 0 at 0)
+        gx, gw = fw.autograd.grad(y.sum(), (x, w), create_graph=True)
+        return [gx, gw, *fw.autograd.grad((gx * gx).sum() + (gw * x.sum()).sum(), (x, w))]
+    for i, (a, e) in enumerate(zip(run(minigrad, "cpu"), run(torch, device))):
+        assert_close(a.detach(), e.detach().cpu(), f"result {i}")

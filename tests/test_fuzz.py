@@ -1382,6 +1382,10 @@ SECOND_ORDER_REGRESSIONS: list[Program] = [
     # recorded backward of the next op (abs's sign) failed on it
     Program(Arr([0.0], "float64", (1,), grad=True), (_step("NllLoss", H, _f32([0], (), "int64"), reduction="sum"),
                                                       _step("Abs", H))),
+    # ops/activation.py prelu at x = 0: its recorded gradients differentiated as functions of x > 0, where PyTorch's
+    # _prelu_kernel_backward has derivatives of its own that count x = 0 as positive (PreluKernelBackward)
+    Program(Arr([0.0], "float64", (), grad=True), (_step("Index", H, (Ellipsis,)),
+                                                   _step("PreluKernel", H, Arr([0.0], "float64", (1,), grad=True)))),
 ]
 
 

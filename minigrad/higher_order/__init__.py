@@ -165,6 +165,8 @@ def _apply(node: engine.Node, grad: Any) -> tuple[Any, ...]:
                                   "its gradient cannot be differentiated again")
     if node.ctx._versions and not node.ctx.freed:
         node._check_saved_versions()
+    if node.op.recorded_backward is not None:  # an op of its own computes the gradients (its derivatives PyTorch's)
+        return tuple(apply(node.op.recorded_backward, _tensor(grad), *_inputs(node)))
     backward = node.op.backward  # a staticmethod's function, or a classmethod bound to its op
     backward = MethodType(rebound(backward.__func__), _RecordedOp(backward.__self__)) \
         if isinstance(backward, MethodType) else rebound(backward)

@@ -229,7 +229,6 @@ class PreluKernel(Op):
     torch = "torch.nn.functional.prelu"
     formulas = ("d(prelu)/dx = grad where x > 0, else w * grad",
                 "d(prelu)/dw = 0 where x > 0, else x * grad (summed over the positions sharing w)")
-    backward_function: ClassVar[tuple[str, str]] = ("_prelu_kernel_backward", "x")
     promotion = Promotion.NONE
 
     @staticmethod
@@ -249,6 +248,47 @@ class PreluKernel(Op):
     @staticmethod
     def backward(ctx: Context, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
         x, weight, positive = ctx.saved["x"], ctx.saved["weight"], ctx.saved["positive"]
-        grad_x = K.where(positive, grad, K.mul(weight, grad))
-        grad_weight = K.where(positive, K.scalar(0, x.dtype), K.mul(x, grad)) if ctx.needs(1) else None
-        return grad_x, grad_weight
+        return _prelu_gradients(grad, x, weight, positive, ctx.needs(1))
+
+
+def _prelu_gradients(grad: np.ndarray, x: np.ndarray, weight: np.ndarray, positive: np.ndarray,
+                     weight_too: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+    """prelu's gradients: (grad where x > 0, else w grad; 0 where x > 0, else x grad)."""
+    grad_x = K.where(positive, grad, K.mul(weight, grad))
+    grad_weight = K.where(positive, K.scalar(0, x.dtype), K.mul(x, grad)) if weight_too else None
+    return grad_x, grad_weight
+
+
+class PreluKernelBackward(Op):
+    """prelu's two gradients as one op of (grad, x, w), PyTorch's ``_prelu_kernel_backward``: what a recorded backward
+    (``create_graph=True``) records for prelu (``PreluKernel.recorded_backward``). Its derivatives are PyTorch's
+    (derivatives.yaml), which count x = 0 as positive where the gradients themselves (x > 0) do not."""
+
+    torch = "torch.nn.functional.prelu"
+    formulas = ("d/d(grad) = gg_x where x >= 0, else gg_x w + gg_w x",
+                "d/dx = 0 where x >= 0, else grad gg_w", "d/dw = 0 where x >= 0, else grad gg_x")
+    grad_fn = "PreluKernelBackwardBackward0"
+    promotion = Promotion.NONE
+    differentiable_outputs = 2
+
+    @staticmethod
+    def forward(ctx: Context, grad: np.ndarray, x: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        ctx.save(grad=grad, x=x, weight=weight)
+        return _prelu_gradients(grad, x, weight, K.gt(x, K.scalar(0, x.dtype)))
+
+    @staticmethod
+    def backward(ctx: Context, gg_x: np.ndarray | None, gg_w: np.ndarray | None
+                 ) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
+        grad, x, weight = ctx.saved["grad"], ctx.saved["x"], ctx.saved["weight"]
+        nonnegative, zero = K.ge(x, K.scalar(0, x.dtype)), K.scalar(0, x.dtype)
+        elsewhere = [term for term in (None if gg_x is None else K.mul(gg_x, weight),
+                                       None if gg_w is None else K.mul(gg_w, x)) if term is not None]
+        d_grad = None if not elsewhere else K.where(nonnegative, zero if gg_x is None else gg_x,
+                                                    elsewhere[0] if len(elsewhere) == 1 else K.add(*elsewhere))
+        none = K.zeros(x.shape, x.dtype)  # (PyTorch's zeros_like(self) for a gradient that did not arrive)
+        d_x = none if gg_w is None else K.where(nonnegative, zero, K.mul(grad, gg_w))
+        d_weight = none if gg_x is None else K.where(nonnegative, zero, K.mul(grad, gg_x))
+        return d_grad, d_x, d_weight
+
+
+PreluKernel.recorded_backward = PreluKernelBackward

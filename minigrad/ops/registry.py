@@ -22,7 +22,9 @@ output's gradient in, one gradient per input out), plus data for people and for 
   transposed (see ``autograd.forward_ad``).
 - for ``create_graph`` (see ``higher_order``), optionally: ``recomputed``, arrays forward made that a recorded backward
   makes again from the inputs; ``backward_function``, PyTorch's backward function of a piecewise-linear op and the
-  saved array (or input position) it takes with derivative 0, so the gradient differentiates again to zeros.
+  saved array (or input position) it takes with derivative 0, so the gradient differentiates again to zeros; or
+  ``recorded_backward``, an op of (grad, *inputs) that computes the gradients when they are recorded, where PyTorch's
+  backward function has derivatives of its own (prelu's).
 
 ``@register`` checks the data is complete, so an op cannot be added without it.
 """
@@ -61,6 +63,7 @@ class Op:
     jvp: ClassVar[Callable[..., Any] | None] = None  # (primals, *tangents) -> the output's tangent (see above)
     jvp_formulas: ClassVar[tuple[str, ...]] = ()
     backward_function: ClassVar[tuple[str, str | int] | None] = None  # (PyTorch's backward function, what it takes)
+    recorded_backward: ClassVar[type[Op] | None] = None  # an op of (grad, *inputs) giving the gradients when recorded
     # float16 inputs: a number operand (or a 0-d tensor as the second) enters as its own value in float32, not
     # rounded to float16 first (PyTorch's CPU mul and div kernels read it so: ``original_scalar_value<opmath_t>``)
     opmath_scalar: ClassVar[bool] = False
