@@ -412,6 +412,8 @@ hsplit, vsplit, dsplit, isposinf, isneginf, isreal, diagflat, adjoint = map(
     _module_form, (Tensor.hsplit, Tensor.vsplit, Tensor.dsplit, Tensor.isposinf, Tensor.isneginf, Tensor.isreal,
                    Tensor.diagflat, Tensor.adjoint))
 __all__ += ["adjoint", "diagflat", "dsplit", "hsplit", "isneginf", "isposinf", "isreal", "vsplit"]
+quantile, nanquantile = map(_module_form, (Tensor.quantile, Tensor.nanquantile))
+__all__ += ["nanquantile", "quantile"]
 vmap = func.vmap  # (torch.vmap, torch.func's)
 __all__ += ["vmap"]
 

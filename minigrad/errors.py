@@ -3605,3 +3605,23 @@ def masked_scatter_dtypes(dtype: DTypeLike, source: DTypeLike) -> RuntimeError:
 
 def masked_scatter_source() -> RuntimeError:
     return RuntimeError("Number of elements of source < number of ones in mask")
+
+
+def check_quantile(data: Any, q: Any, interpolation: str) -> None:
+    """PyTorch's errors for quantile's and nanquantile's arguments (``data`` and ``q`` minigrad's tensors)."""
+    if data.numel() == 0:
+        raise RuntimeError("quantile() input tensor must be non-empty")
+    if q.dim() > 1:
+        raise RuntimeError("quantile() q must be a scalar or 1D tensor")
+    if not data.is_floating_point():
+        raise RuntimeError("quantile() input tensor must be either float or double dtype")
+    if q.dtype != data.dtype:
+        raise RuntimeError("quantile() q tensor must be same dtype as the input tensor")
+    if interpolation not in ("linear", "lower", "higher", "midpoint", "nearest"):
+        raise RuntimeError("quantile() interpolation must be one of linear, lower, higher, midpoint or nearest, but "
+                           f"got {interpolation}")
+    values = q.detach().reshape(-1).tolist()
+    if not all(0 <= v <= 1 for v in values):
+        bad = next(v for v in values if not 0 <= v <= 1)
+        raise RuntimeError(f"quantile() q must be in the range [0, 1] but got {bad}" if q.dim() == 0 else
+                           "quantile() q values must be in the range [0, 1]")

@@ -2899,6 +2899,53 @@ class Tensor:
         counted = self.isnan().logical_not().sum(dim, keepdim) if dim is not None else self.isnan().logical_not().sum()
         return self.nansum(dim, keepdim, dtype=dtype).div(counted)
 
+    def quantile(self, q: float | Tensor, dim: int | None = None, keepdim: bool = False, *,
+                 interpolation: str = "linear") -> Tensor:
+        """The q-th quantiles along ``dim`` (of every element for None): each a value of the sorted data at rank
+        q (n - 1), between neighbours as ``interpolation`` says (linear, lower, higher, nearest, midpoint); NaN where
+        the data holds one. A 1-D q gives one result per q, along a new first dim."""
+        return self._quantile(q, dim, keepdim, interpolation, ignore_nan=False)
+
+    def nanquantile(self, q: float | Tensor, dim: int | None = None, keepdim: bool = False, *,
+                    interpolation: str = "linear") -> Tensor:
+        """``quantile`` of the elements that are not NaN (NaN where all are)."""
+        return self._quantile(q, dim, keepdim, interpolation, ignore_nan=True)
+
+    def _quantile(self, q: float | Tensor, dim: int | None, keepdim: bool, interpolation: str,
+                  ignore_nan: bool) -> Tensor:
+        """PyTorch's quantile_compute, composed as it composes it (sort, ranks in the input's dtype, gather, lerp_)."""
+        scalar_q = not isinstance(q, Tensor)
+        q = Tensor._make(K.scalar(q, self._data.dtype)) if scalar_q else q
+        errors.check_quantile(self, q, interpolation)
+        if dim is None:  # (kept dims: the data viewed as 1 x ... x 1 x n, so the results come out so)
+            ordered = self.flatten().sort().values
+            ordered = ordered.view(*[1] * self.dim(), -1) if keepdim else ordered
+        else:
+            dim = normalize_dim(dim, self.dim())
+            ordered = self.unsqueeze(-1).transpose(dim, -1).sort().values
+        if ignore_nan:  # ranks over the values that are not NaN (0 where all are: the result is NaN)
+            ranks = q * (ordered.isnan().logical_not().sum(-1, True) - 1)
+            ranks = ranks.masked_fill(ranks < 0, 0)
+        else:  # a NaN anywhere: the last rank, where the sort put it
+            last = ordered.shape[-1] - 1
+            ranks, nan = q * last, ordered.isnan().any(-1, True)
+            shape = K.broadcast_shapes(tuple(ranks.shape), tuple(nan.shape))
+            ranks = ranks.expand(*shape).masked_fill(nan.expand(*shape), last)
+        if interpolation in ("lower", "higher", "nearest"):
+            ranks = {"lower": ranks.floor, "higher": ranks.ceil, "nearest": ranks.round}[interpolation]()
+        below = ranks.long()
+        values = ordered.gather(-1, below)
+        if interpolation in ("linear", "midpoint"):
+            weights = ranks.new_full(ranks.shape, 0.5) if interpolation == "midpoint" else ranks - below
+            values = values.lerp_(ordered.gather(-1, ranks.ceil().long()), weights)
+        if scalar_q or q.dim() == 0:
+            values = values.squeeze_(-1)
+        else:
+            values = values.unsqueeze_(0).transpose_(0, -1).squeeze_(-1)
+        if dim is not None and not keepdim:
+            values = values.squeeze_(dim + (0 if scalar_q or q.dim() == 0 else 1))
+        return values
+
     def diff(self, n: int = 1, dim: int = -1, prepend: Tensor | None = None, append: Tensor | None = None) -> Tensor:
         """The n-th forward difference along ``dim`` (after joining ``prepend`` and ``append`` to its ends): PyTorch's
         narrow(dim, 1, L - 1) - narrow(dim, 0, L - 1), n times (logical_xor for bool)."""

@@ -190,3 +190,48 @@ def test_legacy_new() -> None:
         assert [(tuple(t.shape), str(t.dtype).split(".")[-1]) for t in made] == [
             ((2, 3), "float64"), ((2,), "float64"), ((0,), "float64"), ((2,), "float64")]
         assert made[1].tolist() == [1.0, 2.0]
+
+
+QUANTILES = {
+    "scalar q": lambda fw, x: fw.quantile(x, 0.3),
+    "q tensor, dim": lambda fw, x: fw.quantile(x, fw.tensor([0.1, 0.5, 0.95], dtype=x.dtype), dim=1),
+    "keepdim": lambda fw, x: x.quantile(0.7, dim=0, keepdim=True),
+    "keepdim, every element": lambda fw, x: fw.quantile(x, fw.tensor([0.2, 0.8], dtype=x.dtype), keepdim=True),
+    "lower": lambda fw, x: fw.quantile(x, fw.tensor([0.3, 0.5], dtype=x.dtype), dim=-1, interpolation="lower"),
+    "higher": lambda fw, x: fw.quantile(x, 0.3, dim=1, interpolation="higher"),
+    "nearest": lambda fw, x: fw.quantile(x, fw.tensor([0.25, 0.5, 0.75], dtype=x.dtype), interpolation="nearest"),
+    "midpoint": lambda fw, x: fw.quantile(x, 0.4, dim=0, interpolation="midpoint"),
+    "nanquantile": lambda fw, x: fw.nanquantile(x.masked_fill(x > 1, float("nan")), 0.5, dim=1),
+    "quantile with NaN": lambda fw, x: fw.quantile(x.masked_fill(x > 1, float("nan")), 0.5, dim=1),
+}
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name", QUANTILES)
+def test_quantile(name: str, dtype: str, device: str) -> None:
+    """PyTorch's composition (ranks in the input's dtype, gather, lerp_): values, gradients and the result's node."""
+    values = np.random.default_rng(len(name)).standard_normal((4, 7))
+    found = []
+    for fw, dev in ((torch, device), (minigrad, "cpu")):
+        x = fw.tensor(values, dtype=getattr(fw, dtype), device=dev, requires_grad=True)
+        out = QUANTILES[name](fw, x)
+        weights = fw.arange(float(out.numel()), dtype=out.dtype, device=dev).view(out.shape)
+        (out.nan_to_num() * weights).sum().backward()
+        found.append((out.detach(), x.grad, type(out.grad_fn).__name__))
+    (theirs, their_grad, their_node), (ours, our_grad, our_node) = found
+    assert our_node == their_node
+    assert_close(ours, theirs.cpu())
+    assert_close(our_grad, their_grad.cpu(), "gradient")
+
+
+@pytest.mark.parametrize("call", [
+    lambda fw: fw.quantile(fw.ones(3), 1.5),
+    lambda fw: fw.quantile(fw.tensor([1, 2]), 0.5),
+    lambda fw: fw.quantile(fw.ones(3), fw.tensor([0.5], dtype=fw.float64)),
+    lambda fw: fw.quantile(fw.tensor([]), 0.5),
+    lambda fw: fw.nanquantile(fw.ones(3), 0.5, interpolation="x"),
+    lambda fw: fw.quantile(fw.ones(3), fw.tensor([[0.5]])),
+    lambda fw: fw.quantile(fw.ones(3), fw.tensor([0.5, 1.5])),
+])
+def test_quantile_errors(call) -> None:
+    assert_same_error(call)
