@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import copy
 import sys
 import warnings
 from typing import Any
@@ -557,3 +558,14 @@ def test_a_compiled_forward_function_keeps_its_graph() -> None:
     np.testing.assert_allclose(x.grad.numpy(), expected, rtol=1e-6)
     assert double(minigrad.ones(2)).tolist() == [2.0, 2.0]
     assert minigrad.compile(forward, disable=True) is forward
+
+
+def test_a_compiled_model_copies() -> None:
+    """``copy.deepcopy(compiled)`` (a training loop keeping its best model): a copy of the wrapper and the model."""
+    found = []
+    for fw in (torch, minigrad):
+        compiled = fw.compile(fw.nn.Linear(2, 3))
+        twin = copy.deepcopy(compiled)
+        found.append((type(twin).__name__, list(twin.state_dict()), twin.out_features,
+                      twin._orig_mod is not compiled._orig_mod))
+    assert found[0] == found[1]

@@ -150,6 +150,8 @@ class OptimizedModule(Module):
         try:
             return super().__getattr__(name)
         except AttributeError:
+            if "_modules" not in self.__dict__:  # (not set up yet: being copied or unpickled)
+                raise
             return getattr(self._modules["_orig_mod"], name)
 
 
