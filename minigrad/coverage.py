@@ -2,7 +2,8 @@
 
 For each namespace (``torch``, ``torch.Tensor``, ``torch.nn.functional``, ``torch.nn``, ``torch.optim``,
 ``torch.optim.lr_scheduler``, ``torch.utils.data``, ``torch.autograd.functional``, ``torch.func``,
-``torch.distributions``) it compares the public names of the installed PyTorch with ``dir()`` of minigrad's
+``torch.distributions``, ``torch.linalg``, ``torch.special``, ``torch.testing``, ``torch.cuda``, ``torch.nn.init``,
+``torch.nn.utils``) it compares the public names of the installed PyTorch with ``dir()`` of minigrad's
 counterpart, and prints a Markdown table of the counts, then the missing names.
 ``docs/coverage.md`` is this output: ``python -m minigrad.coverage > docs/coverage.md`` regenerates it.
 
@@ -41,6 +42,12 @@ NAMESPACES = [
     ("torch.autograd.functional", "minigrad.autograd.functional"),
     ("torch.func", "minigrad.func"),
     ("torch.distributions", "minigrad.distributions"),
+    ("torch.linalg", "minigrad.linalg"),
+    ("torch.special", "minigrad.special"),
+    ("torch.testing", "minigrad.testing"),
+    ("torch.cuda", "minigrad.cuda"),
+    ("torch.nn.init", "minigrad.nn.init"),
+    ("torch.nn.utils", "minigrad.nn.utils"),
 ]
 
 

@@ -281,8 +281,8 @@ def searchsorted(sorted_sequence: Tensor, input: Tensor | Number, *, out_int32: 
     if boundaries.dim() > 1 and boundaries.shape[:-1] != values.shape[:-1]:
         raise errors.searchsorted_shapes(boundaries.shape, values.shape)
     common = np.promote_types(boundaries._data.dtype, values.dtype)
-    rows = boundaries._data.reshape(-1, boundaries.shape[-1]).astype(common, copy=False)
-    flat = values.reshape(rows.shape[0] if boundaries.dim() > 1 else 1, -1).astype(common, copy=False)
+    rows = K.cast(boundaries._data.reshape(-1, boundaries.shape[-1]), common)
+    flat = K.cast(values.reshape(rows.shape[0] if boundaries.dim() > 1 else 1, -1), common)
     found = K.search_sorted(rows, flat, right).reshape(values.shape)
     return Tensor._make(found.astype(np.int32) if out_int32 else found)
 

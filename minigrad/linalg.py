@@ -19,6 +19,11 @@ __all__ = ["LinAlgError", "cholesky", "cond", "cross", "det", "diagonal", "eigh"
            "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve",
            "solve_triangular", "svd", "svdvals", "vander", "vecdot", "vector_norm"]
 
+
+def __dir__() -> list[str]:
+    return __all__
+
+
 Dims = int | tuple[int, ...] | list[int] | None
 
 

@@ -21,6 +21,11 @@ from .tensor import Tensor
 
 __all__ = ["assert_close"]
 
+
+def __dir__() -> list[str]:
+    return __all__
+
+
 _TOLERANCES = {"float16": (1e-3, 1e-5), "float32": (1.3e-6, 1e-5), "float64": (1e-7, 1e-7)}  # (rtol, atol)
 
 

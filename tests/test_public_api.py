@@ -27,7 +27,7 @@ MODULES = ["minigrad", "minigrad.nn", "minigrad.nn.functional", "minigrad.nn.ini
            "minigrad.optim.lr_scheduler", "minigrad.utils", "minigrad.utils.data", "minigrad.autograd",
            "minigrad.autograd.functional", "minigrad.func",
            "minigrad.cuda", "minigrad.distributions", "minigrad.distributions.constraints",
-           "minigrad.distributions.kl"]
+           "minigrad.distributions.kl", "minigrad.linalg", "minigrad.special", "minigrad.testing"]
 
 # Still show internals; their files belong to other parts of issue 22's work (see the reasons).
 NOT_YET: dict[str, str] = {}

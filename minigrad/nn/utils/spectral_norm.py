@@ -13,6 +13,7 @@ from .. import functional as F
 from ..conv import ConvTranspose1d, ConvTranspose2d
 from ..module import Module
 from ..parameter import Parameter
+from .weight_norm import remove_hook
 
 __all__ = ["SpectralNorm", "remove_spectral_norm", "spectral_norm"]
 
@@ -90,9 +91,4 @@ def spectral_norm(module: ModuleType, name: str = "weight", n_power_iterations: 
 
 def remove_spectral_norm(module: ModuleType, name: str = "weight") -> ModuleType:
     """``module`` with its weight a single parameter again (the normalized value, without a power step)."""
-    for key, hook in module._forward_pre_hooks.items():
-        if isinstance(hook, SpectralNorm) and hook.name == name:
-            hook.remove(module)
-            del module._forward_pre_hooks[key]
-            return module
-    raise ValueError(f"spectral_norm of '{name}' not found in {module}")
+    return remove_hook(module, SpectralNorm, name, "spectral_norm")

@@ -72,9 +72,15 @@ def weight_norm(module: ModuleType, name: str = "weight", dim: int | None = 0) -
 
 def remove_weight_norm(module: ModuleType, name: str = "weight") -> ModuleType:
     """``module`` with its weight a single parameter again (its current value)."""
+    return remove_hook(module, WeightNorm, name, "weight_norm")
+
+
+def remove_hook(module: ModuleType, kind: type, name: str, function: str) -> ModuleType:
+    """``module`` without its forward pre-hook of ``kind`` on parameter ``name`` (the hook's own ``remove`` puts the
+    parameter back); PyTorch's error if ``function`` put none there."""
     for key, hook in module._forward_pre_hooks.items():
-        if isinstance(hook, WeightNorm) and hook.name == name:
+        if isinstance(hook, kind) and hook.name == name:
             hook.remove(module)
             del module._forward_pre_hooks[key]
             return module
-    raise ValueError(f"weight_norm of '{name}' not found in {module}")
+    raise ValueError(f"{function} of '{name}' not found in {module}")
